@@ -1,0 +1,77 @@
+package dev.pfgm.launcher;
+
+import dev.pfgm.engine.InvalidInputException;
+import dev.pfgm.launcher.cli.Command;
+import dev.pfgm.launcher.cli.EncodeCommand;
+import dev.pfgm.launcher.cli.NllCommand;
+import dev.pfgm.launcher.cli.SampleCommand;
+import dev.pfgm.launcher.cli.TrainCommand;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Entry point of ./pfgm. Exit codes: 0 success, 2 bad input (one line on stderr naming it),
+ * 1 an internal failure (one line; PFGM_DEBUG=1 adds the stack trace).
+ */
+public final class Main {
+    private Main() {
+    }
+
+    static Map<String, Command> commands() {
+        Map<String, Command> m = new LinkedHashMap<>();
+        for (Command c : List.of(new TrainCommand(), new SampleCommand(), new NllCommand(), EncodeCommand.encode(),
+                EncodeCommand.decode())) {
+            m.put(c.name(), c);
+        }
+        return m;
+    }
+
+    public static void main(String[] argv) {
+        System.exit(run(argv));
+    }
+
+    static int run(String[] argv) {
+        Map<String, Command> commands = commands();
+        if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("-h") || argv[0].equals("help")) {
+            System.out.println(usage(commands));
+            return argv.length == 0 ? 2 : 0;
+        }
+        Command c = commands.get(argv[0]);
+        if (c == null) {
+            System.err.println("error: unknown command '" + argv[0] + "'; commands: "
+                    + String.join(", ", commands.keySet()));
+            return 2;
+        }
+        String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
+        if (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h")) {
+            System.out.println(c.usage());
+            return 0;
+        }
+        try {
+            c.run(rest);
+            return 0;
+        } catch (InvalidInputException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        } catch (Exception | Error e) {
+            System.err.println("error: " + c.name() + " failed: " + describe(e));
+            if (System.getenv("PFGM_DEBUG") != null) {
+                e.printStackTrace();
+            }
+            return 1;
+        }
+    }
+
+    private static String describe(Throwable e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m.lines().findFirst().orElse(""));
+    }
+
+    static String usage(Map<String, Command> commands) {
+        StringBuilder sb = new StringBuilder("usage: ./pfgm COMMAND [options]   (./pfgm COMMAND --help for details)\n");
+        commands.values().forEach(c -> sb.append(String.format("  %-8s %s%n", c.name(), c.summary())));
+        return sb.toString().stripTrailing();
+    }
+}

@@ -1,0 +1,77 @@
+package dev.pfgm.launcher.cli;
+
+import dev.pfgm.engine.InvalidInputException;
+import dev.pfgm.engine.data.DataFiles;
+import dev.pfgm.engine.data.Dataset;
+import dev.pfgm.engine.likelihood.Likelihood;
+import dev.pfgm.engine.model.ModelFile;
+import dev.pfgm.engine.model.PfgmModel;
+import dev.pfgm.engine.sample.SolverSpec;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
+
+/** ./pfgm nll: negative log-likelihood of each point, in nats in the data's units. */
+public final class NllCommand implements Command {
+    @Override
+    public String name() {
+        return "nll";
+    }
+
+    @Override
+    public String summary() {
+        return "negative log-likelihood of each point (nats, data units)";
+    }
+
+    @Override
+    public String usage() {
+        return String.join("\n",
+                "usage: ./pfgm nll --model MODEL --data FILE --out OUT.npy [--exact | --hutchinson K] [--seed S]",
+                "                  [--rtol R] [--atol A]",
+                "  divergence: exact by default for d <= " + Likelihood.EXACT_MAX_DIM
+                        + ", else Hutchinson with 1 Rademacher probe",
+                "  output: float32 [n, 1]; the summary's bits_per_dim is mean_nll_nats / (d ln 2)");
+    }
+
+    @Override
+    public void run(String[] argv) throws Exception {
+        Args a = Args.parse("nll", argv, Set.of("model", "data", "out", "hutchinson", "seed", "rtol", "atol"),
+                Set.of("exact"));
+        Path modelPath = Path.of(a.required("model"));
+        String dataSpec = a.required("data");
+        Path out = a.output("out");
+        if (a.flag("exact") && a.has("hutchinson")) {
+            throw new InvalidInputException("nll: give --exact or --hutchinson K, not both");
+        }
+        int probes = a.integer("hutchinson", 1, 1, 1024);
+        long seed = a.seed("seed", 0);
+        double rtol = a.number("rtol", SolverSpec.DEFAULT_TOLERANCE, 0, 1);
+        double atol = a.number("atol", SolverSpec.DEFAULT_TOLERANCE, 0, 1);
+        Dataset data = DataFiles.load(dataSpec, "--data");
+        PfgmModel model = ModelFile.read(modelPath, "--model");
+        model.checkDimension(data, "--data");
+        boolean exact = a.flag("exact") || (!a.has("hutchinson") && Likelihood.defaultExact(data.dim()));
+
+        ProgressBar bar = new ProgressBar("nll");
+        long t0 = System.nanoTime();
+        Likelihood.Result r;
+        try {
+            r = new Likelihood(model).evaluate(data, exact ? 0 : probes, seed, rtol, atol,
+                    f -> bar.update(f, String.format(Locale.ROOT, "%d points", data.count())));
+        } finally {
+            bar.close();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        float[] values = new float[r.nll().length];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) r.nll()[i];
+        }
+        DataFiles.writeNpy(out, values, values.length, 1);
+        double mean = r.mean();
+        new Summary().put("count", data.count()).put("mean_nll_nats", mean)
+                .put("bits_per_dim", mean / (data.dim() * Math.log(2))).put("nfe", r.meanNfe())
+                .put("estimator", exact ? "exact" : "hutchinson").put("probes", exact ? 0 : probes)
+                .put("seconds", TrainCommand.round(seconds)).put("points_per_second", data.count() / seconds)
+                .put("out", out.toString()).print();
+    }
+}

@@ -1,0 +1,83 @@
+package dev.pfgm.launcher.cli;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * A progress bar with elapsed time and ETA on stderr. On a terminal it redraws one line at most
+ * ten times a second; otherwise (logs, CI) it prints a line at every tenth of the work.
+ */
+public final class ProgressBar {
+    private static final int WIDTH = 28;
+
+    private final String label;
+    private final PrintStream out;
+    private final boolean terminal;
+    private final long started = System.nanoTime();
+    private long lastDraw;
+    private int lastDecile = -1;
+    private boolean finished;
+
+    public ProgressBar(String label) {
+        this(label, System.err, System.console() != null);
+    }
+
+    ProgressBar(String label, PrintStream out, boolean terminal) {
+        this.label = label;
+        this.out = out;
+        this.terminal = terminal;
+    }
+
+    /** @param fraction done, in [0, 1]; {@code detail} is appended (counts, loss) */
+    public synchronized void update(double fraction, String detail) {
+        if (finished) {
+            return;
+        }
+        double f = Math.max(0, Math.min(1, fraction));
+        long now = System.nanoTime();
+        if (terminal) {
+            if (now - lastDraw < 100_000_000L && f < 1) {
+                return;
+            }
+            lastDraw = now;
+            out.print("\r" + line(f, detail, now) + "\u001b[K");
+            if (f >= 1) {
+                out.println();
+                finished = true;
+            }
+            out.flush();
+        } else {
+            int decile = (int) Math.floor(f * 10);
+            if (decile > lastDecile) {
+                lastDecile = decile;
+                out.println(line(f, detail, now));
+                out.flush();
+                if (f >= 1) {
+                    finished = true;
+                }
+            }
+        }
+    }
+
+    /** Ends the bar's line if it was left open (on failure, say). */
+    public synchronized void close() {
+        if (terminal && !finished && lastDraw != 0) {
+            out.println();
+        }
+        finished = true;
+    }
+
+    private String line(double f, String detail, long now) {
+        int filled = (int) Math.round(f * WIDTH);
+        double elapsed = (now - started) / 1e9;
+        String eta = f > 0.001 && f < 1 ? time(elapsed * (1 - f) / f) : f >= 1 ? "0:00" : "--:--";
+        return String.format(Locale.ROOT, "%-7s [%s%s] %3d%%  %s  elapsed %s  ETA %s", label, "#".repeat(filled),
+                ".".repeat(WIDTH - filled), (int) Math.floor(f * 100), detail, time(elapsed), eta);
+    }
+
+    static String time(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+                : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    }
+}

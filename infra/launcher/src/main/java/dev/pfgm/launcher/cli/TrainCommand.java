@@ -1,0 +1,97 @@
+package dev.pfgm.launcher.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pfgm.engine.InvalidInputException;
+import dev.pfgm.engine.data.DataFiles;
+import dev.pfgm.engine.data.Dataset;
+import dev.pfgm.engine.model.ModelFile;
+import dev.pfgm.engine.model.PfgmModel;
+import dev.pfgm.engine.train.TrainSettings;
+import dev.pfgm.engine.train.Trainer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
+
+/** ./pfgm train: fits a model to a table of points and writes the model file. */
+public final class TrainCommand implements Command {
+    @Override
+    public String name() {
+        return "train";
+    }
+
+    @Override
+    public String summary() {
+        return "train a model on a .npy/.csv table or builtin:NAME";
+    }
+
+    @Override
+    public String usage() {
+        return String.join("\n",
+                "usage: ./pfgm train --data FILE --out MODEL [--steps N] [--batch B] [--seed S] [--config FILE.json]",
+                "  FILE: .npy (float32/float64, [n, d]), .csv (numeric columns, optional header) or",
+                "        builtin:ring8|moons|checkerboard|swissroll",
+                "  --config: a JSON object overriding any of these settings (flags win over it):",
+                "    " + String.join("\n    ", TrainSettings.describe()));
+    }
+
+    @Override
+    public void run(String[] argv) throws IOException {
+        Args a = Args.parse("train", argv, Set.of("data", "out", "steps", "batch", "seed", "config"), Set.of());
+        String dataSpec = a.required("data");
+        Path out = a.output("out");
+        TrainSettings settings = TrainSettings.defaults();
+        if (a.has("config")) {
+            Path config = Path.of(a.required("config"));
+            byte[] bytes = DataFiles.readBytes(config, "--config");
+            JsonNode json;
+            try {
+                json = new ObjectMapper().readTree(bytes);
+            } catch (IOException e) {
+                throw new InvalidInputException("--config: '" + config + "' is not valid JSON: "
+                        + e.getMessage().lines().findFirst().orElse(""));
+            }
+            settings = settings.with(json, "--config '" + config + "'");
+        }
+        var flags = new ObjectMapper().createObjectNode();
+        if (a.has("steps")) {
+            flags.put("steps", a.integer("steps", 0, 1, 10_000_000));
+        }
+        if (a.has("batch")) {
+            flags.put("batch", a.integer("batch", 0, 1, 65_536));
+        }
+        if (a.has("seed")) {
+            flags.put("seed", a.seed("seed", 0));
+        }
+        settings = settings.with(flags, "flags");
+        Dataset data = DataFiles.load(dataSpec, "--data");
+        if (data.count() < 2) {
+            throw new InvalidInputException("--data: '" + dataSpec + "' has " + data.count()
+                    + " row; training needs at least 2");
+        }
+
+        System.err.printf(Locale.ROOT, "train: %d points x %d columns from %s, %d steps%n", data.count(), data.dim(),
+                dataSpec, settings.steps());
+        ProgressBar bar = new ProgressBar("train");
+        double[] smooth = {Double.NaN};
+        PfgmModel model;
+        try {
+            model = Trainer.train(data, settings, (step, total, loss) -> {
+                smooth[0] = Double.isNaN(smooth[0]) ? loss : 0.98 * smooth[0] + 0.02 * loss;
+                bar.update((double) step / total, String.format(Locale.ROOT, "step %d/%d  loss %.4f", step, total,
+                        smooth[0]));
+            });
+        } finally {
+            bar.close();
+        }
+        ModelFile.write(model, out);
+        new Summary().put("model", out.toString()).put("steps", model.settings().steps())
+                .put("seconds", round(model.provenance().trainSeconds())).put("final_loss", model.provenance().finalLoss())
+                .put("count", data.count()).put("dim", data.dim()).put("data_sha256", data.sha256()).print();
+    }
+
+    static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+}

@@ -1,0 +1,87 @@
+package dev.pfgm.engine.data;
+
+import dev.pfgm.engine.InvalidInputException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+
+/** Reads tables from .npy, .csv or builtin:NAME, and writes .npy outputs atomically. */
+public final class DataFiles {
+    private DataFiles() {
+    }
+
+    /**
+     * Loads {@code spec}: builtin:NAME, or a path ending in .npy or .csv. {@code flag} names the
+     * command-line option for messages (e.g. "--data").
+     */
+    public static Dataset load(String spec, String flag) {
+        if (BuiltinData.isBuiltin(spec)) {
+            return BuiltinData.load(spec);
+        }
+        String lower = spec.toLowerCase(Locale.ROOT);
+        boolean npy = lower.endsWith(".npy");
+        boolean csv = lower.endsWith(".csv");
+        if (!npy && !csv) {
+            throw new InvalidInputException(flag + ": '" + spec + "' must end in .npy or .csv, or be builtin:NAME");
+        }
+        byte[] bytes = readBytes(Path.of(spec), flag);
+        String sha = sha256(bytes);
+        return npy ? NpyFile.readTable(bytes, spec, sha) : CsvFile.readTable(bytes, spec, sha);
+    }
+
+    public static byte[] readBytes(Path path, String flag) {
+        try {
+            if (Files.isDirectory(path)) {
+                throw new InvalidInputException(flag + ": '" + path + "' is a directory, not a file");
+            }
+            return Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            throw new InvalidInputException(flag + ": file '" + path + "' does not exist");
+        } catch (AccessDeniedException e) {
+            throw new InvalidInputException(flag + ": file '" + path + "' is not readable (permission denied)");
+        } catch (IOException e) {
+            throw new InvalidInputException(flag + ": cannot read '" + path + "': " + e.getMessage());
+        }
+    }
+
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Writes float32 [rows, cols] to {@code path} through a temporary file, so a failure leaves nothing behind. */
+    public static void writeNpy(Path path, float[] values, int rows, int cols) throws IOException {
+        writeAtomically(path, out -> NpyFile.writeFloat32(out, values, rows, cols));
+    }
+
+    /** Something that writes a file's whole content. */
+    public interface Writer {
+        void write(OutputStream out) throws IOException;
+    }
+
+    /** Writes to a sibling temporary file, then renames it over {@code path}. */
+    public static void writeAtomically(Path path, Writer writer) throws IOException {
+        Path abs = path.toAbsolutePath();
+        Path dir = abs.getParent();
+        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        try {
+            try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+                writer.write(out);
+            }
+            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.pfgm.engine.data;
+
+import dev.pfgm.engine.InvalidInputException;
+
+/**
+ * A table of points: {@code count} rows of {@code dim} finite values, stored row-major in
+ * double precision. {@code source} names where it came from (a path or builtin:NAME) for
+ * error messages and provenance; {@code sha256} identifies its content.
+ */
+public record Dataset(String source, double[] values, int count, int dim, String sha256) {
+
+    public Dataset {
+        if (count < 1) {
+            throw new InvalidInputException(source + ": no data rows");
+        }
+        if (dim < 1) {
+            throw new InvalidInputException(source + ": no columns");
+        }
+        if (values.length != (long) count * dim) {
+            throw new IllegalArgumentException("values has " + values.length + " entries, expected " + count + "x" + dim);
+        }
+        for (int i = 0; i < values.length; i++) {
+            if (!Double.isFinite(values[i])) {
+                throw new InvalidInputException(source + ": value at row " + (i / dim) + ", column " + (i % dim)
+                        + " is " + values[i] + "; every value must be finite");
+            }
+        }
+    }
+
+    public double get(int row, int col) {
+        return values[row * dim + col];
+    }
+
+    /** The first {@code n} rows (or all when there are fewer), sharing nothing with this one. */
+    public Dataset head(int n) {
+        int k = Math.min(n, count);
+        double[] v = new double[k * dim];
+        System.arraycopy(values, 0, v, 0, v.length);
+        return new Dataset(source, v, k, dim, sha256);
+    }
+}

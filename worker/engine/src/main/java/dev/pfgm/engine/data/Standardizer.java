@@ -1,0 +1,91 @@
+package dev.pfgm.engine.data;
+
+import dev.pfgm.engine.InvalidInputException;
+
+/**
+ * Per-column affine map to zero mean and unit variance; the model works in these units.
+ * {@code maxNorm} is the largest norm of a standardised training point (used by the network's
+ * preconditioning). The log-determinant converts densities back to data units:
+ * log p_data(x) = log p_model(standardise(x)) - sum_d log std_d.
+ */
+public record Standardizer(double[] mean, double[] std, double maxNorm) {
+
+    public static Standardizer fit(Dataset d) {
+        int n = d.count();
+        int dim = d.dim();
+        double[] mean = new double[dim];
+        double[] std = new double[dim];
+        double[] v = d.values();
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < dim; j++) {
+                mean[j] += v[i * dim + j];
+            }
+        }
+        for (int j = 0; j < dim; j++) {
+            mean[j] /= n;
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < dim; j++) {
+                double e = v[i * dim + j] - mean[j];
+                std[j] += e * e;
+            }
+        }
+        for (int j = 0; j < dim; j++) {
+            std[j] = Math.sqrt(std[j] / n);
+            double scale = Math.max(Math.abs(mean[j]), 1.0);
+            if (!(std[j] > 1e-12 * scale)) {
+                throw new InvalidInputException(d.source() + ": column " + j + " is constant (every value "
+                        + mean[j] + "); a density model needs each column to vary");
+            }
+        }
+        double maxNorm = 0;
+        for (int i = 0; i < n; i++) {
+            double s = 0;
+            for (int j = 0; j < dim; j++) {
+                double e = (v[i * dim + j] - mean[j]) / std[j];
+                s += e * e;
+            }
+            maxNorm = Math.max(maxNorm, Math.sqrt(s));
+        }
+        return new Standardizer(mean, std, maxNorm);
+    }
+
+    public int dim() {
+        return mean.length;
+    }
+
+    /** Data units to model units, in place (row-major, any number of rows). */
+    public void forward(double[] x) {
+        int dim = dim();
+        for (int i = 0; i < x.length; i++) {
+            int j = i % dim;
+            x[i] = (x[i] - mean[j]) / std[j];
+        }
+    }
+
+    /** Model units to data units, as float32. */
+    public float[] inverseToFloat(double[] x) {
+        int dim = dim();
+        float[] out = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            int j = i % dim;
+            out[i] = (float) (x[i] * std[j] + mean[j]);
+        }
+        return out;
+    }
+
+    /** sum_d log std_d: add it to a model-unit NLL to get the NLL in data units. */
+    public double logDetScale() {
+        double s = 0;
+        for (double v : std) {
+            s += Math.log(v);
+        }
+        return s;
+    }
+
+    public double[] standardized(Dataset d) {
+        double[] x = d.values().clone();
+        forward(x);
+        return x;
+    }
+}

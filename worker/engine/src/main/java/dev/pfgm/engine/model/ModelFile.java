@@ -1,0 +1,140 @@
+package dev.pfgm.engine.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pfgm.engine.InvalidInputException;
+import dev.pfgm.engine.data.DataFiles;
+import dev.pfgm.engine.data.NpyFile;
+import dev.pfgm.engine.data.Standardizer;
+import dev.pfgm.engine.train.TrainSettings;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * The model file: a zip holding manifest.json (format and version), settings.json (resolved
+ * training settings), normalization.json, provenance.json, weights.npy (EMA weights, float32)
+ * and loss.csv (step, loss). Readers refuse a newer format version, naming both numbers.
+ */
+public final class ModelFile {
+    public static final String FORMAT = "pfgm-model";
+    public static final int VERSION = 1;
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ModelFile() {
+    }
+
+    public static void write(PfgmModel model, Path path) throws IOException {
+        DataFiles.writeAtomically(path, out -> write(model, out));
+    }
+
+    public static void write(PfgmModel model, OutputStream sink) throws IOException {
+        ZipOutputStream zip = new ZipOutputStream(sink);
+        ObjectNode manifest = JSON.createObjectNode();
+        manifest.put("format", FORMAT).put("version", VERSION).put("family", "pfgm").put("dim", model.dim());
+        put(zip, "manifest.json", JSON.writeValueAsBytes(manifest));
+        put(zip, "settings.json", JSON.writeValueAsBytes(model.settings().toJson()));
+        put(zip, "normalization.json", JSON.writeValueAsBytes(model.standardizer()));
+        put(zip, "provenance.json", JSON.writeValueAsBytes(model.provenance()));
+        ByteArrayOutputStream w = new ByteArrayOutputStream();
+        NpyFile.writeFloat32(w, model.weights(), 1, model.weights().length);
+        put(zip, "weights.npy", w.toByteArray());
+        StringBuilder csv = new StringBuilder("step,loss\n");
+        float[] losses = model.losses();
+        for (int i = 0; i < losses.length; i++) {
+            csv.append(i + 1).append(',').append(String.format(Locale.ROOT, "%.6g", losses[i])).append('\n');
+        }
+        put(zip, "loss.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
+        zip.finish();
+        zip.flush();
+    }
+
+    public static PfgmModel read(Path path, String flag) {
+        return read(DataFiles.readBytes(path, flag), flag + " '" + path + "'");
+    }
+
+    public static PfgmModel read(byte[] bytes, String name) {
+        Map<String, byte[]> entries = new HashMap<>();
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
+            ZipEntry e;
+            while ((e = zip.getNextEntry()) != null) {
+                entries.put(e.getName(), zip.readAllBytes());
+            }
+        } catch (ZipException e) {
+            throw new InvalidInputException(name + ": not a pfgm model file (" + e.getMessage() + ")");
+        } catch (IOException e) {
+            throw new InvalidInputException(name + ": cannot read model file: " + e.getMessage());
+        }
+        if (!entries.containsKey("manifest.json")) {
+            throw new InvalidInputException(name + ": not a pfgm model file (no manifest.json)");
+        }
+        try {
+            JsonNode manifest = JSON.readTree(entries.get("manifest.json"));
+            if (!FORMAT.equals(manifest.path("format").asText())) {
+                throw new InvalidInputException(name + ": not a pfgm model file");
+            }
+            int version = manifest.path("version").asInt(-1);
+            if (version > VERSION) {
+                throw new InvalidInputException(name + ": model format version " + version
+                        + " is newer than this program reads (" + VERSION + "); upgrade pfgm");
+            }
+            TrainSettings settings = TrainSettings.defaults().with(JSON.readTree(need(entries, "settings.json", name)),
+                    name + " settings.json");
+            Standardizer st = JSON.readValue(need(entries, "normalization.json", name), Standardizer.class);
+            Provenance prov = JSON.readValue(need(entries, "provenance.json", name), Provenance.class);
+            NpyFile.Array w = NpyFile.parse(need(entries, "weights.npy", name), name + " weights.npy");
+            float[] weights = new float[w.values().length];
+            for (int i = 0; i < weights.length; i++) {
+                weights[i] = (float) w.values()[i];
+            }
+            float[] losses = readLosses(entries.get("loss.csv"));
+            PfgmModel model = new PfgmModel(settings, st, weights, prov, losses);
+            int expected = model.network().mlp().parameterCount();
+            if (expected != weights.length) {
+                throw new InvalidInputException(name + ": weights.npy holds " + weights.length
+                        + " values but the settings describe a network with " + expected);
+            }
+            return model;
+        } catch (IOException e) {
+            throw new InvalidInputException(name + ": damaged model file: " + e.getMessage());
+        }
+    }
+
+    private static byte[] need(Map<String, byte[]> entries, String entry, String name) {
+        byte[] b = entries.get(entry);
+        if (b == null) {
+            throw new InvalidInputException(name + ": model file lacks " + entry);
+        }
+        return b;
+    }
+
+    private static float[] readLosses(byte[] csv) {
+        if (csv == null) {
+            return new float[0];
+        }
+        String[] lines = new String(csv, StandardCharsets.UTF_8).split("\n");
+        float[] out = new float[Math.max(0, lines.length - 1)];
+        for (int i = 1; i < lines.length; i++) {
+            out[i - 1] = Float.parseFloat(lines[i].substring(lines[i].indexOf(',') + 1));
+        }
+        return out;
+    }
+
+    private static void put(ZipOutputStream zip, String name, byte[] data) throws IOException {
+        zip.putNextEntry(new ZipEntry(name));
+        zip.write(data);
+        zip.closeEntry();
+    }
+}

@@ -1,0 +1,203 @@
+package dev.pfgm.engine.nn;
+
+/**
+ * The network f(x, z) of PFGM for vector data: an MLP that predicts the charges' weighted mean
+ * m(x, z), and the normalised field of that mean as its (N+1)-vector output,
+ * f = -sqrt(N) (x - m, z) / (|(x - m, z)| + gamma).
+ *
+ * <p>Why predict the mean: every training target of pfgm-math.md section 3 has exactly this form
+ * with m = mu, so the head loses nothing, and it guarantees f_z < 0. The ODE's ratio then never
+ * divides by a wrong-signed f_z, and dx/dz = f_x / f_z = (x - m) / z exactly (fact F4), so in
+ * t = ln z the drift is simply x - m (section 7); the near-plane substitution of section 7.1 is not
+ * needed. The same m(x, s) is what PFGM++ and diffusion models learn (section 11.3), so they can
+ * reuse this class with another objective and prior.
+ *
+ * <p>Preconditioning, after EDM (Karras et al. 2022) with unit data variance:
+ * m = c_skip x + c_out F(c_in x, embed(ln s), ln(1 + rho^2) / 4), where
+ * rho^2 = s^2 + max(0, |x| - R)^2 and R is the largest norm of a standardised training point, so
+ * rho is a lower bound on the distance from (x, s) to any charge. Near the data (rho small) m is x
+ * plus a correction of size rho, which keeps samples sharp; far away (rho large) m is F, bounded, so
+ * the drift tends to the radial far field x whatever the network does outside its training range.
+ * The embedding of ln s is sin and cos at frequencies 2^k / 8, k < K.
+ */
+public final class FieldNetwork {
+    private static final double BASE_FREQUENCY = 0.125;
+
+    private final int dim;
+    private final double dataRadius;
+    private final int frequencies;
+    private final int inputs;
+    private final Mlp mlp;
+
+    private int rows;
+    private float[] features = new float[0];
+    private float[] dF = new float[0];
+    private double[] lastX = new double[0];
+    private double[] out = new double[0];
+    private double[] rho = new double[0];
+    private double[] cIn = new double[0];
+    private double[] cSkip = new double[0];
+    private double[] cOut = new double[0];
+    private double[] gradScale = new double[0];
+
+    public FieldNetwork(int dim, double dataRadius, int hidden, int depth, int frequencies) {
+        this.dim = dim;
+        this.dataRadius = dataRadius;
+        this.frequencies = frequencies;
+        this.inputs = dim + 2 * frequencies + 2;
+        int[] widths = new int[depth + 2];
+        widths[0] = inputs;
+        for (int i = 1; i <= depth; i++) {
+            widths[i] = hidden;
+        }
+        widths[depth + 1] = dim;
+        this.mlp = new Mlp(widths);
+    }
+
+    public int dim() {
+        return dim;
+    }
+
+    public Mlp mlp() {
+        return mlp;
+    }
+
+    /**
+     * Predicted charge means m [rows, N] at points x [rows, N] and scales s [rows] (s = z for
+     * PFGM). Keeps what {@link #backward}, {@link #jacobianTrace} and {@link #probeForms} need.
+     */
+    public void chargeMean(double[] x, double[] s, int rows, double[] m) {
+        ensure(rows);
+        System.arraycopy(x, 0, lastX, 0, rows * dim);
+        for (int i = 0; i < rows; i++) {
+            double norm2 = 0;
+            for (int k = 0; k < dim; k++) {
+                norm2 += x[i * dim + k] * x[i * dim + k];
+            }
+            double norm = Math.sqrt(norm2);
+            double outside = Math.max(0, norm - dataRadius);
+            double r2 = s[i] * s[i] + outside * outside;
+            double ci = 1 / Math.sqrt(1 + r2);
+            rho[i] = Math.sqrt(r2);
+            cIn[i] = ci;
+            cSkip[i] = ci * ci;
+            cOut[i] = rho[i] * ci;
+            // d(rho^2)/dx = 2 outside x / |x|, kept as its scalar factor
+            gradScale[i] = outside > 0 ? 2 * outside / norm : 0;
+            int f = i * inputs;
+            for (int k = 0; k < dim; k++) {
+                features[f + k] = (float) (ci * x[i * dim + k]);
+            }
+            double logS = Math.log(s[i]);
+            double a = BASE_FREQUENCY * logS;
+            double sin = Math.sin(a);
+            double cos = Math.cos(a);
+            for (int k = 0; k < frequencies; k++) {
+                features[f + dim + 2 * k] = (float) sin;
+                features[f + dim + 2 * k + 1] = (float) cos;
+                double s2 = 2 * sin * cos;
+                cos = cos * cos - sin * sin;
+                sin = s2;
+            }
+            features[f + dim + 2 * frequencies] = (float) (logS / 4);
+            features[f + dim + 2 * frequencies + 1] = (float) (Math.log1p(r2) / 4);
+        }
+        float[] net = mlp.forward(features, rows);
+        for (int i = 0; i < rows * dim; i++) {
+            int r = i / dim;
+            out[i] = net[i];
+            m[i] = cSkip[r] * x[i] + cOut[r] * net[i];
+        }
+    }
+
+    /** Parameter gradient of sum_i dLdm[i] . m[i] for the last {@link #chargeMean}. */
+    public void backward(double[] dLdm, float[] grad) {
+        for (int i = 0; i < rows * dim; i++) {
+            dF[i] = (float) (cOut[i / dim] * dLdm[i]);
+        }
+        mlp.backward(rows, dF, grad);
+    }
+
+    /** tr(dm/dx) for each row of the last {@link #chargeMean}, exactly (N tangents). */
+    public void jacobianTrace(double[] trace) {
+        double[] dirs = new double[dim * rows * dim];
+        for (int k = 0; k < dim; k++) {
+            for (int i = 0; i < rows; i++) {
+                dirs[(k * rows + i) * dim + k] = 1;
+            }
+        }
+        double[] jm = directional(dirs, dim);
+        for (int i = 0; i < rows; i++) {
+            double t = 0;
+            for (int k = 0; k < dim; k++) {
+                t += jm[(k * rows + i) * dim + k];
+            }
+            trace[i] = t;
+        }
+    }
+
+    /**
+     * e^T (dm/dx) e for {@code count} probe vectors per row: {@code probes} is
+     * [count * rows, N], block-major; writes [count * rows] quadratic forms, same order.
+     */
+    public void probeForms(double[] probes, int count, double[] forms) {
+        double[] jm = directional(probes, count);
+        for (int b = 0; b < count * rows; b++) {
+            double q = 0;
+            for (int k = 0; k < dim; k++) {
+                q += probes[b * dim + k] * jm[b * dim + k];
+            }
+            forms[b] = q;
+        }
+    }
+
+    /** (dm/dx) e for every direction e in {@code dirs} ([count * rows, N], block-major). */
+    private double[] directional(double[] dirs, int count) {
+        float[] tin = new float[count * rows * inputs];
+        double[] gdot = new double[count * rows];
+        for (int b = 0; b < count * rows; b++) {
+            int i = b % rows;
+            double xe = 0;
+            for (int k = 0; k < dim; k++) {
+                xe += lastX[i * dim + k] * dirs[b * dim + k];
+            }
+            double gd = gradScale[i] * xe;
+            gdot[b] = gd;
+            double ci = cIn[i];
+            double dci = -0.5 * gd * ci * ci * ci;
+            for (int k = 0; k < dim; k++) {
+                tin[b * inputs + k] = (float) (ci * dirs[b * dim + k] + dci * lastX[i * dim + k]);
+            }
+            // the embedding of ln s does not depend on x; ln(1 + rho^2) / 4 does
+            tin[b * inputs + inputs - 1] = (float) (gd * cSkip[i] / 4);
+        }
+        float[] tout = mlp.tangents(rows, tin, count);
+        double[] jm = new double[count * rows * dim];
+        for (int b = 0; b < count * rows; b++) {
+            int i = b % rows;
+            double ci = cIn[i];
+            double dSkip = -gdot[b] * cSkip[i] * cSkip[i];
+            double dOut = rho[i] > 0 ? gdot[b] * ci * ci * ci / (2 * rho[i]) : 0;
+            for (int k = 0; k < dim; k++) {
+                jm[b * dim + k] = cSkip[i] * dirs[b * dim + k] + dSkip * lastX[i * dim + k]
+                        + dOut * out[i * dim + k] + cOut[i] * tout[b * dim + k];
+            }
+        }
+        return jm;
+    }
+
+    private void ensure(int n) {
+        rows = n;
+        if (features.length < n * inputs) {
+            features = new float[n * inputs];
+            dF = new float[n * dim];
+            lastX = new double[n * dim];
+            out = new double[n * dim];
+            rho = new double[n];
+            cIn = new double[n];
+            cSkip = new double[n];
+            cOut = new double[n];
+            gradScale = new double[n];
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package dev.pfgm.engine.ode;
+
+/** Where a fixed-step solver puts its K + 1 points between the ends of the interval. */
+public enum Grid {
+    /** Evenly spaced. */
+    UNIFORM,
+    /**
+     * Evenly spaced in log|tau| (both ends of one sign, non-zero). PFGM's Euler and Heun step in
+     * z on this grid, which is uniform in t = ln z (pfgm-math.md, section 8).
+     */
+    GEOMETRIC;
+
+    public double[] points(double from, double to, int steps) {
+        double[] p = new double[steps + 1];
+        for (int k = 0; k <= steps; k++) {
+            double f = (double) k / steps;
+            p[k] = switch (this) {
+                case UNIFORM -> from + f * (to - from);
+                case GEOMETRIC -> from * Math.exp(f * Math.log(to / from));
+            };
+        }
+        p[steps] = to;
+        return p;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.pfgm.engine.sample;
+
+import dev.pfgm.engine.InvalidInputException;
+import dev.pfgm.engine.ode.DormandPrince;
+import dev.pfgm.engine.ode.Grid;
+import dev.pfgm.engine.ode.OdeSolver;
+import dev.pfgm.engine.ode.SolverCatalog;
+
+/**
+ * How to integrate PFGM's ODE: rk45 (adaptive in t = ln z, rtol/atol; the default, 1e-4 / 1e-4 as
+ * in the paper), or euler / heun with K steps taken in z on a grid uniform in ln z, as the
+ * official sampler does (pfgm-math.md, section 8).
+ */
+public record SolverSpec(String name, double rtol, double atol, int steps) {
+    public static final double DEFAULT_TOLERANCE = 1e-4;
+    public static final int DEFAULT_STEPS = 100;
+
+    public static SolverSpec defaults() {
+        return new SolverSpec("rk45", DEFAULT_TOLERANCE, DEFAULT_TOLERANCE, DEFAULT_STEPS);
+    }
+
+    public SolverSpec {
+        if (!SolverCatalog.NAMES.contains(name)) {
+            throw new InvalidInputException("--solver: unknown solver '" + name + "'; known: "
+                    + String.join(", ", SolverCatalog.NAMES));
+        }
+        if (!(rtol > 0 && rtol < 1)) {
+            throw new InvalidInputException("--rtol: must be in (0, 1), got " + rtol);
+        }
+        if (!(atol > 0 && atol < 1)) {
+            throw new InvalidInputException("--atol: must be in (0, 1), got " + atol);
+        }
+        if (steps < 1 || steps > 100_000) {
+            throw new InvalidInputException("--steps: must be an integer in [1, 100000], got " + steps);
+        }
+    }
+
+    public boolean adaptive() {
+        return name.equals("rk45");
+    }
+
+    /** The solver; fixed-step ones step in z on a geometric grid. */
+    public OdeSolver solver() {
+        return SolverCatalog.create(name, rtol, atol, steps, Grid.GEOMETRIC);
+    }
+
+    public DormandPrince adaptiveSolver() {
+        return new DormandPrince(rtol, atol);
+    }
+}

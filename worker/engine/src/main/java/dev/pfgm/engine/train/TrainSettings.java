@@ -1,0 +1,262 @@
+package dev.pfgm.engine.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pfgm.engine.InvalidInputException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+/**
+ * Every training setting, declared once with its default, range and meaning. A config file (JSON
+ * object) or job parameters override any subset; unknown keys and out-of-range values are refused
+ * with a message naming the key. A value of 0 for z_max, max_exponent or upper_norm means "derive
+ * it" ({@link #resolve}); the model file stores the resolved values.
+ *
+ * <p>How the defaults were chosen is in the README ("Defaults"); the short version: sigma, tau,
+ * gamma, z_min and the restriction are the paper's; z_max and the clip radius are set for
+ * standardised low-dimensional data; the optimiser schedule and network size fit a few minutes of
+ * training on two CPU cores.
+ */
+public record TrainSettings(
+        int steps, int batch, int largeBatch, long seed,
+        double lr, int warmup, double clip, double ema,
+        double sigma, double tau, double maxExponent, boolean restrict, double gamma,
+        double zMax, double zMin, double upperNorm,
+        int hidden, int depth, int frequencies) {
+
+    public static TrainSettings defaults() {
+        return new Builder().build();
+    }
+
+    /** Derived values filled in for data of dimension {@code dim}. */
+    public TrainSettings resolve(int dim) {
+        Builder b = new Builder(this);
+        if (b.zMax == 0) {
+            b.zMax = 40;
+        }
+        if (b.maxExponent == 0) {
+            // the mean of z at m = M is sigma sqrt(2/pi) (1 + tau)^M; make it z_max (pfgm-math.md section 4)
+            b.maxExponent = Math.ceil(Math.log(b.zMax / (b.sigma * Math.sqrt(2 / Math.PI))) / Math.log1p(b.tau));
+        }
+        if (b.upperNorm == 0) {
+            b.upperNorm = Math.sqrt(dim) * b.sigma * Math.pow(1 + b.tau, b.maxExponent);
+        }
+        return b.build();
+    }
+
+    /** This with the keys of {@code json} (an object) applied; {@code source} names it in errors. */
+    public TrainSettings with(JsonNode json, String source) {
+        if (json == null || json.isNull()) {
+            return this;
+        }
+        if (!json.isObject()) {
+            throw new InvalidInputException(source + ": settings must be a JSON object");
+        }
+        Builder b = new Builder(this);
+        Iterator<Map.Entry<String, JsonNode>> it = json.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            Setting s = SETTINGS.get(e.getKey());
+            if (s == null) {
+                throw new InvalidInputException(source + ": unknown setting '" + e.getKey() + "'; known: "
+                        + String.join(", ", SETTINGS.keySet()));
+            }
+            s.apply(b, e.getValue(), source);
+        }
+        return b.build();
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        for (Setting s : SETTINGS.values()) {
+            Object v = s.get.apply(this);
+            if (v instanceof Integer i) {
+                o.put(s.key, i);
+            } else if (v instanceof Long l) {
+                o.put(s.key, l);
+            } else if (v instanceof Double d) {
+                o.put(s.key, d);
+            } else if (v instanceof Boolean bo) {
+                o.put(s.key, bo);
+            }
+        }
+        return o;
+    }
+
+    /** Each setting's key, kind, range and meaning, for docs and --help. */
+    public static List<String> describe() {
+        List<String> out = new ArrayList<>();
+        for (Setting s : SETTINGS.values()) {
+            out.add(String.format("%-13s %-8s default %-8s %s", s.key, s.range, s.get.apply(defaults()), s.doc));
+        }
+        return out;
+    }
+
+    /** Mutable twin used while reading overrides. */
+    static final class Builder {
+        int steps = 20_000;
+        int batch = 256;
+        int largeBatch = 4096;
+        long seed = 0;
+        double lr = 2e-3;
+        int warmup = 500;
+        double clip = 1.0;
+        double ema = 0.999;
+        double sigma = 0.01;
+        double tau = 0.03;
+        double maxExponent = 0;
+        boolean restrict = true;
+        double gamma = 5;
+        double zMax = 0;
+        double zMin = 1e-3;
+        double upperNorm = 0;
+        int hidden = 256;
+        int depth = 4;
+        int frequencies = 8;
+
+        Builder() {
+        }
+
+        Builder(TrainSettings s) {
+            steps = s.steps;
+            batch = s.batch;
+            largeBatch = s.largeBatch;
+            seed = s.seed;
+            lr = s.lr;
+            warmup = s.warmup;
+            clip = s.clip;
+            ema = s.ema;
+            sigma = s.sigma;
+            tau = s.tau;
+            maxExponent = s.maxExponent;
+            restrict = s.restrict;
+            gamma = s.gamma;
+            zMax = s.zMax;
+            zMin = s.zMin;
+            upperNorm = s.upperNorm;
+            hidden = s.hidden;
+            depth = s.depth;
+            frequencies = s.frequencies;
+        }
+
+        TrainSettings build() {
+            if (zMax != 0 && zMin >= zMax) {
+                throw new InvalidInputException("settings: z_min (" + zMin + ") must be below z_max (" + zMax + ")");
+            }
+            return new TrainSettings(steps, batch, largeBatch, seed, lr, warmup, clip, ema, sigma, tau, maxExponent,
+                    restrict, gamma, zMax, zMin, upperNorm, hidden, depth, frequencies);
+        }
+    }
+
+    private static final Map<String, Setting> SETTINGS = new LinkedHashMap<>();
+
+    private static void add(Setting s) {
+        SETTINGS.put(s.key, s);
+    }
+
+    static {
+        add(Setting.ofInt("steps", 1, 10_000_000, "optimiser steps", TrainSettings::steps, (b, v) -> b.steps = v));
+        add(Setting.ofInt("batch", 1, 65_536, "points the loss is computed at per step (B)", TrainSettings::batch,
+                (b, v) -> b.batch = v));
+        add(Setting.ofInt("large_batch", 1, 1_000_000, "charges per step for the empirical field (B_L)",
+                TrainSettings::largeBatch, (b, v) -> b.largeBatch = v));
+        add(Setting.ofLong("seed", "training randomness (batches, perturbations, initial weights)",
+                TrainSettings::seed, (b, v) -> b.seed = v));
+        add(Setting.ofDouble("lr", 0, 1, false, "peak Adam learning rate", TrainSettings::lr, (b, v) -> b.lr = v));
+        add(Setting.ofInt("warmup", 0, 10_000_000, "steps of linear learning-rate warm-up, then cosine decay to 0",
+                TrainSettings::warmup, (b, v) -> b.warmup = v));
+        add(Setting.ofDouble("clip", 0, 1e6, true, "gradient global-norm clip (0 = off)", TrainSettings::clip,
+                (b, v) -> b.clip = v));
+        add(Setting.ofDouble("ema", 0, 1, true, "decay of the weight average used for sampling", TrainSettings::ema,
+                (b, v) -> b.ema = v));
+        add(Setting.ofDouble("sigma", 0, 10, false, "base perturbation scale (sigma_end)", TrainSettings::sigma,
+                (b, v) -> b.sigma = v));
+        add(Setting.ofDouble("tau", 0, 1, false, "growth of the perturbation scale per unit of m",
+                TrainSettings::tau, (b, v) -> b.tau = v));
+        add(Setting.ofDouble("max_exponent", 0, 1e5, true, "M: m ~ U[0, M) (0 = from z_max)",
+                TrainSettings::maxExponent, (b, v) -> b.maxExponent = v));
+        add(Setting.ofBool("restrict", "redraw m from U[0, 0.7M) when |eps_z| < sigma/2", TrainSettings::restrict,
+                (b, v) -> b.restrict = v));
+        add(Setting.ofDouble("gamma", 0, 1e6, true, "soft normalisation of the field", TrainSettings::gamma,
+                (b, v) -> b.gamma = v));
+        add(Setting.ofDouble("z_max", 0, 1e8, true, "plane of the prior (0 = 40)", TrainSettings::zMax,
+                (b, v) -> b.zMax = v));
+        add(Setting.ofDouble("z_min", 0, 1e3, false, "where the backward ODE stops", TrainSettings::zMin,
+                (b, v) -> b.zMin = v));
+        add(Setting.ofDouble("upper_norm", 0, 1e12, true, "prior radius clip (0 = sqrt(N) sigma (1+tau)^M)",
+                TrainSettings::upperNorm, (b, v) -> b.upperNorm = v));
+        add(Setting.ofInt("hidden", 1, 8192, "MLP hidden width", TrainSettings::hidden, (b, v) -> b.hidden = v));
+        add(Setting.ofInt("depth", 1, 64, "MLP hidden layers", TrainSettings::depth, (b, v) -> b.depth = v));
+        add(Setting.ofInt("frequencies", 0, 32, "sin/cos pairs embedding ln z", TrainSettings::frequencies,
+                (b, v) -> b.frequencies = v));
+    }
+
+    /** One declared setting: key, accepted range (as text), meaning, how to read and write it. */
+    private record Setting(String key, String range, String doc, Function<TrainSettings, Object> get,
+                           Applier apply) {
+
+        interface Applier {
+            void apply(Builder b, JsonNode v, String source);
+        }
+
+        void apply(Builder b, JsonNode v, String source) {
+            apply.apply(b, v, source);
+        }
+
+        static InvalidInputException bad(String source, String key, String want, JsonNode v) {
+            return new InvalidInputException(source + ": '" + key + "' must be " + want + ", got " + v);
+        }
+
+        static Setting ofInt(String key, int min, int max, String doc, Function<TrainSettings, Object> get,
+                             BiConsumer<Builder, Integer> set) {
+            String want = "an integer in [" + min + ", " + max + "]";
+            return new Setting(key, "int", doc, get, (b, v, src) -> {
+                if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < min || v.intValue() > max) {
+                    throw bad(src, key, want, v);
+                }
+                set.accept(b, v.intValue());
+            });
+        }
+
+        static Setting ofLong(String key, String doc, Function<TrainSettings, Object> get,
+                              BiConsumer<Builder, Long> set) {
+            return new Setting(key, "int", doc, get, (b, v, src) -> {
+                if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 0) {
+                    throw bad(src, key, "a non-negative integer", v);
+                }
+                set.accept(b, v.longValue());
+            });
+        }
+
+        static Setting ofDouble(String key, double min, double max, boolean minIncluded, String doc,
+                                Function<TrainSettings, Object> get, BiConsumer<Builder, Double> set) {
+            String want = "a number in " + (minIncluded ? "[" : "(") + min + ", " + max + "]";
+            return new Setting(key, "number", doc, get, (b, v, src) -> {
+                if (!v.isNumber()) {
+                    throw bad(src, key, want, v);
+                }
+                double d = v.doubleValue();
+                if (!Double.isFinite(d) || d > max || d < min || (!minIncluded && d == min)) {
+                    throw bad(src, key, want, v);
+                }
+                set.accept(b, d);
+            });
+        }
+
+        static Setting ofBool(String key, String doc, Function<TrainSettings, Object> get,
+                              BiConsumer<Builder, Boolean> set) {
+            return new Setting(key, "bool", doc, get, (b, v, src) -> {
+                if (!v.isBoolean()) {
+                    throw bad(src, key, "true or false", v);
+                }
+                set.accept(b, v.booleanValue());
+            });
+        }
+    }
+}
