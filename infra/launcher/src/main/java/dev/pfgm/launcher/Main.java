@@ -1,6 +1,7 @@
 package dev.pfgm.launcher;
 
 import dev.pfgm.engine.InvalidInputException;
+import dev.pfgm.launcher.cli.BenchCommand;
 import dev.pfgm.launcher.cli.Command;
 import dev.pfgm.launcher.cli.EncodeCommand;
 import dev.pfgm.launcher.cli.NllCommand;
@@ -22,7 +23,7 @@ public final class Main {
     static Map<String, Command> commands() {
         Map<String, Command> m = new LinkedHashMap<>();
         for (Command c : List.of(new TrainCommand(), new SampleCommand(), new NllCommand(), EncodeCommand.encode(),
-                EncodeCommand.decode())) {
+                EncodeCommand.decode(), new BenchCommand())) {
             m.put(c.name(), c);
         }
         return m;

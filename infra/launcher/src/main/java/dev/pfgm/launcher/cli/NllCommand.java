@@ -56,15 +56,15 @@ public final class NllCommand implements Command {
         long t0 = System.nanoTime();
         Likelihood.Result r;
         try {
-            r = new Likelihood(model).evaluate(data, exact ? 0 : probes, seed, rtol, atol,
+            r = new Likelihood(model).nll(data, exact ? 0 : probes, seed, rtol, atol,
                     f -> bar.update(f, String.format(Locale.ROOT, "%d points", data.count())));
         } finally {
             bar.close();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        float[] values = new float[r.nll().length];
+        float[] values = new float[r.values().length];
         for (int i = 0; i < values.length; i++) {
-            values[i] = (float) r.nll()[i];
+            values[i] = (float) r.values()[i];
         }
         DataFiles.writeNpy(out, values, values.length, 1);
         double mean = r.mean();

@@ -79,7 +79,7 @@ public final class TrainCommand implements Command {
         try {
             model = Trainer.train(data, settings, (step, total, loss) -> {
                 smooth[0] = Double.isNaN(smooth[0]) ? loss : 0.98 * smooth[0] + 0.02 * loss;
-                bar.update((double) step / total, String.format(Locale.ROOT, "step %d/%d  loss %.4f", step, total,
+                bar.update((double) step / total, String.format(Locale.ROOT, "step %d/%d  loss %.3g", step, total,
                         smooth[0]));
             });
         } finally {

@@ -11,13 +11,21 @@ import java.util.stream.IntStream;
  * (the nearest charge's) is the same as dividing by the nearest charge's weight, so the weights
  * are computed as (d_min^2 / d_ij^2)^((N+1)/2) <= 1: the log-sum-exp shift, written with powers
  * instead of a log and an exp per pair (no overflow, underflow only to 0 for negligible charges).
- * Distances come from explicit differences in double precision, as section 3 advises.
  * mu_i = sum_j w_ij y_j is the charges' weighted mean; the field direction is (x_i - mu_i, z_i).
+ *
+ * <p>Up to {@value #DIRECT_MAX_DIM} dimensions, distances come from explicit differences in double
+ * precision, as section 3 advises. Above that, two float32 matrix products do the O(N) work
+ * (d^2 = |x|^2 + |y|^2 - 2 x.y, then W Y); nd4j-notes.md measured this to agree with exact
+ * differences to about 1e-7 in the normalised field at N = 784.
  */
 public final class EmpiricalField {
+    /** Largest dimension computed with explicit differences; above it, matrix products. */
+    public static final int DIRECT_MAX_DIM = 16;
+
     private final int dim;
     private final double gamma;
     private final boolean parallel;
+    private final ProductField products;
 
     public EmpiricalField(int dim, double gamma) {
         this(dim, gamma, true);
@@ -27,6 +35,7 @@ public final class EmpiricalField {
         this.dim = dim;
         this.gamma = gamma;
         this.parallel = parallel;
+        this.products = dim > DIRECT_MAX_DIM ? new ProductField(dim, parallel) : null;
     }
 
     /**
@@ -34,19 +43,51 @@ public final class EmpiricalField {
      * writes {@code mu} [rows, N].
      */
     public void chargeMeans(double[] x, double[] z, int rows, double[] charges, int count, double[] mu) {
+        if (dim > DIRECT_MAX_DIM) {
+            products.chargeMeans(x, z, rows, charges, count, mu);
+            return;
+        }
         double[][] cols = columns(charges, count);
         IntStream range = IntStream.range(0, rows);
         (parallel && rows > 16 ? range.parallel() : range).forEach(i -> {
-            double[] w = weights(x, i * dim, z[i], cols, count);
+            double[] w = unnormalisedWeights(x, i * dim, z[i], cols, count);
+            // mu_k = sum_j w_j y_jk / sum_j w_j, with partial sums so that the JIT vectorises the products
+            double total = sum(w, w, count, true);
             for (int k = 0; k < dim; k++) {
-                double[] c = cols[k];
-                double s = 0;
-                for (int j = 0; j < count; j++) {
-                    s += w[j] * c[j];
-                }
-                mu[i * dim + k] = s;
+                mu[i * dim + k] = sum(w, cols[k], count, false) / total;
             }
         });
+    }
+
+    /** sum_j a_j (ones ? 1 : b_j), in four interleaved partial sums. */
+    private static double sum(double[] a, double[] b, int count, boolean ones) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int j = 0;
+        if (ones) {
+            for (; j + 3 < count; j += 4) {
+                s0 += a[j];
+                s1 += a[j + 1];
+                s2 += a[j + 2];
+                s3 += a[j + 3];
+            }
+            for (; j < count; j++) {
+                s0 += a[j];
+            }
+        } else {
+            for (; j + 3 < count; j += 4) {
+                s0 += a[j] * b[j];
+                s1 += a[j + 1] * b[j + 1];
+                s2 += a[j + 2] * b[j + 2];
+                s3 += a[j + 3] * b[j + 3];
+            }
+            for (; j < count; j++) {
+                s0 += a[j] * b[j];
+            }
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     /** Training targets [rows, N + 1]: the normalised field at each (x_i, z_i). */
@@ -66,6 +107,16 @@ public final class EmpiricalField {
     private static final ThreadLocal<double[][]> SCRATCH = ThreadLocal.withInitial(() -> new double[2][0]);
 
     private double[] weights(double[] x, int off, double z, double[][] cols, int count) {
+        double[] w = unnormalisedWeights(x, off, z, cols, count);
+        double inv = 1 / sum(w, w, count, true);
+        for (int j = 0; j < count; j++) {
+            w[j] *= inv;
+        }
+        return w;
+    }
+
+    /** (d_min^2 / d_j^2)^((N+1)/2) for every charge j: the weights relative to the nearest one. */
+    private double[] unnormalisedWeights(double[] x, int off, double z, double[][] cols, int count) {
         double[][] s = SCRATCH.get();
         if (s[0].length < count) {
             s[0] = new double[count];
@@ -73,9 +124,15 @@ public final class EmpiricalField {
         }
         double[] d2 = s[0];
         double[] w = s[1];
-        // 1. squared distances in the augmented space
-        java.util.Arrays.fill(d2, 0, count, z * z);
-        for (int k = 0; k < dim; k++) {
+        // 1. squared distances in the augmented space, and the nearest
+        double zz = z * z;
+        double[] c0 = cols[0];
+        double x0 = x[off];
+        for (int j = 0; j < count; j++) {
+            double e = x0 - c0[j];
+            d2[j] = zz + e * e;
+        }
+        for (int k = 1; k < dim; k++) {
             double xk = x[off + k];
             double[] c = cols[k];
             for (int j = 0; j < count; j++) {
@@ -88,28 +145,33 @@ public final class EmpiricalField {
             min = Math.min(min, d2[j]);
         }
         min = Math.max(min, Double.MIN_NORMAL);
-        // 2. ratio to the nearest charge: r = d_min^2 / d^2 in (0, 1]
+        // 2. ratio to the nearest charge, r = d_min^2 / d^2 in (0, 1], raised to (N+1)/2
         for (int j = 0; j < count; j++) {
-            w[j] = min / Math.max(d2[j], Double.MIN_NORMAL);
+            w[j] = min / d2[j];
         }
-        // 3. r^((N+1)/2): integer part by repeated squaring, then sqrt(r) when N+1 is odd
         raise(w, d2, count, (dim + 1) / 2, (dim + 1) % 2 == 1);
-        double sum = 0;
-        for (int j = 0; j < count; j++) {
-            sum += w[j];
-        }
-        double inv = 1 / sum;
-        for (int j = 0; j < count; j++) {
-            w[j] *= inv;
-        }
         return w;
     }
 
     /** w[j] <- w[j]^p * (half ? sqrt(w[j]) : 1), using {@code tmp} as the running square. */
-    private static void raise(double[] w, double[] tmp, int count, int p, boolean half) {
+    static void raise(double[] w, double[] tmp, int count, int p, boolean half) {
+        if (p == 1 && half) {
+            // N = 2, the common case: r^1.5 in one pass
+            for (int j = 0; j < count; j++) {
+                double r = w[j];
+                w[j] = r * Math.sqrt(r);
+            }
+            return;
+        }
         for (int j = 0; j < count; j++) {
             tmp[j] = w[j];
-            w[j] = half ? Math.sqrt(w[j]) : 1.0;
+        }
+        if (half) {
+            for (int j = 0; j < count; j++) {
+                w[j] = Math.sqrt(w[j]);
+            }
+        } else {
+            java.util.Arrays.fill(w, 0, count, 1.0);
         }
         while (p > 0) {
             if ((p & 1) == 1) {

@@ -52,14 +52,20 @@ public final class PfgmModel {
         return losses;
     }
 
-    /** The network with this model's weights; one instance per model (it holds buffers: not thread-safe). */
+    /** The network with this model's weights, shared (it keeps per-call buffers: one thread at a time). */
     public synchronized FieldNetwork network() {
         if (network == null) {
-            network = new FieldNetwork(dim(), standardizer.maxNorm(), settings.hidden(), settings.depth(),
-                    settings.frequencies());
-            network.mlp().load(weights);
+            network = newNetwork();
         }
         return network;
+    }
+
+    /** A network of its own with this model's weights, for one more thread. */
+    public FieldNetwork newNetwork() {
+        FieldNetwork net = new FieldNetwork(dim(), standardizer.maxNorm(), settings.hidden(), settings.depth(),
+                settings.frequencies());
+        net.mlp().load(weights);
+        return net;
     }
 
     public PfgmPrior prior() {

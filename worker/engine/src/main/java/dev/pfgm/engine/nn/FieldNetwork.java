@@ -1,5 +1,7 @@
 package dev.pfgm.engine.nn;
 
+import dev.pfgm.engine.field.ChargeMean;
+
 /**
  * The network f(x, z) of PFGM for vector data: an MLP that predicts the charges' weighted mean
  * m(x, z), and the normalised field of that mean as its (N+1)-vector output,
@@ -20,7 +22,7 @@ package dev.pfgm.engine.nn;
  * the drift tends to the radial far field x whatever the network does outside its training range.
  * The embedding of ln s is sin and cos at frequencies 2^k / 8, k < K.
  */
-public final class FieldNetwork {
+public final class FieldNetwork implements ChargeMean {
     private static final double BASE_FREQUENCY = 0.125;
 
     private final int dim;
@@ -54,6 +56,7 @@ public final class FieldNetwork {
         this.mlp = new Mlp(widths);
     }
 
+    @Override
     public int dim() {
         return dim;
     }
@@ -66,6 +69,7 @@ public final class FieldNetwork {
      * Predicted charge means m [rows, N] at points x [rows, N] and scales s [rows] (s = z for
      * PFGM). Keeps what {@link #backward}, {@link #jacobianTrace} and {@link #probeForms} need.
      */
+    @Override
     public void chargeMean(double[] x, double[] s, int rows, double[] m) {
         ensure(rows);
         System.arraycopy(x, 0, lastX, 0, rows * dim);
@@ -110,6 +114,11 @@ public final class FieldNetwork {
         }
     }
 
+    /** c_out of each row of the last {@link #chargeMean}: m's sensitivity to the MLP's output. */
+    public double outputScale(int row) {
+        return cOut[row];
+    }
+
     /** Parameter gradient of sum_i dLdm[i] . m[i] for the last {@link #chargeMean}. */
     public void backward(double[] dLdm, float[] grad) {
         for (int i = 0; i < rows * dim; i++) {
@@ -119,6 +128,7 @@ public final class FieldNetwork {
     }
 
     /** tr(dm/dx) for each row of the last {@link #chargeMean}, exactly (N tangents). */
+    @Override
     public void jacobianTrace(double[] trace) {
         double[] dirs = new double[dim * rows * dim];
         for (int k = 0; k < dim; k++) {
@@ -140,6 +150,7 @@ public final class FieldNetwork {
      * e^T (dm/dx) e for {@code count} probe vectors per row: {@code probes} is
      * [count * rows, N], block-major; writes [count * rows] quadratic forms, same order.
      */
+    @Override
     public void probeForms(double[] probes, int count, double[] forms) {
         double[] jm = directional(probes, count);
         for (int b = 0; b < count * rows; b++) {

@@ -147,11 +147,8 @@ public final class Mlp {
                 Nd4j.gemm(ws.grad[l], weightsNoBias[l], ws.dAct[l], false, true, 1.0, 0.0);
                 float[] dA = ws.dActHost[l];
                 DeviceArrays.download(ws.dAct[l], dA, 0, dA.length);
-                float[] slope = ws.slope[l - 1];
                 float[] gPrev = ws.gradHost[l - 1];
-                for (int i = 0; i < gPrev.length; i++) {
-                    gPrev[i] = dA[i] * slope[i];
-                }
+                Activation.backward(dA, ws.preHost[l - 1], ws.slope[l - 1], gPrev, 0, gPrev.length);
             }
         }
     }
@@ -175,14 +172,9 @@ public final class Mlp {
             float[] o = ts.outHost[l];
             DeviceArrays.download(ts.out[l], o, 0, o.length);
             if (l < layers - 1) {
-                float[] slope = ws.slope[l];
-                float[] next = ts.inHost[l + 1];
                 int block = rows * widths[l + 1];
                 for (int k = 0; k < count; k++) {
-                    int base = k * block;
-                    for (int i = 0; i < block; i++) {
-                        next[base + i] = o[base + i] * slope[i];
-                    }
+                    Activation.backward(o, ws.preHost[l], ws.slope[l], ts.inHost[l + 1], k * block, block);
                 }
             }
         }
@@ -195,6 +187,7 @@ public final class Mlp {
         final float[][] actHost = new float[layers][];
         final INDArray[] pre = new INDArray[layers];
         final float[][] preHost = new float[layers][];
+        /** q = 1 / sqrt(1 + a^2) of each hidden layer, for the activation's slope. */
         final float[][] slope = new float[layers][];
         final INDArray[] grad = new INDArray[layers];
         final float[][] gradHost = new float[layers][];

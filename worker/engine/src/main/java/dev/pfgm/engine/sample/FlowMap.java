@@ -10,17 +10,17 @@ import dev.pfgm.engine.model.PfgmModel;
  */
 public final class FlowMap {
     private final PfgmModel model;
-    private final Sampler sampler;
 
     public FlowMap(PfgmModel model) {
         this.model = model;
-        this.sampler = new Sampler(model);
     }
 
     /** Latents [n, N] (float32, model units) and mean NFE. */
     public Sampler.Result encode(Dataset data, SolverSpec spec, Progress progress) {
+        model.checkDimension(data, "--data");
         double[] x = model.standardizer().standardized(data);
-        double nfe = run(x, data.count(), model.settings().zMin(), model.settings().zMax(), spec, progress);
+        double nfe = Sampler.transport(model::newNetwork, x, data.count(), model.settings().zMin(),
+                model.settings().zMax(), spec, progress);
         float[] f = new float[x.length];
         for (int i = 0; i < x.length; i++) {
             f[i] = (float) x[i];
@@ -30,30 +30,10 @@ public final class FlowMap {
 
     /** Points [n, N] in data units and mean NFE. */
     public Sampler.Result decode(Dataset latent, SolverSpec spec, Progress progress) {
+        model.checkDimension(latent, "--latent");
         double[] x = latent.values().clone();
-        double nfe = run(x, latent.count(), model.settings().zMax(), model.settings().zMin(), spec, progress);
+        double nfe = Sampler.transport(model::newNetwork, x, latent.count(), model.settings().zMax(),
+                model.settings().zMin(), spec, progress);
         return new Sampler.Result(model.standardizer().inverseToFloat(x), latent.count(), latent.dim(), nfe);
-    }
-
-    private double run(double[] x, int count, double from, double to, SolverSpec spec, Progress progress) {
-        int dim = model.dim();
-        int chunkSize = Sampler.CHUNK;
-        int chunks = (count + chunkSize - 1) / chunkSize;
-        double[] chunk = new double[chunkSize * dim];
-        double nfe = 0;
-        for (int c = 0; c < chunks; c++) {
-            int first = c * chunkSize;
-            int rows = Math.min(chunkSize, count - first);
-            java.util.Arrays.fill(chunk, 0);
-            System.arraycopy(x, first * dim, chunk, 0, rows * dim);
-            final int done = c;
-            var sol = sampler.integrate(chunk, from, to, spec, f -> progress.update((done + f) / chunks));
-            for (int r = 0; r < rows; r++) {
-                nfe += sol.evaluations()[r];
-            }
-            System.arraycopy(chunk, 0, x, first * dim, rows * dim);
-        }
-        progress.update(1.0);
-        return nfe / count;
     }
 }

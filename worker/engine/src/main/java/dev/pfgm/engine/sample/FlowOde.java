@@ -1,10 +1,10 @@
 package dev.pfgm.engine.sample;
 
-import dev.pfgm.engine.nn.FieldNetwork;
+import dev.pfgm.engine.field.ChargeMean;
 import dev.pfgm.engine.ode.OdeSystem;
 
 /**
- * PFGM's ODE for the learned field, dx/dz = f_x / f_z = (x - m(x, z)) / z (pfgm-math.md, F4 and
+ * PFGM's ODE for a charge mean m (learned, or exact in tests), dx/dz = f_x / f_z = (x - m(x, z)) / z (pfgm-math.md, F4 and
  * section 7), written in the two variables the solvers use: t = ln z (adaptive RK45), where the
  * drift is x - m, and z itself (Euler and Heun on a geometric grid, as the official sampler).
  */
@@ -13,7 +13,7 @@ public final class FlowOde {
     }
 
     /** dx/dt = x - m(x, e^t). */
-    public static OdeSystem inLogZ(FieldNetwork net) {
+    public static OdeSystem inLogZ(ChargeMean net) {
         int dim = net.dim();
         return new OdeSystem() {
             private double[] z = new double[0];
@@ -42,7 +42,7 @@ public final class FlowOde {
     }
 
     /** dx/dz = (x - m(x, z)) / z. */
-    public static OdeSystem inZ(FieldNetwork net) {
+    public static OdeSystem inZ(ChargeMean net) {
         int dim = net.dim();
         return new OdeSystem() {
             private double[] m = new double[0];

@@ -7,7 +7,7 @@ package dev.pfgm.engine.sample;
  * in R^n. Samples are x = zMax g / |g0| with g ~ N(0, I_N), g0 ~ N(0, 1) (method (b)), with the
  * radius clipped to {@code upperNorm} as in the official sampler; the density is the unclipped one.
  */
-public final class PfgmPrior {
+public final class PfgmPrior implements LogDensity {
     private final int dim;
     private final double zMax;
     private final double upperNorm;
@@ -49,7 +49,8 @@ public final class PfgmPrior {
     }
 
     /** ln p(x) of the unclipped prior, x read from {@code x[off .. off + N]}. */
-    public double logDensity(double[] x, int off) {
+    @Override
+    public double at(double[] x, int off) {
         double norm2 = 0;
         for (int k = 0; k < dim; k++) {
             norm2 += x[off + k] * x[off + k];

@@ -1,8 +1,10 @@
 package dev.pfgm.engine.sample;
 
+import dev.pfgm.engine.field.ChargeMean;
 import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.engine.ode.OdeSystem;
 import dev.pfgm.engine.ode.Solution;
+import java.util.function.Supplier;
 
 /**
  * Draws samples: prior points on the plane z = z_max (section 6), carried down to z_min by the
@@ -22,44 +24,57 @@ public final class Sampler {
         this.model = model;
     }
 
-    /** Samples and the mean NFE per sample. */
+    /** Points [count, dim] as float32 and the mean NFE per point. */
     public record Result(float[] samples, int count, int dim, double meanNfe) {
     }
 
     public Result sample(int count, long seed, SolverSpec spec, Progress progress) {
         int dim = model.dim();
         PfgmPrior prior = model.prior();
-        double zMax = model.settings().zMax();
-        double zMin = model.settings().zMin();
-        double[] out = new double[count * dim];
-        double[] chunk = new double[CHUNK * dim];
-        int chunks = (count + CHUNK - 1) / CHUNK;
-        double nfe = 0;
-        for (int c = 0; c < chunks; c++) {
-            int first = c * CHUNK;
-            int rows = Math.min(CHUNK, count - first);
-            java.util.Arrays.fill(chunk, 0);
-            for (int r = 0; r < rows; r++) {
-                prior.sample(SeedPlan.forItem(seed, first + r), chunk, r * dim);
-            }
-            final int done = c;
-            Solution sol = integrate(chunk, zMax, zMin, spec, f -> progress.update((done + f) / chunks));
-            for (int r = 0; r < rows; r++) {
-                nfe += sol.evaluations()[r];
-            }
-            System.arraycopy(chunk, 0, out, first * dim, rows * dim);
+        double[] x = new double[count * dim];
+        for (int i = 0; i < count; i++) {
+            prior.sample(SeedPlan.forItem(seed, i), x, i * dim);
         }
-        progress.update(1.0);
-        return new Result(model.standardizer().inverseToFloat(out), count, dim, nfe / count);
+        double nfe = transport(model::newNetwork, x, count, model.settings().zMax(), model.settings().zMin(), spec,
+                progress);
+        return new Result(model.standardizer().inverseToFloat(x), count, dim, nfe);
     }
 
-    /** Integrates a full chunk (model units) from z = {@code from} to z = {@code to} in place. */
-    Solution integrate(double[] chunk, double from, double to, SolverSpec spec, Progress progress) {
-        if (spec.adaptive()) {
-            OdeSystem ode = FlowOde.inLogZ(model.network());
-            return spec.solver().solve(ode, chunk, CHUNK, Math.log(from), Math.log(to), progress::update);
+    /**
+     * Carries {@code count} points (model units, [count, N]) along the ODE from z = {@code from}
+     * to z = {@code to}, in place, in fixed-shape chunks on every core. Returns the mean NFE per point.
+     */
+    public static double transport(Supplier<ChargeMean> fields, double[] x, int count, double from, double to,
+                                   SolverSpec spec, Progress progress) {
+        int chunks = (count + CHUNK - 1) / CHUNK;
+        long[] nfe = new long[chunks];
+        ChunkRunner.run(chunks, fields, progress, (c, field, p) -> {
+            int dim = field.dim();
+            int first = c * CHUNK;
+            int rows = Math.min(CHUNK, count - first);
+            double[] chunk = new double[CHUNK * dim];
+            System.arraycopy(x, first * dim, chunk, 0, rows * dim);
+            Solution sol = integrate(field, chunk, CHUNK, from, to, spec, p);
+            for (int r = 0; r < rows; r++) {
+                nfe[c] += sol.evaluations()[r];
+            }
+            System.arraycopy(chunk, 0, x, first * dim, rows * dim);
+        });
+        progress.update(1.0);
+        long total = 0;
+        for (long v : nfe) {
+            total += v;
         }
-        OdeSystem ode = FlowOde.inZ(model.network());
-        return spec.solver().solve(ode, chunk, CHUNK, from, to, progress::update);
+        return (double) total / count;
+    }
+
+    /** One batch of {@code rows} points from z = {@code from} to z = {@code to}: RK45 in ln z, Euler/Heun in z. */
+    public static Solution integrate(ChargeMean field, double[] x, int rows, double from, double to, SolverSpec spec,
+                                     Progress progress) {
+        if (spec.adaptive()) {
+            OdeSystem ode = FlowOde.inLogZ(field);
+            return spec.solver().solve(ode, x, rows, Math.log(from), Math.log(to), progress::update);
+        }
+        return spec.solver().solve(FlowOde.inZ(field), x, rows, from, to, progress::update);
     }
 }

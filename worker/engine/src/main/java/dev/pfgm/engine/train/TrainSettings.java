@@ -28,7 +28,7 @@ public record TrainSettings(
         double lr, int warmup, double clip, double ema,
         double sigma, double tau, double maxExponent, boolean restrict, double gamma,
         double zMax, double zMin, double upperNorm,
-        int hidden, int depth, int frequencies) {
+        int hidden, int depth, int frequencies, double balance) {
 
     public static TrainSettings defaults() {
         return new Builder().build();
@@ -45,7 +45,10 @@ public record TrainSettings(
             b.maxExponent = Math.ceil(Math.log(b.zMax / (b.sigma * Math.sqrt(2 / Math.PI))) / Math.log1p(b.tau));
         }
         if (b.upperNorm == 0) {
-            b.upperNorm = Math.sqrt(dim) * b.sigma * Math.pow(1 + b.tau, b.maxExponent);
+            // Clips about 0.25% of prior draws whatever N (the Cauchy tail is ~ sqrt(N) zMax / R). The
+            // paper's sqrt(N) sigma (1+tau)^M clips half of them, which in low dimension piles the
+            // low-elevation field lines onto one circle and cuts the data's outer tails off.
+            b.upperNorm = 300 * Math.sqrt(dim) * b.zMax;
         }
         return b.build();
     }
@@ -119,6 +122,7 @@ public record TrainSettings(
         int hidden = 256;
         int depth = 4;
         int frequencies = 8;
+        double balance = 0;
 
         Builder() {
         }
@@ -143,6 +147,7 @@ public record TrainSettings(
             hidden = s.hidden;
             depth = s.depth;
             frequencies = s.frequencies;
+            balance = s.balance;
         }
 
         TrainSettings build() {
@@ -150,7 +155,7 @@ public record TrainSettings(
                 throw new InvalidInputException("settings: z_min (" + zMin + ") must be below z_max (" + zMax + ")");
             }
             return new TrainSettings(steps, batch, largeBatch, seed, lr, warmup, clip, ema, sigma, tau, maxExponent,
-                    restrict, gamma, zMax, zMin, upperNorm, hidden, depth, frequencies);
+                    restrict, gamma, zMax, zMin, upperNorm, hidden, depth, frequencies, balance);
         }
     }
 
@@ -189,12 +194,14 @@ public record TrainSettings(
                 (b, v) -> b.zMax = v));
         add(Setting.ofDouble("z_min", 0, 1e3, false, "where the backward ODE stops", TrainSettings::zMin,
                 (b, v) -> b.zMin = v));
-        add(Setting.ofDouble("upper_norm", 0, 1e12, true, "prior radius clip (0 = sqrt(N) sigma (1+tau)^M)",
+        add(Setting.ofDouble("upper_norm", 0, 1e12, true, "prior radius clip (0 = 300 sqrt(N) z_max)",
                 TrainSettings::upperNorm, (b, v) -> b.upperNorm = v));
         add(Setting.ofInt("hidden", 1, 8192, "MLP hidden width", TrainSettings::hidden, (b, v) -> b.hidden = v));
         add(Setting.ofInt("depth", 1, 64, "MLP hidden layers", TrainSettings::depth, (b, v) -> b.depth = v));
         add(Setting.ofInt("frequencies", 0, 32, "sin/cos pairs embedding ln z", TrainSettings::frequencies,
                 (b, v) -> b.frequencies = v));
+        add(Setting.ofDouble("balance", 0, 1e6, true, "loss weight min(1 / c_out^2, balance) (0 = plain PFGM loss)",
+                TrainSettings::balance, (b, v) -> b.balance = v));
     }
 
     /** One declared setting: key, accepted range (as text), meaning, how to read and write it. */

@@ -2,9 +2,7 @@ package dev.pfgm.engine.train;
 
 import dev.pfgm.engine.data.Dataset;
 import dev.pfgm.engine.data.Standardizer;
-import dev.pfgm.engine.field.EmpiricalField;
 import dev.pfgm.engine.field.NormalisedField;
-import dev.pfgm.engine.field.Perturbation;
 import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.engine.model.Provenance;
 import dev.pfgm.engine.nn.Adam;
@@ -33,64 +31,43 @@ public final class Trainer {
     public static PfgmModel train(Dataset data, TrainSettings requested, TrainListener listener) {
         long started = System.nanoTime();
         final int dim = data.dim();
-        final int n = data.count();
         TrainSettings s = requested.resolve(dim);
         Standardizer standardizer = Standardizer.fit(data);
         double[] points = standardizer.standardized(data);
 
         FieldNetwork net = new FieldNetwork(dim, standardizer.maxNorm(), s.hidden(), s.depth(), s.frequencies());
-        SeedPlan rng = SeedPlan.of(s.seed());
-        net.mlp().initialise(rng);
+        net.mlp().initialise(SeedPlan.forItem(s.seed(), 0));
         float[] params = net.mlp().parameters();
         float[] grad = new float[params.length];
         Adam adam = new Adam(params.length, BETA1, BETA2, ADAM_EPS);
         Ema ema = new Ema(params, s.ema());
 
-        EmpiricalField field = new EmpiricalField(dim, s.gamma());
-        Perturbation kernel = new Perturbation(s.sigma(), s.tau(), s.maxExponent(), s.restrict());
-        final int large = Math.min(s.largeBatch(), n);
-        final int batch = s.batch();
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        double[] charges = new double[large * dim];
-        double[] sources = new double[batch * dim];
-        double[] x = new double[batch * dim];
-        double[] z = new double[batch];
-        double[] target = new double[batch * (dim + 1)];
-        double[] m = new double[batch * dim];
-        double[] dm = new double[batch * dim];
+        double[] m = new double[s.batch() * dim];
+        double[] dm = new double[s.batch() * dim];
         float[] losses = new float[s.steps()];
-
-        for (int step = 1; step <= s.steps(); step++) {
-            // 1. a large batch of distinct points (partial Fisher-Yates); its first B rows are the small batch
-            for (int j = 0; j < large; j++) {
-                int k = j + rng.nextInt(n - j);
-                int t = order[j];
-                order[j] = order[k];
-                order[k] = t;
-                System.arraycopy(points, order[j] * dim, charges, j * dim, dim);
+        try (BatchSource batches = new BatchSource(points, dim, s, SeedPlan.forItem(s.seed(), 1))) {
+            for (int step = 1; step <= s.steps(); step++) {
+                BatchSource.Batch b = batches.take();
+                // 4. regress the network's field on the targets
+                net.chargeMean(b.x, b.z, s.batch(), m);
+                double loss = 0;
+                for (int i = 0; i < s.batch(); i++) {
+                    double weight = 1.0;
+                    if (s.balance() > 0) {
+                        double c = net.outputScale(i);
+                        weight = Math.min(1 / (c * c), s.balance());
+                    }
+                    loss += NormalisedField.lossGradient(b.x, m, i * dim, dim, b.z[i], s.gamma(), b.target,
+                            i * (dim + 1), weight / s.batch(), dm);
+                }
+                loss /= s.batch();
+                net.backward(dm, grad);
+                adam.update(params, grad, learningRate(s, step), s.clip());
+                net.mlp().commit();
+                ema.update(params);
+                losses[step - 1] = (float) loss;
+                listener.onStep(step, s.steps(), loss);
             }
-            for (int i = 0; i < batch; i++) {
-                System.arraycopy(charges, (i % large) * dim, sources, i * dim, dim);
-            }
-            // 2. perturb, 3. targets from all charges, 4. regress
-            kernel.apply(sources, batch, dim, rng, x, z);
-            field.targets(x, z, batch, charges, large, target);
-            net.chargeMean(x, z, batch, m);
-            double loss = 0;
-            for (int i = 0; i < batch; i++) {
-                loss += NormalisedField.lossGradient(x, m, i * dim, dim, z[i], s.gamma(), target, i * (dim + 1),
-                        1.0 / batch, dm);
-            }
-            loss /= batch;
-            net.backward(dm, grad);
-            adam.update(params, grad, learningRate(s, step), s.clip());
-            net.mlp().commit();
-            ema.update(params);
-            losses[step - 1] = (float) loss;
-            listener.onStep(step, s.steps(), loss);
         }
 
         double seconds = (System.nanoTime() - started) / 1e9;

@@ -1,0 +1,87 @@
+package dev.pfgm.engine.sample;
+
+import dev.pfgm.engine.field.ChargeMean;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Runs independent fixed-size chunks on one thread per core, each thread with its own copy of
+ * the network (the networks keep per-call buffers). Each chunk writes only its own slice of the
+ * output, so the result does not depend on which thread ran which chunk. ND4J itself runs
+ * single-threaded here (OMP_NUM_THREADS=1 in the launcher): for these matrix sizes a core per
+ * chunk is faster than two cores per product (docs/benchmarks.md).
+ */
+public final class ChunkRunner {
+    /** The work for one chunk, given a network of its own and a progress sink for that chunk. */
+    @FunctionalInterface
+    public interface ChunkTask {
+        void run(int chunk, ChargeMean field, Progress progress);
+    }
+
+    private ChunkRunner() {
+    }
+
+    public static int threads() {
+        String env = System.getenv("PFGM_THREADS");
+        if (env != null && env.matches("[1-9][0-9]*")) {
+            return Integer.parseInt(env);
+        }
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    public static void run(int chunks, Supplier<ChargeMean> fields, Progress progress, ChunkTask task) {
+        int threads = Math.max(1, Math.min(threads(), chunks));
+        double[] done = new double[chunks];
+        Progress.Aggregate total = new Progress.Aggregate(done, progress);
+        if (threads == 1) {
+            ChargeMean field = fields.get();
+            for (int c = 0; c < chunks; c++) {
+                final int chunk = c;
+                task.run(c, field, f -> total.set(chunk, f));
+                total.set(c, 1.0);
+            }
+            return;
+        }
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "pfgm-chunks");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                futures.add(pool.submit(() -> {
+                    ChargeMean field = fields.get();
+                    int c;
+                    while ((c = next.getAndIncrement()) < chunks) {
+                        final int chunk = c;
+                        task.run(c, field, f -> total.set(chunk, f));
+                        total.set(c, 1.0);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(cause);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package dev.pfgm.engine.train;
+
+import dev.pfgm.engine.field.EmpiricalField;
+import dev.pfgm.engine.field.Perturbation;
+import dev.pfgm.engine.sample.SeedPlan;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Makes PFGM training batches (pfgm-math.md, section 5, steps 1 to 3) one step ahead, on its own
+ * thread, so that the empirical field of the next batch is computed while the network trains on
+ * the current one. Batches depend only on the data and this source's random stream, so the
+ * sequence is the same whatever the timing.
+ */
+final class BatchSource implements AutoCloseable {
+    /** One step's inputs: perturbed points x [B, N], their z [B], and field targets [B, N+1]. */
+    static final class Batch {
+        final double[] x;
+        final double[] z;
+        final double[] target;
+
+        Batch(int batch, int dim) {
+            x = new double[batch * dim];
+            z = new double[batch];
+            target = new double[batch * (dim + 1)];
+        }
+    }
+
+    private final double[] points;
+    private final int n;
+    private final int dim;
+    private final int batch;
+    private final int large;
+    private final SeedPlan rng;
+    private final Perturbation kernel;
+    private final EmpiricalField field;
+    private final int[] order;
+    private final double[] charges;
+    private final double[] sources;
+    private final Batch[] buffers;
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "pfgm-batches");
+        t.setDaemon(true);
+        return t;
+    });
+    private Future<Batch> next;
+    private int produced;
+
+    BatchSource(double[] points, int dim, TrainSettings s, SeedPlan rng) {
+        this.points = points;
+        this.dim = dim;
+        this.n = points.length / dim;
+        this.batch = s.batch();
+        this.large = Math.min(s.largeBatch(), n);
+        this.rng = rng;
+        this.kernel = new Perturbation(s.sigma(), s.tau(), s.maxExponent(), s.restrict());
+        this.field = new EmpiricalField(dim, s.gamma());
+        this.order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        this.charges = new double[large * dim];
+        this.sources = new double[batch * dim];
+        this.buffers = new Batch[] {new Batch(batch, dim), new Batch(batch, dim)};
+        this.next = thread.submit(this::make);
+    }
+
+    /** The next batch. It stays valid until the call after next. */
+    Batch take() {
+        try {
+            Batch b = next.get();
+            next = thread.submit(this::make);
+            return b;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a batch", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("making a training batch failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private Batch make() {
+        Batch b = buffers[produced++ % 2];
+        // 1. a large batch of distinct points (partial Fisher-Yates); its first B rows are the small batch
+        for (int j = 0; j < large; j++) {
+            int k = j + rng.nextInt(n - j);
+            int t = order[j];
+            order[j] = order[k];
+            order[k] = t;
+            System.arraycopy(points, order[j] * dim, charges, j * dim, dim);
+        }
+        for (int i = 0; i < batch; i++) {
+            System.arraycopy(charges, (i % large) * dim, sources, i * dim, dim);
+        }
+        // 2. perturb the small batch, 3. targets from all charges
+        kernel.apply(sources, batch, dim, rng, b.x, b.z);
+        field.targets(b.x, b.z, batch, charges, large, b.target);
+        return b;
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+    }
+}

@@ -1,0 +1,83 @@
+package dev.pfgm.engine.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pfgm.engine.InvalidInputException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class NpyFileTest {
+    /** A .npy file as NumPy writes it (version 1, header padded to 64 bytes). */
+    static byte[] npy(String descr, boolean fortran, String shape, byte[] data) {
+        String dict = "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") + ", 'shape': ("
+                + shape + "), }";
+        int pad = (64 - (10 + dict.length() + 1) % 64) % 64;
+        String header = dict + " ".repeat(pad) + "\n";
+        ByteBuffer b = ByteBuffer.allocate(10 + header.length() + data.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) header.length());
+        b.put(header.getBytes(StandardCharsets.ISO_8859_1)).put(data);
+        return b.array();
+    }
+
+    static byte[] doubles(ByteOrder order, double... v) {
+        ByteBuffer b = ByteBuffer.allocate(8 * v.length).order(order);
+        for (double d : v) {
+            b.putDouble(d);
+        }
+        return b.array();
+    }
+
+    @Test
+    void writtenFloat32RoundTrips() throws IOException {
+        float[] v = {1.5f, -2f, 3.25f, 0f, 7f, -1e-3f};
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        NpyFile.writeFloat32(out, v, 3, 2);
+        byte[] bytes = out.toByteArray();
+        assertEquals(0, (bytes.length - v.length * 4) % 64, "data starts on a 64-byte boundary");
+        Dataset d = NpyFile.readTable(bytes, "t.npy", "x");
+        assertEquals(3, d.count());
+        assertEquals(2, d.dim());
+        for (int i = 0; i < v.length; i++) {
+            assertEquals(v[i], d.values()[i], 0);
+        }
+    }
+
+    @Test
+    void readsFloat64BigEndianAndFortranOrder() {
+        byte[] be = npy(">f8", false, "2, 2", doubles(ByteOrder.BIG_ENDIAN, 1, 2, 3, 4));
+        assertArrayEquals(new double[] {1, 2, 3, 4}, NpyFile.readTable(be, "be", "x").values(), 0);
+        byte[] f = npy("<f8", true, "2, 3", doubles(ByteOrder.LITTLE_ENDIAN, 1, 4, 2, 5, 3, 6));
+        assertArrayEquals(new double[] {1, 2, 3, 4, 5, 6}, NpyFile.readTable(f, "f", "x").values(), 0);
+        byte[] oneD = npy("<f8", false, "3,", doubles(ByteOrder.LITTLE_ENDIAN, 1, 2, 3));
+        Dataset d = NpyFile.readTable(oneD, "v", "x");
+        assertEquals(1, d.dim());
+        assertEquals(3, d.count());
+    }
+
+    @Test
+    void refusesWhatItCannotUseWithTheReason() {
+        assertMessage(new byte[0], "empty");
+        assertMessage("hello".getBytes(StandardCharsets.UTF_8), "not a .npy file");
+        assertMessage(npy("<i8", false, "2, 2", new byte[32]), "dtype '<i8'");
+        assertMessage(npy("<f8", false, "2, 2", new byte[16]), "only 16 bytes follow");
+        assertMessage(npy("<f8", false, "2, 2, 2", new byte[64]), "not a table");
+        assertMessage(npy("<f8", false, "0, 2", new byte[0]), "no rows");
+        assertMessage(npy("<f8", false, "2, 1", doubles(ByteOrder.LITTLE_ENDIAN, 1, Double.NaN)), "row 1, column 0 is NaN");
+        assertMessage(npy("<f8", false, "1, 1", doubles(ByteOrder.LITTLE_ENDIAN, Double.POSITIVE_INFINITY)), "Infinity");
+        byte[] junk = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) 0xff, (byte) 0xff, '{', 'j'};
+        assertMessage(junk, "header claims");
+    }
+
+    private static void assertMessage(byte[] bytes, String part) {
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> NpyFile.readTable(bytes, "in.npy", "x"));
+        assertTrue(e.getMessage().contains(part), "message '" + e.getMessage() + "' should mention '" + part + "'");
+        assertTrue(e.getMessage().startsWith("in.npy"), "message names the file: " + e.getMessage());
+    }
+}

@@ -1,0 +1,30 @@
+package dev.pfgm.engine.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.pfgm.engine.InvalidInputException;
+import org.junit.jupiter.api.Test;
+
+class StandardizerTest {
+    @Test
+    void mapsToUnitVarianceAndBack() {
+        Dataset d = new Dataset("t", new double[] {1, 10, 3, 30, 5, 50}, 3, 2, "x");
+        Standardizer s = Standardizer.fit(d);
+        double[] x = s.standardized(d);
+        assertEquals(0, x[0] + x[2] + x[4], 1e-12);
+        assertEquals(3, x[1] * x[1] + x[3] * x[3] + x[5] * x[5], 1e-12);
+        float[] back = s.inverseToFloat(x);
+        for (int i = 0; i < 6; i++) {
+            assertEquals(d.values()[i], back[i], 1e-5);
+        }
+        assertEquals(Math.log(Math.sqrt(8.0 / 3)) + Math.log(Math.sqrt(800.0 / 3)), s.logDetScale(), 1e-12);
+    }
+
+    @Test
+    void refusesAConstantColumn() {
+        Dataset d = new Dataset("t", new double[] {1, 2, 1, 3}, 2, 2, "x");
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> Standardizer.fit(d));
+        assertEquals(true, e.getMessage().contains("column 0 is constant"));
+    }
+}

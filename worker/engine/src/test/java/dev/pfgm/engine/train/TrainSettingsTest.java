@@ -1,0 +1,58 @@
+package dev.pfgm.engine.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pfgm.engine.InvalidInputException;
+import org.junit.jupiter.api.Test;
+
+class TrainSettingsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static TrainSettings with(String json) throws Exception {
+        return TrainSettings.defaults().with(JSON.readTree(json), "cfg");
+    }
+
+    @Test
+    void overridesApplyAndRoundTripThroughJson() throws Exception {
+        TrainSettings s = with("{\"steps\": 77, \"lr\": 0.01, \"restrict\": false, \"seed\": 9}");
+        assertEquals(77, s.steps());
+        assertEquals(0.01, s.lr());
+        assertEquals(false, s.restrict());
+        assertEquals(s, TrainSettings.defaults().with(s.toJson(), "again"));
+    }
+
+    @Test
+    void refusesUnknownKeysWrongTypesAndOutOfRangeValues() {
+        assertMessage("{\"stpes\": 5}", "unknown setting 'stpes'");
+        assertMessage("{\"steps\": 0}", "'steps' must be an integer in [1, 10000000], got 0");
+        assertMessage("{\"lr\": \"fast\"}", "'lr' must be a number in (0.0, 1.0]");
+        assertMessage("{\"restrict\": 1}", "'restrict' must be true or false");
+        assertMessage("[1]", "must be a JSON object");
+        assertMessage("{\"z_max\": 1, \"z_min\": 2}", "z_min (2.0) must be below z_max (1.0)");
+    }
+
+    private static void assertMessage(String json, String part) {
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> with(json));
+        assertTrue(e.getMessage().contains(part), "message '" + e.getMessage() + "' should mention '" + part + "'");
+    }
+
+    @Test
+    void resolvedValuesFollowTheKernelRelations() {
+        TrainSettings s = TrainSettings.defaults().resolve(2);
+        // mean z at m = M is sigma sqrt(2/pi) (1 + tau)^M >= z_max, within one step of tau
+        double meanZ = s.sigma() * Math.sqrt(2 / Math.PI) * Math.pow(1 + s.tau(), s.maxExponent());
+        assertTrue(meanZ >= s.zMax() && meanZ < s.zMax() * (1 + s.tau()), "mean z at M: " + meanZ);
+        assertTrue(s.upperNorm() > s.zMax());
+    }
+
+    @Test
+    void learningRateWarmsUpThenDecaysToZero() {
+        TrainSettings s = TrainSettings.defaults();
+        assertEquals(s.lr() / s.warmup(), Trainer.learningRate(s, 1), 1e-15);
+        assertEquals(s.lr(), Trainer.learningRate(s, s.warmup()), 1e-15);
+        assertEquals(0, Trainer.learningRate(s, s.steps()), 1e-12);
+    }
+}
