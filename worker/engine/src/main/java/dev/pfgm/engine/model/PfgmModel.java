@@ -63,7 +63,7 @@ public final class PfgmModel {
     /** A network of its own with this model's weights, for one more thread. */
     public FieldNetwork newNetwork() {
         FieldNetwork net = new FieldNetwork(dim(), standardizer.maxNorm(), settings.hidden(), settings.depth(),
-                settings.frequencies());
+                settings.frequencies(), settings.xDirections(), settings.xOctaves());
         net.mlp().load(weights);
         return net;
     }

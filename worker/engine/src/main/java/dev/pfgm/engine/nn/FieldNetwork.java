@@ -20,14 +20,22 @@ import dev.pfgm.engine.field.ChargeMean;
  * rho is a lower bound on the distance from (x, s) to any charge. Near the data (rho small) m is x
  * plus a correction of size rho, which keeps samples sharp; far away (rho large) m is F, bounded, so
  * the drift tends to the radial far field x whatever the network does outside its training range.
- * The embedding of ln s is sin and cos at frequencies 2^k / 8, k < K.
+ * The embedding of ln s is sin and cos at frequencies 2^k / 8, k < K. Optionally the scaled point
+ * u = c_in x is embedded too, as sin and cos of 2 pi 2^l (w_d . u) / 2 for D fixed random unit
+ * directions w_d and L octaves l: sharp features in x (edges of a support) are then within reach
+ * of a small MLP.
  */
 public final class FieldNetwork implements ChargeMean {
     private static final double BASE_FREQUENCY = 0.125;
 
+    private static final double X_BASE_FREQUENCY = 2 * Math.PI * 0.5;
+
     private final int dim;
     private final double dataRadius;
     private final int frequencies;
+    private final int directions;
+    private final int octaves;
+    private final double[] dirs;
     private final int inputs;
     private final Mlp mlp;
 
@@ -43,10 +51,32 @@ public final class FieldNetwork implements ChargeMean {
     private double[] gradScale = new double[0];
 
     public FieldNetwork(int dim, double dataRadius, int hidden, int depth, int frequencies) {
+        this(dim, dataRadius, hidden, depth, frequencies, 0, 0);
+    }
+
+    public FieldNetwork(int dim, double dataRadius, int hidden, int depth, int frequencies, int directions,
+                        int octaves) {
         this.dim = dim;
         this.dataRadius = dataRadius;
         this.frequencies = frequencies;
-        this.inputs = dim + 2 * frequencies + 2;
+        this.directions = octaves > 0 ? directions : 0;
+        this.octaves = this.directions > 0 ? octaves : 0;
+        this.dirs = new double[this.directions * dim];
+        // fixed directions: a function of the dimension only, so the model file need not store them
+        dev.pfgm.engine.sample.SeedPlan r = dev.pfgm.engine.sample.SeedPlan.of(0x9E3779B9L + dim);
+        for (int d = 0; d < this.directions; d++) {
+            double n2 = 0;
+            for (int k = 0; k < dim; k++) {
+                double g = r.nextGaussian();
+                dirs[d * dim + k] = g;
+                n2 += g * g;
+            }
+            double inv = 1 / Math.sqrt(n2);
+            for (int k = 0; k < dim; k++) {
+                dirs[d * dim + k] *= inv;
+            }
+        }
+        this.inputs = dim + 2 * frequencies + 2 + 2 * this.directions * this.octaves;
         int[] widths = new int[depth + 2];
         widths[0] = inputs;
         for (int i = 1; i <= depth; i++) {
@@ -105,6 +135,23 @@ public final class FieldNetwork implements ChargeMean {
             }
             features[f + dim + 2 * frequencies] = (float) (logS / 4);
             features[f + dim + 2 * frequencies + 1] = (float) (Math.log1p(r2) / 4);
+            int g = f + dim + 2 * frequencies + 2;
+            for (int d = 0; d < directions; d++) {
+                double proj = 0;
+                for (int k = 0; k < dim; k++) {
+                    proj += dirs[d * dim + k] * x[i * dim + k];
+                }
+                double phase = X_BASE_FREQUENCY * ci * proj;
+                double sn = Math.sin(phase);
+                double cs = Math.cos(phase);
+                for (int l = 0; l < octaves; l++) {
+                    features[g++] = (float) sn;
+                    features[g++] = (float) cs;
+                    double s2 = 2 * sn * cs;
+                    cs = cs * cs - sn * sn;
+                    sn = s2;
+                }
+            }
         }
         float[] net = mlp.forward(features, rows);
         for (int i = 0; i < rows * dim; i++) {
@@ -162,25 +209,43 @@ public final class FieldNetwork implements ChargeMean {
         }
     }
 
-    /** (dm/dx) e for every direction e in {@code dirs} ([count * rows, N], block-major). */
-    private double[] directional(double[] dirs, int count) {
+    /** (dm/dx) e for every vector e in {@code vecs} ([count * rows, N], block-major). */
+    private double[] directional(double[] vecs, int count) {
         float[] tin = new float[count * rows * inputs];
         double[] gdot = new double[count * rows];
+        int logRho = dim + 2 * frequencies + 1;
         for (int b = 0; b < count * rows; b++) {
             int i = b % rows;
             double xe = 0;
             for (int k = 0; k < dim; k++) {
-                xe += lastX[i * dim + k] * dirs[b * dim + k];
+                xe += lastX[i * dim + k] * vecs[b * dim + k];
             }
             double gd = gradScale[i] * xe;
             gdot[b] = gd;
             double ci = cIn[i];
             double dci = -0.5 * gd * ci * ci * ci;
+            // u = c_in x, so du = c_in e + dc_in x
             for (int k = 0; k < dim; k++) {
-                tin[b * inputs + k] = (float) (ci * dirs[b * dim + k] + dci * lastX[i * dim + k]);
+                tin[b * inputs + k] = (float) (ci * vecs[b * dim + k] + dci * lastX[i * dim + k]);
             }
             // the embedding of ln s does not depend on x; ln(1 + rho^2) / 4 does
-            tin[b * inputs + inputs - 1] = (float) (gd * cSkip[i] / 4);
+            tin[b * inputs + logRho] = (float) (gd * cSkip[i] / 4);
+            // the embedding of u: d sin(a phi) = a cos(a phi) dphi and d cos(a phi) = -a sin(a phi) dphi
+            int g = b * inputs + logRho + 1;
+            int fi = i * inputs + logRho + 1;
+            for (int d = 0; d < directions; d++) {
+                double dphi = 0;
+                for (int k = 0; k < dim; k++) {
+                    dphi += dirs[d * dim + k] * tin[b * inputs + k];
+                }
+                dphi *= X_BASE_FREQUENCY;
+                for (int l = 0; l < octaves; l++) {
+                    int at = fi + 2 * (d * octaves + l);
+                    tin[g++] = (float) (features[at + 1] * dphi);
+                    tin[g++] = (float) (-features[at] * dphi);
+                    dphi *= 2;
+                }
+            }
         }
         float[] tout = mlp.tangents(rows, tin, count);
         double[] jm = new double[count * rows * dim];
@@ -190,7 +255,7 @@ public final class FieldNetwork implements ChargeMean {
             double dSkip = -gdot[b] * cSkip[i] * cSkip[i];
             double dOut = rho[i] > 0 ? gdot[b] * ci * ci * ci / (2 * rho[i]) : 0;
             for (int k = 0; k < dim; k++) {
-                jm[b * dim + k] = cSkip[i] * dirs[b * dim + k] + dSkip * lastX[i * dim + k]
+                jm[b * dim + k] = cSkip[i] * vecs[b * dim + k] + dSkip * lastX[i * dim + k]
                         + dOut * out[i * dim + k] + cOut[i] * tout[b * dim + k];
             }
         }

@@ -28,7 +28,7 @@ public record TrainSettings(
         double lr, int warmup, double clip, double ema,
         double sigma, double tau, double maxExponent, boolean restrict, double gamma,
         double zMax, double zMin, double upperNorm,
-        int hidden, int depth, int frequencies, double balance) {
+        int hidden, int depth, int frequencies, int xDirections, int xOctaves, double balance) {
 
     public static TrainSettings defaults() {
         return new Builder().build();
@@ -122,6 +122,8 @@ public record TrainSettings(
         int hidden = 256;
         int depth = 4;
         int frequencies = 8;
+        int xDirections = 0;
+        int xOctaves = 0;
         double balance = 0;
 
         Builder() {
@@ -147,6 +149,8 @@ public record TrainSettings(
             hidden = s.hidden;
             depth = s.depth;
             frequencies = s.frequencies;
+            xDirections = s.xDirections;
+            xOctaves = s.xOctaves;
             balance = s.balance;
         }
 
@@ -155,7 +159,7 @@ public record TrainSettings(
                 throw new InvalidInputException("settings: z_min (" + zMin + ") must be below z_max (" + zMax + ")");
             }
             return new TrainSettings(steps, batch, largeBatch, seed, lr, warmup, clip, ema, sigma, tau, maxExponent,
-                    restrict, gamma, zMax, zMin, upperNorm, hidden, depth, frequencies, balance);
+                    restrict, gamma, zMax, zMin, upperNorm, hidden, depth, frequencies, xDirections, xOctaves, balance);
         }
     }
 
@@ -200,6 +204,10 @@ public record TrainSettings(
         add(Setting.ofInt("depth", 1, 64, "MLP hidden layers", TrainSettings::depth, (b, v) -> b.depth = v));
         add(Setting.ofInt("frequencies", 0, 32, "sin/cos pairs embedding ln z", TrainSettings::frequencies,
                 (b, v) -> b.frequencies = v));
+        add(Setting.ofInt("x_directions", 0, 1024, "random directions embedding the point (0 = none)",
+                TrainSettings::xDirections, (b, v) -> b.xDirections = v));
+        add(Setting.ofInt("x_octaves", 0, 16, "octaves of each direction's embedding", TrainSettings::xOctaves,
+                (b, v) -> b.xOctaves = v));
         add(Setting.ofDouble("balance", 0, 1e6, true, "loss weight min(1 / c_out^2, balance) (0 = plain PFGM loss)",
                 TrainSettings::balance, (b, v) -> b.balance = v));
     }

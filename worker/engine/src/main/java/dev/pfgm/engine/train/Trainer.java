@@ -35,7 +35,8 @@ public final class Trainer {
         Standardizer standardizer = Standardizer.fit(data);
         double[] points = standardizer.standardized(data);
 
-        FieldNetwork net = new FieldNetwork(dim, standardizer.maxNorm(), s.hidden(), s.depth(), s.frequencies());
+        FieldNetwork net = new FieldNetwork(dim, standardizer.maxNorm(), s.hidden(), s.depth(), s.frequencies(),
+                s.xDirections(), s.xOctaves());
         net.mlp().initialise(SeedPlan.forItem(s.seed(), 0));
         float[] params = net.mlp().parameters();
         float[] grad = new float[params.length];

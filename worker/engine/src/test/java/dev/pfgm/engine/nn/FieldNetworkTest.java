@@ -9,7 +9,11 @@ import org.junit.jupiter.api.Test;
 /** The preconditioned network: its Jacobian trace and probe forms against finite differences. */
 class FieldNetworkTest {
     private static FieldNetwork network(int dim) {
-        FieldNetwork net = new FieldNetwork(dim, 2.0, 32, 2, 4);
+        return network(dim, 0, 0);
+    }
+
+    private static FieldNetwork network(int dim, int directions, int octaves) {
+        FieldNetwork net = new FieldNetwork(dim, 2.0, 32, 2, 4, directions, octaves);
         net.mlp().initialise(SeedPlan.of(3));
         float[] p = net.mlp().parameters();
         SeedPlan r = SeedPlan.of(4);
@@ -49,9 +53,17 @@ class FieldNetworkTest {
 
     @Test
     void jacobianTraceMatchesFiniteDifferences() {
+        checkTrace(network(3));
+    }
+
+    @Test
+    void jacobianTraceMatchesFiniteDifferencesWithThePointEmbedding() {
+        checkTrace(network(3, 5, 3));
+    }
+
+    private static void checkTrace(FieldNetwork net) {
         int dim = 3;
         int rows = 4;
-        FieldNetwork net = network(dim);
         double[][] jac = numericJacobian(net, dim, rows);
         net.chargeMean(X, Z, rows, new double[rows * dim]);
         double[] trace = new double[rows];
@@ -66,7 +78,7 @@ class FieldNetworkTest {
     void probeFormsMatchFiniteDifferences() {
         int dim = 3;
         int rows = 4;
-        FieldNetwork net = network(dim);
+        FieldNetwork net = network(dim, 4, 2);
         double[][] jac = numericJacobian(net, dim, rows);
         double[] probes = new double[2 * rows * dim];
         SeedPlan r = SeedPlan.of(9);

@@ -1,0 +1,191 @@
+package dev.pfgm.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pfgm.engine.data.DataFiles;
+import dev.pfgm.engine.data.Dataset;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The command-line contract, run in-process: summaries, determinism, per-sample seeds and the
+ * handling of bad input (exit 2, one line naming the problem, no output file).
+ */
+class CliTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+
+    static Path model;
+    static Path data;
+
+    record Run(int code, String out, String err) {
+        JsonNode summary() throws IOException {
+            List<String> lines = out.lines().filter(l -> l.startsWith("{")).toList();
+            return JSON.readTree(lines.get(lines.size() - 1));
+        }
+    }
+
+    static synchronized Run run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int code = Main.run(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    static String p(String name) {
+        return dir.resolve(name).toString();
+    }
+
+    @BeforeAll
+    static void trainSmallModel() throws IOException {
+        // three blobs, as the contract checker makes them
+        int n = 1500;
+        float[] v = new float[n * 2];
+        var r = dev.pfgm.engine.sample.SeedPlan.of(1);
+        double[][] centres = {{-2, 0}, {2, 0}, {0, 2}};
+        for (int i = 0; i < n; i++) {
+            double[] c = centres[r.nextInt(3)];
+            v[2 * i] = (float) (c[0] + 0.2 * r.nextGaussian());
+            v[2 * i + 1] = (float) (c[1] + 0.2 * r.nextGaussian());
+        }
+        data = dir.resolve("mix.npy");
+        DataFiles.writeNpy(data, v, n, 2);
+        Files.writeString(dir.resolve("small.json"),
+                "{\"hidden\": 32, \"depth\": 2, \"batch\": 64, \"large_batch\": 512}");
+        model = dir.resolve("m");
+        Run t = run("train", "--data", data.toString(), "--out", model.toString(), "--steps", "200", "--seed", "3",
+                "--config", p("small.json"));
+        assertEquals(0, t.code(), t.err());
+    }
+
+    @Test
+    void trainSummaryAndModelFile() throws IOException {
+        Run t = run("train", "--data", "builtin:ring8", "--out", p("r.model"), "--steps", "20", "--seed", "3",
+                "--config", p("small.json"));
+        assertEquals(0, t.code(), t.err());
+        JsonNode s = t.summary();
+        for (String key : List.of("model", "steps", "seconds", "final_loss")) {
+            assertTrue(s.has(key), "train summary lacks " + key);
+        }
+        assertEquals(20, s.get("steps").asInt());
+        assertTrue(Files.size(Path.of(s.get("model").asText())) > 1000);
+        assertTrue(t.err().contains("train ") && t.err().contains("ETA"), "progress bar on stderr: " + t.err());
+    }
+
+    @Test
+    void samplesAreDeterministicAndPerIndex() throws IOException {
+        Run a = run("sample", "--model", model.toString(), "--count", "300", "--seed", "5", "--out", p("a.npy"));
+        Run b = run("sample", "--model", model.toString(), "--count", "300", "--seed", "5", "--out", p("b.npy"));
+        Run c = run("sample", "--model", model.toString(), "--count", "40", "--seed", "5", "--out", p("c.npy"));
+        assertEquals(0, a.code(), a.err());
+        for (String key : List.of("count", "nfe", "seconds", "samples_per_second")) {
+            assertTrue(a.summary().has(key), "sample summary lacks " + key);
+        }
+        assertArrayEquals(Files.readAllBytes(dir.resolve("a.npy")), Files.readAllBytes(dir.resolve("b.npy")));
+        Dataset all = DataFiles.load(p("a.npy"), "a");
+        Dataset few = DataFiles.load(p("c.npy"), "c");
+        assertArrayEquals(Arrays.copyOf(all.values(), 80), few.values());
+        Run h = run("sample", "--model", model.toString(), "--count", "10", "--solver", "heun", "--steps", "8",
+                "--out", p("h.npy"));
+        assertEquals(15.0, h.summary().get("nfe").asDouble(), 1e-9);
+    }
+
+    @Test
+    void nllEncodeAndDecode() throws IOException {
+        Run n = run("nll", "--model", model.toString(), "--data", data.toString(), "--out", p("n.npy"));
+        assertEquals(0, n.code(), n.err());
+        for (String key : List.of("count", "mean_nll_nats", "bits_per_dim", "nfe")) {
+            assertTrue(n.summary().has(key), "nll summary lacks " + key);
+        }
+        assertEquals(n.summary().get("mean_nll_nats").asDouble() / (2 * Math.log(2)),
+                n.summary().get("bits_per_dim").asDouble(), 1e-9);
+        assertEquals("exact", n.summary().get("estimator").asText());
+        Run h = run("nll", "--model", model.toString(), "--data", data.toString(), "--out", p("nh.npy"),
+                "--hutchinson", "2");
+        assertEquals("hutchinson", h.summary().get("estimator").asText());
+        assertEquals(0, run("encode", "--model", model.toString(), "--data", data.toString(), "--out", p("z.npy"))
+                .code());
+        Run d = run("decode", "--model", model.toString(), "--latent", p("z.npy"), "--out", p("x.npy"));
+        assertEquals(0, d.code(), d.err());
+        Dataset x = DataFiles.load(data.toString(), "x");
+        Dataset y = DataFiles.load(p("x.npy"), "y");
+        assertEquals(x.count(), y.count());
+    }
+
+    @Test
+    void badInputEndsWithOneClearLineAndNoOutput() throws IOException {
+        Files.write(dir.resolve("empty.npy"), new byte[0]);
+        Files.writeString(dir.resolve("rag.csv"), "1,2\n3\n");
+        Files.writeString(dir.resolve("nan.csv"), "1,2\nnan,3\n");
+        Files.write(dir.resolve("junk.npy"), new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) 0xff,
+                (byte) 0xff, '{'});
+        DataFiles.writeNpy(dir.resolve("d3.npy"), new float[30], 10, 3);
+        String out = p("out.npy");
+        List<String[]> cases = List.of(
+                new String[] {"train", "--data", p("nan.csv"), "--out", out, "--steps", "5"},
+                new String[] {"train", "--data", p("empty.npy"), "--out", out, "--steps", "5"},
+                new String[] {"train", "--data", p("junk.npy"), "--out", out, "--steps", "5"},
+                new String[] {"train", "--data", p("rag.csv"), "--out", out, "--steps", "5"},
+                new String[] {"train", "--data", p("nope.npy"), "--out", out, "--steps", "5"},
+                new String[] {"train", "--data", data.toString(), "--out", out, "--steps", "0"},
+                new String[] {"train", "--data", data.toString(), "--out", p("no/such/dir/m")},
+                new String[] {"nll", "--model", model.toString(), "--data", p("d3.npy"), "--out", out},
+                new String[] {"sample", "--model", model.toString(), "--count", "-5", "--out", out},
+                new String[] {"sample", "--model", model.toString(), "--count", "5", "--bogus", "1", "--out", out},
+                new String[] {"sample", "--model", model.toString(), "--count", "5", "--solver", "rk4", "--out", out},
+                new String[] {"sample", "--model", p("nope.model"), "--count", "5", "--out", out},
+                new String[] {"sample", "--model", data.toString(), "--count", "5", "--out", out},
+                new String[] {"decode", "--model", model.toString(), "--latent", p("d3.npy"), "--out", out},
+                new String[] {"sample", "--model", model.toString(), "--out", out});
+        for (String[] args : cases) {
+            Run r = run(args);
+            String name = String.join(" ", args);
+            assertEquals(2, r.code(), name + " -> " + r.err());
+            assertFalse(Files.exists(Path.of(out)), name + " left an output file");
+            List<String> lines = r.err().lines().toList();
+            assertEquals(1, lines.size(), name + " should print one line: " + r.err());
+            assertTrue(lines.get(0).startsWith("error: "), name + ": " + lines.get(0));
+            assertFalse(r.err().contains(".java:"), name + " printed a stack trace");
+        }
+        assertTrue(run(cases.get(0)).err().contains("nan.csv: line 2, column 1 is 'nan'"));
+        assertTrue(run(cases.get(7)).err().contains("has 3 columns but the model was trained on 2"));
+        assertTrue(run(cases.get(8)).err().contains("--count"));
+        assertTrue(run(cases.get(9)).err().contains("unknown option --bogus"));
+    }
+
+    @Test
+    void helpAndUnknownCommand() {
+        Run h = run("--help");
+        assertEquals(0, h.code());
+        assertTrue(h.out().contains("train") && h.out().contains("bench"));
+        Run u = run("fly");
+        assertEquals(2, u.code());
+        assertTrue(u.err().startsWith("error: unknown command 'fly'"));
+        assertTrue(run("train", "--help").out().contains("--config"));
+    }
+}
