@@ -1,6 +1,5 @@
 package dev.pfgm.engine.field;
 
-import java.util.stream.IntStream;
 
 /**
  * The empirical Poisson field of a batch of charges at augmented points (x, z): PFGM's training
@@ -13,11 +12,10 @@ import java.util.stream.IntStream;
  * instead of a log and an exp per pair (no overflow, underflow only to 0 for negligible charges).
  * mu_i = sum_j w_ij y_j is the charges' weighted mean; the field direction is (x_i - mu_i, z_i).
  *
- * <p>Up to {@value #DIRECT_MAX_DIM} dimensions, distances come from explicit differences, as
- * section 3 advises, in single precision: with (N+1)/2 <= 8.5 a relative error of 1e-7 in d^2 moves
- * a weight by about 1e-6, and float halves the time of the training step's largest part. Above that, two float32 matrix products do the O(N) work
- * (d^2 = |x|^2 + |y|^2 - 2 x.y, then W Y); nd4j-notes.md measured this to agree with exact
- * differences to about 1e-7 in the normalised field at N = 784.
+ * <p>Training uses {@link FieldProducts}: single precision, all weighted sums as one matrix
+ * product. Up to {@value #DIRECT_MAX_DIM} dimensions distances come from explicit differences, as
+ * section 3 advises; with (N+1)/2 <= 8.5, float's relative error of 1e-7 in d^2 moves a weight by
+ * about 1e-6. {@link #weights} is the double-precision reference that tests compare it with.
  */
 public final class EmpiricalField {
     /** Largest dimension computed with explicit differences; above it, matrix products. */
@@ -25,8 +23,7 @@ public final class EmpiricalField {
 
     private final int dim;
     private final double gamma;
-    private final boolean parallel;
-    private final ProductField products;
+    private final ThreadLocal<FieldProducts> products;
 
     public EmpiricalField(int dim, double gamma) {
         this(dim, gamma, true);
@@ -35,8 +32,7 @@ public final class EmpiricalField {
     public EmpiricalField(int dim, double gamma, boolean parallel) {
         this.dim = dim;
         this.gamma = gamma;
-        this.parallel = parallel;
-        this.products = dim > DIRECT_MAX_DIM ? new ProductField(dim, parallel) : null;
+        this.products = ThreadLocal.withInitial(() -> new FieldProducts(dim, parallel));
     }
 
     /**
@@ -44,157 +40,7 @@ public final class EmpiricalField {
      * writes {@code mu} [rows, N].
      */
     public void chargeMeans(double[] x, double[] z, int rows, double[] charges, int count, double[] mu) {
-        if (dim > DIRECT_MAX_DIM) {
-            products.chargeMeans(x, z, rows, charges, count, mu);
-            return;
-        }
-        float[][] cols = floatColumns(charges, count);
-        float floor = weightFloorRatio();
-        IntStream range = IntStream.range(0, rows);
-        (parallel && rows > 16 ? range.parallel() : range).forEach(i -> chargeMean(x, i * dim, z[i], cols, count, floor, mu));
-    }
-
-    /**
-     * One query in single precision (the hot path; {@link #weights} is the double-precision
-     * reference it is tested against). Ratios r = d_min^2 / d^2 are floored where r^((N+1)/2)
-     * would fall below 1e-30, so that no float goes subnormal (subnormals are ~100x slower on x86);
-     * that changes weights that are below 1e-30 of the nearest charge's.
-     */
-    private void chargeMean(double[] x, int off, double z, float[][] cols, int count, float floor, double[] mu) {
-        float[][] s = FLOAT_SCRATCH.get();
-        if (s[0].length < count) {
-            s[0] = new float[count];
-            s[1] = new float[count];
-        }
-        float[] d2 = s[0];
-        float[] w = s[1];
-        // 1. squared distances in the augmented space, and the nearest
-        float zz = (float) (z * z);
-        float[] c0 = cols[0];
-        float x0 = (float) x[off];
-        for (int j = 0; j < count; j++) {
-            float e = x0 - c0[j];
-            d2[j] = zz + e * e;
-        }
-        for (int k = 1; k < dim; k++) {
-            float xk = (float) x[off + k];
-            float[] c = cols[k];
-            for (int j = 0; j < count; j++) {
-                float e = xk - c[j];
-                d2[j] += e * e;
-            }
-        }
-        float min = Float.POSITIVE_INFINITY;
-        for (int j = 0; j < count; j++) {
-            float d = d2[j];
-            // a compare-and-select: about twice as fast as Math.min, which must order NaN and -0
-            min = d < min ? d : min;
-        }
-        min = Math.max(min, Float.MIN_NORMAL);
-        // 2. ratio to the nearest charge raised to (N+1)/2
-        for (int j = 0; j < count; j++) {
-            w[j] = Math.max(min / d2[j], floor);
-        }
-        raise(w, d2, count, (dim + 1) / 2, (dim + 1) % 2 == 1);
-        // 3. weighted mean of the charges
-        double total = sum(w, null, count);
-        for (int k = 0; k < dim; k++) {
-            mu[off + k] = sum(w, cols[k], count) / total;
-        }
-    }
-
-    /** The ratio below which r^((N+1)/2) < 1e-30. */
-    private float weightFloorRatio() {
-        return (float) Math.pow(1e-30, 2.0 / (dim + 1));
-    }
-
-    private static final ThreadLocal<float[][]> FLOAT_SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
-
-    /** sum_j a_j b_j (b null: sum_j a_j) in eight float partial sums, added up in double. */
-    private static double sum(float[] a, float[] b, int count) {
-        float s0 = 0;
-        float s1 = 0;
-        float s2 = 0;
-        float s3 = 0;
-        float s4 = 0;
-        float s5 = 0;
-        float s6 = 0;
-        float s7 = 0;
-        int j = 0;
-        if (b == null) {
-            for (; j + 7 < count; j += 8) {
-                s0 += a[j];
-                s1 += a[j + 1];
-                s2 += a[j + 2];
-                s3 += a[j + 3];
-                s4 += a[j + 4];
-                s5 += a[j + 5];
-                s6 += a[j + 6];
-                s7 += a[j + 7];
-            }
-            for (; j < count; j++) {
-                s0 += a[j];
-            }
-        } else {
-            for (; j + 7 < count; j += 8) {
-                s0 += a[j] * b[j];
-                s1 += a[j + 1] * b[j + 1];
-                s2 += a[j + 2] * b[j + 2];
-                s3 += a[j + 3] * b[j + 3];
-                s4 += a[j + 4] * b[j + 4];
-                s5 += a[j + 5] * b[j + 5];
-                s6 += a[j + 6] * b[j + 6];
-                s7 += a[j + 7] * b[j + 7];
-            }
-            for (; j < count; j++) {
-                s0 += a[j] * b[j];
-            }
-        }
-        return ((double) s0 + s1) + ((double) s2 + s3) + ((double) s4 + s5) + ((double) s6 + s7);
-    }
-
-    /** float twin of {@link #raise(double[], double[], int, int, boolean)}. */
-    private static void raise(float[] w, float[] tmp, int count, int p, boolean half) {
-        if (p == 1 && half) {
-            for (int j = 0; j < count; j++) {
-                float r = w[j];
-                w[j] = r * (float) Math.sqrt(r);
-            }
-            return;
-        }
-        for (int j = 0; j < count; j++) {
-            tmp[j] = w[j];
-        }
-        if (half) {
-            for (int j = 0; j < count; j++) {
-                w[j] = (float) Math.sqrt(w[j]);
-            }
-        } else {
-            java.util.Arrays.fill(w, 0, count, 1f);
-        }
-        while (p > 0) {
-            if ((p & 1) == 1) {
-                for (int j = 0; j < count; j++) {
-                    w[j] *= tmp[j];
-                }
-            }
-            p >>= 1;
-            if (p > 0) {
-                for (int j = 0; j < count; j++) {
-                    tmp[j] *= tmp[j];
-                }
-            }
-        }
-    }
-
-    private float[][] floatColumns(double[] charges, int count) {
-        float[][] cols = new float[dim][count];
-        for (int j = 0; j < count; j++) {
-            for (int k = 0; k < dim; k++) {
-                cols[k][j] = (float) charges[j * dim + k];
-            }
-        }
-        return cols;
+        products.get().chargeMeans(x, z, rows, charges, count, mu);
     }
 
     /** sum_j a_j (ones ? 1 : b_j), in four interleaved partial sums (the double-precision reference). */

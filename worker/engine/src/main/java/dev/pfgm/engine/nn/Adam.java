@@ -26,6 +26,11 @@ public final class Adam {
      * clipNorm <= 0). Returns the gradient norm before clipping.
      */
     public double update(float[] params, float[] grad, double lr, double clipNorm) {
+        return update(params, grad, lr, clipNorm, 0);
+    }
+
+    /** As {@link #update(float[], float[], double, double)}, with decoupled weight decay (AdamW). */
+    public double update(float[] params, float[] grad, double lr, double clipNorm, double weightDecay) {
         double sq = 0;
         for (float g : grad) {
             sq += (double) g * g;
@@ -37,6 +42,7 @@ public final class Adam {
         double c2 = 1 - Math.pow(beta2, step);
         float a = (float) (lr * Math.sqrt(c2) / c1);
         float epsHat = (float) (eps * Math.sqrt(c2));
+        float decay = (float) (1 - lr * weightDecay);
         float b1 = beta1;
         float b2 = beta2;
         for (int i = 0; i < params.length; i++) {
@@ -45,7 +51,7 @@ public final class Adam {
             float vi = b2 * v[i] + (1 - b2) * g * g;
             m[i] = mi;
             v[i] = vi;
-            params[i] -= a * mi / ((float) Math.sqrt(vi) + epsHat);
+            params[i] = decay * params[i] - a * mi / ((float) Math.sqrt(vi) + epsHat);
         }
         return norm;
     }

@@ -161,11 +161,6 @@ public final class FieldNetwork implements ChargeMean {
         }
     }
 
-    /** c_out of each row of the last {@link #chargeMean}: m's sensitivity to the MLP's output. */
-    public double outputScale(int row) {
-        return cOut[row];
-    }
-
     /** Parameter gradient of sum_i dLdm[i] . m[i] for the last {@link #chargeMean}. */
     public void backward(double[] dLdm, float[] grad) {
         for (int i = 0; i < rows * dim; i++) {

@@ -1,16 +1,9 @@
 package dev.pfgm.engine.ode;
 
 /** Forward Euler on a fixed grid of K steps: NFE = K. */
-public final class Euler implements OdeSolver {
-    private final int steps;
-    private final Grid grid;
-
+public final class Euler extends FixedStepSolver {
     public Euler(int steps, Grid grid) {
-        if (steps < 1) {
-            throw new IllegalArgumentException("steps must be at least 1, got " + steps);
-        }
-        this.steps = steps;
-        this.grid = grid;
+        super(steps, grid);
     }
 
     @Override
@@ -32,8 +25,6 @@ public final class Euler implements OdeSolver {
             }
             observer.onStep((k + 1.0) / steps);
         }
-        long[] nfe = new long[rows];
-        java.util.Arrays.fill(nfe, steps);
-        return new Solution(nfe, (long) steps * rows, 0);
+        return uniform(rows, steps);
     }
 }

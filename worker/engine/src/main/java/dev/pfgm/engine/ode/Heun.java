@@ -4,16 +4,9 @@ package dev.pfgm.engine.ode;
  * Heun's method (explicit trapezoid) on a fixed grid of K steps. The last step keeps the Euler
  * predictor, as in PFGM and EDM, so NFE = 2K - 1.
  */
-public final class Heun implements OdeSolver {
-    private final int steps;
-    private final Grid grid;
-
+public final class Heun extends FixedStepSolver {
     public Heun(int steps, Grid grid) {
-        if (steps < 1) {
-            throw new IllegalArgumentException("steps must be at least 1, got " + steps);
-        }
-        this.steps = steps;
-        this.grid = grid;
+        super(steps, grid);
     }
 
     @Override
@@ -48,8 +41,6 @@ public final class Heun implements OdeSolver {
             }
             observer.onStep((k + 1.0) / steps);
         }
-        long[] nfe = new long[rows];
-        java.util.Arrays.fill(nfe, 2L * steps - 1);
-        return new Solution(nfe, (long) steps * rows, 0);
+        return uniform(rows, 2L * steps - 1);
     }
 }

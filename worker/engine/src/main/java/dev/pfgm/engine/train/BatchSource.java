@@ -12,6 +12,10 @@ import java.util.concurrent.Future;
  * thread, so that the empirical field of the next batch is computed while the network trains on
  * the current one. Batches depend only on the data and this source's random stream, so the
  * sequence is the same whatever the timing.
+ *
+ * <p>Each step the charges are jittered with Gaussian noise (see {@link Trainer}): the field is then
+ * that of the data smoothed at the scale of their spacing, which keeps the network from learning
+ * the exact training points where the data cannot tell the density apart from them.
  */
 final class BatchSource implements AutoCloseable {
     /** One step's inputs: perturbed points x [B, N], their z [B], and field targets [B, N+1]. */
@@ -33,6 +37,7 @@ final class BatchSource implements AutoCloseable {
     private final int batch;
     private final int large;
     private final SeedPlan rng;
+    private final double jitter;
     private final Perturbation kernel;
     private final EmpiricalField field;
     private final int[] order;
@@ -47,13 +52,15 @@ final class BatchSource implements AutoCloseable {
     private Future<Batch> next;
     private int produced;
 
-    BatchSource(double[] points, int dim, TrainSettings s, SeedPlan rng) {
+    /** @param jitter standard deviation of the noise added to every charge, in standardised units */
+    BatchSource(double[] points, int dim, TrainSettings s, double jitter, SeedPlan rng) {
         this.points = points;
         this.dim = dim;
         this.n = points.length / dim;
         this.batch = s.batch();
         this.large = Math.min(s.largeBatch(), n);
         this.rng = rng;
+        this.jitter = jitter;
         this.kernel = new Perturbation(s.sigma(), s.tau(), s.maxExponent(), s.restrict());
         this.field = new EmpiricalField(dim, s.gamma());
         this.order = new int[n];
@@ -89,6 +96,11 @@ final class BatchSource implements AutoCloseable {
             order[j] = order[k];
             order[k] = t;
             System.arraycopy(points, order[j] * dim, charges, j * dim, dim);
+        }
+        if (jitter > 0) {
+            for (int i = 0; i < large * dim; i++) {
+                charges[i] += jitter * rng.nextGaussian();
+            }
         }
         for (int i = 0; i < batch; i++) {
             System.arraycopy(charges, (i % large) * dim, sources, i * dim, dim);

@@ -17,6 +17,12 @@ import dev.pfgm.engine.sample.SeedPlan;
  * regress the network's field on them. Adam with linear warm-up then cosine decay, global-norm
  * gradient clipping, and an EMA of the weights, which is what the model file keeps for sampling.
  * Data are standardised per column first.
+ *
+ * <p>One addition to the paper: the charges are jittered each step by Gaussian noise of a fraction
+ * ({@code jitter}, default 0.4) of the median nearest-neighbour distance. A network that fits the
+ * empirical field well learns the training points themselves at small z, which costs held-out
+ * likelihood where data are sparse (a 6-D mixture of 20,000 points: 0.14 nats above the truth without,
+ * 0.09 with; README, "Defaults"). Where data are dense the spacing, and so the jitter, is tiny.
  */
 public final class Trainer {
     private static final double BETA1 = 0.9;
@@ -46,24 +52,22 @@ public final class Trainer {
         double[] m = new double[s.batch() * dim];
         double[] dm = new double[s.batch() * dim];
         float[] losses = new float[s.steps()];
-        try (BatchSource batches = new BatchSource(points, dim, s, SeedPlan.forItem(s.seed(), 1))) {
+        // finite-sample regularisation: jitter charges by a fraction of their nearest-neighbour spacing
+        double spacing = NeighbourSpacing.median(points, dim, SeedPlan.forItem(s.seed(), 2));
+        double jitter = s.jitter() * spacing;
+        try (BatchSource batches = new BatchSource(points, dim, s, jitter, SeedPlan.forItem(s.seed(), 1))) {
             for (int step = 1; step <= s.steps(); step++) {
                 BatchSource.Batch b = batches.take();
                 // 4. regress the network's field on the targets
                 net.chargeMean(b.x, b.z, s.batch(), m);
                 double loss = 0;
                 for (int i = 0; i < s.batch(); i++) {
-                    double weight = 1.0;
-                    if (s.balance() > 0) {
-                        double c = net.outputScale(i);
-                        weight = Math.min(1 / (c * c), s.balance());
-                    }
                     loss += NormalisedField.lossGradient(b.x, m, i * dim, dim, b.z[i], s.gamma(), b.target,
-                            i * (dim + 1), weight / s.batch(), dm);
+                            i * (dim + 1), 1.0 / s.batch(), dm);
                 }
                 loss /= s.batch();
                 net.backward(dm, grad);
-                adam.update(params, grad, learningRate(s, step), s.clip());
+                adam.update(params, grad, learningRate(s, step), s.clip(), s.weightDecay());
                 net.mlp().commit();
                 ema.update(params);
                 losses[step - 1] = (float) loss;
@@ -78,7 +82,7 @@ public final class Trainer {
             finalLoss += losses[i];
         }
         finalLoss /= window;
-        Provenance provenance = Provenance.capture(data, s, finalLoss, seconds);
+        Provenance provenance = Provenance.capture(data, s, finalLoss, seconds, spacing, jitter);
         return new PfgmModel(s, standardizer, ema.average().clone(), provenance, losses);
     }
 

@@ -20,7 +20,7 @@ public final class ExactChargeMean implements ChargeMean {
         this.dim = dim;
         this.charges = charges.clone();
         this.count = charges.length / dim;
-        this.field = new EmpiricalField(dim, 5, false);
+        this.field = new EmpiricalField(dim, 5);
     }
 
     @Override
@@ -30,7 +30,17 @@ public final class ExactChargeMean implements ChargeMean {
 
     @Override
     public void chargeMean(double[] x, double[] s, int rows, double[] m) {
-        field.chargeMeans(x, s, rows, charges, count, m);
+        // the double-precision reference weights: this class is a test oracle
+        for (int i = 0; i < rows; i++) {
+            double[] w = field.weights(java.util.Arrays.copyOfRange(x, i * dim, (i + 1) * dim), s[i], charges, count);
+            for (int k = 0; k < dim; k++) {
+                double sum = 0;
+                for (int j = 0; j < count; j++) {
+                    sum += w[j] * charges[j * dim + k];
+                }
+                m[i * dim + k] = sum;
+            }
+        }
         this.rows = rows;
         lastX = java.util.Arrays.copyOf(x, rows * dim);
         lastS = java.util.Arrays.copyOf(s, rows);
