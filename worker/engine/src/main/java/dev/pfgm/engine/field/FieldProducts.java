@@ -96,65 +96,74 @@ final class FieldProducts {
     }
 
     private void rowWeights(double[] x, double z, int i) {
-        int off = i * count;
-        float[] d2 = wHost;
+        // work in this thread's scratch rows (offset 0): the JIT vectorises these loops, and not the
+        // same loops written against an offset into the shared matrix
+        float[][] s = SCRATCH.get();
+        if (s[0].length < count) {
+            s[0] = new float[count];
+            s[1] = new float[count];
+        }
+        float[] d2 = s[0];
+        float[] tmp = s[1];
         float zz = (float) (z * z);
         if (explicit) {
             float[] c0 = yCols[0];
             float x0 = (float) x[i * dim];
             for (int j = 0; j < count; j++) {
                 float e = x0 - c0[j];
-                d2[off + j] = zz + e * e;
+                d2[j] = zz + e * e;
             }
             for (int k = 1; k < dim; k++) {
                 float xk = (float) x[i * dim + k];
                 float[] c = yCols[k];
                 for (int j = 0; j < count; j++) {
                     float e = xk - c[j];
-                    d2[off + j] += e * e;
+                    d2[j] += e * e;
                 }
             }
         } else {
+            int off = i * count;
+            double xn = xNorm[i] + zz;
             for (int j = 0; j < count; j++) {
-                d2[off + j] = (float) Math.max(xNorm[i] + yNorm[j] - 2.0 * dotHost[off + j] + zz, 0.0);
+                d2[j] = (float) Math.max(xn + yNorm[j] - 2.0 * dotHost[off + j], 0.0);
             }
         }
         float min = Float.POSITIVE_INFINITY;
         for (int j = 0; j < count; j++) {
-            float d = d2[off + j];
+            float d = d2[j];
             // compare-and-select: about twice as fast as Math.min, which must order NaN and -0
             min = d < min ? d : min;
         }
         // d^2 >= z^2 always; the product form can undershoot it for coincident points
         min = Math.max(Math.max(min, zz), Float.MIN_NORMAL);
         for (int j = 0; j < count; j++) {
-            d2[off + j] = Math.max(Math.min(min / d2[off + j], 1f), floor);
+            d2[j] = Math.max(Math.min(min / d2[j], 1f), floor);
         }
-        raise(wHost, off, count, (dim + 1) / 2, (dim + 1) % 2 == 1);
+        raise(d2, tmp, count, (dim + 1) / 2, (dim + 1) % 2 == 1);
+        System.arraycopy(d2, 0, wHost, i * count, count);
     }
 
-    /** w[off + j] <- w^p * (half ? sqrt(w) : 1) in place, by repeated squaring. */
-    private static void raise(float[] w, int off, int count, int p, boolean half) {
+    /** w[j] <- w[j]^p * (half ? sqrt(w[j]) : 1) in place, by repeated squaring in {@code base}. */
+    private static void raise(float[] w, float[] base, int count, int p, boolean half) {
         if (p == 1 && half) {
-            for (int j = off; j < off + count; j++) {
+            for (int j = 0; j < count; j++) {
                 float r = w[j];
                 w[j] = r * (float) Math.sqrt(r);
             }
             return;
         }
-        float[] base = SCRATCH.get();
-        if (base.length < count) {
-            base = new float[count];
-            SCRATCH.set(base);
-        }
-        System.arraycopy(w, off, base, 0, count);
-        for (int j = off; j < off + count; j++) {
-            w[j] = half ? (float) Math.sqrt(w[j]) : 1f;
+        System.arraycopy(w, 0, base, 0, count);
+        if (half) {
+            for (int j = 0; j < count; j++) {
+                w[j] = (float) Math.sqrt(w[j]);
+            }
+        } else {
+            java.util.Arrays.fill(w, 0, count, 1f);
         }
         while (p > 0) {
             if ((p & 1) == 1) {
                 for (int j = 0; j < count; j++) {
-                    w[off + j] *= base[j];
+                    w[j] *= base[j];
                 }
             }
             p >>= 1;
@@ -166,7 +175,7 @@ final class FieldProducts {
         }
     }
 
-    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
 
     private void shape(int r, int c) {
         if (r == rows && c == count) {

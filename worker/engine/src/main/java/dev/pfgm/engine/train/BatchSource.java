@@ -62,7 +62,8 @@ final class BatchSource implements AutoCloseable {
         this.rng = rng;
         this.jitter = jitter;
         this.kernel = new Perturbation(s.sigma(), s.tau(), s.maxExponent(), s.restrict());
-        this.field = new EmpiricalField(dim, s.gamma());
+        // one thread: the training thread runs beside it, and this machine's two cores share their FP units
+        this.field = new EmpiricalField(dim, s.gamma(), false);
         this.order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
