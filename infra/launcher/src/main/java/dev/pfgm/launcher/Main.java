@@ -1,12 +1,14 @@
 package dev.pfgm.launcher;
 
-import dev.pfgm.engine.InvalidInputException;
+import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.launcher.cli.BenchCommand;
 import dev.pfgm.launcher.cli.Command;
 import dev.pfgm.launcher.cli.EncodeCommand;
 import dev.pfgm.launcher.cli.NllCommand;
 import dev.pfgm.launcher.cli.SampleCommand;
 import dev.pfgm.launcher.cli.TrainCommand;
+import dev.pfgm.launcher.cli.UpCommand;
+import dev.pfgm.launcher.cli.WorkerCommand;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +25,7 @@ public final class Main {
     static Map<String, Command> commands() {
         Map<String, Command> m = new LinkedHashMap<>();
         for (Command c : List.of(new TrainCommand(), new SampleCommand(), new NllCommand(), EncodeCommand.encode(),
-                EncodeCommand.decode(), new BenchCommand())) {
+                EncodeCommand.decode(), new BenchCommand(), new UpCommand(), new WorkerCommand())) {
             m.put(c.name(), c);
         }
         return m;

@@ -1,6 +1,6 @@
 package dev.pfgm.launcher.cli;
 
-import dev.pfgm.engine.InvalidInputException;
+import dev.pfgm.shared.InvalidInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;

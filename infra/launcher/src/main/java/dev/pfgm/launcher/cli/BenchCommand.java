@@ -1,8 +1,8 @@
 package dev.pfgm.launcher.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pfgm.engine.data.BuiltinData;
-import dev.pfgm.engine.data.Dataset;
+import dev.pfgm.shared.data.BuiltinData;
+import dev.pfgm.shared.data.Dataset;
 import dev.pfgm.engine.field.EmpiricalField;
 import dev.pfgm.engine.likelihood.Likelihood;
 import dev.pfgm.engine.model.PfgmModel;

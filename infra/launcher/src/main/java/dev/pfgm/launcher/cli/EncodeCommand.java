@@ -1,7 +1,7 @@
 package dev.pfgm.launcher.cli;
 
-import dev.pfgm.engine.data.DataFiles;
-import dev.pfgm.engine.data.Dataset;
+import dev.pfgm.shared.data.DataFiles;
+import dev.pfgm.shared.data.Dataset;
 import dev.pfgm.engine.model.ModelFile;
 import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.engine.sample.FlowMap;

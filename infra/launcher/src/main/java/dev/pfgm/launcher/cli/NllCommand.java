@@ -1,8 +1,8 @@
 package dev.pfgm.launcher.cli;
 
-import dev.pfgm.engine.InvalidInputException;
-import dev.pfgm.engine.data.DataFiles;
-import dev.pfgm.engine.data.Dataset;
+import dev.pfgm.shared.InvalidInputException;
+import dev.pfgm.shared.data.DataFiles;
+import dev.pfgm.shared.data.Dataset;
 import dev.pfgm.engine.likelihood.Likelihood;
 import dev.pfgm.engine.model.ModelFile;
 import dev.pfgm.engine.model.PfgmModel;

@@ -1,6 +1,6 @@
 package dev.pfgm.launcher.cli;
 
-import dev.pfgm.engine.data.DataFiles;
+import dev.pfgm.shared.data.DataFiles;
 import dev.pfgm.engine.model.ModelFile;
 import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.engine.sample.Sampler;

@@ -2,9 +2,9 @@ package dev.pfgm.launcher.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pfgm.engine.InvalidInputException;
-import dev.pfgm.engine.data.DataFiles;
-import dev.pfgm.engine.data.Dataset;
+import dev.pfgm.shared.InvalidInputException;
+import dev.pfgm.shared.data.DataFiles;
+import dev.pfgm.shared.data.Dataset;
 import dev.pfgm.engine.model.ModelFile;
 import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.engine.train.TrainSettings;

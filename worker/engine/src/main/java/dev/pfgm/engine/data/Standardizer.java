@@ -1,6 +1,8 @@
 package dev.pfgm.engine.data;
 
-import dev.pfgm.engine.InvalidInputException;
+import dev.pfgm.shared.data.Dataset;
+
+import dev.pfgm.shared.InvalidInputException;
 
 /**
  * Per-column affine map to zero mean and unit variance; the model works in these units.

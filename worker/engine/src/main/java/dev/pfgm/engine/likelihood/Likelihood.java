@@ -1,6 +1,6 @@
 package dev.pfgm.engine.likelihood;
 
-import dev.pfgm.engine.data.Dataset;
+import dev.pfgm.shared.data.Dataset;
 import dev.pfgm.engine.field.ChargeMean;
 import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.engine.ode.DormandPrince;

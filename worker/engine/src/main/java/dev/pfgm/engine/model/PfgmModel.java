@@ -1,7 +1,7 @@
 package dev.pfgm.engine.model;
 
-import dev.pfgm.engine.InvalidInputException;
-import dev.pfgm.engine.data.Dataset;
+import dev.pfgm.shared.InvalidInputException;
+import dev.pfgm.shared.data.Dataset;
 import dev.pfgm.engine.data.Standardizer;
 import dev.pfgm.engine.nn.FieldNetwork;
 import dev.pfgm.engine.sample.PfgmPrior;

@@ -1,6 +1,6 @@
 package dev.pfgm.engine.ode;
 
-import dev.pfgm.engine.InvalidInputException;
+import dev.pfgm.shared.InvalidInputException;
 import java.util.List;
 
 /** Solvers by name: rk45 (adaptive, rtol/atol), euler and heun (fixed, K steps). */

@@ -1,6 +1,6 @@
 package dev.pfgm.engine.sample;
 
-import dev.pfgm.engine.data.Dataset;
+import dev.pfgm.shared.data.Dataset;
 import dev.pfgm.engine.model.PfgmModel;
 
 /**

@@ -1,6 +1,6 @@
 package dev.pfgm.engine.sample;
 
-import dev.pfgm.engine.InvalidInputException;
+import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.engine.ode.DormandPrince;
 import dev.pfgm.engine.ode.Grid;
 import dev.pfgm.engine.ode.OdeSolver;

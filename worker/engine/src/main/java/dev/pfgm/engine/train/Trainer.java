@@ -1,6 +1,6 @@
 package dev.pfgm.engine.train;
 
-import dev.pfgm.engine.data.Dataset;
+import dev.pfgm.shared.data.Dataset;
 import dev.pfgm.engine.data.Standardizer;
 import dev.pfgm.engine.field.NormalisedField;
 import dev.pfgm.engine.model.PfgmModel;

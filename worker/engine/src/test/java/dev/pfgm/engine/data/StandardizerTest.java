@@ -1,9 +1,11 @@
 package dev.pfgm.engine.data;
 
+import dev.pfgm.shared.data.Dataset;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.pfgm.engine.InvalidInputException;
+import dev.pfgm.shared.InvalidInputException;
 import org.junit.jupiter.api.Test;
 
 class StandardizerTest {

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pfgm.engine.InvalidInputException;
-import dev.pfgm.engine.data.BuiltinData;
-import dev.pfgm.engine.data.Dataset;
+import dev.pfgm.shared.InvalidInputException;
+import dev.pfgm.shared.data.BuiltinData;
+import dev.pfgm.shared.data.Dataset;
 import dev.pfgm.engine.sample.Sampler;
 import dev.pfgm.engine.sample.SolverSpec;
 import dev.pfgm.engine.sample.Progress;

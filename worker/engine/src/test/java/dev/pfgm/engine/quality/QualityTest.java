@@ -2,8 +2,8 @@ package dev.pfgm.engine.quality;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pfgm.engine.data.DataFiles;
-import dev.pfgm.engine.data.Dataset;
+import dev.pfgm.shared.data.DataFiles;
+import dev.pfgm.shared.data.Dataset;
 import dev.pfgm.engine.likelihood.Likelihood;
 import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.engine.sample.FlowMap;

@@ -1,6 +1,6 @@
-package dev.pfgm.engine.data;
+package dev.pfgm.shared.data;
 
-import dev.pfgm.engine.InvalidInputException;
+import dev.pfgm.shared.InvalidInputException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;

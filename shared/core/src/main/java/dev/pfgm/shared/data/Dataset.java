@@ -1,6 +1,6 @@
-package dev.pfgm.engine.data;
+package dev.pfgm.shared.data;
 
-import dev.pfgm.engine.InvalidInputException;
+import dev.pfgm.shared.InvalidInputException;
 
 /**
  * A table of points: {@code count} rows of {@code dim} finite values, stored row-major in

@@ -1,6 +1,6 @@
-package dev.pfgm.engine.data;
+package dev.pfgm.shared.data;
 
-import dev.pfgm.engine.InvalidInputException;
+import dev.pfgm.shared.InvalidInputException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

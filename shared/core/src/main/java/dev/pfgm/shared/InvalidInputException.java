@@ -1,4 +1,4 @@
-package dev.pfgm.engine;
+package dev.pfgm.shared;
 
 /**
  * Input the engine refuses: a file it cannot read, a wrong shape or dtype, a non-finite value, a

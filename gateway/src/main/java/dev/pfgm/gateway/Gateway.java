@@ -1,0 +1,155 @@
+package dev.pfgm.gateway;
+
+import dev.pfgm.gateway.api.AdminRoutes;
+import dev.pfgm.gateway.api.DatasetRoutes;
+import dev.pfgm.gateway.api.Endpoint;
+import dev.pfgm.gateway.api.JobRoutes;
+import dev.pfgm.gateway.api.ModelRoutes;
+import dev.pfgm.gateway.api.OpsRoutes;
+import dev.pfgm.gateway.http.ApiException;
+import dev.pfgm.gateway.http.Auth;
+import dev.pfgm.gateway.http.ContractValidator;
+import dev.pfgm.gateway.http.Metrics;
+import dev.pfgm.gateway.http.Problem;
+import dev.pfgm.gateway.relay.OutboxRelay;
+import dev.pfgm.shared.config.Config;
+import dev.pfgm.shared.config.Settings;
+import dev.pfgm.shared.store.Database;
+import dev.pfgm.shared.store.DatasetStore;
+import dev.pfgm.shared.store.JobStore;
+import dev.pfgm.shared.store.KafkaTopics;
+import dev.pfgm.shared.store.KeyStore;
+import dev.pfgm.shared.store.ModelStore;
+import dev.pfgm.shared.store.ObjectStore;
+import dev.pfgm.shared.store.Outbox;
+import dev.pfgm.shared.store.Stats;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The HTTP gateway: migrates the database, creates topics and bucket, serves the API, relays the outbox. */
+public final class Gateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    private final Database db;
+    private final Vertx vertx;
+    private final HttpServer server;
+    private final OutboxRelay relay;
+    private final Admin kafkaAdmin;
+    private final Optional<KeyStore.NewKey> firstAdminKey;
+
+    private Gateway(Database db, Vertx vertx, HttpServer server, OutboxRelay relay, Admin kafkaAdmin,
+            Optional<KeyStore.NewKey> firstAdminKey) {
+        this.db = db;
+        this.vertx = vertx;
+        this.server = server;
+        this.relay = relay;
+        this.kafkaAdmin = kafkaAdmin;
+        this.firstAdminKey = firstAdminKey;
+    }
+
+    public static Gateway start(Config config) throws Exception {
+        Database db = Database.open(config, "gateway");
+        String bootstrap = config.get(Settings.KAFKA);
+        KafkaTopics.ensure(bootstrap, config.getInt(Settings.TOPIC_PARTITIONS));
+        ObjectStore objects = new ObjectStore(config);
+        objects.ensureBucket();
+
+        KeyStore keys = new KeyStore(db);
+        Optional<KeyStore.NewKey> first = keys.createFirstAdminKey();
+        if (first.isPresent() && !config.get(Settings.ADMIN_KEY_FILE).isEmpty()) {
+            Path file = Path.of(config.get(Settings.ADMIN_KEY_FILE));
+            Files.writeString(file, first.get().key() + "\n", StandardCharsets.UTF_8);
+        }
+
+        Metrics metrics = new Metrics();
+        OutboxRelay relay = new OutboxRelay(new Outbox(db), bootstrap, metrics);
+        relay.start();
+        Admin admin = Admin.create(KafkaTopics.props(bootstrap));
+
+        Vertx vertx = Vertx.vertx();
+        Router router = Router.router(vertx);
+        router.route().handler(ctx -> {
+            long t0 = System.nanoTime();
+            ctx.addEndHandler(v -> {
+                Route route = ctx.currentRoute();
+                String path = route == null || route.getPath() == null ? "unmatched" : route.getPath();
+                metrics.record(ctx.request().method().name(), path, ctx.response().getStatusCode(),
+                        (System.nanoTime() - t0) / 1e9);
+            });
+            ctx.next();
+        });
+        long maxUpload = config.getInt(Settings.MAX_UPLOAD_MB) * 1024L * 1024L;
+        DatasetStore datasets = new DatasetStore(db);
+        // JSON bodies are small; dataset uploads stream in through their own route, mounted first
+        BodyHandler jsonBodies = BodyHandler.create(false).setBodyLimit(1024 * 1024);
+
+        Auth auth = new Auth(keys);
+        Endpoint endpoint = new Endpoint(vertx, auth);
+        DatasetRoutes datasetRoutes = new DatasetRoutes(endpoint, datasets, objects, maxUpload);
+        datasetRoutes.mountUpload(router);
+        router.route().handler(jsonBodies);
+        ContractValidator contract = new ContractValidator();
+        ModelStore models = new ModelStore(db);
+        new OpsRoutes(vertx, db, admin, objects, metrics, new Stats(db), contract).mount(router);
+        datasetRoutes.mount(router);
+        new JobRoutes(endpoint, new JobStore(db), datasets, models, objects, relay, contract,
+                config.getInt(Settings.MAX_ATTEMPTS), config.getInt(Settings.PRESIGN_SECONDS)).mount(router);
+        new ModelRoutes(endpoint, models).mount(router);
+        new AdminRoutes(endpoint, keys, auth, contract).mount(router);
+        router.errorHandler(404, ctx -> Problem.send(ctx, new ApiException(404, "Not Found",
+                "no resource at " + ctx.request().method() + " " + ctx.request().path())));
+        router.errorHandler(405, ctx -> Problem.send(ctx, new ApiException(405, "Method Not Allowed",
+                ctx.request().method() + " is not allowed on " + ctx.request().path())));
+        router.errorHandler(413, ctx -> Problem.send(ctx, new ApiException(413, "Content Too Large",
+                "a JSON body may be at most 1 MiB")));
+        router.errorHandler(400, ctx -> Problem.send(ctx, new ApiException(400, "Bad Request",
+                "the request could not be read" + (ctx.failure() == null ? "" : ": " + ctx.failure().getMessage()))));
+        router.errorHandler(500, ctx -> Problem.send(ctx, new ApiException(500, "Internal Server Error",
+                "the request failed inside the service")));
+
+        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true))
+                .requestHandler(router)
+                .listen(config.getInt(Settings.HTTP_PORT), config.get(Settings.HTTP_HOST))
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        LOG.info("gateway listening on port {}", server.actualPort());
+        return new Gateway(db, vertx, server, relay, admin, first);
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    /** The admin key made on this start because the database had none. */
+    public Optional<KeyStore.NewKey> firstAdminKey() {
+        return firstAdminKey;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("closing HTTP server: {}", e.getMessage());
+        }
+        relay.close();
+        kafkaAdmin.close(java.time.Duration.ofSeconds(5));
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("closing Vert.x: {}", e.getMessage());
+        }
+        db.close();
+    }
+}

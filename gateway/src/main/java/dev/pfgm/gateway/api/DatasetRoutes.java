@@ -1,0 +1,135 @@
+package dev.pfgm.gateway.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pfgm.gateway.http.ApiException;
+import dev.pfgm.shared.InvalidInputException;
+import dev.pfgm.shared.data.CsvFile;
+import dev.pfgm.shared.data.DataFiles;
+import dev.pfgm.shared.data.Dataset;
+import dev.pfgm.shared.data.NpyFile;
+import dev.pfgm.shared.store.DatasetStore;
+import dev.pfgm.shared.store.DatasetStore.DatasetRecord;
+import dev.pfgm.shared.store.Json;
+import dev.pfgm.shared.store.Keys;
+import dev.pfgm.shared.store.ObjectStore;
+import dev.pfgm.gateway.http.Problem;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+
+/** /v1/datasets: upload (validated before anything is stored), list, get, delete. */
+public final class DatasetRoutes {
+    private final Endpoint endpoint;
+    private final DatasetStore datasets;
+    private final ObjectStore objects;
+    private final long maxBytes;
+
+    public DatasetRoutes(Endpoint endpoint, DatasetStore datasets, ObjectStore objects, long maxBytes) {
+        this.endpoint = endpoint;
+        this.datasets = datasets;
+        this.objects = objects;
+        this.maxBytes = maxBytes;
+    }
+
+    /** The upload route reads its raw body itself: whatever Content-Type a client sends, it is a file. */
+    public void mountUpload(Router r) {
+        r.post("/v1/datasets").handler(ctx -> {
+            HttpServerRequest req = ctx.request();
+            String length = req.getHeader("Content-Length");
+            if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > maxBytes) {
+                Problem.send(ctx, tooLarge());
+                return;
+            }
+            Buffer body = Buffer.buffer();
+            boolean[] overflow = {false};
+            req.handler(chunk -> {
+                if (body.length() + chunk.length() > maxBytes) {
+                    overflow[0] = true;
+                } else if (!overflow[0]) {
+                    body.appendBuffer(chunk);
+                }
+            });
+            req.exceptionHandler(e -> ctx.fail(400, e));
+            req.endHandler(v -> {
+                if (overflow[0]) {
+                    Problem.send(ctx, tooLarge());
+                } else {
+                    endpoint.run(ctx, caller -> upload(ctx, caller.tenant(), body.getBytes()));
+                }
+            });
+            req.resume();
+        });
+    }
+
+    private ApiException tooLarge() {
+        return new ApiException(413, "Content Too Large", "the dataset is larger than " + (maxBytes >> 20)
+                + " MiB (PFGM_MAX_UPLOAD_MB)");
+    }
+
+    public void mount(Router r) {
+        r.get("/v1/datasets").handler(ctx -> endpoint.run(ctx, caller -> {
+            ObjectNode body = Json.object();
+            ArrayNode data = body.putArray("data");
+            datasets.list(caller.tenant(), 1000).forEach(d -> data.add(Views.dataset(d)));
+            return Reply.json(200, body);
+        }));
+        r.get("/v1/datasets/:id").handler(ctx -> endpoint.run(ctx, caller -> Reply.json(200,
+                Views.dataset(find(caller.tenant(), ctx.pathParam("id"))))));
+        r.delete("/v1/datasets/:id").handler(ctx -> endpoint.run(ctx, caller -> {
+            DatasetRecord d = find(caller.tenant(), ctx.pathParam("id"));
+            if (datasets.delete(caller.tenant(), d.id())) {
+                objects.delete(d.objectKey());
+            }
+            return Reply.empty(204);
+        }));
+    }
+
+    private DatasetRecord find(String tenant, String rawId) {
+        UUID id = Endpoint.uuid(rawId, "dataset");
+        return datasets.get(tenant, id).orElseThrow(() -> ApiException.notFound("dataset", rawId));
+    }
+
+    private Reply upload(RoutingContext ctx, String tenant, byte[] bytes) throws Exception {
+        String name = ctx.request().getParam("name");
+        String format = ctx.request().getParam("format");
+        if (name == null || name.isBlank() || name.length() > 200) {
+            throw ApiException.badRequest("/query/name", "required: 1 to 200 characters naming the dataset");
+        }
+        if (format == null || !(format.equals("npy") || format.equals("csv"))) {
+            throw ApiException.badRequest("/query/format", "required: npy or csv, got " + (format == null ? "nothing"
+                    : "'" + format + "'"));
+        }
+        if (bytes.length == 0) {
+            throw ApiException.invalid("/body", "the request body (the " + format + " file) is empty");
+        }
+        String sha = DataFiles.sha256(bytes);
+        Dataset parsed;
+        try {
+            parsed = format.equals("npy") ? NpyFile.readTable(bytes, name, sha) : CsvFile.readTable(bytes, name, sha);
+        } catch (InvalidInputException e) {
+            throw ApiException.invalid("/body", e.getMessage());
+        }
+        UUID id = UUID.randomUUID();
+        String key = Keys.dataset(id, format);
+        Path tmp = Files.createTempFile("pfgm-upload-", "." + format);
+        try {
+            Files.write(tmp, bytes);
+            objects.put(key, tmp, format.equals("csv") ? "text/csv" : "application/octet-stream");
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        try {
+            DatasetRecord d = datasets.insert(id, tenant, name, format, parsed.count(), parsed.dim(), bytes.length, sha,
+                    key);
+            return Reply.json(201, Views.dataset(d)).header("Location", "/v1/datasets/" + id);
+        } catch (RuntimeException e) {
+            objects.delete(key);
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.pfgm.gateway.api;
+
+import dev.pfgm.gateway.http.ApiException;
+import dev.pfgm.gateway.http.Auth;
+import dev.pfgm.gateway.http.Problem;
+import dev.pfgm.shared.store.KeyStore.Principal;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a handler's blocking work (JDBC, object storage) on Vert.x's worker pool, never on the
+ * event loop, after authenticating the caller; turns ApiException into a problem response and
+ * anything else into a 500 that names no internals.
+ */
+public final class Endpoint {
+    private static final Logger LOG = LoggerFactory.getLogger(Endpoint.class);
+    private final Vertx vertx;
+    private final Auth auth;
+
+    /** The blocking part of a handler. */
+    @FunctionalInterface
+    public interface Work {
+        Reply run(Principal caller) throws Exception;
+    }
+
+    public Endpoint(Vertx vertx, Auth auth) {
+        this.vertx = vertx;
+        this.auth = auth;
+    }
+
+    public void run(RoutingContext ctx, Work work) {
+        String authorization = ctx.request().getHeader("Authorization");
+        vertx.executeBlocking(() -> work.run(auth.authenticate(authorization)), false).onComplete(ar -> {
+            if (ar.succeeded()) {
+                write(ctx, ar.result());
+            } else {
+                fail(ctx, ar.cause());
+            }
+        });
+    }
+
+    static void write(RoutingContext ctx, Reply r) {
+        HttpServerResponse resp = ctx.response();
+        if (resp.ended()) {
+            return;
+        }
+        resp.setStatusCode(r.status());
+        r.headers().forEach(resp::putHeader);
+        if (r.body() == null) {
+            resp.end();
+        } else {
+            resp.putHeader("Content-Type", r.contentType()).end(r.body());
+        }
+    }
+
+    static void fail(RoutingContext ctx, Throwable t) {
+        if (t instanceof ApiException e) {
+            Problem.send(ctx, e);
+            return;
+        }
+        String ref = UUID.randomUUID().toString().substring(0, 8);
+        LOG.error("request {} {} failed (ref {})", ctx.request().method(), ctx.request().path(), ref, t);
+        Problem.send(ctx, new ApiException(500, "Internal Server Error",
+                "the request failed inside the service (ref " + ref + "); it changed nothing that is not reported"));
+    }
+
+    public static UUID uuid(String raw, String what) {
+        try {
+            return UUID.fromString(raw);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.notFound(what, raw);
+        }
+    }
+}

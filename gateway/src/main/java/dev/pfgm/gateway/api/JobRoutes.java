@@ -1,0 +1,321 @@
+package dev.pfgm.gateway.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pfgm.gateway.http.ApiException;
+import dev.pfgm.gateway.http.ContractValidator;
+import dev.pfgm.gateway.relay.OutboxRelay;
+import dev.pfgm.shared.data.BuiltinData;
+import dev.pfgm.shared.data.DataFiles;
+import dev.pfgm.shared.job.JobStatus;
+import dev.pfgm.shared.job.JobType;
+import dev.pfgm.shared.store.DatasetStore;
+import dev.pfgm.shared.store.DatasetStore.DatasetRecord;
+import dev.pfgm.shared.store.JobRecord;
+import dev.pfgm.shared.store.JobStore;
+import dev.pfgm.shared.store.Json;
+import dev.pfgm.shared.store.ModelStore;
+import dev.pfgm.shared.store.ModelStore.ModelRecord;
+import dev.pfgm.shared.store.ObjectStore;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/** /v1/jobs: submit, read, list, cancel, events and artifacts. */
+public final class JobRoutes {
+    private final Endpoint endpoint;
+    private final JobStore jobs;
+    private final DatasetStore datasets;
+    private final ModelStore models;
+    private final ObjectStore objects;
+    private final OutboxRelay relay;
+    private final ContractValidator contract;
+    private final int defaultMaxAttempts;
+    private final int presignSeconds;
+
+    public JobRoutes(Endpoint endpoint, JobStore jobs, DatasetStore datasets, ModelStore models, ObjectStore objects,
+            OutboxRelay relay, ContractValidator contract, int defaultMaxAttempts, int presignSeconds) {
+        this.endpoint = endpoint;
+        this.jobs = jobs;
+        this.datasets = datasets;
+        this.models = models;
+        this.objects = objects;
+        this.relay = relay;
+        this.contract = contract;
+        this.defaultMaxAttempts = defaultMaxAttempts;
+        this.presignSeconds = presignSeconds;
+    }
+
+    public void mount(Router r) {
+        r.post("/v1/jobs").handler(ctx -> endpoint.run(ctx, caller -> submit(ctx, caller.tenant())));
+        r.get("/v1/jobs").handler(ctx -> endpoint.run(ctx, caller -> list(ctx, caller.tenant())));
+        r.get("/v1/jobs/:id").handler(ctx -> endpoint.run(ctx, caller -> {
+            JobRecord j = find(caller.tenant(), ctx.pathParam("id"));
+            String etag = "\"" + j.version() + "\"";
+            String inm = ctx.request().getHeader("If-None-Match");
+            if (inm != null && (inm.equals(etag) || inm.equals("W/" + etag))) {
+                return Reply.empty(304).header("ETag", etag);
+            }
+            return Reply.json(200, Views.job(j)).header("ETag", etag).header("Cache-Control", "no-cache");
+        }));
+        r.post("/v1/jobs/:id/cancel").handler(ctx -> endpoint.run(ctx, caller -> {
+            String raw = ctx.pathParam("id");
+            JobRecord j = jobs.cancel(caller.tenant(), Endpoint.uuid(raw, "job"))
+                    .orElseThrow(() -> ApiException.notFound("job", raw));
+            return Reply.json(200, Views.job(j));
+        }));
+        r.get("/v1/jobs/:id/events").handler(ctx -> endpoint.run(ctx, caller -> {
+            JobRecord j = find(caller.tenant(), ctx.pathParam("id"));
+            long after = longParam(ctx, "after", 0, 0, Long.MAX_VALUE);
+            int limit = (int) longParam(ctx, "limit", 200, 1, 1000);
+            ObjectNode body = Json.object();
+            ArrayNode data = body.putArray("data");
+            long last = after;
+            for (JobStore.Event e : jobs.events(j.id(), after, limit)) {
+                data.addObject().put("seq", e.seq()).put("kind", e.kind()).put("at", Views.time(e.at()))
+                        .set("data", e.data());
+                last = e.seq();
+            }
+            body.put("next_after", last);
+            return Reply.json(200, body);
+        }));
+        r.get("/v1/jobs/:id/artifacts").handler(ctx -> endpoint.run(ctx, caller -> {
+            JobRecord j = find(caller.tenant(), ctx.pathParam("id"));
+            ObjectNode body = Json.object();
+            ArrayNode files = body.putArray("files");
+            String expires = Views.time(Instant.now().plusSeconds(presignSeconds).atOffset(java.time.ZoneOffset.UTC));
+            for (JsonNode a : artifacts(j)) {
+                ObjectNode f = files.addObject();
+                f.put("name", a.path("name").asText());
+                f.put("bytes", a.path("bytes").asLong());
+                f.put("sha256", a.path("sha256").asText());
+                f.put("content_type", a.path("content_type").asText());
+                f.put("url", objects.presignedGet(a.path("key").asText(), presignSeconds, a.path("name").asText()));
+                f.put("url_expires_at", expires);
+            }
+            return Reply.json(200, body);
+        }));
+        r.get("/v1/jobs/:id/artifacts/:name").handler(ctx -> endpoint.run(ctx, caller -> {
+            JobRecord j = find(caller.tenant(), ctx.pathParam("id"));
+            String name = ctx.pathParam("name");
+            for (JsonNode a : artifacts(j)) {
+                if (a.path("name").asText().equals(name)) {
+                    return Reply.empty(302).header("Location",
+                            objects.presignedGet(a.path("key").asText(), presignSeconds, name));
+                }
+            }
+            throw new ApiException(404, "Not Found", "job " + j.id() + " has no artifact named '" + name + "'");
+        }));
+    }
+
+    private static List<JsonNode> artifacts(JobRecord j) {
+        if (j.status() != JobStatus.SUCCEEDED) {
+            throw new ApiException(409, "Conflict", "job " + j.id() + " is " + j.status().wireName()
+                    + "; artifacts exist once it has succeeded");
+        }
+        List<JsonNode> out = new java.util.ArrayList<>();
+        j.result().path("artifacts").forEach(out::add);
+        return out;
+    }
+
+    private JobRecord find(String tenant, String raw) {
+        return jobs.get(tenant, Endpoint.uuid(raw, "job")).orElseThrow(() -> ApiException.notFound("job", raw));
+    }
+
+    private Reply submit(RoutingContext ctx, String tenant) {
+        JsonObject body = jsonBody(ctx);
+        contract.check("JobRequest", body);
+        JobType type = JobType.parse(body.getString("type"));
+        contract.check(switch (type) {
+            case TRAIN -> "TrainJob";
+            case GENERATE -> "GenerateJob";
+            case LIKELIHOOD -> "LikelihoodJob";
+        }, body);
+        String idempotencyKey = ctx.request().getHeader("Idempotency-Key");
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
+            throw ApiException.badRequest("/header/Idempotency-Key", "must be 1 to 200 characters");
+        }
+        JsonNode params = Json.read(body.getJsonObject("params", new JsonObject()).encode());
+        String datasetRef = null;
+        UUID modelId = null;
+        if (type == JobType.TRAIN || type == JobType.LIKELIHOOD) {
+            datasetRef = body.getString("dataset");
+        }
+        Integer datasetDim = datasetRef == null ? null : datasetDim(tenant, datasetRef);
+        if (type != JobType.TRAIN) {
+            String raw = body.getString("model");
+            UUID parsed;
+            try {
+                parsed = UUID.fromString(raw);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.invalid("/model", "'" + raw + "' is not a model id");
+            }
+            ModelRecord m = models.get(tenant, parsed)
+                    .orElseThrow(() -> ApiException.invalid("/model", "no model with id " + raw));
+            modelId = m.id();
+            if (datasetDim != null && datasetDim != m.dim()) {
+                throw ApiException.invalid("/dataset", "dataset has " + datasetDim + " columns but model " + raw
+                        + " was trained on " + m.dim());
+            }
+        }
+        int maxAttempts = body.getInteger("max_attempts", defaultMaxAttempts);
+        String hash = DataFiles.sha256(canonical(Json.read(body.encode())).getBytes(StandardCharsets.UTF_8));
+        JobStore.Submitted s = jobs.submit(new JobStore.NewJob(tenant, type, params, datasetRef, modelId, maxAttempts,
+                idempotencyKey, hash));
+        if (s.keyReusedWithOtherBody()) {
+            throw new ApiException(422, "Unprocessable Content", "Idempotency-Key '" + idempotencyKey
+                    + "' was used for a different request (job " + s.job().id() + ")",
+                    List.of(new ApiException.FieldError("/header/Idempotency-Key", "already used with another body")));
+        }
+        if (s.created()) {
+            relay.nudge();
+        }
+        Reply reply = Reply.json(202, Views.job(s.job())).header("Location", "/v1/jobs/" + s.job().id())
+                .header("ETag", "\"" + s.job().version() + "\"");
+        if (!s.created()) {
+            reply.header("Idempotent-Replayed", "true");
+        }
+        return reply;
+    }
+
+    /** Columns of a dataset reference (builtin sets are 2-D); 422 when there is no such dataset. */
+    private Integer datasetDim(String tenant, String ref) {
+        if (BuiltinData.isBuiltin(ref)) {
+            String name = ref.substring(BuiltinData.PREFIX.length());
+            for (String known : BuiltinData.names()) {
+                if (known.equals(name)) {
+                    return 2;
+                }
+            }
+            throw ApiException.invalid("/dataset", "no builtin data set '" + name + "'; known: "
+                    + String.join(", ", BuiltinData.names()));
+        }
+        UUID id;
+        try {
+            id = UUID.fromString(ref);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid("/dataset", "'" + ref + "' is neither a dataset id nor builtin:NAME");
+        }
+        DatasetRecord d = datasets.get(tenant, id)
+                .orElseThrow(() -> ApiException.invalid("/dataset", "no dataset with id " + ref));
+        return d.dim();
+    }
+
+    private Reply list(RoutingContext ctx, String tenant) {
+        String rawStatus = ctx.request().getParam("status");
+        String rawType = ctx.request().getParam("type");
+        JobStatus status = rawStatus == null ? null : JobStatus.parse(rawStatus);
+        if (rawStatus != null && status == null) {
+            throw ApiException.badRequest("/query/status", "must be one of queued, running, cancelling, succeeded,"
+                    + " failed, cancelled; got '" + rawStatus + "'");
+        }
+        JobType type = rawType == null ? null : JobType.parse(rawType);
+        if (rawType != null && type == null) {
+            throw ApiException.badRequest("/query/type", "must be train, generate or likelihood; got '" + rawType + "'");
+        }
+        int limit = (int) longParam(ctx, "limit", 50, 1, 200);
+        String rawAfter = ctx.request().getParam("after");
+        UUID after = null;
+        if (rawAfter != null) {
+            try {
+                after = UUID.fromString(rawAfter);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("/query/after", "must be a job id, got '" + rawAfter + "'");
+            }
+        }
+        List<JobRecord> page = jobs.list(tenant, status, type, limit + 1, after);
+        boolean more = page.size() > limit;
+        if (more) {
+            page = page.subList(0, limit);
+        }
+        ObjectNode body = Json.object();
+        ArrayNode data = body.putArray("data");
+        page.forEach(j -> data.add(Views.job(j)));
+        body.put("has_more", more);
+        if (more) {
+            StringBuilder next = new StringBuilder("/v1/jobs?limit=" + limit);
+            if (status != null) {
+                next.append("&status=").append(status.wireName());
+            }
+            if (type != null) {
+                next.append("&type=").append(type.wireName());
+            }
+            next.append("&after=").append(page.get(page.size() - 1).id());
+            body.put("next", next.toString());
+        } else {
+            body.putNull("next");
+        }
+        return Reply.json(200, body);
+    }
+
+    static long longParam(RoutingContext ctx, String name, long def, long min, long max) {
+        String raw = ctx.request().getParam(name);
+        if (raw == null) {
+            return def;
+        }
+        try {
+            long v = Long.parseLong(raw);
+            if (v < min || v > max) {
+                throw ApiException.badRequest("/query/" + name, "must be between " + min + " and " + max + ", got " + v);
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("/query/" + name, "must be an integer, got '" + raw + "'");
+        }
+    }
+
+    static JsonObject jsonBody(RoutingContext ctx) {
+        String ct = ctx.request().getHeader("Content-Type");
+        if (ct != null && !ct.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            throw new ApiException(415, "Unsupported Media Type", "send the body as application/json, not " + ct);
+        }
+        if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() == 0) {
+            throw ApiException.badRequest("/body", "a JSON object is required");
+        }
+        try {
+            Object v = io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
+            if (!(v instanceof JsonObject o)) {
+                throw ApiException.badRequest("/body", "must be a JSON object");
+            }
+            return o;
+        } catch (DecodeException e) {
+            throw ApiException.badRequest("/body", "not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    /** JSON with object keys sorted, so equal requests hash equally whatever their key order. */
+    static String canonical(JsonNode n) {
+        if (n.isObject()) {
+            Map<String, JsonNode> sorted = new TreeMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> e = it.next();
+                sorted.put(e.getKey(), e.getValue());
+            }
+            StringBuilder sb = new StringBuilder("{");
+            sorted.forEach((k, v) -> sb.append(Json.MAPPER.getNodeFactory().textNode(k)).append(':')
+                    .append(canonical(v)).append(','));
+            if (sb.length() > 1) {
+                sb.setLength(sb.length() - 1);
+            }
+            return sb.append('}').toString();
+        }
+        if (n.isArray()) {
+            StringBuilder sb = new StringBuilder("[");
+            n.forEach(v -> sb.append(canonical(v)).append(','));
+            if (sb.length() > 1) {
+                sb.setLength(sb.length() - 1);
+            }
+            return sb.append(']').toString();
+        }
+        return n.toString();
+    }
+}

@@ -1,0 +1,54 @@
+package dev.pfgm.stack.servers;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.S3Proxy;
+import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStoreContext;
+
+/** An S3-compatible server (S3Proxy) over a local folder, with signed requests and presigned URLs. */
+public final class EmbeddedS3 implements AutoCloseable {
+    private final S3Proxy proxy;
+    private final BlobStoreContext context;
+    private final int port;
+
+    private EmbeddedS3(S3Proxy proxy, BlobStoreContext context, int port) {
+        this.proxy = proxy;
+        this.context = context;
+        this.port = port;
+    }
+
+    public static EmbeddedS3 start(Path dir, int port, String accessKey, String secretKey) throws Exception {
+        Files.createDirectories(dir);
+        Properties props = new Properties();
+        props.setProperty("jclouds.filesystem.basedir", dir.toString());
+        BlobStoreContext context = ContextBuilder.newBuilder("filesystem").overrides(props)
+                .credentials(accessKey, secretKey).build(BlobStoreContext.class);
+        S3Proxy proxy = S3Proxy.builder().blobStore(context.getBlobStore())
+                .endpoint(URI.create("http://127.0.0.1:" + port))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
+                .build();
+        proxy.start();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!"STARTED".equals(proxy.getState())) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("S3Proxy did not start: " + proxy.getState());
+            }
+            Thread.sleep(20);
+        }
+        return new EmbeddedS3(proxy, context, port);
+    }
+
+    public String endpoint() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    @Override
+    public void close() throws Exception {
+        proxy.stop();
+        context.close();
+    }
+}

@@ -1,0 +1,136 @@
+package dev.pfgm.shared.config;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Resolved settings, read from environment variables (or a KEY=VALUE file laid over them). */
+public final class Config {
+    private final Map<String, String> values;
+
+    private Config(Map<String, String> values) {
+        this.values = values;
+    }
+
+    /** Resolves every setting in {@link Settings#ALL}; names each missing or malformed one. */
+    public static Config from(Map<String, String> env) {
+        Map<String, String> v = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (Setting s : Settings.ALL) {
+            String raw = env.get(s.name());
+            if (raw == null || (raw.isEmpty() && s.defaultValue() != null)) {
+                raw = s.defaultValue();
+            }
+            if (raw == null) {
+                problems.add(s.name() + " is required (" + s.doc() + ")");
+                continue;
+            }
+            String problem = check(s, raw);
+            if (problem != null) {
+                problems.add(s.name() + " " + problem);
+            }
+            v.put(s.name(), raw);
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("configuration: " + String.join("; ", problems));
+        }
+        return new Config(v);
+    }
+
+    public static Config fromEnvironment() {
+        return from(System.getenv());
+    }
+
+    /** The environment with a KEY=VALUE file (blank lines and # comments allowed) laid over it. */
+    public static Config fromFile(Path file) {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.putAll(readEnvFile(file));
+        return from(env);
+    }
+
+    public static Map<String, String> readEnvFile(Path file) {
+        Map<String, String> m = new LinkedHashMap<>();
+        try {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                String t = line.strip();
+                if (t.isEmpty() || t.startsWith("#")) {
+                    continue;
+                }
+                int eq = t.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException(file + ": line '" + t + "' is not KEY=VALUE");
+                }
+                m.put(t.substring(0, eq).strip(), t.substring(eq + 1).strip());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return m;
+    }
+
+    private static String check(Setting s, String raw) {
+        switch (s.kind()) {
+            case INT -> {
+                try {
+                    long n = Long.parseLong(raw.strip());
+                    if (n < s.min() || n > s.max()) {
+                        return "must be between " + s.min() + " and " + s.max() + ", got " + raw;
+                    }
+                } catch (NumberFormatException e) {
+                    return "must be an integer, got '" + raw + "'";
+                }
+            }
+            case URL -> {
+                try {
+                    URI u = URI.create(raw);
+                    if (u.getScheme() == null || u.getHost() == null) {
+                        return "must be an absolute http(s) URL, got '" + raw + "'";
+                    }
+                } catch (IllegalArgumentException e) {
+                    return "must be a URL, got '" + raw + "'";
+                }
+            }
+            default -> {
+            }
+        }
+        return null;
+    }
+
+    public String get(Setting s) {
+        return values.get(s.name());
+    }
+
+    public int getInt(Setting s) {
+        return (int) Long.parseLong(values.get(s.name()).strip());
+    }
+
+    /** A copy with some settings replaced (for tests and the all-in-one stack). */
+    public Config with(Map<String, String> overrides) {
+        Map<String, String> m = new HashMap<>(values);
+        m.putAll(overrides);
+        return from(m);
+    }
+
+    /** One line per setting, secrets masked: printed at start so operators see what is in force. */
+    public String describe() {
+        StringBuilder sb = new StringBuilder();
+        for (Setting s : Settings.ALL) {
+            String v = values.get(s.name());
+            String shown = s.secret() ? (v.isEmpty() ? "(empty)" : "****") : v;
+            sb.append(String.format("  %-28s %s%n", s.name(), shown));
+        }
+        return sb.toString();
+    }
+
+    public Map<String, String> asMap() {
+        return Map.copyOf(values);
+    }
+}

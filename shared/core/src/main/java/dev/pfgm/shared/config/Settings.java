@@ -1,0 +1,55 @@
+package dev.pfgm.shared.config;
+
+import java.util.List;
+
+/** Every setting of the gateway and the workers, declared once. */
+public final class Settings {
+    public static final Setting DB_URL = Setting.string("PFGM_DB_URL", null,
+            "JDBC URL of the PostgreSQL database, e.g. jdbc:postgresql://localhost:5432/pfgm");
+    public static final Setting DB_USER = Setting.string("PFGM_DB_USER", "postgres", "database user");
+    public static final Setting DB_PASSWORD = Setting.secret("PFGM_DB_PASSWORD", "", "database password");
+    public static final Setting DB_POOL = Setting.integer("PFGM_DB_POOL", 8, 1, 256,
+            "database connections per process");
+    public static final Setting KAFKA = Setting.string("PFGM_KAFKA_BOOTSTRAP", null,
+            "Kafka bootstrap servers, host:port[,host:port]");
+    public static final Setting TOPIC_PARTITIONS = Setting.integer("PFGM_TOPIC_PARTITIONS", 8, 1, 1024,
+            "partitions of each job topic when the service creates it; bounds how many workers share one type");
+    public static final Setting S3_ENDPOINT = Setting.url("PFGM_S3_ENDPOINT", null,
+            "S3-compatible endpoint, e.g. http://localhost:9000");
+    public static final Setting S3_ACCESS_KEY = Setting.string("PFGM_S3_ACCESS_KEY", null, "S3 access key");
+    public static final Setting S3_SECRET_KEY = Setting.secret("PFGM_S3_SECRET_KEY", null, "S3 secret key");
+    public static final Setting S3_BUCKET = Setting.string("PFGM_S3_BUCKET", "pfgm",
+            "bucket holding datasets/, jobs/ (created if missing)");
+    public static final Setting S3_REGION = Setting.string("PFGM_S3_REGION", "us-east-1", "S3 region");
+    public static final Setting HTTP_HOST = Setting.string("PFGM_HTTP_HOST", "0.0.0.0", "gateway listen address");
+    public static final Setting HTTP_PORT = Setting.integer("PFGM_HTTP_PORT", 8080, 0, 65535,
+            "gateway port (0 picks a free one)");
+    public static final Setting ADMIN_KEY_FILE = Setting.string("PFGM_ADMIN_KEY_FILE", "",
+            "where the gateway writes the admin key it creates on first start (empty: only printed)");
+    public static final Setting MAX_UPLOAD_MB = Setting.integer("PFGM_MAX_UPLOAD_MB", 512, 1, 65536,
+            "largest dataset upload, MiB");
+    public static final Setting PRESIGN_SECONDS = Setting.integer("PFGM_PRESIGN_SECONDS", 300, 10, 604800,
+            "lifetime of presigned artifact URLs");
+    public static final Setting MAX_ATTEMPTS = Setting.integer("PFGM_MAX_ATTEMPTS", 3, 1, 100,
+            "attempts a job gets before it fails");
+    public static final Setting LEASE_SECONDS = Setting.integer("PFGM_LEASE_SECONDS", 30, 2, 3600,
+            "a worker's claim on a job lasts this long unless renewed (it renews every third of it)");
+    public static final Setting RETRY_BACKOFF_SECONDS = Setting.integer("PFGM_RETRY_BACKOFF_SECONDS", 2, 0, 3600,
+            "delay before a retried job is offered again, doubled per attempt");
+    public static final Setting REAPER_MILLIS = Setting.integer("PFGM_REAPER_MILLIS", 1000, 50, 600000,
+            "how often a worker looks for expired leases");
+    public static final Setting KAFKA_SESSION_MS = Setting.integer("PFGM_KAFKA_SESSION_MS", 10000, 6000, 300000,
+            "consumer session timeout: how soon a dead worker's partitions move to another");
+    public static final Setting WORKER_ID = Setting.string("PFGM_WORKER_ID", "",
+            "worker name in leases (empty: host-pid-random)");
+    public static final Setting WORK_DIR = Setting.string("PFGM_WORK_DIR", "",
+            "scratch folder for job files (empty: the system temp folder)");
+
+    public static final List<Setting> ALL = List.of(DB_URL, DB_USER, DB_PASSWORD, DB_POOL, KAFKA, TOPIC_PARTITIONS,
+            S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY, S3_BUCKET, S3_REGION, HTTP_HOST, HTTP_PORT, ADMIN_KEY_FILE,
+            MAX_UPLOAD_MB, PRESIGN_SECONDS, MAX_ATTEMPTS, LEASE_SECONDS, RETRY_BACKOFF_SECONDS, REAPER_MILLIS,
+            KAFKA_SESSION_MS, WORKER_ID, WORK_DIR);
+
+    private Settings() {
+    }
+}

@@ -1,0 +1,91 @@
+package dev.pfgm.shared.store;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Dataset rows. The file itself lives in the object store under {@link Keys#dataset}. */
+public final class DatasetStore {
+    private final Database db;
+
+    public DatasetStore(Database db) {
+        this.db = db;
+    }
+
+    /** One dataset. */
+    public record DatasetRecord(UUID id, String tenant, String name, String format, int count, int dim, long bytes,
+            String sha256, String objectKey, OffsetDateTime createdAt) {
+        static DatasetRecord read(ResultSet rs) throws SQLException {
+            return new DatasetRecord(rs.getObject("id", UUID.class), rs.getString("tenant"), rs.getString("name"),
+                    rs.getString("format"), rs.getInt("count"), rs.getInt("dim"), rs.getLong("bytes"),
+                    rs.getString("sha256"), rs.getString("object_key"),
+                    rs.getObject("created_at", OffsetDateTime.class));
+        }
+    }
+
+    public DatasetRecord insert(UUID id, String tenant, String name, String format, int count, int dim, long bytes,
+            String sha256, String objectKey) {
+        return db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO datasets (id, tenant, name, format, count, dim,"
+                    + " bytes, sha256, object_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *")) {
+                ps.setObject(1, id);
+                ps.setString(2, tenant);
+                ps.setString(3, name);
+                ps.setString(4, format);
+                ps.setInt(5, count);
+                ps.setInt(6, dim);
+                ps.setLong(7, bytes);
+                ps.setString(8, sha256);
+                ps.setString(9, objectKey);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return DatasetRecord.read(rs);
+                }
+            }
+        });
+    }
+
+    public Optional<DatasetRecord> get(String tenant, UUID id) {
+        return db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM datasets WHERE id = ? AND tenant = ?")) {
+                ps.setObject(1, id);
+                ps.setString(2, tenant);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(DatasetRecord.read(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    public List<DatasetRecord> list(String tenant, int limit) {
+        return db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM datasets WHERE tenant = ?"
+                    + " ORDER BY created_at DESC, id DESC LIMIT ?")) {
+                ps.setString(1, tenant);
+                ps.setInt(2, limit);
+                List<DatasetRecord> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(DatasetRecord.read(rs));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    public boolean delete(String tenant, UUID id) {
+        return db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM datasets WHERE id = ? AND tenant = ?")) {
+                ps.setObject(1, id);
+                ps.setString(2, tenant);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+}

@@ -1,0 +1,446 @@
+package dev.pfgm.shared.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pfgm.shared.job.JobStatus;
+import dev.pfgm.shared.job.JobType;
+import dev.pfgm.shared.job.Topics;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Jobs in PostgreSQL. Every status change is one UPDATE guarded by the statuses it may leave (and,
+ * for a worker, by its lease and attempt), so a duplicate delivery or a second worker finds no row
+ * to change. Each change writes its job event, and any Kafka message it implies goes to the outbox,
+ * in the same transaction.
+ */
+public final class JobStore {
+    private final Database db;
+
+    public JobStore(Database db) {
+        this.db = db;
+    }
+
+    /** What a submission asks for. */
+    public record NewJob(String tenant, JobType type, JsonNode params, String dataset, UUID modelId,
+            int maxAttempts, String idempotencyKey, String requestHash) {
+    }
+
+    /** The outcome of a submission: a new job, the job an idempotency key already named, or a clash. */
+    public record Submitted(JobRecord job, boolean created, boolean keyReusedWithOtherBody) {
+    }
+
+    public Submitted submit(NewJob j) {
+        return db.inTransaction(c -> {
+            UUID id = UUID.randomUUID();
+            JobRecord row;
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO jobs (id, tenant, type, status, max_attempts,"
+                    + " params, dataset, model_id, idempotency_key, request_hash) VALUES (?, ?, ?, 'queued', ?,"
+                    + " ?::jsonb, ?, ?, ?, ?) ON CONFLICT (tenant, idempotency_key) DO NOTHING RETURNING "
+                    + JobRecord.COLUMNS)) {
+                ps.setObject(1, id);
+                ps.setString(2, j.tenant());
+                ps.setString(3, j.type().wireName());
+                ps.setInt(4, j.maxAttempts());
+                ps.setString(5, Json.write(j.params()));
+                ps.setString(6, j.dataset());
+                ps.setObject(7, j.modelId());
+                ps.setString(8, j.idempotencyKey());
+                ps.setString(9, j.requestHash());
+                row = one(ps);
+            }
+            if (row == null) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRecord.COLUMNS
+                        + ", request_hash FROM jobs WHERE tenant = ? AND idempotency_key = ?")) {
+                    ps.setString(1, j.tenant());
+                    ps.setString(2, j.idempotencyKey());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        JobRecord existing = JobRecord.read(rs);
+                        boolean same = j.requestHash().equals(rs.getString("request_hash"));
+                        return new Submitted(existing, false, !same);
+                    }
+                }
+            }
+            event(c, id, "status", Json.object().put("status", "queued"));
+            outbox(c, j.type().topic(), id, message(id, j.type(), 0), 0);
+            return new Submitted(row, true, false);
+        });
+    }
+
+    public Optional<JobRecord> get(String tenant, UUID id) {
+        return db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRecord.COLUMNS
+                    + " FROM jobs WHERE id = ? AND tenant = ?")) {
+                ps.setObject(1, id);
+                ps.setString(2, tenant);
+                return Optional.ofNullable(one(ps));
+            }
+        });
+    }
+
+    /** For workers: the job whatever its tenant. */
+    public Optional<JobRecord> get(UUID id) {
+        return db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRecord.COLUMNS + " FROM jobs WHERE id = ?")) {
+                ps.setObject(1, id);
+                return Optional.ofNullable(one(ps));
+            }
+        });
+    }
+
+    /** Newest first; {@code after} is the id of the last job of the previous page. */
+    public List<JobRecord> list(String tenant, JobStatus status, JobType type, int limit, UUID after) {
+        StringBuilder sql = new StringBuilder("SELECT " + JobRecord.COLUMNS + " FROM jobs WHERE tenant = ?");
+        if (status != null) {
+            sql.append(" AND status = ?");
+        }
+        if (type != null) {
+            sql.append(" AND type = ?");
+        }
+        if (after != null) {
+            sql.append(" AND (created_at, id) < (SELECT created_at, id FROM jobs WHERE id = ? AND tenant = ?)");
+        }
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
+        return db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                int i = 1;
+                ps.setString(i++, tenant);
+                if (status != null) {
+                    ps.setString(i++, status.wireName());
+                }
+                if (type != null) {
+                    ps.setString(i++, type.wireName());
+                }
+                if (after != null) {
+                    ps.setObject(i++, after);
+                    ps.setString(i++, tenant);
+                }
+                ps.setInt(i, limit);
+                List<JobRecord> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(JobRecord.read(rs));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /**
+     * Cancels: a queued job at once, a running one by asking its worker (cancelling). Terminal and
+     * already-cancelling jobs are left as they are. Empty when the tenant has no such job.
+     */
+    public Optional<JobRecord> cancel(String tenant, UUID id) {
+        return db.inTransaction(c -> {
+            JobRecord r = update(c, "UPDATE jobs SET status = 'cancelled', finished_at = now(), version = version + 1,"
+                    + " progress = progress || '{\"message\": \"cancelled before it started\"}'::jsonb"
+                    + " WHERE id = ? AND tenant = ? AND status = 'queued' RETURNING " + JobRecord.COLUMNS, id, tenant);
+            if (r == null) {
+                r = update(c, "UPDATE jobs SET status = 'cancelling', version = version + 1"
+                        + " WHERE id = ? AND tenant = ? AND status = 'running' RETURNING " + JobRecord.COLUMNS, id, tenant);
+            }
+            if (r != null) {
+                event(c, id, "status", Json.object().put("status", r.status().wireName()));
+                return Optional.of(r);
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRecord.COLUMNS
+                    + " FROM jobs WHERE id = ? AND tenant = ?")) {
+                ps.setObject(1, id);
+                ps.setString(2, tenant);
+                return Optional.ofNullable(one(ps));
+            }
+        });
+    }
+
+    /** A job event as stored. */
+    public record Event(long seq, String kind, JsonNode data, java.time.OffsetDateTime at) {
+    }
+
+    public List<Event> events(UUID id, long after, int limit) {
+        return db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, kind, data, at FROM job_events"
+                    + " WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT ?")) {
+                ps.setObject(1, id);
+                ps.setLong(2, after);
+                ps.setInt(3, limit);
+                List<Event> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Event(rs.getLong(1), rs.getString(2), Json.read(rs.getString(3)),
+                                rs.getObject(4, java.time.OffsetDateTime.class)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    // ---- worker side ----
+
+    /** Claims a queued job for {@code owner}: running, attempt + 1, a lease. Null if it is not queued. */
+    public JobRecord claim(UUID id, String owner, int leaseSeconds) {
+        return db.inTransaction(c -> {
+            JobRecord r;
+            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = 'running', attempt = attempt + 1,"
+                    + " lease_owner = ?, lease_until = now() + make_interval(secs => ?),"
+                    + " started_at = coalesce(started_at, now()), version = version + 1,"
+                    + " progress = '{}'::jsonb WHERE id = ? AND status = 'queued' AND attempt < max_attempts"
+                    + " RETURNING " + JobRecord.COLUMNS)) {
+                ps.setString(1, owner);
+                ps.setInt(2, leaseSeconds);
+                ps.setObject(3, id);
+                r = one(ps);
+            }
+            if (r != null) {
+                event(c, id, "status", Json.object().put("status", "running").put("attempt", r.attempt())
+                        .put("worker", owner));
+            }
+            return r;
+        });
+    }
+
+    /** Renews the lease; returns the job's status, or null when the lease is no longer this worker's. */
+    public JobStatus heartbeat(UUID id, String owner, int attempt, int leaseSeconds) {
+        return db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET lease_until = now() + make_interval(secs => ?)"
+                    + " WHERE id = ? AND lease_owner = ? AND attempt = ? AND status IN ('running', 'cancelling')"
+                    + " RETURNING status")) {
+                ps.setInt(1, leaseSeconds);
+                ps.setObject(2, id);
+                ps.setString(3, owner);
+                ps.setInt(4, attempt);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? JobStatus.parse(rs.getString(1)) : null;
+                }
+            }
+        });
+    }
+
+    /** Records progress (and its event); false when the lease is no longer this worker's. */
+    public boolean progress(UUID id, String owner, int attempt, ObjectNode progress) {
+        return db.inTransaction(c -> {
+            int n;
+            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET progress = ?::jsonb, version = version + 1"
+                    + " WHERE id = ? AND lease_owner = ? AND attempt = ? AND status IN ('running', 'cancelling')")) {
+                ps.setString(1, Json.write(progress));
+                ps.setObject(2, id);
+                ps.setString(3, owner);
+                ps.setInt(4, attempt);
+                n = ps.executeUpdate();
+            }
+            if (n == 1) {
+                event(c, id, "progress", progress);
+            }
+            return n == 1;
+        });
+    }
+
+    public void log(UUID id, String kind, ObjectNode data) {
+        db.run(c -> {
+            event(c, id, kind, data);
+            return null;
+        });
+    }
+
+    /** A model row written with a train job's success. */
+    public record NewModel(UUID id, String tenant, String dataset, int dim, JsonNode settings, JsonNode metrics,
+            String objectKey) {
+    }
+
+    /**
+     * Marks the job succeeded with its result (and registers its model) in one transaction, if this
+     * worker still holds the lease for this attempt. False means another worker or the reaper took it.
+     */
+    public boolean succeed(UUID id, String owner, int attempt, JsonNode result, JsonNode finalProgress,
+            NewModel model) {
+        return db.inTransaction(c -> {
+            int n;
+            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = 'succeeded', result = ?::jsonb,"
+                    + " progress = ?::jsonb, model_id = coalesce(?, model_id), finished_at = now(), lease_owner = NULL,"
+                    + " lease_until = NULL, version = version + 1 WHERE id = ? AND lease_owner = ? AND attempt = ?"
+                    + " AND status IN ('running', 'cancelling')")) {
+                ps.setString(1, Json.write(result));
+                ps.setString(2, Json.write(finalProgress));
+                ps.setObject(3, model == null ? null : model.id());
+                ps.setObject(4, id);
+                ps.setString(5, owner);
+                ps.setInt(6, attempt);
+                n = ps.executeUpdate();
+            }
+            if (n == 0) {
+                c.rollback();
+                return false;
+            }
+            if (model != null) {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO models (id, tenant, job_id, dataset, dim,"
+                        + " settings, metrics, object_key) VALUES (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?)")) {
+                    ps.setObject(1, model.id());
+                    ps.setString(2, model.tenant());
+                    ps.setObject(3, id);
+                    ps.setString(4, model.dataset());
+                    ps.setInt(5, model.dim());
+                    ps.setString(6, Json.write(model.settings()));
+                    ps.setString(7, Json.write(model.metrics()));
+                    ps.setString(8, model.objectKey());
+                    ps.executeUpdate();
+                }
+            }
+            event(c, id, "status", Json.object().put("status", "succeeded").put("attempt", attempt));
+            return true;
+        });
+    }
+
+    /** A cancelling job whose worker stopped: cancelled. */
+    public boolean cancelled(UUID id, String owner, int attempt) {
+        return db.inTransaction(c -> {
+            JobRecord r = update(c, "UPDATE jobs SET status = 'cancelled', finished_at = now(), lease_owner = NULL,"
+                    + " lease_until = NULL, version = version + 1 WHERE id = ? AND lease_owner = ? AND attempt = "
+                    + attempt + " AND status = 'cancelling' RETURNING " + JobRecord.COLUMNS, id, owner);
+            if (r != null) {
+                event(c, id, "status", Json.object().put("status", "cancelled").put("attempt", attempt));
+            }
+            return r != null;
+        });
+    }
+
+    /**
+     * A failed attempt. Retryable failures with attempts left go back to the queue after a backoff
+     * (through the outbox); the rest fail the job and go to the dead-letter topic.
+     */
+    public boolean fail(UUID id, String owner, int attempt, ObjectNode error, boolean retryable, int backoffSeconds) {
+        return db.inTransaction(c -> {
+            JobRecord r = lockOwned(c, id, owner, attempt);
+            if (r == null) {
+                return false;
+            }
+            endAttempt(c, r, error, retryable, backoffSeconds);
+            return true;
+        });
+    }
+
+    /**
+     * Returns jobs whose lease has expired to the queue (or fails them when out of attempts, or
+     * finishes their cancellation). Safe to run from many processes at once: rows are locked with
+     * SKIP LOCKED and each change is guarded. Returns how many jobs it handled.
+     */
+    public int reapExpired(int backoffSeconds, int limit) {
+        return db.inTransaction(c -> {
+            List<JobRecord> expired = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRecord.COLUMNS + " FROM jobs"
+                    + " WHERE status IN ('running', 'cancelling') AND lease_until < now()"
+                    + " ORDER BY lease_until LIMIT ? FOR UPDATE SKIP LOCKED")) {
+                ps.setInt(1, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        expired.add(JobRecord.read(rs));
+                    }
+                }
+            }
+            for (JobRecord r : expired) {
+                if (r.status() == JobStatus.CANCELLING) {
+                    update(c, "UPDATE jobs SET status = 'cancelled', finished_at = now(), lease_owner = NULL,"
+                            + " lease_until = NULL, version = version + 1 WHERE id = ? AND status = 'cancelling'"
+                            + " AND lease_owner = ? RETURNING " + JobRecord.COLUMNS, r.id(), r.leaseOwner());
+                    event(c, r.id(), "status", Json.object().put("status", "cancelled")
+                            .put("reason", "lease of " + r.leaseOwner() + " expired"));
+                    continue;
+                }
+                ObjectNode error = Json.object().put("code", "lease_expired").put("message",
+                        "worker " + r.leaseOwner() + " stopped renewing its lease during attempt " + r.attempt())
+                        .put("retryable", true);
+                endAttempt(c, r, error, true, backoffSeconds);
+            }
+            return expired.size();
+        });
+    }
+
+    private static JobRecord lockOwned(Connection c, UUID id, String owner, int attempt) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRecord.COLUMNS + " FROM jobs WHERE id = ?"
+                + " AND lease_owner = ? AND attempt = ? AND status IN ('running', 'cancelling') FOR UPDATE")) {
+            ps.setObject(1, id);
+            ps.setString(2, owner);
+            ps.setInt(3, attempt);
+            return one(ps);
+        }
+    }
+
+    /** Ends a locked, running attempt: back to the queue after a backoff, or failed. */
+    private static void endAttempt(Connection c, JobRecord r, ObjectNode error, boolean retryable, int backoffSeconds)
+            throws SQLException {
+        boolean again = retryable && r.attempt() < r.maxAttempts() && r.status() == JobStatus.RUNNING;
+        if (again) {
+            int delay = backoffSeconds * (1 << Math.min(10, r.attempt() - 1));
+            update(c, "UPDATE jobs SET status = 'queued', lease_owner = NULL, lease_until = NULL, error = ?::jsonb,"
+                    + " version = version + 1 WHERE id = ? RETURNING " + JobRecord.COLUMNS, Json.write(error), r.id());
+            event(c, r.id(), "status", Json.object().put("status", "queued").put("attempt", r.attempt())
+                    .put("retry_in_seconds", delay).set("error", error));
+            outbox(c, r.type().topic(), r.id(), message(r.id(), r.type(), r.attempt()), delay);
+        } else {
+            ObjectNode finalError = error.deepCopy();
+            if (retryable && r.attempt() >= r.maxAttempts()) {
+                finalError.put("message", error.path("message").asText() + " (attempt " + r.attempt() + " of "
+                        + r.maxAttempts() + ", no attempts left)");
+            }
+            String status = r.status() == JobStatus.CANCELLING ? "cancelled" : "failed";
+            update(c, "UPDATE jobs SET status = '" + status + "', lease_owner = NULL, lease_until = NULL,"
+                    + " error = ?::jsonb, finished_at = now(), version = version + 1 WHERE id = ? RETURNING "
+                    + JobRecord.COLUMNS, Json.write(finalError), r.id());
+            event(c, r.id(), "status", Json.object().put("status", status).put("attempt", r.attempt())
+                    .set("error", finalError));
+            if (status.equals("failed")) {
+                ObjectNode dead = message(r.id(), r.type(), r.attempt());
+                dead.set("error", finalError);
+                outbox(c, Topics.DEAD_LETTER, r.id(), dead, 0);
+            }
+        }
+    }
+
+    // ---- helpers ----
+
+    static ObjectNode message(UUID id, JobType type, int attempt) {
+        return Json.object().put("job_id", id.toString()).put("type", type.wireName()).put("after_attempt", attempt);
+    }
+
+    static void outbox(Connection c, String topic, UUID key, JsonNode payload, int delaySeconds) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (topic, message_key, payload, available_at)"
+                + " VALUES (?, ?, ?::jsonb, now() + make_interval(secs => ?))")) {
+            ps.setString(1, topic);
+            ps.setString(2, key.toString());
+            ps.setString(3, Json.write(payload));
+            ps.setInt(4, delaySeconds);
+            ps.executeUpdate();
+        }
+    }
+
+    static void event(Connection c, UUID id, String kind, JsonNode data) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO job_events (job_id, kind, data) VALUES (?, ?, ?::jsonb)")) {
+            ps.setObject(1, id);
+            ps.setString(2, kind);
+            ps.setString(3, Json.write(data));
+            ps.executeUpdate();
+        }
+    }
+
+    private static JobRecord update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            return one(ps);
+        }
+    }
+
+    private static JobRecord one(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? JobRecord.read(rs) : null;
+        }
+    }
+}

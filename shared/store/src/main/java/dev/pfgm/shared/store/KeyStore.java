@@ -1,0 +1,96 @@
+package dev.pfgm.shared.store;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * API keys. A key is "pfgm_" + 32 random bytes in hex; only its SHA-256 is stored, with its first
+ * 12 characters after the "pfgm_" as a public prefix for listing and revoking.
+ */
+public final class KeyStore {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private final Database db;
+
+    public KeyStore(Database db) {
+        this.db = db;
+    }
+
+    /** Who a key belongs to. */
+    public record Principal(String tenant, boolean admin, String prefix) {
+    }
+
+    /** A key just made: the only moment the key itself is known. */
+    public record NewKey(String key, String prefix, String tenant, boolean admin) {
+    }
+
+    public NewKey create(String tenant, boolean admin) {
+        byte[] b = new byte[32];
+        RANDOM.nextBytes(b);
+        String secret = HexFormat.of().formatHex(b);
+        String key = "pfgm_" + secret;
+        String prefix = secret.substring(0, 12);
+        db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_keys (prefix, key_hash, tenant, admin)"
+                    + " VALUES (?, ?, ?, ?)")) {
+                ps.setString(1, prefix);
+                ps.setString(2, hash(key));
+                ps.setString(3, tenant);
+                ps.setBoolean(4, admin);
+                return ps.executeUpdate();
+            }
+        });
+        return new NewKey(key, prefix, tenant, admin);
+    }
+
+    /** The admin key made on first start, when no key exists yet; empty otherwise. */
+    public Optional<NewKey> createFirstAdminKey() {
+        boolean any = db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM api_keys)");
+                    ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        });
+        return any ? Optional.empty() : Optional.of(create("admin", true));
+    }
+
+    public Optional<Principal> find(String key) {
+        String h = hash(key);
+        return db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT tenant, admin, prefix FROM api_keys"
+                    + " WHERE key_hash = ? AND revoked_at IS NULL")) {
+                ps.setString(1, h);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new Principal(rs.getString(1), rs.getBoolean(2), rs.getString(3)))
+                            : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** Revokes the key with this prefix; false when there is no live key with it. */
+    public boolean revoke(String prefix) {
+        return db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE api_keys SET revoked_at = now()"
+                    + " WHERE prefix = ? AND revoked_at IS NULL")) {
+                ps.setString(1, prefix);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    public static String hash(String key) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(key.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

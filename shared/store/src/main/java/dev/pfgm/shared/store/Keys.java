@@ -1,0 +1,17 @@
+package dev.pfgm.shared.store;
+
+import java.util.UUID;
+
+/** Object keys. Built from ids the service generated and fixed names, never from user input. */
+public final class Keys {
+    private Keys() {
+    }
+
+    public static String dataset(UUID id, String format) {
+        return "datasets/" + id + "/data." + format;
+    }
+
+    public static String jobOutput(UUID jobId, int attempt, String name) {
+        return "jobs/" + jobId + "/attempt-" + attempt + "/" + name;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.pfgm.shared.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Trained models, registered by the train job that made them. */
+public final class ModelStore {
+    private final Database db;
+
+    public ModelStore(Database db) {
+        this.db = db;
+    }
+
+    /** One model. */
+    public record ModelRecord(UUID id, String tenant, UUID jobId, String dataset, int dim, JsonNode settings,
+            JsonNode metrics, String objectKey, OffsetDateTime createdAt) {
+        static ModelRecord read(ResultSet rs) throws SQLException {
+            return new ModelRecord(rs.getObject("id", UUID.class), rs.getString("tenant"),
+                    rs.getObject("job_id", UUID.class), rs.getString("dataset"), rs.getInt("dim"),
+                    Json.read(rs.getString("settings")), Json.read(rs.getString("metrics")),
+                    rs.getString("object_key"), rs.getObject("created_at", OffsetDateTime.class));
+        }
+    }
+
+    public Optional<ModelRecord> get(String tenant, UUID id) {
+        return db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM models WHERE id = ? AND tenant = ?")) {
+                ps.setObject(1, id);
+                ps.setString(2, tenant);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(ModelRecord.read(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    public List<ModelRecord> list(String tenant, int limit) {
+        return db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM models WHERE tenant = ?"
+                    + " ORDER BY created_at DESC, id DESC LIMIT ?")) {
+                ps.setString(1, tenant);
+                ps.setInt(2, limit);
+                List<ModelRecord> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(ModelRecord.read(rs));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+}

@@ -1,0 +1,209 @@
+package dev.pfgm.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pfgm.engine.likelihood.Likelihood;
+import dev.pfgm.engine.model.ModelFile;
+import dev.pfgm.engine.model.PfgmModel;
+import dev.pfgm.engine.sample.Sampler;
+import dev.pfgm.engine.sample.SolverSpec;
+import dev.pfgm.engine.train.TrainSettings;
+import dev.pfgm.engine.train.Trainer;
+import dev.pfgm.shared.InvalidInputException;
+import dev.pfgm.shared.data.BuiltinData;
+import dev.pfgm.shared.data.DataFiles;
+import dev.pfgm.shared.data.Dataset;
+import dev.pfgm.shared.store.DatasetStore;
+import dev.pfgm.shared.store.JobRecord;
+import dev.pfgm.shared.store.JobStore;
+import dev.pfgm.shared.store.Json;
+import dev.pfgm.shared.store.Keys;
+import dev.pfgm.shared.store.ModelStore;
+import dev.pfgm.shared.store.ObjectStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * Runs one claimed attempt of a job: fetches its inputs, runs the engine with progress and
+ * cancellation checks, writes every output under the attempt's own keys, and only then commits
+ * the result and `succeeded` in one guarded UPDATE.
+ */
+final class JobRunner {
+    private final JobStore jobs;
+    private final DatasetStore datasets;
+    private final ModelStore models;
+    private final ObjectStore objects;
+    private final String owner;
+    private final Path scratch;
+
+    JobRunner(JobStore jobs, DatasetStore datasets, ModelStore models, ObjectStore objects, String owner,
+            Path scratch) {
+        this.jobs = jobs;
+        this.datasets = datasets;
+        this.models = models;
+        this.objects = objects;
+        this.owner = owner;
+        this.scratch = scratch;
+    }
+
+    /** What an attempt produced: the result to commit, and the model row for a train job. */
+    record Outcome(ObjectNode result, ObjectNode finalProgress, JobStore.NewModel model) {
+    }
+
+    Outcome run(JobRecord job, ProgressReporter progress) throws IOException {
+        Path dir = Files.createDirectories(scratch.resolve(job.id() + "-" + job.attempt()));
+        try {
+            return switch (job.type()) {
+                case TRAIN -> train(job, dir, progress);
+                case GENERATE -> generate(job, dir, progress);
+                case LIKELIHOOD -> likelihood(job, dir, progress);
+            };
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private Outcome train(JobRecord job, Path dir, ProgressReporter progress) throws IOException {
+        progress.phase("loading dataset");
+        Dataset data = dataset(job.tenant(), job.dataset(), dir);
+        if (data.count() < 2) {
+            throw new InvalidInputException("dataset has " + data.count() + " row; training needs at least 2");
+        }
+        TrainSettings settings = TrainSettings.defaults().with(job.params(), "params");
+        PfgmModel model = Trainer.train(data, settings, (step, total, loss) -> progress.update(step, total,
+                String.format(Locale.ROOT, "step %d/%d, loss %.4g", step, total, loss)));
+        Path modelFile = dir.resolve("model.pfgm");
+        ModelFile.write(model, modelFile);
+        Path lossFile = dir.resolve("loss.csv");
+        StringBuilder csv = new StringBuilder("step,loss\n");
+        float[] losses = model.losses();
+        for (int i = 0; i < losses.length; i++) {
+            csv.append(i + 1).append(',').append(losses[i]).append('\n');
+        }
+        Files.writeString(lossFile, csv, StandardCharsets.UTF_8);
+
+        ArrayNode artifacts = Json.MAPPER.createArrayNode();
+        String modelKey = upload(job, modelFile, "model.pfgm", "application/zip", artifacts);
+        upload(job, lossFile, "loss.csv", "text/csv", artifacts);
+
+        UUID modelId = UUID.randomUUID();
+        double seconds = model.provenance().trainSeconds();
+        ObjectNode metrics = Json.object().put("final_loss", model.provenance().finalLoss()).put("seconds", seconds)
+                .put("steps", model.settings().steps()).put("count", data.count()).put("dim", data.dim())
+                .put("data_sha256", data.sha256());
+        ObjectNode result = Json.object().put("model", modelId.toString()).put("steps", model.settings().steps())
+                .put("final_loss", model.provenance().finalLoss()).put("seconds", seconds);
+        result.set("artifacts", artifacts);
+        JobStore.NewModel row = new JobStore.NewModel(modelId, job.tenant(), job.dataset(), data.dim(),
+                model.settings().toJson(), metrics, modelKey);
+        return new Outcome(result, progress.done(model.settings().steps(), "trained"), row);
+    }
+
+    private Outcome generate(JobRecord job, Path dir, ProgressReporter progress) throws IOException {
+        progress.phase("loading model");
+        PfgmModel model = model(job, dir);
+        JsonNode p = job.params();
+        int count = p.path("count").asInt();
+        long seed = p.path("seed").asLong(0);
+        SolverSpec d = SolverSpec.defaults();
+        SolverSpec spec = new SolverSpec(p.path("solver").asText(d.name()), p.path("rtol").asDouble(d.rtol()),
+                p.path("atol").asDouble(d.atol()), p.path("steps").asInt(d.steps()));
+        long t0 = System.nanoTime();
+        Sampler.Result r = new Sampler(model).sample(count, seed, spec,
+                f -> progress.update(f * count, count, String.format(Locale.ROOT, "%d samples", count)));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Path out = dir.resolve("samples.npy");
+        DataFiles.writeNpy(out, r.samples(), r.count(), r.dim());
+        ArrayNode artifacts = Json.MAPPER.createArrayNode();
+        upload(job, out, "samples.npy", "application/octet-stream", artifacts);
+        ObjectNode result = Json.object().put("count", count).put("nfe", r.meanNfe()).put("seconds", seconds)
+                .put("dim", r.dim()).put("solver", spec.name()).put("seed", seed);
+        result.set("artifacts", artifacts);
+        return new Outcome(result, progress.done(count, count + " samples"), null);
+    }
+
+    private Outcome likelihood(JobRecord job, Path dir, ProgressReporter progress) throws IOException {
+        progress.phase("loading model and dataset");
+        PfgmModel model = model(job, dir);
+        Dataset data = dataset(job.tenant(), job.dataset(), dir);
+        model.checkDimension(data, "dataset");
+        JsonNode p = job.params();
+        String estimator = p.path("estimator").asText(Likelihood.defaultExact(data.dim()) ? "exact" : "hutchinson");
+        int probes = estimator.equals("exact") ? 0 : p.path("probes").asInt(1);
+        long seed = p.path("seed").asLong(0);
+        double rtol = p.path("rtol").asDouble(SolverSpec.DEFAULT_TOLERANCE);
+        double atol = p.path("atol").asDouble(SolverSpec.DEFAULT_TOLERANCE);
+        Likelihood.Result r = new Likelihood(model).nll(data, probes, seed, rtol, atol,
+                f -> progress.update(f * data.count(), data.count(),
+                        String.format(Locale.ROOT, "%d points", data.count())));
+        float[] values = new float[r.values().length];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) r.values()[i];
+        }
+        Path out = dir.resolve("nll.npy");
+        DataFiles.writeNpy(out, values, values.length, 1);
+        ArrayNode artifacts = Json.MAPPER.createArrayNode();
+        upload(job, out, "nll.npy", "application/octet-stream", artifacts);
+        double mean = r.mean();
+        ObjectNode result = Json.object().put("count", data.count()).put("mean_nll_nats", mean)
+                .put("bits_per_dim", mean / (data.dim() * Math.log(2))).put("nfe", r.meanNfe())
+                .put("estimator", estimator).put("probes", probes);
+        result.set("artifacts", artifacts);
+        return new Outcome(result, progress.done(data.count(), data.count() + " points"), null);
+    }
+
+    private Dataset dataset(String tenant, String ref, Path dir) {
+        if (BuiltinData.isBuiltin(ref)) {
+            return BuiltinData.load(ref);
+        }
+        var d = datasets.get(tenant, UUID.fromString(ref))
+                .orElseThrow(() -> new InvalidInputException("dataset " + ref + " no longer exists"));
+        Path file = dir.resolve("data." + d.format());
+        objects.get(d.objectKey(), file);
+        return DataFiles.load(file.toString(), "dataset " + ref);
+    }
+
+    private PfgmModel model(JobRecord job, Path dir) {
+        var m = models.get(job.tenant(), job.modelId())
+                .orElseThrow(() -> new InvalidInputException("model " + job.modelId() + " no longer exists"));
+        Path file = dir.resolve("model.pfgm");
+        objects.get(m.objectKey(), file);
+        return ModelFile.read(file, "model " + m.id());
+    }
+
+    private String upload(JobRecord job, Path file, String name, String contentType, ArrayNode artifacts)
+            throws IOException {
+        String key = Keys.jobOutput(job.id(), job.attempt(), name);
+        objects.put(key, file, contentType);
+        artifacts.addObject().put("name", name).put("key", key).put("bytes", Files.size(file))
+                .put("sha256", sha256(file)).put("content_type", contentType);
+        return key;
+    }
+
+    static String sha256(Path file) throws IOException {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // scratch space only
+        }
+    }
+}

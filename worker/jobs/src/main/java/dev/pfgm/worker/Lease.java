@@ -1,0 +1,100 @@
+package dev.pfgm.worker;
+
+import dev.pfgm.shared.job.JobStatus;
+import dev.pfgm.shared.store.JobStore;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Holds a claimed job's lease: renews it every third of its length and learns from the renewal
+ * whether the job is being cancelled or the lease was lost (the reaper gave the job to another
+ * attempt). The job checks {@link #check()} between steps.
+ */
+final class Lease implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Lease.class);
+
+    /** Thrown from a progress callback to stop the engine between steps. */
+    static final class Stop extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final Reason reason;
+
+        Stop(Reason reason) {
+            super(reason.name(), null, false, false);
+            this.reason = reason;
+        }
+    }
+
+    /** Why a job stopped early. */
+    enum Reason { CANCELLED, LEASE_LOST, WORKER_STOPPING
+    }
+
+    private final JobStore jobs;
+    private final UUID id;
+    private final String owner;
+    private final int attempt;
+    private final int seconds;
+    private final ScheduledExecutorService timer;
+    private volatile boolean cancelled;
+    private volatile boolean lost;
+    private volatile boolean stopping;
+
+    Lease(JobStore jobs, UUID id, String owner, int attempt, int seconds) {
+        this.jobs = jobs;
+        this.id = id;
+        this.owner = owner;
+        this.attempt = attempt;
+        this.seconds = seconds;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "pfgm-lease-" + id);
+            t.setDaemon(true);
+            return t;
+        });
+        long period = Math.max(200, seconds * 1000L / 3);
+        timer.scheduleAtFixedRate(this::renew, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    private void renew() {
+        try {
+            JobStatus s = jobs.heartbeat(id, owner, attempt, seconds);
+            if (s == null) {
+                lost = true;
+            } else if (s == JobStatus.CANCELLING) {
+                cancelled = true;
+            }
+        } catch (RuntimeException e) {
+            // a missed renewal is not fatal: the lease lasts three periods
+            LOG.warn("job {}: lease renewal failed: {}", id, e.getMessage());
+        }
+    }
+
+    /** Throws {@link Stop} when the job should stop now. */
+    void check() {
+        if (lost) {
+            throw new Stop(Reason.LEASE_LOST);
+        }
+        if (cancelled) {
+            throw new Stop(Reason.CANCELLED);
+        }
+        if (stopping) {
+            throw new Stop(Reason.WORKER_STOPPING);
+        }
+    }
+
+    /** The worker is shutting down: stop at the next check so the job can be handed back at once. */
+    void stopSoon() {
+        stopping = true;
+    }
+
+    boolean cancelled() {
+        return cancelled;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

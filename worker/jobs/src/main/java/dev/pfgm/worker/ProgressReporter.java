@@ -1,0 +1,72 @@
+package dev.pfgm.worker;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pfgm.shared.store.JobStore;
+import dev.pfgm.shared.store.Json;
+import java.util.UUID;
+
+/**
+ * Writes a job's progress at most once a second (and always the last value), with an ETA from the
+ * rate so far. Called from engine threads; synchronised because sampling reports from several.
+ */
+final class ProgressReporter {
+    private static final long MIN_INTERVAL_NANOS = 1_000_000_000L;
+    private final JobStore jobs;
+    private final UUID id;
+    private final String owner;
+    private final int attempt;
+    private final Lease lease;
+    private final long started = System.nanoTime();
+    private long lastWrite;
+    private String phase = "starting";
+
+    ProgressReporter(JobStore jobs, UUID id, String owner, int attempt, Lease lease) {
+        this.jobs = jobs;
+        this.id = id;
+        this.owner = owner;
+        this.attempt = attempt;
+        this.lease = lease;
+    }
+
+    synchronized void phase(String message) {
+        phase = message;
+        write(0, 0, message);
+    }
+
+    /** Reports completed of total; also the point where a cancellation or a lost lease stops the work. */
+    void update(double completed, double total, String message) {
+        lease.check();
+        long now = System.nanoTime();
+        synchronized (this) {
+            if (now - lastWrite < MIN_INTERVAL_NANOS) {
+                return;
+            }
+            lastWrite = now;
+            write(completed, total, message);
+        }
+    }
+
+    ObjectNode done(double total, String message) {
+        return snapshot(total, total, message);
+    }
+
+    private void write(double completed, double total, String message) {
+        jobs.progress(id, owner, attempt, snapshot(completed, total, message));
+        lastWrite = System.nanoTime();
+    }
+
+    private ObjectNode snapshot(double completed, double total, String message) {
+        double fraction = total > 0 ? Math.min(1, completed / total) : 0;
+        double elapsed = (System.nanoTime() - started) / 1e9;
+        ObjectNode p = Json.object().put("completed", completed).put("total", total).put("fraction", fraction);
+        if (fraction > 0.005 && fraction < 1) {
+            p.put("eta_seconds", Math.round(elapsed * (1 - fraction) / fraction * 10) / 10.0);
+        } else if (fraction >= 1) {
+            p.put("eta_seconds", 0.0);
+        } else {
+            p.putNull("eta_seconds");
+        }
+        p.put("message", message == null ? phase : message);
+        return p;
+    }
+}

@@ -1,0 +1,311 @@
+package dev.pfgm.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pfgm.shared.InvalidInputException;
+import dev.pfgm.shared.config.Config;
+import dev.pfgm.shared.config.Settings;
+import dev.pfgm.shared.job.Topics;
+import dev.pfgm.shared.store.Database;
+import dev.pfgm.shared.store.DatasetStore;
+import dev.pfgm.shared.store.JobRecord;
+import dev.pfgm.shared.store.JobStore;
+import dev.pfgm.shared.store.Json;
+import dev.pfgm.shared.store.ModelStore;
+import dev.pfgm.shared.store.ObjectStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A worker node. One consumer thread reads job messages (manual commits, one record at a time);
+ * for each it tries to claim the job with a guarded UPDATE, which fails for duplicates and for
+ * jobs another worker holds. A claimed job runs on a job thread while the consumer keeps polling
+ * with its partitions paused, so a long job does not cost the worker its group membership. The
+ * message is committed when the job ends. A reaper returns jobs with expired leases to the queue.
+ */
+public final class Worker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+    public static final String GROUP = "workers";
+
+    private final String id;
+    private final Config config;
+    private final Database db;
+    private final JobStore jobs;
+    private final JobRunner runner;
+    private final KafkaConsumer<String, String> consumer;
+    private final ExecutorService jobThread;
+    private final ScheduledExecutorService reaper;
+    private final Thread consumerThread;
+    private final int leaseSeconds;
+    private final int backoffSeconds;
+    private volatile boolean running = true;
+    private volatile Lease currentLease;
+    private volatile long jobsRun;
+
+    private Worker(Config config, Database db, ObjectStore objects, String id, Path scratch) {
+        this.id = id;
+        this.config = config;
+        this.db = db;
+        this.jobs = new JobStore(db);
+        this.runner = new JobRunner(jobs, new DatasetStore(db), new ModelStore(db), objects, id, scratch);
+        this.leaseSeconds = config.getInt(Settings.LEASE_SECONDS);
+        this.backoffSeconds = config.getInt(Settings.RETRY_BACKOFF_SECONDS);
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(Settings.KAFKA));
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "pfgm-worker-" + id);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, config.getInt(Settings.KAFKA_SESSION_MS));
+        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(500, config.getInt(Settings.KAFKA_SESSION_MS) / 4));
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+        this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+        this.jobThread = Executors.newSingleThreadExecutor(r -> daemon(r, "pfgm-job-" + id));
+        this.reaper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "pfgm-reaper-" + id));
+        this.consumerThread = new Thread(this::consume, "pfgm-consumer-" + id);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** Connects to the database (migrating it), object storage and Kafka, and starts consuming. */
+    public static Worker start(Config config) throws Exception {
+        String id = config.get(Settings.WORKER_ID);
+        if (id.isEmpty()) {
+            String host;
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.net.UnknownHostException e) {
+                host = "worker";
+            }
+            id = host + "-" + ProcessHandle.current().pid() + "-"
+                    + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+        }
+        String dir = config.get(Settings.WORK_DIR);
+        Path scratch = Files.createDirectories(dir.isEmpty() ? Path.of(System.getProperty("java.io.tmpdir"), "pfgm-worker")
+                : Path.of(dir));
+        Database db = Database.open(config, "worker-" + id);
+        ObjectStore objects = new ObjectStore(config);
+        objects.ensureBucket();
+        Worker w = new Worker(config, db, objects, id, scratch);
+        w.consumerThread.start();
+        int reapMillis = config.getInt(Settings.REAPER_MILLIS);
+        w.reaper.scheduleWithFixedDelay(w::reap, reapMillis, reapMillis, TimeUnit.MILLISECONDS);
+        LOG.info("worker {} started", id);
+        return w;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public long jobsRun() {
+        return jobsRun;
+    }
+
+    private void reap() {
+        try {
+            int n = jobs.reapExpired(backoffSeconds, 100);
+            if (n > 0) {
+                LOG.info("reaper: {} job(s) with expired leases handled", n);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("reaper: {}", e.getMessage());
+        }
+    }
+
+    private void consume() {
+        Deque<ConsumerRecord<String, String>> pending = new ArrayDeque<>();
+        Future<?> current = null;
+        ConsumerRecord<String, String> currentRecord = null;
+        final Future<?>[] busy = {null};
+        consumer.subscribe(Topics.work(), new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                // their records will be delivered to the new owner from the last commit
+                pending.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.partition())));
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                if (busy[0] != null) {
+                    consumer.pause(partitions);
+                }
+            }
+        });
+        try {
+            while (running) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(current == null ? 500 : 100))) {
+                    pending.add(r);
+                }
+                if (current != null && current.isDone()) {
+                    commit(currentRecord);
+                    current = null;
+                    busy[0] = null;
+                    consumer.resume(consumer.paused());
+                }
+                while (current == null && !pending.isEmpty() && running) {
+                    ConsumerRecord<String, String> r = pending.poll();
+                    JobRecord claimed = claim(r);
+                    if (claimed == null) {
+                        commit(r);
+                        continue;
+                    }
+                    current = jobThread.submit(() -> execute(claimed));
+                    busy[0] = current;
+                    currentRecord = r;
+                    consumer.pause(consumer.assignment());
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            LOG.error("worker {}: consumer stopped: {}", id, e.toString(), e);
+        } finally {
+            if (current != null) {
+                try {
+                    current.get(30, TimeUnit.SECONDS);
+                    commit(currentRecord);
+                } catch (Exception e) {
+                    LOG.warn("worker {}: job did not stop in time: {}", id, e.toString());
+                }
+            }
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private JobRecord claim(ConsumerRecord<String, String> r) {
+        UUID jobId;
+        try {
+            JsonNode msg = Json.read(r.value());
+            jobId = UUID.fromString(msg.path("job_id").asText());
+        } catch (RuntimeException e) {
+            LOG.warn("worker {}: skipping unreadable message at {}-{}@{}: {}", id, r.topic(), r.partition(), r.offset(),
+                    e.getMessage());
+            return null;
+        }
+        for (int tries = 1;; tries++) {
+            try {
+                return jobs.claim(jobId, id, leaseSeconds);
+            } catch (RuntimeException e) {
+                // the database is down: keep the message (do not commit) and retry
+                if (!running) {
+                    throw e;
+                }
+                LOG.warn("worker {}: claiming job {} failed (try {}): {}", id, jobId, tries, e.getMessage());
+                sleep(Math.min(5000, 250L * tries));
+            }
+        }
+    }
+
+    private void commit(ConsumerRecord<String, String> r) {
+        try {
+            consumer.commitSync(Map.of(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1)));
+        } catch (KafkaException e) {
+            // a rebalance moved the partition: the next owner may see the message again and will
+            // find the job already claimed or finished
+            LOG.info("worker {}: commit of {}-{}@{} skipped: {}", id, r.topic(), r.partition(), r.offset(), e.getMessage());
+        }
+    }
+
+    private void execute(JobRecord job) {
+        LOG.info("worker {}: running {} job {} (attempt {})", id, job.type().wireName(), job.id(), job.attempt());
+        try (Lease lease = new Lease(jobs, job.id(), id, job.attempt(), leaseSeconds)) {
+            currentLease = lease;
+            if (!running) {
+                lease.stopSoon();
+            }
+            ProgressReporter progress = new ProgressReporter(jobs, job.id(), id, job.attempt(), lease);
+            try {
+                JobRunner.Outcome o = runner.run(job, progress);
+                if (!jobs.succeed(job.id(), id, job.attempt(), o.result(), o.finalProgress(), o.model())) {
+                    LOG.warn("worker {}: job {} attempt {} finished after losing its lease; result discarded", id,
+                            job.id(), job.attempt());
+                }
+            } catch (Lease.Stop s) {
+                switch (s.reason) {
+                    case CANCELLED -> jobs.cancelled(job.id(), id, job.attempt());
+                    case WORKER_STOPPING -> jobs.fail(job.id(), id, job.attempt(), error("worker_stopped",
+                            "worker " + id + " shut down during the attempt", true), true, 0);
+                    case LEASE_LOST -> LOG.warn("worker {}: job {} attempt {} lost its lease; stopped", id, job.id(),
+                            job.attempt());
+                }
+            } catch (InvalidInputException e) {
+                jobs.fail(job.id(), id, job.attempt(), error("invalid_input", e.getMessage(), false), false, 0);
+            } catch (Throwable t) {
+                LOG.error("worker {}: job {} attempt {} failed", id, job.id(), job.attempt(), t);
+                String message = t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+                jobs.fail(job.id(), id, job.attempt(), error("internal", message, true), true, backoffSeconds);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("worker {}: could not record the end of job {}: {}", id, job.id(), e.getMessage());
+        } finally {
+            currentLease = null;
+            jobsRun++;
+        }
+    }
+
+    private static ObjectNode error(String code, String message, boolean retryable) {
+        return Json.object().put("code", code).put("message", message).put("retryable", retryable);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops consuming; a running job stops at its next step and goes back to the queue at once. */
+    @Override
+    public void close() {
+        running = false;
+        Lease l = currentLease;
+        if (l != null) {
+            l.stopSoon();
+        }
+        consumer.wakeup();
+        try {
+            consumerThread.join(40_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        reaper.shutdownNow();
+        jobThread.shutdownNow();
+        db.close();
+        LOG.info("worker {} stopped", id);
+    }
+
+    Config config() {
+        return config;
+    }
+}
