@@ -263,7 +263,7 @@ public final class JobStore {
             NewModel model) {
         return db.inTransaction(c -> {
             int n;
-            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = 'succeeded', result = ?::jsonb,"
+            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = 'succeeded', result = ?::jsonb, error = NULL,"
                     + " progress = ?::jsonb, model_id = coalesce(?, model_id), finished_at = now(), lease_owner = NULL,"
                     + " lease_until = NULL, version = version + 1 WHERE id = ? AND lease_owner = ? AND attempt = ?"
                     + " AND status IN ('running', 'cancelling')")) {

@@ -1,0 +1,486 @@
+package dev.pfgm.stack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pfgm.shared.config.Settings;
+import dev.pfgm.shared.data.NpyFile;
+import dev.pfgm.shared.job.JobType;
+import dev.pfgm.shared.job.Topics;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The service end to end on real components: PostgreSQL, Kafka in KRaft mode and an S3 server,
+ * all started here, with the gateway and workers over HTTP. One stack for the class keeps CI fast;
+ * leases are short so the failure tests run in seconds.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ServiceTest {
+    @TempDir
+    static Path tmp;
+    Stack stack;
+    Http admin;
+    /** A model trained once (by the full-flow test) and reused. */
+    String modelId;
+    String datasetId;
+
+    @BeforeAll
+    void start() throws Exception {
+        stack = Stack.start(new Stack.Options(tmp.resolve("stack"), 0, 1, Map.of(
+                Settings.LEASE_SECONDS.name(), "3",
+                Settings.REAPER_MILLIS.name(), "300",
+                Settings.RETRY_BACKOFF_SECONDS.name(), "0",
+                Settings.KAFKA_SESSION_MS.name(), "6000")));
+        admin = new Http(stack.url(), stack.adminKey());
+    }
+
+    @AfterAll
+    void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    // ---- helpers ----
+
+    static byte[] npy(double[][] rows) throws IOException {
+        float[] v = new float[rows.length * rows[0].length];
+        for (int i = 0; i < rows.length; i++) {
+            for (int j = 0; j < rows[0].length; j++) {
+                v[i * rows[0].length + j] = (float) rows[i][j];
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        NpyFile.writeFloat32(out, v, rows.length, rows[0].length);
+        return out.toByteArray();
+    }
+
+    static double[][] gaussianPairs(int n, long seed) {
+        Random r = new Random(seed);
+        double[][] rows = new double[n][2];
+        for (double[] row : rows) {
+            row[0] = r.nextGaussian();
+            row[1] = 0.5 * r.nextGaussian() + 1;
+        }
+        return rows;
+    }
+
+    JsonNode waitFor(Http api, String jobId, Predicate<JsonNode> until, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        JsonNode j = null;
+        while (System.nanoTime() < deadline) {
+            Http.Res r = api.get("/v1/jobs/" + jobId);
+            assertEquals(200, r.status(), r.toString());
+            j = r.json();
+            if (until.test(j)) {
+                return j;
+            }
+            Thread.sleep(100);
+        }
+        fail("job " + jobId + " did not reach the expected state in " + seconds + " s; last: " + j);
+        return null;
+    }
+
+    JsonNode waitTerminal(Http api, String jobId, int seconds) throws InterruptedException {
+        return waitFor(api, jobId, j -> j.path("terminal").asBoolean(), seconds);
+    }
+
+    String submit(Http api, Object body) {
+        Http.Res r = api.postJson("/v1/jobs", body);
+        assertEquals(202, r.status(), r.toString());
+        assertEquals("/v1/jobs/" + r.json().path("id").asText(), r.header("Location"));
+        return r.json().path("id").asText();
+    }
+
+    static void assertProblem(Http.Res r, int status, String pointerOrNull) {
+        assertEquals(status, r.status(), r.toString());
+        assertTrue(r.header("Content-Type").startsWith("application/problem+json"), r.header("Content-Type"));
+        JsonNode p = r.json();
+        for (String f : List.of("type", "title", "status", "detail")) {
+            assertTrue(p.hasNonNull(f), "problem lacks " + f + ": " + p);
+        }
+        assertEquals(status, p.path("status").asInt());
+        if (pointerOrNull != null) {
+            boolean found = false;
+            for (JsonNode e : p.path("errors")) {
+                found |= e.path("pointer").asText().equals(pointerOrNull) && !e.path("message").asText().isEmpty();
+            }
+            assertTrue(found, "no error at " + pointerOrNull + ": " + p);
+        }
+    }
+
+    List<String> statusEvents(Http api, String jobId) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : api.get("/v1/jobs/" + jobId + "/events?after=0&limit=1000").json().path("data")) {
+            if (e.path("kind").asText().equals("status")) {
+                out.add(e.path("data").path("status").asText());
+            }
+        }
+        return out;
+    }
+
+    // ---- tests ----
+
+    @Test
+    @Order(1)
+    void trainGenerateLikelihoodOverHttp() throws Exception {
+        Http.Res up = admin.postBytes("/v1/datasets?name=gauss&format=npy", npy(gaussianPairs(3000, 1)));
+        assertEquals(201, up.status(), up.toString());
+        JsonNode ds = up.json();
+        assertEquals(3000, ds.path("count").asInt());
+        assertEquals(2, ds.path("dim").asInt());
+        datasetId = ds.path("id").asText();
+        assertEquals(datasetId, admin.get("/v1/datasets/" + datasetId).json().path("id").asText());
+
+        String train = submit(admin, Map.of("type", "train", "dataset", datasetId,
+                "params", Map.of("steps", 600, "seed", 3)));
+        JsonNode t = waitTerminal(admin, train, 180);
+        assertEquals("succeeded", t.path("status").asText(), t.toString());
+        assertEquals(1, t.path("attempt").asInt());
+        assertEquals(1.0, t.path("progress").path("fraction").asDouble());
+        JsonNode tr = t.path("result");
+        assertEquals(600, tr.path("steps").asInt());
+        assertTrue(tr.path("final_loss").asDouble() > 0 && tr.path("seconds").asDouble() > 0, tr.toString());
+        assertFalse(tr.has("artifacts"), "object keys stay internal: " + tr);
+        modelId = tr.path("model").asText();
+
+        JsonNode model = admin.get("/v1/models/" + modelId).json();
+        assertEquals(2, model.path("dim").asInt());
+        assertEquals(train, model.path("training_job").asText());
+        assertEquals(600, model.path("settings").path("steps").asInt());
+        boolean listed = false;
+        for (JsonNode m : admin.get("/v1/models").json().path("data")) {
+            listed |= m.path("id").asText().equals(modelId);
+        }
+        assertTrue(listed);
+        Set<String> trainFiles = new HashSet<>();
+        for (JsonNode f : admin.get("/v1/jobs/" + train + "/artifacts").json().path("files")) {
+            trainFiles.add(f.path("name").asText());
+        }
+        assertEquals(Set.of("model.pfgm", "loss.csv"), trainFiles);
+        Http.Res loss = admin.get("/v1/jobs/" + train + "/artifacts/loss.csv");
+        assertEquals(302, loss.status());
+        String lossCsv = Http.fetch(loss.header("Location")).text();
+        assertTrue(lossCsv.startsWith("step,loss\n1,"), lossCsv.substring(0, 40));
+        assertEquals(601, lossCsv.strip().split("\n").length);
+
+        String gen = submit(admin, Map.of("type", "generate", "model", modelId,
+                "params", Map.of("count", 700, "seed", 5, "solver", "heun", "steps", 30)));
+        JsonNode g = waitTerminal(admin, gen, 120);
+        assertEquals("succeeded", g.path("status").asText(), g.toString());
+        assertEquals(700, g.path("result").path("count").asInt());
+        assertEquals(59.0, g.path("result").path("nfe").asDouble(), 1e-9);
+        JsonNode manifest = admin.get("/v1/jobs/" + gen + "/artifacts").json().path("files").get(0);
+        assertEquals("samples.npy", manifest.path("name").asText());
+        Http.Res file = Http.fetch(manifest.path("url").asText());
+        assertEquals(200, file.status());
+        byte[] bytes = file.raw().body();
+        assertEquals(manifest.path("bytes").asLong(), bytes.length);
+        assertEquals(manifest.path("sha256").asText(), dev.pfgm.shared.data.DataFiles.sha256(bytes));
+        NpyFile.Array samples = NpyFile.parse(bytes, "samples.npy");
+        assertEquals(List.of(700L, 2L), List.of(samples.shape()[0], samples.shape()[1]));
+        double mean1 = 0;
+        for (int i = 0; i < 700; i++) {
+            double x = samples.values()[2 * i];
+            double y = samples.values()[2 * i + 1];
+            assertTrue(Double.isFinite(x) && Double.isFinite(y));
+            mean1 += y / 700;
+        }
+        // the data's second column has mean 1: a trained model's samples are near it
+        assertEquals(1.0, mean1, 0.25);
+
+        String nll = submit(admin, Map.of("type", "likelihood", "model", modelId, "dataset", datasetId,
+                "params", Map.of("estimator", "exact")));
+        JsonNode l = waitTerminal(admin, nll, 180);
+        assertEquals("succeeded", l.path("status").asText(), l.toString());
+        JsonNode lr = l.path("result");
+        assertEquals(3000, lr.path("count").asInt());
+        double mean = lr.path("mean_nll_nats").asDouble();
+        // the data's true entropy is ln(2 pi e) + ln 0.5 = 2.14 nats; a short run is near it
+        assertTrue(mean > 1.5 && mean < 3.5, "mean nll " + mean);
+        assertEquals(mean / (2 * Math.log(2)), lr.path("bits_per_dim").asDouble(), 1e-9);
+        Http.Res nllFile = Http.fetch(admin.get("/v1/jobs/" + nll + "/artifacts").json().path("files").get(0)
+                .path("url").asText());
+        assertEquals(List.of(3000L, 1L), List.of(NpyFile.parse(nllFile.raw().body(), "nll").shape()[0],
+                NpyFile.parse(nllFile.raw().body(), "nll").shape()[1]));
+
+        assertEquals(List.of("queued", "running", "succeeded"), statusEvents(admin, gen));
+        boolean progress = false;
+        for (JsonNode e : admin.get("/v1/jobs/" + train + "/events").json().path("data")) {
+            progress |= e.path("kind").asText().equals("progress");
+        }
+        assertTrue(progress, "train reported progress events");
+    }
+
+    @Test
+    @Order(2)
+    void etagAndListing() {
+        Http.Res list = admin.get("/v1/jobs?limit=2");
+        assertEquals(200, list.status());
+        JsonNode page = list.json();
+        assertEquals(2, page.path("data").size());
+        assertTrue(page.path("has_more").asBoolean());
+        Http.Res next = admin.get(page.path("next").asText());
+        assertNotEquals(page.path("data").get(0).path("id"), next.json().path("data").get(0).path("id"));
+        Http.Res trains = admin.get("/v1/jobs?type=train&status=succeeded");
+        for (JsonNode j : trains.json().path("data")) {
+            assertEquals("train", j.path("type").asText());
+            assertEquals("succeeded", j.path("status").asText());
+        }
+        String id = page.path("data").get(0).path("id").asText();
+        Http.Res one = admin.get("/v1/jobs/" + id);
+        String etag = one.header("ETag");
+        assertNotNull(etag);
+        assertEquals(304, admin.get("/v1/jobs/" + id, Map.of("If-None-Match", etag)).status());
+        assertEquals(200, admin.get("/v1/jobs/" + id, Map.of("If-None-Match", "\"0\"")).status());
+    }
+
+    @Test
+    @Order(3)
+    void idempotentSubmission() {
+        Map<String, Object> body = Map.of("type", "generate", "model", modelId, "params", Map.of("count", 10));
+        String key = "idem-" + UUID.randomUUID();
+        Http.Res a = admin.postJson("/v1/jobs", body, Map.of("Idempotency-Key", key));
+        Http.Res b = admin.postJson("/v1/jobs", body, Map.of("Idempotency-Key", key));
+        assertEquals(202, a.status());
+        assertEquals(202, b.status());
+        assertEquals(a.json().path("id"), b.json().path("id"));
+        Http.Res c = admin.postJson("/v1/jobs", Map.of("type", "generate", "model", modelId,
+                "params", Map.of("count", 11)), Map.of("Idempotency-Key", key));
+        assertProblem(c, 422, "/header/Idempotency-Key");
+        Http.Res d = admin.postJson("/v1/jobs", body, Map.of("Idempotency-Key", "other-" + key));
+        assertNotEquals(a.json().path("id"), d.json().path("id"));
+    }
+
+    @Test
+    @Order(4)
+    void cancelQueuedAndRunning() throws Exception {
+        // a long job occupies the only worker, so the next one stays queued
+        String running = submit(admin, Map.of("type", "train", "dataset", "builtin:ring8",
+                "params", Map.of("steps", 2_000_000)));
+        waitFor(admin, running, j -> j.path("status").asText().equals("running")
+                && j.path("progress").path("completed").asDouble() > 0, 60);
+        String queued = submit(admin, Map.of("type", "generate", "model", modelId, "params", Map.of("count", 10)));
+        Http.Res c1 = admin.postJson("/v1/jobs/" + queued + "/cancel", "");
+        assertEquals(200, c1.status(), c1.toString());
+        assertEquals("cancelled", c1.json().path("status").asText());
+        assertEquals("cancelled", admin.postJson("/v1/jobs/" + queued + "/cancel", "").json().path("status").asText());
+
+        Http.Res c2 = admin.postJson("/v1/jobs/" + running + "/cancel", "");
+        assertEquals("cancelling", c2.json().path("status").asText());
+        JsonNode done = waitTerminal(admin, running, 30);
+        assertEquals("cancelled", done.path("status").asText());
+        assertTrue(done.path("result").isNull());
+        assertEquals(List.of("queued", "running", "cancelling", "cancelled"), statusEvents(admin, running));
+        assertEquals(List.of("queued", "cancelled"), statusEvents(admin, queued));
+        assertProblem(admin.get("/v1/jobs/" + running + "/artifacts"), 409, null);
+    }
+
+    @Test
+    @Order(5)
+    void duplicateMessagesDoNotRunAJobTwice() throws Exception {
+        String id = submit(admin, Map.of("type", "generate", "model", modelId, "params", Map.of("count", 300)));
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.config().get(Settings.KAFKA));
+        String message = "{\"job_id\":\"" + id + "\",\"type\":\"generate\",\"after_attempt\":0}";
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
+                new StringSerializer())) {
+            for (int i = 0; i < 3; i++) {
+                producer.send(new ProducerRecord<>(JobType.GENERATE.topic(), id, message)).get();
+            }
+        }
+        JsonNode j = waitTerminal(admin, id, 60);
+        assertEquals("succeeded", j.path("status").asText());
+        long version = j.path("version").asLong();
+        Thread.sleep(2000);
+        JsonNode later = admin.get("/v1/jobs/" + id).json();
+        assertEquals(1, later.path("attempt").asInt());
+        assertEquals(version, later.path("version").asLong());
+        assertEquals(List.of("queued", "running", "succeeded"), statusEvents(admin, id));
+    }
+
+    @Test
+    @Order(6)
+    void gatewayRestartLosesNoAcceptedJob() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ids.add(submit(admin, Map.of("type", "generate", "model", modelId, "params", Map.of("count", 20, "seed", i))));
+        }
+        stack.stopGateway();
+        stack.startGateway();
+        Http again = new Http(stack.url(), stack.adminKey());
+        for (String id : ids) {
+            assertEquals("succeeded", waitTerminal(again, id, 60).path("status").asText());
+        }
+        admin = again;
+    }
+
+    @Test
+    @Order(7)
+    void tenantsSeeOnlyTheirOwn() throws Exception {
+        String keyA = admin.postJson("/v1/admin/keys", Map.of("tenant", "acme")).json().path("key").asText();
+        Http.Res kb = admin.postJson("/v1/admin/keys", Map.of("tenant", "bravo"));
+        assertEquals(201, kb.status(), kb.toString());
+        Http a = admin.as(keyA);
+        Http b = admin.as(kb.json().path("key").asText());
+
+        String ds = a.postBytes("/v1/datasets?name=mine&format=csv", "x,y\n1,2\n3,4\n5,7\n".getBytes(StandardCharsets.UTF_8))
+                .json().path("id").asText();
+        String job = submit(a, Map.of("type", "train", "dataset", ds, "params", Map.of("steps", 5)));
+        assertEquals(200, a.get("/v1/datasets/" + ds).status());
+        assertProblem(b.get("/v1/datasets/" + ds), 404, null);
+        assertProblem(b.get("/v1/jobs/" + job), 404, null);
+        assertProblem(b.postJson("/v1/jobs/" + job + "/cancel", ""), 404, null);
+        assertProblem(b.get("/v1/jobs/" + job + "/events"), 404, null);
+        assertProblem(b.delete("/v1/datasets/" + ds), 404, null);
+        assertProblem(b.get("/v1/models/" + modelId), 404, null);
+        assertProblem(b.postJson("/v1/jobs", Map.of("type", "train", "dataset", ds)), 422, "/dataset");
+        assertEquals(0, b.get("/v1/jobs").json().path("data").size());
+        assertEquals(0, b.get("/v1/datasets").json().path("data").size());
+        assertEquals("succeeded", waitTerminal(a, job, 60).path("status").asText());
+
+        assertProblem(a.postJson("/v1/admin/keys", Map.of("tenant", "evil")), 403, null);
+        String prefix = kb.json().path("prefix").asText();
+        assertEquals(204, admin.delete("/v1/admin/keys/" + prefix).status());
+        Thread.sleep(1100);
+        assertProblem(b.get("/v1/jobs"), 401, null);
+    }
+
+    @Test
+    @Order(8)
+    void badRequestsAreProblemsAndChangeNothing() {
+        long datasetsBefore = admin.get("/v1/datasets").json().path("data").size();
+        long jobsBefore = admin.get("/v1/jobs?limit=200").json().path("data").size();
+
+        assertProblem(admin.as(null).get("/v1/jobs"), 401, null);
+        assertProblem(admin.as("pfgm_nope").get("/v1/jobs"), 401, null);
+        assertProblem(admin.get("/v1/jobs/" + UUID.randomUUID()), 404, null);
+        assertProblem(admin.get("/v1/jobs/not-a-uuid"), 404, null);
+        assertProblem(admin.get("/v1/nowhere"), 404, null);
+        assertProblem(admin.get("/v1/jobs?status=dancing"), 400, "/query/status");
+        assertProblem(admin.get("/v1/jobs?limit=0"), 400, "/query/limit");
+        assertProblem(admin.postJson("/v1/jobs", "{not json"), 400, "/body");
+        assertProblem(admin.postJson("/v1/jobs", Map.of("type", "sing")), 422, "/type");
+        assertProblem(admin.postJson("/v1/jobs", Map.of("type", "train")), 422, null);
+        assertProblem(admin.postJson("/v1/jobs", Map.of("type", "train", "dataset", "builtin:nothing")), 422, "/dataset");
+        assertProblem(admin.postJson("/v1/jobs", Map.of("type", "train", "dataset", "builtin:moons",
+                "params", Map.of("steps", 0, "colour", "red"))), 422, "/params/steps");
+        assertProblem(admin.postJson("/v1/jobs", Map.of("type", "train", "dataset", "builtin:moons",
+                "params", Map.of("colour", "red"))), 422, "/params/colour");
+        assertProblem(admin.postJson("/v1/jobs", Map.of("type", "generate", "model", modelId,
+                "params", Map.of("count", -1))), 422, "/params/count");
+        assertProblem(admin.postJson("/v1/jobs", Map.of("type", "generate", "model", UUID.randomUUID().toString(),
+                "params", Map.of("count", 1))), 422, "/model");
+        assertProblem(admin.postJson("/v1/jobs", Map.of("type", "generate", "model", modelId,
+                "params", Map.of("count", 5, "solver", "magic"))), 422, "/params/solver");
+        String threeColumns = admin.postBytes("/v1/datasets?name=three&format=csv",
+                "1,2,3\n4,5,6\n".getBytes(StandardCharsets.UTF_8)).json().path("id").asText();
+        assertProblem(admin.postJson("/v1/jobs", Map.of("type", "likelihood", "model", modelId,
+                "dataset", threeColumns)), 422, "/dataset");
+        assertEquals(204, admin.delete("/v1/datasets/" + threeColumns).status());
+
+        assertProblem(admin.postBytes("/v1/datasets?name=x&format=csv", "a,b\n1,2\n3\n".getBytes()), 422, "/body");
+        assertProblem(admin.postBytes("/v1/datasets?name=x&format=csv", "1,2\nNaN,3\n".getBytes()), 422, "/body");
+        assertProblem(admin.postBytes("/v1/datasets?name=x&format=npy", "\u0093NUMPY garbage".getBytes()), 422, "/body");
+        assertProblem(admin.postBytes("/v1/datasets?name=x&format=npy", new byte[0]), 422, "/body");
+        assertProblem(admin.postBytes("/v1/datasets?name=x&format=parquet", "1".getBytes()), 400, "/query/format");
+        assertProblem(admin.postBytes("/v1/datasets?format=csv", "1".getBytes()), 400, "/query/name");
+
+        assertEquals(datasetsBefore, admin.get("/v1/datasets").json().path("data").size());
+        assertEquals(jobsBefore, admin.get("/v1/jobs?limit=200").json().path("data").size());
+    }
+
+    @Test
+    @Order(9)
+    void opsEndpoints() throws Exception {
+        Http anon = admin.as(null);
+        assertEquals(200, anon.get("/healthz").status());
+        Http.Res ready = anon.get("/readyz");
+        assertEquals(200, ready.status(), ready.toString());
+        assertTrue(ready.json().path("kafka").asBoolean());
+        String metrics = anon.get("/metrics").text();
+        assertTrue(metrics.contains("pfgm_jobs{status=\"succeeded\"}"), metrics);
+        assertTrue(metrics.contains("pfgm_http_request_duration_seconds_bucket{method=\"POST\",route=\"/v1/jobs\""));
+        assertTrue(metrics.contains("pfgm_queue_oldest_seconds"));
+        Http.Res doc = anon.get("/openapi.yaml");
+        assertEquals(200, doc.status());
+        assertTrue(doc.text().startsWith("openapi: 3.1.0"));
+        Set<String> topics;
+        try (var a = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers",
+                stack.config().get(Settings.KAFKA)))) {
+            topics = a.listTopics().names().get();
+        }
+        assertTrue(topics.containsAll(Topics.all()), topics.toString());
+    }
+
+    @Test
+    @Order(10)
+    void killedWorkerProcessJobFinishesOnAnotherWorker() throws Exception {
+        stack.stopWorkers();
+        Process other = startWorkerProcess();
+        try {
+            String id = submit(admin, Map.of("type", "train", "dataset", "builtin:moons",
+                    "params", Map.of("steps", 2500, "seed", 9)));
+            JsonNode running = waitFor(admin, id, j -> j.path("status").asText().equals("running")
+                    && j.path("progress").path("completed").asDouble() >= 50, 90);
+            assertEquals(1, running.path("attempt").asInt());
+            other.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            stack.addWorker();
+            JsonNode done = waitTerminal(admin, id, 180);
+            assertEquals("succeeded", done.path("status").asText(), done.toString());
+            assertEquals(2, done.path("attempt").asInt());
+            assertTrue(done.path("error").isNull(), done.toString());
+            boolean expired = false;
+            for (JsonNode e : admin.get("/v1/jobs/" + id + "/events").json().path("data")) {
+                expired |= e.path("data").path("error").path("code").asText().equals("lease_expired");
+            }
+            assertTrue(expired, "the requeue event names the expired lease");
+            List<String> statuses = statusEvents(admin, id);
+            assertEquals(List.of("queued", "running", "queued", "running", "succeeded"), statuses);
+        } finally {
+            other.destroyForcibly();
+        }
+    }
+
+    Process startWorkerProcess() throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+                "dev.pfgm.worker.WorkerMain", "--env", stack.envFile().toString());
+        pb.environment().put("PFGM_WORKER_ID", "external-worker");
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(tmp.resolve("external-worker.log").toFile());
+        return pb.start();
+    }
+}
