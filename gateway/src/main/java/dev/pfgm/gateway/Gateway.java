@@ -24,6 +24,7 @@ import dev.pfgm.shared.store.ObjectStore;
 import dev.pfgm.shared.store.Outbox;
 import dev.pfgm.shared.store.Stats;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Route;
@@ -78,7 +79,8 @@ public final class Gateway implements AutoCloseable {
         relay.start();
         Admin admin = Admin.create(KafkaTopics.props(bootstrap));
 
-        Vertx vertx = Vertx.vertx();
+        // blocking handlers each hold a database connection: more threads than connections only queue
+        Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(config.getInt(Settings.DB_POOL)));
         Router router = Router.router(vertx);
         router.route().handler(ctx -> {
             long t0 = System.nanoTime();

@@ -133,8 +133,10 @@ public final class JobRoutes {
 
     private Reply submit(RoutingContext ctx, String tenant) {
         JsonObject body = jsonBody(ctx);
-        contract.check("JobRequest", body);
-        JobType type = JobType.parse(body.getString("type"));
+        JobType type = body.getValue("type") instanceof String t ? JobType.parse(t) : null;
+        if (type == null) {
+            contract.check("JobRequest", body); // names what is wrong with "type"
+        }
         contract.check(switch (type) {
             case TRAIN -> "TrainJob";
             case GENERATE -> "GenerateJob";
@@ -144,7 +146,7 @@ public final class JobRoutes {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
             throw ApiException.badRequest("/header/Idempotency-Key", "must be 1 to 200 characters");
         }
-        JsonNode params = Json.read(body.getJsonObject("params", new JsonObject()).encode());
+        JsonNode params = Json.MAPPER.valueToTree(body.getJsonObject("params", new JsonObject()).getMap());
         String datasetRef = null;
         UUID modelId = null;
         if (type == JobType.TRAIN || type == JobType.LIKELIHOOD) {
@@ -168,7 +170,9 @@ public final class JobRoutes {
             }
         }
         int maxAttempts = body.getInteger("max_attempts", defaultMaxAttempts);
-        String hash = DataFiles.sha256(canonical(Json.read(body.encode())).getBytes(StandardCharsets.UTF_8));
+        // only an idempotent submission needs the body's fingerprint
+        String hash = idempotencyKey == null ? null
+                : DataFiles.sha256(canonical(Json.MAPPER.valueToTree(body.getMap())).getBytes(StandardCharsets.UTF_8));
         JobStore.Submitted s = jobs.submit(new JobStore.NewJob(tenant, type, params, datasetRef, modelId, maxAttempts,
                 idempotencyKey, hash));
         if (s.keyReusedWithOtherBody()) {

@@ -27,6 +27,11 @@ public final class OutboxRelay implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
     private static final long IDLE_POLL_MILLIS = 250;
     private static final int BATCH = 500;
+    /**
+     * After publishing, wait this long before the next round so that under load one transaction
+     * and one produce request carry many messages; an idle relay still publishes at once.
+     */
+    private static final long LINGER_MILLIS = 5;
 
     private final Outbox outbox;
     private final KafkaProducer<String, String> producer;
@@ -78,7 +83,14 @@ public final class OutboxRelay implements AutoCloseable {
                 if (n == BATCH) {
                     continue;
                 }
+                if (n > 0) {
+                    Thread.sleep(LINGER_MILLIS);
+                    continue;
+                }
                 waitForWork(IDLE_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             } catch (RuntimeException e) {
                 if (!running) {
                     break;

@@ -6,6 +6,7 @@ import dev.pfgm.launcher.cli.Command;
 import dev.pfgm.launcher.cli.EncodeCommand;
 import dev.pfgm.launcher.cli.NllCommand;
 import dev.pfgm.launcher.cli.SampleCommand;
+import dev.pfgm.launcher.cli.ServiceBenchCommand;
 import dev.pfgm.launcher.cli.TrainCommand;
 import dev.pfgm.launcher.cli.UpCommand;
 import dev.pfgm.launcher.cli.WorkerCommand;
@@ -25,7 +26,8 @@ public final class Main {
     static Map<String, Command> commands() {
         Map<String, Command> m = new LinkedHashMap<>();
         for (Command c : List.of(new TrainCommand(), new SampleCommand(), new NllCommand(), EncodeCommand.encode(),
-                EncodeCommand.decode(), new BenchCommand(), new UpCommand(), new WorkerCommand())) {
+                EncodeCommand.decode(), new BenchCommand(), new UpCommand(), new WorkerCommand(),
+                new ServiceBenchCommand())) {
             m.put(c.name(), c);
         }
         return m;

@@ -81,6 +81,13 @@ public final class Stack implements AutoCloseable {
         env.put(Settings.HTTP_PORT.name(), state.getProperty("http.port"));
         env.put(Settings.ADMIN_KEY_FILE.name(), dir.resolve("api-key").toString());
         env.put(Settings.WORK_DIR.name(), dir.resolve("work").toString());
+        // tuning settings (pool sizes, leases, ...) may come from the environment, as for a lone service
+        for (dev.pfgm.shared.config.Setting s : Settings.ALL) {
+            String v = System.getenv(s.name());
+            if (v != null && !env.containsKey(s.name())) {
+                env.put(s.name(), v);
+            }
+        }
         env.putAll(o.overrides());
         Config config = Config.from(env);
         writeEnv(dir.resolve("stack.env"), env);
