@@ -1,0 +1,26 @@
+package dev.pfgm.stack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.pfgm.engine.train.TrainSettings;
+import dev.pfgm.gateway.http.ContractValidator;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/** The API's TrainParams schema lists exactly the engine's training settings. */
+class ContractMatchesEngineTest {
+    @Test
+    void trainParamsAreTheEngineSettings() throws Exception {
+        JsonNode doc = new ObjectMapper(new YAMLFactory()).readTree(new ContractValidator().document());
+        Set<String> api = new TreeSet<>();
+        doc.path("components").path("schemas").path("TrainParams").path("properties").fieldNames()
+                .forEachRemaining(api::add);
+        Set<String> engine = new TreeSet<>();
+        TrainSettings.defaults().toJson().fieldNames().forEachRemaining(engine::add);
+        assertEquals(engine, api);
+    }
+}

@@ -1,0 +1,70 @@
+package dev.pfgm.shared.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigTest {
+    static Map<String, String> minimal() {
+        Map<String, String> m = new HashMap<>();
+        m.put("PFGM_DB_URL", "jdbc:postgresql://db:5432/pfgm");
+        m.put("PFGM_KAFKA_BOOTSTRAP", "kafka:9092");
+        m.put("PFGM_S3_ENDPOINT", "http://minio:9000");
+        m.put("PFGM_S3_ACCESS_KEY", "access");
+        m.put("PFGM_S3_SECRET_KEY", "s3cret-value");
+        return m;
+    }
+
+    @Test
+    void defaultsFillTheRest() {
+        Config c = Config.from(minimal());
+        assertEquals(8080, c.getInt(Settings.HTTP_PORT));
+        assertEquals("pfgm", c.get(Settings.S3_BUCKET));
+        assertEquals(3, c.getInt(Settings.MAX_ATTEMPTS));
+    }
+
+    @Test
+    void namesEachMissingOrMalformedSetting() {
+        Map<String, String> env = minimal();
+        env.remove("PFGM_KAFKA_BOOTSTRAP");
+        env.put("PFGM_HTTP_PORT", "eighty");
+        env.put("PFGM_LEASE_SECONDS", "1");
+        env.put("PFGM_S3_ENDPOINT", "minio:9000");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Config.from(env));
+        assertTrue(e.getMessage().contains("PFGM_KAFKA_BOOTSTRAP is required"), e.getMessage());
+        assertTrue(e.getMessage().contains("PFGM_HTTP_PORT must be an integer"), e.getMessage());
+        assertTrue(e.getMessage().contains("PFGM_LEASE_SECONDS must be between 2 and 3600"), e.getMessage());
+        assertTrue(e.getMessage().contains("PFGM_S3_ENDPOINT must be an absolute"), e.getMessage());
+    }
+
+    @Test
+    void describeMasksSecrets() {
+        String text = Config.from(minimal()).describe();
+        assertFalse(text.contains("s3cret-value"));
+        assertTrue(text.contains("PFGM_S3_SECRET_KEY") && text.contains("****"));
+        assertTrue(text.contains("kafka:9092"));
+        for (Setting s : Settings.ALL) {
+            assertTrue(text.contains(s.name()), s.name() + " is printed");
+            assertFalse(s.doc().isBlank(), s.name() + " is documented");
+        }
+    }
+
+    @Test
+    void envFileIsLaidOverTheEnvironment(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("stack.env");
+        Files.writeString(f, "# comment\n\nPFGM_HTTP_PORT=9999\nPFGM_DB_URL = jdbc:postgresql://x/y\n");
+        Map<String, String> read = Config.readEnvFile(f);
+        assertEquals("9999", read.get("PFGM_HTTP_PORT"));
+        assertEquals("jdbc:postgresql://x/y", read.get("PFGM_DB_URL"));
+        Files.writeString(f, "not a setting line\n");
+        assertThrows(IllegalArgumentException.class, () -> Config.readEnvFile(f));
+    }
+}
