@@ -242,6 +242,11 @@ class ServiceTest {
             progress |= e.path("kind").asText().equals("progress");
         }
         assertTrue(progress, "train reported progress events");
+        Set<String> kinds = new HashSet<>();
+        for (JsonNode e : admin.get("/v1/jobs/" + train + "/events?limit=1000").json().path("data")) {
+            kinds.add(e.path("kind").asText());
+        }
+        assertEquals(Set.of("status", "progress", "log", "metric"), kinds);
     }
 
     @Test
@@ -472,6 +477,46 @@ class ServiceTest {
         } finally {
             other.destroyForcibly();
         }
+    }
+
+    @Test
+    @Order(11)
+    void exhaustedAttemptsFailTheJobAndReachTheDeadLetterTopic() throws Exception {
+        String ds = admin.postBytes("/v1/datasets?name=doomed&format=csv", "1,2\n3,4\n5,6\n".getBytes())
+                .json().path("id").asText();
+        // the file vanishes from storage behind the service's back: every attempt fails
+        var objects = new dev.pfgm.shared.store.ObjectStore(stack.config());
+        for (String key : objects.list("datasets/" + ds + "/")) {
+            objects.delete(key);
+        }
+        String id = submit(admin, Map.of("type", "train", "dataset", ds, "max_attempts", 2, "params", Map.of("steps", 5)));
+        JsonNode j = waitTerminal(admin, id, 60);
+        assertEquals("failed", j.path("status").asText(), j.toString());
+        assertEquals(2, j.path("attempt").asInt());
+        assertTrue(j.path("error").path("message").asText().contains("no attempts left"), j.toString());
+        assertTrue(j.path("error").path("retryable").asBoolean());
+
+        Properties p = new Properties();
+        p.put("bootstrap.servers", stack.config().get(Settings.KAFKA));
+        p.put("group.id", "test-dlq-" + UUID.randomUUID());
+        p.put("auto.offset.reset", "earliest");
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(p,
+                new org.apache.kafka.common.serialization.StringDeserializer(),
+                new org.apache.kafka.common.serialization.StringDeserializer())) {
+            consumer.subscribe(List.of(Topics.DEAD_LETTER));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline) {
+                for (var r : consumer.poll(java.time.Duration.ofMillis(500))) {
+                    if (r.key().equals(id)) {
+                        JsonNode m = Http.JSON.readTree(r.value());
+                        assertEquals("train", m.path("type").asText());
+                        assertTrue(m.path("error").path("message").asText().contains("object storage"), m.toString());
+                        return;
+                    }
+                }
+            }
+        }
+        fail("no dead-letter message for job " + id);
     }
 
     Process startWorkerProcess() throws IOException {

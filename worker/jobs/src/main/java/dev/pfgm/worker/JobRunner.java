@@ -80,8 +80,19 @@ final class JobRunner {
             throw new InvalidInputException("dataset has " + data.count() + " row; training needs at least 2");
         }
         TrainSettings settings = TrainSettings.defaults().with(job.params(), "params");
-        PfgmModel model = Trainer.train(data, settings, (step, total, loss) -> progress.update(step, total,
-                String.format(Locale.ROOT, "step %d/%d, loss %.4g", step, total, loss)));
+        progress.log(String.format(Locale.ROOT, "training on %d points x %d columns for %d steps", data.count(),
+                data.dim(), settings.steps()));
+        double[] smooth = {Double.NaN};
+        long[] lastMetric = {0};
+        PfgmModel model = Trainer.train(data, settings, (step, total, loss) -> {
+            smooth[0] = Double.isNaN(smooth[0]) ? loss : 0.98 * smooth[0] + 0.02 * loss;
+            long now = System.nanoTime();
+            if (now - lastMetric[0] > 1_000_000_000L || step == total) {
+                lastMetric[0] = now;
+                progress.metric("loss", smooth[0], step);
+            }
+            progress.update(step, total, String.format(Locale.ROOT, "step %d/%d, loss %.4g", step, total, smooth[0]));
+        });
         Path modelFile = dir.resolve("model.pfgm");
         ModelFile.write(model, modelFile);
         Path lossFile = dir.resolve("loss.csv");
@@ -93,8 +104,8 @@ final class JobRunner {
         Files.writeString(lossFile, csv, StandardCharsets.UTF_8);
 
         ArrayNode artifacts = Json.MAPPER.createArrayNode();
-        String modelKey = upload(job, modelFile, "model.pfgm", "application/zip", artifacts);
-        upload(job, lossFile, "loss.csv", "text/csv", artifacts);
+        String modelKey = upload(job, progress, modelFile, "model.pfgm", "application/zip", artifacts);
+        upload(job, progress, lossFile, "loss.csv", "text/csv", artifacts);
 
         UUID modelId = UUID.randomUUID();
         double seconds = model.provenance().trainSeconds();
@@ -125,7 +136,9 @@ final class JobRunner {
         Path out = dir.resolve("samples.npy");
         DataFiles.writeNpy(out, r.samples(), r.count(), r.dim());
         ArrayNode artifacts = Json.MAPPER.createArrayNode();
-        upload(job, out, "samples.npy", "application/octet-stream", artifacts);
+        upload(job, progress, out, "samples.npy", "application/octet-stream", artifacts);
+        progress.metric("nfe", r.meanNfe(), count);
+        progress.log(String.format(Locale.ROOT, "%d samples in %.2f s, mean NFE %.1f", count, seconds, r.meanNfe()));
         ObjectNode result = Json.object().put("count", count).put("nfe", r.meanNfe()).put("seconds", seconds)
                 .put("dim", r.dim()).put("solver", spec.name()).put("seed", seed);
         result.set("artifacts", artifacts);
@@ -153,8 +166,10 @@ final class JobRunner {
         Path out = dir.resolve("nll.npy");
         DataFiles.writeNpy(out, values, values.length, 1);
         ArrayNode artifacts = Json.MAPPER.createArrayNode();
-        upload(job, out, "nll.npy", "application/octet-stream", artifacts);
+        upload(job, progress, out, "nll.npy", "application/octet-stream", artifacts);
         double mean = r.mean();
+        progress.metric("mean_nll_nats", mean, data.count());
+        progress.log(String.format(Locale.ROOT, "mean NLL %.4f nats over %d points (%s)", mean, data.count(), estimator));
         ObjectNode result = Json.object().put("count", data.count()).put("mean_nll_nats", mean)
                 .put("bits_per_dim", mean / (data.dim() * Math.log(2))).put("nfe", r.meanNfe())
                 .put("estimator", estimator).put("probes", probes);
@@ -181,10 +196,11 @@ final class JobRunner {
         return ModelFile.read(file, "model " + m.id());
     }
 
-    private String upload(JobRecord job, Path file, String name, String contentType, ArrayNode artifacts)
+    private String upload(JobRecord job, ProgressReporter progress, Path file, String name, String contentType, ArrayNode artifacts)
             throws IOException {
         String key = Keys.jobOutput(job.id(), job.attempt(), name);
         objects.put(key, file, contentType);
+        progress.log("wrote " + name + " (" + Files.size(file) + " bytes)");
         artifacts.addObject().put("name", name).put("key", key).put("bytes", Files.size(file))
                 .put("sha256", sha256(file)).put("content_type", contentType);
         return key;

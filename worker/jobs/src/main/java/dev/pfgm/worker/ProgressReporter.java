@@ -46,6 +46,16 @@ final class ProgressReporter {
         }
     }
 
+    /** A log line in the job's events. */
+    void log(String line) {
+        jobs.log(id, "log", Json.object().put("message", line).put("attempt", attempt).put("worker", owner));
+    }
+
+    /** A metric in the job's events (written with progress, so at most about once a second). */
+    void metric(String name, double value, double at) {
+        jobs.log(id, "metric", Json.object().put("name", name).put("value", value).put("at", at));
+    }
+
     ObjectNode done(double total, String message) {
         return snapshot(total, total, message);
     }
