@@ -163,8 +163,15 @@ public final class Worker implements AutoCloseable {
         });
         try {
             while (running) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(current == null ? 500 : 100))) {
-                    pending.add(r);
+                try {
+                    for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(current == null ? 500 : 100))) {
+                        pending.add(r);
+                    }
+                } catch (WakeupException e) {
+                    // a job ended (see execute) or close() was called
+                    if (!running) {
+                        break;
+                    }
                 }
                 if (current != null && current.isDone()) {
                     commit(currentRecord);
@@ -185,8 +192,6 @@ public final class Worker implements AutoCloseable {
                     consumer.pause(consumer.assignment());
                 }
             }
-        } catch (WakeupException e) {
-            // closing
         } catch (RuntimeException e) {
             LOG.error("worker {}: consumer stopped: {}", id, e.toString(), e);
         } finally {
@@ -227,8 +232,13 @@ public final class Worker implements AutoCloseable {
     }
 
     private void commit(ConsumerRecord<String, String> r) {
+        var offsets = Map.of(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
         try {
-            consumer.commitSync(Map.of(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1)));
+            try {
+                consumer.commitSync(offsets);
+            } catch (WakeupException e) {
+                consumer.commitSync(offsets); // the wake-up was meant for poll; it is used up now
+            }
         } catch (KafkaException e) {
             // a rebalance moved the partition: the next owner may see the message again and will
             // find the job already claimed or finished
@@ -270,6 +280,7 @@ public final class Worker implements AutoCloseable {
         } finally {
             currentLease = null;
             jobsRun++;
+            consumer.wakeup(); // take the next job now, not at the end of the current poll
         }
     }
 

@@ -21,6 +21,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 .setOverrideWorkingDirectory(Files.createDirectories(dir.resolve("bin")).toFile())
                 .setCleanDataDirectory(false)
                 .setPort(port)
+                // the library starts PostgreSQL for throwaway tests (-F: no fsync, no synchronous
+                // commit); this one keeps a service's jobs, so an accepted job must survive a crash
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("max_connections", "300")
                 .setServerConfig("shared_buffers", "128MB")
                 .setRegisterShutdownHook(false)
