@@ -53,7 +53,6 @@ CREATE TABLE jobs (
 );
 CREATE INDEX jobs_by_tenant ON jobs (tenant, created_at DESC, id DESC);
 CREATE INDEX jobs_leased ON jobs (lease_until) WHERE status IN ('running', 'cancelling');
-CREATE INDEX jobs_by_status ON jobs (status);
 
 CREATE TABLE job_events (
     seq         bigserial PRIMARY KEY,
