@@ -104,7 +104,7 @@ public final class Gateway implements AutoCloseable {
         router.route().handler(jsonBodies);
         ContractValidator contract = new ContractValidator();
         ModelStore models = new ModelStore(db);
-        new OpsRoutes(vertx, db, admin, objects, metrics, new Stats(db), contract).mount(router);
+        new OpsRoutes(endpoint, db, admin, objects, metrics, new Stats(db), contract).mount(router);
         datasetRoutes.mount(router);
         new JobRoutes(endpoint, new JobStore(db), datasets, models, objects, relay, contract,
                 config.getInt(Settings.MAX_ATTEMPTS), config.getInt(Settings.PRESIGN_SECONDS)).mount(router);

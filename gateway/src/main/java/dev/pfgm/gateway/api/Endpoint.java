@@ -68,11 +68,32 @@ public final class Endpoint {
                 "the request failed inside the service (ref " + ref + "); it changed nothing that is not reported"));
     }
 
+    /** An id from a path: a malformed one names no resource, so 404 like an unknown one. */
     public static UUID uuid(String raw, String what) {
-        try {
-            return UUID.fromString(raw);
-        } catch (IllegalArgumentException e) {
+        UUID id = parseUuid(raw);
+        if (id == null) {
             throw ApiException.notFound(what, raw);
         }
+        return id;
+    }
+
+    /** The UUID {@code raw} spells, or null. */
+    public static UUID parseUuid(String raw) {
+        try {
+            return raw == null ? null : UUID.fromString(raw);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** Runs blocking work for an endpoint that needs no key (readiness, metrics). */
+    public void runOpen(RoutingContext ctx, java.util.concurrent.Callable<Reply> work) {
+        vertx.executeBlocking(work, false).onComplete(ar -> {
+            if (ar.succeeded()) {
+                write(ctx, ar.result());
+            } else {
+                fail(ctx, ar.cause());
+            }
+        });
     }
 }

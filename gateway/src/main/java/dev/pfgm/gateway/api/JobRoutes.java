@@ -155,10 +155,8 @@ public final class JobRoutes {
         Integer datasetDim = datasetRef == null ? null : datasetDim(tenant, datasetRef);
         if (type != JobType.TRAIN) {
             String raw = body.getString("model");
-            UUID parsed;
-            try {
-                parsed = UUID.fromString(raw);
-            } catch (IllegalArgumentException e) {
+            UUID parsed = Endpoint.parseUuid(raw);
+            if (parsed == null) {
                 throw ApiException.invalid("/model", "'" + raw + "' is not a model id");
             }
             ModelRecord m = models.get(tenant, parsed)
@@ -203,10 +201,8 @@ public final class JobRoutes {
             throw ApiException.invalid("/dataset", "no builtin data set '" + name + "'; known: "
                     + String.join(", ", BuiltinData.names()));
         }
-        UUID id;
-        try {
-            id = UUID.fromString(ref);
-        } catch (IllegalArgumentException e) {
+        UUID id = Endpoint.parseUuid(ref);
+        if (id == null) {
             throw ApiException.invalid("/dataset", "'" + ref + "' is neither a dataset id nor builtin:NAME");
         }
         DatasetRecord d = datasets.get(tenant, id)
@@ -228,13 +224,9 @@ public final class JobRoutes {
         }
         int limit = (int) longParam(ctx, "limit", 50, 1, 200);
         String rawAfter = ctx.request().getParam("after");
-        UUID after = null;
-        if (rawAfter != null) {
-            try {
-                after = UUID.fromString(rawAfter);
-            } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("/query/after", "must be a job id, got '" + rawAfter + "'");
-            }
+        UUID after = Endpoint.parseUuid(rawAfter);
+        if (rawAfter != null && after == null) {
+            throw ApiException.badRequest("/query/after", "must be a job id, got '" + rawAfter + "'");
         }
         List<JobRecord> page = jobs.list(tenant, status, type, limit + 1, after);
         boolean more = page.size() > limit;
