@@ -89,10 +89,6 @@ final class Lease implements AutoCloseable {
         stopping = true;
     }
 
-    boolean cancelled() {
-        return cancelled;
-    }
-
     @Override
     public void close() {
         timer.shutdownNow();

@@ -52,7 +52,6 @@ public final class Worker implements AutoCloseable {
     public static final String GROUP = "workers";
 
     private final String id;
-    private final Config config;
     private final Database db;
     private final JobStore jobs;
     private final JobRunner runner;
@@ -64,11 +63,9 @@ public final class Worker implements AutoCloseable {
     private final int backoffSeconds;
     private volatile boolean running = true;
     private volatile Lease currentLease;
-    private volatile long jobsRun;
 
     private Worker(Config config, Database db, ObjectStore objects, String id, Path scratch) {
         this.id = id;
-        this.config = config;
         this.db = db;
         this.jobs = new JobStore(db);
         this.runner = new JobRunner(jobs, new DatasetStore(db), new ModelStore(db), objects, id, scratch);
@@ -125,10 +122,6 @@ public final class Worker implements AutoCloseable {
 
     public String id() {
         return id;
-    }
-
-    public long jobsRun() {
-        return jobsRun;
     }
 
     private void reap() {
@@ -279,7 +272,6 @@ public final class Worker implements AutoCloseable {
             LOG.error("worker {}: could not record the end of job {}: {}", id, job.id(), e.getMessage());
         } finally {
             currentLease = null;
-            jobsRun++;
             consumer.wakeup(); // take the next job now, not at the end of the current poll
         }
     }
@@ -314,9 +306,5 @@ public final class Worker implements AutoCloseable {
         jobThread.shutdownNow();
         db.close();
         LOG.info("worker {} stopped", id);
-    }
-
-    Config config() {
-        return config;
     }
 }

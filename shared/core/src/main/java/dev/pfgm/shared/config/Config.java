@@ -129,8 +129,4 @@ public final class Config {
         }
         return sb.toString();
     }
-
-    public Map<String, String> asMap() {
-        return Map.copyOf(values);
-    }
 }

@@ -94,16 +94,6 @@ public final class JobStore {
         });
     }
 
-    /** For workers: the job whatever its tenant. */
-    public Optional<JobRecord> get(UUID id) {
-        return db.run(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRecord.COLUMNS + " FROM jobs WHERE id = ?")) {
-                ps.setObject(1, id);
-                return Optional.ofNullable(one(ps));
-            }
-        });
-    }
-
     /** Newest first; {@code after} is the id of the last job of the previous page. */
     public List<JobRecord> list(String tenant, JobStatus status, JobType type, int limit, UUID after) {
         StringBuilder sql = new StringBuilder("SELECT " + JobRecord.COLUMNS + " FROM jobs WHERE tenant = ?");

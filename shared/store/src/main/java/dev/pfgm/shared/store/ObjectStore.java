@@ -10,7 +10,6 @@ import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.RemoveObjectArgs;
 import io.minio.Result;
-import io.minio.StatObjectArgs;
 import io.minio.UploadObjectArgs;
 import io.minio.http.Method;
 import io.minio.messages.Item;
@@ -70,10 +69,6 @@ public final class ObjectStore {
                     .filename(target.toString()).build());
             return null;
         });
-    }
-
-    public long size(String key) {
-        return call(() -> client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build()).size());
     }
 
     public void delete(String key) {
