@@ -6,6 +6,7 @@ import dev.pfgm.gateway.api.Endpoint;
 import dev.pfgm.gateway.api.JobRoutes;
 import dev.pfgm.gateway.api.ModelRoutes;
 import dev.pfgm.gateway.api.OpsRoutes;
+import dev.pfgm.gateway.api.PreviewRoutes;
 import dev.pfgm.gateway.http.ApiException;
 import dev.pfgm.gateway.http.Auth;
 import dev.pfgm.gateway.http.ContractValidator;
@@ -30,6 +31,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,10 +108,15 @@ public final class Gateway implements AutoCloseable {
         ModelStore models = new ModelStore(db);
         new OpsRoutes(endpoint, db, admin, objects, metrics, new Stats(db), contract).mount(router);
         datasetRoutes.mount(router);
-        new JobRoutes(endpoint, new JobStore(db), datasets, models, objects, relay, contract,
+        JobStore jobs = new JobStore(db);
+        new JobRoutes(endpoint, jobs, datasets, models, objects, relay, contract,
                 config.getInt(Settings.MAX_ATTEMPTS), config.getInt(Settings.PRESIGN_SECONDS)).mount(router);
+        new PreviewRoutes(endpoint, jobs, objects).mount(router);
         new ModelRoutes(endpoint, models).mount(router);
         new AdminRoutes(endpoint, keys, auth, contract).mount(router);
+        // the dashboard: static files, after every API route
+        router.get("/*").handler(StaticHandler.create("pfgm/web").setCachingEnabled(false)
+                .setIndexPage("index.html"));
         router.errorHandler(404, ctx -> Problem.send(ctx, new ApiException(404, "Not Found",
                 "no resource at " + ctx.request().method() + " " + ctx.request().path())));
         router.errorHandler(405, ctx -> Problem.send(ctx, new ApiException(405, "Method Not Allowed",

@@ -57,7 +57,7 @@ public final class JobRoutes {
 
     public void mount(Router r) {
         r.post("/v1/jobs").handler(ctx -> endpoint.run(ctx, caller -> submit(ctx, caller.tenant())));
-        r.get("/v1/jobs").handler(ctx -> endpoint.run(ctx, caller -> list(ctx, caller.tenant())));
+        r.get("/v1/jobs").handler(ctx -> endpoint.run(ctx, caller -> withEtag(ctx, list(ctx, caller.tenant()))));
         r.get("/v1/jobs/:id").handler(ctx -> endpoint.run(ctx, caller -> {
             JobRecord j = find(caller.tenant(), ctx.pathParam("id"));
             String etag = "\"" + j.version() + "\"";
@@ -251,6 +251,15 @@ public final class JobRoutes {
             body.putNull("next");
         }
         return Reply.json(200, body);
+    }
+
+    /** A list's ETag is a digest of its body: pollers get 304 while nothing they see changed. */
+    static Reply withEtag(RoutingContext ctx, Reply r) {
+        String etag = "\"" + DataFiles.sha256(r.body().getBytes(StandardCharsets.UTF_8)).substring(0, 20) + "\"";
+        if (etag.equals(ctx.request().getHeader("If-None-Match"))) {
+            return Reply.empty(304).header("ETag", etag);
+        }
+        return r.header("ETag", etag).header("Cache-Control", "no-cache");
     }
 
     static long longParam(RoutingContext ctx, String name, long def, long min, long max) {

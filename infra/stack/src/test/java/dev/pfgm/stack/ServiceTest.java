@@ -237,6 +237,21 @@ class ServiceTest {
                 NpyFile.parse(nllFile.raw().body(), "nll").shape()[1]));
 
         assertEquals(List.of("queued", "running", "succeeded"), statusEvents(admin, gen));
+
+        // the dashboard's previews: the first samples, an NLL histogram, the loss curve
+        JsonNode scatter = admin.get("/v1/jobs/" + gen + "/preview").json();
+        assertEquals("scatter", scatter.path("kind").asText());
+        assertEquals(700, scatter.path("count").asInt());
+        assertEquals(samples.values()[1], scatter.path("points").get(0).get(1).asDouble(), 1e-6);
+        JsonNode hist = admin.get("/v1/jobs/" + nll + "/preview").json();
+        long total = 0;
+        for (JsonNode c : hist.path("counts")) {
+            total += c.asLong();
+        }
+        assertEquals(3000, total);
+        assertEquals(mean, hist.path("mean").asDouble(), 1e-3);
+        JsonNode curve = admin.get("/v1/jobs/" + train + "/preview").json();
+        assertEquals(600, curve.path("steps").get(curve.path("steps").size() - 1).asInt());
         boolean progress = false;
         for (JsonNode e : admin.get("/v1/jobs/" + train + "/events").json().path("data")) {
             progress |= e.path("kind").asText().equals("progress");
@@ -254,6 +269,7 @@ class ServiceTest {
     void etagAndListing() {
         Http.Res list = admin.get("/v1/jobs?limit=2");
         assertEquals(200, list.status());
+        assertEquals(304, admin.get("/v1/jobs?limit=2", Map.of("If-None-Match", list.header("ETag"))).status());
         JsonNode page = list.json();
         assertEquals(2, page.path("data").size());
         assertTrue(page.path("has_more").asBoolean());

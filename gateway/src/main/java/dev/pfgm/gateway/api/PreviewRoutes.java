@@ -1,0 +1,140 @@
+package dev.pfgm.gateway.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pfgm.gateway.http.ApiException;
+import dev.pfgm.shared.data.NpyFile;
+import dev.pfgm.shared.job.JobStatus;
+import dev.pfgm.shared.store.JobRecord;
+import dev.pfgm.shared.store.JobStore;
+import dev.pfgm.shared.store.Json;
+import dev.pfgm.shared.store.ObjectStore;
+import io.vertx.ext.web.Router;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * /v1/jobs/{id}/preview: a small JSON summary of a finished job's output for the dashboard, made
+ * here so the browser needs no access to object storage: the first points of samples.npy, a
+ * histogram of nll.npy, or the loss curve of loss.csv.
+ */
+public final class PreviewRoutes {
+    static final int MAX_POINTS = 1000;
+    static final int MAX_CURVE = 400;
+    static final int BINS = 40;
+    private static final long MAX_BYTES = 64L << 20;
+
+    private final Endpoint endpoint;
+    private final JobStore jobs;
+    private final ObjectStore objects;
+
+    public PreviewRoutes(Endpoint endpoint, JobStore jobs, ObjectStore objects) {
+        this.endpoint = endpoint;
+        this.jobs = jobs;
+        this.objects = objects;
+    }
+
+    public void mount(Router r) {
+        r.get("/v1/jobs/:id/preview").handler(ctx -> endpoint.run(ctx, caller -> {
+            String raw = ctx.pathParam("id");
+            JobRecord j = jobs.get(caller.tenant(), Endpoint.uuid(raw, "job"))
+                    .orElseThrow(() -> ApiException.notFound("job", raw));
+            if (j.status() != JobStatus.SUCCEEDED) {
+                throw new ApiException(409, "Conflict", "job " + j.id() + " is " + j.status().wireName()
+                        + "; its preview exists once it has succeeded");
+            }
+            ObjectNode body = switch (j.type()) {
+                case GENERATE -> scatter(read(j, "samples.npy"));
+                case LIKELIHOOD -> histogram(read(j, "nll.npy"));
+                case TRAIN -> lossCurve(read(j, "loss.csv"));
+            };
+            return Reply.json(200, body).header("Cache-Control", "private, max-age=3600");
+        }));
+    }
+
+    private byte[] read(JobRecord j, String name) throws Exception {
+        for (JsonNode a : j.result().path("artifacts")) {
+            if (a.path("name").asText().equals(name)) {
+                if (a.path("bytes").asLong() > MAX_BYTES) {
+                    throw new ApiException(413, "Content Too Large", name + " is too large to preview; download it");
+                }
+                Path tmp = Files.createTempFile("pfgm-preview-", ".bin");
+                try {
+                    objects.get(a.path("key").asText(), tmp);
+                    return Files.readAllBytes(tmp);
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+            }
+        }
+        throw new ApiException(404, "Not Found", "job " + j.id() + " has no " + name);
+    }
+
+    static ObjectNode scatter(byte[] npy) {
+        NpyFile.Array a = NpyFile.parse(npy, "samples.npy");
+        int rows = (int) a.shape()[0];
+        int dim = a.shape().length > 1 ? (int) a.shape()[1] : 1;
+        int n = Math.min(rows, MAX_POINTS);
+        ObjectNode o = Json.object().put("kind", "scatter").put("count", rows).put("dim", dim);
+        ArrayNode points = o.putArray("points");
+        for (int i = 0; i < n; i++) {
+            ArrayNode p = points.addArray();
+            for (int k = 0; k < Math.min(dim, 6); k++) {
+                p.add((float) a.values()[i * dim + k]);
+            }
+        }
+        return o;
+    }
+
+    static ObjectNode histogram(byte[] npy) {
+        double[] v = NpyFile.parse(npy, "nll.npy").values();
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        double sum = 0;
+        for (double x : v) {
+            lo = Math.min(lo, x);
+            hi = Math.max(hi, x);
+            sum += x;
+        }
+        if (hi <= lo) {
+            hi = lo + 1;
+        }
+        long[] counts = new long[BINS];
+        for (double x : v) {
+            counts[Math.min(BINS - 1, (int) ((x - lo) / (hi - lo) * BINS))]++;
+        }
+        ObjectNode o = Json.object().put("kind", "histogram").put("count", v.length).put("mean", sum / v.length)
+                .put("min", lo).put("max", hi);
+        ArrayNode c = o.putArray("counts");
+        for (long k : counts) {
+            c.add(k);
+        }
+        return o;
+    }
+
+    static ObjectNode lossCurve(byte[] csv) {
+        String[] lines = new String(csv, StandardCharsets.UTF_8).split("\n");
+        int n = lines.length - 1;
+        int stride = Math.max(1, (n + MAX_CURVE - 1) / MAX_CURVE);
+        ObjectNode o = Json.object().put("kind", "loss");
+        ArrayNode steps = o.putArray("steps");
+        ArrayNode loss = o.putArray("loss");
+        // each point is the mean of its stride, so the curve is smooth but honest
+        for (int start = 1; start <= n; start += stride) {
+            double s = 0;
+            int k = 0;
+            int lastStep = 0;
+            for (int i = start; i < Math.min(n + 1, start + stride); i++) {
+                String[] f = lines[i].split(",");
+                lastStep = Integer.parseInt(f[0].strip());
+                s += Double.parseDouble(f[1].strip());
+                k++;
+            }
+            steps.add(lastStep);
+            loss.add(s / k);
+        }
+        return o;
+    }
+}

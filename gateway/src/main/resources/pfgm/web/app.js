@@ -1,0 +1,454 @@
+'use strict';
+// The pfgm dashboard: plain JavaScript, no libraries, talking to the same /v1 API as scripts do.
+
+const $ = (sel, root = document) => root.querySelector(sel);
+const main = $('#main');
+const KEY = 'pfgm.apiKey';
+let pollTimer = null;
+const etags = new Map(); // url -> [etag, body]: conditional polling (If-None-Match -> 304)
+
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (k === 'text') el.textContent = v;
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat(Infinity)) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+/** replaceChildren that skips null parts (the DOM method would print them as "null"). */
+function put(el, ...kids) {
+  el.replaceChildren(...kids.flat(Infinity).filter((k) => k !== null && k !== undefined && k !== false));
+}
+
+const svgNS = 'http://www.w3.org/2000/svg';
+function s(tag, attrs = {}, ...children) {
+  const el = document.createElementNS(svgNS, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  for (const c of children.flat(Infinity)) if (c) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return el;
+}
+
+function toast(msg) {
+  const t = $('#toast');
+  t.textContent = msg;
+  t.classList.add('show');
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => t.classList.remove('show'), 2500);
+}
+
+class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem && problem.detail ? problem.detail : 'HTTP ' + status);
+    this.status = status;
+    this.problem = problem || {};
+  }
+}
+
+async function api(path, opts = {}) {
+  const headers = Object.assign({ Authorization: 'Bearer ' + localStorage.getItem(KEY) }, opts.headers || {});
+  const conditional = opts.poll && etags.has(path);
+  if (conditional) headers['If-None-Match'] = etags.get(path)[0];
+  const res = await fetch(path, Object.assign({}, opts, { headers }));
+  if (res.status === 304 && conditional) return etags.get(path)[1];
+  const text = await res.text();
+  const body = text && (res.headers.get('Content-Type') || '').includes('json') ? JSON.parse(text) : text;
+  if (res.status === 401) {
+    localStorage.removeItem(KEY);
+    signIn('That API key was not accepted (unknown or revoked). Sign in again.');
+    throw new ApiError(401, body);
+  }
+  if (!res.ok) throw new ApiError(res.status, body);
+  const etag = res.headers.get('ETag');
+  if (opts.poll && etag) etags.set(path, [etag, body]);
+  return body;
+}
+
+function fmtTime(iso) { return iso ? new Date(iso).toLocaleString() : ''; }
+function fmtDuration(sec) {
+  if (sec === null || sec === undefined || !isFinite(sec)) return '';
+  sec = Math.max(0, Math.round(sec));
+  if (sec < 60) return sec + ' s';
+  if (sec < 3600) return Math.floor(sec / 60) + ' min ' + (sec % 60) + ' s';
+  return Math.floor(sec / 3600) + ' h ' + Math.floor((sec % 3600) / 60) + ' min';
+}
+function age(iso) { return iso ? fmtDuration((Date.now() - new Date(iso)) / 1000) + ' ago' : ''; }
+function duration(job) {
+  if (!job.started_at) return '';
+  const end = job.finished_at ? new Date(job.finished_at) : new Date();
+  return fmtDuration((end - new Date(job.started_at)) / 1000);
+}
+const active = (j) => ['queued', 'running', 'cancelling'].includes(j.status);
+function badge(status) { return h('span', { class: 'badge ' + status, text: status }); }
+function bar(job) {
+  const pct = Math.round(100 * (job.status === 'succeeded' ? 1 : job.progress.fraction || 0));
+  return h('div', { class: 'bar', role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': '100',
+    'aria-valuenow': String(pct), 'aria-label': 'progress ' + pct + '%' }, h('span', { style: 'width:' + pct + '%' }));
+}
+
+// ---- polling: every 1.5 s while something is active, 10 s when idle, paused while the tab is hidden
+
+function schedule(fn, busy) {
+  clearTimeout(pollTimer);
+  if (document.hidden) { pollTimer = null; schedule.pending = fn; return; }
+  pollTimer = setTimeout(fn, busy ? 1500 : 10000);
+}
+document.addEventListener('visibilitychange', () => {
+  if (!document.hidden && schedule.pending) { const fn = schedule.pending; schedule.pending = null; fn(); }
+});
+
+// ---- sign in
+
+function signIn(message) {
+  clearTimeout(pollTimer);
+  $('#nav').hidden = true;
+  const input = h('input', { id: 'key', type: 'password', autocomplete: 'off', placeholder: 'pfgm_...', required: true });
+  const err = h('div', { class: 'error', id: 'key-error', text: message || '' });
+  const form = h('form', { class: 'card', onsubmit: async (e) => {
+    e.preventDefault();
+    localStorage.setItem(KEY, input.value.trim());
+    try {
+      await api('/v1/jobs?limit=1');
+      $('#nav').hidden = false;
+      location.hash = '#/jobs';
+      route();
+    } catch (ex) {
+      if (ex.status !== 401) err.textContent = ex.message;
+    }
+  } },
+  h('h1', { text: 'Sign in' }),
+  h('p', { class: 'muted', text: './pfgm up prints an API key on its first start (also in .pfgm/api-key).' }),
+  h('div', { class: 'field' + (message ? ' invalid' : '') }, h('label', { for: 'key', text: 'API key' }), input, err),
+  h('button', { type: 'submit', text: 'Sign in' }));
+  put(main, form);
+  input.focus();
+}
+
+// ---- jobs list
+
+const listState = { status: '', type: '' };
+
+async function jobsView() {
+  const status = h('select', { id: 'f-status', onchange: () => { listState.status = status.value; refresh(); } },
+    ['', 'queued', 'running', 'cancelling', 'succeeded', 'failed', 'cancelled'].map((v) =>
+      h('option', { value: v, selected: v === listState.status, text: v || 'any status' })));
+  const type = h('select', { id: 'f-type', onchange: () => { listState.type = type.value; refresh(); } },
+    ['', 'train', 'generate', 'likelihood'].map((v) =>
+      h('option', { value: v, selected: v === listState.type, text: v || 'any type' })));
+  const body = h('tbody');
+  const note = h('p', { class: 'muted' });
+  put(main, h('h1', { text: 'Jobs' }),
+    h('div', { class: 'filters' },
+      h('div', {}, h('label', { for: 'f-status', text: 'Status' }), status),
+      h('div', {}, h('label', { for: 'f-type', text: 'Type' }), type),
+      h('a', { href: '#/new', text: 'New job' })),
+    h('div', { class: 'table-wrap' }, h('table', { id: 'jobs' }, h('thead', {}, h('tr', {},
+      ['Job', 'Type', 'Status', 'Progress', 'ETA', 'Attempt', 'Age', 'Duration'].map((t, i) =>
+        h('th', { class: i >= 5 ? 'hide-sm' : null, text: t })))), body)), note);
+
+  async function refresh() {
+    if (!location.hash.startsWith('#/jobs') || location.hash.startsWith('#/jobs/')) return;
+    const q = new URLSearchParams({ limit: '50' });
+    if (listState.status) q.set('status', listState.status);
+    if (listState.type) q.set('type', listState.type);
+    let page;
+    try { page = await api('/v1/jobs?' + q, { poll: true }); } catch (e) { note.textContent = e.message; return; }
+    put(body, ...page.data.map((j) => h('tr', { class: 'row', 'data-id': j.id, 'data-status': j.status },
+      h('td', {}, h('a', { href: '#/jobs/' + j.id, text: j.id.slice(0, 8) })),
+      h('td', { text: j.type }), h('td', {}, badge(j.status)),
+      h('td', {}, bar(j), h('div', { class: 'muted', text: j.progress.message || '' })),
+      h('td', { text: active(j) ? fmtDuration(j.progress.eta_seconds) : '' }),
+      h('td', { class: 'hide-sm', text: j.attempt + '/' + j.max_attempts }),
+      h('td', { class: 'hide-sm', text: age(j.created_at) }),
+      h('td', { class: 'hide-sm', text: duration(j) }))));
+    if (!page.data.length) put(body, h('tr', {}, h('td', { colspan: '8', class: 'muted', text: 'No jobs yet.' })));
+    note.textContent = page.has_more ? 'Showing the newest 50.' : '';
+    schedule(refresh, page.data.some(active));
+  }
+  await refresh();
+}
+
+// ---- charts (SVG)
+
+function frame(w, hgt, xs, ys, pad = 36) {
+  const x0 = Math.min(...xs), x1 = Math.max(...xs), y0 = Math.min(...ys), y1 = Math.max(...ys);
+  const sx = (x) => pad + (x1 === x0 ? 0.5 : (x - x0) / (x1 - x0)) * (w - pad - 8);
+  const sy = (y) => hgt - pad + 8 - (y1 === y0 ? 0.5 : (y - y0) / (y1 - y0)) * (hgt - pad);
+  const axes = s('g', { class: 'axes', 'font-size': '10', fill: '#667085' },
+    s('line', { x1: pad, y1: hgt - pad + 8, x2: w - 8, y2: hgt - pad + 8, stroke: '#cfd4dc' }),
+    s('line', { x1: pad, y1: 8, x2: pad, y2: hgt - pad + 8, stroke: '#cfd4dc' }),
+    s('text', { x: pad, y: hgt - 8 }, fmtNum(x0)), s('text', { x: w - 8, y: hgt - 8, 'text-anchor': 'end' }, fmtNum(x1)),
+    s('text', { x: 2, y: 14 }, fmtNum(y1)), s('text', { x: 2, y: hgt - pad + 8 }, fmtNum(y0)));
+  return { sx, sy, axes };
+}
+function fmtNum(v) {
+  if (Number.isInteger(v) && Math.abs(v) < 1e9) return v.toString();
+  return Math.abs(v) >= 1e5 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(2) : (+v.toFixed(4)).toString();
+}
+
+function lineChart(xs, ys, label) {
+  const w = 520, hgt = 240;
+  if (!xs.length) return h('p', { class: 'muted', text: 'No points yet.' });
+  const f = frame(w, hgt, xs, ys);
+  const d = xs.map((x, i) => (i ? 'L' : 'M') + f.sx(x).toFixed(1) + ' ' + f.sy(ys[i]).toFixed(1)).join(' ');
+  return s('svg', { class: 'chart', viewBox: `0 0 ${w} ${hgt}`, role: 'img', 'aria-label': label, 'data-points': xs.length },
+    f.axes, s('path', { d, fill: 'none', stroke: '#3b5bdb', 'stroke-width': '1.6', class: 'series' }));
+}
+
+function scatter(points, i, j, size = 520) {
+  const xs = points.map((p) => p[i]), ys = points.map((p) => p[j]);
+  const f = frame(size, size, xs, ys, size > 300 ? 36 : 10);
+  return s('svg', { class: 'chart', viewBox: `0 0 ${size} ${size}`, role: 'img',
+    'aria-label': `samples, dimension ${i + 1} against ${j + 1}`, 'data-points': points.length },
+    size > 300 ? f.axes : null,
+    s('g', { fill: '#3b5bdb', 'fill-opacity': '0.45', class: 'series' },
+      points.map((p) => s('circle', { cx: f.sx(p[i]).toFixed(1), cy: f.sy(p[j]).toFixed(1), r: size > 300 ? 2 : 1.2 }))));
+}
+
+function pairPlot(points, dim) {
+  const k = Math.min(dim, 4);
+  if (k <= 2) return scatter(points, 0, Math.min(1, dim - 1));
+  const cells = [];
+  for (let r = 0; r < k; r++) for (let c = 0; c < k; c++) cells.push(r === c
+    ? h('div', { class: 'muted', style: 'display:flex;align-items:center;justify-content:center', text: 'x' + (r + 1) })
+    : scatter(points, c, r, 160));
+  return h('div', { style: `display:grid;grid-template-columns:repeat(${k},1fr);gap:4px`, role: 'img',
+    'aria-label': 'pair plot of the first ' + k + ' dimensions' }, cells);
+}
+
+function histogram(p) {
+  const w = 520, hgt = 240, pad = 36, n = p.counts.length, top = Math.max(...p.counts, 1);
+  const bw = (w - pad - 8) / n;
+  return s('svg', { class: 'chart', viewBox: `0 0 ${w} ${hgt}`, role: 'img', 'aria-label': 'histogram of NLL per point' },
+    s('g', { fill: '#3b5bdb', class: 'series' }, p.counts.map((c, i) => s('rect', {
+      x: (pad + i * bw).toFixed(1), y: (hgt - pad - (c / top) * (hgt - pad - 8)).toFixed(1),
+      width: Math.max(1, bw - 1).toFixed(1), height: ((c / top) * (hgt - pad - 8)).toFixed(1) }))),
+    s('g', { 'font-size': '10', fill: '#667085' }, s('text', { x: pad, y: hgt - 16 }, fmtNum(p.min) + ' nats'),
+      s('text', { x: w - 8, y: hgt - 16, 'text-anchor': 'end' }, fmtNum(p.max) + ' nats')));
+}
+
+// ---- job detail
+
+async function jobView(id) {
+  const head = h('div');
+  const facts = h('div', { class: 'card' });
+  const chartBox = h('div', { class: 'card', id: 'chart' });
+  const files = h('div', { class: 'card', id: 'artifacts' });
+  const timeline = h('ol', { class: 'timeline', id: 'timeline' });
+  put(main, head, h('div', { class: 'grid' }, facts, chartBox), files,
+    h('div', { class: 'card' }, h('h2', { text: 'Events' }), timeline));
+  let after = 0;
+  const loss = { x: [], y: [] };
+  let shownVersion = -1;
+  let previewDone = false;
+
+  async function refresh() {
+    if (location.hash !== '#/jobs/' + id) return;
+    let job;
+    try { job = await api('/v1/jobs/' + id, { poll: true }); } catch (e) {
+      put(head, h('div', { class: 'problem', text: e.message })); return;
+    }
+    if (job.version !== shownVersion) {
+      shownVersion = job.version;
+      const events = await api(`/v1/jobs/${id}/events?after=${after}&limit=1000`);
+      for (const e of events.data) {
+        after = e.seq;
+        if (e.kind === 'metric' && e.data.name === 'loss') { loss.x.push(e.data.at); loss.y.push(e.data.value); }
+        if (e.kind === 'progress') continue;
+        const text = e.kind === 'status' ? 'status ' + e.data.status + (e.data.error ? ': ' + e.data.error.code : '')
+          : e.kind === 'metric' ? e.data.name + ' = ' + fmtNum(e.data.value) : e.data.message;
+        timeline.append(h('li', {}, h('span', { class: 'muted', text: new Date(e.at).toLocaleTimeString() + ' ' }),
+          h('strong', { text: e.kind + ' ' }), text));
+      }
+      drawHead(job);
+      drawFacts(job);
+      if (job.status === 'succeeded' && !previewDone) { previewDone = true; await drawOutputs(job); }
+      else if (job.type === 'train' && job.status !== 'succeeded') {
+        put(chartBox, h('h2', { text: 'Loss' }), lineChart(loss.x, loss.y, 'training loss'));
+      } else if (job.status !== 'succeeded') {
+        put(chartBox, h('h2', { text: 'Preview' }), h('p', { class: 'muted', text: 'Shown when the job has succeeded.' }));
+      }
+    }
+    schedule(refresh, active(job));
+  }
+
+  function drawHead(job) {
+    const cancel = active(job) && job.status !== 'cancelling' ? h('button', { class: 'danger', id: 'cancel', onclick: async () => {
+      try { await api(`/v1/jobs/${id}/cancel`, { method: 'POST' }); toast('Cancel requested'); refresh(); } catch (e) { toast(e.message); }
+    } }, 'Cancel') : null;
+    put(head, h('h1', {}, job.type + ' job ', badge(job.status)),
+      h('div', { class: 'filters' }, h('div', { style: 'flex:1;min-width:200px' }, bar(job),
+        h('div', { class: 'muted', id: 'progress-text', text: (job.progress.message || '') +
+          (active(job) && job.progress.eta_seconds != null ? ' · ETA ' + fmtDuration(job.progress.eta_seconds) : '') })), cancel),
+      job.error ? h('div', { class: 'problem', id: 'job-error' }, h('strong', { text: job.error.code + ': ' }), job.error.message) : null);
+  }
+
+  function drawFacts(job) {
+    const rows = [['id', job.id], ['attempt', job.attempt + ' of ' + job.max_attempts], ['created', fmtTime(job.created_at)],
+      ['started', fmtTime(job.started_at)], ['finished', fmtTime(job.finished_at)], ['duration', duration(job)]];
+    if (job.dataset) rows.push(['dataset', job.dataset]);
+    if (job.model) rows.push(['model', job.model]);
+    for (const [k, v] of Object.entries(job.params || {})) rows.push(['params.' + k, JSON.stringify(v)]);
+    for (const [k, v] of Object.entries(job.result || {})) rows.push(['result.' + k, typeof v === 'number' ? fmtNum(v) : String(v)]);
+    put(facts, h('h2', { text: 'Details' }), h('dl', { class: 'kv', id: 'facts' }, rows.map(([k, v]) => [h('dt', { text: k }), h('dd', { text: v })])),
+      job.type === 'train' && job.result ? h('p', {}, h('a', { href: '#/new?type=generate&model=' + job.result.model, text: 'Generate from this model' })) : null);
+  }
+
+  async function drawOutputs(job) {
+    try {
+      const m = await api(`/v1/jobs/${id}/artifacts`);
+      put(files, h('h2', { text: 'Files' }), h('ul', {}, m.files.map((f) =>
+        h('li', {}, h('a', { href: f.url, download: f.name, text: f.name }), h('span', { class: 'muted', text: ' ' + f.bytes + ' bytes, sha256 ' + f.sha256.slice(0, 12) })))));
+      const p = await api(`/v1/jobs/${id}/preview`);
+      if (p.kind === 'loss') put(chartBox, h('h2', { text: 'Loss' }), lineChart(p.steps, p.loss, 'training loss'));
+      else if (p.kind === 'scatter') put(chartBox, h('h2', { text: `Samples (first ${p.points.length} of ${p.count})` }), pairPlot(p.points, p.dim));
+      else if (p.kind === 'histogram') put(chartBox, h('h2', { text: 'NLL per point' }), histogram(p),
+        h('p', { class: 'muted', text: `mean ${fmtNum(p.mean)} nats over ${p.count} points` }));
+    } catch (e) { put(chartBox, h('div', { class: 'problem', text: e.message })); }
+  }
+  await refresh();
+}
+
+// ---- forms
+
+function field(id, labelText, control, hint) {
+  return h('div', { class: 'field', 'data-field': id }, h('label', { for: id, text: labelText }), control,
+    hint ? h('div', { class: 'muted', text: hint }) : null, h('div', { class: 'error', id: id + '-error' }));
+}
+
+/** Puts each server-side validation error next to its field (pointer -> field id). */
+function showProblem(form, err, pointerToField) {
+  form.querySelectorAll('.field').forEach((f) => { f.classList.remove('invalid'); $('.error', f).textContent = ''; });
+  const general = $('.form-problem', form);
+  general.textContent = '';
+  const errors = (err.problem && err.problem.errors) || [];
+  let placed = false;
+  for (const e of errors) {
+    const id = pointerToField(e.pointer);
+    const f = id && form.querySelector(`[data-field="${id}"]`);
+    if (f) { f.classList.add('invalid'); $('.error', f).textContent = e.message; placed = true; }
+  }
+  if (!placed || !errors.length) general.textContent = err.message;
+}
+
+async function newJobView(params) {
+  const type = params.get('type') || 'train';
+  const [datasets, models] = await Promise.all([api('/v1/datasets'), api('/v1/models')]);
+  const dsOptions = (extra) => [...extra, ...datasets.data.map((d) => h('option', { value: d.id,
+    selected: d.id === params.get('dataset'), text: `${d.name} (${d.count} x ${d.dim})` }))];
+  const builtins = ['ring8', 'moons', 'checkerboard', 'swissroll'].map((b) => h('option', { value: 'builtin:' + b, text: 'builtin:' + b }));
+  const modelOptions = models.data.map((m) => h('option', { value: m.id, selected: m.id === params.get('model'),
+    text: `${m.id.slice(0, 8)} (${m.dataset}, d=${m.dim})` }));
+  const tabs = h('div', { class: 'tabs', role: 'tablist' }, ['train', 'generate', 'likelihood'].map((t) =>
+    h('button', { type: 'button', role: 'tab', 'aria-selected': String(t === type), onclick: () => { location.hash = '#/new?type=' + t; } }, t)));
+  let fields;
+  if (type === 'train') {
+    fields = [field('dataset', 'Dataset', h('select', { id: 'dataset' }, dsOptions(builtins))),
+      field('steps', 'Steps', h('input', { id: 'steps', type: 'number', value: '2000' }), 'the default of the engine is 20,000'),
+      field('seed', 'Seed', h('input', { id: 'seed', type: 'number', value: '0' }))];
+  } else if (type === 'generate') {
+    fields = [field('model', 'Model', h('select', { id: 'model' }, modelOptions)),
+      field('count', 'Samples', h('input', { id: 'count', type: 'number', value: '2000' })),
+      field('seed', 'Seed', h('input', { id: 'seed', type: 'number', value: '0' })),
+      field('solver', 'Solver', h('select', { id: 'solver' }, ['rk45', 'heun', 'euler'].map((v) => h('option', { value: v, text: v }))))];
+  } else {
+    fields = [field('model', 'Model', h('select', { id: 'model' }, modelOptions)),
+      field('dataset', 'Dataset', h('select', { id: 'dataset' }, dsOptions(builtins))),
+      field('estimator', 'Divergence', h('select', { id: 'estimator' }, ['exact', 'hutchinson'].map((v) => h('option', { value: v, text: v }))))];
+  }
+  const form = h('form', { class: 'card', id: 'job-form', novalidate: true, onsubmit: async (e) => {
+    e.preventDefault();
+    const val = (id) => form.querySelector('#' + id) && form.querySelector('#' + id).value;
+    const num = (id) => (val(id) === '' ? undefined : Number(val(id)));
+    let body;
+    if (type === 'train') body = { type, dataset: val('dataset'), params: { steps: num('steps'), seed: num('seed') } };
+    else if (type === 'generate') body = { type, model: val('model'), params: { count: num('count'), seed: num('seed'), solver: val('solver') } };
+    else body = { type, model: val('model'), dataset: val('dataset'), params: { estimator: val('estimator') } };
+    try {
+      const job = await api('/v1/jobs', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      location.hash = '#/jobs/' + job.id;
+    } catch (err) {
+      showProblem(form, err, (p) => (p.startsWith('/params/') ? p.slice(8) : p.slice(1)));
+    }
+  } }, fields, h('div', { class: 'problem form-problem', role: 'alert', style: 'display:none' }),
+  h('button', { type: 'submit', text: 'Submit ' + type + ' job' }));
+  // the general problem box shows itself only with text in it
+  new MutationObserver(() => { const g = $('.form-problem', form); g.style.display = g.textContent ? '' : 'none'; })
+    .observe($('.form-problem', form), { childList: true, characterData: true, subtree: true });
+  put(main, h('h1', { text: 'New job' }), tabs, form);
+}
+
+async function datasetsView() {
+  const file = h('input', { id: 'file', type: 'file', accept: '.npy,.csv' });
+  const name = h('input', { id: 'name', type: 'text', placeholder: 'my-data' });
+  const list = h('tbody');
+  const form = h('form', { class: 'card', id: 'upload-form', onsubmit: async (e) => {
+    e.preventDefault();
+    const f = file.files[0];
+    const fmt = f && f.name.toLowerCase().endsWith('.npy') ? 'npy' : 'csv';
+    const q = new URLSearchParams({ name: name.value || (f ? f.name.replace(/\.[^.]*$/, '') : ''), format: fmt });
+    try {
+      await api('/v1/datasets?' + q, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream' }, body: f || new Blob([]) });
+      toast('Dataset stored');
+      datasetsView();
+    } catch (err) {
+      showProblem(form, err, (p) => ({ '/body': 'file', '/query/name': 'name', '/query/format': 'file' })[p]);
+    }
+  } },
+  h('h2', { text: 'Upload a dataset' }),
+  field('file', 'File (.npy [n, d] or .csv)', file), field('name', 'Name', name),
+  h('div', { class: 'problem form-problem', role: 'alert' }),
+  h('button', { type: 'submit', text: 'Upload' }));
+  const datasets = await api('/v1/datasets');
+  put(list, ...datasets.data.map((d) => h('tr', {}, h('td', { text: d.name }), h('td', { text: d.format }),
+    h('td', { text: d.count }), h('td', { text: d.dim }), h('td', { class: 'hide-sm', text: age(d.created_at) }),
+    h('td', {}, h('a', { href: '#/new?type=train&dataset=' + d.id, text: 'train' })))));
+  put(main, h('h1', { text: 'Datasets' }), form,
+    h('table', {}, h('thead', {}, h('tr', {}, ['Name', 'Format', 'Rows', 'Columns', 'Added', ''].map((t, i) =>
+      h('th', { class: i === 4 ? 'hide-sm' : null, text: t })))), list));
+  $('.form-problem', form).style.display = 'none';
+  new MutationObserver(() => { const g = $('.form-problem', form); g.style.display = g.textContent ? '' : 'none'; })
+    .observe($('.form-problem', form), { childList: true, characterData: true, subtree: true });
+}
+
+async function modelsView() {
+  const models = await api('/v1/models');
+  put(main, h('h1', { text: 'Models' }), h('table', { id: 'models' },
+    h('thead', {}, h('tr', {}, ['Model', 'Dataset', 'Dim', 'Final loss', 'Trained', ''].map((t) => h('th', { text: t })))),
+    h('tbody', {}, models.data.map((m) => h('tr', {},
+      h('td', {}, h('a', { href: '#/jobs/' + m.training_job, text: m.id.slice(0, 8) })),
+      h('td', { text: m.dataset }), h('td', { text: m.dim }), h('td', { text: fmtNum(m.metrics.final_loss) }),
+      h('td', { text: age(m.created_at) }),
+      h('td', {}, h('a', { href: '#/new?type=generate&model=' + m.id, text: 'generate' })))))));
+}
+
+// ---- routing
+
+async function route() {
+  clearTimeout(pollTimer);
+  schedule.pending = null;
+  if (!localStorage.getItem(KEY)) { signIn(); return; }
+  $('#nav').hidden = false;
+  const [path, query] = (location.hash.slice(1) || '/jobs').split('?');
+  const params = new URLSearchParams(query || '');
+  try {
+    if (path.startsWith('/jobs/')) await jobView(path.slice(6));
+    else if (path === '/new') await newJobView(params);
+    else if (path === '/datasets') await datasetsView();
+    else if (path === '/models') await modelsView();
+    else await jobsView();
+  } catch (e) {
+    if (e.status !== 401) put(main, h('div', { class: 'problem', text: e.message }));
+  }
+  main.focus({ preventScroll: true });
+}
+
+$('#signout').addEventListener('click', () => { localStorage.removeItem(KEY); etags.clear(); signIn(); });
+window.addEventListener('hashchange', route);
+route();
