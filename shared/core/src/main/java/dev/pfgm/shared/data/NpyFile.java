@@ -24,8 +24,8 @@ public final class NpyFile {
     private NpyFile() {
     }
 
-    /** A parsed array: its shape and its values as doubles in C order. */
-    public record Array(long[] shape, double[] values) {
+    /** A parsed array: its shape, its values as doubles in C order, and whether they were 8-bit integers. */
+    public record Array(long[] shape, double[] values, boolean eightBit) {
     }
 
     public static Array parse(byte[] bytes, String name) {
@@ -67,8 +67,9 @@ public final class NpyFile {
             case ">f4" -> { order = ByteOrder.BIG_ENDIAN; width = 4; }
             case "<f8", "=f8", "|f8" -> { order = ByteOrder.LITTLE_ENDIAN; width = 8; }
             case ">f8" -> { order = ByteOrder.BIG_ENDIAN; width = 8; }
+            case "|u1", "<u1", "=u1" -> { order = ByteOrder.LITTLE_ENDIAN; width = 1; }
             default -> throw new InvalidInputException(name + ": dtype '" + descr
-                    + "' is not supported; use float32 or float64");
+                    + "' is not supported; use float32, float64 or uint8");
         }
         long count = 1;
         for (long s : shape) {
@@ -85,7 +86,11 @@ public final class NpyFile {
         }
         double[] values = new double[(int) count];
         ByteBuffer data = ByteBuffer.wrap(bytes, (int) dataStart, (int) need).slice().order(order);
-        if (width == 4) {
+        if (width == 1) {
+            for (int i = 0; i < values.length; i++) {
+                values[i] = data.get(i) & 0xff;
+            }
+        } else if (width == 4) {
             for (int i = 0; i < values.length; i++) {
                 values[i] = data.getFloat(i * 4);
             }
@@ -97,7 +102,11 @@ public final class NpyFile {
         if (fortran && shape.length == 2) {
             values = transposeFromFortran(values, (int) shape[0], (int) shape[1]);
         }
-        return new Array(shape, values);
+        if (fortran && shape.length > 2) {
+            throw new InvalidInputException(name + ": Fortran-ordered arrays of " + shape.length
+                    + " dimensions are not supported; save it in C order (numpy.ascontiguousarray)");
+        }
+        return new Array(shape, values, width == 1);
     }
 
     /** Reads a table: shape [n, d], or [n] as one column. */
