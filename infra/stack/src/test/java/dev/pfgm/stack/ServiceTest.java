@@ -275,6 +275,10 @@ class ServiceTest {
         assertTrue(page.path("has_more").asBoolean());
         Http.Res next = admin.get(page.path("next").asText());
         assertNotEquals(page.path("data").get(0).path("id"), next.json().path("data").get(0).path("id"));
+        assertEquals(page.path("data").get(1).path("id").asText(), page.path("next").asText().replaceAll(".*after=", ""));
+        Http.Res viaCursor = admin.get("/v1/jobs?limit=2&after="
+                + java.net.URLEncoder.encode(page.path("next").asText(), StandardCharsets.UTF_8));
+        assertEquals(next.json().path("data"), viaCursor.json().path("data"));
         Http.Res trains = admin.get("/v1/jobs?type=train&status=succeeded");
         for (JsonNode j : trains.json().path("data")) {
             assertEquals("train", j.path("type").asText());
