@@ -45,24 +45,28 @@ public final class DatasetRoutes {
                 Problem.send(ctx, tooLarge());
                 return;
             }
-            Buffer body = Buffer.buffer();
-            boolean[] overflow = {false};
-            req.handler(chunk -> {
-                if (body.length() + chunk.length() > maxBytes) {
-                    overflow[0] = true;
-                } else if (!overflow[0]) {
-                    body.appendBuffer(chunk);
-                }
+            // the key is checked before a byte of the body is read: strangers cannot fill memory
+            req.pause();
+            endpoint.authenticated(ctx, caller -> {
+                Buffer body = Buffer.buffer();
+                boolean[] overflow = {false};
+                req.handler(chunk -> {
+                    if (body.length() + chunk.length() > maxBytes) {
+                        overflow[0] = true;
+                    } else if (!overflow[0]) {
+                        body.appendBuffer(chunk);
+                    }
+                });
+                req.exceptionHandler(e -> ctx.fail(400, e));
+                req.endHandler(v -> {
+                    if (overflow[0]) {
+                        Problem.send(ctx, tooLarge());
+                    } else {
+                        endpoint.runAs(ctx, caller, c -> upload(ctx, c.tenant(), body.getBytes()));
+                    }
+                });
+                req.resume();
             });
-            req.exceptionHandler(e -> ctx.fail(400, e));
-            req.endHandler(v -> {
-                if (overflow[0]) {
-                    Problem.send(ctx, tooLarge());
-                } else {
-                    endpoint.run(ctx, caller -> upload(ctx, caller.tenant(), body.getBytes()));
-                }
-            });
-            req.resume();
         });
     }
 

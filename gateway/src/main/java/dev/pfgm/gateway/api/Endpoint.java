@@ -32,6 +32,29 @@ public final class Endpoint {
         this.auth = auth;
     }
 
+    /** Authenticates first, then runs {@code next} on the event loop (to read a body only for a known caller). */
+    public void authenticated(RoutingContext ctx, java.util.function.Consumer<Principal> next) {
+        String authorization = ctx.request().getHeader("Authorization");
+        vertx.executeBlocking(() -> auth.authenticate(authorization), false).onComplete(ar -> {
+            if (ar.succeeded()) {
+                next.accept(ar.result());
+            } else {
+                fail(ctx, ar.cause());
+            }
+        });
+    }
+
+    /** Like {@link #run} for a caller already authenticated. */
+    public void runAs(RoutingContext ctx, Principal caller, Work work) {
+        vertx.executeBlocking(() -> work.run(caller), false).onComplete(ar -> {
+            if (ar.succeeded()) {
+                write(ctx, ar.result());
+            } else {
+                fail(ctx, ar.cause());
+            }
+        });
+    }
+
     public void run(RoutingContext ctx, Work work) {
         String authorization = ctx.request().getHeader("Authorization");
         vertx.executeBlocking(() -> work.run(auth.authenticate(authorization)), false).onComplete(ar -> {

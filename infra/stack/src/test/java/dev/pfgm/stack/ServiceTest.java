@@ -410,6 +410,7 @@ class ServiceTest {
         long jobsBefore = admin.get("/v1/jobs?limit=200").json().path("data").size();
 
         assertProblem(admin.as(null).get("/v1/jobs"), 401, null);
+        assertProblem(admin.as("pfgm_nope").postBytes("/v1/datasets?name=x&format=csv", "1,2\n3,4\n".getBytes()), 401, null);
         assertProblem(admin.as("pfgm_nope").get("/v1/jobs"), 401, null);
         assertProblem(admin.get("/v1/jobs/" + UUID.randomUUID()), 404, null);
         assertProblem(admin.get("/v1/jobs/not-a-uuid"), 404, null);

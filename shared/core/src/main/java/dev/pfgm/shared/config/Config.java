@@ -26,10 +26,10 @@ public final class Config {
         List<String> problems = new ArrayList<>();
         for (Setting s : Settings.ALL) {
             String raw = env.get(s.name());
-            if (raw == null || (raw.isEmpty() && s.defaultValue() != null)) {
+            if (raw == null || (raw.isBlank() && s.defaultValue() != null)) {
                 raw = s.defaultValue();
             }
-            if (raw == null) {
+            if (raw == null || (raw.isBlank() && s.defaultValue() == null)) {
                 problems.add(s.name() + " is required (" + s.doc() + ")");
                 continue;
             }

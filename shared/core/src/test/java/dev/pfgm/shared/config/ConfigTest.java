@@ -34,7 +34,7 @@ class ConfigTest {
     @Test
     void namesEachMissingOrMalformedSetting() {
         Map<String, String> env = minimal();
-        env.remove("PFGM_KAFKA_BOOTSTRAP");
+        env.put("PFGM_KAFKA_BOOTSTRAP", " ");
         env.put("PFGM_HTTP_PORT", "eighty");
         env.put("PFGM_LEASE_SECONDS", "1");
         env.put("PFGM_S3_ENDPOINT", "minio:9000");
