@@ -7,7 +7,11 @@ import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.shared.data.CsvFile;
 import dev.pfgm.shared.data.DataFiles;
 import dev.pfgm.shared.data.Dataset;
+import dev.pfgm.shared.data.IdxFile;
+import dev.pfgm.shared.data.ImageNpy;
+import dev.pfgm.shared.data.ImageSet;
 import dev.pfgm.shared.data.NpyFile;
+import dev.pfgm.shared.data.PngZip;
 import dev.pfgm.shared.store.DatasetStore;
 import dev.pfgm.shared.store.DatasetStore.DatasetRecord;
 import dev.pfgm.shared.store.Json;
@@ -28,6 +32,9 @@ public final class DatasetRoutes {
     private final DatasetStore datasets;
     private final ObjectStore objects;
     private final long maxBytes;
+    /** Upload formats and the file extension each is stored under. */
+    static final java.util.Map<String, String> FORMATS = java.util.Map.of("npy", "npy", "csv", "csv", "idx", "idx",
+            "png-zip", "zip");
 
     public DatasetRoutes(Endpoint endpoint, DatasetStore datasets, ObjectStore objects, long maxBytes) {
         this.endpoint = endpoint;
@@ -104,32 +111,66 @@ public final class DatasetRoutes {
         if (name == null || name.isBlank() || name.length() > 200) {
             throw ApiException.badRequest("/query/name", "required: 1 to 200 characters naming the dataset");
         }
-        if (format == null || !(format.equals("npy") || format.equals("csv"))) {
-            throw ApiException.badRequest("/query/format", "required: npy or csv, got " + (format == null ? "nothing"
-                    : "'" + format + "'"));
+        if (format == null || !FORMATS.containsKey(format)) {
+            throw ApiException.badRequest("/query/format", "required: npy, csv, idx or png-zip, got "
+                    + (format == null ? "nothing" : "'" + format + "'"));
         }
         if (bytes.length == 0) {
             throw ApiException.invalid("/body", "the request body (the " + format + " file) is empty");
         }
         String sha = DataFiles.sha256(bytes);
-        Dataset parsed;
+        int count;
+        int dim;
+        DatasetStore.ImageShape image = null;
         try {
-            parsed = format.equals("npy") ? NpyFile.readTable(bytes, name, sha) : CsvFile.readTable(bytes, name, sha);
+            ImageSet images = null;
+            switch (format) {
+                case "csv" -> {
+                    Dataset t = CsvFile.readTable(bytes, name, sha);
+                    count = t.count();
+                    dim = t.dim();
+                }
+                case "npy" -> {
+                    // a table is [n, d] (or [n]); more dimensions are images
+                    if (NpyFile.parse(bytes, name).shape().length <= 2) {
+                        Dataset t = NpyFile.readTable(bytes, name, sha);
+                        count = t.count();
+                        dim = t.dim();
+                    } else {
+                        images = ImageNpy.read(bytes, name);
+                        count = images.count();
+                        dim = images.dim();
+                    }
+                }
+                case "idx" -> {
+                    images = IdxFile.readImages(bytes, name, null, null);
+                    count = images.count();
+                    dim = images.dim();
+                }
+                default -> {
+                    images = PngZip.read(bytes, name);
+                    count = images.count();
+                    dim = images.dim();
+                }
+            }
+            if (images != null) {
+                image = new DatasetStore.ImageShape(images.channels(), images.height(), images.width());
+            }
         } catch (InvalidInputException e) {
             throw ApiException.invalid("/body", e.getMessage());
         }
         UUID id = UUID.randomUUID();
-        String key = Keys.dataset(id, format);
-        Path tmp = Files.createTempFile("pfgm-upload-", "." + format);
+        String key = Keys.dataset(id, FORMATS.get(format));
+        Path tmp = Files.createTempFile("pfgm-upload-", "." + FORMATS.get(format));
         try {
             Files.write(tmp, bytes);
-            objects.put(key, tmp, format.equals("csv") ? "text/csv" : "application/octet-stream");
+            objects.put(key, tmp, format.equals("csv") ? "text/csv" : format.equals("png-zip") ? "application/zip"
+                    : "application/octet-stream");
         } finally {
             Files.deleteIfExists(tmp);
         }
         try {
-            DatasetRecord d = datasets.insert(id, tenant, name, format, parsed.count(), parsed.dim(), bytes.length, sha,
-                    key);
+            DatasetRecord d = datasets.insert(id, tenant, name, format, count, dim, bytes.length, sha, key, image);
             return Reply.json(201, Views.dataset(d)).header("Location", "/v1/datasets/" + id);
         } catch (RuntimeException e) {
             objects.delete(key);

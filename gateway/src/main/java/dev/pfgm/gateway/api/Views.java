@@ -72,6 +72,11 @@ public final class Views {
         o.put("dim", d.dim());
         o.put("bytes", d.bytes());
         o.put("sha256", d.sha256());
+        o.put("kind", d.images() ? "images" : "table");
+        if (d.images()) {
+            o.putObject("image").put("channels", d.image().channels()).put("height", d.image().height())
+                    .put("width", d.image().width());
+        }
         o.put("created_at", time(d.createdAt()));
         return o;
     }

@@ -183,6 +183,10 @@ final class JobRunner {
         }
         var d = datasets.get(tenant, UUID.fromString(ref))
                 .orElseThrow(() -> new InvalidInputException("dataset " + ref + " no longer exists"));
+        if (d.images()) {
+            throw new InvalidInputException("dataset " + ref + " holds images; image models (a U-Net) are not"
+                    + " available yet, so it cannot be used for training or likelihood");
+        }
         Path file = dir.resolve("data." + d.format());
         objects.get(d.objectKey(), file);
         return DataFiles.load(file.toString(), "dataset " + ref);

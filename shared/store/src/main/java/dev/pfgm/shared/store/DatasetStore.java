@@ -17,22 +17,33 @@ public final class DatasetStore {
         this.db = db;
     }
 
+    /** The shape of an image dataset's images; null for tables. */
+    public record ImageShape(int channels, int height, int width) {
+    }
+
     /** One dataset. */
     public record DatasetRecord(UUID id, String tenant, String name, String format, int count, int dim, long bytes,
-            String sha256, String objectKey, OffsetDateTime createdAt) {
+            String sha256, String objectKey, OffsetDateTime createdAt, ImageShape image) {
         static DatasetRecord read(ResultSet rs) throws SQLException {
+            int channels = rs.getInt("channels");
+            ImageShape image = rs.wasNull() ? null : new ImageShape(channels, rs.getInt("height"), rs.getInt("width"));
             return new DatasetRecord(rs.getObject("id", UUID.class), rs.getString("tenant"), rs.getString("name"),
                     rs.getString("format"), rs.getInt("count"), rs.getInt("dim"), rs.getLong("bytes"),
                     rs.getString("sha256"), rs.getString("object_key"),
-                    rs.getObject("created_at", OffsetDateTime.class));
+                    rs.getObject("created_at", OffsetDateTime.class), image);
+        }
+
+        public boolean images() {
+            return image != null;
         }
     }
 
     public DatasetRecord insert(UUID id, String tenant, String name, String format, int count, int dim, long bytes,
-            String sha256, String objectKey) {
+            String sha256, String objectKey, ImageShape image) {
         return db.run(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO datasets (id, tenant, name, format, count, dim,"
-                    + " bytes, sha256, object_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *")) {
+                    + " bytes, sha256, object_key, kind, channels, height, width)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *")) {
                 ps.setObject(1, id);
                 ps.setString(2, tenant);
                 ps.setString(3, name);
@@ -42,6 +53,10 @@ public final class DatasetStore {
                 ps.setLong(7, bytes);
                 ps.setString(8, sha256);
                 ps.setString(9, objectKey);
+                ps.setString(10, image == null ? "table" : "images");
+                ps.setObject(11, image == null ? null : image.channels());
+                ps.setObject(12, image == null ? null : image.height());
+                ps.setObject(13, image == null ? null : image.width());
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     return DatasetRecord.read(rs);
