@@ -1,0 +1,57 @@
+package dev.pfgm.shared.data;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import javax.imageio.ImageIO;
+
+/**
+ * Lays images out as a PNG grid (sample grids, training previews, interpolation strips): row-major
+ * cells of one image each, with a one-pixel gap, pixels in [-1, 1] clamped to 0..255.
+ */
+public final class ImageGrid {
+    private ImageGrid() {
+    }
+
+    /**
+     * {@code pixels} holds {@code count} channel-first images of {@code channels} x {@code height} x
+     * {@code width}; they fill {@code columns} cells per row, as many rows as needed.
+     */
+    public static byte[] png(float[] pixels, int count, int channels, int height, int width, int columns) {
+        int rows = (count + columns - 1) / columns;
+        int gap = 1;
+        BufferedImage img = new BufferedImage(columns * (width + gap) + gap, rows * (height + gap) + gap,
+                channels == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
+        var raster = img.getRaster();
+        int plane = height * width;
+        for (int i = 0; i < count; i++) {
+            int ox = gap + (i % columns) * (width + gap);
+            int oy = gap + (i / columns) * (height + gap);
+            int base = i * channels * plane;
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    int p = y * width + x;
+                    if (channels == 1) {
+                        raster.setSample(ox + x, oy + y, 0, level(pixels[base + p]));
+                    } else {
+                        int rgb = (level(pixels[base + p]) << 16) | (level(pixels[base + plane + p]) << 8)
+                                | level(pixels[base + 2 * plane + p]);
+                        img.setRGB(ox + x, oy + y, rgb);
+                    }
+                }
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(img, "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    static int level(float v) {
+        return (int) Math.max(0, Math.min(255, Math.round((v + 1) * 127.5f)));
+    }
+}
