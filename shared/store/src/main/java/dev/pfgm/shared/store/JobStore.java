@@ -301,8 +301,8 @@ public final class JobStore {
     public boolean cancelled(UUID id, String owner, int attempt) {
         return db.inTransaction(c -> {
             JobRecord r = update(c, "UPDATE jobs SET status = 'cancelled', finished_at = now(), lease_owner = NULL,"
-                    + " lease_until = NULL, version = version + 1 WHERE id = ? AND lease_owner = ? AND attempt = "
-                    + attempt + " AND status = 'cancelling' RETURNING " + JobRecord.COLUMNS, id, owner);
+                    + " lease_until = NULL, version = version + 1 WHERE id = ? AND lease_owner = ? AND attempt = ?"
+                    + " AND status = 'cancelling' RETURNING " + JobRecord.COLUMNS, id, owner, attempt);
             if (r != null) {
                 event(c, id, "status", Json.object().put("status", "cancelled").put("attempt", attempt));
             }
@@ -389,9 +389,9 @@ public final class JobStore {
                         + r.maxAttempts() + ", no attempts left)");
             }
             String status = r.status() == JobStatus.CANCELLING ? "cancelled" : "failed";
-            update(c, "UPDATE jobs SET status = '" + status + "', lease_owner = NULL, lease_until = NULL,"
+            update(c, "UPDATE jobs SET status = ?, lease_owner = NULL, lease_until = NULL,"
                     + " error = ?::jsonb, finished_at = now(), version = version + 1 WHERE id = ? RETURNING "
-                    + JobRecord.COLUMNS, Json.write(finalError), r.id());
+                    + JobRecord.COLUMNS, status, Json.write(finalError), r.id());
             event(c, r.id(), "status", Json.object().put("status", status).put("attempt", r.attempt())
                     .set("error", finalError));
             if (status.equals("failed")) {
