@@ -377,11 +377,8 @@ async function newJobView(params) {
     } catch (err) {
       showProblem(form, err, (p) => (p.startsWith('/params/') ? p.slice(8) : p.slice(1)));
     }
-  } }, fields, h('div', { class: 'problem form-problem', role: 'alert', style: 'display:none' }),
+  } }, fields, h('div', { class: 'problem form-problem', role: 'alert' }),
   h('button', { type: 'submit', text: 'Submit ' + type + ' job' }));
-  // the general problem box shows itself only with text in it
-  new MutationObserver(() => { const g = $('.form-problem', form); g.style.display = g.textContent ? '' : 'none'; })
-    .observe($('.form-problem', form), { childList: true, characterData: true, subtree: true });
   put(main, h('h1', { text: 'New job' }), tabs, form);
 }
 
@@ -413,9 +410,6 @@ async function datasetsView() {
   put(main, h('h1', { text: 'Datasets' }), form,
     h('table', {}, h('thead', {}, h('tr', {}, ['Name', 'Format', 'Rows', 'Columns', 'Added', ''].map((t, i) =>
       h('th', { class: i === 4 ? 'hide-sm' : null, text: t })))), list));
-  $('.form-problem', form).style.display = 'none';
-  new MutationObserver(() => { const g = $('.form-problem', form); g.style.display = g.textContent ? '' : 'none'; })
-    .observe($('.form-problem', form), { childList: true, characterData: true, subtree: true });
 }
 
 async function modelsView() {

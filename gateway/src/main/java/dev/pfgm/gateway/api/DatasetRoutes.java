@@ -119,46 +119,30 @@ public final class DatasetRoutes {
             throw ApiException.invalid("/body", "the request body (the " + format + " file) is empty");
         }
         String sha = DataFiles.sha256(bytes);
-        int count;
-        int dim;
-        DatasetStore.ImageShape image = null;
+        Dataset table = null;
+        ImageSet images = null;
         try {
-            ImageSet images = null;
             switch (format) {
-                case "csv" -> {
-                    Dataset t = CsvFile.readTable(bytes, name, sha);
-                    count = t.count();
-                    dim = t.dim();
-                }
+                case "csv" -> table = CsvFile.readTable(bytes, name, sha);
                 case "npy" -> {
                     // a table is [n, d] (or [n]); more dimensions are images
-                    if (NpyFile.parse(bytes, name).shape().length <= 2) {
-                        Dataset t = NpyFile.readTable(bytes, name, sha);
-                        count = t.count();
-                        dim = t.dim();
+                    NpyFile.Array a = NpyFile.parse(bytes, name);
+                    if (a.shape().length <= 2) {
+                        table = NpyFile.table(a, name, sha);
                     } else {
-                        images = ImageNpy.read(bytes, name);
-                        count = images.count();
-                        dim = images.dim();
+                        images = ImageNpy.images(a, name, sha);
                     }
                 }
-                case "idx" -> {
-                    images = IdxFile.readImages(bytes, name, null, null);
-                    count = images.count();
-                    dim = images.dim();
-                }
-                default -> {
-                    images = PngZip.read(bytes, name);
-                    count = images.count();
-                    dim = images.dim();
-                }
-            }
-            if (images != null) {
-                image = new DatasetStore.ImageShape(images.channels(), images.height(), images.width());
+                case "idx" -> images = IdxFile.readImages(bytes, name, null, null);
+                default -> images = PngZip.read(bytes, name);
             }
         } catch (InvalidInputException e) {
             throw ApiException.invalid("/body", e.getMessage());
         }
+        int count = table != null ? table.count() : images.count();
+        int dim = table != null ? table.dim() : images.dim();
+        DatasetStore.ImageShape image = images == null ? null
+                : new DatasetStore.ImageShape(images.channels(), images.height(), images.width());
         UUID id = UUID.randomUUID();
         String key = Keys.dataset(id, FORMATS.get(format));
         Path tmp = Files.createTempFile("pfgm-upload-", "." + FORMATS.get(format));

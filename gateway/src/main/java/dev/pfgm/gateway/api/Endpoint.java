@@ -46,18 +46,17 @@ public final class Endpoint {
 
     /** Like {@link #run} for a caller already authenticated. */
     public void runAs(RoutingContext ctx, Principal caller, Work work) {
-        vertx.executeBlocking(() -> work.run(caller), false).onComplete(ar -> {
-            if (ar.succeeded()) {
-                write(ctx, ar.result());
-            } else {
-                fail(ctx, ar.cause());
-            }
-        });
+        reply(ctx, vertx.executeBlocking(() -> work.run(caller), false));
     }
 
     public void run(RoutingContext ctx, Work work) {
         String authorization = ctx.request().getHeader("Authorization");
-        vertx.executeBlocking(() -> work.run(auth.authenticate(authorization)), false).onComplete(ar -> {
+        reply(ctx, vertx.executeBlocking(() -> work.run(auth.authenticate(authorization)), false));
+    }
+
+    /** Writes the reply when the blocking work ends, or the problem it failed with. */
+    private static void reply(RoutingContext ctx, io.vertx.core.Future<Reply> work) {
+        work.onComplete(ar -> {
             if (ar.succeeded()) {
                 write(ctx, ar.result());
             } else {
@@ -111,12 +110,6 @@ public final class Endpoint {
 
     /** Runs blocking work for an endpoint that needs no key (readiness, metrics). */
     public void runOpen(RoutingContext ctx, java.util.concurrent.Callable<Reply> work) {
-        vertx.executeBlocking(work, false).onComplete(ar -> {
-            if (ar.succeeded()) {
-                write(ctx, ar.result());
-            } else {
-                fail(ctx, ar.cause());
-            }
-        });
+        reply(ctx, vertx.executeBlocking(work, false));
     }
 }

@@ -11,7 +11,11 @@ public final class ImageNpy {
     }
 
     public static ImageSet read(byte[] bytes, String name) {
-        NpyFile.Array a = NpyFile.parse(bytes, name);
+        return images(NpyFile.parse(bytes, name), name, DataFiles.sha256(bytes));
+    }
+
+    /** A parsed array as images. */
+    public static ImageSet images(NpyFile.Array a, String name, String sha256) {
         long[] s = a.shape();
         int n;
         int c;
@@ -73,6 +77,6 @@ public final class ImageNpy {
                 }
             }
         }
-        return new ImageSet(name, px, n, c, h, w, a.eightBit(), null, DataFiles.sha256(bytes));
+        return new ImageSet(name, px, n, c, h, w, a.eightBit(), null, sha256);
     }
 }

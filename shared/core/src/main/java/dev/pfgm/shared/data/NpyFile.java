@@ -111,7 +111,11 @@ public final class NpyFile {
 
     /** Reads a table: shape [n, d], or [n] as one column. */
     public static Dataset readTable(byte[] bytes, String name, String sha256) {
-        Array a = parse(bytes, name);
+        return table(parse(bytes, name), name, sha256);
+    }
+
+    /** A parsed array as a table: shape [n, d], or [n] as one column. */
+    public static Dataset table(Array a, String name, String sha256) {
         long[] s = a.shape();
         if (s.length == 1) {
             return new Dataset(name, a.values(), (int) s[0], 1, sha256);
