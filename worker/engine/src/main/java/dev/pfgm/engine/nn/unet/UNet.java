@@ -1,0 +1,457 @@
+package dev.pfgm.engine.nn.unet;
+
+import dev.pfgm.engine.field.ChargeMean;
+import dev.pfgm.engine.field.NormalisedField;
+import dev.pfgm.engine.sample.SeedPlan;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The network m(x, z) of PFGM for images: a small U-Net that predicts the charges' weighted mean,
+ * with the same head as the vector network (so f_z < 0 always and dx/dz = (x - m) / z).
+ *
+ * <p>Shape ({@link UNetSpec}): a 3x3 input convolution to {@code base} channels; per resolution
+ * level a {@link ResBlock} then 2x2 average pooling, the width doubling per level; a middle block;
+ * on the way up nearest-neighbour upsampling, concatenation with the skip of the same level and a
+ * block; group normalisation, SiLU and a 3x3 output convolution that starts near zero. The ln z
+ * embedding (sin and cos at 2^k / 8, k < K, and ln z / 4) passes a two-layer SiLU MLP of width
+ * 4 base, whose output shifts every block's channels.
+ *
+ * <p>Preconditioning after EDM, with z as the noise scale (the PFGM kernel moves each pixel by
+ * about z) and the data's pixel standard deviation sigma_d: m = c_skip x + c_out F(c_in x, t),
+ * c_in = 1 / sqrt(sigma_d^2 + z^2), c_skip = sigma_d^2 c_in^2, c_out = z sigma_d c_in.
+ *
+ * <p>Forward and backward are written by hand: convolutions are ND4J's (oneDNN) ops, everything
+ * else Java loops over buffers kept per batch size. {@code UNetGraph} in the tests builds the same
+ * network in SameDiff and checks outputs and gradients against it. Not thread-safe.
+ */
+public final class UNet implements ChargeMean {
+    private static final double BASE_FREQUENCY = 0.125;
+
+    private final UNetSpec spec;
+    private final double sigmaData;
+    private final Params layout = new Params();
+    private final Dense embed1;
+    private final Dense embed2;
+    private final Conv convIn;
+    private final List<ResBlock> down = new ArrayList<>();
+    private final ResBlock mid;
+    private final List<ResBlock> up = new ArrayList<>();
+    private final Conv convOut;
+    private final float[] params;
+    private float[] scratchGrad = new float[0];
+
+    private int rows = -1;
+    private float[] emb;
+    private float[] e1;
+    private float[] s1;
+    private float[] a1;
+    private float[] e2;
+    private float[] s2;
+    private float[] t;
+    private float[] dt;
+    private float[] dA1;
+    private float[] dE;
+    private float[] u;
+    private float[] hIn;
+    private float[][] downOut;
+    private float[][] pooled;
+    private float[] midOut;
+    private float[][] cat;
+    private float[][] upOut;
+    private float[] gnOut;
+    private float[] gnInv;
+    private float[] gnSig;
+    private float[] act;
+    private float[] f;
+    private float[] dF;
+    private float[] dAct;
+    private float[] dUp;
+    private float[] dCat;
+    private float[][] dSkip;
+    private float[] dPool;
+    private float[] dU;
+    private double[] lastX = new double[0];
+    private double[] lastS = new double[0];
+    private int lastRows;
+
+    public UNet(UNetSpec spec, double sigmaData) {
+        this.spec = spec;
+        this.sigmaData = sigmaData;
+        int base = spec.base();
+        int hidden = spec.hidden();
+        embed1 = new Dense(spec.embedWidth(), hidden, layout, 1.0);
+        embed2 = new Dense(hidden, hidden, layout, 1.0);
+        convIn = new Conv(spec.channels(), base, 3, layout, 1.0);
+        int c = base;
+        for (int l = 0; l < spec.levels(); l++) {
+            ResBlock b = new ResBlock(c, base << l, hidden, layout);
+            down.add(b);
+            c = b.out;
+        }
+        mid = new ResBlock(c, base << spec.levels(), hidden, layout);
+        c = mid.out;
+        for (int l = spec.levels() - 1; l >= 0; l--) {
+            int skip = down.get(l).out;
+            ResBlock b = new ResBlock(c + skip, skip, hidden, layout);
+            up.add(b);
+            c = b.out;
+        }
+        convOut = new Conv(c, spec.channels(), 3, layout, 0.1);
+        params = new float[layout.size()];
+    }
+
+    public UNetSpec spec() {
+        return spec;
+    }
+
+    public double sigmaData() {
+        return sigmaData;
+    }
+
+    @Override
+    public int dim() {
+        return spec.dim();
+    }
+
+    public int parameterCount() {
+        return params.length;
+    }
+
+    /** The live weights, in a fixed layout; call {@link #commit()} after changing them. */
+    public float[] parameters() {
+        return params;
+    }
+
+    public void initialise(SeedPlan rng) {
+        layout.initialise(params, rng);
+        commit();
+    }
+
+    public void load(float[] weights) {
+        if (weights.length != params.length) {
+            throw new IllegalArgumentException("the U-Net has " + params.length + " weights; got " + weights.length);
+        }
+        System.arraycopy(weights, 0, params, 0, params.length);
+        commit();
+    }
+
+    /** Sends the weights to the convolution ops after an update. */
+    public void commit() {
+        convIn.upload(params);
+        for (ResBlock b : down) {
+            b.upload(params);
+        }
+        mid.upload(params);
+        for (ResBlock b : up) {
+            b.upload(params);
+        }
+        convOut.upload(params);
+    }
+
+    // ---- PFGM interface ----
+
+    @Override
+    public void chargeMean(double[] x, double[] s, int n, double[] m) {
+        remember(x, s, n);
+        forward(x, s, n);
+        int dim = dim();
+        for (int i = 0; i < n; i++) {
+            double ci = cIn(s[i]);
+            double cSkip = sigmaData * sigmaData * ci * ci;
+            double cOut = s[i] * sigmaData * ci;
+            for (int k = 0; k < dim; k++) {
+                m[i * dim + k] = cSkip * x[i * dim + k] + cOut * f[i * dim + k];
+            }
+        }
+    }
+
+    /**
+     * The PFGM loss (pfgm-math.md section 5, mean over rows) at points (x, z) against targets
+     * [rows, N + 1], and its weight gradient written into {@code grad}; returns the loss.
+     */
+    public double lossAndGradient(double[] x, double[] z, double[] target, int n, double[] m, double[] dm,
+                                  double gamma, float[] grad) {
+        chargeMean(x, z, n, m);
+        int dim = dim();
+        double loss = 0;
+        for (int i = 0; i < n; i++) {
+            loss += NormalisedField.lossGradient(x, m, i * dim, dim, z[i], gamma, target, i * (dim + 1),
+                    1.0 / n, dm);
+        }
+        for (int i = 0; i < n; i++) {
+            double cOut = z[i] * sigmaData * cIn(z[i]);
+            for (int k = 0; k < dim; k++) {
+                dF[i * dim + k] = (float) (cOut * dm[i * dim + k]);
+            }
+        }
+        Arrays.fill(grad, 0f);
+        backward(dF, grad);
+        return loss / n;
+    }
+
+    /** Not offered: an exact trace costs N backward passes per row; likelihoods use probes. */
+    @Override
+    public void jacobianTrace(double[] trace) {
+        throw new UnsupportedOperationException("the U-Net gives Hutchinson probe forms, not exact traces");
+    }
+
+    /**
+     * e^T (dm/dx) e = c_skip |e|^2 + c_out c_in e . (e^T dF/du): one backward pass (a vector-Jacobian
+     * product) per probe, u = c_in x being the network's input.
+     */
+    @Override
+    public void probeForms(double[] probes, int count, double[] forms) {
+        int dim = dim();
+        int n = count * lastRows;
+        double[] xs = new double[n * dim];
+        double[] ss = new double[n];
+        for (int b = 0; b < n; b++) {
+            int i = b % lastRows;
+            System.arraycopy(lastX, i * dim, xs, b * dim, dim);
+            ss[b] = lastS[i];
+        }
+        int keepRows = lastRows;
+        double[] keepX = lastX;
+        double[] keepS = lastS;
+        forward(xs, ss, n);
+        for (int i = 0; i < n * dim; i++) {
+            dF[i] = (float) probes[i];
+        }
+        if (scratchGrad.length != params.length) {
+            scratchGrad = new float[params.length];
+        }
+        backward(dF, scratchGrad);
+        for (int b = 0; b < n; b++) {
+            double ci = cIn(ss[b]);
+            double cSkip = sigmaData * sigmaData * ci * ci;
+            double cOut = ss[b] * sigmaData * ci;
+            double ee = 0;
+            double ej = 0;
+            for (int k = 0; k < dim; k++) {
+                double ek = probes[b * dim + k];
+                ee += ek * ek;
+                ej += ek * dU[b * dim + k];
+            }
+            forms[b] = cSkip * ee + cOut * ci * ej;
+        }
+        lastRows = keepRows;
+        lastX = keepX;
+        lastS = keepS;
+    }
+
+    private double cIn(double s) {
+        return 1 / Math.sqrt(sigmaData * sigmaData + s * s);
+    }
+
+    private void remember(double[] x, double[] s, int n) {
+        int dim = dim();
+        if (lastX.length != n * dim) {
+            lastX = new double[n * dim];
+            lastS = new double[n];
+        }
+        System.arraycopy(x, 0, lastX, 0, n * dim);
+        System.arraycopy(s, 0, lastS, 0, n);
+        lastRows = n;
+    }
+
+    // ---- the network ----
+
+    /** F(c_in x, embed(ln s)) into {@link #f}. */
+    void forward(double[] x, double[] s, int n) {
+        ensure(n);
+        int dim = dim();
+        int ew = spec.embedWidth();
+        int k = spec.frequencies();
+        for (int i = 0; i < n; i++) {
+            double ci = cIn(s[i]);
+            for (int j = 0; j < dim; j++) {
+                u[i * dim + j] = (float) (ci * x[i * dim + j]);
+            }
+            double logS = Math.log(s[i]);
+            double a = BASE_FREQUENCY * logS;
+            double sin = Math.sin(a);
+            double cos = Math.cos(a);
+            for (int q = 0; q < k; q++) {
+                emb[i * ew + 2 * q] = (float) sin;
+                emb[i * ew + 2 * q + 1] = (float) cos;
+                double s2 = 2 * sin * cos;
+                cos = cos * cos - sin * sin;
+                sin = s2;
+            }
+            emb[i * ew + 2 * k] = (float) (logS / 4);
+        }
+        forwardFromInputs(n);
+    }
+
+    /** The network on {@link #u} and {@link #emb} as set (package-private for the gradient tests). */
+    void forwardFromInputs(int n) {
+        int hidden = spec.hidden();
+        embed1.forward(params, emb, e1, n);
+        Kernels.swish(e1, a1, s1, n * hidden);
+        embed2.forward(params, a1, e2, n);
+        Kernels.swish(e2, t, s2, n * hidden);
+
+        int h = spec.height();
+        int w = spec.width();
+        convIn.forward(u, hIn, n, h, w);
+        float[] cur = hIn;
+        for (int l = 0; l < down.size(); l++) {
+            ResBlock b = down.get(l);
+            b.forward(params, cur, t, downOut[l], n, h, w);
+            Kernels.avgPool(downOut[l], pooled[l], n * b.out, h, w);
+            cur = pooled[l];
+            h /= 2;
+            w /= 2;
+        }
+        mid.forward(params, cur, t, midOut, n, h, w);
+        cur = midOut;
+        int c = mid.out;
+        for (int i = 0; i < up.size(); i++) {
+            int l = down.size() - 1 - i;
+            int skipC = down.get(l).out;
+            Kernels.upConcat(cur, downOut[l], cat[i], n, c, skipC, h, w);
+            h *= 2;
+            w *= 2;
+            ResBlock b = up.get(i);
+            b.forward(params, cat[i], t, upOut[i], n, h, w);
+            cur = upOut[i];
+            c = b.out;
+        }
+        int area = h * w;
+        Kernels.groupNorm(cur, gnOut, gnInv, n, c, area, ResBlock.GROUP);
+        Kernels.swish(gnOut, act, gnSig, n * c * area);
+        convOut.forward(act, f, n, h, w);
+    }
+
+    /** Backward of the last forward from dL/dF: weight gradients added into grad, dL/du into {@link #dU}. */
+    void backward(float[] dOut, float[] grad) {
+        int n = rows;
+        int hidden = spec.hidden();
+        int h = spec.height();
+        int w = spec.width();
+        int c = up.isEmpty() ? mid.out : up.get(up.size() - 1).out;
+        int area = h * w;
+        Arrays.fill(dt, 0f);
+        convOut.backward(dOut, dAct, grad);
+        Kernels.swishBackward(dAct, gnOut, gnSig, dAct, n * c * area);
+        float[] dCur = dUp;
+        Kernels.groupNormBackward(dAct, gnOut, gnInv, dCur, n, c, area, ResBlock.GROUP);
+        for (float[] d : dSkip) {
+            Arrays.fill(d, 0f);
+        }
+        for (int i = up.size() - 1; i >= 0; i--) {
+            int l = down.size() - 1 - i;
+            ResBlock b = up.get(i);
+            b.backward(params, dCur, dCat, dt, grad);
+            h /= 2;
+            w /= 2;
+            int cx = b.in - down.get(l).out;
+            float[] dx = new float[n * cx * h * w];
+            Kernels.upConcatBackward(dCat, dx, dSkip[l], n, cx, down.get(l).out, h, w);
+            dCur = dx;
+        }
+        float[] dMidIn = new float[n * mid.in * h * w];
+        mid.backward(params, dCur, dMidIn, dt, grad);
+        dCur = dMidIn;
+        for (int l = down.size() - 1; l >= 0; l--) {
+            ResBlock b = down.get(l);
+            // the block's output fed both the pooling and the skip
+            Kernels.avgPoolBackward(dCur, dSkip[l], n * b.out, 2 * h, 2 * w);
+            h *= 2;
+            w *= 2;
+            float[] dx = new float[n * b.in * h * w];
+            b.backward(params, dSkip[l], dx, dt, grad);
+            dCur = dx;
+        }
+        convIn.backward(dCur, dU, grad);
+        Kernels.swishBackward(dt, e2, s2, dt, n * hidden);
+        embed2.backward(params, a1, dt, dA1, grad, n);
+        Kernels.swishBackward(dA1, e1, s1, dA1, n * hidden);
+        embed1.backward(params, emb, dA1, dE, grad, n);
+    }
+
+    private void ensure(int n) {
+        if (n == rows) {
+            return;
+        }
+        rows = n;
+        int hidden = spec.hidden();
+        int dim = dim();
+        emb = new float[n * spec.embedWidth()];
+        dE = new float[emb.length];
+        e1 = new float[n * hidden];
+        s1 = new float[n * hidden];
+        a1 = new float[n * hidden];
+        e2 = new float[n * hidden];
+        s2 = new float[n * hidden];
+        t = new float[n * hidden];
+        dt = new float[n * hidden];
+        dA1 = new float[n * hidden];
+        u = new float[n * dim];
+        dU = new float[n * dim];
+        f = new float[n * dim];
+        dF = new float[n * dim];
+        int h = spec.height();
+        int w = spec.width();
+        hIn = new float[n * spec.base() * h * w];
+        int levels = down.size();
+        downOut = new float[levels][];
+        pooled = new float[levels][];
+        dSkip = new float[levels][];
+        for (int l = 0; l < levels; l++) {
+            int c = down.get(l).out;
+            downOut[l] = new float[n * c * h * w];
+            dSkip[l] = new float[n * c * h * w];
+            h /= 2;
+            w /= 2;
+            pooled[l] = new float[n * c * h * w];
+        }
+        midOut = new float[n * mid.out * h * w];
+        cat = new float[levels][];
+        upOut = new float[levels][];
+        int maxCat = 0;
+        for (int i = 0; i < levels; i++) {
+            h *= 2;
+            w *= 2;
+            cat[i] = new float[n * up.get(i).in * h * w];
+            upOut[i] = new float[n * up.get(i).out * h * w];
+            maxCat = Math.max(maxCat, cat[i].length);
+        }
+        int c = levels == 0 ? mid.out : up.get(levels - 1).out;
+        gnOut = new float[n * c * h * w];
+        gnInv = new float[n * c / ResBlock.GROUP];
+        gnSig = new float[gnOut.length];
+        act = new float[gnOut.length];
+        dAct = new float[gnOut.length];
+        dUp = new float[gnOut.length];
+        dCat = new float[maxCat];
+        dPool = null;
+    }
+
+    // for the gradient tests
+    float[] inputs() {
+        return u;
+    }
+
+    float[] embedding() {
+        return emb;
+    }
+
+    float[] debug(String name) {
+        return switch (name) { case "t" -> t; case "hin" -> hIn; case "mid" -> midOut; default -> f; };
+    }
+
+    float[] output() {
+        return f;
+    }
+
+    float[] inputGradient() {
+        return dU;
+    }
+
+    void prepare(int n) {
+        ensure(n);
+    }
+}
