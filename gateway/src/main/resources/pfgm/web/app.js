@@ -306,7 +306,12 @@ async function jobView(id) {
       put(files, h('h2', { text: 'Files' }), h('ul', {}, m.files.map((f) =>
         h('li', {}, h('a', { href: f.url, download: f.name, text: f.name }), h('span', { class: 'muted', text: ' ' + f.bytes + ' bytes, sha256 ' + f.sha256.slice(0, 12) })))));
       const p = await api(`/v1/jobs/${id}/preview`);
-      if (p.kind === 'loss') put(chartBox, h('h2', { text: 'Loss' }), lineChart(p.steps, p.loss, 'training loss'));
+      const grid = (url, alt) => h('img', { class: 'grid', src: url, alt });
+      if (p.kind === 'loss') put(chartBox, h('h2', { text: 'Loss' }), lineChart(p.steps, p.loss, 'training loss'),
+        p.grid_url ? h('h2', { text: `Samples at step ${p.grid_step}` }) : null,
+        p.grid_url ? grid(p.grid_url, `preview grid of samples at step ${p.grid_step}`) : null);
+      else if (p.kind === 'image_grid') put(chartBox, h('h2', { text: `Samples (first ${p.shown} of ${p.count})` }),
+        grid(p.grid_url, 'grid of generated images'));
       else if (p.kind === 'scatter') put(chartBox, h('h2', { text: `Samples (first ${p.points.length} of ${p.count})` }), pairPlot(p.points, p.dim));
       else if (p.kind === 'histogram') put(chartBox, h('h2', { text: 'NLL per point' }), histogram(p),
         h('p', { class: 'muted', text: `mean ${fmtNum(p.mean)} nats over ${p.count} points` }));

@@ -189,8 +189,11 @@ public final class JobRoutes {
         return reply;
     }
 
-    /** Columns of a dataset reference (builtin sets are 2-D); 422 when there is no such dataset. */
+    /** Columns of a dataset reference (builtin tables are 2-D; builtin:discs is 16x16 images); 422 when there is none. */
     private Integer datasetDim(String tenant, String ref) {
+        if (ref.equals(dev.pfgm.shared.data.ImageFiles.DISCS)) {
+            return 256;
+        }
         if (BuiltinData.isBuiltin(ref)) {
             String name = ref.substring(BuiltinData.PREFIX.length());
             for (String known : BuiltinData.names()) {
@@ -199,7 +202,7 @@ public final class JobRoutes {
                 }
             }
             throw ApiException.invalid("/dataset", "no builtin data set '" + name + "'; known: "
-                    + String.join(", ", BuiltinData.names()));
+                    + String.join(", ", BuiltinData.names()) + ", discs");
         }
         UUID id = Endpoint.parseUuid(ref);
         if (id == null) {

@@ -18,7 +18,8 @@ import java.nio.file.Path;
 /**
  * /v1/jobs/{id}/preview: a small JSON summary of a finished job's output for the dashboard, made
  * here so the browser needs no access to object storage: the first points of samples.npy, a
- * histogram of nll.npy, or the loss curve of loss.csv.
+ * histogram of nll.npy, or the loss curve of loss.csv; image models add a presigned URL of their
+ * sample grid (generate) or last preview grid (train).
  */
 public final class PreviewRoutes {
     static final int MAX_POINTS = 1000;
@@ -46,12 +47,44 @@ public final class PreviewRoutes {
                         + "; its preview exists once it has succeeded");
             }
             ObjectNode body = switch (j.type()) {
-                case GENERATE -> scatter(read(j, "samples.npy"));
+                case GENERATE -> artifact(j, "grid.png") != null ? imageGrid(j) : scatter(read(j, "samples.npy"));
                 case LIKELIHOOD -> histogram(read(j, "nll.npy"));
-                case TRAIN -> lossCurve(read(j, "loss.csv"));
+                case TRAIN -> withLatestGrid(j, lossCurve(read(j, "loss.csv")));
             };
             return Reply.json(200, body).header("Cache-Control", "private, max-age=3600");
         }));
+    }
+
+    private static JsonNode artifact(JobRecord j, String name) {
+        for (JsonNode a : j.result().path("artifacts")) {
+            if (a.path("name").asText().equals(name)) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    /** An image model's samples: the grid the worker drew, by a short-lived URL. */
+    private ObjectNode imageGrid(JobRecord j) {
+        int count = j.result().path("count").asInt();
+        return Json.object().put("kind", "image_grid").put("count", count).put("shown", Math.min(count, 100))
+                .put("grid_url", objects.presignedGet(artifact(j, "grid.png").path("key").asText(), 3600, "grid.png"));
+    }
+
+    /** An image train job's last preview grid beside its loss curve. */
+    private ObjectNode withLatestGrid(JobRecord j, ObjectNode body) {
+        String last = null;
+        for (JsonNode a : j.result().path("artifacts")) {
+            String name = a.path("name").asText();
+            if (name.startsWith("preview-") && (last == null || name.compareTo(last) > 0)) {
+                last = name;
+            }
+        }
+        if (last != null) {
+            body.put("grid_url", objects.presignedGet(artifact(j, last).path("key").asText(), 3600, last))
+                    .put("grid_step", Integer.parseInt(last.substring(8, last.length() - 4)));
+        }
+        return body;
     }
 
     private byte[] read(JobRecord j, String name) throws Exception {

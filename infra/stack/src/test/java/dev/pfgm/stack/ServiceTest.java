@@ -580,12 +580,97 @@ class ServiceTest {
         assertTrue(mixed.json().path("detail").asText().contains("all images must match"), mixed.toString());
         assertEquals(before, admin.get("/v1/datasets").json().path("data").size(), "refused uploads store nothing");
 
-        // until image models exist, a train job on images ends at once with a clear, final error
-        String job = submit(admin, Map.of("type", "train", "dataset", d.path("id").asText(), "params", Map.of("steps", 5)));
-        JsonNode j = waitTerminal(admin, job, 30);
-        assertEquals("failed", j.path("status").asText());
-        assertEquals("invalid_input", j.path("error").path("code").asText());
-        assertEquals(1, j.path("attempt").asInt());
+    }
+
+    private static final Map<String, Object> TINY_UNET = Map.of("unet_width", 8, "unet_levels", 1, "batch", 16,
+            "large_batch", 128, "warmup", 20);
+
+    private String uploadDiscs() throws Exception {
+        var discs = dev.pfgm.shared.data.ProceduralImages.discs(300, 16, 2.0, 4.0, 1);
+        var npy = new java.io.ByteArrayOutputStream();
+        dev.pfgm.shared.data.NpyFile.writeFloat32(npy, discs.pixels(), new long[] {300, 16, 16});
+        Http.Res up = admin.postBytes("/v1/datasets?name=discs&format=npy", npy.toByteArray());
+        assertEquals(201, up.status(), up.toString());
+        assertEquals("images", up.json().path("kind").asText());
+        return up.json().path("id").asText();
+    }
+
+    @Test
+    @Order(13)
+    void imageModelsTrainGenerateAndScore() throws Exception {
+        String ds = uploadDiscs();
+        Map<String, Object> params = new java.util.HashMap<>(TINY_UNET);
+        params.putAll(Map.of("steps", 120, "preview_every", 60, "checkpoint_every", 60));
+        JsonNode train = waitTerminal(admin, submit(admin, Map.of("type", "train", "dataset", ds, "params", params)), 180);
+        assertEquals("succeeded", train.path("status").asText(), train.toString());
+        assertEquals("1x16x16", train.path("result").path("shape").asText());
+        List<String> names = new java.util.ArrayList<>();
+        train.path("result").path("artifacts").forEach(a -> names.add(a.path("name").asText()));
+        assertTrue(names.containsAll(List.of("model.pfgm", "loss.csv", "preview-0000060.png", "preview-0000120.png")),
+                names.toString());
+        String model = train.path("result").path("model").asText();
+        JsonNode trainPreview = admin.get("/v1/jobs/" + train.path("id").asText() + "/preview").json();
+        assertEquals(120, trainPreview.path("grid_step").asInt(), trainPreview.toString());
+
+        JsonNode gen = waitTerminal(admin, submit(admin, Map.of("type", "generate", "model", model,
+                "params", Map.of("count", 20, "seed", 4, "solver", "heun", "steps", 20))), 120);
+        assertEquals("succeeded", gen.path("status").asText(), gen.toString());
+        byte[] samples = download(gen, "samples.npy");
+        var arr = dev.pfgm.shared.data.NpyFile.parse(samples, "samples.npy");
+        assertEquals(List.of(20L, 1L, 16L, 16L), java.util.Arrays.stream(arr.shape()).boxed().toList());
+        byte[] grid = download(gen, "grid.png");
+        var img = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(grid));
+        assertTrue(img.getWidth() > 10 * 16 && img.getHeight() > 2 * 16, img.getWidth() + "x" + img.getHeight());
+        JsonNode genPreview = admin.get("/v1/jobs/" + gen.path("id").asText() + "/preview").json();
+        assertEquals("image_grid", genPreview.path("kind").asText(), genPreview.toString());
+
+        JsonNode nll = waitTerminal(admin, submit(admin, Map.of("type", "likelihood", "model", model, "dataset", ds,
+                "params", Map.of("seed", 1))), 300);
+        assertEquals("succeeded", nll.path("status").asText(), nll.toString());
+        double bits = nll.path("result").path("bits_per_dim").asDouble();
+        assertTrue(Double.isFinite(bits) && bits < 8, nll.toString());
+        assertEquals("hutchinson", nll.path("result").path("estimator").asText());
+    }
+
+    /** A worker killed mid-way through image training: attempt 2 resumes from the last checkpoint. */
+    @Test
+    @Order(14)
+    void retriedImageTrainingResumesFromItsCheckpoint() throws Exception {
+        String ds = uploadDiscs();
+        stack.stopWorkers();
+        Process other = startWorkerProcess();
+        try {
+            Map<String, Object> params = new java.util.HashMap<>(TINY_UNET);
+            params.putAll(Map.of("steps", 1200, "preview_every", 0, "checkpoint_every", 100, "seed", 2));
+            String id = submit(admin, Map.of("type", "train", "dataset", ds, "params", params));
+            waitFor(admin, id, j -> j.path("status").asText().equals("running")
+                    && j.path("progress").path("completed").asDouble() >= 250, 180);
+            other.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            stack.addWorker();
+            JsonNode done = waitTerminal(admin, id, 300);
+            assertEquals("succeeded", done.path("status").asText(), done.toString());
+            assertEquals(2, done.path("attempt").asInt());
+            int from = done.path("result").path("resumed_from_step").asInt();
+            assertTrue(from >= 200 && from % 100 == 0, done.toString());
+            boolean logged = false;
+            for (JsonNode e : admin.get("/v1/jobs/" + id + "/events").json().path("data")) {
+                logged |= e.path("data").path("message").asText().contains("resuming from the checkpoint at step " + from);
+            }
+            assertTrue(logged, "the second attempt says where it resumed");
+        } finally {
+            other.destroyForcibly();
+        }
+    }
+
+    private byte[] download(JsonNode job, String name) {
+        for (JsonNode f : admin.get("/v1/jobs/" + job.path("id").asText() + "/artifacts").json().path("files")) {
+            if (f.path("name").asText().equals(name)) {
+                Http.Res r = Http.fetch(f.path("url").asText());
+                assertEquals(200, r.status(), r.toString());
+                return r.raw().body();
+            }
+        }
+        throw new AssertionError(job.path("id").asText() + " has no artifact " + name);
     }
 
     Process startWorkerProcess() throws IOException {

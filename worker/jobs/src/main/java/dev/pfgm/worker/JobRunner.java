@@ -3,17 +3,24 @@ package dev.pfgm.worker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pfgm.engine.data.ImageData;
 import dev.pfgm.engine.likelihood.Likelihood;
+import dev.pfgm.engine.model.ImageMeta;
 import dev.pfgm.engine.model.ModelFile;
 import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.engine.sample.Sampler;
 import dev.pfgm.engine.sample.SolverSpec;
+import dev.pfgm.engine.train.Checkpoint;
+import dev.pfgm.engine.train.ImageTrainer;
 import dev.pfgm.engine.train.TrainSettings;
 import dev.pfgm.engine.train.Trainer;
 import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.shared.data.BuiltinData;
 import dev.pfgm.shared.data.DataFiles;
 import dev.pfgm.shared.data.Dataset;
+import dev.pfgm.shared.data.ImageFiles;
+import dev.pfgm.shared.data.ImageGrid;
+import dev.pfgm.shared.data.ImageSet;
 import dev.pfgm.shared.store.DatasetStore;
 import dev.pfgm.shared.store.JobRecord;
 import dev.pfgm.shared.store.JobStore;
@@ -75,7 +82,11 @@ final class JobRunner {
 
     private Outcome train(JobRecord job, Path dir, ProgressReporter progress) throws IOException {
         progress.phase("loading dataset");
-        Dataset data = dataset(job.tenant(), job.dataset(), dir);
+        ImageFiles.Loaded loaded = load(job.tenant(), job.dataset(), dir);
+        if (loaded.isImages()) {
+            return trainImages(job, loaded.images(), dir, progress);
+        }
+        Dataset data = loaded.table();
         if (data.count() < 2) {
             throw new InvalidInputException("dataset has " + data.count() + " row; training needs at least 2");
         }
@@ -120,6 +131,86 @@ final class JobRunner {
         return new Outcome(result, progress.done(model.settings().steps(), "trained"), row);
     }
 
+    /**
+     * Image training: checkpoints go to one key per job (not per attempt), so a retried attempt
+     * resumes where the last checkpoint left off; preview grids are uploaded as they are made.
+     */
+    private Outcome trainImages(JobRecord job, ImageSet data, Path dir, ProgressReporter progress) throws IOException {
+        TrainSettings settings = TrainSettings.imageDefaults().with(job.params(), "params");
+        String ckptKey = "jobs/" + job.id() + "/checkpoint.ckpt";
+        Checkpoint resume = null;
+        if (objects.list(ckptKey).contains(ckptKey)) {
+            Path f = dir.resolve("resume.ckpt");
+            objects.get(ckptKey, f);
+            resume = Checkpoint.read(Files.readAllBytes(f), "checkpoint of job " + job.id());
+            progress.log("resuming from the checkpoint at step " + resume.step());
+        }
+        progress.log(String.format(Locale.ROOT, "training a U-Net on %d images of %dx%dx%d for %d steps", data.count(),
+                data.channels(), data.height(), data.width(), settings.steps()));
+        double[] smooth = {Double.NaN};
+        long[] lastMetric = {0};
+        ArrayNode artifacts = Json.MAPPER.createArrayNode();
+        PfgmModel model = ImageTrainer.train(data, settings, resume, new ImageTrainer.Listener() {
+            @Override
+            public void onStep(int step, int total, double loss) {
+                smooth[0] = Double.isNaN(smooth[0]) ? loss : 0.98 * smooth[0] + 0.02 * loss;
+                long now = System.nanoTime();
+                if (now - lastMetric[0] > 1_000_000_000L || step == total) {
+                    lastMetric[0] = now;
+                    progress.metric("loss", smooth[0], step);
+                }
+                progress.update(step, total, String.format(Locale.ROOT, "step %d/%d, loss %.4g", step, total, smooth[0]));
+            }
+
+            @Override
+            public void onCheckpoint(int step, Checkpoint checkpoint) {
+                try {
+                    Path f = dir.resolve("checkpoint.ckpt");
+                    Files.write(f, checkpoint.toBytes());
+                    objects.put(ckptKey, f, "application/zip");
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+
+            @Override
+            public void onPreview(int step, byte[] png) {
+                try {
+                    String name = String.format(Locale.ROOT, "preview-%07d.png", step);
+                    Path f = dir.resolve(name);
+                    Files.write(f, png);
+                    upload(job, progress, f, name, "image/png", artifacts);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        });
+        Path modelFile = dir.resolve("model.pfgm");
+        ModelFile.write(model, modelFile);
+        Path lossFile = dir.resolve("loss.csv");
+        StringBuilder csv = new StringBuilder("step,loss\n");
+        float[] losses = model.losses();
+        for (int i = 0; i < losses.length; i++) {
+            csv.append(i + 1).append(',').append(losses[i]).append('\n');
+        }
+        Files.writeString(lossFile, csv, StandardCharsets.UTF_8);
+        String modelKey = upload(job, progress, modelFile, "model.pfgm", "application/zip", artifacts);
+        upload(job, progress, lossFile, "loss.csv", "text/csv", artifacts);
+        UUID modelId = UUID.randomUUID();
+        double seconds = model.provenance().trainSeconds();
+        ImageMeta im = model.image();
+        ObjectNode metrics = Json.object().put("final_loss", model.provenance().finalLoss()).put("seconds", seconds)
+                .put("steps", model.settings().steps()).put("count", data.count()).put("dim", data.dim())
+                .put("shape", im.shape()).put("data_sha256", data.sha256());
+        ObjectNode result = Json.object().put("model", modelId.toString()).put("steps", model.settings().steps())
+                .put("final_loss", model.provenance().finalLoss()).put("seconds", seconds).put("shape", im.shape())
+                .put("resumed_from_step", resume == null ? 0 : resume.step());
+        result.set("artifacts", artifacts);
+        JobStore.NewModel row = new JobStore.NewModel(modelId, job.tenant(), job.dataset(), data.dim(),
+                model.settings().toJson(), metrics, modelKey);
+        return new Outcome(result, progress.done(model.settings().steps(), "trained"), row);
+    }
+
     private Outcome generate(JobRecord job, Path dir, ProgressReporter progress) throws IOException {
         progress.phase("loading model");
         PfgmModel model = model(job, dir);
@@ -134,9 +225,20 @@ final class JobRunner {
                 f -> progress.update(f * count, count, String.format(Locale.ROOT, "%d samples", count)));
         double seconds = (System.nanoTime() - t0) / 1e9;
         Path out = dir.resolve("samples.npy");
-        DataFiles.writeNpy(out, r.samples(), r.count(), r.dim());
         ArrayNode artifacts = Json.MAPPER.createArrayNode();
-        upload(job, progress, out, "samples.npy", "application/octet-stream", artifacts);
+        if (model.isImage()) {
+            ImageMeta im = model.image();
+            DataFiles.writeNpy(out, r.samples(), new long[] {count, im.channels(), im.height(), im.width()});
+            upload(job, progress, out, "samples.npy", "application/octet-stream", artifacts);
+            int shown = Math.min(count, 100);
+            Path grid = dir.resolve("grid.png");
+            Files.write(grid, ImageGrid.png(java.util.Arrays.copyOf(r.samples(), shown * r.dim()), shown, im.channels(),
+                    im.height(), im.width(), Math.min(10, shown), ImageGrid.displayScale(im.height())));
+            upload(job, progress, grid, "grid.png", "image/png", artifacts);
+        } else {
+            DataFiles.writeNpy(out, r.samples(), r.count(), r.dim());
+            upload(job, progress, out, "samples.npy", "application/octet-stream", artifacts);
+        }
         progress.metric("nfe", r.meanNfe(), count);
         progress.log(String.format(Locale.ROOT, "%d samples in %.2f s, mean NFE %.1f", count, seconds, r.meanNfe()));
         ObjectNode result = Json.object().put("count", count).put("nfe", r.meanNfe()).put("seconds", seconds)
@@ -148,12 +250,22 @@ final class JobRunner {
     private Outcome likelihood(JobRecord job, Path dir, ProgressReporter progress) throws IOException {
         progress.phase("loading model and dataset");
         PfgmModel model = model(job, dir);
-        Dataset data = dataset(job.tenant(), job.dataset(), dir);
-        model.checkDimension(data, "dataset");
+        ImageFiles.Loaded loaded = load(job.tenant(), job.dataset(), dir);
         JsonNode p = job.params();
-        String estimator = p.path("estimator").asText(Likelihood.defaultExact(data.dim()) ? "exact" : "hutchinson");
-        int probes = estimator.equals("exact") ? 0 : p.path("probes").asInt(1);
         long seed = p.path("seed").asLong(0);
+        if (model.isImage() != loaded.isImages()) {
+            throw new InvalidInputException("dataset " + job.dataset() + " holds " + (loaded.isImages() ? "images" : "a table")
+                    + " but model " + job.modelId() + " is " + (model.isImage() ? "an image model" : "a vector model"));
+        }
+        boolean eightBit = loaded.isImages() && loaded.images().eightBit();
+        Dataset data = loaded.isImages() ? ImageData.dequantised(loaded.images(), seed) : loaded.table();
+        model.checkDimension(data, "dataset");
+        String estimator = p.path("estimator").asText(Likelihood.defaultExact(data.dim()) && !model.isImage()
+                ? "exact" : "hutchinson");
+        if (model.isImage() && estimator.equals("exact")) {
+            throw new InvalidInputException("params.estimator: image models give Hutchinson estimates only");
+        }
+        int probes = estimator.equals("exact") ? 0 : p.path("probes").asInt(1);
         double rtol = p.path("rtol").asDouble(SolverSpec.DEFAULT_TOLERANCE);
         double atol = p.path("atol").asDouble(SolverSpec.DEFAULT_TOLERANCE);
         Likelihood.Result r = new Likelihood(model).nll(data, probes, seed, rtol, atol,
@@ -171,25 +283,28 @@ final class JobRunner {
         progress.metric("mean_nll_nats", mean, data.count());
         progress.log(String.format(Locale.ROOT, "mean NLL %.4f nats over %d points (%s)", mean, data.count(), estimator));
         ObjectNode result = Json.object().put("count", data.count()).put("mean_nll_nats", mean)
-                .put("bits_per_dim", mean / (data.dim() * Math.log(2))).put("nfe", r.meanNfe())
+                .put("bits_per_dim", ImageData.bitsPerDim(mean, data.dim(), eightBit)).put("dequantised", eightBit)
+                .put("nfe", r.meanNfe())
                 .put("estimator", estimator).put("probes", probes);
         result.set("artifacts", artifacts);
         return new Outcome(result, progress.done(data.count(), data.count() + " points"), null);
     }
 
-    private Dataset dataset(String tenant, String ref, Path dir) {
+    /** A dataset as a table or as images, by its stored format (and, for .npy, its rank). */
+    private ImageFiles.Loaded load(String tenant, String ref, Path dir) {
         if (BuiltinData.isBuiltin(ref)) {
-            return BuiltinData.load(ref);
+            return ref.equals(ImageFiles.DISCS) ? ImageFiles.load(ref, null, "dataset", null)
+                    : new ImageFiles.Loaded(BuiltinData.load(ref), null);
         }
         var d = datasets.get(tenant, UUID.fromString(ref))
                 .orElseThrow(() -> new InvalidInputException("dataset " + ref + " no longer exists"));
-        if (d.images()) {
-            throw new InvalidInputException("dataset " + ref + " holds images; image models (a U-Net) are not"
-                    + " available yet, so it cannot be used for training or likelihood");
-        }
-        Path file = dir.resolve("data." + d.format());
+        String ext = switch (d.format()) {
+            case "png-zip" -> "zip";
+            default -> d.format();
+        };
+        Path file = dir.resolve("data." + ext);
         objects.get(d.objectKey(), file);
-        return DataFiles.load(file.toString(), "dataset " + ref);
+        return ImageFiles.load(file.toString(), null, "dataset " + ref, null);
     }
 
     private PfgmModel model(JobRecord job, Path dir) {

@@ -1,7 +1,10 @@
 package dev.pfgm.launcher.cli;
 
 import dev.pfgm.shared.InvalidInputException;
+import dev.pfgm.engine.data.ImageData;
 import dev.pfgm.shared.data.DataFiles;
+import dev.pfgm.shared.data.ImageFiles;
+import dev.pfgm.shared.data.ImageSet;
 import dev.pfgm.shared.data.Dataset;
 import dev.pfgm.engine.likelihood.Likelihood;
 import dev.pfgm.engine.model.ModelFile;
@@ -30,7 +33,9 @@ public final class NllCommand implements Command {
                 "                  [--rtol R] [--atol A]",
                 "  divergence: exact by default for d <= " + Likelihood.EXACT_MAX_DIM
                         + ", else Hutchinson with 1 Rademacher probe",
-                "  output: float32 [n, 1]; the summary's bits_per_dim is mean_nll_nats / (d ln 2)");
+                "  output: float32 [n, 1]; the summary's bits_per_dim is mean_nll_nats / (d ln 2)",
+                "  image models: --data holds images of the model's shape; 8-bit images are uniformly",
+                "  dequantised (seeded by --seed) and bits_per_dim = mean_nll / (d ln 2) + 7 (256 levels on [-1, 1])");
     }
 
     @Override
@@ -47,10 +52,22 @@ public final class NllCommand implements Command {
         long seed = a.seed("seed", 0);
         double rtol = a.number("rtol", SolverSpec.DEFAULT_TOLERANCE, 0, 1);
         double atol = a.number("atol", SolverSpec.DEFAULT_TOLERANCE, 0, 1);
-        Dataset data = DataFiles.load(dataSpec, "--data");
         PfgmModel model = ModelFile.read(modelPath, "--model");
+        boolean eightBit = false;
+        Dataset data;
+        if (model.isImage()) {
+            if (a.flag("exact")) {
+                throw new InvalidInputException("--exact: image models give Hutchinson estimates only");
+            }
+            ImageSet images = ImageFiles.images(dataSpec, null, "--data", null);
+            eightBit = images.eightBit();
+            data = ImageData.dequantised(images, seed);
+        } else {
+            data = DataFiles.load(dataSpec, "--data");
+        }
         model.checkDimension(data, "--data");
-        boolean exact = a.flag("exact") || (!a.has("hutchinson") && Likelihood.defaultExact(data.dim()));
+        boolean exact = !model.isImage()
+                && (a.flag("exact") || (!a.has("hutchinson") && Likelihood.defaultExact(data.dim())));
 
         ProgressBar bar = new ProgressBar("nll");
         long t0 = System.nanoTime();
@@ -69,7 +86,8 @@ public final class NllCommand implements Command {
         DataFiles.writeNpy(out, values, values.length, 1);
         double mean = r.mean();
         new Summary().put("count", data.count()).put("mean_nll_nats", mean)
-                .put("bits_per_dim", mean / (data.dim() * Math.log(2))).put("nfe", r.meanNfe())
+                .put("bits_per_dim", ImageData.bitsPerDim(mean, data.dim(), eightBit)).put("dequantised", eightBit)
+                .put("nfe", r.meanNfe())
                 .put("estimator", exact ? "exact" : "hutchinson").put("probes", exact ? 0 : probes)
                 .put("seconds", TrainCommand.round(seconds)).put("points_per_second", data.count() / seconds)
                 .put("out", out.toString()).print();

@@ -1,6 +1,9 @@
 package dev.pfgm.launcher.cli;
 
+import dev.pfgm.engine.model.ImageMeta;
+import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.shared.data.DataFiles;
+import dev.pfgm.shared.data.ImageGrid;
 import dev.pfgm.engine.model.ModelFile;
 import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.engine.sample.Sampler;
@@ -26,15 +29,17 @@ public final class SampleCommand implements Command {
     @Override
     public String usage() {
         return String.join("\n",
-                "usage: ./pfgm sample --model MODEL --count N --out OUT.npy [--seed S]",
+                "usage: ./pfgm sample --model MODEL --count N --out OUT.npy [--seed S] [--grid GRID.png]",
                 "                     [--solver rk45|heun|euler] [--rtol R] [--atol A] [--steps K]",
-                "  writes float32 [N, d] in the data's units; sample i depends only on (model, seed, i, solver)",
+                "  writes float32 [N, d] in the data's units ([N, c, h, w] in [-1, 1] for image models);",
+                "  sample i depends only on (model, seed, i, solver)",
+                "  --grid (image models): also a PNG grid of the first min(N, 100) samples, 10 per row",
                 "  rk45 (default) is adaptive with rtol = atol = 1e-4; heun and euler take K steps (default 100)");
     }
 
     @Override
     public void run(String[] argv) throws Exception {
-        Args a = Args.parse("sample", argv, union(Set.of("model", "count", "out", "seed"), SOLVER_OPTIONS), Set.of());
+        Args a = Args.parse("sample", argv, union(Set.of("model", "count", "out", "seed", "grid"), SOLVER_OPTIONS), Set.of());
         Path modelPath = Path.of(a.required("model"));
         int count = a.integer("count", 0, 1, 100_000_000);
         if (!a.has("count")) {
@@ -43,7 +48,11 @@ public final class SampleCommand implements Command {
         Path out = a.output("out");
         long seed = a.seed("seed", 0);
         SolverSpec spec = solverSpec(a);
+        Path grid = a.has("grid") ? a.output("grid") : null;
         PfgmModel model = ModelFile.read(modelPath, "--model");
+        if (grid != null && !model.isImage()) {
+            throw new InvalidInputException("--grid: '" + modelPath + "' is a vector model; grids are for image models");
+        }
 
         ProgressBar bar = new ProgressBar("sample");
         long t0 = System.nanoTime();
@@ -55,10 +64,26 @@ public final class SampleCommand implements Command {
             bar.close();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        DataFiles.writeNpy(out, r.samples(), r.count(), r.dim());
-        new Summary().put("count", count).put("dim", r.dim()).put("nfe", r.meanNfe())
+        if (model.isImage()) {
+            ImageMeta im = model.image();
+            DataFiles.writeNpy(out, r.samples(), new long[] {count, im.channels(), im.height(), im.width()});
+        } else {
+            DataFiles.writeNpy(out, r.samples(), r.count(), r.dim());
+        }
+        if (grid != null) {
+            ImageMeta im = model.image();
+            int shown = Math.min(count, 100);
+            byte[] png = ImageGrid.png(java.util.Arrays.copyOf(r.samples(), shown * r.dim()), shown, im.channels(),
+                    im.height(), im.width(), Math.min(10, shown), ImageGrid.displayScale(im.height()));
+            DataFiles.writeAtomically(grid, o -> o.write(png));
+        }
+        Summary summary = new Summary().put("count", count).put("dim", r.dim()).put("nfe", r.meanNfe())
                 .put("seconds", TrainCommand.round(seconds)).put("samples_per_second", count / seconds)
-                .put("solver", spec.name()).put("seed", seed).put("out", out.toString()).print();
+                .put("solver", spec.name()).put("seed", seed).put("out", out.toString());
+        if (grid != null) {
+            summary.put("grid", grid.toString());
+        }
+        summary.print();
     }
 
     static SolverSpec solverSpec(Args a) {

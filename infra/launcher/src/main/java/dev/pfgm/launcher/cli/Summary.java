@@ -23,6 +23,17 @@ public final class Summary {
         return this;
     }
 
+    public Summary put(String key, boolean value) {
+        node.put(key, value);
+        return this;
+    }
+
+    /** A nested object or array. */
+    public Summary put(String key, com.fasterxml.jackson.databind.JsonNode value) {
+        node.set(key, value);
+        return this;
+    }
+
     public void print() {
         System.out.println(node.toString());
         System.out.flush();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.shared.data.DataFiles;
 import dev.pfgm.shared.data.Dataset;
+import dev.pfgm.shared.data.ImageFiles;
 import dev.pfgm.engine.model.ModelFile;
 import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.engine.train.TrainSettings;
@@ -14,7 +15,11 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
 
-/** ./pfgm train: fits a model to a table of points and writes the model file. */
+/**
+ * ./pfgm train: fits a model to a table of points (an MLP) or to images (a U-Net) and writes the
+ * model file. Image training also keeps a run folder: loss.csv, preview grids and the checkpoint
+ * that --resume continues from.
+ */
 public final class TrainCommand implements Command {
     @Override
     public String name() {
@@ -23,25 +28,37 @@ public final class TrainCommand implements Command {
 
     @Override
     public String summary() {
-        return "train a model on a .npy/.csv table or builtin:NAME";
+        return "train a model on a table (.npy/.csv/builtin:NAME) or on images";
     }
 
     @Override
     public String usage() {
         return String.join("\n",
                 "usage: ./pfgm train --data FILE --out MODEL [--steps N] [--batch B] [--seed S] [--config FILE.json]",
-                "  FILE: .npy (float32/float64, [n, d]), .csv (numeric columns, optional header) or",
-                "        builtin:ring8|moons|checkerboard|swissroll",
+                "                    [--run DIR] [--resume]",
+                "  FILE: a table: .npy (float32/float64, [n, d]), .csv (numeric columns, optional header) or",
+                "        builtin:ring8|moons|checkerboard|swissroll;",
+                "        or images: IDX (*-ubyte, optionally .gz), a .zip of same-size PNGs, a .npy of shape",
+                "        [n, h, w], [n, c, h, w] or [n, h, w, c] (uint8 or float), or builtin:discs",
+                "  images only: --run DIR (default MODEL.run) receives loss.csv, preview-STEP.png grids and",
+                "        checkpoint.ckpt as training goes; --resume continues from DIR/checkpoint.ckpt",
+                "        (its settings apply; --steps may raise the total)",
                 "  --config: a JSON object overriding any of these settings (flags win over it):",
                 "    " + String.join("\n    ", TrainSettings.describe()));
     }
 
     @Override
     public void run(String[] argv) throws IOException {
-        Args a = Args.parse("train", argv, Set.of("data", "out", "steps", "batch", "seed", "config"), Set.of());
+        Args a = Args.parse("train", argv, Set.of("data", "out", "steps", "batch", "seed", "config", "run"),
+                Set.of("resume"));
         String dataSpec = a.required("data");
         Path out = a.output("out");
-        TrainSettings settings = TrainSettings.defaults();
+        ImageFiles.Loaded loaded = ImageFiles.load(dataSpec, null, "--data", null);
+        if (!loaded.isImages() && (a.has("run") || a.flag("resume"))) {
+            throw new InvalidInputException((a.has("run") ? "--run" : "--resume") + ": checkpoints and run folders"
+                    + " are for image training; '" + dataSpec + "' is a table");
+        }
+        TrainSettings settings = TrainSettings.defaultsFor(loaded.isImages());
         if (a.has("config")) {
             Path config = Path.of(a.required("config"));
             byte[] bytes = DataFiles.readBytes(config, "--config");
@@ -65,7 +82,12 @@ public final class TrainCommand implements Command {
             flags.put("seed", a.seed("seed", 0));
         }
         settings = settings.with(flags, "flags");
-        Dataset data = DataFiles.load(dataSpec, "--data");
+        if (loaded.isImages()) {
+            new ImageTraining(loaded.images(), settings, out,
+                    a.has("run") ? Path.of(a.required("run")) : Path.of(out + ".run"), a.flag("resume")).run();
+            return;
+        }
+        Dataset data = loaded.table();
         if (data.count() < 2) {
             throw new InvalidInputException("--data: '" + dataSpec + "' has " + data.count()
                     + " row; training needs at least 2");

@@ -65,6 +65,10 @@ public final class DataFiles {
         writeAtomically(path, out -> NpyFile.writeFloat32(out, values, rows, cols));
     }
 
+    public static void writeNpy(Path path, float[] values, long[] shape) throws IOException {
+        writeAtomically(path, out -> NpyFile.writeFloat32(out, values, shape));
+    }
+
     /** Something that writes a file's whole content. */
     public interface Writer {
         void write(OutputStream out) throws IOException;

@@ -19,19 +19,31 @@ public final class ImageGrid {
      * {@code width}; they fill {@code columns} cells per row, as many rows as needed.
      */
     public static byte[] png(float[] pixels, int count, int channels, int height, int width, int columns) {
+        return png(pixels, count, channels, height, width, columns, 1);
+    }
+
+    /** Integer upscaling that makes small images readable on screen: cells of at least about 48 px, at most 4x. */
+    public static int displayScale(int height) {
+        return Math.max(1, Math.min(4, 48 / height));
+    }
+
+    /** As {@link #png(float[], int, int, int, int, int)}, each pixel drawn as a {@code scale} x {@code scale} block. */
+    public static byte[] png(float[] pixels, int count, int channels, int height, int width, int columns, int scale) {
         int rows = (count + columns - 1) / columns;
         int gap = 1;
-        BufferedImage img = new BufferedImage(columns * (width + gap) + gap, rows * (height + gap) + gap,
+        int sh = height * scale;
+        int sw = width * scale;
+        BufferedImage img = new BufferedImage(columns * (sw + gap) + gap, rows * (sh + gap) + gap,
                 channels == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
         var raster = img.getRaster();
         int plane = height * width;
         for (int i = 0; i < count; i++) {
-            int ox = gap + (i % columns) * (width + gap);
-            int oy = gap + (i / columns) * (height + gap);
+            int ox = gap + (i % columns) * (sw + gap);
+            int oy = gap + (i / columns) * (sh + gap);
             int base = i * channels * plane;
-            for (int y = 0; y < height; y++) {
-                for (int x = 0; x < width; x++) {
-                    int p = y * width + x;
+            for (int y = 0; y < sh; y++) {
+                for (int x = 0; x < sw; x++) {
+                    int p = (y / scale) * width + x / scale;
                     if (channels == 1) {
                         raster.setSample(ox + x, oy + y, 0, level(pixels[base + p]));
                     } else {

@@ -134,10 +134,22 @@ public final class NpyFile {
 
     /** Writes a C-order little-endian float32 array of shape [rows, cols]. */
     public static void writeFloat32(OutputStream out, float[] values, int rows, int cols) throws IOException {
-        if ((long) rows * cols != values.length) {
-            throw new IllegalArgumentException("values has " + values.length + " entries, not " + rows + "x" + cols);
+        writeFloat32(out, values, new long[] {rows, cols});
+    }
+
+    /** float32 array of any shape (C order). */
+    public static void writeFloat32(OutputStream out, float[] values, long[] shape) throws IOException {
+        long total = 1;
+        StringBuilder dims = new StringBuilder();
+        for (long d : shape) {
+            total *= d;
+            dims.append(d).append(", ");
         }
-        String dict = String.format(Locale.ROOT, "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }", rows, cols);
+        if (total != values.length) {
+            throw new IllegalArgumentException("values has " + values.length + " entries, not "
+                    + java.util.Arrays.toString(shape));
+        }
+        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + dims.toString().strip() + "), }";
         // header padded with spaces so that data starts on a 64-byte boundary, ending in '\n'
         int unpadded = MAGIC.length + 2 + 2 + dict.length() + 1;
         int pad = (64 - unpadded % 64) % 64;

@@ -30,7 +30,7 @@ public final class ProceduralImages {
     }
 
     /** Anti-aliased disc: each pixel's brightness is the covered fraction, estimated on a 4x4 grid. */
-    static void draw(float[] px, int offset, int size, double cx, double cy, double r) {
+    public static void draw(float[] px, int offset, int size, double cx, double cy, double r) {
         for (int y = 0; y < size; y++) {
             for (int x = 0; x < size; x++) {
                 int inside = 0;

@@ -70,7 +70,7 @@ public final class Likelihood {
     public static Result logDensity(Supplier<ChargeMean> fields, LogDensity prior, double zMin, double zMax,
                                     double[] x, int count, int probes, long seed, double rtol, double atol,
                                     Progress progress) {
-        int chunkSize = Sampler.CHUNK;
+        int chunkSize = Sampler.chunkRows(x.length / Math.max(1, count));
         int chunks = (count + chunkSize - 1) / chunkSize;
         double[] logp = new double[count];
         long[] nfe = new long[chunks];

@@ -26,7 +26,7 @@ import java.util.zip.ZipOutputStream;
 /**
  * The model file: a zip holding manifest.json (format and version), settings.json (resolved
  * training settings), normalization.json, provenance.json, weights.npy (EMA weights, float32)
- * and loss.csv (step, loss). Readers refuse a newer format version, naming both numbers.
+ * and loss.csv (step, loss); image models add image.json ({@link ImageMeta}). Readers refuse a newer format version, naming both numbers.
  */
 public final class ModelFile {
     public static final String FORMAT = "pfgm-model";
@@ -43,10 +43,14 @@ public final class ModelFile {
     public static void write(PfgmModel model, OutputStream sink) throws IOException {
         ZipOutputStream zip = new ZipOutputStream(sink);
         ObjectNode manifest = JSON.createObjectNode();
-        manifest.put("format", FORMAT).put("version", VERSION).put("family", "pfgm").put("dim", model.dim());
+        manifest.put("format", FORMAT).put("version", VERSION).put("family", "pfgm").put("dim", model.dim())
+                .put("kind", model.isImage() ? "image" : "vector");
         put(zip, "manifest.json", JSON.writeValueAsBytes(manifest));
         put(zip, "settings.json", JSON.writeValueAsBytes(model.settings().toJson()));
         put(zip, "normalization.json", JSON.writeValueAsBytes(model.standardizer()));
+        if (model.isImage()) {
+            put(zip, "image.json", JSON.writeValueAsBytes(model.image()));
+        }
         put(zip, "provenance.json", JSON.writeValueAsBytes(model.provenance()));
         ByteArrayOutputStream w = new ByteArrayOutputStream();
         NpyFile.writeFloat32(w, model.weights(), 1, model.weights().length);
@@ -100,8 +104,10 @@ public final class ModelFile {
                 weights[i] = (float) w.values()[i];
             }
             float[] losses = readLosses(entries.get("loss.csv"));
-            PfgmModel model = new PfgmModel(settings, st, weights, prov, losses);
-            int expected = model.network().mlp().parameterCount();
+            ImageMeta image = entries.containsKey("image.json")
+                    ? JSON.readValue(entries.get("image.json"), ImageMeta.class) : null;
+            PfgmModel model = new PfgmModel(settings, st, weights, prov, losses, image);
+            int expected = model.expectedWeights();
             if (expected != weights.length) {
                 throw new InvalidInputException(name + ": weights.npy holds " + weights.length
                         + " values but the settings describe a network with " + expected);

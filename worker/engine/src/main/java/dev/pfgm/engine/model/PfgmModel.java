@@ -3,13 +3,18 @@ package dev.pfgm.engine.model;
 import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.shared.data.Dataset;
 import dev.pfgm.engine.data.Standardizer;
+import dev.pfgm.engine.field.ChargeMean;
 import dev.pfgm.engine.nn.FieldNetwork;
+import dev.pfgm.engine.nn.conv.UNet;
+import dev.pfgm.engine.nn.conv.UNetSpec;
 import dev.pfgm.engine.sample.PfgmPrior;
 import dev.pfgm.engine.train.TrainSettings;
 
 /**
  * A trained PFGM: resolved settings, the data standardisation, the EMA weights of the network,
- * provenance and the loss history. {@link ModelFile} stores it as one file.
+ * provenance and the loss history. {@link ModelFile} stores it as one file. Image models also carry
+ * {@link ImageMeta}; their network is a {@link UNet} and their standardisation the identity (pixels
+ * stay in [-1, 1]).
  */
 public final class PfgmModel {
     private final TrainSettings settings;
@@ -17,10 +22,17 @@ public final class PfgmModel {
     private final float[] weights;
     private final Provenance provenance;
     private final float[] losses;
-    private FieldNetwork network;
+    private final ImageMeta image;
+    private ChargeMean network;
 
     public PfgmModel(TrainSettings settings, Standardizer standardizer, float[] weights, Provenance provenance,
                      float[] losses) {
+        this(settings, standardizer, weights, provenance, losses, null);
+    }
+
+    public PfgmModel(TrainSettings settings, Standardizer standardizer, float[] weights, Provenance provenance,
+                     float[] losses, ImageMeta image) {
+        this.image = image;
         this.settings = settings;
         this.standardizer = standardizer;
         this.weights = weights;
@@ -52,8 +64,17 @@ public final class PfgmModel {
         return losses;
     }
 
+    /** Image shape and pixel facts, or null for a vector model. */
+    public ImageMeta image() {
+        return image;
+    }
+
+    public boolean isImage() {
+        return image != null;
+    }
+
     /** The network with this model's weights, shared (it keeps per-call buffers: one thread at a time). */
-    public synchronized FieldNetwork network() {
+    public synchronized ChargeMean network() {
         if (network == null) {
             network = newNetwork();
         }
@@ -61,11 +82,32 @@ public final class PfgmModel {
     }
 
     /** A network of its own with this model's weights, for one more thread. */
-    public FieldNetwork newNetwork() {
-        FieldNetwork net = new FieldNetwork(dim(), standardizer.maxNorm(), settings.hidden(), settings.depth(),
-                settings.frequencies(), settings.xDirections(), settings.xOctaves());
+    public ChargeMean newNetwork() {
+        if (image != null) {
+            UNet net = new UNet(unetSpec(settings, image), image.sigmaData());
+            net.load(weights);
+            return net;
+        }
+        FieldNetwork net = vectorNetwork(settings, dim(), standardizer.maxNorm());
         net.mlp().load(weights);
         return net;
+    }
+
+    /** How many weights the settings describe. */
+    public int expectedWeights() {
+        if (image != null) {
+            return new UNet(unetSpec(settings, image), image.sigmaData()).parameterCount();
+        }
+        return vectorNetwork(settings, dim(), standardizer.maxNorm()).mlp().parameterCount();
+    }
+
+    public static UNetSpec unetSpec(TrainSettings s, ImageMeta image) {
+        return new UNetSpec(image.channels(), image.height(), image.width(), s.unetWidth(), s.unetLevels(),
+                s.frequencies());
+    }
+
+    public static FieldNetwork vectorNetwork(TrainSettings s, int dim, double maxNorm) {
+        return new FieldNetwork(dim, maxNorm, s.hidden(), s.depth(), s.frequencies(), s.xDirections(), s.xOctaves());
     }
 
     public PfgmPrior prior() {
@@ -74,6 +116,10 @@ public final class PfgmModel {
 
     /** Refuses data whose width differs from the model's; {@code flag} names the input. */
     public void checkDimension(Dataset data, String flag) {
+        if (image != null && data.dim() != dim()) {
+            throw new InvalidInputException(flag + ": '" + data.source() + "' has " + data.dim()
+                    + " values per item but the model's images are " + image.shape() + " (" + dim() + ")");
+        }
         if (data.dim() != dim()) {
             throw new InvalidInputException(flag + ": '" + data.source() + "' has " + data.dim()
                     + " columns but the model was trained on " + dim());

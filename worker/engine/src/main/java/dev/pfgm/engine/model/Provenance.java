@@ -19,7 +19,13 @@ public record Provenance(
 
     public static Provenance capture(Dataset data, TrainSettings s, double finalLoss, double seconds,
                                      double neighbourSpacing, double jitterStd) {
-        return new Provenance(data.source(), data.sha256(), data.count(), data.dim(), s.seed(), s.steps(), finalLoss,
+        return capture(data.source(), data.sha256(), data.count(), data.dim(), s, finalLoss, seconds, neighbourSpacing,
+                jitterStd);
+    }
+
+    public static Provenance capture(String source, String sha256, int count, int dim, TrainSettings s,
+                                     double finalLoss, double seconds, double neighbourSpacing, double jitterStd) {
+        return new Provenance(source, sha256, count, dim, s.seed(), s.steps(), finalLoss,
                 seconds, neighbourSpacing, jitterStd, Instant.now().toString(), currentEngineVersion(), System.getProperty("java.version"),
                 System.getProperty("os.name") + " " + System.getProperty("os.version"), System.getProperty("os.arch"),
                 currentNd4jVersion(), Nd4j.getBackend().getClass().getSimpleName(),

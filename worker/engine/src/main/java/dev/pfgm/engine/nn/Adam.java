@@ -59,4 +59,20 @@ public final class Adam {
     public long steps() {
         return step;
     }
+
+    /** First and second moments (live arrays), for checkpoints. */
+    public float[] firstMoment() {
+        return m;
+    }
+
+    public float[] secondMoment() {
+        return v;
+    }
+
+    /** Continues from a checkpoint's moments and step count. */
+    public void restore(float[] first, float[] second, long steps) {
+        System.arraycopy(first, 0, m, 0, m.length);
+        System.arraycopy(second, 0, v, 0, v.length);
+        this.step = steps;
+    }
 }

@@ -27,4 +27,14 @@ public final class Ema {
     public float[] average() {
         return average;
     }
+
+    public long updates() {
+        return updates;
+    }
+
+    /** Continues from a checkpoint's average and update count. */
+    public void restore(float[] avg, long count) {
+        System.arraycopy(avg, 0, average, 0, average.length);
+        this.updates = count;
+    }
 }

@@ -51,9 +51,27 @@ final class BatchSource implements AutoCloseable {
     });
     private Future<Batch> next;
     private int produced;
+    /** Per-step streams (images, resumable): batch s draws from (stepSeed, s) alone; -1 = one stream. */
+    private final long stepSeed;
+    private int step;
 
     /** @param jitter standard deviation of the noise added to every charge, in standardised units */
     BatchSource(double[] points, int dim, TrainSettings s, double jitter, SeedPlan rng) {
+        this(points, dim, s, jitter, rng, -1, 1);
+    }
+
+    /**
+     * A source whose batch for step s depends only on (stepSeed, s), so training resumed at
+     * {@code firstStep} sees the batches it would have seen without the interruption.
+     */
+    static BatchSource resumable(double[] points, int dim, TrainSettings s, long stepSeed, int firstStep) {
+        return new BatchSource(points, dim, s, 0, null, stepSeed, firstStep);
+    }
+
+    private BatchSource(double[] points, int dim, TrainSettings s, double jitter, SeedPlan rng, long stepSeed,
+                        int firstStep) {
+        this.stepSeed = stepSeed;
+        this.step = firstStep;
         this.points = points;
         this.dim = dim;
         this.n = points.length / dim;
@@ -90,6 +108,13 @@ final class BatchSource implements AutoCloseable {
 
     private Batch make() {
         Batch b = buffers[produced++ % 2];
+        SeedPlan rng = this.rng;
+        if (stepSeed >= 0) {
+            rng = SeedPlan.forItem(stepSeed, step++);
+            for (int i = 0; i < n; i++) {
+                order[i] = i;
+            }
+        }
         // 1. a large batch of distinct points (partial Fisher-Yates); its first B rows are the small batch
         for (int j = 0; j < large; j++) {
             int k = j + rng.nextInt(n - j);

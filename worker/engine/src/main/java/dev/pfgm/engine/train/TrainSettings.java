@@ -29,10 +29,34 @@ public record TrainSettings(
         double lr, int warmup, double clip, double ema,
         double sigma, double tau, double maxExponent, boolean restrict, double gamma,
         double zMax, double zMin, double upperNorm,
-        int hidden, int depth, int frequencies, int xDirections, int xOctaves, double jitter, double weightDecay) {
+        int hidden, int depth, int frequencies, int xDirections, int xOctaves, double jitter, double weightDecay,
+        int unetWidth, int unetLevels, int checkpointEvery, int previewEvery) {
 
     public static TrainSettings defaults() {
         return new Builder().build();
+    }
+
+    /**
+     * Defaults for image data (the U-Net): the paper's gamma and prior for N = h w c, a small batch
+     * with a large batch of charges for the field, no charge jitter (images are not sparse in the
+     * sense the jitter addresses, and their spacing costs O(n^2 N) to measure). See the README's
+     * "Images" section for the choices and their measurements.
+     */
+    public static TrainSettings imageDefaults() {
+        Builder b = new Builder();
+        b.steps = 20_000;
+        b.batch = 64;
+        b.largeBatch = 1024;
+        b.lr = 5e-4;
+        b.warmup = 500;
+        b.gamma = 5;
+        b.jitter = 0;
+        return b.build();
+    }
+
+    /** The defaults for vector data or for images. */
+    public static TrainSettings defaultsFor(boolean images) {
+        return images ? imageDefaults() : defaults();
     }
 
     /** Derived values filled in for data of dimension {@code dim}. */
@@ -50,6 +74,34 @@ public record TrainSettings(
             // paper's sqrt(N) sigma (1+tau)^M clips half of them, which in low dimension piles the
             // low-elevation field lines onto one circle and cuts the data's outer tails off.
             b.upperNorm = 300 * Math.sqrt(dim) * b.zMax;
+        }
+        return b.build();
+    }
+
+    /**
+     * Derived values for images of N = {@code dim} values whose mean norm is {@code meanNorm}: the
+     * paper's rule (pfgm-math.md section 4) M = floor(0.75 ln(n^2 / (2 sqrt(N) sigma^2)) / ln(1 + tau)) + 1,
+     * z_max = sqrt(2/pi) sigma (1 + tau)^M and the prior clip sqrt(N) sigma (1 + tau)^M. For
+     * Fashion-MNIST (N = 784, mean norm about 23) this gives M = 292, z_max = 45, clip 1,574;
+     * for CIFAR-10 the paper's 291, 40 and 3,000.
+     */
+    public TrainSettings resolveImages(int dim, double meanNorm) {
+        Builder b = new Builder(this);
+        double growth = Math.log1p(b.tau);
+        if (b.maxExponent == 0) {
+            if (b.zMax == 0) {
+                double ratio = meanNorm * meanNorm / (2 * Math.sqrt(dim) * b.sigma * b.sigma);
+                b.maxExponent = Math.floor(0.75 * Math.log(Math.max(ratio, 2)) / growth) + 1;
+            } else {
+                b.maxExponent = Math.ceil(Math.log(b.zMax / (b.sigma * Math.sqrt(2 / Math.PI))) / growth);
+            }
+        }
+        double top = b.sigma * Math.exp(b.maxExponent * growth);
+        if (b.zMax == 0) {
+            b.zMax = Math.sqrt(2 / Math.PI) * top;
+        }
+        if (b.upperNorm == 0) {
+            b.upperNorm = Math.sqrt(dim) * top;
         }
         return b.build();
     }
@@ -127,6 +179,10 @@ public record TrainSettings(
         int xOctaves = 0;
         double jitter = 0.4;
         double weightDecay = 0;
+        int unetWidth = 32;
+        int unetLevels = 2;
+        int checkpointEvery = 1000;
+        int previewEvery = 1000;
 
         Builder() {
         }
@@ -155,14 +211,23 @@ public record TrainSettings(
             xOctaves = s.xOctaves;
             jitter = s.jitter;
             weightDecay = s.weightDecay;
+            unetWidth = s.unetWidth;
+            unetLevels = s.unetLevels;
+            checkpointEvery = s.checkpointEvery;
+            previewEvery = s.previewEvery;
         }
 
         TrainSettings build() {
+            if (unetWidth % 8 != 0) {
+                throw new InvalidInputException("settings: 'unet_width' must be a multiple of 8 (the group size"
+                        + " of the normalisation), got " + unetWidth);
+            }
             if (zMax != 0 && zMin >= zMax) {
                 throw new InvalidInputException("settings: z_min (" + zMin + ") must be below z_max (" + zMax + ")");
             }
             return new TrainSettings(steps, batch, largeBatch, seed, lr, warmup, clip, ema, sigma, tau, maxExponent,
-                    restrict, gamma, zMax, zMin, upperNorm, hidden, depth, frequencies, xDirections, xOctaves, jitter, weightDecay);
+                    restrict, gamma, zMax, zMin, upperNorm, hidden, depth, frequencies, xDirections, xOctaves, jitter, weightDecay,
+                    unetWidth, unetLevels, checkpointEvery, previewEvery);
         }
     }
 
@@ -216,6 +281,14 @@ public record TrainSettings(
                 TrainSettings::jitter, (b, v) -> b.jitter = v));
         add(Setting.ofDouble("weight_decay", 0, 1, true, "decoupled (AdamW) weight decay", TrainSettings::weightDecay,
                 (b, v) -> b.weightDecay = v));
+        add(Setting.ofInt("unet_width", 8, 256, "images: U-Net channels at full resolution (a multiple of 8)",
+                TrainSettings::unetWidth, (b, v) -> b.unetWidth = v));
+        add(Setting.ofInt("unet_levels", 0, 6, "images: U-Net halvings of the resolution",
+                TrainSettings::unetLevels, (b, v) -> b.unetLevels = v));
+        add(Setting.ofInt("checkpoint_every", 0, 10_000_000, "images: steps between checkpoints (0 = none)",
+                TrainSettings::checkpointEvery, (b, v) -> b.checkpointEvery = v));
+        add(Setting.ofInt("preview_every", 0, 10_000_000, "images: steps between preview grids (0 = none)",
+                TrainSettings::previewEvery, (b, v) -> b.previewEvery = v));
     }
 
     /** One declared setting: key, accepted range (as text), meaning, how to read and write it. */

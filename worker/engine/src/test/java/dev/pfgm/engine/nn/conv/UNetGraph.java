@@ -1,4 +1,4 @@
-package dev.pfgm.engine.nn.unet;
+package dev.pfgm.engine.nn.conv;
 
 import java.util.ArrayList;
 import java.util.HashMap;

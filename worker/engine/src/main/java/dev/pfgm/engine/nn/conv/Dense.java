@@ -1,4 +1,4 @@
-package dev.pfgm.engine.nn.unet;
+package dev.pfgm.engine.nn.conv;
 
 /** A small fully connected layer y = x W + b (W [in, out]) in plain Java: the z-embedding path. */
 final class Dense {

@@ -1,4 +1,4 @@
-package dev.pfgm.engine.nn.unet;
+package dev.pfgm.engine.nn.conv;
 
 /**
  * A residual block conditioned on the z embedding t: out = skip(x) + conv2(swish(conv1(swish(gn(x))) + shift(t))),

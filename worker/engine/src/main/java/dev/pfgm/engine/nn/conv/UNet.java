@@ -1,4 +1,4 @@
-package dev.pfgm.engine.nn.unet;
+package dev.pfgm.engine.nn.conv;
 
 import dev.pfgm.engine.field.ChargeMean;
 import dev.pfgm.engine.field.NormalisedField;
@@ -439,9 +439,6 @@ public final class UNet implements ChargeMean {
         return emb;
     }
 
-    float[] debug(String name) {
-        return switch (name) { case "t" -> t; case "hin" -> hIn; case "mid" -> midOut; default -> f; };
-    }
 
     float[] output() {
         return f;

@@ -1,4 +1,4 @@
-package dev.pfgm.engine.nn.unet;
+package dev.pfgm.engine.nn.conv;
 
 /**
  * The shape of a {@link UNet}: images of {@code channels} x {@code height} x {@code width},

@@ -1,4 +1,4 @@
-package dev.pfgm.engine.nn.unet;
+package dev.pfgm.engine.nn.conv;
 
 import dev.pfgm.engine.nn.DeviceArrays;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -1,4 +1,4 @@
-package dev.pfgm.engine.nn.unet;
+package dev.pfgm.engine.nn.conv;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,6 +49,50 @@ class UNetTest {
         assertClose(fRef, f, 1e-3, "output F");
         assertClose(gRef[1], du, 1e-3, "input gradient");
         assertClose(gRef[0], grad, 1e-3, "weight gradient");
+    }
+
+    /** Hutchinson forms e^T (dm/dx) e from the backward pass equal central differences of m along e. */
+    @Test
+    void probeFormsMatchFiniteDifferences() {
+        UNet net = new UNet(SPEC, 0.6);
+        net.initialise(SeedPlan.of(3));
+        float[] w = net.parameters();
+        SeedPlan r = SeedPlan.of(4);
+        for (int i = 0; i < w.length; i++) {
+            w[i] += (float) (0.05 * r.nextGaussian());
+        }
+        net.commit();
+        int n = 2;
+        int dim = SPEC.dim();
+        double[] x = new double[n * dim];
+        double[] e = new double[n * dim];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = 0.5 * r.nextGaussian();
+            e[i] = r.nextSign();
+        }
+        double[] z = {0.3, 4.0};
+        double[] m = new double[n * dim];
+        net.chargeMean(x, z, n, m);
+        double[] forms = new double[n];
+        net.probeForms(e, 1, forms);
+        double h = 1e-2;
+        double[] plus = new double[n * dim];
+        double[] minus = new double[n * dim];
+        double[] xp = x.clone();
+        double[] xm = x.clone();
+        for (int i = 0; i < x.length; i++) {
+            xp[i] += h * e[i];
+            xm[i] -= h * e[i];
+        }
+        net.chargeMean(xp, z, n, plus);
+        net.chargeMean(xm, z, n, minus);
+        for (int b = 0; b < n; b++) {
+            double fd = 0;
+            for (int k = 0; k < dim; k++) {
+                fd += e[b * dim + k] * (plus[b * dim + k] - minus[b * dim + k]) / (2 * h);
+            }
+            assertEquals(fd, forms[b], 2e-3 * Math.max(1, Math.abs(fd)), "row " + b);
+        }
     }
 
     private static void assertClose(float[] want, float[] got, double tol, String what) {

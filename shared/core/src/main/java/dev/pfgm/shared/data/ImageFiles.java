@@ -1,0 +1,117 @@
+package dev.pfgm.shared.data;
+
+import dev.pfgm.shared.InvalidInputException;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Reads the inputs of the command line that may hold images: IDX files (optionally gzipped), a
+ * .zip of PNGs, a .npy of rank 3 or 4, or builtin:discs (the procedural test set); anything else
+ * is a table ({@link DataFiles}). Labels come from an IDX labels file, or a .npy / .csv of
+ * integers, one per image.
+ */
+public final class ImageFiles {
+    /** The procedural set: 4,000 grayscale 16x16 images of one disc of radius 2-4 px. */
+    public static final String DISCS = "builtin:discs";
+
+    private ImageFiles() {
+    }
+
+    /** A loaded input: exactly one of the two is set. */
+    public record Loaded(Dataset table, ImageSet images) {
+        public boolean isImages() {
+            return images != null;
+        }
+    }
+
+    /** Loads {@code spec} as images or a table; {@code labels} (may be null) only for images. */
+    public static Loaded load(String spec, String labels, String flag, String labelsFlag) {
+        String lower = spec.toLowerCase(Locale.ROOT);
+        if (spec.equals(DISCS)) {
+            return new Loaded(null, withLabels(ProceduralImages.discs(4000, 16, 2.0, 4.0, 1), labels, labelsFlag));
+        }
+        if (lower.endsWith(".zip")) {
+            byte[] b = DataFiles.readBytes(Path.of(spec), flag);
+            return new Loaded(null, withLabels(PngZip.read(b, spec), labels, labelsFlag));
+        }
+        if (isIdx(lower)) {
+            byte[] b = DataFiles.readBytes(Path.of(spec), flag);
+            byte[] lb = labels != null && isIdx(labels.toLowerCase(Locale.ROOT))
+                    ? DataFiles.readBytes(Path.of(labels), labelsFlag) : null;
+            ImageSet images = IdxFile.readImages(b, spec, lb, labels);
+            return new Loaded(null, lb == null ? withLabels(images, labels, labelsFlag) : images);
+        }
+        if (lower.endsWith(".npy")) {
+            byte[] b = DataFiles.readBytes(Path.of(spec), flag);
+            NpyFile.Array a = NpyFile.parse(b, spec);
+            String sha = DataFiles.sha256(b);
+            if (a.shape().length >= 3) {
+                return new Loaded(null, withLabels(ImageNpy.images(a, spec, sha), labels, labelsFlag));
+            }
+            refuseLabels(labels, labelsFlag);
+            return new Loaded(NpyFile.table(a, spec, sha), null);
+        }
+        refuseLabels(labels, labelsFlag);
+        return new Loaded(DataFiles.load(spec, flag), null);
+    }
+
+    /** Loads images, refusing tables. */
+    public static ImageSet images(String spec, String labels, String flag, String labelsFlag) {
+        Loaded l = load(spec, labels, flag, labelsFlag);
+        if (!l.isImages()) {
+            throw new InvalidInputException(flag + ": '" + spec + "' is a table, not images (give IDX, a .zip of"
+                    + " PNGs, a .npy of shape [n, h, w] / [n, c, h, w] / [n, h, w, c], or " + DISCS + ")");
+        }
+        return l.images();
+    }
+
+    static boolean isIdx(String lower) {
+        return lower.endsWith("-ubyte") || lower.endsWith("-ubyte.gz") || lower.endsWith(".idx")
+                || lower.endsWith(".idx.gz");
+    }
+
+    private static void refuseLabels(String labels, String labelsFlag) {
+        if (labels != null) {
+            throw new InvalidInputException(labelsFlag + ": labels go with image data only");
+        }
+    }
+
+    private static ImageSet withLabels(ImageSet images, String labels, String labelsFlag) {
+        if (labels == null) {
+            return images;
+        }
+        int[] l = readLabels(labels, labelsFlag, images.count());
+        return new ImageSet(images.source(), images.pixels(), images.count(), images.channels(), images.height(),
+                images.width(), images.eightBit(), l, images.sha256());
+    }
+
+    /** Integer labels from IDX, .npy or .csv (one column), exactly {@code expected} of them. */
+    public static int[] readLabels(String spec, String flag, int expected) {
+        String lower = spec.toLowerCase(Locale.ROOT);
+        byte[] b = DataFiles.readBytes(Path.of(spec), flag);
+        if (isIdx(lower)) {
+            return IdxFile.readLabels(b, spec, expected);
+        }
+        Dataset d;
+        if (lower.endsWith(".npy")) {
+            d = NpyFile.readTable(b, spec, "");
+        } else if (lower.endsWith(".csv")) {
+            d = CsvFile.readTable(b, spec, "");
+        } else {
+            throw new InvalidInputException(flag + ": '" + spec + "' must be IDX labels, .npy or .csv");
+        }
+        if (d.dim() != 1 || d.count() != expected) {
+            throw new InvalidInputException(flag + ": '" + spec + "' holds " + d.count() + "x" + d.dim()
+                    + " values; expected " + expected + " labels in one column");
+        }
+        int[] out = new int[expected];
+        for (int i = 0; i < expected; i++) {
+            double v = d.values()[i];
+            if (v != Math.rint(v) || v < 0 || v > 1000) {
+                throw new InvalidInputException(flag + ": label " + i + " is " + v + "; labels are integers 0..1000");
+            }
+            out[i] = (int) v;
+        }
+        return out;
+    }
+}

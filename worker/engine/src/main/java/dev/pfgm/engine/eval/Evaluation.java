@@ -1,0 +1,129 @@
+package dev.pfgm.engine.eval;
+
+import dev.pfgm.engine.data.ImageData;
+import dev.pfgm.engine.likelihood.Likelihood;
+import dev.pfgm.engine.model.PfgmModel;
+import dev.pfgm.engine.nn.conv.Classifier;
+import dev.pfgm.engine.sample.Progress;
+import dev.pfgm.engine.sample.Sampler;
+import dev.pfgm.engine.sample.SolverSpec;
+import dev.pfgm.shared.InvalidInputException;
+import dev.pfgm.shared.data.Dataset;
+import dev.pfgm.shared.data.ImageSet;
+import java.util.Arrays;
+
+/**
+ * The image evaluation: the model's samples, a held-out real set (the floor) and a full-covariance
+ * Gaussian fitted to the training images (a weak baseline), each scored against the training
+ * images with a domain classifier: Fréchet distance of its 128 features, the share of images it
+ * labels with confidence >= 0.8, and the total variation between the predicted-class histogram
+ * and the training images' one; plus NLL in bits/dim on held-out images for the model and the
+ * Gaussian (dequantised when the data are 8-bit).
+ */
+public final class Evaluation {
+    public static final double CONFIDENT = 0.8;
+    /** Training images the reference statistics are taken from, at most. */
+    public static final int REFERENCE = 10_000;
+
+    /** One column of the table; NaN where a figure does not apply or was not computed. */
+    public record Row(String name, double frechet, double confident, double classTv, double bitsPerDim) {
+    }
+
+    public record Result(Row model, Row real, Row gaussian, double sampleNfe, double nllNfe, int count,
+                         int nllCount, int reference) {
+    }
+
+    private Evaluation() {
+    }
+
+    public static Result run(PfgmModel model, ImageSet test, ImageSet train, ClassifierModel classifier, int count,
+                             int nllCount, long seed, SolverSpec solver, Progress progress) {
+        if (!model.isImage()) {
+            throw new InvalidInputException("--model: eval needs an image model");
+        }
+        int dim = model.dim();
+        for (ImageSet s : new ImageSet[] {test, train}) {
+            if (s.dim() != dim || s.channels() != model.image().channels()) {
+                throw new InvalidInputException("--data: '" + s.source() + "' holds " + s.channels() + "x" + s.height()
+                        + "x" + s.width() + " images; the model's are " + model.image().shape());
+            }
+        }
+        if (classifier != null) {
+            int[] cs = classifier.network().shape();
+            if (cs[0] * cs[1] * cs[2] != dim) {
+                throw new InvalidInputException("--classifier: it takes " + cs[0] + "x" + cs[1] + "x" + cs[2]
+                        + " images; the model's are " + model.image().shape());
+            }
+        }
+        int n = Math.min(count, test.count());
+        int nllN = Math.min(nllCount, test.count());
+        // 1. samples (the slow part), 2. the Gaussian baseline, 3. likelihoods
+        Sampler.Result samples = new Sampler(model).sample(count, seed, solver, f -> progress.update(0.6 * f));
+        GaussianBaseline gauss = GaussianBaseline.fit(train.pixels(), train.count(), dim);
+        float[] gaussSamples = gauss.sample(count, seed);
+        float[] real = Arrays.copyOf(test.pixels(), n * dim);
+
+        double modelBits = Double.NaN;
+        double gaussBits = Double.NaN;
+        double nllNfe = 0;
+        if (nllN > 0) {
+            ImageSet head = new ImageSet(test.source(), Arrays.copyOf(test.pixels(), nllN * dim), nllN,
+                    test.channels(), test.height(), test.width(), test.eightBit(), null, test.sha256());
+            Dataset deq = ImageData.dequantised(head, seed);
+            Likelihood.Result lr = new Likelihood(model).nll(deq, 1, seed, SolverSpec.DEFAULT_TOLERANCE,
+                    SolverSpec.DEFAULT_TOLERANCE, f -> progress.update(0.6 + 0.35 * f));
+            modelBits = ImageData.bitsPerDim(lr.mean(), dim, test.eightBit());
+            nllNfe = lr.meanNfe();
+            double[] g = gauss.nll(deq.values(), nllN);
+            gaussBits = ImageData.bitsPerDim(Arrays.stream(g).average().orElse(Double.NaN), dim, test.eightBit());
+        }
+
+        Row m = new Row("model", Double.NaN, Double.NaN, Double.NaN, modelBits);
+        Row r = new Row("real", Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+        Row gr = new Row("gaussian", Double.NaN, Double.NaN, Double.NaN, gaussBits);
+        int ref = Math.min(REFERENCE, train.count());
+        if (classifier != null) {
+            Judged reference = judge(classifier, train.pixels(), ref);
+            Judged js = judge(classifier, samples.samples(), count);
+            Judged jr = judge(classifier, real, n);
+            Judged jg = judge(classifier, gaussSamples, count);
+            m = new Row("model", js.stats.frechet(reference.stats), js.confident, js.tv(reference), modelBits);
+            r = new Row("real", jr.stats.frechet(reference.stats), jr.confident, jr.tv(reference), Double.NaN);
+            gr = new Row("gaussian", jg.stats.frechet(reference.stats), jg.confident, jg.tv(reference), gaussBits);
+        }
+        progress.update(1.0);
+        return new Result(m, r, gr, samples.meanNfe(), nllNfe, count, nllN, ref);
+    }
+
+    private record Judged(FeatureStats stats, double confident, double[] histogram) {
+        double tv(Judged other) {
+            double s = 0;
+            for (int k = 0; k < histogram.length; k++) {
+                s += Math.abs(histogram[k] - other.histogram[k]);
+            }
+            return s / 2;
+        }
+    }
+
+    private static Judged judge(ClassifierModel classifier, float[] images, int n) {
+        int classes = classifier.network().classes();
+        float[] probs = new float[n * classes];
+        float[] feats = new float[n * Classifier.FEATURES];
+        classifier.classify(images, n, probs, feats);
+        double[] hist = new double[classes];
+        int confident = 0;
+        for (int i = 0; i < n; i++) {
+            int best = 0;
+            for (int k = 1; k < classes; k++) {
+                if (probs[i * classes + k] > probs[i * classes + best]) {
+                    best = k;
+                }
+            }
+            hist[best] += 1.0 / n;
+            if (probs[i * classes + best] >= CONFIDENT) {
+                confident++;
+            }
+        }
+        return new Judged(FeatureStats.of(feats, n, Classifier.FEATURES), (double) confident / n, hist);
+    }
+}

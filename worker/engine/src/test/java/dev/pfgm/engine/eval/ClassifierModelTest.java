@@ -1,0 +1,35 @@
+package dev.pfgm.engine.eval;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pfgm.shared.data.ImageSet;
+import dev.pfgm.shared.data.ProceduralImages;
+import org.junit.jupiter.api.Test;
+
+class ClassifierModelTest {
+    /** Small discs against large discs: learnable, so held-out accuracy must be high; the file round-trips. */
+    @Test
+    void learnsDiscSizesAndRoundTrips() throws Exception {
+        ImageSet small = ProceduralImages.discs(800, 16, 1.5, 2.0, 1);
+        ImageSet large = ProceduralImages.discs(800, 16, 3.5, 4.0, 2);
+        float[] px = new float[1600 * 256];
+        int[] labels = new int[1600];
+        for (int i = 0; i < 800; i++) {
+            System.arraycopy(small.pixels(), i * 256, px, (2 * i) * 256, 256);
+            System.arraycopy(large.pixels(), i * 256, px, (2 * i + 1) * 256, 256);
+            labels[2 * i + 1] = 1;
+        }
+        ImageSet data = new ImageSet("two sizes", px, 1600, 1, 16, 16, false, labels, "two-sizes");
+        ClassifierModel c = ClassifierModel.train(data, 3, 7, (e, f, loss) -> { });
+        assertTrue(c.accuracy() >= 0.95, "held-out accuracy " + c.accuracy());
+        ClassifierModel back = ClassifierModel.read(c.toBytes(), "round trip");
+        assertEquals(c.accuracy(), back.accuracy());
+        float[] p1 = new float[20 * 2];
+        float[] p2 = new float[20 * 2];
+        c.classify(px, 20, p1, null);
+        back.classify(px, 20, p2, null);
+        assertArrayEquals(p1, p2, 1e-6f);
+    }
+}
