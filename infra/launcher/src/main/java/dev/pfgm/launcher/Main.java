@@ -6,6 +6,7 @@ import dev.pfgm.launcher.cli.ClassifierCommand;
 import dev.pfgm.launcher.cli.Command;
 import dev.pfgm.launcher.cli.EncodeCommand;
 import dev.pfgm.launcher.cli.EvalCommand;
+import dev.pfgm.launcher.cli.ImageBenchCommand;
 import dev.pfgm.launcher.cli.InterpolateCommand;
 import dev.pfgm.launcher.cli.NllCommand;
 import dev.pfgm.launcher.cli.SampleCommand;
@@ -29,7 +30,7 @@ public final class Main {
     static Map<String, Command> commands() {
         Map<String, Command> m = new LinkedHashMap<>();
         for (Command c : List.of(new TrainCommand(), new SampleCommand(), new NllCommand(), EncodeCommand.encode(),
-                EncodeCommand.decode(), new InterpolateCommand(), new ClassifierCommand(), new EvalCommand(), new BenchCommand(), new UpCommand(), new WorkerCommand(),
+                EncodeCommand.decode(), new InterpolateCommand(), new ClassifierCommand(), new EvalCommand(), new BenchCommand(), new ImageBenchCommand(), new UpCommand(), new WorkerCommand(),
                 new ServiceBenchCommand())) {
             m.put(c.name(), c);
         }

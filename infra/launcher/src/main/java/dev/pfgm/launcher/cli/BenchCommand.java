@@ -198,15 +198,20 @@ public final class BenchCommand implements Command {
 
     /** Replaces the text between the markers, or appends the section. */
     static void update(Path file, String section) throws IOException {
+        update(file, section, START, END, "Engine (`./pfgm bench`)");
+    }
+
+    /** Replaces the text between {@code start} and {@code end}, or appends the section under {@code heading}. */
+    static void update(Path file, String section, String start, String end, String heading) throws IOException {
         String text = Files.exists(file) ? Files.readString(file) : "# Benchmarks\n";
-        int s = text.indexOf(START);
-        int e = text.indexOf(END);
-        String updated = s >= 0 && e > s ? text.substring(0, s) + section + text.substring(e + END.length())
-                : text.stripTrailing() + "\n\n## Engine (`./pfgm bench`)\n" + section + "\n";
+        int s = text.indexOf(start);
+        int e = text.indexOf(end);
+        String updated = s >= 0 && e > s ? text.substring(0, s) + section + text.substring(e + end.length())
+                : text.stripTrailing() + "\n\n## " + heading + "\n" + section + "\n";
         Files.writeString(file, updated, StandardCharsets.UTF_8);
     }
 
-    private static double[] time(int reps, int inner, Runnable r) {
+    static double[] time(int reps, int inner, Runnable r) {
         for (int i = 0; i < inner * 2; i++) {
             r.run();
         }
@@ -222,7 +227,7 @@ public final class BenchCommand implements Command {
         return new double[] {t[0], t[reps / 2]};
     }
 
-    private static String ms(double[] t) {
+    static String ms(double[] t) {
         return String.format(Locale.ROOT, "%.2f / %.2f ms", t[0], t[1]);
     }
 

@@ -24,8 +24,11 @@ final class ImageTraining {
     private final Path out;
     private final Path run;
     private final boolean resume;
+    private final int steps;
 
-    ImageTraining(ImageSet data, TrainSettings settings, Path out, Path run, boolean resume) {
+    /** {@code steps}: the --steps flag, or 0 when absent (a resumed run then keeps its checkpoint's count). */
+    ImageTraining(ImageSet data, TrainSettings settings, Path out, Path run, boolean resume, int steps) {
+        this.steps = steps;
         this.data = data;
         this.settings = settings;
         this.out = out;
@@ -43,7 +46,7 @@ final class ImageTraining {
             from = Checkpoint.read(DataFiles.readBytes(ckpt, "--resume"), "--resume '" + ckpt + "'");
         }
         Files.createDirectories(run);
-        int total = from == null ? settings.steps() : Math.max(settings.steps(), from.settings().steps());
+        int total = from == null ? settings.steps() : steps > 0 ? steps : from.settings().steps();
         System.err.printf(Locale.ROOT, "train: %d images of %dx%dx%d from %s, %s%d steps; run folder %s%n",
                 data.count(), data.channels(), data.height(), data.width(), data.source(),
                 from == null ? "" : "resuming at step " + (from.step() + 1) + " of ", total, run);
@@ -57,7 +60,7 @@ final class ImageTraining {
         double[] smooth = {Double.NaN};
         PfgmModel model;
         try {
-            model = ImageTrainer.train(data, settings, from, new ImageTrainer.Listener() {
+            model = ImageTrainer.train(data, settings, from, steps, new ImageTrainer.Listener() {
                 @Override
                 public void onStep(int step, int steps, double loss) {
                     smooth[0] = Double.isNaN(smooth[0]) ? loss : 0.98 * smooth[0] + 0.02 * loss;

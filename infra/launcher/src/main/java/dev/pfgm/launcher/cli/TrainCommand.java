@@ -42,7 +42,7 @@ public final class TrainCommand implements Command {
                 "        [n, h, w], [n, c, h, w] or [n, h, w, c] (uint8 or float), or builtin:discs",
                 "  images only: --run DIR (default MODEL.run) receives loss.csv, preview-STEP.png grids and",
                 "        checkpoint.ckpt as training goes; --resume continues from DIR/checkpoint.ckpt",
-                "        (its settings apply; --steps may raise the total)",
+                "        (its settings and step count apply; --steps replaces the count)",
                 "  --config: a JSON object overriding any of these settings (flags win over it):",
                 "    " + String.join("\n    ", TrainSettings.describe()));
     }
@@ -84,7 +84,8 @@ public final class TrainCommand implements Command {
         settings = settings.with(flags, "flags");
         if (loaded.isImages()) {
             new ImageTraining(loaded.images(), settings, out,
-                    a.has("run") ? Path.of(a.required("run")) : Path.of(out + ".run"), a.flag("resume")).run();
+                    a.has("run") ? Path.of(a.required("run")) : Path.of(out + ".run"), a.flag("resume"),
+                    a.has("steps") ? settings.steps() : 0).run();
             return;
         }
         Dataset data = loaded.table();

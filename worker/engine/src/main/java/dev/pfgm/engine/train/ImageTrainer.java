@@ -65,11 +65,17 @@ public final class ImageTrainer {
                 norms / data.count());
     }
 
+    /** Trains from scratch, or from a checkpoint with its own settings and step count. */
+    public static PfgmModel train(ImageSet data, TrainSettings requested, Checkpoint resume, Listener listener) {
+        return train(data, requested, resume, 0, listener);
+    }
+
     /**
      * Trains from scratch ({@code resume} null) or from a checkpoint of the same data; the
-     * checkpoint's settings then apply, except {@code steps}, which may be raised.
+     * checkpoint's settings then apply, and {@code steps} (when > 0) replaces its step count.
      */
-    public static PfgmModel train(ImageSet data, TrainSettings requested, Checkpoint resume, Listener listener) {
+    public static PfgmModel train(ImageSet data, TrainSettings requested, Checkpoint resume, int steps,
+                                  Listener listener) {
         long started = System.nanoTime();
         ImageMeta image = describe(data);
         int dim = data.dim();
@@ -80,13 +86,13 @@ public final class ImageTrainer {
                         + resume.dataSha256() + ", this data " + data.sha256() + ")");
             }
             s = resume.settings();
-            if (requested.steps() != s.steps()) {
-                if (requested.steps() < resume.step()) {
-                    throw new InvalidInputException("--steps: " + requested.steps() + " is below the checkpoint's step "
+            if (steps > 0 && steps != s.steps()) {
+                if (steps < resume.step()) {
+                    throw new InvalidInputException("--steps: " + steps + " is below the checkpoint's step "
                             + resume.step());
                 }
-                s = s.with(new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
-                        .put("steps", requested.steps()), "--steps");
+                s = s.with(new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("steps", steps),
+                        "--steps");
             }
             image = resume.image();
         } else {

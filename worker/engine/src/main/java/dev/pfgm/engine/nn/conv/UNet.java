@@ -75,6 +75,8 @@ public final class UNet implements ChargeMean {
     private double[] lastX = new double[0];
     private double[] lastS = new double[0];
     private int lastRows;
+    /** The buffers hold the forward pass of the last chargeMean (so one probe needs no second forward). */
+    private boolean forwardIsLast;
 
     public UNet(UNetSpec spec, double sigmaData) {
         this.spec = spec;
@@ -156,6 +158,7 @@ public final class UNet implements ChargeMean {
     public void chargeMean(double[] x, double[] s, int n, double[] m) {
         remember(x, s, n);
         forward(x, s, n);
+        forwardIsLast = true;
         int dim = dim();
         for (int i = 0; i < n; i++) {
             double ci = cIn(s[i]);
@@ -188,6 +191,7 @@ public final class UNet implements ChargeMean {
         }
         Arrays.fill(grad, 0f);
         backward(dF, grad);
+        forwardIsLast = false;
         return loss / n;
     }
 
@@ -215,7 +219,10 @@ public final class UNet implements ChargeMean {
         int keepRows = lastRows;
         double[] keepX = lastX;
         double[] keepS = lastS;
-        forward(xs, ss, n);
+        if (!(count == 1 && forwardIsLast && rows == n)) {
+            forward(xs, ss, n);
+        }
+        forwardIsLast = false;
         for (int i = 0; i < n * dim; i++) {
             dF[i] = (float) probes[i];
         }

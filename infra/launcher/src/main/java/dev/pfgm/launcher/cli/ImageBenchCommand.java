@@ -1,0 +1,140 @@
+package dev.pfgm.launcher.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pfgm.engine.model.ModelFile;
+import dev.pfgm.engine.model.PfgmModel;
+import dev.pfgm.engine.nn.Adam;
+import dev.pfgm.engine.nn.conv.UNet;
+import dev.pfgm.engine.nn.conv.UNetSpec;
+import dev.pfgm.engine.sample.Progress;
+import dev.pfgm.engine.sample.Sampler;
+import dev.pfgm.engine.sample.SeedPlan;
+import dev.pfgm.engine.sample.SolverSpec;
+import dev.pfgm.engine.train.ImageTrainer;
+import dev.pfgm.engine.train.TrainSettings;
+import dev.pfgm.shared.data.ImageSet;
+import dev.pfgm.shared.data.ProceduralImages;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * ./pfgm bench-images: the U-Net's speed at the default image size (28x28, batch 64, width 32):
+ * one training evaluation (forward, backward, Adam), a forward pass, whole training steps
+ * (batches, field targets and all), and RK45 sampling with its NFE per image, from a given model
+ * (a trained one gives the NFE that matters) or from a briefly trained one.
+ */
+public final class ImageBenchCommand implements Command {
+    static final String START = "<!-- image-bench:start -->";
+    static final String END = "<!-- image-bench:end -->";
+    /** The reference: PyTorch, CPU, 2 threads, a small conv net at 28x28, batch 64, forward + backward. */
+    private static final double TORCH_STEP_MS = 130;
+
+    @Override
+    public String name() {
+        return "bench-images";
+    }
+
+    @Override
+    public String summary() {
+        return "time the image U-Net (train step, forward, sampling); update docs/benchmarks.md";
+    }
+
+    @Override
+    public String usage() {
+        return String.join("\n",
+                "usage: ./pfgm bench-images [--model MODEL] [--write FILE] [--count N]",
+                "  --model: an image model to time RK45 sampling with (default: 300 steps on procedural 28x28 discs)",
+                "  --count: images sampled (default 128); --write: default docs/benchmarks.md, 'none' prints only");
+    }
+
+    @Override
+    public void run(String[] argv) throws Exception {
+        Args a = Args.parse("bench-images", argv, Set.of("model", "write", "count"), Set.of());
+        String write = a.string("write", "docs/benchmarks.md");
+        int count = a.integer("count", 128, 1, 100_000);
+        ProgressBar bar = new ProgressBar("bench-images");
+        TrainSettings defaults = TrainSettings.imageDefaults();
+        int width = defaults.unetWidth();
+        UNet net = new UNet(new UNetSpec(1, 28, 28, width, defaults.unetLevels(), defaults.frequencies()), 0.8);
+        net.initialise(SeedPlan.of(1));
+        int batch = defaults.batch();
+        int dim = 784;
+        SeedPlan r = SeedPlan.of(2);
+        double[] x = new double[batch * dim];
+        double[] target = new double[batch * (dim + 1)];
+        double[] z = new double[batch];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = r.nextGaussian() * 0.5;
+        }
+        for (int i = 0; i < target.length; i++) {
+            target[i] = r.nextGaussian();
+        }
+        for (int i = 0; i < batch; i++) {
+            z[i] = Math.exp(2 * r.nextGaussian());
+        }
+        double[] m = new double[batch * dim];
+        double[] dm = new double[batch * dim];
+        float[] grad = new float[net.parameterCount()];
+        Adam adam = new Adam(grad.length, 0.9, 0.999, 1e-8);
+        double[] step = BenchCommand.time(9, 3, () -> {
+            net.lossAndGradient(x, z, target, batch, m, dm, 5.0, grad);
+            adam.update(net.parameters(), grad, 1e-4, 1.0);
+            net.commit();
+        });
+        bar.update(0.2, "train step");
+        double[] fwd = BenchCommand.time(9, 3, () -> net.chargeMean(x, z, batch, m));
+        bar.update(0.3, "forward");
+
+        ImageSet discs = ProceduralImages.discs(2000, 28, 3.0, 7.0, 1);
+        int steps = 300;
+        int warm = 50;
+        long[] mark = new long[2];
+        TrainSettings s = defaults.with(new ObjectMapper().createObjectNode().put("steps", steps)
+                .put("checkpoint_every", 0).put("preview_every", 0), "bench");
+        PfgmModel quick = ImageTrainer.train(discs, s, null, (st, total, loss) -> {
+            if (st == warm) {
+                mark[0] = System.nanoTime();
+            }
+            if (st == total) {
+                mark[1] = System.nanoTime();
+            }
+            bar.update(0.3 + 0.3 * st / total, "training on discs");
+        });
+        double perStep = (mark[1] - mark[0]) / 1e9 / (steps - warm);
+        PfgmModel model = a.has("model") ? ModelFile.read(Path.of(a.required("model")), "--model") : quick;
+        Sampler sampler = new Sampler(model);
+        long t0 = System.nanoTime();
+        Sampler.Result res = sampler.sample(count, 3, SolverSpec.defaults(), f -> bar.update(0.6 + 0.4 * f, "sampling"));
+        double rate = count / ((System.nanoTime() - t0) / 1e9);
+        bar.close();
+
+        String source = a.has("model") ? "model " + Path.of(a.required("model")).getFileName() + " ("
+                + model.image().shape() + ", width " + model.settings().unetWidth() + ")"
+                : "300 steps on 28x28 discs";
+        StringBuilder sb = new StringBuilder(START).append('\n');
+        sb.append("Measured ").append(LocalDate.now()).append(" with `./pfgm bench-images")
+                .append(a.has("model") ? " --model " + a.required("model") : "").append("` on ")
+                .append(BenchCommand.machine()).append(".\n");
+        sb.append("U-Net width ").append(width).append(", ").append(defaults.unetLevels()).append(" levels, ")
+                .append(net.parameterCount()).append(" weights. The PyTorch reference is the issue's (a smaller conv net").append(
+                        " of the same kind, forward + backward); ratio = PyTorch time / ours.\n\n");
+        sb.append("| what | setting | ours | PyTorch (2 threads) | ratio |\n|---|---|---|---|---|\n");
+        sb.append(String.format(Locale.ROOT, "| U-Net training evaluation (forward, backward, Adam) | 28x28, batch %d | %s | %.0f ms | %.2f |%n",
+                batch, BenchCommand.ms(step), TORCH_STEP_MS, TORCH_STEP_MS / step[1]));
+        sb.append(String.format(Locale.ROOT, "| U-Net forward | 28x28, batch %d | %s |  |  |%n", batch, BenchCommand.ms(fwd)));
+        sb.append(String.format(Locale.ROOT, "| image training, whole steps | batch %d, %d charges, N = 784 | %.2f steps/s (%.0f ms/step) |  |  |%n",
+                batch, s.largeBatch(), 1 / perStep, perStep * 1000));
+        sb.append(String.format(Locale.ROOT, "| sample, rk45 rtol = atol = 1e-4 | %s, %d images | %.2f images/s, mean NFE %.1f |  |  |%n",
+                source, count, rate, res.meanNfe()));
+        sb.append(END);
+        System.err.println(sb);
+        if (!write.equals("none")) {
+            BenchCommand.update(Path.of(write), sb.toString(), START, END, "Images (`./pfgm bench-images`)");
+        }
+        new Summary().put("unet_step_ms", step[1]).put("unet_forward_ms", fwd[1]).put("train_steps_per_second", 1 / perStep)
+                .put("sample_images_per_second", rate).put("sample_nfe", res.meanNfe())
+                .put("torch_step_ratio", TORCH_STEP_MS / step[1]).print();
+    }
+}
