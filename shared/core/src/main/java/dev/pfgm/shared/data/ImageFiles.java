@@ -28,7 +28,10 @@ public final class ImageFiles {
     public static Loaded load(String spec, String labels, String flag, String labelsFlag) {
         String lower = spec.toLowerCase(Locale.ROOT);
         if (spec.equals(DISCS)) {
-            return new Loaded(null, withLabels(ProceduralImages.discs(4000, 16, 2.0, 4.0, 1), labels, labelsFlag));
+            ImageSet d = ProceduralImages.discs(4000, 16, 2.0, 4.0, 1);
+            // named by its spec, so a model trained on it records where to find its data again
+            d = new ImageSet(DISCS, d.pixels(), d.count(), 1, 16, 16, false, null, d.sha256());
+            return new Loaded(null, withLabels(d, labels, labelsFlag));
         }
         if (lower.endsWith(".zip")) {
             byte[] b = DataFiles.readBytes(Path.of(spec), flag);

@@ -1,0 +1,111 @@
+package dev.pfgm.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pfgm.shared.data.NpyFile;
+import dev.pfgm.shared.data.ProceduralImages;
+import java.io.ByteArrayInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+
+/** The image commands end to end on procedural discs with a tiny U-Net (seconds, not quality). */
+class ImageCliTest {
+    @Test
+    void trainResumeSampleGridNllInterpolateAndEval() throws IOException {
+        Path dir = Files.createTempDirectory("pfgm-image-cli");
+        Path config = dir.resolve("tiny.json");
+        Files.writeString(config, "{\"unet_width\": 8, \"unet_levels\": 1, \"batch\": 16, \"large_batch\": 128,"
+                + " \"warmup\": 10, \"preview_every\": 30, \"checkpoint_every\": 30}");
+        String model = dir.resolve("d.pfgm").toString();
+        CliTest.Run t = CliTest.run("train", "--data", "builtin:discs", "--out", model, "--steps", "30", "--config",
+                config.toString());
+        assertEquals(0, t.code(), t.err());
+        assertEquals("1x16x16", t.summary().path("shape").asText());
+        Path run = Path.of(model + ".run");
+        assertTrue(Files.exists(run.resolve("checkpoint.ckpt")) && Files.exists(run.resolve("preview-0000030.png"))
+                && Files.exists(run.resolve("loss.csv")));
+        assertEquals(31, Files.readAllLines(run.resolve("loss.csv")).size());
+        // resume to 60 steps: the run continues from step 31
+        CliTest.Run resumed = CliTest.run("train", "--data", "builtin:discs", "--out", model, "--resume", "--steps", "60");
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.err().contains("resuming at step 31 of 60"), resumed.err());
+        assertEquals(61, Files.readAllLines(run.resolve("loss.csv")).size());
+
+        String grid = dir.resolve("g.png").toString();
+        CliTest.Run s = CliTest.run("sample", "--model", model, "--count", "12", "--out", dir.resolve("s.npy").toString(),
+                "--grid", grid, "--solver", "heun", "--steps", "10");
+        assertEquals(0, s.code(), s.err());
+        NpyFile.Array a = NpyFile.parse(Files.readAllBytes(dir.resolve("s.npy")), "s.npy");
+        assertEquals(List.of(12L, 1L, 16L, 16L), java.util.Arrays.stream(a.shape()).boxed().toList());
+        var img = ImageIO.read(new ByteArrayInputStream(Files.readAllBytes(Path.of(grid))));
+        assertTrue(img.getWidth() > 10 * 16 && img.getHeight() > 2 * 16);
+
+        // 8-bit images of the model's shape: bits/dim includes the dequantisation's + 7
+        float[] px = ProceduralImages.discs(6, 16, 2.0, 4.0, 9).pixels();
+        byte[] levels = new byte[px.length];
+        for (int i = 0; i < px.length; i++) {
+            levels[i] = (byte) Math.round((px[i] + 1) * 127.5);
+        }
+        Path idx = dir.resolve("few-images-idx3-ubyte");
+        try (var out = new java.io.DataOutputStream(new FileOutputStream(idx.toFile()))) {
+            out.writeInt(0x00000803);
+            out.writeInt(6);
+            out.writeInt(16);
+            out.writeInt(16);
+            out.write(levels);
+        }
+        CliTest.Run nll = CliTest.run("nll", "--model", model, "--data", idx.toString(), "--out",
+                dir.resolve("n.npy").toString());
+        assertEquals(0, nll.code(), nll.err());
+        JsonNode ns = nll.summary();
+        assertTrue(ns.path("dequantised").asBoolean());
+        double expected = ns.path("mean_nll_nats").asDouble() / (256 * Math.log(2)) + 7;
+        assertEquals(expected, ns.path("bits_per_dim").asDouble(), 1e-9);
+
+        String strip = dir.resolve("strip.png").toString();
+        CliTest.Run in = CliTest.run("interpolate", "--model", model, "--data", idx.toString(), "--from", "0", "--to",
+                "3", "--steps", "5", "--out", strip, "--solver", "heun", "--steps", "10");
+        assertEquals(2, in.code(), "--steps given twice is refused: " + in.err());
+        in = CliTest.run("interpolate", "--model", model, "--data", idx.toString(), "--from", "0", "--to", "3",
+                "--steps", "5", "--out", strip);
+        assertEquals(0, in.code(), in.err());
+        var stripImg = ImageIO.read(new ByteArrayInputStream(Files.readAllBytes(Path.of(strip))));
+        assertTrue(stripImg.getWidth() > 4 * stripImg.getHeight(), "a strip of 5");
+
+        CliTest.Run e = CliTest.run("eval", "--model", model, "--data", idx.toString(), "--count", "8",
+                "--nll-count", "2");
+        assertEquals(0, e.code(), e.err());
+        JsonNode es = e.summary();
+        assertTrue(es.path("model").path("frechet").isNull(), "no classifier, no Frechet distance");
+        assertTrue(es.path("model").path("bits_per_dim").asDouble() > 0);
+        assertTrue(es.path("gaussian").path("bits_per_dim").isNumber());
+        assertTrue(e.out().contains("NLL bits/dim"));
+
+        // bad input: one line, exit 2, nothing written
+        String none = dir.resolve("none.png").toString();
+        for (String[] args : List.of(
+                new String[] {"interpolate", "--model", model, "--data", idx.toString(), "--from", "0", "--to", "6",
+                        "--steps", "3", "--out", none},
+                new String[] {"interpolate", "--model", model, "--data", idx.toString(), "--from", "0", "--to", "1",
+                        "--steps", "1", "--out", none},
+                new String[] {"train", "--data", "builtin:discs", "--out", dir.resolve("x.pfgm").toString(), "--resume"},
+                new String[] {"classifier", "train", "--data", idx.toString(), "--out", none},
+                new String[] {"nll", "--model", model, "--data", "builtin:moons", "--out", none})) {
+            CliTest.Run r = CliTest.run(args);
+            String name = String.join(" ", args);
+            assertEquals(2, r.code(), name + " -> " + r.err());
+            assertEquals(1, r.err().lines().count(), name + ": " + r.err());
+            assertFalse(Files.exists(Path.of(none)), name + " wrote output");
+        }
+        assertTrue(CliTest.run("interpolate", "--model", model, "--data", idx.toString(), "--from", "0", "--to", "6",
+                "--steps", "3", "--out", none).err().contains("--to: 6 is not an image index"));
+    }
+}
