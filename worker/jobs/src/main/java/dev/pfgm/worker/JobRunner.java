@@ -93,26 +93,10 @@ final class JobRunner {
         TrainSettings settings = TrainSettings.defaults().with(job.params(), "params");
         progress.log(String.format(Locale.ROOT, "training on %d points x %d columns for %d steps", data.count(),
                 data.dim(), settings.steps()));
-        double[] smooth = {Double.NaN};
-        long[] lastMetric = {0};
-        PfgmModel model = Trainer.train(data, settings, (step, total, loss) -> {
-            smooth[0] = Double.isNaN(smooth[0]) ? loss : 0.98 * smooth[0] + 0.02 * loss;
-            long now = System.nanoTime();
-            if (now - lastMetric[0] > 1_000_000_000L || step == total) {
-                lastMetric[0] = now;
-                progress.metric("loss", smooth[0], step);
-            }
-            progress.update(step, total, String.format(Locale.ROOT, "step %d/%d, loss %.4g", step, total, smooth[0]));
-        });
+        PfgmModel model = Trainer.train(data, settings, new LossReporter(progress));
         Path modelFile = dir.resolve("model.pfgm");
         ModelFile.write(model, modelFile);
-        Path lossFile = dir.resolve("loss.csv");
-        StringBuilder csv = new StringBuilder("step,loss\n");
-        float[] losses = model.losses();
-        for (int i = 0; i < losses.length; i++) {
-            csv.append(i + 1).append(',').append(losses[i]).append('\n');
-        }
-        Files.writeString(lossFile, csv, StandardCharsets.UTF_8);
+        Path lossFile = writeLosses(model, dir);
 
         ArrayNode artifacts = Json.MAPPER.createArrayNode();
         String modelKey = upload(job, progress, modelFile, "model.pfgm", "application/zip", artifacts);
@@ -147,19 +131,12 @@ final class JobRunner {
         }
         progress.log(String.format(Locale.ROOT, "training a U-Net on %d images of %dx%dx%d for %d steps", data.count(),
                 data.channels(), data.height(), data.width(), settings.steps()));
-        double[] smooth = {Double.NaN};
-        long[] lastMetric = {0};
+        LossReporter reporter = new LossReporter(progress);
         ArrayNode artifacts = Json.MAPPER.createArrayNode();
         PfgmModel model = ImageTrainer.train(data, settings, resume, new ImageTrainer.Listener() {
             @Override
             public void onStep(int step, int total, double loss) {
-                smooth[0] = Double.isNaN(smooth[0]) ? loss : 0.98 * smooth[0] + 0.02 * loss;
-                long now = System.nanoTime();
-                if (now - lastMetric[0] > 1_000_000_000L || step == total) {
-                    lastMetric[0] = now;
-                    progress.metric("loss", smooth[0], step);
-                }
-                progress.update(step, total, String.format(Locale.ROOT, "step %d/%d, loss %.4g", step, total, smooth[0]));
+                reporter.onStep(step, total, loss);
             }
 
             @Override
@@ -187,13 +164,7 @@ final class JobRunner {
         });
         Path modelFile = dir.resolve("model.pfgm");
         ModelFile.write(model, modelFile);
-        Path lossFile = dir.resolve("loss.csv");
-        StringBuilder csv = new StringBuilder("step,loss\n");
-        float[] losses = model.losses();
-        for (int i = 0; i < losses.length; i++) {
-            csv.append(i + 1).append(',').append(losses[i]).append('\n');
-        }
-        Files.writeString(lossFile, csv, StandardCharsets.UTF_8);
+        Path lossFile = writeLosses(model, dir);
         String modelKey = upload(job, progress, modelFile, "model.pfgm", "application/zip", artifacts);
         upload(job, progress, lossFile, "loss.csv", "text/csv", artifacts);
         UUID modelId = UUID.randomUUID();
@@ -209,6 +180,17 @@ final class JobRunner {
         JobStore.NewModel row = new JobStore.NewModel(modelId, job.tenant(), job.dataset(), data.dim(),
                 model.settings().toJson(), metrics, modelKey);
         return new Outcome(result, progress.done(model.settings().steps(), "trained"), row);
+    }
+
+    private static Path writeLosses(PfgmModel model, Path dir) throws IOException {
+        Path lossFile = dir.resolve("loss.csv");
+        StringBuilder csv = new StringBuilder("step,loss\n");
+        float[] losses = model.losses();
+        for (int i = 0; i < losses.length; i++) {
+            csv.append(i + 1).append(',').append(losses[i]).append('\n');
+        }
+        Files.writeString(lossFile, csv, StandardCharsets.UTF_8);
+        return lossFile;
     }
 
     private Outcome generate(JobRecord job, Path dir, ProgressReporter progress) throws IOException {

@@ -9,13 +9,10 @@ import dev.pfgm.engine.sample.SeedPlan;
 import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.shared.data.ImageSet;
 import dev.pfgm.shared.data.NpyFile;
-import java.io.ByteArrayInputStream;
+import dev.pfgm.shared.data.ZipEntries;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
@@ -151,25 +148,17 @@ public final class ClassifierModel {
             ObjectNode head = JSON.createObjectNode();
             head.put("format", FORMAT).put("version", 1).put("channels", s[0]).put("height", s[1]).put("width", s[2])
                     .put("classes", net.classes()).put("validation_accuracy", accuracy).put("data_sha256", dataSha256);
-            zip.putNextEntry(new ZipEntry("classifier.json"));
-            zip.write(JSON.writeValueAsBytes(head));
-            zip.closeEntry();
+            ZipEntries.put(zip, "classifier.json", JSON.writeValueAsBytes(head));
             ByteArrayOutputStream w = new ByteArrayOutputStream();
             NpyFile.writeFloat32(w, net.parameters(), 1, net.parameters().length);
-            zip.putNextEntry(new ZipEntry("weights.npy"));
-            zip.write(w.toByteArray());
-            zip.closeEntry();
+            ZipEntries.put(zip, "weights.npy", w.toByteArray());
         }
         return bytes.toByteArray();
     }
 
     public static ClassifierModel read(byte[] bytes, String name) {
-        Map<String, byte[]> entries = new HashMap<>();
-        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
-            ZipEntry e;
-            while ((e = zip.getNextEntry()) != null) {
-                entries.put(e.getName(), zip.readAllBytes());
-            }
+        Map<String, byte[]> entries = ZipEntries.read(bytes, name, "pfgm classifier file");
+        try {
             JsonNode head = entries.containsKey("classifier.json") ? JSON.readTree(entries.get("classifier.json")) : null;
             if (head == null || !FORMAT.equals(head.path("format").asText()) || !entries.containsKey("weights.npy")) {
                 throw new InvalidInputException(name + ": not a pfgm classifier file");

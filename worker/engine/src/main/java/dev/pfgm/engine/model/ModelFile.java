@@ -7,20 +7,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.shared.data.DataFiles;
 import dev.pfgm.shared.data.NpyFile;
+import dev.pfgm.shared.data.ZipEntries;
 import dev.pfgm.engine.data.Standardizer;
 import dev.pfgm.engine.train.TrainSettings;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
-import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
@@ -70,17 +66,7 @@ public final class ModelFile {
     }
 
     public static PfgmModel read(byte[] bytes, String name) {
-        Map<String, byte[]> entries = new HashMap<>();
-        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
-            ZipEntry e;
-            while ((e = zip.getNextEntry()) != null) {
-                entries.put(e.getName(), zip.readAllBytes());
-            }
-        } catch (ZipException e) {
-            throw new InvalidInputException(name + ": not a pfgm model file (" + e.getMessage() + ")");
-        } catch (IOException e) {
-            throw new InvalidInputException(name + ": cannot read model file: " + e.getMessage());
-        }
+        Map<String, byte[]> entries = ZipEntries.read(bytes, name, "pfgm model file");
         if (!entries.containsKey("manifest.json")) {
             throw new InvalidInputException(name + ": not a pfgm model file (no manifest.json)");
         }
@@ -139,8 +125,6 @@ public final class ModelFile {
     }
 
     private static void put(ZipOutputStream zip, String name, byte[] data) throws IOException {
-        zip.putNextEntry(new ZipEntry(name));
-        zip.write(data);
-        zip.closeEntry();
+        ZipEntries.put(zip, name, data);
     }
 }

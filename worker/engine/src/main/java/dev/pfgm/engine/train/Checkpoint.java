@@ -6,14 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pfgm.engine.model.ImageMeta;
 import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.shared.data.NpyFile;
-import java.io.ByteArrayInputStream;
+import dev.pfgm.shared.data.ZipEntries;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
-import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
@@ -39,7 +35,7 @@ public record Checkpoint(TrainSettings settings, ImageMeta image, String dataSha
                         .put("seconds", seconds);
                 head.set("settings", settings.toJson());
                 head.set("image", JSON.valueToTree(image));
-                put(zip, "checkpoint.json", JSON.writeValueAsBytes(head));
+                ZipEntries.put(zip, "checkpoint.json", JSON.writeValueAsBytes(head));
                 putArray(zip, "params.npy", params);
                 putArray(zip, "ema.npy", ema);
                 putArray(zip, "adam_m.npy", adamM);
@@ -53,17 +49,7 @@ public record Checkpoint(TrainSettings settings, ImageMeta image, String dataSha
     }
 
     public static Checkpoint read(byte[] bytes, String name) {
-        Map<String, byte[]> entries = new HashMap<>();
-        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
-            ZipEntry e;
-            while ((e = zip.getNextEntry()) != null) {
-                entries.put(e.getName(), zip.readAllBytes());
-            }
-        } catch (ZipException e) {
-            throw new InvalidInputException(name + ": not a pfgm checkpoint (" + e.getMessage() + ")");
-        } catch (IOException e) {
-            throw new InvalidInputException(name + ": cannot read checkpoint: " + e.getMessage());
-        }
+        Map<String, byte[]> entries = ZipEntries.read(bytes, name, "pfgm checkpoint");
         byte[] headBytes = entries.get("checkpoint.json");
         if (headBytes == null) {
             throw new InvalidInputException(name + ": not a pfgm checkpoint (no checkpoint.json)");
@@ -102,15 +88,9 @@ public record Checkpoint(TrainSettings settings, ImageMeta image, String dataSha
         return out;
     }
 
-    private static void put(ZipOutputStream zip, String name, byte[] data) throws IOException {
-        zip.putNextEntry(new ZipEntry(name));
-        zip.write(data);
-        zip.closeEntry();
-    }
-
     private static void putArray(ZipOutputStream zip, String name, float[] values) throws IOException {
         ByteArrayOutputStream w = new ByteArrayOutputStream();
         NpyFile.writeFloat32(w, values, 1, values.length);
-        put(zip, name, w.toByteArray());
+        ZipEntries.put(zip, name, w.toByteArray());
     }
 }

@@ -70,7 +70,6 @@ public final class UNet implements ChargeMean {
     private float[] dUp;
     private float[] dCat;
     private float[][] dSkip;
-    private float[] dPool;
     private float[] dU;
     private double[] lastX = new double[0];
     private double[] lastS = new double[0];
@@ -434,7 +433,6 @@ public final class UNet implements ChargeMean {
         dAct = new float[gnOut.length];
         dUp = new float[gnOut.length];
         dCat = new float[maxCat];
-        dPool = null;
     }
 
     // for the gradient tests
