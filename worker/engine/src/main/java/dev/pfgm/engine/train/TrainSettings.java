@@ -82,8 +82,8 @@ public record TrainSettings(
      * Derived values for images of N = {@code dim} values whose mean norm is {@code meanNorm}: the
      * paper's rule (pfgm-math.md section 4) M = floor(0.75 ln(n^2 / (2 sqrt(N) sigma^2)) / ln(1 + tau)) + 1,
      * z_max = sqrt(2/pi) sigma (1 + tau)^M and the prior clip sqrt(N) sigma (1 + tau)^M. For
-     * Fashion-MNIST (N = 784, mean norm about 23) this gives M = 292, z_max = 45, clip 1,574;
-     * for CIFAR-10 the paper's 291, 40 and 3,000.
+     * Fashion-MNIST (N = 784, mean norm 23.0) this gives M = 291, z_max = 43.4, clip 1,523;
+     * the paper reports 291, 40 and 3,000 for CIFAR-10.
      */
     public TrainSettings resolveImages(int dim, double meanNorm) {
         Builder b = new Builder(this);
