@@ -212,10 +212,8 @@ final class JobRunner {
             ImageMeta im = model.image();
             DataFiles.writeNpy(out, r.samples(), new long[] {count, im.channels(), im.height(), im.width()});
             upload(job, progress, out, "samples.npy", "application/octet-stream", artifacts);
-            int shown = Math.min(count, 100);
             Path grid = dir.resolve("grid.png");
-            Files.write(grid, ImageGrid.png(java.util.Arrays.copyOf(r.samples(), shown * r.dim()), shown, im.channels(),
-                    im.height(), im.width(), Math.min(10, shown), ImageGrid.displayScale(im.height())));
+            Files.write(grid, ImageGrid.samples(r.samples(), count, im.channels(), im.height(), im.width()));
             upload(job, progress, grid, "grid.png", "image/png", artifacts);
         } else {
             DataFiles.writeNpy(out, r.samples(), r.count(), r.dim());

@@ -72,9 +72,7 @@ public final class SampleCommand implements Command {
         }
         if (grid != null) {
             ImageMeta im = model.image();
-            int shown = Math.min(count, 100);
-            byte[] png = ImageGrid.png(java.util.Arrays.copyOf(r.samples(), shown * r.dim()), shown, im.channels(),
-                    im.height(), im.width(), Math.min(10, shown), ImageGrid.displayScale(im.height()));
+            byte[] png = ImageGrid.samples(r.samples(), count, im.channels(), im.height(), im.width());
             DataFiles.writeAtomically(grid, o -> o.write(png));
         }
         Summary summary = new Summary().put("count", count).put("dim", r.dim()).put("nfe", r.meanNfe())

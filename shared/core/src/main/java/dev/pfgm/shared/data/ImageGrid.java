@@ -22,6 +22,13 @@ public final class ImageGrid {
         return png(pixels, count, channels, height, width, columns, 1);
     }
 
+    /** The grid of generated samples: the first min(count, 100), 10 per row, enlarged for display. */
+    public static byte[] samples(float[] pixels, int count, int channels, int height, int width) {
+        int shown = Math.min(count, 100);
+        float[] head = java.util.Arrays.copyOf(pixels, shown * channels * height * width);
+        return png(head, shown, channels, height, width, Math.min(10, shown), displayScale(height));
+    }
+
     /** Integer upscaling that makes small images readable on screen: cells of at least about 48 px, at most 4x. */
     public static int displayScale(int height) {
         return Math.max(1, Math.min(4, 48 / height));
