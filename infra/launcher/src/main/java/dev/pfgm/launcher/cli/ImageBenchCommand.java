@@ -6,6 +6,7 @@ import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.engine.nn.Adam;
 import dev.pfgm.engine.nn.conv.UNet;
 import dev.pfgm.engine.nn.conv.UNetSpec;
+import dev.pfgm.engine.sample.ChunkRunner;
 import dev.pfgm.engine.sample.Progress;
 import dev.pfgm.engine.sample.Sampler;
 import dev.pfgm.engine.sample.SeedPlan;
@@ -57,8 +58,9 @@ public final class ImageBenchCommand implements Command {
         ProgressBar bar = new ProgressBar("bench-images");
         TrainSettings defaults = TrainSettings.imageDefaults();
         int width = defaults.unetWidth();
-        UNet net = new UNet(new UNetSpec(1, 28, 28, width, defaults.unetLevels(), defaults.frequencies()), 0.8);
-        net.initialise(SeedPlan.of(1));
+        UNet net = unet(width, defaults.unetLevels());
+        // the reference net has one down and one up path over 32-64 channels: our U-Net with one level
+        UNet small = unet(32, 1);
         int batch = defaults.batch();
         int dim = 784;
         SeedPlan r = SeedPlan.of(2);
@@ -82,6 +84,13 @@ public final class ImageBenchCommand implements Command {
             net.lossAndGradient(x, z, target, batch, m, dm, 5.0, grad);
             adam.update(net.parameters(), grad, 1e-4, 1.0);
             net.commit();
+        });
+        float[] smallGrad = new float[small.parameterCount()];
+        Adam smallAdam = new Adam(smallGrad.length, 0.9, 0.999, 1e-8);
+        double[] smallStep = BenchCommand.time(9, 3, () -> {
+            small.lossAndGradient(x, z, target, batch, m, dm, 5.0, smallGrad);
+            smallAdam.update(small.parameters(), smallGrad, 1e-4, 1.0);
+            small.commit();
         });
         bar.update(0.2, "train step");
         double[] fwd = BenchCommand.time(9, 3, () -> net.chargeMean(x, z, batch, m));
@@ -123,18 +132,38 @@ public final class ImageBenchCommand implements Command {
         sb.append("| what | setting | ours | PyTorch (2 threads) | ratio |\n|---|---|---|---|---|\n");
         sb.append(String.format(Locale.ROOT, "| U-Net training evaluation (forward, backward, Adam) | 28x28, batch %d | %s | %.0f ms | %.2f |%n",
                 batch, BenchCommand.ms(step), TORCH_STEP_MS, TORCH_STEP_MS / step[1]));
+        sb.append(String.format(Locale.ROOT, "| U-Net training evaluation, reference-shaped (width 32, 1 level: 32-64 channels) | 28x28, batch %d | %s | %.0f ms | %.2f |%n",
+                batch, BenchCommand.ms(smallStep), TORCH_STEP_MS, TORCH_STEP_MS / smallStep[1]));
         sb.append(String.format(Locale.ROOT, "| U-Net forward | 28x28, batch %d | %s |  |  |%n", batch, BenchCommand.ms(fwd)));
         sb.append(String.format(Locale.ROOT, "| image training, whole steps | batch %d, %d charges, N = 784 | %.2f steps/s (%.0f ms/step) |  |  |%n",
                 batch, s.largeBatch(), 1 / perStep, perStep * 1000));
         sb.append(String.format(Locale.ROOT, "| sample, rk45 rtol = atol = 1e-4 | %s, %d images | %.2f images/s, mean NFE %.1f |  |  |%n",
                 source, count, rate, res.meanNfe()));
+        sb.append(String.format(Locale.ROOT, "%nConvolution arithmetic per training evaluation (forward, then input and weight gradients: 3 x 2 x"
+                + " multiply-adds x batch): %.1f GFLOP at width %d, i.e. %.0f GFLOP/s over the whole evaluation; %.1f GFLOP"
+                + " for the reference-shaped net, %.0f GFLOP/s.%n", gflop(net, batch), width,
+                gflop(net, batch) / step[1] * 1000, gflop(small, batch), gflop(small, batch) / smallStep[1] * 1000));
         sb.append(END);
         System.err.println(sb);
         if (!write.equals("none")) {
             BenchCommand.update(Path.of(write), sb.toString(), START, END, "Images (`./pfgm bench-images`)");
         }
-        new Summary().put("unet_step_ms", step[1]).put("unet_forward_ms", fwd[1]).put("train_steps_per_second", 1 / perStep)
+        new Summary().put("unet_step_ms", step[1]).put("reference_shaped_step_ms", smallStep[1])
+                .put("unet_step_gflop", gflop(net, batch)).put("unet_forward_ms", fwd[1]).put("train_steps_per_second", 1 / perStep)
                 .put("sample_images_per_second", rate).put("sample_nfe", res.meanNfe())
-                .put("torch_step_ratio", TORCH_STEP_MS / step[1]).print();
+                .put("torch_step_ratio", TORCH_STEP_MS / step[1])
+                .put("reference_shaped_torch_ratio", TORCH_STEP_MS / smallStep[1]).print();
+    }
+
+    /** A 28x28 U-Net as training uses it (element-wise work split over the cores). */
+    private static UNet unet(int width, int levels) {
+        UNet net = new UNet(new UNetSpec(1, 28, 28, width, levels, TrainSettings.imageDefaults().frequencies()), 0.8);
+        net.initialise(SeedPlan.of(1));
+        net.threads(ChunkRunner.threads());
+        return net;
+    }
+
+    private static double gflop(UNet net, int batch) {
+        return 6.0 * net.convMultiplyAdds() * batch / 1e9;
     }
 }

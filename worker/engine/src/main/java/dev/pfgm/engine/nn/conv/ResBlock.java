@@ -15,6 +15,8 @@ final class ResBlock {
     private final Dense shift;
     private final Conv conv2;
     private final Conv skip;
+    /** How the element-wise work is split over threads (set by the owning network). */
+    Lanes lanes = Lanes.SERIAL;
 
     private int n;
     private int h;
@@ -43,6 +45,12 @@ final class ResBlock {
         this.shift = new Dense(hidden, out, params, 1.0);
         this.conv2 = new Conv(out, out, 3, params, 0.1);
         this.skip = in == out ? null : new Conv(in, out, 1, params, 1.0);
+    }
+
+    /** Multiply-adds of this block's convolutions for one image of {@code area} pixels. */
+    long multiplyAdds(int area) {
+        long m = (long) area * 9 * out * (in + out);
+        return skip == null ? m : m + (long) area * in * out;
     }
 
     void upload(float[] p) {
@@ -86,22 +94,18 @@ final class ResBlock {
         int area = height * width;
         int ni = rows * in * area;
         int no = rows * out * area;
-        Kernels.groupNorm(x, gn, inv, rows, in, area, GROUP);
-        Kernels.swish(gn, a0, sig0, ni);
+        Kernels.groupNorm(lanes, x, gn, inv, rows, in, area, GROUP);
+        Kernels.swish(lanes, gn, a0, sig0, ni);
         conv1.forward(a0, h1, rows, height, width);
         shift.forward(p, t, shiftOut, rows);
-        Kernels.addShift(h1, shiftOut, rows, out, area);
-        Kernels.swish(h1, a1, sig1, no);
+        Kernels.addShift(lanes, h1, shiftOut, rows, out, area);
+        Kernels.swish(lanes, h1, a1, sig1, no);
         conv2.forward(a1, h2, rows, height, width);
         if (skip != null) {
             skip.forward(x, skipOut, rows, height, width);
-            for (int i = 0; i < no; i++) {
-                y[i] = h2[i] + skipOut[i];
-            }
+            Kernels.add(lanes, h2, skipOut, y, no);
         } else {
-            for (int i = 0; i < no; i++) {
-                y[i] = h2[i] + x[i];
-            }
+            Kernels.add(lanes, h2, x, y, no);
         }
     }
 
@@ -111,24 +115,20 @@ final class ResBlock {
         int ni = n * in * area;
         int no = n * out * area;
         conv2.backward(dy, dA, grad);
-        Kernels.swishBackward(dA, h1, sig1, dH, no);
-        Kernels.shiftBackward(dH, dShift, n, out, area);
+        Kernels.swishBackward(lanes, dA, h1, sig1, dH, no);
+        Kernels.shiftBackward(lanes, dH, dShift, n, out, area);
         shift.backward(p, t, dShift, dtLocal, grad, n);
         for (int i = 0; i < dtLocal.length; i++) {
             dt[i] += dtLocal[i];
         }
         conv1.backward(dH, dA, grad);
-        Kernels.swishBackward(dA, gn, sig0, dH, ni);
-        Kernels.groupNormBackward(dH, gn, inv, dx, n, in, area, GROUP);
+        Kernels.swishBackward(lanes, dA, gn, sig0, dH, ni);
+        Kernels.groupNormBackward(lanes, dH, gn, inv, dx, n, in, area, GROUP);
         if (skip != null) {
             skip.backward(dy, dA, grad);
-            for (int i = 0; i < ni; i++) {
-                dx[i] += dA[i];
-            }
+            Kernels.addInto(lanes, dA, dx, ni);
         } else {
-            for (int i = 0; i < ni; i++) {
-                dx[i] += dy[i];
-            }
+            Kernels.addInto(lanes, dy, dx, ni);
         }
     }
 }
