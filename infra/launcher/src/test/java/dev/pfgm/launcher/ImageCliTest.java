@@ -69,6 +69,17 @@ class ImageCliTest {
         assertTrue(ns.path("dequantised").asBoolean());
         double expected = ns.path("mean_nll_nats").asDouble() / (256 * Math.log(2)) + 7;
         assertEquals(expected, ns.path("bits_per_dim").asDouble(), 1e-9);
+        // --count: the first points only, with the same dequantisation and probes as in the full run
+        CliTest.Run few = CliTest.run("nll", "--model", model, "--data", idx.toString(), "--count", "4", "--out",
+                dir.resolve("n4.npy").toString());
+        assertEquals(0, few.code(), few.err());
+        assertEquals(4, few.summary().path("count").asInt());
+        double[] all = NpyFile.parse(Files.readAllBytes(dir.resolve("n.npy")), "n.npy").values();
+        double[] first = NpyFile.parse(Files.readAllBytes(dir.resolve("n4.npy")), "n4.npy").values();
+        assertEquals(4, first.length);
+        for (int i = 0; i < 4; i++) {
+            assertEquals(all[i], first[i], 1e-3 * Math.abs(all[i]), "nll of point " + i);
+        }
 
         String strip = dir.resolve("strip.png").toString();
         CliTest.Run in = CliTest.run("interpolate", "--model", model, "--data", idx.toString(), "--from", "0", "--to",
