@@ -2,10 +2,13 @@ package dev.pfgm.launcher.cli;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 
 /**
  * A progress bar with elapsed time and ETA on stderr. On a terminal it redraws one line at most
- * ten times a second; otherwise (logs, CI) it prints a line at every tenth of the work.
+ * ten times a second; otherwise (logs, CI) it prints a line at every tenth of the work. The ETA
+ * comes from the rate since the first update, so work that starts part done (a resumed training)
+ * is not credited with the part done before.
  */
 public final class ProgressBar {
     private static final int WIDTH = 28;
@@ -13,7 +16,10 @@ public final class ProgressBar {
     private final String label;
     private final PrintStream out;
     private final boolean terminal;
-    private final long started = System.nanoTime();
+    private final LongSupplier clock;
+    private final long started;
+    private double firstFraction = Double.NaN;
+    private long firstAt;
     private long lastDraw;
     private int lastDecile = -1;
     private boolean finished;
@@ -23,9 +29,15 @@ public final class ProgressBar {
     }
 
     ProgressBar(String label, PrintStream out, boolean terminal) {
+        this(label, out, terminal, System::nanoTime);
+    }
+
+    ProgressBar(String label, PrintStream out, boolean terminal, LongSupplier clock) {
         this.label = label;
         this.out = out;
         this.terminal = terminal;
+        this.clock = clock;
+        this.started = clock.getAsLong();
     }
 
     /** @param fraction done, in [0, 1]; {@code detail} is appended (counts, loss) */
@@ -34,7 +46,11 @@ public final class ProgressBar {
             return;
         }
         double f = Math.max(0, Math.min(1, fraction));
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
+        if (Double.isNaN(firstFraction)) {
+            firstFraction = f;
+            firstAt = now;
+        }
         if (terminal) {
             if (now - lastDraw < 100_000_000L && f < 1) {
                 return;
@@ -70,7 +86,8 @@ public final class ProgressBar {
     private String line(double f, String detail, long now) {
         int filled = (int) Math.round(f * WIDTH);
         double elapsed = (now - started) / 1e9;
-        String eta = f > 0.001 && f < 1 ? time(elapsed * (1 - f) / f) : f >= 1 ? "0:00" : "--:--";
+        double done = f - firstFraction;
+        String eta = f >= 1 ? "0:00" : done > 0.001 ? time((now - firstAt) / 1e9 * (1 - f) / done) : "--:--";
         return String.format(Locale.ROOT, "%-7s [%s%s] %3d%%  %s  elapsed %s  ETA %s", label, "#".repeat(filled),
                 ".".repeat(WIDTH - filled), (int) Math.floor(f * 100), detail, time(elapsed), eta);
     }
