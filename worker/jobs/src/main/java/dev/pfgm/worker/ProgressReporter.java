@@ -1,13 +1,15 @@
 package dev.pfgm.worker;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pfgm.shared.job.Eta;
 import dev.pfgm.shared.store.JobStore;
 import dev.pfgm.shared.store.Json;
 import java.util.UUID;
 
 /**
  * Writes a job's progress at most once a second (and always the last value), with an ETA from the
- * rate so far. Called from engine threads; synchronised because sampling reports from several.
+ * rate since the first count ({@link Eta}: a resumed training is not credited with the steps
+ * before its checkpoint). Called from engine threads; synchronised because sampling reports from several.
  */
 final class ProgressReporter {
     private static final long MIN_INTERVAL_NANOS = 1_000_000_000L;
@@ -16,7 +18,7 @@ final class ProgressReporter {
     private final String owner;
     private final int attempt;
     private final Lease lease;
-    private final long started = System.nanoTime();
+    private final Eta eta = new Eta();
     private long lastWrite;
     private String phase = "starting";
 
@@ -67,14 +69,13 @@ final class ProgressReporter {
 
     private ObjectNode snapshot(double completed, double total, String message) {
         double fraction = total > 0 ? Math.min(1, completed / total) : 0;
-        double elapsed = (System.nanoTime() - started) / 1e9;
         ObjectNode p = Json.object().put("completed", completed).put("total", total).put("fraction", fraction);
-        if (fraction > 0.005 && fraction < 1) {
-            p.put("eta_seconds", Math.round(elapsed * (1 - fraction) / fraction * 10) / 10.0);
-        } else if (fraction >= 1) {
-            p.put("eta_seconds", 0.0);
-        } else {
+        // phases (total 0) come before the work; its rate starts at the first real count
+        double left = total > 0 ? eta.secondsLeft(fraction, System.nanoTime()) : Double.NaN;
+        if (Double.isNaN(left)) {
             p.putNull("eta_seconds");
+        } else {
+            p.put("eta_seconds", Math.round(left * 10) / 10.0);
         }
         p.put("message", message == null ? phase : message);
         return p;

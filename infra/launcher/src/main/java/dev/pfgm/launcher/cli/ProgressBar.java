@@ -1,5 +1,6 @@
 package dev.pfgm.launcher.cli;
 
+import dev.pfgm.shared.job.Eta;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.function.LongSupplier;
@@ -8,7 +9,7 @@ import java.util.function.LongSupplier;
  * A progress bar with elapsed time and ETA on stderr. On a terminal it redraws one line at most
  * ten times a second; otherwise (logs, CI) it prints a line at every tenth of the work. The ETA
  * comes from the rate since the first update, so work that starts part done (a resumed training)
- * is not credited with the part done before.
+ * is not credited with the part done before ({@link Eta}).
  */
 public final class ProgressBar {
     private static final int WIDTH = 28;
@@ -18,8 +19,7 @@ public final class ProgressBar {
     private final boolean terminal;
     private final LongSupplier clock;
     private final long started;
-    private double firstFraction = Double.NaN;
-    private long firstAt;
+    private final Eta eta = new Eta();
     private long lastDraw;
     private int lastDecile = -1;
     private boolean finished;
@@ -47,10 +47,6 @@ public final class ProgressBar {
         }
         double f = Math.max(0, Math.min(1, fraction));
         long now = clock.getAsLong();
-        if (Double.isNaN(firstFraction)) {
-            firstFraction = f;
-            firstAt = now;
-        }
         if (terminal) {
             if (now - lastDraw < 100_000_000L && f < 1) {
                 return;
@@ -86,10 +82,9 @@ public final class ProgressBar {
     private String line(double f, String detail, long now) {
         int filled = (int) Math.round(f * WIDTH);
         double elapsed = (now - started) / 1e9;
-        double done = f - firstFraction;
-        String eta = f >= 1 ? "0:00" : done > 0.001 ? time((now - firstAt) / 1e9 * (1 - f) / done) : "--:--";
+        double left = eta.secondsLeft(f, now);
         return String.format(Locale.ROOT, "%-7s [%s%s] %3d%%  %s  elapsed %s  ETA %s", label, "#".repeat(filled),
-                ".".repeat(WIDTH - filled), (int) Math.floor(f * 100), detail, time(elapsed), eta);
+                ".".repeat(WIDTH - filled), (int) Math.floor(f * 100), detail, time(elapsed), Double.isNaN(left) ? "--:--" : time(left));
     }
 
     static String time(double seconds) {
