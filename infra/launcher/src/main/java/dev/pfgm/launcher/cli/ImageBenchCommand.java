@@ -78,20 +78,8 @@ public final class ImageBenchCommand implements Command {
         }
         double[] m = new double[batch * dim];
         double[] dm = new double[batch * dim];
-        float[] grad = new float[net.parameterCount()];
-        Adam adam = new Adam(grad.length, 0.9, 0.999, 1e-8);
-        double[] step = BenchCommand.time(9, 3, () -> {
-            net.lossAndGradient(x, z, target, batch, m, dm, 5.0, grad);
-            adam.update(net.parameters(), grad, 1e-4, 1.0);
-            net.commit();
-        });
-        float[] smallGrad = new float[small.parameterCount()];
-        Adam smallAdam = new Adam(smallGrad.length, 0.9, 0.999, 1e-8);
-        double[] smallStep = BenchCommand.time(9, 3, () -> {
-            small.lossAndGradient(x, z, target, batch, m, dm, 5.0, smallGrad);
-            smallAdam.update(small.parameters(), smallGrad, 1e-4, 1.0);
-            small.commit();
-        });
+        double[] step = timeTrainingEvaluation(net, x, z, target, m, dm, batch);
+        double[] smallStep = timeTrainingEvaluation(small, x, z, target, m, dm, batch);
         bar.update(0.2, "train step");
         double[] fwd = BenchCommand.time(9, 3, () -> net.chargeMean(x, z, batch, m));
         bar.update(0.3, "forward");
@@ -153,6 +141,18 @@ public final class ImageBenchCommand implements Command {
                 .put("sample_images_per_second", rate).put("sample_nfe", res.meanNfe())
                 .put("torch_step_ratio", TORCH_STEP_MS / step[1])
                 .put("reference_shaped_torch_ratio", TORCH_STEP_MS / smallStep[1]).print();
+    }
+
+    /** Milliseconds (min, median) of forward, backward and an Adam update, as in a training step. */
+    private static double[] timeTrainingEvaluation(UNet net, double[] x, double[] z, double[] target, double[] m,
+                                                   double[] dm, int batch) {
+        float[] grad = new float[net.parameterCount()];
+        Adam adam = new Adam(grad.length, 0.9, 0.999, 1e-8);
+        return BenchCommand.time(9, 3, () -> {
+            net.lossAndGradient(x, z, target, batch, m, dm, 5.0, grad);
+            adam.update(net.parameters(), grad, 1e-4, 1.0);
+            net.commit();
+        });
     }
 
     /** A 28x28 U-Net as training uses it (element-wise work split over the cores). */
