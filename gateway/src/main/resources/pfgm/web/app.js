@@ -247,6 +247,7 @@ async function jobView(id) {
   const loss = { x: [], y: [] };
   let shownVersion = -1;
   let previewDone = false;
+  let live = null; // the latest preview grid of a running image training: { step, url }
 
   async function refresh() {
     if (location.hash !== '#/jobs/' + id) return;
@@ -270,7 +271,13 @@ async function jobView(id) {
       drawFacts(job);
       if (job.status === 'succeeded' && !previewDone) { previewDone = true; await drawOutputs(job); }
       else if (job.type === 'train' && job.status !== 'succeeded') {
-        put(chartBox, h('h2', { text: 'Loss' }), lineChart(loss.x, loss.y, 'training loss'));
+        const step = job.progress.preview_step;
+        if (step != null && (!live || live.step !== step)) {
+          try { const p = await api(`/v1/jobs/${id}/preview`); live = { step: p.grid_step, url: p.grid_url }; } catch (e) { /* next poll */ }
+        }
+        put(chartBox, h('h2', { text: 'Loss' }), lineChart(loss.x, loss.y, 'training loss'),
+          live ? h('h2', { text: `Samples at step ${live.step}` }) : null,
+          live ? h('img', { class: 'grid', id: 'live-grid', src: live.url, alt: `preview grid of samples at step ${live.step}` }) : null);
       } else if (job.status !== 'succeeded') {
         put(chartBox, h('h2', { text: 'Preview' }), h('p', { class: 'muted', text: 'Shown when the job has succeeded.' }));
       }

@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pfgm.gateway.http.ApiException;
 import dev.pfgm.shared.data.NpyFile;
 import dev.pfgm.shared.job.JobStatus;
+import dev.pfgm.shared.job.JobType;
 import dev.pfgm.shared.store.JobRecord;
 import dev.pfgm.shared.store.JobStore;
+import dev.pfgm.shared.store.Keys;
 import dev.pfgm.shared.store.Json;
 import dev.pfgm.shared.store.ObjectStore;
 import io.vertx.ext.web.Router;
@@ -43,8 +45,12 @@ public final class PreviewRoutes {
             JobRecord j = jobs.get(caller.tenant(), Endpoint.uuid(raw, "job"))
                     .orElseThrow(() -> ApiException.notFound("job", raw));
             if (j.status() != JobStatus.SUCCEEDED) {
+                JsonNode live = j.progress().path("preview");
+                if (j.type() == JobType.TRAIN && live.has("name")) {
+                    return Reply.json(200, liveGrid(j, live)).header("Cache-Control", "no-cache");
+                }
                 throw new ApiException(409, "Conflict", "job " + j.id() + " is " + j.status().wireName()
-                        + "; its preview exists once it has succeeded");
+                        + "; its preview exists once it has succeeded (or, training images, has drawn a grid)");
             }
             ObjectNode body = switch (j.type()) {
                 case GENERATE -> artifact(j, "grid.png") != null ? imageGrid(j) : scatter(read(j, "samples.npy"));
@@ -69,6 +75,14 @@ public final class PreviewRoutes {
         int count = j.result().path("count").asInt();
         return Json.object().put("kind", "image_grid").put("count", count).put("shown", Math.min(count, 100))
                 .put("grid_url", objects.presignedGet(artifact(j, "grid.png").path("key").asText(), 3600, "grid.png"));
+    }
+
+    /** An unfinished image train job's latest preview grid (running, or stopped), as its progress names it. */
+    private ObjectNode liveGrid(JobRecord j, JsonNode live) {
+        String name = live.path("name").asText();
+        String key = Keys.jobOutput(j.id(), live.path("attempt").asInt(), name);
+        return Json.object().put("kind", "training").put("grid_step", live.path("step").asInt())
+                .put("grid_url", objects.presignedGet(key, 3600, name));
     }
 
     /** An image train job's last preview grid beside its loss curve. */

@@ -60,6 +60,9 @@ public final class Views {
             o.putNull("eta_seconds");
         }
         o.put("message", p.path("message").asText(j.status().wireName()));
+        if (p.has("preview")) {
+            o.put("preview_step", p.path("preview").path("step").asInt());
+        }
         return o;
     }
 

@@ -642,10 +642,19 @@ class ServiceTest {
         Process other = startWorkerProcess();
         try {
             Map<String, Object> params = new java.util.HashMap<>(TINY_UNET);
-            params.putAll(Map.of("steps", 1200, "preview_every", 0, "checkpoint_every", 100, "seed", 2));
+            params.putAll(Map.of("steps", 1200, "preview_every", 100, "checkpoint_every", 100, "seed", 2));
             String id = submit(admin, Map.of("type", "train", "dataset", ds, "params", params));
-            waitFor(admin, id, j -> j.path("status").asText().equals("running")
+            JsonNode running = waitFor(admin, id, j -> j.path("status").asText().equals("running")
                     && j.path("progress").path("completed").asDouble() >= 250, 180);
+            // while it runs, the preview is the latest grid the progress names
+            JsonNode live = admin.get("/v1/jobs/" + id + "/preview").json();
+            assertEquals("training", live.path("kind").asText(), live.toString());
+            int gridStep = live.path("grid_step").asInt();
+            assertTrue(gridStep >= 200 && gridStep % 100 == 0, live.toString());
+            assertTrue(running.path("progress").path("preview_step").asInt() >= 200, running.toString());
+            Http.Res png = Http.fetch(live.path("grid_url").asText());
+            assertEquals(200, png.status(), png.toString());
+            assertTrue(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png.raw().body())).getWidth() >= 6 * 16);
             other.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             stack.addWorker();
             JsonNode done = waitTerminal(admin, id, 300);

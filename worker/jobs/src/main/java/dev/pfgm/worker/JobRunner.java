@@ -157,6 +157,7 @@ final class JobRunner {
                     Path f = dir.resolve(name);
                     Files.write(f, png);
                     upload(job, progress, f, name, "image/png", artifacts);
+                    progress.preview(name, step, settings.steps());
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }

@@ -21,6 +21,9 @@ final class ProgressReporter {
     private final Eta eta = new Eta();
     private long lastWrite;
     private String phase = "starting";
+    private String lastMessage;
+    private String previewName;
+    private int previewStep;
 
     ProgressReporter(JobStore jobs, UUID id, String owner, int attempt, Lease lease) {
         this.jobs = jobs;
@@ -48,6 +51,16 @@ final class ProgressReporter {
         }
     }
 
+    /**
+     * A preview grid uploaded as {@code name} at training step {@code step}: from now on the job's
+     * progress names it, so the gateway can show it while the job runs. Written at once.
+     */
+    synchronized void preview(String name, int step, double total) {
+        previewName = name;
+        previewStep = step;
+        write(step, total, lastMessage);
+    }
+
     /** A log line in the job's events. */
     void log(String line) {
         jobs.log(id, "log", Json.object().put("message", line).put("attempt", attempt).put("worker", owner));
@@ -63,6 +76,7 @@ final class ProgressReporter {
     }
 
     private void write(double completed, double total, String message) {
+        lastMessage = message;
         jobs.progress(id, owner, attempt, snapshot(completed, total, message));
         lastWrite = System.nanoTime();
     }
@@ -78,6 +92,9 @@ final class ProgressReporter {
             p.put("eta_seconds", Math.round(left * 10) / 10.0);
         }
         p.put("message", message == null ? phase : message);
+        if (previewName != null) {
+            p.putObject("preview").put("name", previewName).put("step", previewStep).put("attempt", attempt);
+        }
         return p;
     }
 }
