@@ -251,8 +251,33 @@ class DashboardTest {
         assertTrue(find("#timeline").getText().contains("status cancelled"));
     }
 
+    /** An image training shows its latest preview grid under the live loss while it runs. */
     @Test
     @Order(7)
+    void imageTrainingShowsItsLatestPreviewGridWhileItRuns() throws Exception {
+        Http api = new Http(stack.url(), stack.adminKey());
+        var discs = dev.pfgm.shared.data.ProceduralImages.discs(200, 16, 2.0, 4.0, 1);
+        var npy = new java.io.ByteArrayOutputStream();
+        dev.pfgm.shared.data.NpyFile.writeFloat32(npy, discs.pixels(), new long[] {200, 16, 16});
+        Http.Res up = api.postBytes("/v1/datasets?name=discs&format=npy", npy.toByteArray());
+        assertEquals(201, up.status(), up.toString());
+        Http.Res job = api.postJson("/v1/jobs", Map.of("type", "train", "dataset", up.json().path("id").asText(),
+                "params", Map.of("steps", 100000, "unet_width", 8, "unet_levels", 1, "batch", 16, "large_batch", 128,
+                        "warmup", 20, "preview_every", 20, "checkpoint_every", 0)));
+        assertEquals(202, job.status(), job.toString());
+        go("#/jobs/" + job.json().path("id").asText());
+        waitForStatus("running", 60);
+        // the grid arrives from the object store by its presigned URL and is decoded by the browser
+        waiting(120).until(d -> Boolean.TRUE.equals(((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+                "const i = document.getElementById('live-grid'); return i != null && i.complete && i.naturalWidth >= 96;")));
+        assertTrue(find("#chart").getText().contains("Samples at step"), find("#chart").getText());
+        screenshot("job-train-images.png");
+        find("#cancel").click();
+        waitForStatus("cancelled", 60);
+    }
+
+    @Test
+    @Order(8)
     void listsAndModelsRenderWithoutScriptErrors() throws Exception {
         go("#/jobs");
         waiting(10).until(d -> d.findElements(By.cssSelector("#jobs tr.row")).size() >= 3);

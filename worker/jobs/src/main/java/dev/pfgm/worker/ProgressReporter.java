@@ -21,7 +21,8 @@ final class ProgressReporter {
     private final Eta eta = new Eta();
     private long lastWrite;
     private String phase = "starting";
-    private String lastMessage;
+    /** The message of the latest update, written or not (a preview write repeats it). */
+    private String latestMessage;
     private String previewName;
     private int previewStep;
 
@@ -43,6 +44,7 @@ final class ProgressReporter {
         lease.check();
         long now = System.nanoTime();
         synchronized (this) {
+            latestMessage = message;
             if (now - lastWrite < MIN_INTERVAL_NANOS) {
                 return;
             }
@@ -58,7 +60,7 @@ final class ProgressReporter {
     synchronized void preview(String name, int step, double total) {
         previewName = name;
         previewStep = step;
-        write(step, total, lastMessage);
+        write(step, total, latestMessage);
     }
 
     /** A log line in the job's events. */
@@ -76,7 +78,6 @@ final class ProgressReporter {
     }
 
     private void write(double completed, double total, String message) {
-        lastMessage = message;
         jobs.progress(id, owner, attempt, snapshot(completed, total, message));
         lastWrite = System.nanoTime();
     }
