@@ -6,7 +6,6 @@ import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.engine.nn.Adam;
 import dev.pfgm.engine.nn.conv.UNet;
 import dev.pfgm.engine.nn.conv.UNetSpec;
-import dev.pfgm.engine.sample.ChunkRunner;
 import dev.pfgm.engine.sample.Progress;
 import dev.pfgm.engine.sample.Sampler;
 import dev.pfgm.engine.sample.SeedPlan;
@@ -155,11 +154,10 @@ public final class ImageBenchCommand implements Command {
         });
     }
 
-    /** A 28x28 U-Net as training uses it (element-wise work split over the cores). */
+    /** A 28x28 U-Net with fixed initial weights. */
     private static UNet unet(int width, int levels) {
         UNet net = new UNet(new UNetSpec(1, 28, 28, width, levels, TrainSettings.imageDefaults().frequencies()), 0.8);
         net.initialise(SeedPlan.of(1));
-        net.threads(ChunkRunner.threads());
         return net;
     }
 

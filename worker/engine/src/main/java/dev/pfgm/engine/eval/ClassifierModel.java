@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pfgm.engine.nn.Adam;
 import dev.pfgm.engine.nn.conv.Classifier;
-import dev.pfgm.engine.sample.ChunkRunner;
 import dev.pfgm.engine.sample.SeedPlan;
 import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.shared.data.ImageSet;
@@ -32,7 +31,6 @@ public final class ClassifierModel {
 
     private ClassifierModel(Classifier net, double accuracy, String dataSha256) {
         this.net = net;
-        net.threads(ChunkRunner.threads());
         this.accuracy = accuracy;
         this.dataSha256 = dataSha256;
     }
@@ -73,7 +71,6 @@ public final class ClassifierModel {
         int held = Math.min(5000, n / 10);
         int trainN = n - held;
         Classifier net = new Classifier(data.channels(), data.height(), data.width(), classes);
-        net.threads(ChunkRunner.threads());
         net.initialise(SeedPlan.forItem(seed, 1));
         Adam adam = new Adam(net.parameters().length, 0.9, 0.999, 1e-8);
         float[] grad = new float[net.parameters().length];

@@ -7,7 +7,6 @@ import dev.pfgm.engine.model.Provenance;
 import dev.pfgm.engine.nn.Adam;
 import dev.pfgm.engine.nn.Ema;
 import dev.pfgm.engine.nn.conv.UNet;
-import dev.pfgm.engine.sample.ChunkRunner;
 import dev.pfgm.engine.sample.Progress;
 import dev.pfgm.engine.sample.Sampler;
 import dev.pfgm.engine.sample.SeedPlan;
@@ -105,7 +104,6 @@ public final class ImageTrainer {
         }
 
         UNet net = new UNet(PfgmModel.unetSpec(s, image), image.sigmaData());
-        net.threads(ChunkRunner.threads());
         float[] params = net.parameters();
         Adam adam = new Adam(params.length, BETA1, BETA2, ADAM_EPS);
         Ema ema;

@@ -25,7 +25,6 @@ public final class Classifier {
     private final Dense hidden;
     private final Dense head;
     private final float[] params;
-    private Lanes lanes = Lanes.SERIAL;
 
     private int rows = -1;
     private float[][] convOut;
@@ -68,11 +67,6 @@ public final class Classifier {
         hidden = new Dense(c, FEATURES, layout, 1.0);
         head = new Dense(FEATURES, classes, layout, 0.5);
         params = new float[layout.size()];
-    }
-
-    /** Splits the element-wise work between convolutions over {@code threads} threads. */
-    public void threads(int threads) {
-        lanes = Lanes.of(threads);
     }
 
     public int classes() {
@@ -172,11 +166,11 @@ public final class Classifier {
             int c = WIDTHS[i];
             int area = h * w;
             convs[i].forward(cur, convOut[i], n, h, w);
-            Kernels.groupNorm(lanes, convOut[i], normed[i], inv[i], n, c, area, ResBlock.GROUP);
-            Kernels.swish(lanes, normed[i], act[i], sig[i], n * c * area);
+            Kernels.groupNorm(convOut[i], normed[i], inv[i], n, c, area, ResBlock.GROUP);
+            Kernels.swish(normed[i], act[i], sig[i], n * c * area);
             cur = act[i];
             if (i < pools) {
-                Kernels.avgPool(lanes, act[i], pooled[i], n * c, h, w);
+                Kernels.avgPool(act[i], pooled[i], n * c, h, w);
                 cur = pooled[i];
                 h /= 2;
                 w /= 2;
@@ -192,13 +186,13 @@ public final class Classifier {
             gap[bc] = s / area;
         }
         hidden.forward(params, gap, pre, n);
-        Kernels.swish(lanes, pre, feat, sigH, n * FEATURES);
+        Kernels.swish(pre, feat, sigH, n * FEATURES);
         head.forward(params, feat, logits, n);
     }
 
     private void backward(int n, float[] grad) {
         head.backward(params, feat, dLogits, dFeat, grad, n);
-        Kernels.swishBackward(lanes, dFeat, pre, sigH, dFeat, n * FEATURES);
+        Kernels.swishBackward(dFeat, pre, sigH, dFeat, n * FEATURES);
         hidden.backward(params, gap, dFeat, dGap, grad, n);
         int h = height >> pools;
         int w = width >> pools;
@@ -217,15 +211,15 @@ public final class Classifier {
             if (i < pools) {
                 float[] up = dCur == dA ? dB : dA;
                 Arrays.fill(up, 0, n * c * h * w * 4, 0f);
-                Kernels.avgPoolBackward(lanes, dCur, up, n * c, 2 * h, 2 * w);
+                Kernels.avgPoolBackward(dCur, up, n * c, 2 * h, 2 * w);
                 h *= 2;
                 w *= 2;
                 dCur = up;
             }
             area = h * w;
-            Kernels.swishBackward(lanes, dCur, normed[i], sig[i], dCur, n * c * area);
+            Kernels.swishBackward(dCur, normed[i], sig[i], dCur, n * c * area);
             float[] other = dCur == dA ? dB : dA;
-            Kernels.groupNormBackward(lanes, dCur, normed[i], inv[i], other, n, c, area, ResBlock.GROUP);
+            Kernels.groupNormBackward(dCur, normed[i], inv[i], other, n, c, area, ResBlock.GROUP);
             float[] dIn = dCur;
             convs[i].backward(other, i == 0 ? null : dIn, grad);
             dCur = dIn;

@@ -15,14 +15,12 @@ final class Kernels {
     }
 
     /** y = x sigmoid(x), keeping sigmoid(x) in {@code sig}. */
-    static void swish(Lanes lanes, float[] x, float[] y, float[] sig, int len) {
-        lanes.run(len, 1, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                float s = 0.5f + 0.5f * tanh(0.5f * x[i]);
-                sig[i] = s;
-                y[i] = x[i] * s;
-            }
-        });
+    static void swish(float[] x, float[] y, float[] sig, int len) {
+        for (int i = 0; i < len; i++) {
+            float s = 0.5f + 0.5f * tanh(0.5f * x[i]);
+            sig[i] = s;
+            y[i] = x[i] * s;
+        }
     }
 
     /**
@@ -49,41 +47,18 @@ final class Kernels {
     }
 
     /** dx = dy (s + x s (1 - s)); may write over dy. */
-    static void swishBackward(Lanes lanes, float[] dy, float[] x, float[] sig, float[] dx, int len) {
-        lanes.run(len, 1, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                float s = sig[i];
-                dx[i] = dy[i] * (s + x[i] * s * (1 - s));
-            }
-        });
-    }
-
-    /** y = a + b. */
-    static void add(Lanes lanes, float[] a, float[] b, float[] y, int len) {
-        lanes.run(len, 1, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                y[i] = a[i] + b[i];
-            }
-        });
-    }
-
-    /** y += a. */
-    static void addInto(Lanes lanes, float[] a, float[] y, int len) {
-        lanes.run(len, 1, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                y[i] += a[i];
-            }
-        });
+    static void swishBackward(float[] dy, float[] x, float[] sig, float[] dx, int len) {
+        for (int i = 0; i < len; i++) {
+            float s = sig[i];
+            dx[i] = dy[i] * (s + x[i] * s * (1 - s));
+        }
     }
 
     /** Group normalisation without affine: groups of {@code group} channels, statistics per image and group. */
-    static void groupNorm(Lanes lanes, float[] x, float[] y, float[] invStd, int n, int c, int area, int group) {
+    static void groupNorm(float[] x, float[] y, float[] invStd, int n, int c, int area, int group) {
+        int groups = c / group;
         int len = group * area;
-        lanes.run(n * (c / group), len, (from, to) -> groupNorm(x, y, invStd, len, from, to));
-    }
-
-    private static void groupNorm(float[] x, float[] y, float[] invStd, int len, int from, int to) {
-        for (int g = from; g < to; g++) {
+        for (int g = 0; g < n * groups; g++) {
             int at = g * len;
             double sum = 0;
             for (int i = 0; i < len; i++) {
@@ -104,15 +79,11 @@ final class Kernels {
     }
 
     /** dx = invStd (dy - mean(dy) - y mean(dy y)) per group; y is the forward output. */
-    static void groupNormBackward(Lanes lanes, float[] dy, float[] y, float[] invStd, float[] dx, int n, int c,
-                                  int area, int group) {
+    static void groupNormBackward(float[] dy, float[] y, float[] invStd, float[] dx, int n, int c, int area,
+                                  int group) {
+        int groups = c / group;
         int len = group * area;
-        lanes.run(n * (c / group), len, (from, to) -> groupNormBackward(dy, y, invStd, dx, len, from, to));
-    }
-
-    private static void groupNormBackward(float[] dy, float[] y, float[] invStd, float[] dx, int len, int from,
-                                          int to) {
-        for (int g = from; g < to; g++) {
+        for (int g = 0; g < n * groups; g++) {
             int at = g * len;
             double sd = 0;
             double sdy = 0;
@@ -130,41 +101,33 @@ final class Kernels {
     }
 
     /** h[b, c, :, :] += shift[b, c]. */
-    static void addShift(Lanes lanes, float[] h, float[] shift, int n, int c, int area) {
-        lanes.run(n * c, area, (from, to) -> {
-            for (int bc = from; bc < to; bc++) {
-                float s = shift[bc];
-                int at = bc * area;
-                for (int i = 0; i < area; i++) {
-                    h[at + i] += s;
-                }
+    static void addShift(float[] h, float[] shift, int n, int c, int area) {
+        for (int bc = 0; bc < n * c; bc++) {
+            float s = shift[bc];
+            int at = bc * area;
+            for (int i = 0; i < area; i++) {
+                h[at + i] += s;
             }
-        });
+        }
     }
 
     /** dshift[b, c] = sum over pixels of dh[b, c]. */
-    static void shiftBackward(Lanes lanes, float[] dh, float[] dshift, int n, int c, int area) {
-        lanes.run(n * c, area, (from, to) -> {
-            for (int bc = from; bc < to; bc++) {
-                int at = bc * area;
-                float s = 0;
-                for (int i = 0; i < area; i++) {
-                    s += dh[at + i];
-                }
-                dshift[bc] = s;
+    static void shiftBackward(float[] dh, float[] dshift, int n, int c, int area) {
+        for (int bc = 0; bc < n * c; bc++) {
+            int at = bc * area;
+            float s = 0;
+            for (int i = 0; i < area; i++) {
+                s += dh[at + i];
             }
-        });
+            dshift[bc] = s;
+        }
     }
 
     /** 2x2 average pooling of [n*c, h, w] planes (h, w even). */
-    static void avgPool(Lanes lanes, float[] x, float[] y, int planes, int h, int w) {
-        lanes.run(planes, h * w, (from, to) -> avgPool(x, y, h, w, from, to));
-    }
-
-    private static void avgPool(float[] x, float[] y, int h, int w, int from, int to) {
+    static void avgPool(float[] x, float[] y, int planes, int h, int w) {
         int oh = h / 2;
         int ow = w / 2;
-        for (int p = from; p < to; p++) {
+        for (int p = 0; p < planes; p++) {
             int in = p * h * w;
             int out = p * oh * ow;
             for (int r = 0; r < oh; r++) {
@@ -177,14 +140,10 @@ final class Kernels {
     }
 
     /** Adds the pooling gradient into dx. */
-    static void avgPoolBackward(Lanes lanes, float[] dy, float[] dx, int planes, int h, int w) {
-        lanes.run(planes, h * w, (from, to) -> avgPoolBackward(dy, dx, h, w, from, to));
-    }
-
-    private static void avgPoolBackward(float[] dy, float[] dx, int h, int w, int from, int to) {
+    static void avgPoolBackward(float[] dy, float[] dx, int planes, int h, int w) {
         int oh = h / 2;
         int ow = w / 2;
-        for (int p = from; p < to; p++) {
+        for (int p = 0; p < planes; p++) {
             int in = p * h * w;
             int out = p * oh * ow;
             for (int r = 0; r < oh; r++) {
@@ -204,15 +163,11 @@ final class Kernels {
      * Nearest-neighbour 2x upsampling of x [n, cx, h, w] concatenated along channels with the skip
      * s [n, cs, 2h, 2w]: y [n, cx + cs, 2h, 2w], upsampled part first.
      */
-    static void upConcat(Lanes lanes, float[] x, float[] s, float[] y, int n, int cx, int cs, int h, int w) {
-        lanes.run(n, (long) (cx + cs) * 4 * h * w, (from, to) -> upConcat(x, s, y, cx, cs, h, w, from, to));
-    }
-
-    private static void upConcat(float[] x, float[] s, float[] y, int cx, int cs, int h, int w, int from, int to) {
+    static void upConcat(float[] x, float[] s, float[] y, int n, int cx, int cs, int h, int w) {
         int oh = 2 * h;
         int ow = 2 * w;
         int area = oh * ow;
-        for (int b = from; b < to; b++) {
+        for (int b = 0; b < n; b++) {
             int yb = b * (cx + cs) * area;
             for (int c = 0; c < cx; c++) {
                 int src = (b * cx + c) * h * w;
@@ -228,17 +183,11 @@ final class Kernels {
     }
 
     /** Splits dy of {@link #upConcat}: dx (summed over each 2x2 block) and ds (added to). */
-    static void upConcatBackward(Lanes lanes, float[] dy, float[] dx, float[] ds, int n, int cx, int cs, int h,
-                                 int w) {
-        lanes.run(n, (long) (cx + cs) * 4 * h * w, (from, to) -> upConcatBackward(dy, dx, ds, cx, cs, h, w, from, to));
-    }
-
-    private static void upConcatBackward(float[] dy, float[] dx, float[] ds, int cx, int cs, int h, int w, int from,
-                                         int to) {
+    static void upConcatBackward(float[] dy, float[] dx, float[] ds, int n, int cx, int cs, int h, int w) {
         int oh = 2 * h;
         int ow = 2 * w;
         int area = oh * ow;
-        for (int b = from; b < to; b++) {
+        for (int b = 0; b < n; b++) {
             int yb = b * (cx + cs) * area;
             for (int c = 0; c < cx; c++) {
                 int dst = (b * cx + c) * h * w;
@@ -251,9 +200,9 @@ final class Kernels {
                 }
             }
             int at = yb + cx * area;
-            int into = b * cs * area;
+            int to = b * cs * area;
             for (int i = 0; i < cs * area; i++) {
-                ds[into + i] += dy[at + i];
+                ds[to + i] += dy[at + i];
             }
         }
     }

@@ -15,8 +15,6 @@ final class ResBlock {
     private final Dense shift;
     private final Conv conv2;
     private final Conv skip;
-    /** How the element-wise work is split over threads (set by the owning network). */
-    Lanes lanes = Lanes.SERIAL;
 
     private int n;
     private int h;
@@ -94,18 +92,22 @@ final class ResBlock {
         int area = height * width;
         int ni = rows * in * area;
         int no = rows * out * area;
-        Kernels.groupNorm(lanes, x, gn, inv, rows, in, area, GROUP);
-        Kernels.swish(lanes, gn, a0, sig0, ni);
+        Kernels.groupNorm(x, gn, inv, rows, in, area, GROUP);
+        Kernels.swish(gn, a0, sig0, ni);
         conv1.forward(a0, h1, rows, height, width);
         shift.forward(p, t, shiftOut, rows);
-        Kernels.addShift(lanes, h1, shiftOut, rows, out, area);
-        Kernels.swish(lanes, h1, a1, sig1, no);
+        Kernels.addShift(h1, shiftOut, rows, out, area);
+        Kernels.swish(h1, a1, sig1, no);
         conv2.forward(a1, h2, rows, height, width);
         if (skip != null) {
             skip.forward(x, skipOut, rows, height, width);
-            Kernels.add(lanes, h2, skipOut, y, no);
+            for (int i = 0; i < no; i++) {
+                y[i] = h2[i] + skipOut[i];
+            }
         } else {
-            Kernels.add(lanes, h2, x, y, no);
+            for (int i = 0; i < no; i++) {
+                y[i] = h2[i] + x[i];
+            }
         }
     }
 
@@ -115,20 +117,24 @@ final class ResBlock {
         int ni = n * in * area;
         int no = n * out * area;
         conv2.backward(dy, dA, grad);
-        Kernels.swishBackward(lanes, dA, h1, sig1, dH, no);
-        Kernels.shiftBackward(lanes, dH, dShift, n, out, area);
+        Kernels.swishBackward(dA, h1, sig1, dH, no);
+        Kernels.shiftBackward(dH, dShift, n, out, area);
         shift.backward(p, t, dShift, dtLocal, grad, n);
         for (int i = 0; i < dtLocal.length; i++) {
             dt[i] += dtLocal[i];
         }
         conv1.backward(dH, dA, grad);
-        Kernels.swishBackward(lanes, dA, gn, sig0, dH, ni);
-        Kernels.groupNormBackward(lanes, dH, gn, inv, dx, n, in, area, GROUP);
+        Kernels.swishBackward(dA, gn, sig0, dH, ni);
+        Kernels.groupNormBackward(dH, gn, inv, dx, n, in, area, GROUP);
         if (skip != null) {
             skip.backward(dy, dA, grad);
-            Kernels.addInto(lanes, dA, dx, ni);
+            for (int i = 0; i < ni; i++) {
+                dx[i] += dA[i];
+            }
         } else {
-            Kernels.addInto(lanes, dy, dx, ni);
+            for (int i = 0; i < ni; i++) {
+                dx[i] += dy[i];
+            }
         }
     }
 }

@@ -41,7 +41,6 @@ public final class UNet implements ChargeMean {
     private final Conv convOut;
     private final float[] params;
     private float[] scratchGrad = new float[0];
-    private Lanes lanes = Lanes.SERIAL;
 
     private int rows = -1;
     private float[] emb;
@@ -146,21 +145,6 @@ public final class UNet implements ChargeMean {
     /** The live weights, in a fixed layout; call {@link #commit()} after changing them. */
     public float[] parameters() {
         return params;
-    }
-
-    /**
-     * Splits the element-wise work between convolutions over {@code threads} threads; worth it when
-     * this network has the machine to itself (training), not when one copy runs per core (sampling).
-     */
-    public void threads(int threads) {
-        lanes = Lanes.of(threads);
-        for (ResBlock b : down) {
-            b.lanes = lanes;
-        }
-        mid.lanes = lanes;
-        for (ResBlock b : up) {
-            b.lanes = lanes;
-        }
     }
 
     public void initialise(SeedPlan rng) {
@@ -333,9 +317,9 @@ public final class UNet implements ChargeMean {
     void forwardFromInputs(int n) {
         int hidden = spec.hidden();
         embed1.forward(params, emb, e1, n);
-        Kernels.swish(lanes, e1, a1, s1, n * hidden);
+        Kernels.swish(e1, a1, s1, n * hidden);
         embed2.forward(params, a1, e2, n);
-        Kernels.swish(lanes, e2, t, s2, n * hidden);
+        Kernels.swish(e2, t, s2, n * hidden);
 
         int h = spec.height();
         int w = spec.width();
@@ -344,7 +328,7 @@ public final class UNet implements ChargeMean {
         for (int l = 0; l < down.size(); l++) {
             ResBlock b = down.get(l);
             b.forward(params, cur, t, downOut[l], n, h, w);
-            Kernels.avgPool(lanes, downOut[l], pooled[l], n * b.out, h, w);
+            Kernels.avgPool(downOut[l], pooled[l], n * b.out, h, w);
             cur = pooled[l];
             h /= 2;
             w /= 2;
@@ -355,7 +339,7 @@ public final class UNet implements ChargeMean {
         for (int i = 0; i < up.size(); i++) {
             int l = down.size() - 1 - i;
             int skipC = down.get(l).out;
-            Kernels.upConcat(lanes, cur, downOut[l], cat[i], n, c, skipC, h, w);
+            Kernels.upConcat(cur, downOut[l], cat[i], n, c, skipC, h, w);
             h *= 2;
             w *= 2;
             ResBlock b = up.get(i);
@@ -364,8 +348,8 @@ public final class UNet implements ChargeMean {
             c = b.out;
         }
         int area = h * w;
-        Kernels.groupNorm(lanes, cur, gnOut, gnInv, n, c, area, ResBlock.GROUP);
-        Kernels.swish(lanes, gnOut, act, gnSig, n * c * area);
+        Kernels.groupNorm(cur, gnOut, gnInv, n, c, area, ResBlock.GROUP);
+        Kernels.swish(gnOut, act, gnSig, n * c * area);
         convOut.forward(act, f, n, h, w);
     }
 
@@ -379,9 +363,9 @@ public final class UNet implements ChargeMean {
         int area = h * w;
         Arrays.fill(dt, 0f);
         convOut.backward(dOut, dAct, grad);
-        Kernels.swishBackward(lanes, dAct, gnOut, gnSig, dAct, n * c * area);
+        Kernels.swishBackward(dAct, gnOut, gnSig, dAct, n * c * area);
         float[] dCur = dUp;
-        Kernels.groupNormBackward(lanes, dAct, gnOut, gnInv, dCur, n, c, area, ResBlock.GROUP);
+        Kernels.groupNormBackward(dAct, gnOut, gnInv, dCur, n, c, area, ResBlock.GROUP);
         for (float[] d : dSkip) {
             Arrays.fill(d, 0f);
         }
@@ -393,7 +377,7 @@ public final class UNet implements ChargeMean {
             w /= 2;
             int cx = b.in - down.get(l).out;
             float[] dx = new float[n * cx * h * w];
-            Kernels.upConcatBackward(lanes, dCat, dx, dSkip[l], n, cx, down.get(l).out, h, w);
+            Kernels.upConcatBackward(dCat, dx, dSkip[l], n, cx, down.get(l).out, h, w);
             dCur = dx;
         }
         float[] dMidIn = new float[n * mid.in * h * w];
@@ -402,7 +386,7 @@ public final class UNet implements ChargeMean {
         for (int l = down.size() - 1; l >= 0; l--) {
             ResBlock b = down.get(l);
             // the block's output fed both the pooling and the skip
-            Kernels.avgPoolBackward(lanes, dCur, dSkip[l], n * b.out, 2 * h, 2 * w);
+            Kernels.avgPoolBackward(dCur, dSkip[l], n * b.out, 2 * h, 2 * w);
             h *= 2;
             w *= 2;
             float[] dx = new float[n * b.in * h * w];
@@ -410,9 +394,9 @@ public final class UNet implements ChargeMean {
             dCur = dx;
         }
         convIn.backward(dCur, dU, grad);
-        Kernels.swishBackward(lanes, dt, e2, s2, dt, n * hidden);
+        Kernels.swishBackward(dt, e2, s2, dt, n * hidden);
         embed2.backward(params, a1, dt, dA1, grad, n);
-        Kernels.swishBackward(lanes, dA1, e1, s1, dA1, n * hidden);
+        Kernels.swishBackward(dA1, e1, s1, dA1, n * hidden);
         embed1.backward(params, emb, dA1, dE, grad, n);
     }
 

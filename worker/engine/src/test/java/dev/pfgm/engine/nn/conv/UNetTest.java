@@ -1,6 +1,5 @@
 package dev.pfgm.engine.nn.conv;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,40 +49,6 @@ class UNetTest {
         assertClose(fRef, f, 1e-3, "output F");
         assertClose(gRef[1], du, 1e-3, "input gradient");
         assertClose(gRef[0], grad, 1e-3, "weight gradient");
-    }
-
-    /** Splitting the element-wise work over threads changes no bit of the loss, output or gradient. */
-    @Test
-    void threadsGiveTheSameBits() {
-        int n = 64;
-        int dim = SPEC.dim();
-        SeedPlan r = SeedPlan.of(11);
-        double[] x = new double[n * dim];
-        double[] z = new double[n];
-        double[] target = new double[n * (dim + 1)];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = r.nextGaussian();
-        }
-        for (int i = 0; i < n; i++) {
-            z[i] = Math.exp(r.nextGaussian());
-        }
-        for (int i = 0; i < target.length; i++) {
-            target[i] = r.nextGaussian();
-        }
-        double[][] m = new double[2][n * dim];
-        float[][] grad = new float[2][];
-        double[] loss = new double[2];
-        for (int k = 0; k < 2; k++) {
-            UNet net = new UNet(SPEC, 0.5);
-            net.initialise(SeedPlan.of(5));
-            // three parts: uneven splits of every loop (64 images hold 98,304 values per full-size map)
-            net.threads(k == 0 ? 1 : 3);
-            grad[k] = new float[net.parameterCount()];
-            loss[k] = net.lossAndGradient(x, z, target, n, m[k], new double[n * dim], 5.0, grad[k]);
-        }
-        assertEquals(loss[0], loss[1]);
-        assertArrayEquals(m[0], m[1]);
-        assertArrayEquals(grad[0], grad[1]);
     }
 
     /** Hutchinson forms e^T (dm/dx) e from the backward pass equal central differences of m along e. */
