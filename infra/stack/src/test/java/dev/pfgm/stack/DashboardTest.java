@@ -256,12 +256,7 @@ class DashboardTest {
     @Order(7)
     void imageTrainingShowsItsLatestPreviewGridWhileItRuns() throws Exception {
         Http api = new Http(stack.url(), stack.adminKey());
-        var discs = dev.pfgm.shared.data.ProceduralImages.discs(200, 16, 2.0, 4.0, 1);
-        var npy = new java.io.ByteArrayOutputStream();
-        dev.pfgm.shared.data.NpyFile.writeFloat32(npy, discs.pixels(), new long[] {200, 16, 16});
-        Http.Res up = api.postBytes("/v1/datasets?name=discs&format=npy", npy.toByteArray());
-        assertEquals(201, up.status(), up.toString());
-        Http.Res job = api.postJson("/v1/jobs", Map.of("type", "train", "dataset", up.json().path("id").asText(),
+        Http.Res job = api.postJson("/v1/jobs", Map.of("type", "train", "dataset", ServiceTest.uploadDiscs(api, 200),
                 "params", Map.of("steps", 100000, "unet_width", 8, "unet_levels", 1, "batch", 16, "large_batch", 128,
                         "warmup", 20, "preview_every", 20, "checkpoint_every", 0)));
         assertEquals(202, job.status(), job.toString());

@@ -586,10 +586,15 @@ class ServiceTest {
             "large_batch", 128, "warmup", 20);
 
     private String uploadDiscs() throws Exception {
-        var discs = dev.pfgm.shared.data.ProceduralImages.discs(300, 16, 2.0, 4.0, 1);
+        return uploadDiscs(admin, 300);
+    }
+
+    /** Uploads {@code count} procedural 16x16 disc images as an image .npy dataset; returns its id. */
+    static String uploadDiscs(Http api, int count) throws Exception {
+        var discs = dev.pfgm.shared.data.ProceduralImages.discs(count, 16, 2.0, 4.0, 1);
         var npy = new java.io.ByteArrayOutputStream();
-        dev.pfgm.shared.data.NpyFile.writeFloat32(npy, discs.pixels(), new long[] {300, 16, 16});
-        Http.Res up = admin.postBytes("/v1/datasets?name=discs&format=npy", npy.toByteArray());
+        dev.pfgm.shared.data.NpyFile.writeFloat32(npy, discs.pixels(), new long[] {count, 16, 16});
+        Http.Res up = api.postBytes("/v1/datasets?name=discs&format=npy", npy.toByteArray());
         assertEquals(201, up.status(), up.toString());
         assertEquals("images", up.json().path("kind").asText());
         return up.json().path("id").asText();

@@ -49,6 +49,11 @@ final class Conv {
         return k * k * in * out + out;
     }
 
+    /** Multiply-adds of one forward pass over an image of {@code area} pixels. */
+    long multiplyAdds(int area) {
+        return (long) area * k * k * in * out;
+    }
+
     void upload(float[] params) {
         DeviceArrays.upload(params, weightAt, w, k * k * in * out);
         DeviceArrays.upload(params, biasAt, b, out);

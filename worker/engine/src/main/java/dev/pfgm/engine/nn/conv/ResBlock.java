@@ -47,8 +47,8 @@ final class ResBlock {
 
     /** Multiply-adds of this block's convolutions for one image of {@code area} pixels. */
     long multiplyAdds(int area) {
-        long m = (long) area * 9 * out * (in + out);
-        return skip == null ? m : m + (long) area * in * out;
+        long m = conv1.multiplyAdds(area) + conv2.multiplyAdds(area);
+        return skip == null ? m : m + skip.multiplyAdds(area);
     }
 
     void upload(float[] p) {

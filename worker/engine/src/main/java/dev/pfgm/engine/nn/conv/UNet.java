@@ -127,7 +127,7 @@ public final class UNet implements ChargeMean {
     public long convMultiplyAdds() {
         int h = spec.height();
         int w = spec.width();
-        long m = 9L * h * w * spec.channels() * spec.base() * 2;
+        long m = convIn.multiplyAdds(h * w) + convOut.multiplyAdds(h * w);
         for (ResBlock b : down) {
             m += b.multiplyAdds(h * w);
             h /= 2;

@@ -51,6 +51,19 @@ class UNetTest {
         assertClose(gRef[0], grad, 1e-3, "weight gradient");
     }
 
+    /** The benchmark's arithmetic count, against the layer shapes of the default 28x28 net worked out by hand. */
+    @Test
+    void countsTheConvolutionMultiplyAdds() {
+        long byHand = 9L * 784 * 32                                 // input conv 1 -> 32
+                + 784L * 9 * 32 * 64                                // down 32 -> 32 at 28x28
+                + 196L * 9 * 64 * 96 + 196L * 32 * 64               // down 32 -> 64 at 14x14, 1x1 skip
+                + 49L * 9 * 128 * 192 + 49L * 64 * 128              // middle 64 -> 128 at 7x7, 1x1 skip
+                + 196L * 9 * 64 * 256 + 196L * 192 * 64             // up 128 + 64 -> 64 at 14x14, 1x1 skip
+                + 784L * 9 * 32 * 128 + 784L * 96 * 32              // up 64 + 32 -> 32 at 28x28, 1x1 skip
+                + 9L * 784 * 32;                                    // output conv 32 -> 1
+        assertEquals(byHand, new UNet(new UNetSpec(1, 28, 28, 32, 2, 8), 0.5).convMultiplyAdds());
+    }
+
     /** Hutchinson forms e^T (dm/dx) e from the backward pass equal central differences of m along e. */
     @Test
     void probeFormsMatchFiniteDifferences() {
