@@ -90,6 +90,11 @@ class ImageCliTest {
         assertEquals(0, in.code(), in.err());
         var stripImg = ImageIO.read(new ByteArrayInputStream(Files.readAllBytes(Path.of(strip))));
         assertTrue(stripImg.getWidth() > 4 * stripImg.getHeight(), "a strip of 5");
+        // a fixed-step solver takes --ode-steps each way: Heun's K steps cost 2K - 1 evaluations (the last is Euler)
+        in = CliTest.run("interpolate", "--model", model, "--data", idx.toString(), "--from", "0", "--to", "3",
+                "--steps", "3", "--out", strip, "--solver", "heun", "--ode-steps", "6");
+        assertEquals(0, in.code(), in.err());
+        assertEquals(2 * 11, in.summary().path("nfe").asDouble(), 1e-9, in.summary().toString());
 
         CliTest.Run e = CliTest.run("eval", "--model", model, "--data", idx.toString(), "--count", "8",
                 "--nll-count", "2");

@@ -672,6 +672,25 @@ class ServiceTest {
                 logged |= e.path("data").path("message").asText().contains("resuming from the checkpoint at step " + from);
             }
             assertTrue(logged, "the second attempt says where it resumed");
+            // the finished job lists the whole run's grids: attempt 1's up to the checkpoint, then attempt 2's
+            List<String> grids = new java.util.ArrayList<>();
+            for (JsonNode f : admin.get("/v1/jobs/" + id + "/artifacts").json().path("files")) {
+                String name = f.path("name").asText();
+                if (name.startsWith("preview-")) {
+                    grids.add(name);
+                    int step = Integer.parseInt(name.substring(8, 15));
+                    String attempt = step <= from ? "/attempt-1/" : "/attempt-2/";
+                    assertTrue(f.path("url").asText().contains(attempt), name + " should come from " + attempt + ": " + f);
+                }
+            }
+            List<String> expected = new java.util.ArrayList<>();
+            for (int step = 100; step <= 1200; step += 100) {
+                expected.add(String.format(java.util.Locale.ROOT, "preview-%07d.png", step));
+            }
+            assertEquals(expected, grids);
+            Http.Res first = Http.fetch(admin.get("/v1/jobs/" + id + "/artifacts/preview-0000100.png").header("location"));
+            assertEquals(200, first.status(), first.toString());
+            assertTrue(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(first.raw().body())).getWidth() >= 6 * 16);
         } finally {
             other.destroyForcibly();
         }

@@ -38,7 +38,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Runs one claimed attempt of a job: fetches its inputs, runs the engine with progress and
@@ -133,6 +136,9 @@ final class JobRunner {
                 data.channels(), data.height(), data.width(), settings.steps()));
         LossReporter reporter = new LossReporter(progress);
         ArrayNode artifacts = Json.MAPPER.createArrayNode();
+        if (resume != null) {
+            carryEarlierPreviews(job, resume.step(), dir, progress, artifacts);
+        }
         PfgmModel model = ImageTrainer.train(data, settings, resume, new ImageTrainer.Listener() {
             @Override
             public void onStep(int step, int total, double loss) {
@@ -181,6 +187,40 @@ final class JobRunner {
         JobStore.NewModel row = new JobStore.NewModel(modelId, job.tenant(), job.dataset(), data.dim(),
                 model.settings().toJson(), metrics, modelKey);
         return new Outcome(result, progress.done(model.settings().steps(), "trained"), row);
+    }
+
+    private static final Pattern PREVIEW_KEY = Pattern.compile(".*/attempt-(\\d+)/preview-(\\d+)\\.png");
+
+    /**
+     * A resumed attempt lists the preview grids earlier attempts drew up to its checkpoint (the
+     * training it continues), so the finished job shows the whole run; where two attempts drew the
+     * same step, the later one's grid counts. Grids past the checkpoint are drawn again.
+     */
+    private void carryEarlierPreviews(JobRecord job, int resumeStep, Path dir, ProgressReporter progress, ArrayNode artifacts)
+            throws IOException {
+        record Grid(int attempt, String key) {
+        }
+        TreeMap<Integer, Grid> byStep = new TreeMap<>();
+        for (String key : objects.list("jobs/" + job.id() + "/attempt-")) {
+            Matcher m = PREVIEW_KEY.matcher(key);
+            if (m.matches()) {
+                Grid g = new Grid(Integer.parseInt(m.group(1)), key);
+                int step = Integer.parseInt(m.group(2));
+                if (g.attempt() < job.attempt() && step <= resumeStep) {
+                    byStep.merge(step, g, (a, b) -> a.attempt() > b.attempt() ? a : b);
+                }
+            }
+        }
+        for (Grid g : byStep.values()) {
+            String name = g.key().substring(g.key().lastIndexOf('/') + 1);
+            Path f = dir.resolve(name);
+            objects.get(g.key(), f);
+            listArtifact(artifacts, f, name, g.key(), "image/png");
+        }
+        if (!byStep.isEmpty()) {
+            progress.log("listing " + byStep.size() + " preview grids of earlier attempts, steps " + byStep.firstKey()
+                    + " to " + byStep.lastKey());
+        }
     }
 
     private static Path writeLosses(PfgmModel model, Path dir) throws IOException {
@@ -301,9 +341,14 @@ final class JobRunner {
         String key = Keys.jobOutput(job.id(), job.attempt(), name);
         objects.put(key, file, contentType);
         progress.log("wrote " + name + " (" + Files.size(file) + " bytes)");
+        listArtifact(artifacts, file, name, key, contentType);
+        return key;
+    }
+
+    private static void listArtifact(ArrayNode artifacts, Path file, String name, String key, String contentType)
+            throws IOException {
         artifacts.addObject().put("name", name).put("key", key).put("bytes", Files.size(file))
                 .put("sha256", sha256(file)).put("content_type", contentType);
-        return key;
     }
 
     static String sha256(Path file) throws IOException {

@@ -38,16 +38,17 @@ public final class InterpolateCommand implements Command {
     public String usage() {
         return String.join("\n",
                 "usage: ./pfgm interpolate --model MODEL --data FILE --from I --to J --steps K --out STRIP.png",
-                "                          [--solver rk45|heun|euler] [--rtol R] [--atol A]",
+                "                          [--solver rk45|heun|euler] [--rtol R] [--atol A] [--ode-steps N]",
                 "  FILE: images of the model's shape (any image format train accepts); I, J: 0-based indices",
                 "  K >= 2 images in the strip, endpoints included (the decoded endpoints reproduce the inputs",
                 "  up to solver tolerance). The path keeps the latent's norm in the prior's typical range:",
-                "  the direction moves on the great circle (slerp), the norm linearly.");
+                "  the direction moves on the great circle (slerp), the norm linearly.",
+                "  N: steps of the fixed-step solvers each way (default " + SolverSpec.DEFAULT_STEPS + "; --steps is the strip's K).");
     }
 
     @Override
     public void run(String[] argv) throws Exception {
-        Args a = Args.parse("interpolate", argv, SampleCommand.union(Set.of("model", "data", "from", "to", "out"),
+        Args a = Args.parse("interpolate", argv, SampleCommand.union(Set.of("model", "data", "from", "to", "out", "ode-steps"),
                 SampleCommand.SOLVER_OPTIONS), Set.of());
         Path modelPath = Path.of(a.required("model"));
         String dataSpec = a.required("data");
@@ -59,7 +60,7 @@ public final class InterpolateCommand implements Command {
         int steps = a.integer("steps", 10, 2, 1000);
         Path out = a.output("out");
         SolverSpec spec = new SolverSpec(a.string("solver", "rk45"), a.number("rtol", SolverSpec.DEFAULT_TOLERANCE, 0, 1),
-                a.number("atol", SolverSpec.DEFAULT_TOLERANCE, 0, 1), 100);
+                a.number("atol", SolverSpec.DEFAULT_TOLERANCE, 0, 1), a.integer("ode-steps", SolverSpec.DEFAULT_STEPS, 1, 100_000));
         PfgmModel model = ModelFile.read(modelPath, "--model");
         if (!model.isImage()) {
             throw new InvalidInputException("--model: '" + modelPath + "' is a vector model; interpolate needs an image model");

@@ -146,15 +146,17 @@ public final class ImageTrainer {
                 losses[step - 1] = (float) loss;
                 listener.onStep(step, s.steps(), loss);
                 boolean last = step == s.steps();
+                // the grid before the checkpoint: a run stopped between the two redraws the grid when it
+                // resumes, so every step up to a checkpoint has its grid
+                if (s.previewEvery() > 0 && (step % s.previewEvery() == 0 || last)) {
+                    PfgmModel current = new PfgmModel(s, identity, ema.average().clone(), null, new float[0], image);
+                    listener.onPreview(step, previewGrid(current));
+                }
                 if (s.checkpointEvery() > 0 && (step % s.checkpointEvery() == 0 || last)) {
                     double seconds = priorSeconds + (System.nanoTime() - started) / 1e9;
                     listener.onCheckpoint(step, new Checkpoint(s, image, data.sha256(), step, params.clone(),
                             ema.average().clone(), ema.updates(), adam.firstMoment().clone(),
                             adam.secondMoment().clone(), adam.steps(), Arrays.copyOf(losses, step), seconds));
-                }
-                if (s.previewEvery() > 0 && (step % s.previewEvery() == 0 || last)) {
-                    PfgmModel current = new PfgmModel(s, identity, ema.average().clone(), null, new float[0], image);
-                    listener.onPreview(step, previewGrid(current));
                 }
             }
         }
