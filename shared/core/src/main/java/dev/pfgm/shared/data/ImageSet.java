@@ -38,4 +38,17 @@ public record ImageSet(String source, float[] pixels, int count, int channels, i
     static float level(int v) {
         return v / 127.5f - 1f;
     }
+
+    /**
+     * Generated values as the images a user sees (and the data are): clipped to [-1, 1] and, for
+     * 8-bit data, rounded to its 256 levels, as a saved PNG would be. Returns a new array.
+     */
+    public static float[] displayed(float[] values, boolean eightBit) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            float v = Math.max(-1f, Math.min(1f, values[i]));
+            out[i] = eightBit ? level(ImageGrid.level(v)) : v;
+        }
+        return out;
+    }
 }

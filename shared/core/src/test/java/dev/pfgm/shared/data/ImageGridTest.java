@@ -32,6 +32,24 @@ class ImageGridTest {
     }
 
     @Test
+    void displayedImagesAreClippedAndOnTheDataLevels() {
+        float[] raw = {-1.24f, -1.0004f, -0.3f, 0.0041f, 0.9f, 1.4f};
+        float[] eight = ImageSet.displayed(raw, true);
+        float[] cont = ImageSet.displayed(raw, false);
+        for (int i = 0; i < raw.length; i++) {
+            float clipped = Math.max(-1f, Math.min(1f, raw[i]));
+            assertEquals(clipped, cont[i], 0f, "continuous data: only clipped");
+            // on one of the 256 levels k / 127.5 - 1, the nearest one to the clipped value
+            double k = (eight[i] + 1) * 127.5;
+            assertEquals(Math.rint(k), k, 1e-4, "value " + raw[i] + " -> " + eight[i]);
+            assertEquals(clipped, eight[i], 0.5 / 127.5 + 1e-6);
+        }
+        assertEquals(-1f, eight[0]);
+        assertEquals(1f, eight[5]);
+        assertEquals(-1.24f, raw[0], "the input is left as it was");
+    }
+
+    @Test
     void rgbChannelsStayApart() throws Exception {
         float[] px = new float[3 * 2 * 2];
         for (int p = 0; p < 4; p++) {

@@ -18,7 +18,8 @@ import java.util.Arrays;
  * images with a domain classifier: Fréchet distance of its 128 features, the share of images it
  * labels with confidence >= 0.8, and the total variation between the predicted-class histogram
  * and the training images' one; plus NLL in bits/dim on held-out images for the model and the
- * Gaussian (dequantised when the data are 8-bit).
+ * Gaussian (dequantised when the data are 8-bit). Generated images are clipped to [-1, 1] and, for
+ * 8-bit data, rounded to its levels before they are judged, as FID pipelines judge saved images.
  */
 public final class Evaluation {
     public static final double CONFIDENT = 0.8;
@@ -60,7 +61,9 @@ public final class Evaluation {
         // 1. samples (the slow part), 2. the Gaussian baseline, 3. likelihoods
         Sampler.Result samples = new Sampler(model).sample(count, seed, solver, f -> progress.update(0.6 * f));
         GaussianBaseline gauss = GaussianBaseline.fit(train.pixels(), train.count(), dim);
-        float[] gaussSamples = gauss.sample(count, seed);
+        // generated images are judged as they are shown and saved, on the data's pixel levels
+        float[] modelImages = ImageSet.displayed(samples.samples(), test.eightBit());
+        float[] gaussImages = ImageSet.displayed(gauss.sample(count, seed), test.eightBit());
         float[] real = Arrays.copyOf(test.pixels(), n * dim);
 
         double modelBits = Double.NaN;
@@ -84,9 +87,9 @@ public final class Evaluation {
         int ref = Math.min(REFERENCE, train.count());
         if (classifier != null) {
             Judged reference = judge(classifier, train.pixels(), ref);
-            Judged js = judge(classifier, samples.samples(), count);
+            Judged js = judge(classifier, modelImages, count);
             Judged jr = judge(classifier, real, n);
-            Judged jg = judge(classifier, gaussSamples, count);
+            Judged jg = judge(classifier, gaussImages, count);
             m = new Row("model", js.stats.frechet(reference.stats), js.confident, js.tv(reference), modelBits);
             r = new Row("real", jr.stats.frechet(reference.stats), jr.confident, jr.tv(reference), Double.NaN);
             gr = new Row("gaussian", jg.stats.frechet(reference.stats), jg.confident, jg.tv(reference), gaussBits);
