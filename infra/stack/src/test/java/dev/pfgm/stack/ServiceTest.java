@@ -97,7 +97,7 @@ class ServiceTest {
         return rows;
     }
 
-    JsonNode waitFor(Http api, String jobId, Predicate<JsonNode> until, int seconds) throws InterruptedException {
+    static JsonNode waitFor(Http api, String jobId, Predicate<JsonNode> until, int seconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         JsonNode j = null;
         while (System.nanoTime() < deadline) {
@@ -113,11 +113,11 @@ class ServiceTest {
         return null;
     }
 
-    JsonNode waitTerminal(Http api, String jobId, int seconds) throws InterruptedException {
+    static JsonNode waitTerminal(Http api, String jobId, int seconds) throws InterruptedException {
         return waitFor(api, jobId, j -> j.path("terminal").asBoolean(), seconds);
     }
 
-    String submit(Http api, Object body) {
+    static String submit(Http api, Object body) {
         Http.Res r = api.postJson("/v1/jobs", body);
         assertEquals(202, r.status(), r.toString());
         assertEquals("/v1/jobs/" + r.json().path("id").asText(), r.header("Location"));

@@ -43,9 +43,12 @@ import org.slf4j.LoggerFactory;
 /**
  * A worker node. One consumer thread reads job messages (manual commits, one record at a time);
  * for each it tries to claim the job with a guarded UPDATE, which fails for duplicates and for
- * jobs another worker holds. A claimed job runs on a job thread while the consumer keeps polling
- * with its partitions paused, so a long job does not cost the worker its group membership. The
- * message is committed when the job ends. A reaper returns jobs with expired leases to the queue.
+ * jobs another worker holds. Once claimed, the job is the database's to keep (a dead worker's
+ * lease expires and the reaper re-publishes the job), so the message is committed at once. The
+ * job runs on a job thread while the consumer keeps polling with its partitions paused; if it
+ * is still running after the hand-off time, the worker leaves the consumer group until it ends,
+ * so that idle workers take over its partitions and the jobs queued in them. A short job thus
+ * costs no rebalance, and a long one does not hold up the jobs behind it.
  */
 public final class Worker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
@@ -61,6 +64,7 @@ public final class Worker implements AutoCloseable {
     private final Thread consumerThread;
     private final int leaseSeconds;
     private final int backoffSeconds;
+    private final long handoffNanos;
     private volatile boolean running = true;
     private volatile Lease currentLease;
 
@@ -71,6 +75,7 @@ public final class Worker implements AutoCloseable {
         this.runner = new JobRunner(jobs, new DatasetStore(db), new ModelStore(db), objects, id, scratch);
         this.leaseSeconds = config.getInt(Settings.LEASE_SECONDS);
         this.backoffSeconds = config.getInt(Settings.RETRY_BACKOFF_SECONDS);
+        this.handoffNanos = TimeUnit.SECONDS.toNanos(config.getInt(Settings.HANDOFF_SECONDS));
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(Settings.KAFKA));
         p.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP);
@@ -138,9 +143,9 @@ public final class Worker implements AutoCloseable {
     private void consume() {
         Deque<ConsumerRecord<String, String>> pending = new ArrayDeque<>();
         Future<?> current = null;
-        ConsumerRecord<String, String> currentRecord = null;
+        long startedAt = 0;
         final Future<?>[] busy = {null};
-        consumer.subscribe(Topics.work(), new ConsumerRebalanceListener() {
+        ConsumerRebalanceListener listener = new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                 // their records will be delivered to the new owner from the last commit
@@ -153,7 +158,8 @@ public final class Worker implements AutoCloseable {
                     consumer.pause(partitions);
                 }
             }
-        });
+        };
+        consumer.subscribe(Topics.work(), listener);
         try {
             while (running) {
                 try {
@@ -166,8 +172,17 @@ public final class Worker implements AutoCloseable {
                         break;
                     }
                 }
+                if (current != null && !current.isDone() && System.nanoTime() - startedAt >= handoffNanos) {
+                    // a long job: leave the group so that idle workers take the partitions (and the
+                    // uncommitted records read from them), rejoin after it
+                    pending.clear();
+                    consumer.unsubscribe();
+                    awaitQuietly(current);
+                    if (running) {
+                        consumer.subscribe(Topics.work(), listener);
+                    }
+                }
                 if (current != null && current.isDone()) {
-                    commit(currentRecord);
                     current = null;
                     busy[0] = null;
                     consumer.resume(consumer.paused());
@@ -175,14 +190,13 @@ public final class Worker implements AutoCloseable {
                 while (current == null && !pending.isEmpty() && running) {
                     ConsumerRecord<String, String> r = pending.poll();
                     JobRecord claimed = claim(r);
-                    if (claimed == null) {
-                        commit(r);
-                        continue;
+                    commit(r);
+                    if (claimed != null) {
+                        current = jobThread.submit(() -> execute(claimed));
+                        busy[0] = current;
+                        startedAt = System.nanoTime();
+                        consumer.pause(consumer.assignment());
                     }
-                    current = jobThread.submit(() -> execute(claimed));
-                    busy[0] = current;
-                    currentRecord = r;
-                    consumer.pause(consumer.assignment());
                 }
             }
         } catch (RuntimeException e) {
@@ -191,12 +205,22 @@ public final class Worker implements AutoCloseable {
             if (current != null) {
                 try {
                     current.get(30, TimeUnit.SECONDS);
-                    commit(currentRecord);
                 } catch (Exception e) {
                     LOG.warn("worker {}: job did not stop in time: {}", id, e.toString());
                 }
             }
             consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Waits for a job to end; its own failures are recorded by {@link #execute}. */
+    private static void awaitQuietly(Future<?> job) {
+        try {
+            job.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+            // execute() catches everything it can; nothing is left to do here
         }
     }
 

@@ -40,6 +40,8 @@ public final class Settings {
             "how often a worker looks for expired leases");
     public static final Setting KAFKA_SESSION_MS = Setting.integer("PFGM_KAFKA_SESSION_MS", 10000, 6000, 300000,
             "consumer session timeout: how soon a dead worker's partitions move to another");
+    public static final Setting HANDOFF_SECONDS = Setting.integer("PFGM_WORKER_HANDOFF_SECONDS", 10, 0, 86400,
+            "a worker busy this long with one job leaves the consumer group until it ends, so idle workers take over its partitions");
     public static final Setting WORKER_ID = Setting.string("PFGM_WORKER_ID", "",
             "worker name in leases (empty: host-pid-random)");
     public static final Setting WORK_DIR = Setting.string("PFGM_WORK_DIR", "",
@@ -48,7 +50,7 @@ public final class Settings {
     public static final List<Setting> ALL = List.of(DB_URL, DB_USER, DB_PASSWORD, DB_POOL, KAFKA, TOPIC_PARTITIONS,
             S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY, S3_BUCKET, S3_REGION, HTTP_HOST, HTTP_PORT, ADMIN_KEY_FILE,
             MAX_UPLOAD_MB, PRESIGN_SECONDS, MAX_ATTEMPTS, LEASE_SECONDS, RETRY_BACKOFF_SECONDS, REAPER_MILLIS,
-            KAFKA_SESSION_MS, WORKER_ID, WORK_DIR);
+            KAFKA_SESSION_MS, HANDOFF_SECONDS, WORKER_ID, WORK_DIR);
 
     private Settings() {
     }
