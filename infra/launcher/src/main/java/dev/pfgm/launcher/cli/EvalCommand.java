@@ -38,6 +38,8 @@ public final class EvalCommand implements Command {
                 "  rows: Frechet distance of the classifier's 128 features to those of up to 10,000 TRAIN images;",
                 "  share of images classified with confidence >= 0.8; total variation between predicted-class",
                 "  histograms (vs TRAIN's); NLL in bits/dim on the first K TEST images (default 200; 0 skips)",
+                "  then, per predicted class: each column's share of images given the class, and the share of",
+                "  those classified with confidence >= 0.8",
                 "  without --classifier only bits/dim is computed. The last stdout line is JSON.");
     }
 
@@ -77,6 +79,7 @@ public final class EvalCommand implements Command {
         line("share with confidence >= 0.8", r.model().confident(), r.real().confident(), r.gaussian().confident());
         line("class histogram TV", r.model().classTv(), r.real().classTv(), r.gaussian().classTv());
         line("NLL bits/dim", r.model().bitsPerDim(), r.real().bitsPerDim(), r.gaussian().bitsPerDim());
+        perClass(r);
         Summary s = new Summary().put("model", row(r.model())).put("real", row(r.real()))
                 .put("gaussian", row(r.gaussian())).put("count", r.count()).put("nll_count", r.nllCount())
                 .put("reference", r.reference()).put("sample_nfe", r.sampleNfe()).put("nll_nfe", r.nllNfe())
@@ -86,6 +89,25 @@ public final class EvalCommand implements Command {
                     .put("frechet_ratio", r.model().frechet() / r.gaussian().frechet());
         }
         s.print();
+    }
+
+    /** Where the samples fall short: how often each class is drawn and how often it is drawn clearly. */
+    private static void perClass(Evaluation.Result r) {
+        int classes = r.model().classShare().length;
+        if (classes == 0) {
+            return;
+        }
+        System.out.printf(Locale.ROOT, "%n%-34s %25s %25s %25s%n", "per predicted class: share, confident",
+                "model", "held-out real", "gaussian");
+        for (int k = 0; k < classes; k++) {
+            System.out.printf(Locale.ROOT, "%-34s %25s %25s %25s%n", "class " + k, pair(r.model(), k),
+                    pair(r.real(), k), pair(r.gaussian(), k));
+        }
+    }
+
+    private static String pair(Evaluation.Row row, int k) {
+        return String.format(Locale.ROOT, "%.3f  %s", row.classShare()[k],
+                Double.isNaN(row.classConfident()[k]) ? "-" : String.format(Locale.ROOT, "%.2f", row.classConfident()[k]));
     }
 
     private static void line(String what, double m, double real, double g) {
@@ -102,6 +124,14 @@ public final class EvalCommand implements Command {
         put(o, "confident", r.confident());
         put(o, "class_tv", r.classTv());
         put(o, "bits_per_dim", r.bitsPerDim());
+        if (r.classShare().length > 0) {
+            var classes = o.putArray("classes");
+            for (int k = 0; k < r.classShare().length; k++) {
+                ObjectNode c = classes.addObject();
+                put(c, "share", r.classShare()[k]);
+                put(c, "confident", r.classConfident()[k]);
+            }
+        }
         return o;
     }
 

@@ -26,8 +26,21 @@ public final class Evaluation {
     /** Training images the reference statistics are taken from, at most. */
     public static final int REFERENCE = 10_000;
 
-    /** One column of the table; NaN where a figure does not apply or was not computed. */
-    public record Row(String name, double frechet, double confident, double classTv, double bitsPerDim) {
+    /**
+     * One column of the table; NaN where a figure does not apply or was not computed. Per predicted
+     * class (empty without a classifier): the share of the column's images given that class, and the
+     * share of those labelled with confidence >= 0.8 (NaN for a class no image was given).
+     */
+    public record Row(String name, double frechet, double confident, double classTv, double bitsPerDim,
+                      double[] classShare, double[] classConfident) {
+        Row(String name, double bitsPerDim) {
+            this(name, Double.NaN, Double.NaN, Double.NaN, bitsPerDim, new double[0], new double[0]);
+        }
+
+        Row(String name, Judged j, Judged reference, double bitsPerDim) {
+            this(name, j.stats.frechet(reference.stats), j.confident, j.tv(reference), bitsPerDim, j.histogram,
+                    j.confidentByClass);
+        }
     }
 
     public record Result(Row model, Row real, Row gaussian, double sampleNfe, double nllNfe, int count,
@@ -81,24 +94,24 @@ public final class Evaluation {
             gaussBits = ImageData.bitsPerDim(Arrays.stream(g).average().orElse(Double.NaN), dim, test.eightBit());
         }
 
-        Row m = new Row("model", Double.NaN, Double.NaN, Double.NaN, modelBits);
-        Row r = new Row("real", Double.NaN, Double.NaN, Double.NaN, Double.NaN);
-        Row gr = new Row("gaussian", Double.NaN, Double.NaN, Double.NaN, gaussBits);
+        Row m = new Row("model", modelBits);
+        Row r = new Row("real", Double.NaN);
+        Row gr = new Row("gaussian", gaussBits);
         int ref = Math.min(REFERENCE, train.count());
         if (classifier != null) {
             Judged reference = judge(classifier, train.pixels(), ref);
             Judged js = judge(classifier, modelImages, count);
             Judged jr = judge(classifier, real, n);
             Judged jg = judge(classifier, gaussImages, count);
-            m = new Row("model", js.stats.frechet(reference.stats), js.confident, js.tv(reference), modelBits);
-            r = new Row("real", jr.stats.frechet(reference.stats), jr.confident, jr.tv(reference), Double.NaN);
-            gr = new Row("gaussian", jg.stats.frechet(reference.stats), jg.confident, jg.tv(reference), gaussBits);
+            m = new Row("model", js, reference, modelBits);
+            r = new Row("real", jr, reference, Double.NaN);
+            gr = new Row("gaussian", jg, reference, gaussBits);
         }
         progress.update(1.0);
         return new Result(m, r, gr, samples.meanNfe(), nllNfe, count, nllN, ref);
     }
 
-    private record Judged(FeatureStats stats, double confident, double[] histogram) {
+    private record Judged(FeatureStats stats, double confident, double[] histogram, double[] confidentByClass) {
         double tv(Judged other) {
             double s = 0;
             for (int k = 0; k < histogram.length; k++) {
@@ -114,6 +127,7 @@ public final class Evaluation {
         float[] feats = new float[n * Classifier.FEATURES];
         classifier.classify(images, n, probs, feats);
         double[] hist = new double[classes];
+        double[] sure = new double[classes];
         int confident = 0;
         for (int i = 0; i < n; i++) {
             int best = 0;
@@ -125,8 +139,12 @@ public final class Evaluation {
             hist[best] += 1.0 / n;
             if (probs[i * classes + best] >= CONFIDENT) {
                 confident++;
+                sure[best] += 1.0 / n;
             }
         }
-        return new Judged(FeatureStats.of(feats, n, Classifier.FEATURES), (double) confident / n, hist);
+        for (int k = 0; k < classes; k++) {
+            sure[k] = hist[k] > 0 ? sure[k] / hist[k] : Double.NaN;
+        }
+        return new Judged(FeatureStats.of(feats, n, Classifier.FEATURES), (double) confident / n, hist, sure);
     }
 }

@@ -1,8 +1,11 @@
 package dev.pfgm.engine.quality;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pfgm.engine.eval.ClassifierModel;
+import dev.pfgm.engine.eval.Evaluation;
 import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.engine.sample.Progress;
 import dev.pfgm.engine.sample.Sampler;
@@ -72,6 +75,54 @@ class DiscFactorsTest {
         assertTrue(inRange >= 0.85 * n, report);
         assertTrue(Math.abs(mean(radius) - 3.0) < 0.2, report);
         assertTrue(ksRadius < 0.15 && ksX < 0.15 && ksY < 0.15, report);
+
+        judgedByEval(model, data);
+    }
+
+    /**
+     * ./pfgm eval's figures on the same model, with a classifier of small (r < 3) against large discs:
+     * the model's Fréchet distance must be under a quarter of the Gaussian's (as the real discs' is) and
+     * its class split near the data's, and the per-class rows must add up to the totals. Measured:
+     * Fréchet model 1.30, real 1.45, Gaussian 9.04; confident 0.97, 0.95, 0.95; class TV 0.075,
+     * 0.075, 0.15.
+     */
+    private static void judgedByEval(PfgmModel model, ImageSet train) {
+        int dim = SIZE * SIZE;
+        ImageSet pool = ProceduralImages.discs(3200, SIZE, 2.0, 4.0, 3);
+        int[] labels = new int[pool.count()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = ProceduralImages.measure(pool.pixels(), i * dim, SIZE).r() >= 3 ? 1 : 0;
+        }
+        ImageSet labelled = new ImageSet("discs by size", pool.pixels(), pool.count(), 1, SIZE, SIZE, false, labels,
+                "discs-by-size");
+        ClassifierModel classifier = ClassifierModel.train(labelled, 4, 5, (e, f, loss) -> { });
+        ImageSet test = ProceduralImages.discs(256, SIZE, 2.0, 4.0, 99);
+        Evaluation.Result r = Evaluation.run(model, test, train, classifier, 128, 0, 13, SolverSpec.defaults(),
+                Progress.NONE);
+        String report = String.format("classifier accuracy %.3f; Frechet model %.3f real %.3f gaussian %.3f;"
+                        + " confident %.3f %.3f %.3f; class TV %.3f %.3f %.3f", classifier.accuracy(),
+                r.model().frechet(), r.real().frechet(), r.gaussian().frechet(), r.model().confident(),
+                r.real().confident(), r.gaussian().confident(), r.model().classTv(), r.real().classTv(),
+                r.gaussian().classTv());
+        System.out.println("disc eval: " + report);
+        assertTrue(classifier.accuracy() >= 0.9, report);
+        // the radius KS above bounds how far the small/large split can be from the data's 50/50
+        assertTrue(r.model().classTv() < 0.2, report);
+        assertTrue(r.model().frechet() < 0.25 * r.gaussian().frechet(), report);
+        assertTrue(r.real().frechet() < 0.25 * r.gaussian().frechet() && r.real().classTv() < 0.15, report);
+        // two classes are easy to be sure of (the Gaussian's blobs get ~0.95 too): clean discs must be
+        assertTrue(r.model().confident() >= 0.8, report);
+        for (Evaluation.Row row : new Evaluation.Row[] {r.model(), r.real(), r.gaussian()}) {
+            double share = 0;
+            double confident = 0;
+            for (int k = 0; k < 2; k++) {
+                share += row.classShare()[k];
+                confident += row.classShare()[k] * (Double.isNaN(row.classConfident()[k]) ? 0 : row.classConfident()[k]);
+            }
+            assertEquals(1.0, share, 1e-9, row.name());
+            assertEquals(row.confident(), confident, 1e-9, row.name());
+        }
+        assertTrue(Double.isNaN(r.model().bitsPerDim()), "--nll-count 0 computes no likelihood");
     }
 
     /** Kolmogorov-Smirnov distance between the empirical distribution of v and U[lo, hi]. */
