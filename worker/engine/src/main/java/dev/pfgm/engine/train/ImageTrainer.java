@@ -7,6 +7,7 @@ import dev.pfgm.engine.model.Provenance;
 import dev.pfgm.engine.nn.Adam;
 import dev.pfgm.engine.nn.Ema;
 import dev.pfgm.engine.nn.conv.UNet;
+import dev.pfgm.engine.sample.ChunkRunner;
 import dev.pfgm.engine.sample.Progress;
 import dev.pfgm.engine.sample.Sampler;
 import dev.pfgm.engine.sample.SeedPlan;
@@ -133,15 +134,13 @@ public final class ImageTrainer {
             points[i] = px[i];
         }
         Standardizer identity = identity(dim, image.meanNorm());
-        double[] m = new double[s.batch() * dim];
-        double[] dm = new double[s.batch() * dim];
         try (BatchSource batches = BatchSource.resumable(points, dim, s, SeedPlan.forItem(s.seed(), 1).nextLong() & Long.MAX_VALUE,
-                first)) {
+                first); ChunkedGradient gradient = new ChunkedGradient(net, s.batch(), ChunkRunner.threads())) {
             for (int step = first; step <= s.steps(); step++) {
                 BatchSource.Batch b = batches.take();
-                double loss = net.lossAndGradient(b.x, b.z, b.target, s.batch(), m, dm, s.gamma(), grad);
+                double loss = gradient.lossAndGradient(b.x, b.z, b.target, s.batch(), s.gamma(), grad);
                 adam.update(params, grad, Trainer.learningRate(s, step), s.clip(), s.weightDecay());
-                net.commit();
+                gradient.commit();
                 ema.update(params);
                 losses[step - 1] = (float) loss;
                 listener.onStep(step, s.steps(), loss);

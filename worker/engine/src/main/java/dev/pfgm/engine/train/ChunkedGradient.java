@@ -1,0 +1,152 @@
+package dev.pfgm.engine.train;
+
+import dev.pfgm.engine.nn.conv.UNet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The U-Net's loss and weight gradient over a training batch, computed in fixed chunks of rows,
+ * each on a replica of the network on its own thread. One U-Net evaluation runs its element-wise
+ * work on one Java thread and leaves a single-threaded ND4J (the launcher's default) on one core;
+ * whole replicas keep every core busy with no hand-off per layer. The chunks and the order they
+ * are summed in depend only on the batch size, so the result does not depend on the thread count.
+ */
+public final class ChunkedGradient implements AutoCloseable {
+    /** Rows per chunk: big enough for efficient convolutions, small enough to give two cores work at batch 64. */
+    public static final int CHUNK_ROWS = 32;
+
+    private final UNet master;
+    private final UNet[] replicas;
+    private final int dim;
+    private final int[] starts;
+    private final int[] sizes;
+    private final double[][] xs;
+    private final double[][] zs;
+    private final double[][] targets;
+    private final double[][] ms;
+    private final double[][] dms;
+    private final float[][] grads;
+    private final double[] losses;
+    private final ExecutorService pool;
+
+    /** {@code master} is the network whose parameters the optimiser updates; replica 0 is the master itself. */
+    public ChunkedGradient(UNet master, int batch, int threads) {
+        this.master = master;
+        this.dim = master.dim();
+        int chunks = (batch + CHUNK_ROWS - 1) / CHUNK_ROWS;
+        starts = new int[chunks];
+        sizes = new int[chunks];
+        for (int c = 0; c < chunks; c++) {
+            starts[c] = c * CHUNK_ROWS;
+            sizes[c] = Math.min(CHUNK_ROWS, batch - starts[c]);
+        }
+        int workers = Math.max(1, Math.min(threads, chunks));
+        replicas = new UNet[workers];
+        replicas[0] = master;
+        for (int r = 1; r < workers; r++) {
+            replicas[r] = new UNet(master.spec(), master.sigmaData());
+            replicas[r].load(master.parameters());
+        }
+        xs = new double[chunks][];
+        zs = new double[chunks][];
+        targets = new double[chunks][];
+        ms = new double[chunks][];
+        dms = new double[chunks][];
+        grads = new float[chunks][];
+        for (int c = 0; c < chunks; c++) {
+            xs[c] = new double[sizes[c] * dim];
+            zs[c] = new double[sizes[c]];
+            targets[c] = new double[sizes[c] * (dim + 1)];
+            ms[c] = new double[sizes[c] * dim];
+            dms[c] = new double[sizes[c] * dim];
+            grads[c] = new float[master.parameters().length];
+        }
+        losses = new double[chunks];
+        pool = workers == 1 ? null : Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "pfgm-train-chunk");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public int chunks() {
+        return starts.length;
+    }
+
+    public int replicas() {
+        return replicas.length;
+    }
+
+    /** Mean loss over the batch's {@code n} rows; the mean weight gradient goes into {@code grad}. */
+    public double lossAndGradient(double[] x, double[] z, double[] target, int n, double gamma, float[] grad) {
+        int chunks = starts.length;
+        for (int c = 0; c < chunks; c++) {
+            System.arraycopy(x, starts[c] * dim, xs[c], 0, sizes[c] * dim);
+            System.arraycopy(z, starts[c], zs[c], 0, sizes[c]);
+            System.arraycopy(target, starts[c] * (dim + 1), targets[c], 0, sizes[c] * (dim + 1));
+        }
+        if (pool == null) {
+            for (int c = 0; c < chunks; c++) {
+                chunk(master, c, gamma);
+            }
+        } else {
+            // replica r takes chunks r, r + R, r + 2R, ...: a fixed assignment, so each replica's
+            // buffers see the same sizes every step
+            List<Future<?>> running = new ArrayList<>();
+            for (int r = 0; r < replicas.length; r++) {
+                final int replica = r;
+                running.add(pool.submit(() -> {
+                    for (int c = replica; c < chunks; c += replicas.length) {
+                        chunk(replicas[replica], c, gamma);
+                    }
+                }));
+            }
+            for (Future<?> f : running) {
+                try {
+                    f.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while computing a gradient", e);
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+                }
+            }
+        }
+        // each chunk gave the mean over its rows: weight by its share of the batch, in chunk order
+        double loss = 0;
+        java.util.Arrays.fill(grad, 0f);
+        for (int c = 0; c < chunks; c++) {
+            float w = (float) sizes[c] / n;
+            loss += losses[c] * sizes[c] / n;
+            float[] g = grads[c];
+            for (int k = 0; k < grad.length; k++) {
+                grad[k] += w * g[k];
+            }
+        }
+        return loss;
+    }
+
+    private void chunk(UNet net, int c, double gamma) {
+        losses[c] = net.lossAndGradient(xs[c], zs[c], targets[c], sizes[c], ms[c], dms[c], gamma, grads[c]);
+    }
+
+    /** After the optimiser changed the master's weights: the master's ops and every replica take them. */
+    public void commit() {
+        master.commit();
+        float[] p = master.parameters();
+        for (int r = 1; r < replicas.length; r++) {
+            replicas[r].load(p);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+    }
+}
