@@ -83,7 +83,7 @@ class DiscFactorsTest {
      * ./pfgm eval's figures on the same model, with a classifier of small (r < 3) against large discs:
      * the model's Fréchet distance must be under a quarter of the Gaussian's (as the real discs' is) and
      * its class split near the data's, and the per-class rows must add up to the totals. Measured:
-     * Fréchet model 1.30, real 1.45, Gaussian 9.04; confident 0.97, 0.95, 0.95; class TV 0.075,
+     * Fréchet model 1.32, real 1.45, Gaussian 9.04; confident 0.97, 0.95, 0.95; class TV 0.083,
      * 0.075, 0.15.
      */
     private static void judgedByEval(PfgmModel model, ImageSet train) {
