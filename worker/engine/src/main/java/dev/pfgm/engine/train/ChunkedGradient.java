@@ -22,6 +22,7 @@ public final class ChunkedGradient implements AutoCloseable {
     private final UNet master;
     private final UNet[] replicas;
     private final int dim;
+    private final int batch;
     private final int[] starts;
     private final int[] sizes;
     private final double[][] xs;
@@ -37,6 +38,7 @@ public final class ChunkedGradient implements AutoCloseable {
     public ChunkedGradient(UNet master, int batch, int threads) {
         this.master = master;
         this.dim = master.dim();
+        this.batch = batch;
         int chunks = (batch + CHUNK_ROWS - 1) / CHUNK_ROWS;
         starts = new int[chunks];
         sizes = new int[chunks];
@@ -83,6 +85,9 @@ public final class ChunkedGradient implements AutoCloseable {
 
     /** Mean loss over the batch's {@code n} rows; the mean weight gradient goes into {@code grad}. */
     public double lossAndGradient(double[] x, double[] z, double[] target, int n, double gamma, float[] grad) {
+        if (n != batch) {
+            throw new IllegalArgumentException("the chunks were laid out for " + batch + " rows; got " + n);
+        }
         int chunks = starts.length;
         for (int c = 0; c < chunks; c++) {
             System.arraycopy(x, starts[c] * dim, xs[c], 0, sizes[c] * dim);
