@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pfgm.engine.nn.Adam;
+import dev.pfgm.engine.nn.ReplicaPool;
 import dev.pfgm.engine.nn.conv.Classifier;
+import dev.pfgm.engine.sample.ChunkRunner;
 import dev.pfgm.engine.sample.SeedPlan;
 import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.shared.data.ImageSet;
@@ -12,6 +14,8 @@ import dev.pfgm.shared.data.NpyFile;
 import dev.pfgm.shared.data.ZipEntries;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipOutputStream;
 
@@ -24,6 +28,8 @@ public final class ClassifierModel {
     public static final String FORMAT = "pfgm-classifier";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int BATCH = 128;
+    /** Rows per chunk of a training batch (one chunk per replica at two cores). */
+    private static final int CHUNK_ROWS = 64;
 
     private final Classifier net;
     private final double accuracy;
@@ -49,6 +55,11 @@ public final class ClassifierModel {
     }
 
     public static ClassifierModel train(ImageSet data, int epochs, long seed, Listener listener) {
+        return train(data, epochs, seed, ChunkRunner.threads(), listener);
+    }
+
+    /** As above on {@code threads} replicas; the weights do not depend on it. */
+    static ClassifierModel train(ImageSet data, int epochs, long seed, int threads, Listener listener) {
         int[] labels = data.labels();
         if (labels == null) {
             throw new InvalidInputException("--labels: the classifier needs one label per image");
@@ -79,19 +90,45 @@ public final class ClassifierModel {
         float[] px = data.pixels();
         int stepsPerEpoch = trainN / BATCH;
         double smooth = Double.NaN;
-        for (int e = 1; e <= epochs; e++) {
-            int[] epochOrder = java.util.Arrays.copyOf(order, trainN);
-            shuffle(epochOrder, SeedPlan.forItem(seed, 100 + e));
-            double lr = e == epochs && epochs > 1 ? 5e-4 : 2e-3;
-            for (int s = 0; s < stepsPerEpoch; s++) {
-                for (int b = 0; b < BATCH; b++) {
-                    int idx = epochOrder[s * BATCH + b];
-                    System.arraycopy(px, idx * dim, batch, b * dim, dim);
-                    batchLabels[b] = labels[idx];
+        // each step's batch in chunks, one replica of the network per core (as image training does)
+        int chunks = BATCH / CHUNK_ROWS;
+        float[][] grads = new float[chunks][grad.length];
+        double[] losses = new double[chunks];
+        List<Classifier> nets = new ArrayList<>(List.of(net));
+        while (nets.size() < Math.min(threads, chunks)) {
+            Classifier copy = new Classifier(data.channels(), data.height(), data.width(), classes);
+            copy.load(net.parameters());
+            nets.add(copy);
+        }
+        try (ReplicaPool<Classifier> replicas = new ReplicaPool<>(nets)) {
+            for (int e = 1; e <= epochs; e++) {
+                int[] epochOrder = java.util.Arrays.copyOf(order, trainN);
+                shuffle(epochOrder, SeedPlan.forItem(seed, 100 + e));
+                double lr = e == epochs && epochs > 1 ? 5e-4 : 2e-3;
+                for (int s = 0; s < stepsPerEpoch; s++) {
+                    for (int b = 0; b < BATCH; b++) {
+                        int idx = epochOrder[s * BATCH + b];
+                        System.arraycopy(px, idx * dim, batch, b * dim, dim);
+                        batchLabels[b] = labels[idx];
+                    }
+                    replicas.run(chunks, (replica, c) -> losses[c] = replica.lossAndGradient(batch, batchLabels,
+                            c * CHUNK_ROWS, CHUNK_ROWS, BATCH, grads[c])[0]);
+                    double loss = 0;
+                    java.util.Arrays.fill(grad, 0f);
+                    for (int c = 0; c < chunks; c++) {
+                        loss += losses[c] / BATCH;
+                        for (int k = 0; k < grad.length; k++) {
+                            grad[k] += grads[c][k];
+                        }
+                    }
+                    adam.update(net.parameters(), grad, lr, 5.0);
+                    net.commit();
+                    for (int r = 1; r < replicas.size(); r++) {
+                        replicas.get(r).load(net.parameters());
+                    }
+                    smooth = Double.isNaN(smooth) ? loss : 0.98 * smooth + 0.02 * loss;
+                    listener.onProgress(e, ((e - 1) * stepsPerEpoch + s + 1.0) / (epochs * stepsPerEpoch), smooth);
                 }
-                double[] r = net.trainStep(batch, batchLabels, BATCH, adam, lr, grad);
-                smooth = Double.isNaN(smooth) ? r[0] : 0.98 * smooth + 0.02 * r[0];
-                listener.onProgress(e, ((e - 1) * stepsPerEpoch + s + 1.0) / (epochs * stepsPerEpoch), smooth);
             }
         }
         int correct = 0;

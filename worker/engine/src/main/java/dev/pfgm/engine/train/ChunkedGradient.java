@@ -1,12 +1,10 @@
 package dev.pfgm.engine.train;
 
+import dev.pfgm.engine.nn.ReplicaPool;
 import dev.pfgm.engine.nn.conv.UNet;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * The U-Net's loss and weight gradient over a training batch, computed in fixed chunks of rows,
@@ -20,7 +18,7 @@ public final class ChunkedGradient implements AutoCloseable {
     public static final int CHUNK_ROWS = 32;
 
     private final UNet master;
-    private final UNet[] replicas;
+    private final ReplicaPool<UNet> replicas;
     private final int dim;
     private final int batch;
     private final int[] starts;
@@ -32,7 +30,6 @@ public final class ChunkedGradient implements AutoCloseable {
     private final double[][] dms;
     private final float[][] grads;
     private final double[] losses;
-    private final ExecutorService pool;
 
     /** {@code master} is the network whose parameters the optimiser updates; replica 0 is the master itself. */
     public ChunkedGradient(UNet master, int batch, int threads) {
@@ -46,13 +43,13 @@ public final class ChunkedGradient implements AutoCloseable {
             starts[c] = c * CHUNK_ROWS;
             sizes[c] = Math.min(CHUNK_ROWS, batch - starts[c]);
         }
-        int workers = Math.max(1, Math.min(threads, chunks));
-        replicas = new UNet[workers];
-        replicas[0] = master;
-        for (int r = 1; r < workers; r++) {
-            replicas[r] = new UNet(master.spec(), master.sigmaData());
-            replicas[r].load(master.parameters());
+        List<UNet> nets = new ArrayList<>(List.of(master));
+        while (nets.size() < Math.min(threads, chunks)) {
+            UNet copy = new UNet(master.spec(), master.sigmaData());
+            copy.load(master.parameters());
+            nets.add(copy);
         }
+        replicas = new ReplicaPool<>(nets);
         xs = new double[chunks][];
         zs = new double[chunks][];
         targets = new double[chunks][];
@@ -68,11 +65,6 @@ public final class ChunkedGradient implements AutoCloseable {
             grads[c] = new float[master.parameters().length];
         }
         losses = new double[chunks];
-        pool = workers == 1 ? null : Executors.newFixedThreadPool(workers, r -> {
-            Thread t = new Thread(r, "pfgm-train-chunk");
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     public int chunks() {
@@ -80,7 +72,7 @@ public final class ChunkedGradient implements AutoCloseable {
     }
 
     public int replicas() {
-        return replicas.length;
+        return replicas.size();
     }
 
     /** Mean loss over the batch's {@code n} rows; the mean weight gradient goes into {@code grad}. */
@@ -94,36 +86,11 @@ public final class ChunkedGradient implements AutoCloseable {
             System.arraycopy(z, starts[c], zs[c], 0, sizes[c]);
             System.arraycopy(target, starts[c] * (dim + 1), targets[c], 0, sizes[c] * (dim + 1));
         }
-        if (pool == null) {
-            for (int c = 0; c < chunks; c++) {
-                chunk(master, c, gamma);
-            }
-        } else {
-            // replica r takes chunks r, r + R, r + 2R, ...: a fixed assignment, so each replica's
-            // buffers see the same sizes every step
-            List<Future<?>> running = new ArrayList<>();
-            for (int r = 0; r < replicas.length; r++) {
-                final int replica = r;
-                running.add(pool.submit(() -> {
-                    for (int c = replica; c < chunks; c += replicas.length) {
-                        chunk(replicas[replica], c, gamma);
-                    }
-                }));
-            }
-            for (Future<?> f : running) {
-                try {
-                    f.get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while computing a gradient", e);
-                } catch (ExecutionException e) {
-                    throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-                }
-            }
-        }
+        replicas.run(chunks, (net, c) ->
+                losses[c] = net.lossAndGradient(xs[c], zs[c], targets[c], sizes[c], ms[c], dms[c], gamma, grads[c]));
         // each chunk gave the mean over its rows: weight by its share of the batch, in chunk order
         double loss = 0;
-        java.util.Arrays.fill(grad, 0f);
+        Arrays.fill(grad, 0f);
         for (int c = 0; c < chunks; c++) {
             float w = (float) sizes[c] / n;
             loss += losses[c] * sizes[c] / n;
@@ -135,23 +102,17 @@ public final class ChunkedGradient implements AutoCloseable {
         return loss;
     }
 
-    private void chunk(UNet net, int c, double gamma) {
-        losses[c] = net.lossAndGradient(xs[c], zs[c], targets[c], sizes[c], ms[c], dms[c], gamma, grads[c]);
-    }
-
     /** After the optimiser changed the master's weights: the master's ops and every replica take them. */
     public void commit() {
         master.commit();
         float[] p = master.parameters();
-        for (int r = 1; r < replicas.length; r++) {
-            replicas[r].load(p);
+        for (int r = 1; r < replicas.size(); r++) {
+            replicas.get(r).load(p);
         }
     }
 
     @Override
     public void close() {
-        if (pool != null) {
-            pool.shutdownNow();
-        }
+        replicas.close();
     }
 }

@@ -9,7 +9,10 @@ import dev.pfgm.shared.data.ProceduralImages;
 import org.junit.jupiter.api.Test;
 
 class ClassifierModelTest {
-    /** Small discs against large discs: learnable, so held-out accuracy must be high; the file round-trips. */
+    /**
+     * Small discs against large discs: learnable, so held-out accuracy must be high; the weights do
+     * not depend on the thread count; the file round-trips.
+     */
     @Test
     void learnsDiscSizesAndRoundTrips() throws Exception {
         ImageSet small = ProceduralImages.discs(800, 16, 1.5, 2.0, 1);
@@ -22,8 +25,11 @@ class ClassifierModelTest {
             labels[2 * i + 1] = 1;
         }
         ImageSet data = new ImageSet("two sizes", px, 1600, 1, 16, 16, false, labels, "two-sizes");
-        ClassifierModel c = ClassifierModel.train(data, 3, 7, (e, f, loss) -> { });
+        ClassifierModel c = ClassifierModel.train(data, 3, 7, 2, (e, f, loss) -> { });
         assertTrue(c.accuracy() >= 0.95, "held-out accuracy " + c.accuracy());
+        // one replica or two: the chunks and the order their gradients are summed in are fixed
+        ClassifierModel serial = ClassifierModel.train(data, 3, 7, 1, (e, f, loss) -> { });
+        assertArrayEquals(c.network().parameters(), serial.network().parameters(), 0f);
         ClassifierModel back = ClassifierModel.read(c.toBytes(), "round trip");
         assertEquals(c.accuracy(), back.accuracy());
         float[] p1 = new float[20 * 2];

@@ -1,6 +1,5 @@
 package dev.pfgm.engine.nn.conv;
 
-import dev.pfgm.engine.nn.Adam;
 import dev.pfgm.engine.sample.SeedPlan;
 import java.util.Arrays;
 
@@ -110,32 +109,33 @@ public final class Classifier {
     }
 
     /**
-     * One Adam step of softmax cross-entropy on {@code n} labelled images; returns the mean loss
-     * and the number classified correctly before the step.
+     * Softmax cross-entropy on {@code n} labelled images (from {@code offset} images into
+     * {@code images} and {@code labels}) as part of a batch of {@code total}: writes the gradient of
+     * the batch mean's share of these rows into {@code grad} and returns their summed loss and the
+     * number classified correctly (before any update).
      */
-    public double[] trainStep(float[] images, int[] labels, int n, Adam adam, double lr, float[] grad) {
-        forward(images, 0, n);
+    public double[] lossAndGradient(float[] images, int[] labels, int offset, int n, int total, float[] grad) {
+        forward(images, offset * channels * height * width, n);
         float[] probs = new float[n * classes];
         softmax(n, probs);
         double loss = 0;
         int correct = 0;
         for (int i = 0; i < n; i++) {
+            int label = labels[offset + i];
             int best = 0;
             for (int k = 0; k < classes; k++) {
-                dLogits[i * classes + k] = probs[i * classes + k] / n;
+                dLogits[i * classes + k] = probs[i * classes + k] / total;
                 if (probs[i * classes + k] > probs[i * classes + best]) {
                     best = k;
                 }
             }
-            correct += best == labels[i] ? 1 : 0;
-            dLogits[i * classes + labels[i]] -= 1f / n;
-            loss -= Math.log(Math.max(1e-12, probs[i * classes + labels[i]]));
+            correct += best == label ? 1 : 0;
+            dLogits[i * classes + label] -= 1f / total;
+            loss -= Math.log(Math.max(1e-12, probs[i * classes + label]));
         }
         Arrays.fill(grad, 0f);
         backward(n, grad);
-        adam.update(params, grad, lr, 5.0);
-        commit();
-        return new double[] {loss / n, correct};
+        return new double[] {loss, correct};
     }
 
     private void softmax(int n, float[] probs) {
