@@ -53,7 +53,7 @@ public final class Likelihood {
     public Result nll(Dataset data, int probes, long seed, double rtol, double atol, Progress progress) {
         model.checkDimension(data, "--data");
         double[] x = model.standardizer().standardized(data);
-        Result r = logDensity(model::newNetwork, model.prior(), model.settings().zMin(), model.settings().zMax(), x,
+        Result r = logDensity(model::newNetwork, model.chunkRows(), model.prior(), model.settings().zMin(), model.settings().zMax(), x,
                 data.count(), probes, seed, rtol, atol, progress);
         double logDet = model.standardizer().logDetScale();
         double[] nll = new double[data.count()];
@@ -65,12 +65,12 @@ public final class Likelihood {
 
     /**
      * ln p(x) of {@code count} points x ([count, N], model units) under the flow of the charge
-     * mean from z_min to z_max with latent density {@code prior}, in fixed-shape chunks on every core.
+     * mean from z_min to z_max with latent density {@code prior}, in fixed-shape chunks of
+     * {@code chunkSize} rows on every core.
      */
-    public static Result logDensity(Supplier<ChargeMean> fields, LogDensity prior, double zMin, double zMax,
-                                    double[] x, int count, int probes, long seed, double rtol, double atol,
-                                    Progress progress) {
-        int chunkSize = Sampler.chunkRows(x.length / Math.max(1, count));
+    public static Result logDensity(Supplier<ChargeMean> fields, int chunkSize, LogDensity prior, double zMin,
+                                    double zMax, double[] x, int count, int probes, long seed, double rtol,
+                                    double atol, Progress progress) {
         int chunks = (count + chunkSize - 1) / chunkSize;
         double[] logp = new double[count];
         long[] nfe = new long[chunks];

@@ -8,6 +8,9 @@ import dev.pfgm.engine.nn.FieldNetwork;
 import dev.pfgm.engine.nn.conv.UNet;
 import dev.pfgm.engine.nn.conv.UNetSpec;
 import dev.pfgm.engine.sample.PfgmPrior;
+import dev.pfgm.engine.sample.Prior;
+import dev.pfgm.engine.sample.Sampler;
+import dev.pfgm.engine.sample.StudentPrior;
 import dev.pfgm.engine.train.TrainSettings;
 
 /**
@@ -110,7 +113,16 @@ public final class PfgmModel {
         return new FieldNetwork(dim, maxNorm, s.hidden(), s.depth(), s.frequencies(), s.xDirections(), s.xOctaves());
     }
 
-    public PfgmPrior prior() {
+    /** Rows per fixed-shape chunk when sampling, encoding or scoring with this model's network. */
+    public int chunkRows() {
+        return Sampler.chunkRows(image != null);
+    }
+
+    /** PFGM's Cauchy prior on z = z_max, or PFGM++'s Student-t one at sigma_max = z_max. */
+    public Prior prior() {
+        if (settings.plusPlus()) {
+            return new StudentPrior(dim(), settings.augDim(), settings.zMax());
+        }
         return new PfgmPrior(dim(), settings.zMax(), settings.upperNorm());
     }
 

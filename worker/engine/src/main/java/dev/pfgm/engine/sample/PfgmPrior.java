@@ -7,7 +7,7 @@ package dev.pfgm.engine.sample;
  * in R^n. Samples are x = zMax g / |g0| with g ~ N(0, I_N), g0 ~ N(0, 1) (method (b)), with the
  * radius clipped to {@code upperNorm} as in the official sampler; the density is the unclipped one.
  */
-public final class PfgmPrior implements LogDensity {
+public final class PfgmPrior implements Prior {
     private final int dim;
     private final double zMax;
     private final double upperNorm;
@@ -28,7 +28,7 @@ public final class PfgmPrior implements LogDensity {
         return upperNorm;
     }
 
-    /** Draws one point into {@code out[off .. off + N]}. */
+    @Override
     public void sample(SeedPlan rng, double[] out, int off) {
         double g0 = Math.abs(rng.nextGaussian());
         double norm2 = 0;

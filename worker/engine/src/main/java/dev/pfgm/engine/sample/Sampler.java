@@ -17,12 +17,12 @@ import java.util.function.Supplier;
  */
 public final class Sampler {
     public static final int CHUNK = 256;
-    /** Images: a U-Net evaluation of 64 images already keeps both cores busy, and smaller chunks waste less padding. */
+    /** Images: a U-Net evaluation of 64 images already keeps a core busy, and smaller chunks waste less padding. */
     public static final int IMAGE_CHUNK = 64;
 
-    /** Rows per chunk for points of {@code dim} values. */
-    public static int chunkRows(int dim) {
-        return dim > 256 ? IMAGE_CHUNK : CHUNK;
+    /** Rows per chunk: {@value #IMAGE_CHUNK} for a U-Net (images of any size), {@value #CHUNK} for the MLP. */
+    public static int chunkRows(boolean images) {
+        return images ? IMAGE_CHUNK : CHUNK;
     }
 
     private final PfgmModel model;
@@ -37,23 +37,23 @@ public final class Sampler {
 
     public Result sample(int count, long seed, SolverSpec spec, Progress progress) {
         int dim = model.dim();
-        PfgmPrior prior = model.prior();
+        Prior prior = model.prior();
         double[] x = new double[count * dim];
         for (int i = 0; i < count; i++) {
             prior.sample(SeedPlan.forItem(seed, i), x, i * dim);
         }
-        double nfe = transport(model::newNetwork, x, count, model.settings().zMax(), model.settings().zMin(), spec,
-                progress);
+        double nfe = transport(model::newNetwork, model.chunkRows(), x, count, model.settings().zMax(),
+                model.settings().zMin(), spec, progress);
         return new Result(model.standardizer().inverseToFloat(x), count, dim, nfe);
     }
 
     /**
      * Carries {@code count} points (model units, [count, N]) along the ODE from z = {@code from}
-     * to z = {@code to}, in place, in fixed-shape chunks on every core. Returns the mean NFE per point.
+     * to z = {@code to}, in place, in fixed-shape chunks of {@code size} rows on every core. Returns
+     * the mean NFE per point.
      */
-    public static double transport(Supplier<ChargeMean> fields, double[] x, int count, double from, double to,
-                                   SolverSpec spec, Progress progress) {
-        int size = chunkRows(x.length / Math.max(1, count));
+    public static double transport(Supplier<ChargeMean> fields, int size, double[] x, int count, double from,
+                                   double to, SolverSpec spec, Progress progress) {
         int chunks = (count + size - 1) / size;
         long[] nfe = new long[chunks];
         ChunkRunner.run(chunks, fields, progress, (c, field, p) -> {

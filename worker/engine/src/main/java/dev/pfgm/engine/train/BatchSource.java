@@ -2,6 +2,7 @@ package dev.pfgm.engine.train;
 
 import dev.pfgm.engine.field.EmpiricalField;
 import dev.pfgm.engine.field.Perturbation;
+import dev.pfgm.engine.field.StudentKernel;
 import dev.pfgm.engine.sample.SeedPlan;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,7 +19,10 @@ import java.util.concurrent.Future;
  * the exact training points where the data cannot tell the density apart from them.
  */
 final class BatchSource implements AutoCloseable {
-    /** One step's inputs: perturbed points x [B, N], their z [B], and field targets [B, N+1]. */
+    /**
+     * One step's inputs: perturbed points x [B, N], their z [B], and field targets [B, N+1]; for
+     * PFGM++ z is sigma and the targets are the clean points [B, N].
+     */
     static final class Batch {
         final double[] x;
         final double[] z;
@@ -39,6 +43,8 @@ final class BatchSource implements AutoCloseable {
     private final SeedPlan rng;
     private final double jitter;
     private final Perturbation kernel;
+    /** PFGM++'s kernel, or null for PFGM. */
+    private final StudentKernel studentKernel;
     private final EmpiricalField field;
     private final int[] order;
     private final double[] charges;
@@ -76,7 +82,9 @@ final class BatchSource implements AutoCloseable {
         this.dim = dim;
         this.n = points.length / dim;
         this.batch = s.batch();
-        this.large = Math.min(s.largeBatch(), n);
+        this.studentKernel = s.plusPlus() ? new StudentKernel(s.augDim()) : null;
+        // PFGM++ needs no charges beyond the small batch
+        this.large = s.plusPlus() ? Math.min(batch, n) : Math.min(s.largeBatch(), n);
         this.rng = rng;
         this.jitter = jitter;
         this.kernel = new Perturbation(s.sigma(), s.tau(), s.maxExponent(), s.restrict());
@@ -130,6 +138,12 @@ final class BatchSource implements AutoCloseable {
         }
         for (int i = 0; i < batch; i++) {
             System.arraycopy(charges, (i % large) * dim, sources, i * dim, dim);
+        }
+        if (studentKernel != null) {
+            // PFGM++: the target is the clean point itself (its regression minimiser is the field's mean)
+            studentKernel.apply(sources, batch, dim, rng, b.x, b.z);
+            System.arraycopy(sources, 0, b.target, 0, batch * dim);
+            return b;
         }
         // 2. perturb the small batch, 3. targets from all charges
         kernel.apply(sources, batch, dim, rng, b.x, b.z);

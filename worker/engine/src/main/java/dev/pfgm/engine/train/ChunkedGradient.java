@@ -21,6 +21,9 @@ public final class ChunkedGradient implements AutoCloseable {
     private final ReplicaPool<UNet> replicas;
     private final int dim;
     private final int batch;
+    /** PFGM++: targets are clean images [rows, N] and z is sigma; else PFGM's field targets [rows, N + 1]. */
+    private final boolean denoising;
+    private final int targetWidth;
     private final int[] starts;
     private final int[] sizes;
     private final double[][] xs;
@@ -31,11 +34,21 @@ public final class ChunkedGradient implements AutoCloseable {
     private final float[][] grads;
     private final double[] losses;
 
-    /** {@code master} is the network whose parameters the optimiser updates; replica 0 is the master itself. */
+    /** PFGM's loss; see {@link #ChunkedGradient(UNet, int, int, boolean)}. */
     public ChunkedGradient(UNet master, int batch, int threads) {
+        this(master, batch, threads, false);
+    }
+
+    /**
+     * {@code master} is the network whose parameters the optimiser updates; replica 0 is the master
+     * itself. {@code denoising} selects PFGM++'s loss against clean images instead of PFGM's.
+     */
+    public ChunkedGradient(UNet master, int batch, int threads, boolean denoising) {
         this.master = master;
         this.dim = master.dim();
         this.batch = batch;
+        this.denoising = denoising;
+        this.targetWidth = denoising ? dim : dim + 1;
         int chunks = (batch + CHUNK_ROWS - 1) / CHUNK_ROWS;
         starts = new int[chunks];
         sizes = new int[chunks];
@@ -59,7 +72,7 @@ public final class ChunkedGradient implements AutoCloseable {
         for (int c = 0; c < chunks; c++) {
             xs[c] = new double[sizes[c] * dim];
             zs[c] = new double[sizes[c]];
-            targets[c] = new double[sizes[c] * (dim + 1)];
+            targets[c] = new double[sizes[c] * targetWidth];
             ms[c] = new double[sizes[c] * dim];
             dms[c] = new double[sizes[c] * dim];
             grads[c] = new float[master.parameters().length];
@@ -84,10 +97,11 @@ public final class ChunkedGradient implements AutoCloseable {
         for (int c = 0; c < chunks; c++) {
             System.arraycopy(x, starts[c] * dim, xs[c], 0, sizes[c] * dim);
             System.arraycopy(z, starts[c], zs[c], 0, sizes[c]);
-            System.arraycopy(target, starts[c] * (dim + 1), targets[c], 0, sizes[c] * (dim + 1));
+            System.arraycopy(target, starts[c] * targetWidth, targets[c], 0, sizes[c] * targetWidth);
         }
-        replicas.run(chunks, (net, c) ->
-                losses[c] = net.lossAndGradient(xs[c], zs[c], targets[c], sizes[c], ms[c], dms[c], gamma, grads[c]));
+        replicas.run(chunks, (net, c) -> losses[c] = denoising
+                ? net.denoisingLossAndGradient(xs[c], zs[c], targets[c], sizes[c], ms[c], grads[c])
+                : net.lossAndGradient(xs[c], zs[c], targets[c], sizes[c], ms[c], dms[c], gamma, grads[c]));
         // each chunk gave the mean over its rows: weight by its share of the batch, in chunk order
         double loss = 0;
         Arrays.fill(grad, 0f);

@@ -20,7 +20,9 @@ import java.util.Arrays;
 /**
  * Trains PFGM on images with the U-Net: the same objective as {@link Trainer} (large batch of
  * charges, perturbation kernel, empirical-field targets, normalised-field loss) with the
- * hyperparameters scaled for N = c h w ({@link TrainSettings#resolveImages}). Pixels stay in
+ * hyperparameters scaled for N = c h w ({@link TrainSettings#resolveImages}); or, with
+ * {@code aug_dim} D > 1, PFGM++ (Student-t kernel at r = sigma sqrt D, EDM's noise levels, the
+ * clean image as target: pfgm-math.md section 11.3). Pixels stay in
  * [-1, 1]. Every {@code checkpoint_every} steps it hands the listener a {@link Checkpoint};
  * every {@code preview_every} steps a PNG grid of 36 samples from the current EMA weights (same
  * seed each time, a 12-step Heun solve, so consecutive grids show the same latents maturing).
@@ -135,7 +137,8 @@ public final class ImageTrainer {
         }
         Standardizer identity = identity(dim, image.meanNorm());
         try (BatchSource batches = BatchSource.resumable(points, dim, s, SeedPlan.forItem(s.seed(), 1).nextLong() & Long.MAX_VALUE,
-                first); ChunkedGradient gradient = new ChunkedGradient(net, s.batch(), ChunkRunner.threads())) {
+                first); ChunkedGradient gradient = new ChunkedGradient(net, s.batch(), ChunkRunner.threads(),
+                s.plusPlus())) {
             for (int step = first; step <= s.steps(); step++) {
                 BatchSource.Batch b = batches.take();
                 double loss = gradient.lossAndGradient(b.x, b.z, b.target, s.batch(), s.gamma(), grad);

@@ -30,7 +30,7 @@ public record TrainSettings(
         double sigma, double tau, double maxExponent, boolean restrict, double gamma,
         double zMax, double zMin, double upperNorm,
         int hidden, int depth, int frequencies, int xDirections, int xOctaves, double jitter, double weightDecay,
-        int unetWidth, int unetLevels, int checkpointEvery, int previewEvery) {
+        int unetWidth, int unetLevels, int checkpointEvery, int previewEvery, int augDim) {
 
     public static TrainSettings defaults() {
         return new Builder().build();
@@ -59,8 +59,17 @@ public record TrainSettings(
         return images ? imageDefaults() : defaults();
     }
 
+    /** PFGM++ (D > 1 extra dimensions) rather than the original PFGM (D = 1). */
+    public boolean plusPlus() {
+        return augDim > 1;
+    }
+
     /** Derived values filled in for data of dimension {@code dim}. */
     public TrainSettings resolve(int dim) {
+        if (augDim > 1) {
+            throw new InvalidInputException("settings: 'aug_dim' " + augDim + " asks for PFGM++, which is built for"
+                    + " image data only; tables train with aug_dim 1");
+        }
         Builder b = new Builder(this);
         if (b.zMax == 0) {
             b.zMax = 40;
@@ -87,6 +96,14 @@ public record TrainSettings(
      */
     public TrainSettings resolveImages(int dim, double meanNorm) {
         Builder b = new Builder(this);
+        if (b.augDim > 1) {
+            // PFGM++: z is EDM's sigma (r = sigma sqrt D) and the prior starts at sigma_max = 80
+            // (pfgm-math.md section 11); the kernel, M, gamma and the clip of PFGM do not apply
+            if (b.zMax == 0) {
+                b.zMax = 80;
+            }
+            return b.build();
+        }
         double growth = Math.log1p(b.tau);
         if (b.maxExponent == 0) {
             if (b.zMax == 0) {
@@ -183,6 +200,7 @@ public record TrainSettings(
         int unetLevels = 2;
         int checkpointEvery = 1000;
         int previewEvery = 1000;
+        int augDim = 1;
 
         Builder() {
         }
@@ -215,6 +233,7 @@ public record TrainSettings(
             unetLevels = s.unetLevels;
             checkpointEvery = s.checkpointEvery;
             previewEvery = s.previewEvery;
+            augDim = s.augDim;
         }
 
         TrainSettings build() {
@@ -227,7 +246,7 @@ public record TrainSettings(
             }
             return new TrainSettings(steps, batch, largeBatch, seed, lr, warmup, clip, ema, sigma, tau, maxExponent,
                     restrict, gamma, zMax, zMin, upperNorm, hidden, depth, frequencies, xDirections, xOctaves, jitter, weightDecay,
-                    unetWidth, unetLevels, checkpointEvery, previewEvery);
+                    unetWidth, unetLevels, checkpointEvery, previewEvery, augDim);
         }
     }
 
@@ -289,6 +308,8 @@ public record TrainSettings(
                 TrainSettings::checkpointEvery, (b, v) -> b.checkpointEvery = v));
         add(Setting.ofInt("preview_every", 0, 10_000_000, "images: steps between preview grids (0 = none)",
                 TrainSettings::previewEvery, (b, v) -> b.previewEvery = v));
+        add(Setting.ofInt("aug_dim", 1, 1_000_000, "extra dimensions D: 1 = PFGM; > 1 = PFGM++ (images only;"
+                + " z is then sigma, z_max defaults to 80)", TrainSettings::augDim, (b, v) -> b.augDim = v));
     }
 
     /** One declared setting: key, accepted range (as text), meaning, how to read and write it. */

@@ -28,9 +28,28 @@ class DiscFactorsTest {
     @Test
     void samplesReproduceTheFactorDistributions() {
         ImageSet data = ProceduralImages.discs(4000, SIZE, 2.0, 4.0, 1);
-        TrainSettings s = TrainSettings.imageDefaults().with(new ObjectMapper().createObjectNode().put("steps", 1500)
-                .put("unet_width", 16).put("checkpoint_every", 0).put("preview_every", 0), "test");
+        PfgmModel model = ImageTrainer.train(data, settings(1), null, TrainListener.NONE::onStep);
+        assertFactors(model, "PFGM");
+        judgedByEval(model, data, 0);
+    }
+
+    /** The same with PFGM++ (D = 128): its own kernel, loss and Student-t prior; also its likelihood. */
+    @Test
+    void pfgmPlusPlusSamplesReproduceTheFactorDistributions() {
+        ImageSet data = ProceduralImages.discs(4000, SIZE, 2.0, 4.0, 1);
+        TrainSettings s = settings(128).with(new ObjectMapper().createObjectNode().put("lr", 1e-3), "test");
         PfgmModel model = ImageTrainer.train(data, s, null, TrainListener.NONE::onStep);
+        assertFactors(model, "PFGM++");
+        judgedByEval(model, data, 32);
+    }
+
+    private static TrainSettings settings(int augDim) {
+        return TrainSettings.imageDefaults().with(new ObjectMapper().createObjectNode().put("steps", 1500)
+                .put("unet_width", 16).put("checkpoint_every", 0).put("preview_every", 0).put("aug_dim", augDim),
+                "test");
+    }
+
+    private static void assertFactors(PfgmModel model, String kind) {
         int n = 128;
         float[] px = new Sampler(model).sample(n, 11, SolverSpec.defaults(), Progress.NONE).samples();
         int dim = SIZE * SIZE;
@@ -67,7 +86,7 @@ class DiscFactorsTest {
                 + " centre mean %.2f,%.2f sd %.2f,%.2f, KS radius %.3f x %.3f y %.3f", oneDisc, n, inRange, n,
                 mean(radius), sd(radius), java.util.Arrays.toString(radiusBins), mean(cx), mean(cy), sd(cx), sd(cy),
                 ksRadius, ksX, ksY);
-        System.out.println("disc factors: " + report);
+        System.out.println("disc factors (" + kind + "): " + report);
         // truth: radius U[2, 4]; centres U[4, 11] on both axes. Kolmogorov-Smirnov distances of 128
         // samples from the true distributions: 0.15 is above the 5% critical value for a perfect sampler
         // (0.12) and far below what a model that ignored a factor would give (> 0.3 for a collapsed one)
@@ -75,8 +94,6 @@ class DiscFactorsTest {
         assertTrue(inRange >= 0.85 * n, report);
         assertTrue(Math.abs(mean(radius) - 3.0) < 0.2, report);
         assertTrue(ksRadius < 0.15 && ksX < 0.15 && ksY < 0.15, report);
-
-        judgedByEval(model, data);
     }
 
     /**
@@ -86,7 +103,7 @@ class DiscFactorsTest {
      * Fréchet model 1.32, real 1.45, Gaussian 9.04; confident 0.97, 0.95, 0.95; class TV 0.083,
      * 0.075, 0.15.
      */
-    private static void judgedByEval(PfgmModel model, ImageSet train) {
+    private static void judgedByEval(PfgmModel model, ImageSet train, int nllCount) {
         int dim = SIZE * SIZE;
         ImageSet pool = ProceduralImages.discs(3200, SIZE, 2.0, 4.0, 3);
         int[] labels = new int[pool.count()];
@@ -97,13 +114,13 @@ class DiscFactorsTest {
                 "discs-by-size");
         ClassifierModel classifier = ClassifierModel.train(labelled, 4, 5, (e, f, loss) -> { });
         ImageSet test = ProceduralImages.discs(256, SIZE, 2.0, 4.0, 99);
-        Evaluation.Result r = Evaluation.run(model, test, train, classifier, 128, 0, 13, SolverSpec.defaults(),
+        Evaluation.Result r = Evaluation.run(model, test, train, classifier, 128, nllCount, 13, SolverSpec.defaults(),
                 Progress.NONE);
         String report = String.format("classifier accuracy %.3f; Frechet model %.3f real %.3f gaussian %.3f;"
-                        + " confident %.3f %.3f %.3f; class TV %.3f %.3f %.3f", classifier.accuracy(),
-                r.model().frechet(), r.real().frechet(), r.gaussian().frechet(), r.model().confident(),
-                r.real().confident(), r.gaussian().confident(), r.model().classTv(), r.real().classTv(),
-                r.gaussian().classTv());
+                        + " confident %.3f %.3f %.3f; class TV %.3f %.3f %.3f; bits/dim %.3f, gaussian %.3f",
+                classifier.accuracy(), r.model().frechet(), r.real().frechet(), r.gaussian().frechet(),
+                r.model().confident(), r.real().confident(), r.gaussian().confident(), r.model().classTv(),
+                r.real().classTv(), r.gaussian().classTv(), r.model().bitsPerDim(), r.gaussian().bitsPerDim());
         System.out.println("disc eval: " + report);
         assertTrue(classifier.accuracy() >= 0.9, report);
         // the radius KS above bounds how far the small/large split can be from the data's 50/50
@@ -122,7 +139,13 @@ class DiscFactorsTest {
             assertEquals(1.0, share, 1e-9, row.name());
             assertEquals(row.confident(), confident, 1e-9, row.name());
         }
-        assertTrue(Double.isNaN(r.model().bitsPerDim()), "--nll-count 0 computes no likelihood");
+        if (nllCount == 0) {
+            assertTrue(Double.isNaN(r.model().bitsPerDim()), "--nll-count 0 computes no likelihood");
+        } else {
+            // the flow's density (Student-t prior plus the divergence integral) must know discs better than
+            // a Gaussian fitted to them does
+            assertTrue(r.model().bitsPerDim() < r.gaussian().bitsPerDim() - 0.5, report);
+        }
     }
 
     /** Kolmogorov-Smirnov distance between the empirical distribution of v and U[lo, hi]. */

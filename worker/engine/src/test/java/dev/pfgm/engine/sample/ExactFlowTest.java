@@ -52,7 +52,7 @@ class ExactFlowTest {
         for (int i = 0; i < n; i++) {
             prior.sample(SeedPlan.forItem(11, i), x, 2 * i);
         }
-        Sampler.transport(() -> new ExactChargeMean(2, charges), x, n, zMax, Z_MIN,
+        Sampler.transport(() -> new ExactChargeMean(2, charges), Sampler.CHUNK, x, n, zMax, Z_MIN,
                 new SolverSpec("rk45", 1e-5, 1e-5, 100), Progress.NONE);
         int heavy = 0;
         int landed = 0;
@@ -81,7 +81,7 @@ class ExactFlowTest {
         double zMax = 50;
         PfgmPrior prior = new PfgmPrior(n, zMax, Double.POSITIVE_INFINITY);
         double[] x = {0.002, -0.001, 0.0005, 0.01, 0.0, -0.02};
-        Likelihood.Result r = Likelihood.logDensity(() -> field, prior, Z_MIN, zMax, x, 2, 0, 0, 1e-6, 1e-9,
+        Likelihood.Result r = Likelihood.logDensity(() -> field, Sampler.CHUNK, prior, Z_MIN, zMax, x, 2, 0, 0, 1e-6, 1e-9,
                 Progress.NONE);
         PfgmPrior atMin = new PfgmPrior(n, Z_MIN, Double.POSITIVE_INFINITY);
         for (int i = 0; i < 2; i++) {
@@ -96,12 +96,12 @@ class ExactFlowTest {
         double zMax = 30;
         PfgmPrior prior = new PfgmPrior(2, zMax, Double.POSITIVE_INFINITY);
         double[] x = {0.2, 0.1};
-        double exact = Likelihood.logDensity(() -> field, prior, Z_MIN, zMax, x, 1, 0, 0, 1e-6, 1e-8, Progress.NONE)
+        double exact = Likelihood.logDensity(() -> field, Sampler.CHUNK, prior, Z_MIN, zMax, x, 1, 0, 0, 1e-6, 1e-8, Progress.NONE)
                 .values()[0];
-        double hutch = Likelihood.logDensity(() -> field, prior, Z_MIN, zMax, x, 1, 200, 3, 1e-6, 1e-8, Progress.NONE)
+        double hutch = Likelihood.logDensity(() -> field, Sampler.CHUNK, prior, Z_MIN, zMax, x, 1, 200, 3, 1e-6, 1e-8, Progress.NONE)
                 .values()[0];
         assertEquals(exact, hutch, 0.1);
-        double one = Likelihood.logDensity(() -> field, prior, Z_MIN, zMax, x, 1, 1, 3, 1e-6, 1e-8, Progress.NONE)
+        double one = Likelihood.logDensity(() -> field, Sampler.CHUNK, prior, Z_MIN, zMax, x, 1, 1, 3, 1e-6, 1e-8, Progress.NONE)
                 .values()[0];
         assertTrue(Math.abs(one - exact) > 1e-6, "a single probe is an estimate, not the trace");
     }
@@ -120,9 +120,9 @@ class ExactFlowTest {
         double[] x = {0.3, 0.2, -0.5, 0.4, 1.0, -0.3, -1.6, 1.1};
         double[] y = x.clone();
         SolverSpec spec = SolverSpec.defaults();
-        Sampler.transport(() -> new ExactChargeMean(2, charges), y, 4, zMin, zMax, spec, Progress.NONE);
+        Sampler.transport(() -> new ExactChargeMean(2, charges), Sampler.CHUNK, y, 4, zMin, zMax, spec, Progress.NONE);
         double moved = Math.abs(y[0] - x[0]);
-        Sampler.transport(() -> new ExactChargeMean(2, charges), y, 4, zMax, zMin, spec, Progress.NONE);
+        Sampler.transport(() -> new ExactChargeMean(2, charges), Sampler.CHUNK, y, 4, zMax, zMin, spec, Progress.NONE);
         assertTrue(moved > 1, "the latent is elsewhere");
         for (int i = 0; i < x.length; i++) {
             assertEquals(x[i], y[i], 2e-3, "component " + i);

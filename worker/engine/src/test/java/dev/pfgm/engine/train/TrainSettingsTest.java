@@ -49,6 +49,22 @@ class TrainSettingsTest {
     }
 
     @Test
+    void pfgmPlusPlusIsForImagesAndStartsAtSigmaMax() throws Exception {
+        TrainSettings pp = with("{\"aug_dim\": 128}");
+        assertTrue(pp.plusPlus());
+        assertEquals(80, pp.resolveImages(784, 23).zMax());
+        assertEquals(12, with("{\"aug_dim\": 128, \"z_max\": 12}").resolveImages(784, 23).zMax());
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> pp.resolve(2));
+        assertTrue(e.getMessage().contains("'aug_dim' 128") && e.getMessage().contains("image data only"),
+                e.getMessage());
+        assertMessage("{\"aug_dim\": 0}", "'aug_dim' must be an integer in [1, 1000000], got 0");
+        // model files written before the setting existed hold no aug_dim: they are PFGM
+        com.fasterxml.jackson.databind.node.ObjectNode old = TrainSettings.defaults().toJson();
+        old.remove("aug_dim");
+        assertEquals(1, TrainSettings.defaults().with(old, "old model").augDim());
+    }
+
+    @Test
     void learningRateWarmsUpThenDecaysToZero() {
         TrainSettings s = TrainSettings.defaults();
         assertEquals(s.lr() / s.warmup(), Trainer.learningRate(s, 1), 1e-15);

@@ -216,6 +216,32 @@ public final class UNet implements ChargeMean {
         return loss / n;
     }
 
+    /**
+     * PFGM++'s loss (pfgm-math.md section 11.3) at points x with noise levels sigma against their
+     * clean images [rows, N]: EDM's weight lambda = 1 / c_out^2 times the squared error of m, here
+     * averaged over pixels and rows, so it is the mean squared error of the raw output F against
+     * its target. Returns the loss; the weight gradient goes into {@code grad}.
+     */
+    public double denoisingLossAndGradient(double[] x, double[] sigma, double[] clean, int n, double[] m,
+                                           float[] grad) {
+        chargeMean(x, sigma, n, m);
+        int dim = dim();
+        double loss = 0;
+        double perValue = 1.0 / ((double) n * dim);
+        for (int i = 0; i < n; i++) {
+            double cOut = sigma[i] * sigmaData * cIn(sigma[i]);
+            for (int k = 0; k < dim; k++) {
+                double e = (m[i * dim + k] - clean[i * dim + k]) / cOut;
+                loss += e * e;
+                dF[i * dim + k] = (float) (2 * e * perValue);
+            }
+        }
+        Arrays.fill(grad, 0f);
+        backward(dF, grad);
+        forwardIsLast = false;
+        return loss * perValue;
+    }
+
     /** Not offered: an exact trace costs N backward passes per row; likelihoods use probes. */
     @Override
     public void jacobianTrace(double[] trace) {

@@ -108,6 +108,69 @@ class UNetTest {
         }
     }
 
+    /**
+     * PFGM++'s loss is the mean of ((m - y) / c_out)^2, and its weight gradient agrees with a
+     * central difference of that loss along a random direction in weight space.
+     */
+    @Test
+    void denoisingLossAndGradientMatchTheirDefinition() {
+        double sigmaData = 0.5;
+        UNet net = new UNet(SPEC, sigmaData);
+        net.initialise(SeedPlan.of(11));
+        float[] w = net.parameters();
+        SeedPlan r = SeedPlan.of(12);
+        for (int i = 0; i < w.length; i++) {
+            w[i] += (float) (0.05 * r.nextGaussian());
+        }
+        net.commit();
+        float[] base = w.clone();
+        int n = 3;
+        int dim = SPEC.dim();
+        double[] y = new double[n * dim];
+        double[] x = new double[n * dim];
+        double[] sigma = {0.05, 0.7, 12};
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < dim; k++) {
+                y[i * dim + k] = Math.tanh(r.nextGaussian());
+                x[i * dim + k] = y[i * dim + k] + sigma[i] * r.nextGaussian();
+            }
+        }
+        double[] m = new double[n * dim];
+        float[] grad = new float[w.length];
+        double loss = net.denoisingLossAndGradient(x, sigma, y, n, m, grad);
+
+        double[] m2 = new double[n * dim];
+        net.chargeMean(x, sigma, n, m2);
+        double byHand = 0;
+        for (int i = 0; i < n; i++) {
+            double cOut = sigma[i] * sigmaData / Math.sqrt(sigmaData * sigmaData + sigma[i] * sigma[i]);
+            for (int k = 0; k < dim; k++) {
+                double e = (m2[i * dim + k] - y[i * dim + k]) / cOut;
+                byHand += e * e;
+            }
+        }
+        byHand /= n * dim;
+        assertEquals(byHand, loss, 1e-6 * byHand);
+
+        float[] dir = new float[w.length];
+        double along = 0;
+        for (int i = 0; i < w.length; i++) {
+            dir[i] = (float) r.nextGaussian();
+            along += dir[i] * (double) grad[i];
+        }
+        double h = 1e-3;
+        double[] sides = new double[2];
+        for (int s = 0; s < 2; s++) {
+            for (int i = 0; i < w.length; i++) {
+                w[i] = (float) (base[i] + (s == 0 ? h : -h) * dir[i]);
+            }
+            net.commit();
+            sides[s] = net.denoisingLossAndGradient(x, sigma, y, n, m, new float[w.length]);
+        }
+        double fd = (sides[0] - sides[1]) / (2 * h);
+        assertEquals(fd, along, 0.02 * Math.abs(fd), "directional derivative");
+    }
+
     private static void assertClose(float[] want, float[] got, double tol, String what) {
         assertEquals(want.length, got.length, what + " length");
         double num = 0;

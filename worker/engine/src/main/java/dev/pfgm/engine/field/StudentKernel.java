@@ -1,0 +1,44 @@
+package dev.pfgm.engine.field;
+
+import dev.pfgm.engine.sample.SeedPlan;
+
+/**
+ * PFGM++'s perturbation kernel for D extra dimensions (pfgm-math.md, section 11.2-11.3): the field
+ * of one charge y seen at radius r = sigma sqrt(D) is a multivariate Student-t with D degrees of
+ * freedom, x = y + r g / sqrt(c) with g ~ N(0, I_N) and c ~ chi^2_D. Noise levels follow EDM:
+ * ln sigma ~ N(-1.2, 1.2^2). The chi^2 draw is a sum of D squared Gaussians, exact for any D
+ * (the official code's clip of the Beta variate never fires at image sizes: u concentrates at
+ * N / (N + D)).
+ */
+public record StudentKernel(int augDim) {
+    public static final double LOG_SIGMA_MEAN = -1.2;
+    public static final double LOG_SIGMA_STD = 1.2;
+
+    public StudentKernel {
+        if (augDim < 1) {
+            throw new IllegalArgumentException("D must be at least 1, got " + augDim);
+        }
+    }
+
+    /** Perturbs {@code rows} points of width {@code dim} from {@code y} into {@code x}; their sigma into {@code sigma}. */
+    public void apply(double[] y, int rows, int dim, SeedPlan rng, double[] x, double[] sigma) {
+        for (int i = 0; i < rows; i++) {
+            double s = Math.exp(LOG_SIGMA_MEAN + LOG_SIGMA_STD * rng.nextGaussian());
+            double scale = s * Math.sqrt(augDim) / Math.sqrt(chiSquare(rng));
+            for (int k = 0; k < dim; k++) {
+                x[i * dim + k] = y[i * dim + k] + scale * rng.nextGaussian();
+            }
+            sigma[i] = s;
+        }
+    }
+
+    /** A chi^2 variate with D degrees of freedom, kept away from 0 (it divides). */
+    double chiSquare(SeedPlan rng) {
+        double c = 0;
+        for (int j = 0; j < augDim; j++) {
+            double g = rng.nextGaussian();
+            c += g * g;
+        }
+        return Math.max(c, 1e-12);
+    }
+}
