@@ -369,7 +369,7 @@ async function newJobView(params) {
     fields = [field('model', 'Model', h('select', { id: 'model' }, modelOptions)),
       field('count', 'Samples', h('input', { id: 'count', type: 'number', value: '2000' })),
       field('seed', 'Seed', h('input', { id: 'seed', type: 'number', value: '0' })),
-      field('solver', 'Solver', h('select', { id: 'solver' }, ['rk45', 'heun', 'euler'].map((v) => h('option', { value: v, text: v }))))];
+      field('solver', 'Solver', h('select', { id: 'solver' }, ['rk45', 'heun', 'euler', 'edm'].map((v) => h('option', { value: v, text: v }))))];
   } else {
     fields = [field('model', 'Model', h('select', { id: 'model' }, modelOptions)),
       field('dataset', 'Dataset', h('select', { id: 'dataset' }, dsOptions(builtins))),

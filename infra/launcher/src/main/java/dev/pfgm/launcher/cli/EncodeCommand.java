@@ -42,7 +42,7 @@ public final class EncodeCommand implements Command {
     public String usage() {
         String input = encode ? "--data FILE" : "--latent FILE";
         return String.join("\n",
-                "usage: ./pfgm " + name() + " --model MODEL " + input + " --out OUT.npy [--solver rk45|heun|euler]"
+                "usage: ./pfgm " + name() + " --model MODEL " + input + " --out OUT.npy [--solver rk45|heun|euler|edm]"
                         + " [--rtol R] [--atol A] [--steps K]",
                 "  latents are positions on the plane z = z_max in the model's standardised units");
     }

@@ -38,7 +38,7 @@ public final class InterpolateCommand implements Command {
     public String usage() {
         return String.join("\n",
                 "usage: ./pfgm interpolate --model MODEL --data FILE --from I --to J --steps K --out STRIP.png",
-                "                          [--solver rk45|heun|euler] [--rtol R] [--atol A] [--ode-steps N]",
+                "                          [--solver rk45|heun|euler|edm] [--rtol R] [--atol A] [--ode-steps N]",
                 "  FILE: images of the model's shape (any image format train accepts); I, J: 0-based indices",
                 "  K >= 2 images in the strip, endpoints included (the decoded endpoints reproduce the inputs",
                 "  up to solver tolerance). The path keeps the latent's norm in the prior's typical range:",

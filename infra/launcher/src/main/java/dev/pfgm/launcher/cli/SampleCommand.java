@@ -30,11 +30,12 @@ public final class SampleCommand implements Command {
     public String usage() {
         return String.join("\n",
                 "usage: ./pfgm sample --model MODEL --count N --out OUT.npy [--seed S] [--grid GRID.png]",
-                "                     [--solver rk45|heun|euler] [--rtol R] [--atol A] [--steps K]",
+                "                     [--solver rk45|heun|euler|edm] [--rtol R] [--atol A] [--steps K]",
                 "  writes float32 [N, d] in the data's units ([N, c, h, w] in [-1, 1] for image models);",
                 "  sample i depends only on (model, seed, i, solver)",
                 "  --grid (image models): also a PNG grid of the first min(N, 100) samples, 10 per row",
-                "  rk45 (default) is adaptive with rtol = atol = 1e-4; heun and euler take K steps (default 100)");
+                "  rk45 (default) is adaptive with rtol = atol = 1e-4; heun and euler take K steps (default 100)",
+                "  in z on a grid uniform in ln z; edm is heun on EDM's grid, uniform in z^(1/7) (PFGM++: K = 18)");
     }
 
     @Override

@@ -8,7 +8,14 @@ public enum Grid {
      * Evenly spaced in log|tau| (both ends of one sign, non-zero). PFGM's Euler and Heun step in
      * z on this grid, which is uniform in t = ln z (pfgm-math.md, section 8).
      */
-    GEOMETRIC;
+    GEOMETRIC,
+    /**
+     * Evenly spaced in tau^(1/7) (both ends positive): EDM's schedule (Karras et al. 2022, rho = 7),
+     * which PFGM++ samples with (pfgm-math.md, section 11.4); it puts most steps near the data.
+     */
+    EDM;
+
+    private static final double RHO = 7;
 
     public double[] points(double from, double to, int steps) {
         double[] p = new double[steps + 1];
@@ -17,6 +24,7 @@ public enum Grid {
             p[k] = switch (this) {
                 case UNIFORM -> from + f * (to - from);
                 case GEOMETRIC -> from * Math.exp(f * Math.log(to / from));
+                case EDM -> Math.pow(Math.pow(from, 1 / RHO) + f * (Math.pow(to, 1 / RHO) - Math.pow(from, 1 / RHO)), RHO);
             };
         }
         p[steps] = to;

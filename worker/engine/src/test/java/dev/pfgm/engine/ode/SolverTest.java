@@ -93,6 +93,23 @@ class SolverTest {
     }
 
     @Test
+    void edmGridIsUniformInTheSeventhRoot() {
+        // EDM's sigma_i = (max^(1/7) + i/(K-1) (min^(1/7) - max^(1/7)))^7 (pfgm-math.md section 11.4), here with K steps
+        double[] p = Grid.EDM.points(80, 0.002, 18);
+        assertEquals(80, p[0], 1e-12);
+        assertEquals(0.002, p[18], 1e-15);
+        double step = (Math.pow(0.002, 1 / 7.0) - Math.pow(80, 1 / 7.0)) / 18;
+        for (int k = 0; k < 18; k++) {
+            assertEquals(step, Math.pow(p[k + 1], 1 / 7.0) - Math.pow(p[k], 1 / 7.0), 1e-12);
+        }
+        // steps shrink toward the data, less steeply than on the geometric grid (midpoint 0.4 there)
+        for (int k = 1; k < 18; k++) {
+            assertTrue(p[k] - p[k + 1] < p[k - 1] - p[k], "step " + k);
+        }
+        assertEquals(2.515, p[9], 1e-3);
+    }
+
+    @Test
     void geometricGridIsUniformInTheLog() {
         double[] p = Grid.GEOMETRIC.points(40, 1e-3, 4);
         assertEquals(40, p[0], 1e-12);

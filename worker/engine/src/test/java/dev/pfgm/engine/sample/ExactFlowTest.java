@@ -22,7 +22,8 @@ class ExactFlowTest {
         double zMax = 40;
         double[] start = {25, -13, -7, 30};
         for (SolverSpec spec : new SolverSpec[] {new SolverSpec("euler", 1e-4, 1e-4, 3),
-                new SolverSpec("euler", 1e-4, 1e-4, 50), new SolverSpec("heun", 1e-4, 1e-4, 7)}) {
+                new SolverSpec("euler", 1e-4, 1e-4, 50), new SolverSpec("heun", 1e-4, 1e-4, 7),
+                new SolverSpec("edm", 1e-4, 1e-4, 18)}) {
             double[] x = start.clone();
             Sampler.integrate(field, x, 2, zMax, Z_MIN, spec, Progress.NONE);
             for (int i = 0; i < 4; i++) {
