@@ -24,7 +24,7 @@ public record StudentKernel(int augDim) {
     public void apply(double[] y, int rows, int dim, SeedPlan rng, double[] x, double[] sigma) {
         for (int i = 0; i < rows; i++) {
             double s = Math.exp(LOG_SIGMA_MEAN + LOG_SIGMA_STD * rng.nextGaussian());
-            double scale = s * Math.sqrt(augDim) / Math.sqrt(chiSquare(rng));
+            double scale = s * Math.sqrt(augDim) / Math.sqrt(chiSquare(augDim, rng));
             for (int k = 0; k < dim; k++) {
                 x[i * dim + k] = y[i * dim + k] + scale * rng.nextGaussian();
             }
@@ -32,10 +32,10 @@ public record StudentKernel(int augDim) {
         }
     }
 
-    /** A chi^2 variate with D degrees of freedom, kept away from 0 (it divides). */
-    double chiSquare(SeedPlan rng) {
+    /** A chi^2 variate with {@code d} degrees of freedom, kept away from 0 (it divides). */
+    public static double chiSquare(int d, SeedPlan rng) {
         double c = 0;
-        for (int j = 0; j < augDim; j++) {
+        for (int j = 0; j < d; j++) {
             double g = rng.nextGaussian();
             c += g * g;
         }

@@ -1,5 +1,7 @@
 package dev.pfgm.engine.sample;
 
+import dev.pfgm.engine.field.StudentKernel;
+
 /**
  * PFGM++'s prior for D extra dimensions (pfgm-math.md, sections 11.4 and 11.7): the kernel of a
  * charge at the origin seen at radius r_max = sigma_max sqrt(D), a multivariate Student-t with D
@@ -28,12 +30,7 @@ public final class StudentPrior implements Prior {
 
     @Override
     public void sample(SeedPlan rng, double[] out, int off) {
-        double c = 0;
-        for (int j = 0; j < augDim; j++) {
-            double g = rng.nextGaussian();
-            c += g * g;
-        }
-        double scale = rMax / Math.sqrt(Math.max(c, 1e-300));
+        double scale = rMax / Math.sqrt(StudentKernel.chiSquare(augDim, rng));
         for (int k = 0; k < dim; k++) {
             out[off + k] = scale * rng.nextGaussian();
         }
