@@ -20,7 +20,7 @@ public record StudentKernel(int augDim) {
         }
     }
 
-    /** Perturbs {@code rows} points of width {@code dim} from {@code y} into {@code x}; their sigma into {@code sigma}. */
+    /** Perturbs {@code rows} points from {@code y} into {@code x}, their sigma into {@code sigma}. */
     public void apply(double[] y, int rows, int dim, SeedPlan rng, double[] x, double[] sigma) {
         for (int i = 0; i < rows; i++) {
             double s = Math.exp(LOG_SIGMA_MEAN + LOG_SIGMA_STD * rng.nextGaussian());

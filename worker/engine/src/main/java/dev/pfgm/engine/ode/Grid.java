@@ -11,7 +11,8 @@ public enum Grid {
     GEOMETRIC,
     /**
      * Evenly spaced in tau^(1/7) (both ends positive): EDM's schedule (Karras et al. 2022, rho = 7),
-     * which PFGM++ samples with (pfgm-math.md, section 11.4); it puts most steps near the data.
+     * which PFGM++ samples with (pfgm-math.md, section 11.4); steps shrink toward the data, less
+     * steeply than on the geometric grid.
      */
     EDM;
 
@@ -24,7 +25,10 @@ public enum Grid {
             p[k] = switch (this) {
                 case UNIFORM -> from + f * (to - from);
                 case GEOMETRIC -> from * Math.exp(f * Math.log(to / from));
-                case EDM -> Math.pow(Math.pow(from, 1 / RHO) + f * (Math.pow(to, 1 / RHO) - Math.pow(from, 1 / RHO)), RHO);
+                case EDM -> {
+                    double a = Math.pow(from, 1 / RHO);
+                    yield Math.pow(a + f * (Math.pow(to, 1 / RHO) - a), RHO);
+                }
             };
         }
         p[steps] = to;

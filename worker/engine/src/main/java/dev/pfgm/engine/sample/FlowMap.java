@@ -19,8 +19,8 @@ public final class FlowMap {
     public Sampler.Result encode(Dataset data, SolverSpec spec, Progress progress) {
         model.checkDimension(data, "--data");
         double[] x = model.standardizer().standardized(data);
-        double nfe = Sampler.transport(model::newNetwork, model.chunkRows(), x, data.count(), model.settings().zMin(),
-                model.settings().zMax(), spec, progress);
+        double nfe = Sampler.transport(model::newNetwork, model.chunkRows(), x, data.count(),
+                model.settings().zMin(), model.settings().zMax(), spec, progress);
         float[] f = new float[x.length];
         for (int i = 0; i < x.length; i++) {
             f[i] = (float) x[i];
@@ -32,8 +32,8 @@ public final class FlowMap {
     public Sampler.Result decode(Dataset latent, SolverSpec spec, Progress progress) {
         model.checkDimension(latent, "--latent");
         double[] x = latent.values().clone();
-        double nfe = Sampler.transport(model::newNetwork, model.chunkRows(), x, latent.count(), model.settings().zMax(),
-                model.settings().zMin(), spec, progress);
+        double nfe = Sampler.transport(model::newNetwork, model.chunkRows(), x, latent.count(),
+                model.settings().zMax(), model.settings().zMin(), spec, progress);
         return new Sampler.Result(model.standardizer().inverseToFloat(x), latent.count(), latent.dim(), nfe);
     }
 }

@@ -94,7 +94,8 @@ class SolverTest {
 
     @Test
     void edmGridIsUniformInTheSeventhRoot() {
-        // EDM's sigma_i = (max^(1/7) + i/(K-1) (min^(1/7) - max^(1/7)))^7 (pfgm-math.md section 11.4), here with K steps
+        // EDM's sigma_i = (max^(1/7) + i/(K-1) (min^(1/7) - max^(1/7)))^7 (pfgm-math.md section 11.4),
+        // here with K steps between the ends
         double[] p = Grid.EDM.points(80, 0.002, 18);
         assertEquals(80, p[0], 1e-12);
         assertEquals(0.002, p[18], 1e-15);

@@ -82,8 +82,8 @@ class ExactFlowTest {
         double zMax = 50;
         PfgmPrior prior = new PfgmPrior(n, zMax, Double.POSITIVE_INFINITY);
         double[] x = {0.002, -0.001, 0.0005, 0.01, 0.0, -0.02};
-        Likelihood.Result r = Likelihood.logDensity(() -> field, Sampler.CHUNK, prior, Z_MIN, zMax, x, 2, 0, 0, 1e-6, 1e-9,
-                Progress.NONE);
+        Likelihood.Result r = Likelihood.logDensity(() -> field, Sampler.CHUNK, prior, Z_MIN, zMax, x, 2, 0, 0, 1e-6,
+                1e-9, Progress.NONE);
         PfgmPrior atMin = new PfgmPrior(n, Z_MIN, Double.POSITIVE_INFINITY);
         for (int i = 0; i < 2; i++) {
             assertEquals(atMin.at(x, i * n), r.values()[i], 5e-5, "point " + i);
@@ -97,13 +97,13 @@ class ExactFlowTest {
         double zMax = 30;
         PfgmPrior prior = new PfgmPrior(2, zMax, Double.POSITIVE_INFINITY);
         double[] x = {0.2, 0.1};
-        double exact = Likelihood.logDensity(() -> field, Sampler.CHUNK, prior, Z_MIN, zMax, x, 1, 0, 0, 1e-6, 1e-8, Progress.NONE)
-                .values()[0];
-        double hutch = Likelihood.logDensity(() -> field, Sampler.CHUNK, prior, Z_MIN, zMax, x, 1, 200, 3, 1e-6, 1e-8, Progress.NONE)
-                .values()[0];
+        double exact = Likelihood.logDensity(() -> field, Sampler.CHUNK, prior, Z_MIN, zMax, x, 1, 0, 0, 1e-6, 1e-8,
+                Progress.NONE).values()[0];
+        double hutch = Likelihood.logDensity(() -> field, Sampler.CHUNK, prior, Z_MIN, zMax, x, 1, 200, 3, 1e-6, 1e-8,
+                Progress.NONE).values()[0];
         assertEquals(exact, hutch, 0.1);
-        double one = Likelihood.logDensity(() -> field, Sampler.CHUNK, prior, Z_MIN, zMax, x, 1, 1, 3, 1e-6, 1e-8, Progress.NONE)
-                .values()[0];
+        double one = Likelihood.logDensity(() -> field, Sampler.CHUNK, prior, Z_MIN, zMax, x, 1, 1, 3, 1e-6, 1e-8,
+                Progress.NONE).values()[0];
         assertTrue(Math.abs(one - exact) > 1e-6, "a single probe is an estimate, not the trace");
     }
 
