@@ -24,14 +24,17 @@ import java.util.Set;
 /**
  * ./pfgm bench-images: the U-Net's speed at the default image size (28x28, batch 64, width 32):
  * one training evaluation (forward, backward, Adam), a forward pass, whole training steps
- * (batches, field targets and all), and RK45 sampling with its NFE per image, from a given model
- * (a trained one gives the NFE that matters) or from a briefly trained one.
+ * (batches, field targets and all), and sampling with RK45 (its NFE per image) and with EDM's
+ * 18-step Heun (35 NFE), from a given model (a trained one gives the NFE that matters) or from a
+ * briefly trained one.
  */
 public final class ImageBenchCommand implements Command {
     static final String START = "<!-- image-bench:start -->";
     static final String END = "<!-- image-bench:end -->";
     /** The reference: PyTorch, CPU, 2 threads, a small conv net at 28x28, batch 64, forward + backward. */
     private static final double TORCH_STEP_MS = 130;
+    /** EDM's sampler at the step count PFGM++ uses (35 network evaluations). */
+    private static final int EDM_STEPS = 18;
 
     @Override
     public String name() {
@@ -47,7 +50,7 @@ public final class ImageBenchCommand implements Command {
     public String usage() {
         return String.join("\n",
                 "usage: ./pfgm bench-images [--model MODEL] [--write FILE] [--count N]",
-                "  --model: an image model to time RK45 sampling with (default: 300 steps on procedural 28x28 discs)",
+                "  --model: an image model to time sampling with (default: 300 steps on procedural 28x28 discs)",
                 "  --count: images sampled (default 128); --write: default docs/benchmarks.md, 'none' prints only");
     }
 
@@ -103,8 +106,12 @@ public final class ImageBenchCommand implements Command {
         PfgmModel model = a.has("model") ? ModelFile.read(Path.of(a.required("model")), "--model") : quick;
         Sampler sampler = new Sampler(model);
         long t0 = System.nanoTime();
-        Sampler.Result res = sampler.sample(count, 3, SolverSpec.defaults(), f -> bar.update(0.6 + 0.4 * f, "sampling"));
+        Sampler.Result res = sampler.sample(count, 3, SolverSpec.defaults(), f -> bar.update(0.6 + 0.3 * f, "rk45"));
         double rate = count / ((System.nanoTime() - t0) / 1e9);
+        SolverSpec edm = new SolverSpec("edm", SolverSpec.DEFAULT_TOLERANCE, SolverSpec.DEFAULT_TOLERANCE, EDM_STEPS);
+        t0 = System.nanoTime();
+        Sampler.Result edmRes = sampler.sample(count, 3, edm, f -> bar.update(0.9 + 0.1 * f, "edm"));
+        double edmRate = count / ((System.nanoTime() - t0) / 1e9);
         bar.close();
 
         String source = a.has("model") ? "model " + Path.of(a.required("model")).getFileName() + " ("
@@ -129,6 +136,8 @@ public final class ImageBenchCommand implements Command {
                 batch, s.largeBatch(), 1 / perStep, perStep * 1000));
         sb.append(String.format(Locale.ROOT, "| sample, rk45 rtol = atol = 1e-4 | %s, %d images | %.2f images/s, mean NFE %.1f |  |  |%n",
                 source, count, rate, res.meanNfe()));
+        sb.append(String.format(Locale.ROOT, "| sample, edm (Heun, %d steps) | %s, %d images | %.2f images/s, NFE %.0f |  |  |%n",
+                EDM_STEPS, source, count, edmRate, edmRes.meanNfe()));
         sb.append(String.format(Locale.ROOT, "%nConvolution arithmetic per training evaluation (forward, then input and weight gradients: 3 x 2 x"
                 + " multiply-adds x batch): %.1f GFLOP at width %d, i.e. %.0f GFLOP/s over the whole evaluation; %.1f GFLOP"
                 + " for the reference-shaped net, %.0f GFLOP/s.%n", gflop(net, batch), width,
@@ -141,6 +150,7 @@ public final class ImageBenchCommand implements Command {
         new Summary().put("unet_step_ms", step[1]).put("reference_shaped_step_ms", smallStep[1])
                 .put("unet_step_gflop", gflop(net, batch)).put("unet_forward_ms", fwd[1]).put("train_steps_per_second", 1 / perStep)
                 .put("sample_images_per_second", rate).put("sample_nfe", res.meanNfe())
+                .put("edm_images_per_second", edmRate).put("edm_nfe", edmRes.meanNfe())
                 .put("torch_step_ratio", TORCH_STEP_MS / step[1])
                 .put("reference_shaped_torch_ratio", TORCH_STEP_MS / smallStep[1]).print();
     }

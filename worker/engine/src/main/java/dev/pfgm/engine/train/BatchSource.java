@@ -42,10 +42,11 @@ final class BatchSource implements AutoCloseable {
     private final int large;
     private final SeedPlan rng;
     private final double jitter;
+    /** PFGM's perturbation and field, or null for PFGM++. */
     private final Perturbation kernel;
+    private final EmpiricalField field;
     /** PFGM++'s kernel, or null for PFGM. */
     private final StudentKernel studentKernel;
-    private final EmpiricalField field;
     private final int[] order;
     private final double[] charges;
     private final double[] sources;
@@ -87,9 +88,9 @@ final class BatchSource implements AutoCloseable {
         this.large = s.plusPlus() ? Math.min(batch, n) : Math.min(s.largeBatch(), n);
         this.rng = rng;
         this.jitter = jitter;
-        this.kernel = new Perturbation(s.sigma(), s.tau(), s.maxExponent(), s.restrict());
+        this.kernel = s.plusPlus() ? null : new Perturbation(s.sigma(), s.tau(), s.maxExponent(), s.restrict());
         // one thread: the training thread runs beside it, and this machine's two cores share their FP units
-        this.field = new EmpiricalField(dim, s.gamma(), false);
+        this.field = s.plusPlus() ? null : new EmpiricalField(dim, s.gamma(), false);
         this.order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
