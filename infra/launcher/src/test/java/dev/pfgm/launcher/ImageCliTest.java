@@ -124,4 +124,56 @@ class ImageCliTest {
         assertTrue(CliTest.run("interpolate", "--model", model, "--data", idx.toString(), "--from", "0", "--to", "6",
                 "--steps", "3", "--out", none).err().contains("--to: 6 is not an image index"));
     }
+
+    /** --labels trains a class-conditional PFGM++ model; sample --class / --guidance use it; misuse is refused. */
+    @Test
+    void conditionalTrainingAndGuidedSampling() throws IOException {
+        Path dir = Files.createTempDirectory("pfgm-cond-cli");
+        int n = 40;
+        float[] px = ProceduralImages.discs(n, 16, 2.0, 4.0, 9).pixels();
+        Path npy = dir.resolve("discs.npy");
+        dev.pfgm.shared.data.DataFiles.writeNpy(npy, px, new long[] {n, 16, 16});
+        StringBuilder csv = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            csv.append(i % 3).append('\n');
+        }
+        Path labels = dir.resolve("labels.csv");
+        Files.writeString(labels, csv);
+        Path config = dir.resolve("tiny.json");
+        Files.writeString(config, "{\"unet_width\": 8, \"unet_levels\": 1, \"batch\": 16, \"warmup\": 5,"
+                + " \"preview_every\": 0, \"checkpoint_every\": 10, \"aug_dim\": 128}");
+        String plain = dir.resolve("plain.pfgm").toString();
+        CliTest.Run t = CliTest.run("train", "--data", npy.toString(), "--out", plain, "--steps", "10", "--config",
+                config.toString());
+        assertEquals(0, t.code(), t.err());
+        // an unconditional model starts a conditional one
+        String cond = dir.resolve("cond.pfgm").toString();
+        t = CliTest.run("train", "--data", npy.toString(), "--labels", labels.toString(), "--init", plain, "--out",
+                cond, "--steps", "10");
+        assertEquals(0, t.code(), t.err());
+        CliTest.Run s = CliTest.run("sample", "--model", cond, "--count", "5", "--class", "2", "--guidance", "2",
+                "--solver", "edm", "--steps", "4", "--out", dir.resolve("s.npy").toString());
+        assertEquals(0, s.code(), s.err());
+        assertEquals("[0, 0, 5]", s.summary().path("class_counts").asText());
+        assertEquals(2.0, s.summary().path("guidance").asDouble());
+
+        String none = dir.resolve("none.npy").toString();
+        String pfgmConfig = dir.resolve("pfgm.json").toString();
+        Files.writeString(Path.of(pfgmConfig), "{\"unet_width\": 8, \"unet_levels\": 1, \"aug_dim\": 1}");
+        for (String[] args : List.of(
+                new String[] {"sample", "--model", plain, "--count", "2", "--guidance", "2", "--out", none},
+                new String[] {"sample", "--model", cond, "--count", "2", "--class", "3", "--out", none},
+                new String[] {"sample", "--model", cond, "--count", "2", "--guidance", "-1", "--out", none},
+                new String[] {"train", "--data", npy.toString(), "--labels", labels.toString(), "--config", pfgmConfig,
+                        "--steps", "2", "--out", none},
+                new String[] {"train", "--data", npy.toString(), "--init", cond, "--steps", "2", "--out", none})) {
+            CliTest.Run r = CliTest.run(args);
+            String name = String.join(" ", args);
+            assertEquals(2, r.code(), name + " -> " + r.err());
+            assertEquals(1, r.err().lines().count(), name + ": " + r.err());
+            assertFalse(Files.exists(Path.of(none)), name + " wrote output");
+        }
+        assertTrue(CliTest.run("train", "--data", npy.toString(), "--labels", labels.toString(), "--config", pfgmConfig,
+                "--steps", "2", "--out", none).err().contains("needs PFGM++"));
+    }
 }

@@ -8,6 +8,7 @@ import dev.pfgm.engine.likelihood.Likelihood;
 import dev.pfgm.engine.model.ImageMeta;
 import dev.pfgm.engine.model.ModelFile;
 import dev.pfgm.engine.model.PfgmModel;
+import dev.pfgm.engine.sample.Guidance;
 import dev.pfgm.engine.sample.Sampler;
 import dev.pfgm.engine.sample.SolverSpec;
 import dev.pfgm.engine.train.Checkpoint;
@@ -244,7 +245,11 @@ final class JobRunner {
         SolverSpec spec = new SolverSpec(p.path("solver").asText(d.name()), p.path("rtol").asDouble(d.rtol()),
                 p.path("atol").asDouble(d.atol()), p.path("steps").asInt(d.steps()));
         long t0 = System.nanoTime();
-        Sampler.Result r = new Sampler(model).sample(count, seed, spec,
+        Guidance guidance = null;
+        if (p.has("class") || p.has("guidance") || (model.isImage() && model.image().classes() > 0)) {
+            guidance = new Guidance(p.path("class").asInt(-1), p.path("guidance").asDouble(1));
+        }
+        Sampler.Result r = new Sampler(model, guidance).sample(count, seed, spec,
                 f -> progress.update(f * count, count, String.format(Locale.ROOT, "%d samples", count)));
         double seconds = (System.nanoTime() - t0) / 1e9;
         Path out = dir.resolve("samples.npy");

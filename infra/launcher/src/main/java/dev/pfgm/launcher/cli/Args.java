@@ -130,6 +130,25 @@ public final class Args {
         }
     }
 
+    /** A number in [min, max]. */
+    public double numberIn(String name, double fallback, double min, double max) {
+        String v = values.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        double d;
+        try {
+            d = Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            d = Double.NaN;
+        }
+        if (!(d >= min && d <= max)) {
+            throw new InvalidInputException("--" + name + ": must be a number in [" + min + ", " + max + "], got '"
+                    + v + "'");
+        }
+        return d;
+    }
+
     public double number(String name, double fallback, double minExclusive, double maxExclusive) {
         String v = values.get(name);
         if (v == null) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pfgm.engine.eval.ClassifierModel;
 import dev.pfgm.engine.eval.Evaluation;
+import dev.pfgm.engine.sample.Guidance;
 import dev.pfgm.engine.model.ModelFile;
 import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.engine.sample.SolverSpec;
@@ -32,6 +33,7 @@ public final class EvalCommand implements Command {
         return String.join("\n",
                 "usage: ./pfgm eval --model MODEL --data TEST [--classifier C] [--train TRAIN]",
                 "                   [--count N] [--nll-count K] [--seed S] [--solver ...] [--rtol R] [--atol A]",
+                "                   [--guidance W]",
                 "  columns: the model's N samples (default 1000), the first N held-out TEST images (the floor),",
                 "  and N samples of a full-covariance Gaussian fitted to TRAIN (default: the model's training",
                 "  data, as recorded in the model file)",
@@ -40,13 +42,15 @@ public final class EvalCommand implements Command {
                 "  histograms (vs TRAIN's); NLL in bits/dim on the first K TEST images (default 200; 0 skips)",
                 "  then, per predicted class: each column's share of images given the class, and the share of",
                 "  those classified with confidence >= 0.8",
-                "  without --classifier only bits/dim is computed. The last stdout line is JSON.");
+                "  without --classifier only bits/dim is computed. The last stdout line is JSON.",
+                "  class-conditional models: each sample's class is drawn from the training labels' shares and",
+                "  guided with W (default 1; see sample); bits/dim is the model's without a label");
     }
 
     @Override
     public void run(String[] argv) throws Exception {
         Args a = Args.parse("eval", argv, SampleCommand.union(Set.of("model", "data", "classifier", "train", "count",
-                "nll-count", "seed"), SampleCommand.SOLVER_OPTIONS), Set.of());
+                "nll-count", "seed", "guidance"), SampleCommand.SOLVER_OPTIONS), Set.of());
         Path modelPath = Path.of(a.required("model"));
         String testSpec = a.required("data");
         int count = a.integer("count", 1000, 2, 1_000_000);
@@ -57,6 +61,7 @@ public final class EvalCommand implements Command {
         if (!model.isImage()) {
             throw new InvalidInputException("--model: '" + modelPath + "' is a vector model; eval is for image models");
         }
+        Guidance guidance = SampleCommand.guidance(a, model);
         ClassifierModel classifier = a.has("classifier")
                 ? ClassifierModel.read(DataFiles.readBytes(Path.of(a.required("classifier")), "--classifier"),
                 "--classifier '" + a.required("classifier") + "'") : null;
@@ -68,7 +73,7 @@ public final class EvalCommand implements Command {
         long t0 = System.nanoTime();
         Evaluation.Result r;
         try {
-            r = Evaluation.run(model, test, train, classifier, count, nllCount, seed, spec,
+            r = Evaluation.run(model, guidance, test, train, classifier, count, nllCount, seed, spec,
                     f -> bar.update(f, f < 0.6 ? "sampling " + count : f < 0.95 ? "likelihood" : "scoring"));
         } finally {
             bar.close();
@@ -84,6 +89,9 @@ public final class EvalCommand implements Command {
                 .put("gaussian", row(r.gaussian())).put("count", r.count()).put("nll_count", r.nllCount())
                 .put("reference", r.reference()).put("sample_nfe", r.sampleNfe()).put("nll_nfe", r.nllNfe())
                 .put("seconds", TrainCommand.round(seconds));
+        if (guidance != null) {
+            s.put("guidance", guidance.scale());
+        }
         if (classifier != null) {
             s.put("classifier_accuracy", classifier.accuracy())
                     .put("frechet_ratio", r.model().frechet() / r.gaussian().frechet());

@@ -25,10 +25,15 @@ final class ImageTraining {
     private final Path run;
     private final boolean resume;
     private final int steps;
+    private final PfgmModel init;
+    private final boolean conditional;
 
     /** {@code steps}: the --steps flag, or 0 when absent (a resumed run then keeps its checkpoint's count). */
-    ImageTraining(ImageSet data, TrainSettings settings, Path out, Path run, boolean resume, int steps) {
+    ImageTraining(ImageSet data, TrainSettings settings, Path out, Path run, boolean resume, int steps,
+                  PfgmModel init, boolean conditional) {
         this.steps = steps;
+        this.init = init;
+        this.conditional = conditional;
         this.data = data;
         this.settings = settings;
         this.out = out;
@@ -60,7 +65,7 @@ final class ImageTraining {
         double[] smooth = {Double.NaN};
         PfgmModel model;
         try {
-            model = ImageTrainer.train(data, settings, from, steps, new ImageTrainer.Listener() {
+            model = ImageTrainer.train(data, settings, from, init, conditional, steps, new ImageTrainer.Listener() {
                 @Override
                 public void onStep(int step, int steps, double loss) {
                     smooth[0] = Double.isNaN(smooth[0]) ? loss : 0.98 * smooth[0] + 0.02 * loss;

@@ -6,6 +6,7 @@ import dev.pfgm.shared.data.DataFiles;
 import dev.pfgm.shared.data.ImageGrid;
 import dev.pfgm.engine.model.ModelFile;
 import dev.pfgm.engine.model.PfgmModel;
+import dev.pfgm.engine.sample.Guidance;
 import dev.pfgm.engine.sample.Sampler;
 import dev.pfgm.engine.sample.SolverSpec;
 import java.nio.file.Path;
@@ -31,16 +32,21 @@ public final class SampleCommand implements Command {
         return String.join("\n",
                 "usage: ./pfgm sample --model MODEL --count N --out OUT.npy [--seed S] [--grid GRID.png]",
                 "                     [--solver rk45|heun|euler|edm] [--rtol R] [--atol A] [--steps K]",
+                "                     [--class C] [--guidance W]",
                 "  writes float32 [N, d] in the data's units ([N, c, h, w] in [-1, 1] for image models);",
                 "  sample i depends only on (model, seed, i, solver)",
                 "  --grid (image models): also a PNG grid of the first min(N, 100) samples, 10 per row",
                 "  rk45 (default) is adaptive with rtol = atol = 1e-4; heun and euler take K steps (default 100)",
-                "  in z on a grid uniform in ln z; edm is heun on EDM's grid, uniform in z^(1/7) (PFGM++: K = 18)");
+                "  in z on a grid uniform in ln z; edm is heun on EDM's grid, uniform in z^(1/7) (PFGM++: K = 18)",
+                "  class-conditional models (trained with --labels): every sample of class C (default: each",
+                "  drawn from the training labels' shares), with classifier-free guidance W (default 1: the",
+                "  conditional model as trained; 0: unconditional; above 1 more typical of the class, and",
+                "  two network passes per evaluation)");
     }
 
     @Override
     public void run(String[] argv) throws Exception {
-        Args a = Args.parse("sample", argv, union(Set.of("model", "count", "out", "seed", "grid"), SOLVER_OPTIONS), Set.of());
+        Args a = Args.parse("sample", argv, union(Set.of("model", "count", "out", "seed", "grid"), GUIDANCE_OPTIONS, SOLVER_OPTIONS), Set.of());
         Path modelPath = Path.of(a.required("model"));
         int count = a.integer("count", 0, 1, 100_000_000);
         if (!a.has("count")) {
@@ -59,7 +65,7 @@ public final class SampleCommand implements Command {
         long t0 = System.nanoTime();
         Sampler.Result r;
         try {
-            r = new Sampler(model).sample(count, seed, spec,
+            r = new Sampler(model, guidance(a, model)).sample(count, seed, spec,
                     f -> bar.update(f, String.format(Locale.ROOT, "%d samples", count)));
         } finally {
             bar.close();
@@ -82,6 +88,10 @@ public final class SampleCommand implements Command {
         if (grid != null) {
             summary.put("grid", grid.toString());
         }
+        if (r.labels() != null) {
+            summary.put("guidance", a.numberIn("guidance", 1, 0, 20)).put("class_counts", classCounts(r.labels(),
+                    model.image().classes()));
+        }
         summary.print();
     }
 
@@ -91,9 +101,40 @@ public final class SampleCommand implements Command {
                 a.number("atol", d.atol(), 0, 1), a.integer("steps", d.steps(), 1, 100_000));
     }
 
-    static Set<String> union(Set<String> a, Set<String> b) {
-        var s = new java.util.HashSet<>(a);
-        s.addAll(b);
+    static final Set<String> GUIDANCE_OPTIONS = Set.of("class", "guidance");
+
+    /**
+     * --class and --guidance for a class-conditional model (null for an unconditional one, which
+     * refuses both flags).
+     */
+    static Guidance guidance(Args a, PfgmModel model) {
+        int classes = model.isImage() ? model.image().classes() : 0;
+        if (classes == 0) {
+            for (String flag : GUIDANCE_OPTIONS) {
+                if (a.has(flag)) {
+                    throw new InvalidInputException("--" + flag + ": the model is not class-conditional (train with"
+                            + " --labels for one)");
+                }
+            }
+            return null;
+        }
+        return new Guidance(a.integer("class", -1, 0, classes - 1), a.numberIn("guidance", 1, 0, 20));
+    }
+
+    static String classCounts(int[] labels, int classes) {
+        int[] counts = new int[classes];
+        for (int l : labels) {
+            counts[l]++;
+        }
+        return java.util.Arrays.toString(counts);
+    }
+
+    @SafeVarargs
+    static Set<String> union(Set<String>... sets) {
+        var s = new java.util.HashSet<String>();
+        for (Set<String> set : sets) {
+            s.addAll(set);
+        }
         return s;
     }
 }

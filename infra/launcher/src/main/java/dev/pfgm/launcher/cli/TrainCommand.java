@@ -35,7 +35,7 @@ public final class TrainCommand implements Command {
     public String usage() {
         return String.join("\n",
                 "usage: ./pfgm train --data FILE --out MODEL [--steps N] [--batch B] [--seed S] [--config FILE.json]",
-                "                    [--run DIR] [--resume]",
+                "                    [--run DIR] [--resume] [--labels LABELS] [--init MODEL]",
                 "  FILE: a table: .npy (float32/float64, [n, d]), .csv (numeric columns, optional header) or",
                 "        builtin:ring8|moons|checkerboard|swissroll;",
                 "        or images: IDX (*-ubyte, optionally .gz), a .zip of same-size PNGs, a .npy of shape",
@@ -43,22 +43,33 @@ public final class TrainCommand implements Command {
                 "  images only: --run DIR (default MODEL.run) receives loss.csv, preview-STEP.png grids and",
                 "        checkpoint.ckpt as training goes; --resume continues from DIR/checkpoint.ckpt",
                 "        (its settings and step count apply; --steps replaces the count)",
+                "  --labels (images, PFGM++): IDX labels, or a .npy/.csv column of integers, one per image:",
+                "        trains a class-conditional model (sample --class / --guidance); label_dropout of the",
+                "        rows train without their label, for classifier-free guidance",
+                "  --init MODEL (images): start from MODEL's weights and settings (--config and flags",
+                "        override them); an unconditional MODEL can start a conditional run",
                 "  --config: a JSON object overriding any of these settings (flags win over it):",
                 "    " + String.join("\n    ", TrainSettings.describe()));
     }
 
     @Override
     public void run(String[] argv) throws IOException {
-        Args a = Args.parse("train", argv, Set.of("data", "out", "steps", "batch", "seed", "config", "run"),
-                Set.of("resume"));
+        Args a = Args.parse("train", argv, Set.of("data", "out", "steps", "batch", "seed", "config", "run",
+                "labels", "init"), Set.of("resume"));
         String dataSpec = a.required("data");
         Path out = a.output("out");
-        ImageFiles.Loaded loaded = ImageFiles.load(dataSpec, null, "--data", null);
-        if (!loaded.isImages() && (a.has("run") || a.flag("resume"))) {
-            throw new InvalidInputException((a.has("run") ? "--run" : "--resume") + ": checkpoints and run folders"
+        ImageFiles.Loaded loaded = ImageFiles.load(dataSpec, a.string("labels", null), "--data", "--labels");
+        if (!loaded.isImages() && (a.has("run") || a.flag("resume") || a.has("init"))) {
+            String flag = a.has("run") ? "--run" : a.has("init") ? "--init" : "--resume";
+            throw new InvalidInputException(flag + ": checkpoints, run folders and --init"
                     + " are for image training; '" + dataSpec + "' is a table");
         }
-        TrainSettings settings = TrainSettings.defaultsFor(loaded.isImages());
+        if (a.has("init") && a.flag("resume")) {
+            throw new InvalidInputException("--init: a resumed run continues from its checkpoint; give one of"
+                    + " --init and --resume");
+        }
+        PfgmModel init = a.has("init") ? ModelFile.read(Path.of(a.required("init")), "--init") : null;
+        TrainSettings settings = init != null ? init.settings() : TrainSettings.defaultsFor(loaded.isImages());
         if (a.has("config")) {
             Path config = Path.of(a.required("config"));
             byte[] bytes = DataFiles.readBytes(config, "--config");
@@ -82,10 +93,18 @@ public final class TrainCommand implements Command {
             flags.put("seed", a.seed("seed", 0));
         }
         settings = settings.with(flags, "flags");
+        // refused here, before the run folder exists
+        if (a.has("labels") && !settings.plusPlus()) {
+            throw new InvalidInputException("--labels: class-conditional training needs PFGM++ (aug_dim > 1); PFGM's"
+                    + " field targets mix all classes");
+        }
+        if (init != null && init.isImage() && init.image().classes() > 0 && !a.has("labels")) {
+            throw new InvalidInputException("--init: the model is class-conditional; give --labels to train on");
+        }
         if (loaded.isImages()) {
             new ImageTraining(loaded.images(), settings, out,
                     a.has("run") ? Path.of(a.required("run")) : Path.of(out + ".run"), a.flag("resume"),
-                    a.has("steps") ? settings.steps() : 0).run();
+                    a.has("steps") ? settings.steps() : 0, init, a.has("labels")).run();
             return;
         }
         Dataset data = loaded.table();

@@ -5,6 +5,7 @@ import dev.pfgm.engine.likelihood.Likelihood;
 import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.engine.nn.conv.Classifier;
 import dev.pfgm.engine.sample.Progress;
+import dev.pfgm.engine.sample.Guidance;
 import dev.pfgm.engine.sample.Sampler;
 import dev.pfgm.engine.sample.SolverSpec;
 import dev.pfgm.shared.InvalidInputException;
@@ -52,6 +53,16 @@ public final class Evaluation {
 
     public static Result run(PfgmModel model, ImageSet test, ImageSet train, ClassifierModel classifier, int count,
                              int nllCount, long seed, SolverSpec solver, Progress progress) {
+        return run(model, null, test, train, classifier, count, nllCount, seed, solver, progress);
+    }
+
+    /**
+     * With {@code guidance} (class-conditional models) the samples are guided, each with a class drawn
+     * from the training labels' shares; the likelihood is the model's without a label.
+     */
+    public static Result run(PfgmModel model, Guidance guidance, ImageSet test, ImageSet train,
+                             ClassifierModel classifier, int count, int nllCount, long seed, SolverSpec solver,
+                             Progress progress) {
         if (!model.isImage()) {
             throw new InvalidInputException("--model: eval needs an image model");
         }
@@ -72,7 +83,7 @@ public final class Evaluation {
         int n = Math.min(count, test.count());
         int nllN = Math.min(nllCount, test.count());
         // 1. samples (the slow part), 2. the Gaussian baseline, 3. likelihoods
-        Sampler.Result samples = new Sampler(model).sample(count, seed, solver, f -> progress.update(0.6 * f));
+        Sampler.Result samples = new Sampler(model, guidance).sample(count, seed, solver, f -> progress.update(0.6 * f));
         GaussianBaseline gauss = GaussianBaseline.fit(train.pixels(), train.count(), dim);
         // generated images are judged as they are shown and saved, on the data's pixel levels
         float[] modelImages = ImageSet.displayed(samples.samples(), test.eightBit());

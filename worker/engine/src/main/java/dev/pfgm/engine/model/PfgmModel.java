@@ -106,7 +106,7 @@ public final class PfgmModel {
 
     public static UNetSpec unetSpec(TrainSettings s, ImageMeta image) {
         return new UNetSpec(image.channels(), image.height(), image.width(), s.unetWidth(), s.unetLevels(),
-                s.frequencies());
+                s.frequencies(), image.classes());
     }
 
     public static FieldNetwork vectorNetwork(TrainSettings s, int dim, double maxNorm) {

@@ -2,8 +2,10 @@ package dev.pfgm.engine.sample;
 
 import dev.pfgm.engine.field.ChargeMean;
 import dev.pfgm.engine.model.PfgmModel;
+import dev.pfgm.engine.nn.conv.UNet;
 import dev.pfgm.engine.ode.OdeSystem;
 import dev.pfgm.engine.ode.Solution;
+import java.util.Arrays;
 import java.util.function.Supplier;
 
 /**
@@ -26,25 +28,46 @@ public final class Sampler {
     }
 
     private final PfgmModel model;
+    private final Guidance guidance;
 
     public Sampler(PfgmModel model) {
-        this.model = model;
+        this(model, null);
     }
 
-    /** Points [count, dim] as float32 and the mean NFE per point. */
-    public record Result(float[] samples, int count, int dim, double meanNfe) {
+    /** A sampler of a class-conditional model with {@code guidance} (null: unconditional). */
+    public Sampler(PfgmModel model, Guidance guidance) {
+        if (guidance != null) {
+            guidance.check(model.isImage() ? model.image().classes() : 0);
+        }
+        this.model = model;
+        this.guidance = guidance;
+    }
+
+    /** Points [count, dim] as float32, the mean NFE per point, and each point's class (null if unconditional). */
+    public record Result(float[] samples, int count, int dim, double meanNfe, int[] labels) {
+        public Result(float[] samples, int count, int dim, double meanNfe) {
+            this(samples, count, dim, meanNfe, null);
+        }
     }
 
     public Result sample(int count, long seed, SolverSpec spec, Progress progress) {
         int dim = model.dim();
         Prior prior = model.prior();
         double[] x = new double[count * dim];
+        int[] labels = guidance == null ? null : new int[count];
         for (int i = 0; i < count; i++) {
-            prior.sample(SeedPlan.forItem(seed, i), x, i * dim);
+            SeedPlan stream = SeedPlan.forItem(seed, i);
+            prior.sample(stream, x, i * dim);
+            if (labels != null) {
+                labels[i] = guidance.labelFor(stream, model.image().classCounts());
+            }
         }
-        double nfe = transport(model::newNetwork, model.chunkRows(), x, count, model.settings().zMax(),
-                model.settings().zMin(), spec, progress);
-        return new Result(model.standardizer().inverseToFloat(x), count, dim, nfe);
+        Supplier<ChargeMean> nets = model::newNetwork;
+        int size = model.chunkRows();
+        double nfe = transport(nets, size, x, count, model.settings().zMax(), model.settings().zMin(), spec, progress,
+                labels == null ? null : (net, first) -> guidance.on((UNet) net,
+                        Arrays.copyOfRange(labels, first, first + size)));
+        return new Result(model.standardizer().inverseToFloat(x), count, dim, nfe, labels);
     }
 
     /**
@@ -54,11 +77,22 @@ public final class Sampler {
      */
     public static double transport(Supplier<ChargeMean> fields, int size, double[] x, int count, double from,
                                    double to, SolverSpec spec, Progress progress) {
+        return transport(fields, size, x, count, from, to, spec, progress, null);
+    }
+
+    /** What a chunk's network becomes given its first row (guidance wraps it with the chunk's labels). */
+    interface ChunkField {
+        ChargeMean of(ChargeMean network, int firstRow);
+    }
+
+    private static double transport(Supplier<ChargeMean> fields, int size, double[] x, int count, double from,
+                                    double to, SolverSpec spec, Progress progress, ChunkField perChunk) {
         int chunks = (count + size - 1) / size;
         long[] nfe = new long[chunks];
-        ChunkRunner.run(chunks, fields, progress, (c, field, p) -> {
-            int dim = field.dim();
+        ChunkRunner.run(chunks, fields, progress, (c, network, p) -> {
+            int dim = network.dim();
             int first = c * size;
+            ChargeMean field = perChunk == null ? network : perChunk.of(network, first);
             int rows = Math.min(size, count - first);
             double[] chunk = new double[size * dim];
             System.arraycopy(x, first * dim, chunk, 0, rows * dim);

@@ -21,17 +21,20 @@ import java.util.concurrent.Future;
 final class BatchSource implements AutoCloseable {
     /**
      * One step's inputs: perturbed points x [B, N], their z [B], and field targets [B, N+1]; for
-     * PFGM++ z is sigma and the targets are the clean points [B, N].
+     * PFGM++ z is sigma and the targets are the clean points [B, N]; with class labels, each row's
+     * label or -1 where it was dropped (else null).
      */
     static final class Batch {
         final double[] x;
         final double[] z;
         final double[] target;
+        final int[] labels;
 
-        Batch(int batch, int dim) {
+        Batch(int batch, int dim, boolean labelled) {
             x = new double[batch * dim];
             z = new double[batch];
             target = new double[batch * (dim + 1)];
+            labels = labelled ? new int[batch] : null;
         }
     }
 
@@ -48,6 +51,9 @@ final class BatchSource implements AutoCloseable {
     /** PFGM++'s kernel, or null for PFGM. */
     private final StudentKernel studentKernel;
     private final int[] order;
+    /** The points' class labels for conditional training, or null. */
+    private final int[] pointLabels;
+    private final double labelDropout;
     private final double[] charges;
     private final double[] sources;
     private final Batch[] buffers;
@@ -64,19 +70,28 @@ final class BatchSource implements AutoCloseable {
 
     /** @param jitter standard deviation of the noise added to every charge, in standardised units */
     BatchSource(double[] points, int dim, TrainSettings s, double jitter, SeedPlan rng) {
-        this(points, dim, s, jitter, rng, -1, 1);
+        this(points, dim, s, jitter, rng, -1, 1, null);
     }
 
     /**
      * A source whose batch for step s depends only on (stepSeed, s), so training resumed at
-     * {@code firstStep} sees the batches it would have seen without the interruption.
+     * {@code firstStep} sees the batches it would have seen without the interruption. With
+     * {@code labels} (PFGM++ only) each row carries its point's label, dropped to -1 with
+     * probability label_dropout.
      */
-    static BatchSource resumable(double[] points, int dim, TrainSettings s, long stepSeed, int firstStep) {
-        return new BatchSource(points, dim, s, 0, null, stepSeed, firstStep);
+    static BatchSource resumable(double[] points, int dim, TrainSettings s, long stepSeed, int firstStep,
+                                 int[] labels) {
+        return new BatchSource(points, dim, s, 0, null, stepSeed, firstStep, labels);
     }
 
     private BatchSource(double[] points, int dim, TrainSettings s, double jitter, SeedPlan rng, long stepSeed,
-                        int firstStep) {
+                        int firstStep, int[] labels) {
+        if (labels != null && !s.plusPlus()) {
+            // PFGM's targets are the field of all charges in the large batch, not of one class
+            throw new IllegalArgumentException("class labels need PFGM++");
+        }
+        this.pointLabels = labels;
+        this.labelDropout = s.labelDropout();
         this.stepSeed = stepSeed;
         this.step = firstStep;
         this.points = points;
@@ -97,7 +112,7 @@ final class BatchSource implements AutoCloseable {
         }
         this.charges = new double[large * dim];
         this.sources = new double[batch * dim];
-        this.buffers = new Batch[] {new Batch(batch, dim), new Batch(batch, dim)};
+        this.buffers = new Batch[] {new Batch(batch, dim, labels != null), new Batch(batch, dim, labels != null)};
         this.next = thread.submit(this::make);
     }
 
@@ -144,6 +159,11 @@ final class BatchSource implements AutoCloseable {
             // PFGM++: the target is the clean point itself (its regression minimiser is the field's mean)
             studentKernel.apply(sources, batch, dim, rng, b.x, b.z);
             System.arraycopy(sources, 0, b.target, 0, batch * dim);
+            if (pointLabels != null) {
+                for (int i = 0; i < batch; i++) {
+                    b.labels[i] = rng.nextDouble() < labelDropout ? -1 : pointLabels[order[i % large]];
+                }
+            }
             return b;
         }
         // 2. perturb the small batch, 3. targets from all charges

@@ -29,6 +29,7 @@ public final class ChunkedGradient implements AutoCloseable {
     private final double[][] xs;
     private final double[][] zs;
     private final double[][] targets;
+    private final int[][] labels;
     private final double[][] ms;
     private final double[][] dms;
     private final float[][] grads;
@@ -66,6 +67,7 @@ public final class ChunkedGradient implements AutoCloseable {
         xs = new double[chunks][];
         zs = new double[chunks][];
         targets = new double[chunks][];
+        labels = new int[chunks][];
         ms = new double[chunks][];
         dms = new double[chunks][];
         grads = new float[chunks][];
@@ -73,6 +75,7 @@ public final class ChunkedGradient implements AutoCloseable {
             xs[c] = new double[sizes[c] * dim];
             zs[c] = new double[sizes[c]];
             targets[c] = new double[sizes[c] * targetWidth];
+            labels[c] = new int[sizes[c]];
             ms[c] = new double[sizes[c] * dim];
             dms[c] = new double[sizes[c] * dim];
             grads[c] = new float[master.parameters().length];
@@ -90,6 +93,12 @@ public final class ChunkedGradient implements AutoCloseable {
 
     /** Mean loss over the batch's {@code n} rows; the mean weight gradient goes into {@code grad}. */
     public double lossAndGradient(double[] x, double[] z, double[] target, int n, double gamma, float[] grad) {
+        return lossAndGradient(x, z, target, null, n, gamma, grad);
+    }
+
+    /** As above, each row conditioned on its label in {@code rowLabels} (-1: none), or on none when null. */
+    public double lossAndGradient(double[] x, double[] z, double[] target, int[] rowLabels, int n, double gamma,
+                                  float[] grad) {
         if (n != batch) {
             throw new IllegalArgumentException("the chunks were laid out for " + batch + " rows; got " + n);
         }
@@ -98,10 +107,16 @@ public final class ChunkedGradient implements AutoCloseable {
             System.arraycopy(x, starts[c] * dim, xs[c], 0, sizes[c] * dim);
             System.arraycopy(z, starts[c], zs[c], 0, sizes[c]);
             System.arraycopy(target, starts[c] * targetWidth, targets[c], 0, sizes[c] * targetWidth);
+            if (rowLabels != null) {
+                System.arraycopy(rowLabels, starts[c], labels[c], 0, sizes[c]);
+            }
         }
-        replicas.run(chunks, (net, c) -> losses[c] = denoising
-                ? net.denoisingLossAndGradient(xs[c], zs[c], targets[c], sizes[c], ms[c], grads[c])
-                : net.lossAndGradient(xs[c], zs[c], targets[c], sizes[c], ms[c], dms[c], gamma, grads[c]));
+        replicas.run(chunks, (net, c) -> {
+            net.condition(rowLabels == null ? null : labels[c]);
+            losses[c] = denoising
+                    ? net.denoisingLossAndGradient(xs[c], zs[c], targets[c], sizes[c], ms[c], grads[c])
+                    : net.lossAndGradient(xs[c], zs[c], targets[c], sizes[c], ms[c], dms[c], gamma, grads[c]);
+        });
         // each chunk gave the mean over its rows: weight by its share of the batch, in chunk order
         double loss = 0;
         Arrays.fill(grad, 0f);

@@ -79,6 +79,19 @@ public final class ImageTrainer {
      */
     public static PfgmModel train(ImageSet data, TrainSettings requested, Checkpoint resume, int steps,
                                   Listener listener) {
+        return train(data, requested, resume, null, false, steps, listener);
+    }
+
+    /**
+     * As above; {@code conditional} trains a class-conditional network on the data's labels (PFGM++
+     * only), each row's label dropped with probability label_dropout so the same network also
+     * learns the unconditional field that guidance contrasts with. {@code init} (with no checkpoint)
+     * starts from that model's EMA weights instead of random ones, with {@code requested} as the
+     * settings (the caller derives them from the model's); an unconditional model can start a
+     * conditional one, its class inputs starting at zero.
+     */
+    public static PfgmModel train(ImageSet data, TrainSettings requested, Checkpoint resume, PfgmModel init,
+                                  boolean conditional, int steps, Listener listener) {
         long started = System.nanoTime();
         ImageMeta image = describe(data);
         int dim = data.dim();
@@ -98,12 +111,47 @@ public final class ImageTrainer {
                         "--steps");
             }
             image = resume.image();
+            conditional = image.classes() > 0;
+        } else if (init != null) {
+            if (!init.isImage() || init.image().dim() != dim || init.image().channels() != data.channels()) {
+                throw new InvalidInputException("--init: the model's data are " + (init.isImage()
+                        ? init.image().shape() + " images" : "a table") + ", this data " + data.channels() + "x"
+                        + data.height() + "x" + data.width() + " images");
+            }
+            if (init.image().classes() > 0 && !conditional) {
+                throw new InvalidInputException("--init: the model is class-conditional; give --labels to train on");
+            }
+            s = requested;
+            // the network's preconditioning was fitted to the model's sigma_data: keep it
+            image = init.image().withClassCounts(null);
         } else {
             s = requested.resolveImages(dim, image.meanNorm());
         }
         if (data.count() < 2) {
             throw new InvalidInputException("--data: '" + data.source() + "' has " + data.count()
                     + " image; training needs at least 2");
+        }
+        int[] labels = null;
+        if (conditional) {
+            if (!s.plusPlus()) {
+                throw new InvalidInputException("--labels: class-conditional training needs PFGM++ (aug_dim > 1);"
+                        + " PFGM's field targets mix all classes");
+            }
+            if (data.labels() == null) {
+                throw new InvalidInputException("--labels: the " + (resume != null ? "checkpoint" : "training")
+                        + " is class-conditional but the data have no labels");
+            }
+            labels = data.labels();
+            int[] counts = classCounts(labels);
+            if (resume != null && !Arrays.equals(counts, image.classCounts())) {
+                throw new InvalidInputException("--labels: the checkpoint was trained on other labels (class counts "
+                        + Arrays.toString(image.classCounts()) + ", these " + Arrays.toString(counts) + ")");
+            }
+            if (init != null && init.image().classes() > 0 && init.image().classes() != counts.length) {
+                throw new InvalidInputException("--init: the model has " + init.image().classes()
+                        + " classes, these labels " + counts.length);
+            }
+            image = image.withClassCounts(counts);
         }
 
         UNet net = new UNet(PfgmModel.unetSpec(s, image), image.sigmaData());
@@ -114,7 +162,21 @@ public final class ImageTrainer {
         int first = 1;
         double priorSeconds = 0;
         if (resume == null) {
-            net.initialise(SeedPlan.forItem(s.seed(), 0));
+            if (init == null) {
+                net.initialise(SeedPlan.forItem(s.seed(), 0));
+            } else {
+                int expected = init.image().classes() == net.spec().classes() ? params.length
+                        : new UNet(net.spec().unconditional(), image.sigmaData()).parameterCount();
+                if (init.weights().length != expected) {
+                    throw new InvalidInputException("--init: the model holds " + init.weights().length
+                            + " weights; these settings make a network of " + expected);
+                }
+                if (init.image().classes() == net.spec().classes()) {
+                    net.load(init.weights());
+                } else {
+                    net.loadUnconditional(init.weights());
+                }
+            }
             ema = new Ema(params, s.ema());
         } else {
             if (resume.params().length != params.length) {
@@ -137,11 +199,11 @@ public final class ImageTrainer {
         }
         Standardizer identity = identity(dim, image.meanNorm());
         try (BatchSource batches = BatchSource.resumable(points, dim, s, SeedPlan.forItem(s.seed(), 1).nextLong() & Long.MAX_VALUE,
-                first); ChunkedGradient gradient = new ChunkedGradient(net, s.batch(), ChunkRunner.threads(),
+                first, labels); ChunkedGradient gradient = new ChunkedGradient(net, s.batch(), ChunkRunner.threads(),
                 s.plusPlus())) {
             for (int step = first; step <= s.steps(); step++) {
                 BatchSource.Batch b = batches.take();
-                double loss = gradient.lossAndGradient(b.x, b.z, b.target, s.batch(), s.gamma(), grad);
+                double loss = gradient.lossAndGradient(b.x, b.z, b.target, b.labels, s.batch(), s.gamma(), grad);
                 adam.update(params, grad, Trainer.learningRate(s, step), s.clip(), s.weightDecay());
                 gradient.commit();
                 ema.update(params);
@@ -181,6 +243,22 @@ public final class ImageTrainer {
         ImageMeta im = model.image();
         return ImageGrid.png(r.samples(), PREVIEW_COUNT, im.channels(), im.height(), im.width(), 6,
                 ImageGrid.displayScale(im.height()));
+    }
+
+    /** Images per class for labels 0 .. max; refuses negative labels. */
+    static int[] classCounts(int[] labels) {
+        int max = -1;
+        for (int l : labels) {
+            if (l < 0) {
+                throw new InvalidInputException("--labels: label " + l + " is negative");
+            }
+            max = Math.max(max, l);
+        }
+        int[] counts = new int[max + 1];
+        for (int l : labels) {
+            counts[l]++;
+        }
+        return counts;
     }
 
     /** Images are modelled in pixel units: mean 0 and scale 1 for every value. */

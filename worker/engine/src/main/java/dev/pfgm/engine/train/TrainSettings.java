@@ -30,7 +30,7 @@ public record TrainSettings(
         double sigma, double tau, double maxExponent, boolean restrict, double gamma,
         double zMax, double zMin, double upperNorm,
         int hidden, int depth, int frequencies, int xDirections, int xOctaves, double jitter, double weightDecay,
-        int unetWidth, int unetLevels, int checkpointEvery, int previewEvery, int augDim) {
+        int unetWidth, int unetLevels, int checkpointEvery, int previewEvery, int augDim, double labelDropout) {
 
     public static TrainSettings defaults() {
         return new Builder().build();
@@ -201,6 +201,7 @@ public record TrainSettings(
         int checkpointEvery = 1000;
         int previewEvery = 1000;
         int augDim = 1;
+        double labelDropout = 0.1;
 
         Builder() {
         }
@@ -234,6 +235,7 @@ public record TrainSettings(
             checkpointEvery = s.checkpointEvery;
             previewEvery = s.previewEvery;
             augDim = s.augDim;
+            labelDropout = s.labelDropout;
         }
 
         TrainSettings build() {
@@ -246,7 +248,7 @@ public record TrainSettings(
             }
             return new TrainSettings(steps, batch, largeBatch, seed, lr, warmup, clip, ema, sigma, tau, maxExponent,
                     restrict, gamma, zMax, zMin, upperNorm, hidden, depth, frequencies, xDirections, xOctaves, jitter, weightDecay,
-                    unetWidth, unetLevels, checkpointEvery, previewEvery, augDim);
+                    unetWidth, unetLevels, checkpointEvery, previewEvery, augDim, labelDropout);
         }
     }
 
@@ -310,6 +312,9 @@ public record TrainSettings(
                 TrainSettings::previewEvery, (b, v) -> b.previewEvery = v));
         add(Setting.ofInt("aug_dim", 1, 1_000_000, "extra dimensions D: 1 = PFGM; > 1 = PFGM++ (images only;"
                 + " z is then sigma, z_max defaults to 80)", TrainSettings::augDim, (b, v) -> b.augDim = v));
+        add(Setting.ofDouble("label_dropout", 0, 1, true, "class-conditional training (images with labels, PFGM++):"
+                + " share of rows trained without their label, which guidance needs", TrainSettings::labelDropout,
+                (b, v) -> b.labelDropout = v));
     }
 
     /** One declared setting: key, accepted range (as text), meaning, how to read and write it. */

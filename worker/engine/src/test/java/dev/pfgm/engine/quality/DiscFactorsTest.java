@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pfgm.engine.eval.ClassifierModel;
 import dev.pfgm.engine.eval.Evaluation;
 import dev.pfgm.engine.model.PfgmModel;
+import dev.pfgm.engine.sample.Guidance;
 import dev.pfgm.engine.sample.Progress;
 import dev.pfgm.engine.sample.Sampler;
 import dev.pfgm.engine.sample.SolverSpec;
@@ -41,6 +42,53 @@ class DiscFactorsTest {
         PfgmModel model = ImageTrainer.train(data, s, null, TrainListener.NONE::onStep);
         assertFactors(model, "PFGM++");
         judgedByEval(model, data, 32);
+    }
+
+    /**
+     * Class-conditional PFGM++ on discs labelled small (r < 3) or large: samples asked for a class
+     * must have its size, and guidance 0 must give back the unconditional mix of both.
+     */
+    @Test
+    void conditionalSamplesHaveTheirClass() {
+        ImageSet pool = ProceduralImages.discs(4000, SIZE, 2.0, 4.0, 1);
+        int dim = SIZE * SIZE;
+        int[] labels = new int[pool.count()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = ProceduralImages.measure(pool.pixels(), i * dim, SIZE).r() >= 3 ? 1 : 0;
+        }
+        ImageSet data = new ImageSet("discs by size", pool.pixels(), pool.count(), 1, SIZE, SIZE, false, labels,
+                "discs-by-size");
+        TrainSettings s = settings(128).with(new ObjectMapper().createObjectNode().put("lr", 1e-3)
+                .put("steps", 1000), "test");
+        PfgmModel model = ImageTrainer.train(data, s, null, null, true, 0, TrainListener.NONE::onStep);
+        assertEquals(2, model.image().classes());
+        SolverSpec edm = new SolverSpec("edm", SolverSpec.DEFAULT_TOLERANCE, SolverSpec.DEFAULT_TOLERANCE, 18);
+        int n = 64;
+        StringBuilder report = new StringBuilder();
+        double[][] largeShare = new double[3][];
+        double[] scales = {0, 1, 3};
+        for (int g = 0; g < scales.length; g++) {
+            largeShare[g] = new double[2];
+            for (int c = 0; c < 2; c++) {
+                Sampler.Result r = new Sampler(model, new Guidance(c, scales[g])).sample(n, 17, edm, Progress.NONE);
+                int large = 0;
+                for (int i = 0; i < n; i++) {
+                    large += ProceduralImages.measure(r.samples(), i * dim, SIZE).r() >= 3 ? 1 : 0;
+                }
+                largeShare[g][c] = large / (double) n;
+            }
+            report.append(String.format(" guidance %.0f: large discs %.2f asked small, %.2f asked large;", scales[g],
+                    largeShare[g][0], largeShare[g][1]));
+        }
+        System.out.println("conditional discs:" + report);
+        // measured: guidance 0: 0.73 large whichever class; 1: 0.19 asked small, 0.88 asked large; 3: 0.00, 1.00.
+        // w = 0 ignores the label (same seeds, same images); its no-label field saw only label_dropout = 10%
+        // of the rows, so it keeps both sizes without their 50/50 split
+        assertEquals(largeShare[0][0], largeShare[0][1], 1e-9, report.toString());
+        assertTrue(largeShare[0][0] > 0.2 && largeShare[0][0] < 0.8, report.toString());
+        // w = 1: mostly the asked size (radii near 3 are where the classes meet); w = 3: nearly always
+        assertTrue(largeShare[1][0] <= 0.25 && largeShare[1][1] >= 0.75, report.toString());
+        assertTrue(largeShare[2][0] <= 0.05 && largeShare[2][1] >= 0.95, report.toString());
     }
 
     private static TrainSettings settings(int augDim) {

@@ -16,7 +16,9 @@ import java.util.List;
  * on the way up nearest-neighbour upsampling, concatenation with the skip of the same level and a
  * block; group normalisation, SiLU and a 3x3 output convolution that starts near zero. The ln z
  * embedding (sin and cos at 2^k / 8, k < K, and ln z / 4) passes a two-layer SiLU MLP of width
- * 4 base, whose output shifts every block's channels.
+ * 4 base, whose output shifts every block's channels. A class-conditional network appends a
+ * one-hot of the row's label to that embedding's input (all zeros: no label, the unconditional
+ * model that classifier-free guidance contrasts with).
  *
  * <p>Preconditioning after EDM, with z as the noise scale (the PFGM kernel moves each pixel by
  * about z) and the data's pixel standard deviation sigma_d: m = c_skip x + c_out F(c_in x, t),
@@ -76,6 +78,8 @@ public final class UNet implements ChargeMean {
     private int lastRows;
     /** The buffers hold the forward pass of the last chargeMean (so one probe needs no second forward). */
     private boolean forwardIsLast;
+    /** Labels of the rows evaluated next (null: none); see {@link #condition}. */
+    private int[] labels;
 
     public UNet(UNetSpec spec, double sigmaData) {
         this.spec = spec;
@@ -158,6 +162,44 @@ public final class UNet implements ChargeMean {
         }
         System.arraycopy(weights, 0, params, 0, params.length);
         commit();
+    }
+
+    /**
+     * Loads the weights of the same network without class inputs, the class inputs' weights set to
+     * zero: the result computes exactly what the unconditional network did, for any label, and
+     * class-conditional training can start from it.
+     */
+    public void loadUnconditional(float[] weights) {
+        UNet plain = new UNet(spec.unconditional(), sigmaData);
+        if (weights.length != plain.parameterCount()) {
+            throw new IllegalArgumentException("the unconditional U-Net has " + plain.parameterCount()
+                    + " weights; got " + weights.length);
+        }
+        // the embedding's first layer comes first in the layout, its weights row by row per input
+        int noiseRows = spec.noiseEmbedWidth() * spec.hidden();
+        int classRows = spec.classes() * spec.hidden();
+        System.arraycopy(weights, 0, params, 0, noiseRows);
+        Arrays.fill(params, noiseRows, noiseRows + classRows, 0f);
+        System.arraycopy(weights, noiseRows, params, noiseRows + classRows, weights.length - noiseRows);
+        commit();
+    }
+
+    /**
+     * The labels (0 .. classes - 1, or -1 for none) of the rows of the next evaluations; rows past
+     * the array's end repeat it from the start, as probe batches repeat their rows. Null: no labels.
+     */
+    public void condition(int[] labels) {
+        if (labels != null && spec.classes() == 0) {
+            throw new IllegalArgumentException("this U-Net takes no class labels");
+        }
+        if (labels != null) {
+            for (int l : labels) {
+                if (l < -1 || l >= spec.classes()) {
+                    throw new IllegalArgumentException("label " + l + " is outside 0.." + (spec.classes() - 1));
+                }
+            }
+        }
+        this.labels = labels;
     }
 
     /** Sends the weights to the convolution ops after an update. */
@@ -335,6 +377,14 @@ public final class UNet implements ChargeMean {
                 sin = s2;
             }
             emb[i * ew + 2 * k] = (float) (logS / 4);
+            if (spec.classes() > 0) {
+                int at = i * ew + spec.noiseEmbedWidth();
+                Arrays.fill(emb, at, at + spec.classes(), 0f);
+                int label = labels == null ? -1 : labels[i % labels.length];
+                if (label >= 0) {
+                    emb[at + label] = 1f;
+                }
+            }
         }
         forwardFromInputs(n);
     }

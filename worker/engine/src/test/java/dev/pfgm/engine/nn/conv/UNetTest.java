@@ -51,6 +51,59 @@ class UNetTest {
         assertClose(gRef[0], grad, 1e-3, "weight gradient");
     }
 
+    /**
+     * An unconditional network's weights loaded into a class-conditional one compute exactly the
+     * same m for every label; once the class inputs have weights, labels change m and "no label"
+     * still gives the unconditional m.
+     */
+    @Test
+    void classInputsStartNeutralAndThenCondition() {
+        UNet plain = new UNet(SPEC, 0.5);
+        plain.initialise(SeedPlan.of(21));
+        UNetSpec conditionalSpec = new UNetSpec(1, 16, 12, 8, 2, 3, 4);
+        UNet conditional = new UNet(conditionalSpec, 0.5);
+        conditional.loadUnconditional(plain.parameters());
+        assertEquals(plain.parameterCount() + 4 * conditionalSpec.hidden(), conditional.parameterCount());
+        int n = 4;
+        int dim = SPEC.dim();
+        SeedPlan r = SeedPlan.of(22);
+        double[] x = new double[n * dim];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = r.nextGaussian();
+        }
+        double[] s = {0.05, 0.7, 3.0, 20.0};
+        double[] want = new double[n * dim];
+        plain.chargeMean(x, s, n, want);
+        double[] got = new double[n * dim];
+        conditional.condition(new int[] {0, 1, 3, -1});
+        conditional.chargeMean(x, s, n, got);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(want, got, "zero class weights: labels change nothing");
+
+        // give the class inputs weights (they are the rows after the noise embedding's in the first layer)
+        float[] w = conditional.parameters();
+        int from = conditionalSpec.noiseEmbedWidth() * conditionalSpec.hidden();
+        for (int k = from; k < from + 4 * conditionalSpec.hidden(); k++) {
+            w[k] = (float) r.nextGaussian();
+        }
+        conditional.commit();
+        double[] labelled = new double[n * dim];
+        conditional.condition(new int[] {2});
+        conditional.chargeMean(x, s, n, labelled);
+        double[] none = new double[n * dim];
+        conditional.condition(null);
+        conditional.chargeMean(x, s, n, none);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(want, none, "no label: the unconditional network");
+        double diff = 0;
+        for (int k = 0; k < labelled.length; k++) {
+            diff = Math.max(diff, Math.abs(labelled[k] - want[k]));
+        }
+        assertTrue(diff > 1e-3, "a label moves m once its weights are set: " + diff);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> conditional.condition(new int[] {4}));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> plain.condition(new int[] {0}));
+    }
+
     /** The benchmark's arithmetic count, against the layer shapes of the default 28x28 net worked out by hand. */
     @Test
     void countsTheConvolutionMultiplyAdds() {

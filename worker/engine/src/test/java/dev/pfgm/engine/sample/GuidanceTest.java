@@ -1,0 +1,78 @@
+package dev.pfgm.engine.sample;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pfgm.engine.field.ChargeMean;
+import dev.pfgm.engine.nn.conv.UNet;
+import dev.pfgm.engine.nn.conv.UNetSpec;
+import dev.pfgm.shared.InvalidInputException;
+import org.junit.jupiter.api.Test;
+
+class GuidanceTest {
+    /** Drawn classes follow the training shares (a class with no images is never drawn); a fixed class is kept. */
+    @Test
+    void classesFollowTheTrainingShares() {
+        int[] counts = {1, 3, 0, 6};
+        Guidance drawn = new Guidance(-1, 1);
+        int[] seen = new int[4];
+        int n = 20_000;
+        for (int i = 0; i < n; i++) {
+            seen[drawn.labelFor(SeedPlan.forItem(5, i), counts)]++;
+        }
+        assertEquals(0.1, seen[0] / (double) n, 0.01);
+        assertEquals(0.3, seen[1] / (double) n, 0.015);
+        assertEquals(0, seen[2]);
+        assertEquals(0.6, seen[3] / (double) n, 0.015);
+        assertEquals(2, new Guidance(2, 1).labelFor(SeedPlan.forItem(5, 0), counts));
+    }
+
+    /** m = m_u + w (m_c - m_u): w = 1 is the conditional network, w = 0 the unconditional one. */
+    @Test
+    void guidanceMixesConditionalAndUnconditional() {
+        UNetSpec spec = new UNetSpec(1, 8, 8, 8, 1, 3, 3);
+        UNet net = new UNet(spec, 0.5);
+        net.initialise(SeedPlan.of(4));
+        // the first layer's class rows start like any weight here, so labels matter
+        int n = 2;
+        double[] x = new double[n * spec.dim()];
+        SeedPlan r = SeedPlan.of(5);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = r.nextGaussian();
+        }
+        double[] s = {0.3, 4.0};
+        int[] labels = {2, 0};
+        double[] cond = new double[x.length];
+        net.condition(labels);
+        net.chargeMean(x, s, n, cond);
+        double[] plain = new double[x.length];
+        net.condition(null);
+        net.chargeMean(x, s, n, plain);
+
+        double[] got = new double[x.length];
+        new Guidance(-1, 1).on(net, labels).chargeMean(x, s, n, got);
+        assertArrayEquals(cond, got);
+        new Guidance(-1, 0).on(net, labels).chargeMean(x, s, n, got);
+        assertArrayEquals(plain, got, 1e-12);
+        ChargeMean guided = new Guidance(-1, 2.5).on(net, labels);
+        guided.chargeMean(x, s, n, got);
+        double moved = 0;
+        for (int k = 0; k < x.length; k++) {
+            assertEquals(plain[k] + 2.5 * (cond[k] - plain[k]), got[k], 1e-12);
+            moved = Math.max(moved, Math.abs(cond[k] - plain[k]));
+        }
+        assertTrue(moved > 1e-3, "labels change m: " + moved);
+    }
+
+    @Test
+    void refusesWhatCannotBeGuided() {
+        InvalidInputException none = assertThrows(InvalidInputException.class, () -> new Guidance(-1, 1).check(0));
+        assertTrue(none.getMessage().contains("not class-conditional"), none.getMessage());
+        InvalidInputException big = assertThrows(InvalidInputException.class, () -> new Guidance(10, 1).check(10));
+        assertTrue(big.getMessage().startsWith("class: 10"), big.getMessage());
+        InvalidInputException scale = assertThrows(InvalidInputException.class, () -> new Guidance(0, -1));
+        assertTrue(scale.getMessage().startsWith("guidance:"), scale.getMessage());
+    }
+}
