@@ -166,6 +166,16 @@ public final class JobRoutes {
                 throw ApiException.invalid("/dataset", "dataset has " + datasetDim + " columns but model " + raw
                         + " was trained on " + m.dim());
             }
+            if (type == JobType.GENERATE && (params.has("class") || params.has("guidance"))) {
+                int classes = m.metrics() == null ? 0 : m.metrics().path("classes").asInt(0);
+                if (classes == 0) {
+                    throw ApiException.invalid(params.has("class") ? "/params/class" : "/params/guidance",
+                            "model " + raw + " is not class-conditional");
+                }
+                if (params.path("class").asInt(0) >= classes) {
+                    throw ApiException.invalid("/params/class", "must be below the model's " + classes + " classes");
+                }
+            }
         }
         int maxAttempts = body.getInteger("max_attempts", defaultMaxAttempts);
         // only an idempotent submission needs the body's fingerprint

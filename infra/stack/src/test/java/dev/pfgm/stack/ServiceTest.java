@@ -629,6 +629,11 @@ class ServiceTest {
         assertTrue(img.getWidth() > 10 * 16 && img.getHeight() > 2 * 16, img.getWidth() + "x" + img.getHeight());
         JsonNode genPreview = admin.get("/v1/jobs/" + gen.path("id").asText() + "/preview").json();
         assertEquals("image_grid", genPreview.path("kind").asText(), genPreview.toString());
+        // guidance needs a class-conditional model (the service trains without labels): refused, no job
+        assertProblem(admin.postJson("/v1/jobs", Map.of("type", "generate", "model", model,
+                "params", Map.of("count", 4, "guidance", 2))), 422, "/params/guidance");
+        assertProblem(admin.postJson("/v1/jobs", Map.of("type", "generate", "model", model,
+                "params", Map.of("count", 4, "guidance", 30))), 422, "/params/guidance");
 
         JsonNode nll = waitTerminal(admin, submit(admin, Map.of("type", "likelihood", "model", model, "dataset", ds,
                 "params", Map.of("seed", 1))), 300);

@@ -180,7 +180,7 @@ final class JobRunner {
         ImageMeta im = model.image();
         ObjectNode metrics = Json.object().put("final_loss", model.provenance().finalLoss()).put("seconds", seconds)
                 .put("steps", model.settings().steps()).put("count", data.count()).put("dim", data.dim())
-                .put("shape", im.shape()).put("data_sha256", data.sha256());
+                .put("shape", im.shape()).put("classes", im.classes()).put("data_sha256", data.sha256());
         ObjectNode result = Json.object().put("model", modelId.toString()).put("steps", model.settings().steps())
                 .put("final_loss", model.provenance().finalLoss()).put("seconds", seconds).put("shape", im.shape())
                 .put("resumed_from_step", resume == null ? 0 : resume.step());

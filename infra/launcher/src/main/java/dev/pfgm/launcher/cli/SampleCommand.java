@@ -32,14 +32,14 @@ public final class SampleCommand implements Command {
         return String.join("\n",
                 "usage: ./pfgm sample --model MODEL --count N --out OUT.npy [--seed S] [--grid GRID.png]",
                 "                     [--solver rk45|heun|euler|edm] [--rtol R] [--atol A] [--steps K]",
-                "                     [--class C] [--guidance W]",
+                "                     [--class C|cycle] [--guidance W]",
                 "  writes float32 [N, d] in the data's units ([N, c, h, w] in [-1, 1] for image models);",
                 "  sample i depends only on (model, seed, i, solver)",
                 "  --grid (image models): also a PNG grid of the first min(N, 100) samples, 10 per row",
                 "  rk45 (default) is adaptive with rtol = atol = 1e-4; heun and euler take K steps (default 100)",
                 "  in z on a grid uniform in ln z; edm is heun on EDM's grid, uniform in z^(1/7) (PFGM++: K = 18)",
-                "  class-conditional models (trained with --labels): every sample of class C (default: each",
-                "  drawn from the training labels' shares), with classifier-free guidance W (default 1: the",
+                "  class-conditional models (trained with --labels): every sample of class C (cycle: sample i",
+                "  of class i mod classes; default: each drawn from the training labels' shares), with classifier-free guidance W (default 1: the",
                 "  conditional model as trained; 0: unconditional; above 1 more typical of the class, and",
                 "  two network passes per evaluation)");
     }
@@ -118,7 +118,9 @@ public final class SampleCommand implements Command {
             }
             return null;
         }
-        return new Guidance(a.integer("class", -1, 0, classes - 1), a.numberIn("guidance", 1, 0, 20));
+        int label = "cycle".equals(a.string("class", null)) ? Guidance.CYCLE
+                : a.integer("class", Guidance.DRAWN, 0, classes - 1);
+        return new Guidance(label, a.numberIn("guidance", 1, 0, 20));
     }
 
     static String classCounts(int[] labels, int classes) {

@@ -6,12 +6,16 @@ import dev.pfgm.shared.InvalidInputException;
 
 /**
  * Class-conditional sampling with classifier-free guidance (Ho and Salimans, 2022): every sample
- * has a class ({@code label} >= 0 for all of them, -1 to draw each one from the training data's
- * class shares), and the network's prediction is m = m_u + w (m_c - m_u), m_c with the label and
+ * has a class ({@code label} >= 0 for all of them, {@link #DRAWN} to draw each one from the
+ * training data's class shares, {@link #CYCLE} for class i mod classes, so a grid with a row per
+ * class count shows one class per column), and the network's prediction is m = m_u + w (m_c - m_u), m_c with the label and
  * m_u without. w = 1 is the plain conditional model; w > 1 trades diversity within a class for
  * images more typical of it, at two network passes per ODE evaluation.
  */
 public record Guidance(int label, double scale) {
+    public static final int DRAWN = -1;
+    public static final int CYCLE = -2;
+
     public Guidance {
         if (!(scale >= 0 && scale <= 20)) {
             throw new InvalidInputException("guidance: " + scale + " is outside [0, 20]");
@@ -23,15 +27,18 @@ public record Guidance(int label, double scale) {
         if (classes == 0) {
             throw new InvalidInputException("class: the model is not class-conditional (it was trained without labels)");
         }
-        if (label < -1 || label >= classes) {
+        if (label < CYCLE || label >= classes) {
             throw new InvalidInputException("class: " + label + " is outside 0.." + (classes - 1));
         }
     }
 
-    /** Sample i's class: the fixed label, or a draw from the class shares on the sample's own stream. */
-    int labelFor(SeedPlan stream, int[] classCounts) {
+    /** Sample i's class: the fixed label, i mod classes, or a draw from the class shares on the sample's own stream. */
+    int labelFor(int i, SeedPlan stream, int[] classCounts) {
         if (label >= 0) {
             return label;
+        }
+        if (label == CYCLE) {
+            return i % classCounts.length;
         }
         long total = 0;
         for (int c : classCounts) {

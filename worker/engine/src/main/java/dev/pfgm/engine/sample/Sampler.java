@@ -59,7 +59,7 @@ public final class Sampler {
             SeedPlan stream = SeedPlan.forItem(seed, i);
             prior.sample(stream, x, i * dim);
             if (labels != null) {
-                labels[i] = guidance.labelFor(stream, model.image().classCounts());
+                labels[i] = guidance.labelFor(i, stream, model.image().classCounts());
             }
         }
         Supplier<ChargeMean> nets = model::newNetwork;

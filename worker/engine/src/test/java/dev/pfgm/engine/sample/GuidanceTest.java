@@ -12,7 +12,7 @@ import dev.pfgm.shared.InvalidInputException;
 import org.junit.jupiter.api.Test;
 
 class GuidanceTest {
-    /** Drawn classes follow the training shares (a class with no images is never drawn); a fixed class is kept. */
+    /** Drawn classes follow the training shares (a class with no images is never drawn); fixed and cycled ones are kept. */
     @Test
     void classesFollowTheTrainingShares() {
         int[] counts = {1, 3, 0, 6};
@@ -20,13 +20,14 @@ class GuidanceTest {
         int[] seen = new int[4];
         int n = 20_000;
         for (int i = 0; i < n; i++) {
-            seen[drawn.labelFor(SeedPlan.forItem(5, i), counts)]++;
+            seen[drawn.labelFor(i, SeedPlan.forItem(5, i), counts)]++;
         }
         assertEquals(0.1, seen[0] / (double) n, 0.01);
         assertEquals(0.3, seen[1] / (double) n, 0.015);
         assertEquals(0, seen[2]);
         assertEquals(0.6, seen[3] / (double) n, 0.015);
-        assertEquals(2, new Guidance(2, 1).labelFor(SeedPlan.forItem(5, 0), counts));
+        assertEquals(2, new Guidance(2, 1).labelFor(7, SeedPlan.forItem(5, 7), counts));
+        assertEquals(3, new Guidance(Guidance.CYCLE, 1).labelFor(7, SeedPlan.forItem(5, 7), counts));
     }
 
     /** m = m_u + w (m_c - m_u): w = 1 is the conditional network, w = 0 the unconditional one. */
