@@ -7,10 +7,11 @@ import dev.pfgm.shared.InvalidInputException;
 /**
  * Class-conditional sampling with classifier-free guidance (Ho and Salimans, 2022): every sample
  * has a class ({@code label} >= 0 for all of them, {@link #DRAWN} to draw each one from the
- * training data's class shares, {@link #CYCLE} for class i mod classes, so a grid with a row per
- * class count shows one class per column), and the network's prediction is m = m_u + w (m_c - m_u), m_c with the label and
- * m_u without. w = 1 is the plain conditional model; w > 1 trades diversity within a class for
- * images more typical of it, at two network passes per ODE evaluation.
+ * training data's class shares, {@link #CYCLE} for class i mod classes: a grid as wide as the
+ * class count then has a class per column), and the network's prediction is
+ * m = m_u + w (m_c - m_u), m_c with the label and m_u without. w = 1 is the conditional model as
+ * trained and w = 0 the unconditional one; other w trade diversity within a class for images
+ * more typical of it, at two network passes per ODE evaluation.
  */
 public record Guidance(int label, double scale) {
     public static final int DRAWN = -1;
@@ -78,9 +79,9 @@ public record Guidance(int label, double scale) {
 
         @Override
         public void chargeMean(double[] x, double[] s, int rows, double[] m) {
-            net.condition(labels);
+            net.condition(scale == 0 ? null : labels);
             net.chargeMean(x, s, rows, m);
-            if (scale == 1) {
+            if (scale == 1 || scale == 0) {
                 return;
             }
             if (plain.length != m.length) {

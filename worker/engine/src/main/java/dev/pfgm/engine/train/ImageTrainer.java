@@ -8,6 +8,7 @@ import dev.pfgm.engine.nn.Adam;
 import dev.pfgm.engine.nn.Ema;
 import dev.pfgm.engine.nn.conv.UNet;
 import dev.pfgm.engine.sample.ChunkRunner;
+import dev.pfgm.engine.sample.Guidance;
 import dev.pfgm.engine.sample.Progress;
 import dev.pfgm.engine.sample.Sampler;
 import dev.pfgm.engine.sample.SeedPlan;
@@ -236,9 +237,10 @@ public final class ImageTrainer {
         return new PfgmModel(s, identity, ema.average().clone(), provenance, losses, image);
     }
 
-    /** A 6x6 grid of samples from a fixed seed with a cheap solver. */
+    /** A 6x6 grid of samples from a fixed seed with a cheap solver (a conditional model's cycle through its classes). */
     public static byte[] previewGrid(PfgmModel model) {
-        Sampler.Result r = new Sampler(model).sample(PREVIEW_COUNT, PREVIEW_SEED, new SolverSpec("heun", SolverSpec.DEFAULT_TOLERANCE, SolverSpec.DEFAULT_TOLERANCE, 12),
+        Guidance classes = model.image().classes() > 0 ? new Guidance(Guidance.CYCLE, 1) : null;
+        Sampler.Result r = new Sampler(model, classes).sample(PREVIEW_COUNT, PREVIEW_SEED, new SolverSpec("heun", SolverSpec.DEFAULT_TOLERANCE, SolverSpec.DEFAULT_TOLERANCE, 12),
                 Progress.NONE);
         ImageMeta im = model.image();
         return ImageGrid.png(r.samples(), PREVIEW_COUNT, im.channels(), im.height(), im.width(), 6,
