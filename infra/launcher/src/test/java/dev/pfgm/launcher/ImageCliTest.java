@@ -151,6 +151,11 @@ class ImageCliTest {
         t = CliTest.run("train", "--data", npy.toString(), "--labels", labels.toString(), "--init", plain, "--out",
                 cond, "--steps", "10");
         assertEquals(0, t.code(), t.err());
+        // a conditional run resumes with its labels
+        t = CliTest.run("train", "--data", npy.toString(), "--labels", labels.toString(), "--out", cond, "--resume",
+                "--steps", "12");
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.err().contains("resuming at step 11 of 12"), t.err());
         CliTest.Run s = CliTest.run("sample", "--model", cond, "--count", "5", "--class", "2", "--guidance", "2",
                 "--solver", "edm", "--steps", "4", "--out", dir.resolve("s.npy").toString());
         assertEquals(0, s.code(), s.err());
@@ -166,7 +171,10 @@ class ImageCliTest {
                 new String[] {"sample", "--model", cond, "--count", "2", "--guidance", "-1", "--out", none},
                 new String[] {"train", "--data", npy.toString(), "--labels", labels.toString(), "--config", pfgmConfig,
                         "--steps", "2", "--out", none},
-                new String[] {"train", "--data", npy.toString(), "--init", cond, "--steps", "2", "--out", none})) {
+                new String[] {"train", "--data", npy.toString(), "--init", cond, "--steps", "2", "--out", none},
+                new String[] {"train", "--data", npy.toString(), "--out", cond, "--resume", "--steps", "14"},
+                new String[] {"train", "--data", npy.toString(), "--labels", labels.toString(), "--out", plain,
+                        "--resume", "--steps", "14"})) {
             CliTest.Run r = CliTest.run(args);
             String name = String.join(" ", args);
             assertEquals(2, r.code(), name + " -> " + r.err());

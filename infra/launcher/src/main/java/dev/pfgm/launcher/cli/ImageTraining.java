@@ -49,6 +49,12 @@ final class ImageTraining {
                 throw new InvalidInputException("--resume: no checkpoint at '" + ckpt + "'");
             }
             from = Checkpoint.read(DataFiles.readBytes(ckpt, "--resume"), "--resume '" + ckpt + "'");
+            // before anything is printed or written: a conditional run resumes with labels, another without
+            boolean labelled = from.image().classes() > 0;
+            if (labelled != conditional) {
+                throw new InvalidInputException(labelled ? "--labels: the checkpoint is class-conditional; give the"
+                        + " labels it was trained on" : "--labels: the checkpoint is of an unconditional run");
+            }
         }
         Files.createDirectories(run);
         int total = from == null ? settings.steps() : steps > 0 ? steps : from.settings().steps();

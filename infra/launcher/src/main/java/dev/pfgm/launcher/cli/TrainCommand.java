@@ -93,8 +93,8 @@ public final class TrainCommand implements Command {
             flags.put("seed", a.seed("seed", 0));
         }
         settings = settings.with(flags, "flags");
-        // refused here, before the run folder exists
-        if (a.has("labels") && !settings.plusPlus()) {
+        // refused here, before the run folder exists (a resumed run's checkpoint settings are checked in training)
+        if (a.has("labels") && !a.flag("resume") && !settings.plusPlus()) {
             throw new InvalidInputException("--labels: class-conditional training needs PFGM++ (aug_dim > 1); PFGM's"
                     + " field targets mix all classes");
         }

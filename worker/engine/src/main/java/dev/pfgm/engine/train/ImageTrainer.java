@@ -112,6 +112,9 @@ public final class ImageTrainer {
                         "--steps");
             }
             image = resume.image();
+            if (conditional && image.classes() == 0) {
+                throw new InvalidInputException("--labels: the checkpoint is of an unconditional run");
+            }
             conditional = image.classes() > 0;
         } else if (init != null) {
             if (!init.isImage() || init.image().dim() != dim || init.image().channels() != data.channels()) {
