@@ -132,24 +132,15 @@ public final class Args {
 
     /** A number in [min, max]. */
     public double numberIn(String name, double fallback, double min, double max) {
-        String v = values.get(name);
-        if (v == null) {
-            return fallback;
-        }
-        double d;
-        try {
-            d = Double.parseDouble(v.trim());
-        } catch (NumberFormatException e) {
-            d = Double.NaN;
-        }
-        if (!(d >= min && d <= max)) {
-            throw new InvalidInputException("--" + name + ": must be a number in [" + min + ", " + max + "], got '"
-                    + v + "'");
-        }
-        return d;
+        return number(name, fallback, min, max, true);
     }
 
+    /** A number in (minExclusive, maxExclusive). */
     public double number(String name, double fallback, double minExclusive, double maxExclusive) {
+        return number(name, fallback, minExclusive, maxExclusive, false);
+    }
+
+    private double number(String name, double fallback, double lo, double hi, boolean closed) {
         String v = values.get(name);
         if (v == null) {
             return fallback;
@@ -160,9 +151,10 @@ public final class Args {
         } catch (NumberFormatException e) {
             d = Double.NaN;
         }
-        if (!(d > minExclusive && d < maxExclusive)) {
-            throw new InvalidInputException("--" + name + ": must be a number in (" + minExclusive + ", "
-                    + maxExclusive + "), got '" + v + "'");
+        boolean inside = closed ? d >= lo && d <= hi : d > lo && d < hi;
+        if (!inside) {
+            throw new InvalidInputException("--" + name + ": must be a number in " + (closed ? "[" : "(") + lo + ", "
+                    + hi + (closed ? "]" : ")") + ", got '" + v + "'");
         }
         return d;
     }

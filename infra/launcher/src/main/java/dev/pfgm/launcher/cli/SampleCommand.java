@@ -39,9 +39,9 @@ public final class SampleCommand implements Command {
                 "  rk45 (default) is adaptive with rtol = atol = 1e-4; heun and euler take K steps (default 100)",
                 "  in z on a grid uniform in ln z; edm is heun on EDM's grid, uniform in z^(1/7) (PFGM++: K = 18)",
                 "  class-conditional models (trained with --labels): every sample of class C (cycle: sample i",
-                "  of class i mod classes; default: each drawn from the training labels' shares), with classifier-free guidance W (default 1: the",
-                "  conditional model as trained; 0: unconditional; above 1 more typical of the class, and",
-                "  two network passes per evaluation)");
+                "  of class i mod classes; default: each drawn from the training labels' shares), with",
+                "  classifier-free guidance W (default 1: the conditional model as trained; 0: unconditional;",
+                "  above 1 more typical of the class, at two network passes per evaluation)");
     }
 
     @Override
