@@ -49,18 +49,13 @@ final class ImageTraining {
                 throw new InvalidInputException("--resume: no checkpoint at '" + ckpt + "'");
             }
             from = Checkpoint.read(DataFiles.readBytes(ckpt, "--resume"), "--resume '" + ckpt + "'");
-            // before anything is printed or written: a conditional run resumes with labels, another without
-            boolean labelled = from.image().classes() > 0;
-            if (labelled != conditional) {
-                throw new InvalidInputException(labelled ? "--labels: the checkpoint is class-conditional; give the"
-                        + " labels it was trained on" : "--labels: the checkpoint is of an unconditional run");
-            }
         }
+        // every refusal comes before anything is printed or written
+        ImageTrainer.Start start = ImageTrainer.prepare(data, settings, from, init, conditional, steps);
         Files.createDirectories(run);
-        int total = from == null ? settings.steps() : steps > 0 ? steps : from.settings().steps();
         System.err.printf(Locale.ROOT, "train: %d images of %dx%dx%d from %s, %s%d steps; run folder %s%n",
                 data.count(), data.channels(), data.height(), data.width(), data.source(),
-                from == null ? "" : "resuming at step " + (from.step() + 1) + " of ", total, run);
+                from == null ? "" : "resuming at step " + start.firstStep() + " of ", start.settings().steps(), run);
         ProgressBar bar = new ProgressBar("train");
         StringBuilder lossCsv = new StringBuilder("step,loss\n");
         if (from != null) {
@@ -71,7 +66,7 @@ final class ImageTraining {
         double[] smooth = {Double.NaN};
         PfgmModel model;
         try {
-            model = ImageTrainer.train(data, settings, from, init, conditional, steps, new ImageTrainer.Listener() {
+            model = ImageTrainer.train(start, new ImageTrainer.Listener() {
                 @Override
                 public void onStep(int step, int steps, double loss) {
                     smooth[0] = Double.isNaN(smooth[0]) ? loss : 0.98 * smooth[0] + 0.02 * loss;

@@ -93,14 +93,6 @@ public final class TrainCommand implements Command {
             flags.put("seed", a.seed("seed", 0));
         }
         settings = settings.with(flags, "flags");
-        // refused here, before the run folder exists (a resumed run's checkpoint settings are checked in training)
-        if (a.has("labels") && !a.flag("resume") && !settings.plusPlus()) {
-            throw new InvalidInputException("--labels: class-conditional training needs PFGM++ (aug_dim > 1); PFGM's"
-                    + " field targets mix all classes");
-        }
-        if (init != null && init.isImage() && init.image().classes() > 0 && !a.has("labels")) {
-            throw new InvalidInputException("--init: the model is class-conditional; give --labels to train on");
-        }
         if (loaded.isImages()) {
             new ImageTraining(loaded.images(), settings, out,
                     a.has("run") ? Path.of(a.required("run")) : Path.of(out + ".run"), a.flag("resume"),

@@ -7,6 +7,7 @@ import dev.pfgm.engine.model.Provenance;
 import dev.pfgm.engine.nn.Adam;
 import dev.pfgm.engine.nn.Ema;
 import dev.pfgm.engine.nn.conv.UNet;
+import dev.pfgm.engine.nn.conv.UNetSpec;
 import dev.pfgm.engine.sample.ChunkRunner;
 import dev.pfgm.engine.sample.Guidance;
 import dev.pfgm.engine.sample.Progress;
@@ -69,33 +70,38 @@ public final class ImageTrainer {
                 norms / data.count());
     }
 
+    /** A run's start, checked and resolved by {@link #prepare}: settings, image facts (with class counts), labels. */
+    public record Start(ImageSet data, TrainSettings settings, ImageMeta image, int[] labels, Checkpoint resume,
+                        PfgmModel init) {
+        /** The first step to train: 1, or the one after the checkpoint's. */
+        public int firstStep() {
+            return resume == null ? 1 : resume.step() + 1;
+        }
+    }
+
     /** Trains from scratch, or from a checkpoint with its own settings and step count. */
     public static PfgmModel train(ImageSet data, TrainSettings requested, Checkpoint resume, Listener listener) {
-        return train(data, requested, resume, 0, listener);
+        return train(prepare(data, requested, resume, null, false, 0), listener);
     }
 
     /**
-     * Trains from scratch ({@code resume} null) or from a checkpoint of the same data; the
-     * checkpoint's settings then apply, and {@code steps} (when > 0) replaces its step count.
+     * Checks and resolves a run without training it, so that a caller can refuse bad input before
+     * it writes anything. From scratch ({@code resume} and {@code init} null) {@code requested} is
+     * resolved for the images; a checkpoint of the same data brings its own settings ({@code steps}
+     * > 0 replaces its step count); {@code init} starts from that model's EMA weights with
+     * {@code requested} as the settings (the caller derives them from the model's), and an
+     * unconditional model can start a conditional run, its class inputs at zero.
+     * {@code conditional} trains on the data's labels (PFGM++ only), each row's label dropped with
+     * probability label_dropout so that the network also learns the unconditional field guidance
+     * contrasts with; a conditional checkpoint resumes only with the labels it was trained on.
      */
-    public static PfgmModel train(ImageSet data, TrainSettings requested, Checkpoint resume, int steps,
-                                  Listener listener) {
-        return train(data, requested, resume, null, false, steps, listener);
-    }
-
-    /**
-     * As above; {@code conditional} trains a class-conditional network on the data's labels (PFGM++
-     * only), each row's label dropped with probability label_dropout so the same network also
-     * learns the unconditional field that guidance contrasts with. {@code init} (with no checkpoint)
-     * starts from that model's EMA weights instead of random ones, with {@code requested} as the
-     * settings (the caller derives them from the model's); an unconditional model can start a
-     * conditional one, its class inputs starting at zero.
-     */
-    public static PfgmModel train(ImageSet data, TrainSettings requested, Checkpoint resume, PfgmModel init,
-                                  boolean conditional, int steps, Listener listener) {
-        long started = System.nanoTime();
-        ImageMeta image = describe(data);
-        int dim = data.dim();
+    public static Start prepare(ImageSet data, TrainSettings requested, Checkpoint resume, PfgmModel init,
+                                boolean conditional, int steps) {
+        if (data.count() < 2) {
+            throw new InvalidInputException("--data: '" + data.source() + "' has " + data.count()
+                    + " image; training needs at least 2");
+        }
+        ImageMeta image;
         TrainSettings s;
         if (resume != null) {
             if (!resume.dataSha256().equals(data.sha256())) {
@@ -112,12 +118,13 @@ public final class ImageTrainer {
                         "--steps");
             }
             image = resume.image();
-            if (conditional && image.classes() == 0) {
-                throw new InvalidInputException("--labels: the checkpoint is of an unconditional run");
+            boolean labelled = image.classes() > 0;
+            if (labelled != conditional) {
+                throw new InvalidInputException(labelled ? "--labels: the checkpoint is class-conditional; give the"
+                        + " labels it was trained on" : "--labels: the checkpoint is of an unconditional run");
             }
-            conditional = image.classes() > 0;
         } else if (init != null) {
-            if (!init.isImage() || init.image().dim() != dim || init.image().channels() != data.channels()) {
+            if (!init.isImage() || init.image().dim() != data.dim() || init.image().channels() != data.channels()) {
                 throw new InvalidInputException("--init: the model's data are " + (init.isImage()
                         ? init.image().shape() + " images" : "a table") + ", this data " + data.channels() + "x"
                         + data.height() + "x" + data.width() + " images");
@@ -129,11 +136,8 @@ public final class ImageTrainer {
             // the network's preconditioning was fitted to the model's sigma_data: keep it
             image = init.image().withClassCounts(null);
         } else {
-            s = requested.resolveImages(dim, image.meanNorm());
-        }
-        if (data.count() < 2) {
-            throw new InvalidInputException("--data: '" + data.source() + "' has " + data.count()
-                    + " image; training needs at least 2");
+            image = describe(data);
+            s = requested.resolveImages(data.dim(), image.meanNorm());
         }
         int[] labels = null;
         if (conditional) {
@@ -142,8 +146,8 @@ public final class ImageTrainer {
                         + " PFGM's field targets mix all classes");
             }
             if (data.labels() == null) {
-                throw new InvalidInputException("--labels: the " + (resume != null ? "checkpoint" : "training")
-                        + " is class-conditional but the data have no labels");
+                throw new InvalidInputException("--labels: the training is class-conditional but the data have no"
+                        + " labels");
             }
             labels = data.labels();
             int[] counts = classCounts(labels);
@@ -157,29 +161,41 @@ public final class ImageTrainer {
             }
             image = image.withClassCounts(counts);
         }
+        if (init != null) {
+            UNetSpec from = PfgmModel.unetSpec(init.settings(), init.image());
+            UNetSpec to = PfgmModel.unetSpec(s, image);
+            if (!from.unconditional().equals(to.unconditional())) {
+                throw new InvalidInputException("--init: the model's U-Net (width " + from.base() + ", "
+                        + from.levels() + " levels) is not the one these settings make (width " + to.base() + ", "
+                        + to.levels() + " levels)");
+            }
+        }
+        return new Start(data, s, image, labels, resume, init);
+    }
 
+    /** Trains the run {@link #prepare} checked. */
+    public static PfgmModel train(Start start, Listener listener) {
+        long started = System.nanoTime();
+        ImageSet data = start.data();
+        TrainSettings s = start.settings();
+        ImageMeta image = start.image();
+        Checkpoint resume = start.resume();
+        PfgmModel init = start.init();
+        int dim = data.dim();
         UNet net = new UNet(PfgmModel.unetSpec(s, image), image.sigmaData());
         float[] params = net.parameters();
         Adam adam = new Adam(params.length, BETA1, BETA2, ADAM_EPS);
         Ema ema;
         float[] losses = new float[s.steps()];
-        int first = 1;
+        int first = start.firstStep();
         double priorSeconds = 0;
         if (resume == null) {
             if (init == null) {
                 net.initialise(SeedPlan.forItem(s.seed(), 0));
+            } else if (init.image().classes() == net.spec().classes()) {
+                net.load(init.weights());
             } else {
-                int expected = init.image().classes() == net.spec().classes() ? params.length
-                        : new UNet(net.spec().unconditional(), image.sigmaData()).parameterCount();
-                if (init.weights().length != expected) {
-                    throw new InvalidInputException("--init: the model holds " + init.weights().length
-                            + " weights; these settings make a network of " + expected);
-                }
-                if (init.image().classes() == net.spec().classes()) {
-                    net.load(init.weights());
-                } else {
-                    net.loadUnconditional(init.weights());
-                }
+                net.loadUnconditional(init.weights());
             }
             ema = new Ema(params, s.ema());
         } else {
@@ -192,7 +208,6 @@ public final class ImageTrainer {
             ema.restore(resume.ema(), resume.emaUpdates());
             adam.restore(resume.adamM(), resume.adamV(), resume.adamSteps());
             System.arraycopy(resume.losses(), 0, losses, 0, Math.min(resume.step(), losses.length));
-            first = resume.step() + 1;
             priorSeconds = resume.seconds();
         }
         float[] grad = new float[params.length];
@@ -203,7 +218,7 @@ public final class ImageTrainer {
         }
         Standardizer identity = identity(dim, image.meanNorm());
         try (BatchSource batches = BatchSource.resumable(points, dim, s, SeedPlan.forItem(s.seed(), 1).nextLong() & Long.MAX_VALUE,
-                first, labels); ChunkedGradient gradient = new ChunkedGradient(net, s.batch(), ChunkRunner.threads(),
+                first, start.labels()); ChunkedGradient gradient = new ChunkedGradient(net, s.batch(), ChunkRunner.threads(),
                 s.plusPlus())) {
             for (int step = first; step <= s.steps(); step++) {
                 BatchSource.Batch b = batches.take();

@@ -60,7 +60,7 @@ class DiscFactorsTest {
                 "discs-by-size");
         TrainSettings s = settings(128).with(new ObjectMapper().createObjectNode().put("lr", 1e-3)
                 .put("steps", 1000), "test");
-        PfgmModel model = ImageTrainer.train(data, s, null, null, true, 0, TrainListener.NONE::onStep);
+        PfgmModel model = ImageTrainer.train(ImageTrainer.prepare(data, s, null, null, true, 0), TrainListener.NONE::onStep);
         assertEquals(2, model.image().classes());
         SolverSpec edm = new SolverSpec("edm", SolverSpec.DEFAULT_TOLERANCE, SolverSpec.DEFAULT_TOLERANCE, 18);
         int n = 64;

@@ -170,14 +170,13 @@ public final class UNet implements ChargeMean {
      * class-conditional training can start from it.
      */
     public void loadUnconditional(float[] weights) {
-        UNet plain = new UNet(spec.unconditional(), sigmaData);
-        if (weights.length != plain.parameterCount()) {
-            throw new IllegalArgumentException("the unconditional U-Net has " + plain.parameterCount()
-                    + " weights; got " + weights.length);
-        }
         // the embedding's first layer comes first in the layout, its weights row by row per input
         int noiseRows = spec.noiseEmbedWidth() * spec.hidden();
         int classRows = spec.classes() * spec.hidden();
+        if (weights.length != params.length - classRows) {
+            throw new IllegalArgumentException("the unconditional U-Net has " + (params.length - classRows)
+                    + " weights; got " + weights.length);
+        }
         System.arraycopy(weights, 0, params, 0, noiseRows);
         Arrays.fill(params, noiseRows, noiseRows + classRows, 0f);
         System.arraycopy(weights, noiseRows, params, noiseRows + classRows, weights.length - noiseRows);
