@@ -161,6 +161,11 @@ class ImageCliTest {
         assertEquals(0, s.code(), s.err());
         assertEquals("[0, 0, 5]", s.summary().path("class_counts").asText());
         assertEquals(2.0, s.summary().path("guidance").asDouble());
+        s = CliTest.run("sample", "--model", cond, "--count", "5", "--class", "1", "--guidance", "3",
+                "--guidance-interval", "0.5,inf", "--solver", "edm", "--steps", "4", "--out",
+                dir.resolve("s.npy").toString());
+        assertEquals(0, s.code(), s.err());
+        assertEquals("[0.5,null]", s.summary().path("guidance_interval").toString());
 
         String none = dir.resolve("none.npy").toString();
         String pfgmConfig = dir.resolve("pfgm.json").toString();
@@ -169,6 +174,8 @@ class ImageCliTest {
                 new String[] {"sample", "--model", plain, "--count", "2", "--guidance", "2", "--out", none},
                 new String[] {"sample", "--model", cond, "--count", "2", "--class", "3", "--out", none},
                 new String[] {"sample", "--model", cond, "--count", "2", "--guidance", "-1", "--out", none},
+                new String[] {"sample", "--model", cond, "--count", "2", "--guidance-interval", "3,1", "--out", none},
+                new String[] {"sample", "--model", plain, "--count", "2", "--guidance-interval", "1,2", "--out", none},
                 new String[] {"train", "--data", npy.toString(), "--labels", labels.toString(), "--config", pfgmConfig,
                         "--steps", "2", "--out", none},
                 new String[] {"train", "--data", npy.toString(), "--init", cond, "--steps", "2", "--out", none},

@@ -245,10 +245,8 @@ final class JobRunner {
         SolverSpec spec = new SolverSpec(p.path("solver").asText(d.name()), p.path("rtol").asDouble(d.rtol()),
                 p.path("atol").asDouble(d.atol()), p.path("steps").asInt(d.steps()));
         long t0 = System.nanoTime();
-        Guidance guidance = null;
-        if (p.has("class") || p.has("guidance") || (model.isImage() && model.image().classes() > 0)) {
-            guidance = new Guidance(p.path("class").asInt(-1), p.path("guidance").asDouble(1));
-        }
+        Guidance guidance = Guidance.forModel(model, p.has("class") ? p.get("class").asInt() : null,
+                p.has("guidance") ? p.get("guidance").asDouble() : null, null);
         Sampler.Result r = new Sampler(model, guidance).sample(count, seed, spec,
                 f -> progress.update(f * count, count, String.format(Locale.ROOT, "%d samples", count)));
         double seconds = (System.nanoTime() - t0) / 1e9;

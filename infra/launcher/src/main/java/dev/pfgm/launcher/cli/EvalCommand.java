@@ -33,7 +33,7 @@ public final class EvalCommand implements Command {
         return String.join("\n",
                 "usage: ./pfgm eval --model MODEL --data TEST [--classifier C] [--train TRAIN]",
                 "                   [--count N] [--nll-count K] [--seed S] [--solver ...] [--rtol R] [--atol A]",
-                "                   [--guidance W]",
+                "                   [--guidance W] [--guidance-interval LO,HI]",
                 "  columns: the model's N samples (default 1000), the first N held-out TEST images (the floor),",
                 "  and N samples of a full-covariance Gaussian fitted to TRAIN (default: the model's training",
                 "  data, as recorded in the model file)",
@@ -44,13 +44,15 @@ public final class EvalCommand implements Command {
                 "  those classified with confidence >= 0.8",
                 "  without --classifier only bits/dim is computed. The last stdout line is JSON.",
                 "  class-conditional models: each sample's class is drawn from the training labels' shares and",
-                "  guided with W (default 1; see sample); bits/dim is the model's without a label");
+                "  guided with W (default 1; --guidance-interval as in sample); an extra row gives the share",
+                "  the classifier assigns the class asked for (per class in the last column); bits/dim is the",
+                "  model's without a label");
     }
 
     @Override
     public void run(String[] argv) throws Exception {
         Args a = Args.parse("eval", argv, SampleCommand.union(Set.of("model", "data", "classifier", "train", "count",
-                "nll-count", "seed", "guidance"), SampleCommand.SOLVER_OPTIONS), Set.of());
+                "nll-count", "seed", "guidance", "guidance-interval"), SampleCommand.SOLVER_OPTIONS), Set.of());
         Path modelPath = Path.of(a.required("model"));
         String testSpec = a.required("data");
         int count = a.integer("count", 1000, 2, 1_000_000);
@@ -84,13 +86,28 @@ public final class EvalCommand implements Command {
         line("share with confidence >= 0.8", r.model().confident(), r.real().confident(), r.gaussian().confident());
         line("class histogram TV", r.model().classTv(), r.real().classTv(), r.gaussian().classTv());
         line("NLL bits/dim", r.model().bitsPerDim(), r.real().bitsPerDim(), r.gaussian().bitsPerDim());
+        if (!Double.isNaN(r.onClass())) {
+            line("share given the class asked for", r.onClass(), Double.NaN, Double.NaN);
+        }
         perClass(r);
         Summary s = new Summary().put("model", row(r.model())).put("real", row(r.real()))
                 .put("gaussian", row(r.gaussian())).put("count", r.count()).put("nll_count", r.nllCount())
                 .put("reference", r.reference()).put("sample_nfe", r.sampleNfe()).put("nll_nfe", r.nllNfe())
                 .put("seconds", TrainCommand.round(seconds));
         if (guidance != null) {
-            s.put("guidance", guidance.scale());
+            SampleCommand.describe(s, guidance);
+        }
+        if (!Double.isNaN(r.onClass())) {
+            s.put("on_class", r.onClass());
+            var by = JsonNodeFactory.instance.arrayNode();
+            for (double v : r.onClassByClass()) {
+                if (Double.isNaN(v)) {
+                    by.addNull();
+                } else {
+                    by.add(v);
+                }
+            }
+            s.put("on_class_by_class", by);
         }
         if (classifier != null) {
             s.put("classifier_accuracy", classifier.accuracy())
@@ -105,11 +122,13 @@ public final class EvalCommand implements Command {
         if (classes == 0) {
             return;
         }
-        System.out.printf(Locale.ROOT, "%n%-34s %25s %25s %25s%n", "per predicted class: share, confident",
-                "model", "held-out real", "gaussian");
+        boolean asked = r.onClassByClass().length == classes;
+        System.out.printf(Locale.ROOT, "%n%-34s %25s %25s %25s%s%n", "per predicted class: share, confident",
+                "model", "held-out real", "gaussian", asked ? "   asked for: given it" : "");
         for (int k = 0; k < classes; k++) {
-            System.out.printf(Locale.ROOT, "%-34s %25s %25s %25s%n", "class " + k, pair(r.model(), k),
-                    pair(r.real(), k), pair(r.gaussian(), k));
+            System.out.printf(Locale.ROOT, "%-34s %25s %25s %25s%s%n", "class " + k, pair(r.model(), k),
+                    pair(r.real(), k), pair(r.gaussian(), k), asked ? String.format(Locale.ROOT, " %21s",
+                            fmt(r.onClassByClass()[k])) : "");
         }
     }
 

@@ -32,7 +32,7 @@ public final class SampleCommand implements Command {
         return String.join("\n",
                 "usage: ./pfgm sample --model MODEL --count N --out OUT.npy [--seed S] [--grid GRID.png]",
                 "                     [--solver rk45|heun|euler|edm] [--rtol R] [--atol A] [--steps K]",
-                "                     [--class C|cycle] [--guidance W]",
+                "                     [--class C|cycle] [--guidance W] [--guidance-interval LO,HI]",
                 "  writes float32 [N, d] in the data's units ([N, c, h, w] in [-1, 1] for image models);",
                 "  sample i depends only on (model, seed, i, solver)",
                 "  --grid (image models): also a PNG grid of the first min(N, 100) samples, 10 per row",
@@ -41,7 +41,9 @@ public final class SampleCommand implements Command {
                 "  class-conditional models (trained with --labels): every sample of class C (cycle: sample i",
                 "  of class i mod classes; default: each drawn from the training labels' shares), with",
                 "  classifier-free guidance W (default 1: the conditional model as trained; 0: unconditional;",
-                "  above 1 more typical of the class, at two network passes per evaluation)");
+                "  above 1 more typical of the class, at two network passes per evaluation); with",
+                "  --guidance-interval, W applies only while z (PFGM++: the noise level sigma) is in [LO, HI]",
+                "  and the rest of the path is conditional (W = 1)");
     }
 
     @Override
@@ -61,11 +63,12 @@ public final class SampleCommand implements Command {
             throw new InvalidInputException("--grid: '" + modelPath + "' is a vector model; grids are for image models");
         }
 
+        Guidance guidance = guidance(a, model);
         ProgressBar bar = new ProgressBar("sample");
         long t0 = System.nanoTime();
         Sampler.Result r;
         try {
-            r = new Sampler(model, guidance(a, model)).sample(count, seed, spec,
+            r = new Sampler(model, guidance).sample(count, seed, spec,
                     f -> bar.update(f, String.format(Locale.ROOT, "%d samples", count)));
         } finally {
             bar.close();
@@ -88,9 +91,9 @@ public final class SampleCommand implements Command {
         if (grid != null) {
             summary.put("grid", grid.toString());
         }
-        if (r.labels() != null) {
-            summary.put("guidance", a.numberIn("guidance", 1, 0, 20)).put("class_counts", classCounts(r.labels(),
-                    model.image().classes()));
+        if (guidance != null) {
+            describe(summary, guidance);
+            summary.put("class_counts", classCounts(r.labels(), model.image().classes()));
         }
         summary.print();
     }
@@ -101,11 +104,11 @@ public final class SampleCommand implements Command {
                 a.number("atol", d.atol(), 0, 1), a.integer("steps", d.steps(), 1, 100_000));
     }
 
-    static final Set<String> GUIDANCE_OPTIONS = Set.of("class", "guidance");
+    static final Set<String> GUIDANCE_OPTIONS = Set.of("class", "guidance", "guidance-interval");
 
     /**
-     * --class and --guidance for a class-conditional model (null for an unconditional one, which
-     * refuses both flags).
+     * --class, --guidance and --guidance-interval for a class-conditional model (null for an
+     * unconditional one, which refuses all three).
      */
     static Guidance guidance(Args a, PfgmModel model) {
         int classes = model.isImage() ? model.image().classes() : 0;
@@ -118,9 +121,37 @@ public final class SampleCommand implements Command {
             }
             return null;
         }
-        int label = "cycle".equals(a.string("class", null)) ? Guidance.CYCLE
-                : a.integer("class", Guidance.DRAWN, 0, classes - 1);
-        return new Guidance(label, a.numberIn("guidance", 1, 0, 20));
+        Integer label = !a.has("class") ? null : "cycle".equals(a.string("class", null)) ? Guidance.CYCLE
+                : a.integer("class", 0, 0, classes - 1);
+        Double scale = a.has("guidance") ? a.numberIn("guidance", 1, 0, 20) : null;
+        return Guidance.forModel(model, label, scale, a.has("guidance-interval") ? interval(a) : null);
+    }
+
+    /** Puts the guidance scale and, when it is limited, its z interval (HI null for no bound) into a summary. */
+    static void describe(Summary summary, Guidance g) {
+        summary.put("guidance", g.scale());
+        if (g.from() > 0 || g.to() < Double.POSITIVE_INFINITY) {
+            var interval = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode().add(g.from());
+            summary.put("guidance_interval", Double.isInfinite(g.to()) ? interval.addNull() : interval.add(g.to()));
+        }
+    }
+
+    /** --guidance-interval LO,HI: 0 <= LO < HI (HI may be inf). */
+    private static double[] interval(Args a) {
+        String raw = a.string("guidance-interval", "");
+        String[] parts = raw.split(",", -1);
+        try {
+            if (parts.length == 2) {
+                double lo = Double.parseDouble(parts[0].trim());
+                double hi = Double.parseDouble(parts[1].trim().replace("inf", "Infinity"));
+                if (lo >= 0 && hi > lo) {
+                    return new double[] {lo, hi};
+                }
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InvalidInputException("--guidance-interval: '" + raw + "' is not LO,HI with 0 <= LO < HI");
     }
 
     static String classCounts(int[] labels, int classes) {

@@ -44,8 +44,13 @@ public final class Evaluation {
         }
     }
 
+    /**
+     * The table, with, for class-conditional samples judged by a classifier, the share it gives the
+     * class each sample was asked for ({@code onClass}) and that share per asked class (NaN and
+     * empty otherwise).
+     */
     public record Result(Row model, Row real, Row gaussian, double sampleNfe, double nllNfe, int count,
-                         int nllCount, int reference) {
+                         int nllCount, int reference, double onClass, double[] onClassByClass) {
     }
 
     private Evaluation() {
@@ -109,6 +114,8 @@ public final class Evaluation {
         Row r = new Row("real", Double.NaN);
         Row gr = new Row("gaussian", gaussBits);
         int ref = Math.min(REFERENCE, train.count());
+        double onClass = Double.NaN;
+        double[] onClassByClass = new double[0];
         if (classifier != null) {
             Judged reference = judge(classifier, train.pixels(), ref);
             Judged js = judge(classifier, modelImages, count);
@@ -117,12 +124,31 @@ public final class Evaluation {
             m = new Row("model", js, reference, modelBits);
             r = new Row("real", jr, reference, Double.NaN);
             gr = new Row("gaussian", jg, reference, gaussBits);
+            if (samples.labels() != null) {
+                onClassByClass = new double[classifier.network().classes()];
+                double[] asked = new double[onClassByClass.length];
+                int hits = 0;
+                for (int i = 0; i < count; i++) {
+                    int want = samples.labels()[i];
+                    boolean hit = js.predicted[i] == want;
+                    hits += hit ? 1 : 0;
+                    if (want < asked.length) {
+                        asked[want]++;
+                        onClassByClass[want] += hit ? 1 : 0;
+                    }
+                }
+                onClass = (double) hits / count;
+                for (int k = 0; k < asked.length; k++) {
+                    onClassByClass[k] = asked[k] > 0 ? onClassByClass[k] / asked[k] : Double.NaN;
+                }
+            }
         }
         progress.update(1.0);
-        return new Result(m, r, gr, samples.meanNfe(), nllNfe, count, nllN, ref);
+        return new Result(m, r, gr, samples.meanNfe(), nllNfe, count, nllN, ref, onClass, onClassByClass);
     }
 
-    private record Judged(FeatureStats stats, double confident, double[] histogram, double[] confidentByClass) {
+    private record Judged(FeatureStats stats, double confident, double[] histogram, double[] confidentByClass,
+                          int[] predicted) {
         double tv(Judged other) {
             double s = 0;
             for (int k = 0; k < histogram.length; k++) {
@@ -140,6 +166,7 @@ public final class Evaluation {
         double[] hist = new double[classes];
         double[] sure = new double[classes];
         int confident = 0;
+        int[] predicted = new int[n];
         for (int i = 0; i < n; i++) {
             int best = 0;
             for (int k = 1; k < classes; k++) {
@@ -147,6 +174,7 @@ public final class Evaluation {
                     best = k;
                 }
             }
+            predicted[i] = best;
             hist[best] += 1.0 / n;
             if (probs[i * classes + best] >= CONFIDENT) {
                 confident++;
@@ -156,6 +184,7 @@ public final class Evaluation {
         for (int k = 0; k < classes; k++) {
             sure[k] = hist[k] > 0 ? sure[k] / hist[k] : Double.NaN;
         }
-        return new Judged(FeatureStats.of(feats, n, Classifier.FEATURES), (double) confident / n, hist, sure);
+        return new Judged(FeatureStats.of(feats, n, Classifier.FEATURES), (double) confident / n, hist, sure,
+                predicted);
     }
 }

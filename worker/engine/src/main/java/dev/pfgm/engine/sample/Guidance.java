@@ -1,6 +1,7 @@
 package dev.pfgm.engine.sample;
 
 import dev.pfgm.engine.field.ChargeMean;
+import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.engine.nn.conv.UNet;
 import dev.pfgm.shared.InvalidInputException;
 
@@ -12,8 +13,13 @@ import dev.pfgm.shared.InvalidInputException;
  * m = m_u + w (m_c - m_u), m_c with the label and m_u without. w = 1 is the conditional model as
  * trained and w = 0 the unconditional one; other w trade diversity within a class for images
  * more typical of it, at two network passes per ODE evaluation.
+ *
+ * <p>w applies only while z lies in [{@code from}, {@code to}] (z is the noise level sigma for
+ * PFGM++); elsewhere the flow is the conditional one (w = 1), one network pass. Kynkaanniemi et
+ * al. (2024) found guidance at high noise levels narrows what the sample becomes (it settles the
+ * layout before the class has a say) and at low ones barely matters.
  */
-public record Guidance(int label, double scale) {
+public record Guidance(int label, double scale, double from, double to) {
     public static final int DRAWN = -1;
     public static final int CYCLE = -2;
 
@@ -21,6 +27,42 @@ public record Guidance(int label, double scale) {
         if (!(scale >= 0 && scale <= 20)) {
             throw new InvalidInputException("guidance: " + scale + " is outside [0, 20]");
         }
+        if (!(from >= 0 && to > from)) {
+            throw new InvalidInputException("guidance_interval: [" + from + ", " + to
+                    + "] is not an interval of z >= 0 (LO < HI)");
+        }
+    }
+
+    /** Guidance at every noise level. */
+    public Guidance(int label, double scale) {
+        this(label, scale, 0, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * How {@code model} samples: null for an unconditional model, which refuses a label, a scale or
+     * an interval (each argument null when not given); else class {@code label} (default
+     * {@link #DRAWN}) at scale {@code scale} (default 1) within {@code interval} (default: every z).
+     */
+    public static Guidance forModel(PfgmModel model, Integer label, Double scale, double[] interval) {
+        int classes = model.isImage() ? model.image().classes() : 0;
+        if (classes == 0) {
+            String given = label != null ? "class" : scale != null ? "guidance" : interval != null ? "guidance_interval"
+                    : null;
+            if (given != null) {
+                throw new InvalidInputException(given + ": the model is not class-conditional (trained without labels)");
+            }
+            return null;
+        }
+        Guidance g = interval == null
+                ? new Guidance(label == null ? DRAWN : label, scale == null ? 1 : scale)
+                : new Guidance(label == null ? DRAWN : label, scale == null ? 1 : scale, interval[0], interval[1]);
+        g.check(classes);
+        return g;
+    }
+
+    /** Whether the guidance scale applies at z = {@code s}. */
+    boolean guides(double s) {
+        return s >= from && s <= to;
     }
 
     /** Checks the class against a model with {@code classes} classes. */
@@ -57,19 +99,19 @@ public record Guidance(int label, double scale) {
 
     /** The guided prediction for rows labelled {@code labels}, on {@code net}. */
     ChargeMean on(UNet net, int[] labels) {
-        return new Guided(net, labels, scale);
+        return new Guided(net, labels, this);
     }
 
     private static final class Guided implements ChargeMean {
         private final UNet net;
         private final int[] labels;
-        private final double scale;
+        private final Guidance g;
         private double[] plain = new double[0];
 
-        Guided(UNet net, int[] labels, double scale) {
+        Guided(UNet net, int[] labels, Guidance g) {
             this.net = net;
             this.labels = labels;
-            this.scale = scale;
+            this.g = g;
         }
 
         @Override
@@ -79,9 +121,15 @@ public record Guidance(int label, double scale) {
 
         @Override
         public void chargeMean(double[] x, double[] s, int rows, double[] m) {
-            net.condition(scale == 0 ? null : labels);
+            int guided = 0;
+            for (int r = 0; r < rows; r++) {
+                guided += g.guides(s[r]) ? 1 : 0;
+            }
+            // w = 1 (or no row in the interval) and w = 0 on every row take one network pass
+            boolean plainOnly = g.scale == 0 && guided == rows;
+            net.condition(plainOnly ? null : labels);
             net.chargeMean(x, s, rows, m);
-            if (scale == 1 || scale == 0) {
+            if (plainOnly || g.scale == 1 || guided == 0) {
                 return;
             }
             if (plain.length != m.length) {
@@ -89,8 +137,13 @@ public record Guidance(int label, double scale) {
             }
             net.condition(null);
             net.chargeMean(x, s, rows, plain);
-            for (int i = 0; i < rows * net.dim(); i++) {
-                m[i] = plain[i] + scale * (m[i] - plain[i]);
+            int dim = net.dim();
+            for (int r = 0; r < rows; r++) {
+                if (g.guides(s[r])) {
+                    for (int k = r * dim; k < (r + 1) * dim; k++) {
+                        m[k] = plain[k] + g.scale * (m[k] - plain[k]);
+                    }
+                }
             }
         }
 

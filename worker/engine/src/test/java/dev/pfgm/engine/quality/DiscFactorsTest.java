@@ -50,14 +50,8 @@ class DiscFactorsTest {
      */
     @Test
     void conditionalSamplesHaveTheirClass() {
-        ImageSet pool = ProceduralImages.discs(4000, SIZE, 2.0, 4.0, 1);
+        ImageSet data = bySize(ProceduralImages.discs(4000, SIZE, 2.0, 4.0, 1));
         int dim = SIZE * SIZE;
-        int[] labels = new int[pool.count()];
-        for (int i = 0; i < labels.length; i++) {
-            labels[i] = ProceduralImages.measure(pool.pixels(), i * dim, SIZE).r() >= 3 ? 1 : 0;
-        }
-        ImageSet data = new ImageSet("discs by size", pool.pixels(), pool.count(), 1, SIZE, SIZE, false, labels,
-                "discs-by-size");
         TrainSettings s = settings(128).with(new ObjectMapper().createObjectNode().put("lr", 1e-3)
                 .put("steps", 1000), "test");
         PfgmModel model = ImageTrainer.train(ImageTrainer.prepare(data, s, null, null, true, 0), TrainListener.NONE::onStep);
@@ -89,6 +83,15 @@ class DiscFactorsTest {
         // w = 1: mostly the asked size (radii near 3 are where the classes meet); w = 3: nearly always
         assertTrue(largeShare[1][0] <= 0.25 && largeShare[1][1] >= 0.75, report.toString());
         assertTrue(largeShare[2][0] <= 0.05 && largeShare[2][1] >= 0.95, report.toString());
+
+        // eval's on-class share: the size classifier must give most guided samples the class they asked for
+        ImageSet test = bySize(ProceduralImages.discs(256, SIZE, 2.0, 4.0, 99));
+        Evaluation.Result e = Evaluation.run(model, new Guidance(Guidance.DRAWN, 3), test, data, sizeClassifier(), 128,
+                0, 13, edm, Progress.NONE);
+        System.out.printf("conditional discs, eval at guidance 3: on-class %.3f (small %.3f, large %.3f)%n",
+                e.onClass(), e.onClassByClass()[0], e.onClassByClass()[1]);
+        assertTrue(e.onClass() >= 0.9 && e.onClassByClass()[0] >= 0.85 && e.onClassByClass()[1] >= 0.85,
+                "on-class " + e.onClass() + " " + java.util.Arrays.toString(e.onClassByClass()));
     }
 
     private static TrainSettings settings(int augDim) {
@@ -152,15 +155,7 @@ class DiscFactorsTest {
      * 0.075, 0.15.
      */
     private static void judgedByEval(PfgmModel model, ImageSet train, int nllCount) {
-        int dim = SIZE * SIZE;
-        ImageSet pool = ProceduralImages.discs(3200, SIZE, 2.0, 4.0, 3);
-        int[] labels = new int[pool.count()];
-        for (int i = 0; i < labels.length; i++) {
-            labels[i] = ProceduralImages.measure(pool.pixels(), i * dim, SIZE).r() >= 3 ? 1 : 0;
-        }
-        ImageSet labelled = new ImageSet("discs by size", pool.pixels(), pool.count(), 1, SIZE, SIZE, false, labels,
-                "discs-by-size");
-        ClassifierModel classifier = ClassifierModel.train(labelled, 4, 5, (e, f, loss) -> { });
+        ClassifierModel classifier = sizeClassifier();
         ImageSet test = ProceduralImages.discs(256, SIZE, 2.0, 4.0, 99);
         Evaluation.Result r = Evaluation.run(model, test, train, classifier, 128, nllCount, 13, SolverSpec.defaults(),
                 Progress.NONE);
@@ -171,6 +166,7 @@ class DiscFactorsTest {
                 r.real().classTv(), r.gaussian().classTv(), r.model().bitsPerDim(), r.gaussian().bitsPerDim());
         System.out.println("disc eval: " + report);
         assertTrue(classifier.accuracy() >= 0.9, report);
+        assertTrue(Double.isNaN(r.onClass()) && r.onClassByClass().length == 0, "unconditional samples ask no class");
         // the radius KS above bounds how far the small/large split can be from the data's 50/50
         assertTrue(r.model().classTv() < 0.2, report);
         assertTrue(r.model().frechet() < 0.25 * r.gaussian().frechet(), report);
@@ -194,6 +190,23 @@ class DiscFactorsTest {
             // a Gaussian fitted to them does
             assertTrue(r.model().bitsPerDim() < r.gaussian().bitsPerDim() - 0.5, report);
         }
+    }
+
+    /** A classifier of small (r < 3) against large discs, 4 epochs on 3,200 discs. */
+    private static ClassifierModel sizeClassifier() {
+        ImageSet pool = ProceduralImages.discs(3200, SIZE, 2.0, 4.0, 3);
+        return ClassifierModel.train(bySize(pool), 4, 5, (e, f, loss) -> { });
+    }
+
+    /** The discs labelled 0 (r < 3) or 1. */
+    private static ImageSet bySize(ImageSet pool) {
+        int dim = SIZE * SIZE;
+        int[] labels = new int[pool.count()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = ProceduralImages.measure(pool.pixels(), i * dim, SIZE).r() >= 3 ? 1 : 0;
+        }
+        return new ImageSet("discs by size", pool.pixels(), pool.count(), 1, SIZE, SIZE, false, labels,
+                "discs-by-size");
     }
 
     /** Kolmogorov-Smirnov distance between the empirical distribution of v and U[lo, hi]. */

@@ -65,6 +65,19 @@ class GuidanceTest {
             moved = Math.max(moved, Math.abs(cond[k] - plain[k]));
         }
         assertTrue(moved > 1e-3, "labels change m: " + moved);
+
+        // an interval of z: row 1 (z = 4) is guided, row 0 (z = 0.3) keeps the conditional m exactly
+        int dim = spec.dim();
+        new Guidance(-1, 2.5, 1, 10).on(net, labels).chargeMean(x, s, n, got);
+        for (int k = 0; k < dim; k++) {
+            assertEquals(cond[k], got[k]);
+            assertEquals(plain[dim + k] + 2.5 * (cond[dim + k] - plain[dim + k]), got[dim + k], 1e-12);
+        }
+        new Guidance(-1, 0, 0.1, 1).on(net, labels).chargeMean(x, s, n, got);
+        for (int k = 0; k < dim; k++) {
+            assertEquals(plain[k], got[k], 1e-12);
+            assertEquals(cond[dim + k], got[dim + k]);
+        }
     }
 
     @Test
@@ -75,5 +88,7 @@ class GuidanceTest {
         assertTrue(big.getMessage().startsWith("class: 10"), big.getMessage());
         InvalidInputException scale = assertThrows(InvalidInputException.class, () -> new Guidance(0, -1));
         assertTrue(scale.getMessage().startsWith("guidance:"), scale.getMessage());
+        InvalidInputException interval = assertThrows(InvalidInputException.class, () -> new Guidance(0, 2, 3, 1));
+        assertTrue(interval.getMessage().startsWith("guidance_interval:"), interval.getMessage());
     }
 }
