@@ -16,8 +16,8 @@ import dev.pfgm.shared.InvalidInputException;
  *
  * <p>w applies only while z lies in [{@code from}, {@code to}] (z is the noise level sigma for
  * PFGM++); elsewhere the flow is the conditional one (w = 1), one network pass. Kynkaanniemi et
- * al. (2024) found guidance at high noise levels narrows what the sample becomes (it settles the
- * layout before the class has a say) and at low ones barely matters.
+ * al. (2024) found that guidance at high noise levels costs diversity (it pulls samples toward a
+ * few typical layouts) and at low ones does little.
  */
 public record Guidance(int label, double scale, double from, double to) {
     public static final int DRAWN = -1;
