@@ -53,9 +53,8 @@ public record Guidance(int label, double scale, double from, double to) {
             }
             return null;
         }
-        Guidance g = interval == null
-                ? new Guidance(label == null ? DRAWN : label, scale == null ? 1 : scale)
-                : new Guidance(label == null ? DRAWN : label, scale == null ? 1 : scale, interval[0], interval[1]);
+        Guidance g = new Guidance(label == null ? DRAWN : label, scale == null ? 1 : scale,
+                interval == null ? 0 : interval[0], interval == null ? Double.POSITIVE_INFINITY : interval[1]);
         g.check(classes);
         return g;
     }
