@@ -30,12 +30,26 @@ public final class DormandPrince implements OdeSolver {
     private final double rtol;
     private final double atol;
     private final long maxEvaluations;
+    private final int controlled;
 
     public DormandPrince(double rtol, double atol) {
         this(rtol, atol, 100_000);
     }
 
     public DormandPrince(double rtol, double atol, long maxEvaluationsPerRow) {
+        this(rtol, atol, maxEvaluationsPerRow, 0);
+    }
+
+    /**
+     * @param controlled how many leading values of each row the step control looks at (0: all).
+     *        Values after them ride along (a log-density integral carried beside the point): the
+     *        point then takes exactly the steps it takes without them.
+     */
+    public DormandPrince(double rtol, double atol, long maxEvaluationsPerRow, int controlled) {
+        if (controlled < 0) {
+            throw new IllegalArgumentException("controlled must be >= 0");
+        }
+        this.controlled = controlled;
         if (!(rtol > 0) || !(atol > 0)) {
             throw new IllegalArgumentException("rtol and atol must be positive");
         }
@@ -61,6 +75,7 @@ public final class DormandPrince implements OdeSolver {
     public Solution solve(OdeSystem system, double[] y, int rows, double from, double to, StepObserver observer) {
         final int d = system.dim();
         final int n = rows * d;
+        final int c = controlled == 0 ? d : Math.min(controlled, d);
         final double span = Math.abs(to - from);
         final double dir = Math.signum(to - from);
         long[] nfe = new long[rows];
@@ -86,13 +101,13 @@ public final class DormandPrince implements OdeSolver {
         checkFinite(k1, d, active);
         for (int r = 0; r < rows; r++) {
             double d0 = 0, d1 = 0;
-            for (int i = r * d; i < (r + 1) * d; i++) {
+            for (int i = r * d; i < r * d + c; i++) {
                 double sc = atol + rtol * Math.abs(y[i]);
                 d0 += sq(y[i] / sc);
                 d1 += sq(k1[i] / sc);
             }
-            d0 = Math.sqrt(d0 / d);
-            d1 = Math.sqrt(d1 / d);
+            d0 = Math.sqrt(d0 / c);
+            d1 = Math.sqrt(d1 / c);
             double h0 = (d0 < 1e-5 || d1 < 1e-5) ? 1e-6 : 0.01 * d0 / d1;
             h[r] = Math.min(h0, span);
             tau[r] = from + dir * h[r];
@@ -104,13 +119,13 @@ public final class DormandPrince implements OdeSolver {
         countActive(nfe, active);
         for (int r = 0; r < rows; r++) {
             double d1 = 0, d2 = 0;
-            for (int i = r * d; i < (r + 1) * d; i++) {
+            for (int i = r * d; i < r * d + c; i++) {
                 double sc = atol + rtol * Math.abs(y[i]);
                 d1 += sq(k1[i] / sc);
                 d2 += sq((k2[i] - k1[i]) / sc);
             }
-            d1 = Math.sqrt(d1 / d);
-            d2 = Math.sqrt(d2 / d) / h[r];
+            d1 = Math.sqrt(d1 / c);
+            d2 = Math.sqrt(d2 / c) / h[r];
             double m = Math.max(d1, d2);
             double h1 = m <= 1e-15 ? Math.max(1e-6, h[r] * 1e-3) : Math.pow(0.01 / m, 0.2);
             h[r] = Math.min(Math.min(100 * h[r], h1), span);
@@ -158,12 +173,12 @@ public final class DormandPrince implements OdeSolver {
                 }
                 double err = 0;
                 double hr = hh[r];
-                for (int i = r * d; i < (r + 1) * d; i++) {
+                for (int i = r * d; i < r * d + c; i++) {
                     double e = hr * (E1 * k1[i] + E3 * k3[i] + E4 * k4[i] + E5 * k5[i] + E6 * k6[i] + E7 * k7[i]);
                     double sc = atol + rtol * Math.max(Math.abs(y[i]), Math.abs(y5[i]));
                     err += sq(e / sc);
                 }
-                err = Math.sqrt(err / d);
+                err = Math.sqrt(err / c);
                 if (err <= 1.0) {
                     accepted++;
                     System.arraycopy(y5, r * d, y, r * d, d);

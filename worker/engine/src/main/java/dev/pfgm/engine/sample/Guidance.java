@@ -75,12 +75,12 @@ public record Guidance(int label, double scale, double from, double to) {
     }
 
     /** Sample i's class: the fixed label, i mod classes, or a draw from the class shares on the sample's own stream. */
-    int labelFor(int i, SeedPlan stream, int[] classCounts) {
+    int labelFor(long i, SeedPlan stream, int[] classCounts) {
         if (label >= 0) {
             return label;
         }
         if (label == CYCLE) {
-            return i % classCounts.length;
+            return (int) (i % classCounts.length);
         }
         long total = 0;
         for (int c : classCounts) {
@@ -101,11 +101,23 @@ public record Guidance(int label, double scale, double from, double to) {
         return new Guided(net, labels, this);
     }
 
+    /**
+     * The guided prediction. Its Jacobian is the same mix of the two passes' Jacobians, so the
+     * log density of a guided sample can be integrated too: the probe forms of the unconditional
+     * pass come from the last forward, the conditional pass is run once more for its own.
+     */
     private static final class Guided implements ChargeMean {
         private final UNet net;
         private final int[] labels;
         private final Guidance g;
         private double[] plain = new double[0];
+        private double[] lastX;
+        private double[] lastS;
+        private int lastRows;
+        /** What the last chargeMean computed: only the conditional pass, only the unconditional one, or both. */
+        private Passes passes;
+
+        private enum Passes { CONDITIONAL, UNCONDITIONAL, BOTH }
 
         Guided(UNet net, int[] labels, Guidance g) {
             this.net = net;
@@ -120,6 +132,9 @@ public record Guidance(int label, double scale, double from, double to) {
 
         @Override
         public void chargeMean(double[] x, double[] s, int rows, double[] m) {
+            lastX = x;
+            lastS = s;
+            lastRows = rows;
             int guided = 0;
             for (int r = 0; r < rows; r++) {
                 guided += g.guides(s[r]) ? 1 : 0;
@@ -129,8 +144,10 @@ public record Guidance(int label, double scale, double from, double to) {
             net.condition(plainOnly ? null : labels);
             net.chargeMean(x, s, rows, m);
             if (plainOnly || g.scale == 1 || guided == 0) {
+                passes = plainOnly ? Passes.UNCONDITIONAL : Passes.CONDITIONAL;
                 return;
             }
+            passes = Passes.BOTH;
             if (plain.length != m.length) {
                 plain = new double[m.length];
             }
@@ -148,12 +165,24 @@ public record Guidance(int label, double scale, double from, double to) {
 
         @Override
         public void jacobianTrace(double[] trace) {
-            throw new UnsupportedOperationException("guided sampling gives no Jacobian");
+            throw new UnsupportedOperationException("the U-Net gives Hutchinson probe forms, not exact traces");
         }
 
         @Override
         public void probeForms(double[] probes, int count, double[] forms) {
-            throw new UnsupportedOperationException("guided sampling gives no Jacobian");
+            net.probeForms(probes, count, forms);
+            if (passes != Passes.BOTH) {
+                return;
+            }
+            // forms holds the unconditional pass's (the last forward); now the conditional one's
+            double[] conditional = new double[forms.length];
+            net.condition(labels);
+            net.chargeMean(lastX, lastS, lastRows, new double[lastRows * net.dim()]);
+            net.probeForms(probes, count, conditional);
+            for (int b = 0; b < forms.length; b++) {
+                int r = b % lastRows;
+                forms[b] = g.guides(lastS[r]) ? forms[b] + g.scale * (conditional[b] - forms[b]) : conditional[b];
+            }
         }
     }
 }

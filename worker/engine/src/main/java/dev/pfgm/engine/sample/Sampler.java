@@ -1,11 +1,12 @@
 package dev.pfgm.engine.sample;
 
 import dev.pfgm.engine.field.ChargeMean;
+import dev.pfgm.engine.likelihood.DivergenceOde;
 import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.engine.nn.conv.UNet;
+import dev.pfgm.engine.ode.OdeSolver;
 import dev.pfgm.engine.ode.OdeSystem;
 import dev.pfgm.engine.ode.Solution;
-import java.util.Arrays;
 import java.util.function.Supplier;
 
 /**
@@ -15,7 +16,9 @@ import java.util.function.Supplier;
  * <p>Determinism: sample i starts from {@link SeedPlan#forItem}(seed, i) and is integrated in
  * chunk i / {@value #CHUNK} at row i % {@value #CHUNK}, with its own RK45 step sizes. Matrix
  * products give bitwise-different rows for different batch shapes, so every chunk has the same
- * shape (short chunks are padded); then sample i does not depend on the count.
+ * shape (rows outside the requested range are padding); a row's result does not depend on the
+ * values of the other rows of its chunk. So sample i depends on (seed, i) only: not on the count,
+ * nor on where a range of rows (a shard of a bulk synthesis) starts or ends.
  */
 public final class Sampler {
     public static final int CHUNK = 256;
@@ -43,31 +46,83 @@ public final class Sampler {
         this.guidance = guidance;
     }
 
-    /** Points [count, dim] as float32, the mean NFE per point, and each point's class (null if unconditional). */
-    public record Result(float[] samples, int count, int dim, double meanNfe, int[] labels) {
+    /**
+     * Points [count, dim] as float32, the mean NFE per point, each point's class (null if
+     * unconditional) and, when asked for, each point's log density in data units (else null).
+     */
+    public record Result(float[] samples, int count, int dim, double meanNfe, int[] labels, double[] logDensity) {
         public Result(float[] samples, int count, int dim, double meanNfe) {
-            this(samples, count, dim, meanNfe, null);
+            this(samples, count, dim, meanNfe, null, null);
+        }
+    }
+
+    /**
+     * How to estimate each sample's log density while it is drawn: {@code probes} = 0 for the exact
+     * divergence, else that many Hutchinson probes per sample (drawn from the sample's own stream).
+     */
+    public record Density(int probes) {
+        public Density {
+            if (probes < 0) {
+                throw new IllegalArgumentException("probes must be >= 0");
+            }
         }
     }
 
     public Result sample(int count, long seed, SolverSpec spec, Progress progress) {
+        return sample(0, count, seed, spec, null, null, progress);
+    }
+
+    /**
+     * Samples {@code first} .. {@code first + count - 1} of the run with {@code seed}: identical,
+     * bit for bit, to the same rows of one run from 0. {@code labels} (class-conditional models
+     * only; may be null) gives each row's class, overriding the guidance's own choice;
+     * {@code density} (may be null) also integrates each row's log density along its path.
+     */
+    public Result sample(long first, int count, long seed, SolverSpec spec, int[] labels, Density density,
+                         Progress progress) {
+        if (labels != null && (guidance == null || labels.length != count)) {
+            throw new IllegalArgumentException(guidance == null ? "labels need a class-conditional sampler"
+                    : labels.length + " labels for " + count + " rows");
+        }
         int dim = model.dim();
         Prior prior = model.prior();
-        double[] x = new double[count * dim];
-        int[] labels = guidance == null ? null : new int[count];
+        int width = density == null ? dim : DivergenceOde.width(dim, density.probes());
+        double[] x = new double[count * width];
+        double[] probes = density == null || density.probes() == 0 ? null : new double[count * density.probes() * dim];
+        double[] priorLogp = density == null ? null : new double[count];
+        int[] rowLabels = guidance == null ? null : labels != null ? labels.clone() : new int[count];
+        double[] start = new double[dim];
         for (int i = 0; i < count; i++) {
-            SeedPlan stream = SeedPlan.forItem(seed, i);
-            prior.sample(stream, x, i * dim);
-            if (labels != null) {
-                labels[i] = guidance.labelFor(i, stream, model.image().classCounts());
+            SeedPlan stream = SeedPlan.forItem(seed, first + i);
+            prior.sample(stream, start, 0);
+            System.arraycopy(start, 0, x, i * width, dim);
+            if (rowLabels != null && labels == null) {
+                rowLabels[i] = guidance.labelFor(first + i, stream, model.image().classCounts());
+            }
+            if (density != null) {
+                priorLogp[i] = prior.at(start, 0);
+                for (int k = 0; k < density.probes() * dim; k++) {
+                    probes[i * density.probes() * dim + k] = stream.nextSign();
+                }
             }
         }
         Supplier<ChargeMean> nets = model::newNetwork;
-        int size = model.chunkRows();
-        double nfe = transport(nets, size, x, count, model.settings().zMax(), model.settings().zMin(), spec, progress,
-                labels == null ? null : (net, first) -> guidance.on((UNet) net,
-                        Arrays.copyOfRange(labels, first, first + size)));
-        return new Result(model.standardizer().inverseToFloat(x), count, dim, nfe, labels);
+        ChunkField perChunk = rowLabels == null ? null : (net, chunkLabels) -> guidance.on((UNet) net, chunkLabels);
+        double nfe = transport(nets, model.chunkRows(), x, first, count, model.settings().zMax(),
+                model.settings().zMin(), spec, progress, perChunk, rowLabels, density, probes);
+        double[] logDensity = null;
+        if (density != null) {
+            logDensity = new double[count];
+            double logDet = model.standardizer().logDetScale();
+            double[] plain = new double[count * dim];
+            for (int i = 0; i < count; i++) {
+                // the accumulators ran from z_max down to z_min: log p(x0) = log p_prior(x_T) - integral
+                logDensity[i] = priorLogp[i] - DivergenceOde.integral(x, i * width, dim, width) - logDet;
+                System.arraycopy(x, i * width, plain, i * dim, dim);
+            }
+            x = plain;
+        }
+        return new Result(model.standardizer().inverseToFloat(x), count, dim, nfe, rowLabels, logDensity);
     }
 
     /**
@@ -77,30 +132,65 @@ public final class Sampler {
      */
     public static double transport(Supplier<ChargeMean> fields, int size, double[] x, int count, double from,
                                    double to, SolverSpec spec, Progress progress) {
-        return transport(fields, size, x, count, from, to, spec, progress, null);
+        return transport(fields, size, x, 0, count, from, to, spec, progress, null, null, null, null);
     }
 
-    /** What a chunk's network becomes given its first row (guidance wraps it with the chunk's labels). */
+    /** What a chunk's network becomes given the labels of the chunk's rows (guidance wraps it). */
     interface ChunkField {
-        ChargeMean of(ChargeMean network, int firstRow);
+        ChargeMean of(ChargeMean network, int[] chunkLabels);
     }
 
-    private static double transport(Supplier<ChargeMean> fields, int size, double[] x, int count, double from,
-                                    double to, SolverSpec spec, Progress progress, ChunkField perChunk) {
-        int chunks = (count + size - 1) / size;
+    /**
+     * The rows of {@code x} are rows {@code first} .. {@code first + count - 1} of a run; each goes
+     * to chunk (row / size) at position (row % size), so its arithmetic is the same whatever range
+     * it was asked with. With a {@code density} each row of x is [point, accumulators] and
+     * {@code probes} holds each row's Hutchinson vectors ([count, probes, N]).
+     */
+    private static double transport(Supplier<ChargeMean> fields, int size, double[] x, long first, int count,
+                                    double from, double to, SolverSpec spec, Progress progress,
+                                    ChunkField perChunk, int[] labels, Density density, double[] probes) {
+        long firstChunk = first / size;
+        int chunks = (int) ((first + count - 1) / size - firstChunk + 1);
         long[] nfe = new long[chunks];
         ChunkRunner.run(chunks, fields, progress, (c, network, p) -> {
             int dim = network.dim();
-            int first = c * size;
-            ChargeMean field = perChunk == null ? network : perChunk.of(network, first);
-            int rows = Math.min(size, count - first);
-            double[] chunk = new double[size * dim];
-            System.arraycopy(x, first * dim, chunk, 0, rows * dim);
-            Solution sol = integrate(field, chunk, size, from, to, spec, p);
-            for (int r = 0; r < rows; r++) {
-                nfe[c] += sol.evaluations()[r];
+            long chunkStart = (firstChunk + c) * size;
+            long lo = Math.max(first, chunkStart);
+            long hi = Math.min(first + count, chunkStart + size);
+            int offset = (int) (lo - chunkStart);
+            int rows = (int) (hi - lo);
+            int at = (int) (lo - first);
+            int[] chunkLabels = null;
+            if (labels != null) {
+                chunkLabels = new int[size];
+                System.arraycopy(labels, at, chunkLabels, offset, rows);
             }
-            System.arraycopy(chunk, 0, x, first * dim, rows * dim);
+            ChargeMean field = perChunk == null ? network : perChunk.of(network, chunkLabels);
+            OdeSystem ode;
+            int width;
+            OdeSolver solver = spec.solverFor(dim);
+            if (density == null) {
+                ode = spec.adaptive() ? FlowOde.inLogZ(field) : FlowOde.inZ(field);
+                width = dim;
+            } else {
+                int k = density.probes();
+                double[] chunkProbes = new double[k * size * dim];
+                // DivergenceOde wants probe q of row r at [(q * size + r) * N]
+                for (int r = 0; r < rows; r++) {
+                    for (int q = 0; q < k; q++) {
+                        System.arraycopy(probes, ((at + r) * k + q) * dim, chunkProbes, (q * size + offset + r) * dim, dim);
+                    }
+                }
+                ode = new DivergenceOde(field, k, chunkProbes, spec.adaptive());
+                width = ode.dim();
+            }
+            double[] chunk = new double[size * width];
+            System.arraycopy(x, at * width, chunk, offset * width, rows * width);
+            Solution sol = solve(solver, ode, chunk, size, from, to, spec, p);
+            for (int r = 0; r < rows; r++) {
+                nfe[c] += sol.evaluations()[offset + r];
+            }
+            System.arraycopy(chunk, offset * width, x, at * width, rows * width);
         });
         progress.update(1.0);
         long total = 0;
@@ -113,10 +203,16 @@ public final class Sampler {
     /** One batch of {@code rows} points from z = {@code from} to z = {@code to}: RK45 in ln z, Euler/Heun in z. */
     public static Solution integrate(ChargeMean field, double[] x, int rows, double from, double to, SolverSpec spec,
                                      Progress progress) {
+        return solve(spec.solver(), spec.adaptive() ? FlowOde.inLogZ(field) : FlowOde.inZ(field), x, rows, from, to,
+                spec, progress);
+    }
+
+    /** {@code ode} must be written in t = ln z for the adaptive solver and in z for the fixed-step ones. */
+    private static Solution solve(OdeSolver solver, OdeSystem ode, double[] y, int rows, double from, double to,
+                                  SolverSpec spec, Progress progress) {
         if (spec.adaptive()) {
-            OdeSystem ode = FlowOde.inLogZ(field);
-            return spec.solver().solve(ode, x, rows, Math.log(from), Math.log(to), progress::update);
+            return solver.solve(ode, y, rows, Math.log(from), Math.log(to), progress::update);
         }
-        return spec.solver().solve(FlowOde.inZ(field), x, rows, from, to, progress::update);
+        return solver.solve(ode, y, rows, from, to, progress::update);
     }
 }

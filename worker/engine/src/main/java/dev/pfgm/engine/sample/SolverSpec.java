@@ -45,6 +45,15 @@ public record SolverSpec(String name, double rtol, double atol, int steps) {
         return SolverCatalog.create(name, rtol, atol, steps, Grid.GEOMETRIC);
     }
 
+    /**
+     * The solver for rows whose first {@code point} values are the point and the rest ride along
+     * (log-density integrals): the adaptive solver controls its steps by the point alone, so the
+     * point follows the path {@link #solver()} gives it.
+     */
+    public OdeSolver solverFor(int point) {
+        return adaptive() ? new DormandPrince(rtol, atol, 100_000, point) : solver();
+    }
+
     public DormandPrince adaptiveSolver() {
         return new DormandPrince(rtol, atol);
     }
