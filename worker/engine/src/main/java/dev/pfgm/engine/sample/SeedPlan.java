@@ -61,6 +61,11 @@ public final class SeedPlan {
         return (nextLong() & 1L) == 0 ? -1.0 : 1.0;
     }
 
+    /** A 64-bit hash of two values (the generator's finaliser): for seeds derived from a seed. */
+    public static long hash(long a, long b) {
+        return mix(mix(a ^ 0x2545F4914F6CDD1DL) + b);
+    }
+
     private static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
