@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * Comma-separated numeric columns with an optional header row (a first row that is not all
- * numbers). Blank lines are skipped; every other row must have the header's column count.
+ * numbers; its cells become the column names). Blank lines are skipped; every other row must have
+ * the header's column count.
  */
 public final class CsvFile {
     private CsvFile() {
@@ -21,6 +22,7 @@ public final class CsvFile {
         String[] lines = text.split("\r\n|\n|\r", -1);
         int dim = -1;
         boolean headerAllowed = true;
+        List<String> header = null;
         List<double[]> rows = new ArrayList<>();
         for (int ln = 0; ln < lines.length; ln++) {
             String line = lines[ln].trim();
@@ -30,6 +32,10 @@ public final class CsvFile {
             String[] cells = line.split(",", -1);
             if (headerAllowed && !isNumericRow(cells)) {
                 dim = cells.length;
+                header = new ArrayList<>();
+                for (String c : cells) {
+                    header.add(c.trim());
+                }
                 headerAllowed = false;
                 continue;
             }
@@ -53,7 +59,7 @@ public final class CsvFile {
         for (int i = 0; i < rows.size(); i++) {
             System.arraycopy(rows.get(i), 0, values, i * dim, dim);
         }
-        return new Dataset(name, values, rows.size(), dim, sha256);
+        return new Dataset(name, values, rows.size(), dim, sha256, header);
     }
 
     private static boolean isNumericRow(String[] cells) {

@@ -5,9 +5,14 @@ import dev.pfgm.shared.InvalidInputException;
 /**
  * A table of points: {@code count} rows of {@code dim} finite values, stored row-major in
  * double precision. {@code source} names where it came from (a path or builtin:NAME) for
- * error messages and provenance; {@code sha256} identifies its content.
+ * error messages and provenance; {@code sha256} identifies its content; {@code columns} are the
+ * column names of a CSV header (null when the source has none).
  */
-public record Dataset(String source, double[] values, int count, int dim, String sha256) {
+public record Dataset(String source, double[] values, int count, int dim, String sha256, java.util.List<String> columns) {
+
+    public Dataset(String source, double[] values, int count, int dim, String sha256) {
+        this(source, values, count, dim, sha256, null);
+    }
 
     public Dataset {
         if (count < 1) {
@@ -19,6 +24,10 @@ public record Dataset(String source, double[] values, int count, int dim, String
         if (values.length != (long) count * dim) {
             throw new IllegalArgumentException("values has " + values.length + " entries, expected " + count + "x" + dim);
         }
+        if (columns != null && columns.size() != dim) {
+            throw new IllegalArgumentException(columns.size() + " column names for " + dim + " columns");
+        }
+        columns = columns == null ? null : java.util.List.copyOf(columns);
         for (int i = 0; i < values.length; i++) {
             if (!Double.isFinite(values[i])) {
                 throw new InvalidInputException(source + ": value at row " + (i / dim) + ", column " + (i % dim)
@@ -36,6 +45,6 @@ public record Dataset(String source, double[] values, int count, int dim, String
         int k = Math.min(n, count);
         double[] v = new double[k * dim];
         System.arraycopy(values, 0, v, 0, v.length);
-        return new Dataset(source, v, k, dim, sha256);
+        return new Dataset(source, v, k, dim, sha256, columns);
     }
 }

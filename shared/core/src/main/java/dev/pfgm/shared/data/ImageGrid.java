@@ -70,7 +70,33 @@ public final class ImageGrid {
         return out.toByteArray();
     }
 
-    static int level(float v) {
+    /**
+     * One image as its own PNG, no gap and no scaling (a synthesis's png-tar parts): the image at
+     * {@code offset} of {@code pixels}, channel-first, values in [-1, 1] on 256 levels.
+     */
+    public static byte[] single(float[] pixels, int offset, int channels, int height, int width) {
+        BufferedImage img = new BufferedImage(width, height,
+                channels == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
+        var raster = img.getRaster();
+        int plane = height * width;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                for (int c = 0; c < channels; c++) {
+                    raster.setSample(x, y, c, level(pixels[offset + c * plane + y * width + x]));
+                }
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(img, "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** A value in [-1, 1] as one of 256 levels (clamped). */
+    public static int level(float v) {
         return (int) Math.max(0, Math.min(255, Math.round((v + 1) * 127.5f)));
     }
 }

@@ -139,17 +139,53 @@ public final class NpyFile {
 
     /** float32 array of any shape (C order). */
     public static void writeFloat32(OutputStream out, float[] values, long[] shape) throws IOException {
+        checkCount(values.length, shape);
+        ByteBuffer body = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        body.asFloatBuffer().put(values);
+        write(out, "<f4", shape, body.array());
+    }
+
+    /** float64 array of any shape (C order). */
+    public static void writeFloat64(OutputStream out, double[] values, long[] shape) throws IOException {
+        checkCount(values.length, shape);
+        ByteBuffer body = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        body.asDoubleBuffer().put(values);
+        write(out, "<f8", shape, body.array());
+    }
+
+    /** int32 array of any shape (C order). */
+    public static void writeInt32(OutputStream out, int[] values, long[] shape) throws IOException {
+        checkCount(values.length, shape);
+        ByteBuffer body = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        body.asIntBuffer().put(values);
+        write(out, "<i4", shape, body.array());
+    }
+
+    /** uint8 array of any shape (C order): bytes read as 0..255. */
+    public static void writeUint8(OutputStream out, byte[] values, long[] shape) throws IOException {
+        checkCount(values.length, shape);
+        write(out, "|u1", shape, values);
+    }
+
+    private static void checkCount(int length, long[] shape) {
         long total = 1;
-        StringBuilder dims = new StringBuilder();
         for (long d : shape) {
             total *= d;
+        }
+        if (total != length) {
+            throw new IllegalArgumentException("values has " + length + " entries, not " + java.util.Arrays.toString(shape));
+        }
+    }
+
+    /** Version 1.0 header for {@code descr} and {@code shape}, then the data as given. */
+    private static void write(OutputStream out, String descr, long[] shape, byte[] data) throws IOException {
+        StringBuilder dims = new StringBuilder();
+        for (long d : shape) {
             dims.append(d).append(", ");
         }
-        if (total != values.length) {
-            throw new IllegalArgumentException("values has " + values.length + " entries, not "
-                    + java.util.Arrays.toString(shape));
-        }
-        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + dims.toString().strip() + "), }";
+        // "(3, 2,)": numpy reads the trailing comma, and a 1-D shape needs it
+        String dimText = dims.toString().strip();
+        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + dimText + "), }";
         // header padded with spaces so that data starts on a 64-byte boundary, ending in '\n'
         int unpadded = MAGIC.length + 2 + 2 + dict.length() + 1;
         int pad = (64 - unpadded % 64) % 64;
@@ -159,9 +195,7 @@ public final class NpyFile {
         head.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
         head.put(header.toString().getBytes(StandardCharsets.ISO_8859_1));
         out.write(head.array());
-        ByteBuffer body = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        body.asFloatBuffer().put(values);
-        out.write(body.array());
+        out.write(data);
     }
 
     private static boolean startsWithMagic(byte[] b) {

@@ -8,9 +8,14 @@ import dev.pfgm.shared.InvalidInputException;
  * Per-column affine map to zero mean and unit variance; the model works in these units.
  * {@code maxNorm} is the largest norm of a standardised training point (used by the network's
  * preconditioning). The log-determinant converts densities back to data units:
- * log p_data(x) = log p_model(standardise(x)) - sum_d log std_d.
+ * log p_data(x) = log p_model(standardise(x)) - sum_d log std_d. {@code columns} keeps the data's
+ * column names (null when it had none), so samples can be written under them.
  */
-public record Standardizer(double[] mean, double[] std, double maxNorm) {
+public record Standardizer(double[] mean, double[] std, double maxNorm, java.util.List<String> columns) {
+
+    public Standardizer(double[] mean, double[] std, double maxNorm) {
+        this(mean, std, maxNorm, null);
+    }
 
     public static Standardizer fit(Dataset d) {
         int n = d.count();
@@ -49,7 +54,7 @@ public record Standardizer(double[] mean, double[] std, double maxNorm) {
             }
             maxNorm = Math.max(maxNorm, Math.sqrt(s));
         }
-        return new Standardizer(mean, std, maxNorm);
+        return new Standardizer(mean, std, maxNorm, d.columns());
     }
 
     public int dim() {

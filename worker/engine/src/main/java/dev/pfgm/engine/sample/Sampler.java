@@ -163,18 +163,20 @@ public final class Sampler {
             int[] chunkLabels = null;
             if (labels != null) {
                 chunkLabels = new int[size];
+                java.util.Arrays.fill(chunkLabels, labels[at]);
                 System.arraycopy(labels, at, chunkLabels, offset, rows);
             }
             ChargeMean field = perChunk == null ? network : perChunk.of(network, chunkLabels);
             OdeSystem ode;
             int width;
             OdeSolver solver = spec.solverFor(dim);
+            double[] chunkProbes = null;
             if (density == null) {
                 ode = spec.adaptive() ? FlowOde.inLogZ(field) : FlowOde.inZ(field);
                 width = dim;
             } else {
                 int k = density.probes();
-                double[] chunkProbes = new double[k * size * dim];
+                chunkProbes = new double[k * size * dim];
                 // DivergenceOde wants probe q of row r at [(q * size + r) * N]
                 for (int r = 0; r < rows; r++) {
                     for (int q = 0; q < k; q++) {
@@ -186,6 +188,18 @@ public final class Sampler {
             }
             double[] chunk = new double[size * width];
             System.arraycopy(x, at * width, chunk, offset * width, rows * width);
+            // padding rows repeat the first real row: they cost what a real row costs (a row of
+            // zeros may take the adaptive solver far more steps) and change no other row's result
+            for (int r = 0; r < size; r++) {
+                if (r < offset || r >= offset + rows) {
+                    System.arraycopy(chunk, offset * width, chunk, r * width, width);
+                    if (chunkProbes != null) {
+                        for (int q = 0; q < density.probes(); q++) {
+                            System.arraycopy(chunkProbes, (q * size + offset) * dim, chunkProbes, (q * size + r) * dim, dim);
+                        }
+                    }
+                }
+            }
             Solution sol = solve(solver, ode, chunk, size, from, to, spec, p);
             for (int r = 0; r < rows; r++) {
                 nfe[c] += sol.evaluations()[offset + r];
