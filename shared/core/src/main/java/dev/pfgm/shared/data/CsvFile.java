@@ -29,7 +29,7 @@ public final class CsvFile {
             if (line.isEmpty()) {
                 continue;
             }
-            String[] cells = line.split(",", -1);
+            String[] cells = line.indexOf('"') < 0 ? line.split(",", -1) : quotedCells(line);
             if (headerAllowed && !isNumericRow(cells)) {
                 dim = cells.length;
                 header = new ArrayList<>();
@@ -60,6 +60,35 @@ public final class CsvFile {
             System.arraycopy(rows.get(i), 0, values, i * dim, dim);
         }
         return new Dataset(name, values, rows.size(), dim, sha256, header);
+    }
+
+    /** RFC 4180 cells: a quoted cell may hold commas, and "" inside it is one quote. */
+    static String[] quotedCells(String line) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cell = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char ch = line.charAt(i);
+            if (quoted) {
+                if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    cell.append('"');
+                    i++;
+                } else if (ch == '"') {
+                    quoted = false;
+                } else {
+                    cell.append(ch);
+                }
+            } else if (ch == '"') {
+                quoted = true;
+            } else if (ch == ',') {
+                out.add(cell.toString());
+                cell.setLength(0);
+            } else {
+                cell.append(ch);
+            }
+        }
+        out.add(cell.toString());
+        return out.toArray(new String[0]);
     }
 
     private static boolean isNumericRow(String[] cells) {
