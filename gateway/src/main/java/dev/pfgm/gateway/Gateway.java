@@ -7,6 +7,7 @@ import dev.pfgm.gateway.api.JobRoutes;
 import dev.pfgm.gateway.api.ModelRoutes;
 import dev.pfgm.gateway.api.OpsRoutes;
 import dev.pfgm.gateway.api.PreviewRoutes;
+import dev.pfgm.gateway.api.ShardRoutes;
 import dev.pfgm.gateway.http.ApiException;
 import dev.pfgm.gateway.http.Auth;
 import dev.pfgm.gateway.http.ContractValidator;
@@ -23,6 +24,7 @@ import dev.pfgm.shared.store.KeyStore;
 import dev.pfgm.shared.store.ModelStore;
 import dev.pfgm.shared.store.ObjectStore;
 import dev.pfgm.shared.store.Outbox;
+import dev.pfgm.shared.store.ShardStore;
 import dev.pfgm.shared.store.Stats;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -109,8 +111,10 @@ public final class Gateway implements AutoCloseable {
         new OpsRoutes(endpoint, db, admin, objects, metrics, new Stats(db), contract).mount(router);
         datasetRoutes.mount(router);
         JobStore jobs = new JobStore(db);
-        new JobRoutes(endpoint, jobs, datasets, models, objects, relay, contract,
+        ShardStore shards = new ShardStore(db);
+        new JobRoutes(endpoint, jobs, shards, datasets, models, objects, relay, contract,
                 config.getInt(Settings.MAX_ATTEMPTS), config.getInt(Settings.PRESIGN_SECONDS)).mount(router);
+        new ShardRoutes(endpoint, jobs, shards).mount(router);
         new PreviewRoutes(endpoint, jobs, objects).mount(router);
         new ModelRoutes(endpoint, models).mount(router);
         new AdminRoutes(endpoint, keys, auth, contract).mount(router);

@@ -18,6 +18,10 @@ import dev.pfgm.shared.store.Json;
 import dev.pfgm.shared.store.ModelStore;
 import dev.pfgm.shared.store.ModelStore.ModelRecord;
 import dev.pfgm.shared.store.ObjectStore;
+import dev.pfgm.shared.store.ShardStore;
+import dev.pfgm.shared.synthesis.ModelFacts;
+import dev.pfgm.shared.synthesis.SpecException;
+import dev.pfgm.shared.synthesis.SynthesisSpec;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -37,13 +41,16 @@ public final class JobRoutes {
     private final DatasetStore datasets;
     private final ModelStore models;
     private final ObjectStore objects;
+    private final JobArtifacts artifacts;
     private final OutboxRelay relay;
     private final ContractValidator contract;
     private final int defaultMaxAttempts;
     private final int presignSeconds;
 
-    public JobRoutes(Endpoint endpoint, JobStore jobs, DatasetStore datasets, ModelStore models, ObjectStore objects,
-            OutboxRelay relay, ContractValidator contract, int defaultMaxAttempts, int presignSeconds) {
+    public JobRoutes(Endpoint endpoint, JobStore jobs, ShardStore shards, DatasetStore datasets, ModelStore models,
+            ObjectStore objects, OutboxRelay relay, ContractValidator contract, int defaultMaxAttempts,
+            int presignSeconds) {
+        this.artifacts = new JobArtifacts(shards);
         this.endpoint = endpoint;
         this.jobs = jobs;
         this.datasets = datasets;
@@ -90,41 +97,31 @@ public final class JobRoutes {
         }));
         r.get("/v1/jobs/:id/artifacts").handler(ctx -> endpoint.run(ctx, caller -> {
             JobRecord j = find(caller.tenant(), ctx.pathParam("id"));
+            int limit = (int) longParam(ctx, "limit", 1000, 1, 10_000);
+            JobArtifacts.Page page = artifacts.list(j, ctx.request().getParam("after"), limit);
             ObjectNode body = Json.object();
             ArrayNode files = body.putArray("files");
             String expires = Views.time(Instant.now().plusSeconds(presignSeconds).atOffset(java.time.ZoneOffset.UTC));
-            for (JsonNode a : artifacts(j)) {
+            for (JobArtifacts.File a : page.files()) {
                 ObjectNode f = files.addObject();
-                f.put("name", a.path("name").asText());
-                f.put("bytes", a.path("bytes").asLong());
-                f.put("sha256", a.path("sha256").asText());
-                f.put("content_type", a.path("content_type").asText());
-                f.put("url", objects.presignedGet(a.path("key").asText(), presignSeconds, a.path("name").asText()));
+                f.put("name", a.name());
+                f.put("bytes", a.bytes());
+                f.put("sha256", a.sha256());
+                f.put("content_type", a.contentType());
+                f.put("url", objects.presignedGet(a.key(), presignSeconds, a.name()));
                 f.put("url_expires_at", expires);
             }
+            body.put("has_more", page.next() != null);
+            body.put("next", page.next() == null ? null
+                    : "/v1/jobs/" + j.id() + "/artifacts?limit=" + limit + "&after=" + page.next());
             return Reply.json(200, body);
         }));
         r.get("/v1/jobs/:id/artifacts/:name").handler(ctx -> endpoint.run(ctx, caller -> {
             JobRecord j = find(caller.tenant(), ctx.pathParam("id"));
             String name = ctx.pathParam("name");
-            for (JsonNode a : artifacts(j)) {
-                if (a.path("name").asText().equals(name)) {
-                    return Reply.empty(302).header("Location",
-                            objects.presignedGet(a.path("key").asText(), presignSeconds, name));
-                }
-            }
-            throw new ApiException(404, "Not Found", "job " + j.id() + " has no artifact named '" + name + "'");
+            return Reply.empty(302).header("Location",
+                    objects.presignedGet(artifacts.find(j, name).key(), presignSeconds, name));
         }));
-    }
-
-    private static List<JsonNode> artifacts(JobRecord j) {
-        if (j.status() != JobStatus.SUCCEEDED) {
-            throw new ApiException(409, "Conflict", "job " + j.id() + " is " + j.status().wireName()
-                    + "; artifacts exist once it has succeeded");
-        }
-        List<JsonNode> out = new java.util.ArrayList<>();
-        j.result().path("artifacts").forEach(out::add);
-        return out;
     }
 
     private JobRecord find(String tenant, String raw) {
@@ -141,6 +138,7 @@ public final class JobRoutes {
             case TRAIN -> "TrainJob";
             case GENERATE -> "GenerateJob";
             case LIKELIHOOD -> "LikelihoodJob";
+            case SYNTHESIZE -> "SynthesizeJob";
         }, body);
         String idempotencyKey = ctx.request().getHeader("Idempotency-Key");
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
@@ -165,6 +163,9 @@ public final class JobRoutes {
             if (datasetDim != null && datasetDim != m.dim()) {
                 throw ApiException.invalid("/dataset", "dataset has " + datasetDim + " columns but model " + raw
                         + " was trained on " + m.dim());
+            }
+            if (type == JobType.SYNTHESIZE) {
+                checkSynthesis(params, m);
             }
             if (type == JobType.GENERATE && (params.has("class") || params.has("guidance"))) {
                 int classes = m.metrics() == null ? 0 : m.metrics().path("classes").asInt(0);
@@ -197,6 +198,17 @@ public final class JobRoutes {
             reply.header("Idempotent-Replayed", "true");
         }
         return reply;
+    }
+
+    /** The synthesis's parameters against the model (the rules the worker and the CLI apply too). */
+    private static void checkSynthesis(JsonNode params, ModelRecord m) {
+        JsonNode metrics = m.metrics() == null ? Json.object() : m.metrics();
+        String shape = metrics.hasNonNull("shape") ? metrics.get("shape").asText() : null;
+        try {
+            SynthesisSpec.parse(params, ModelFacts.of(m.settings(), m.dim(), shape, metrics.path("classes").asInt(0)));
+        } catch (SpecException e) {
+            throw ApiException.invalid("/params/" + e.field().replace('.', '/'), e.problem());
+        }
     }
 
     /** Columns of a dataset reference (builtin tables are 2-D; builtin:discs is 16x16 images); 422 when there is none. */
@@ -233,7 +245,8 @@ public final class JobRoutes {
         }
         JobType type = rawType == null ? null : JobType.parse(rawType);
         if (rawType != null && type == null) {
-            throw ApiException.badRequest("/query/type", "must be train, generate or likelihood; got '" + rawType + "'");
+            throw ApiException.badRequest("/query/type", "must be train, generate, likelihood or synthesize; got '"
+                    + rawType + "'");
         }
         int limit = (int) longParam(ctx, "limit", 50, 1, 200);
         String rawAfter = ctx.request().getParam("after");

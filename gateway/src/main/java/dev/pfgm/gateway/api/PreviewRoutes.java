@@ -56,9 +56,20 @@ public final class PreviewRoutes {
                 case GENERATE -> artifact(j, "grid.png") != null ? imageGrid(j) : scatter(read(j, "samples.npy"));
                 case LIKELIHOOD -> histogram(read(j, "nll.npy"));
                 case TRAIN -> withLatestGrid(j, lossCurve(read(j, "loss.csv")));
+                case SYNTHESIZE -> synthesis(j);
             };
             return Reply.json(200, body).header("Cache-Control", "private, max-age=3600");
         }));
+    }
+
+    /** A synthesis: its result's figures, and its report when it wrote one. */
+    private ObjectNode synthesis(JobRecord j) throws Exception {
+        ObjectNode o = Json.object().put("kind", "synthesis");
+        o.set("result", Views.publicResult(j.result()));
+        if (artifact(j, "report.json") != null) {
+            o.set("report", Json.MAPPER.readTree(read(j, "report.json")));
+        }
+        return o;
     }
 
     private static JsonNode artifact(JobRecord j, String name) {

@@ -63,6 +63,10 @@ public final class Views {
         if (p.has("preview")) {
             o.put("preview_step", p.path("preview").path("step").asInt());
         }
+        if (p.has("shards")) {
+            o.put("rows_per_second", p.path("rows_per_second").asDouble());
+            o.set("shards", p.get("shards"));
+        }
         return o;
     }
 

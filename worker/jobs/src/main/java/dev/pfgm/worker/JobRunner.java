@@ -16,28 +16,20 @@ import dev.pfgm.engine.train.ImageTrainer;
 import dev.pfgm.engine.train.TrainSettings;
 import dev.pfgm.engine.train.Trainer;
 import dev.pfgm.shared.InvalidInputException;
-import dev.pfgm.shared.data.BuiltinData;
 import dev.pfgm.shared.data.DataFiles;
 import dev.pfgm.shared.data.Dataset;
 import dev.pfgm.shared.data.ImageFiles;
 import dev.pfgm.shared.data.ImageGrid;
 import dev.pfgm.shared.data.ImageSet;
-import dev.pfgm.shared.store.DatasetStore;
 import dev.pfgm.shared.store.JobRecord;
 import dev.pfgm.shared.store.JobStore;
 import dev.pfgm.shared.store.Json;
-import dev.pfgm.shared.store.Keys;
 import dev.pfgm.shared.store.ModelStore;
 import dev.pfgm.shared.store.ObjectStore;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -50,24 +42,24 @@ import java.util.regex.Pattern;
  * the result and `succeeded` in one guarded UPDATE.
  */
 final class JobRunner {
-    private final JobStore jobs;
-    private final DatasetStore datasets;
     private final ModelStore models;
     private final ObjectStore objects;
-    private final String owner;
+    private final JobFiles files;
+    private final SynthesisRunner synthesis;
     private final Path scratch;
 
-    JobRunner(JobStore jobs, DatasetStore datasets, ModelStore models, ObjectStore objects, String owner,
-            Path scratch) {
-        this.jobs = jobs;
-        this.datasets = datasets;
+    JobRunner(ModelStore models, ObjectStore objects, JobFiles files, SynthesisRunner synthesis, Path scratch) {
         this.models = models;
         this.objects = objects;
-        this.owner = owner;
+        this.files = files;
+        this.synthesis = synthesis;
         this.scratch = scratch;
     }
 
-    /** What an attempt produced: the result to commit, and the model row for a train job. */
+    /**
+     * What an attempt produced: the result to commit, and the model row for a train job. A null
+     * result: the job goes on without this worker (a synthesis whose shards were queued).
+     */
     record Outcome(ObjectNode result, ObjectNode finalProgress, JobStore.NewModel model) {
     }
 
@@ -78,15 +70,16 @@ final class JobRunner {
                 case TRAIN -> train(job, dir, progress);
                 case GENERATE -> generate(job, dir, progress);
                 case LIKELIHOOD -> likelihood(job, dir, progress);
+                case SYNTHESIZE -> synthesis.run(job, dir, progress);
             };
         } finally {
-            deleteTree(dir);
+            JobFiles.deleteTree(dir);
         }
     }
 
     private Outcome train(JobRecord job, Path dir, ProgressReporter progress) throws IOException {
         progress.phase("loading dataset");
-        ImageFiles.Loaded loaded = load(job.tenant(), job.dataset(), dir);
+        ImageFiles.Loaded loaded = files.load(job.tenant(), job.dataset(), dir);
         if (loaded.isImages()) {
             return trainImages(job, loaded.images(), dir, progress);
         }
@@ -103,8 +96,8 @@ final class JobRunner {
         Path lossFile = writeLosses(model, dir);
 
         ArrayNode artifacts = Json.MAPPER.createArrayNode();
-        String modelKey = upload(job, progress, modelFile, "model.pfgm", "application/zip", artifacts);
-        upload(job, progress, lossFile, "loss.csv", "text/csv", artifacts);
+        String modelKey = files.upload(job, progress, modelFile, "model.pfgm", "application/zip", artifacts);
+        files.upload(job, progress, lossFile, "loss.csv", "text/csv", artifacts);
 
         UUID modelId = UUID.randomUUID();
         double seconds = model.provenance().trainSeconds();
@@ -163,7 +156,7 @@ final class JobRunner {
                     String name = String.format(Locale.ROOT, "preview-%07d.png", step);
                     Path f = dir.resolve(name);
                     Files.write(f, png);
-                    upload(job, progress, f, name, "image/png", artifacts);
+                    files.upload(job, progress, f, name, "image/png", artifacts);
                     progress.preview(name, step, settings.steps());
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
@@ -173,8 +166,8 @@ final class JobRunner {
         Path modelFile = dir.resolve("model.pfgm");
         ModelFile.write(model, modelFile);
         Path lossFile = writeLosses(model, dir);
-        String modelKey = upload(job, progress, modelFile, "model.pfgm", "application/zip", artifacts);
-        upload(job, progress, lossFile, "loss.csv", "text/csv", artifacts);
+        String modelKey = files.upload(job, progress, modelFile, "model.pfgm", "application/zip", artifacts);
+        files.upload(job, progress, lossFile, "loss.csv", "text/csv", artifacts);
         UUID modelId = UUID.randomUUID();
         double seconds = model.provenance().trainSeconds();
         ImageMeta im = model.image();
@@ -216,7 +209,7 @@ final class JobRunner {
             String name = g.key().substring(g.key().lastIndexOf('/') + 1);
             Path f = dir.resolve(name);
             objects.get(g.key(), f);
-            listArtifact(artifacts, f, name, g.key(), "image/png");
+            JobFiles.listArtifact(artifacts, f, name, g.key(), "image/png");
         }
         if (!byStep.isEmpty()) {
             progress.log("listing " + byStep.size() + " preview grids of earlier attempts, steps " + byStep.firstKey()
@@ -255,13 +248,13 @@ final class JobRunner {
         if (model.isImage()) {
             ImageMeta im = model.image();
             DataFiles.writeNpy(out, r.samples(), new long[] {count, im.channels(), im.height(), im.width()});
-            upload(job, progress, out, "samples.npy", "application/octet-stream", artifacts);
+            files.upload(job, progress, out, "samples.npy", "application/octet-stream", artifacts);
             Path grid = dir.resolve("grid.png");
             Files.write(grid, ImageGrid.samples(r.samples(), count, im.channels(), im.height(), im.width()));
-            upload(job, progress, grid, "grid.png", "image/png", artifacts);
+            files.upload(job, progress, grid, "grid.png", "image/png", artifacts);
         } else {
             DataFiles.writeNpy(out, r.samples(), r.count(), r.dim());
-            upload(job, progress, out, "samples.npy", "application/octet-stream", artifacts);
+            files.upload(job, progress, out, "samples.npy", "application/octet-stream", artifacts);
         }
         progress.metric("nfe", r.meanNfe(), count);
         progress.log(String.format(Locale.ROOT, "%d samples in %.2f s, mean NFE %.1f", count, seconds, r.meanNfe()));
@@ -274,7 +267,7 @@ final class JobRunner {
     private Outcome likelihood(JobRecord job, Path dir, ProgressReporter progress) throws IOException {
         progress.phase("loading model and dataset");
         PfgmModel model = model(job, dir);
-        ImageFiles.Loaded loaded = load(job.tenant(), job.dataset(), dir);
+        ImageFiles.Loaded loaded = files.load(job.tenant(), job.dataset(), dir);
         JsonNode p = job.params();
         long seed = p.path("seed").asLong(0);
         if (model.isImage() != loaded.isImages()) {
@@ -302,7 +295,7 @@ final class JobRunner {
         Path out = dir.resolve("nll.npy");
         DataFiles.writeNpy(out, values, values.length, 1);
         ArrayNode artifacts = Json.MAPPER.createArrayNode();
-        upload(job, progress, out, "nll.npy", "application/octet-stream", artifacts);
+        files.upload(job, progress, out, "nll.npy", "application/octet-stream", artifacts);
         double mean = r.mean();
         progress.metric("mean_nll_nats", mean, data.count());
         progress.log(String.format(Locale.ROOT, "mean NLL %.4f nats over %d points (%s)", mean, data.count(), estimator));
@@ -314,60 +307,11 @@ final class JobRunner {
         return new Outcome(result, progress.done(data.count(), data.count() + " points"), null);
     }
 
-    /** A dataset as a table or as images, by its stored format (and, for .npy, its rank). */
-    private ImageFiles.Loaded load(String tenant, String ref, Path dir) {
-        if (BuiltinData.isBuiltin(ref)) {
-            return ref.equals(ImageFiles.DISCS) ? ImageFiles.load(ref, null, "dataset", null)
-                    : new ImageFiles.Loaded(BuiltinData.load(ref), null);
-        }
-        var d = datasets.get(tenant, UUID.fromString(ref))
-                .orElseThrow(() -> new InvalidInputException("dataset " + ref + " no longer exists"));
-        String ext = switch (d.format()) {
-            case "png-zip" -> "zip";
-            default -> d.format();
-        };
-        Path file = dir.resolve("data." + ext);
-        objects.get(d.objectKey(), file);
-        return ImageFiles.load(file.toString(), null, "dataset " + ref, null);
-    }
-
     private PfgmModel model(JobRecord job, Path dir) {
         var m = models.get(job.tenant(), job.modelId())
                 .orElseThrow(() -> new InvalidInputException("model " + job.modelId() + " no longer exists"));
         Path file = dir.resolve("model.pfgm");
         objects.get(m.objectKey(), file);
         return ModelFile.read(file, "model " + m.id());
-    }
-
-    private String upload(JobRecord job, ProgressReporter progress, Path file, String name, String contentType, ArrayNode artifacts)
-            throws IOException {
-        String key = Keys.jobOutput(job.id(), job.attempt(), name);
-        objects.put(key, file, contentType);
-        progress.log("wrote " + name + " (" + Files.size(file) + " bytes)");
-        listArtifact(artifacts, file, name, key, contentType);
-        return key;
-    }
-
-    private static void listArtifact(ArrayNode artifacts, Path file, String name, String key, String contentType)
-            throws IOException {
-        artifacts.addObject().put("name", name).put("key", key).put("bytes", Files.size(file))
-                .put("sha256", sha256(file)).put("content_type", contentType);
-    }
-
-    static String sha256(Path file) throws IOException {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // scratch space only
-        }
     }
 }

@@ -2,6 +2,7 @@ package dev.pfgm.worker;
 
 import dev.pfgm.shared.job.JobStatus;
 import dev.pfgm.shared.store.JobStore;
+import dev.pfgm.shared.store.ShardStore;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -10,9 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Holds a claimed job's lease: renews it every third of its length and learns from the renewal
- * whether the job is being cancelled or the lease was lost (the reaper gave the job to another
- * attempt). The job checks {@link #check()} between steps.
+ * Holds a claimed job's or shard's lease: renews it every third of its length and learns from the
+ * renewal whether the job is being cancelled (or, for a shard, its job stopped) or the lease was
+ * lost (the reaper gave the work to another attempt). The work checks {@link #check()} between steps.
  */
 final class Lease implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Lease.class);
@@ -32,24 +33,33 @@ final class Lease implements AutoCloseable {
     enum Reason { CANCELLED, LEASE_LOST, WORKER_STOPPING
     }
 
-    private final JobStore jobs;
-    private final UUID id;
-    private final String owner;
-    private final int attempt;
-    private final int seconds;
+    /** Renews the lease; returns the job's status, or null when the lease is no longer held. */
+    @FunctionalInterface
+    interface Renewal {
+        JobStatus renew();
+    }
+
+    private final String name;
+    private final Renewal renewal;
     private final ScheduledExecutorService timer;
     private volatile boolean cancelled;
     private volatile boolean lost;
     private volatile boolean stopping;
 
-    Lease(JobStore jobs, UUID id, String owner, int attempt, int seconds) {
-        this.jobs = jobs;
-        this.id = id;
-        this.owner = owner;
-        this.attempt = attempt;
-        this.seconds = seconds;
+    static Lease ofJob(JobStore jobs, UUID id, String owner, int attempt, int seconds) {
+        return new Lease("job " + id, () -> jobs.heartbeat(id, owner, attempt, seconds), seconds);
+    }
+
+    static Lease ofShard(ShardStore shards, UUID job, int index, String owner, int attempt, int seconds) {
+        return new Lease("shard " + index + " of job " + job, () -> shards.heartbeat(job, index, owner, attempt, seconds),
+                seconds);
+    }
+
+    private Lease(String name, Renewal renewal, int seconds) {
+        this.name = name;
+        this.renewal = renewal;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "pfgm-lease-" + id);
+            Thread t = new Thread(r, "pfgm-lease-" + name);
             t.setDaemon(true);
             return t;
         });
@@ -59,15 +69,16 @@ final class Lease implements AutoCloseable {
 
     private void renew() {
         try {
-            JobStatus s = jobs.heartbeat(id, owner, attempt, seconds);
+            JobStatus s = renewal.renew();
             if (s == null) {
                 lost = true;
-            } else if (s == JobStatus.CANCELLING) {
+            } else if (s != JobStatus.RUNNING) {
+                // cancelling (or, for a shard, a job that failed or was cancelled meanwhile)
                 cancelled = true;
             }
         } catch (RuntimeException e) {
             // a missed renewal is not fatal: the lease lasts three periods
-            LOG.warn("job {}: lease renewal failed: {}", id, e.getMessage());
+            LOG.warn("{}: lease renewal failed: {}", name, e.getMessage());
         }
     }
 

@@ -1,8 +1,6 @@
 package dev.pfgm.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.shared.config.Config;
 import dev.pfgm.shared.config.Settings;
 import dev.pfgm.shared.job.Topics;
@@ -13,6 +11,7 @@ import dev.pfgm.shared.store.JobStore;
 import dev.pfgm.shared.store.Json;
 import dev.pfgm.shared.store.ModelStore;
 import dev.pfgm.shared.store.ObjectStore;
+import dev.pfgm.shared.store.ShardStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,22 +41,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A worker node. One consumer thread reads job messages (manual commits, one record at a time);
- * for each it tries to claim the job with a guarded UPDATE, which fails for duplicates and for
- * jobs another worker holds. Once claimed, the job is the database's to keep (a dead worker's
+ * for each it tries to claim the job, or the shard of a synthesize job that the message names,
+ * with a guarded UPDATE, which fails for duplicates and for work another worker holds. A worker
+ * with nothing to read takes a queued shard straight from the database, so shards whose messages
+ * wait in a busy worker's partitions still reach every idle worker. Once claimed, the job is the database's to keep (a dead worker's
  * lease expires and the reaper re-publishes the job), so the message is committed at once. The
  * job runs on a job thread while the consumer keeps polling with its partitions paused; if it
  * is still running after the hand-off time, the worker leaves the consumer group until it ends,
  * so that idle workers take over its partitions and the jobs queued in them. A short job thus
- * costs no rebalance, and a long one does not hold up the jobs behind it.
+ * costs no rebalance, and a long one does not hold up the jobs behind it. Shards are sized to take
+ * under a minute, so a worker keeps its partitions through them: a synthesis costs no rebalances.
  */
 public final class Worker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
     public static final String GROUP = "workers";
+    /** An idle worker looks for queued shards in the database this often (they are claimed from Kafka first). */
+    private static final long STEAL_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
 
     private final String id;
     private final Database db;
     private final JobStore jobs;
+    private final ShardStore shards;
     private final JobRunner runner;
+    private final SynthesisRunner synthesis;
     private final KafkaConsumer<String, String> consumer;
     private final ExecutorService jobThread;
     private final ScheduledExecutorService reaper;
@@ -72,9 +78,14 @@ public final class Worker implements AutoCloseable {
         this.id = id;
         this.db = db;
         this.jobs = new JobStore(db);
-        this.runner = new JobRunner(jobs, new DatasetStore(db), new ModelStore(db), objects, id, scratch);
+        this.shards = new ShardStore(db);
         this.leaseSeconds = config.getInt(Settings.LEASE_SECONDS);
         this.backoffSeconds = config.getInt(Settings.RETRY_BACKOFF_SECONDS);
+        ModelStore models = new ModelStore(db);
+        JobFiles files = new JobFiles(new DatasetStore(db), models, objects);
+        this.synthesis = new SynthesisRunner(jobs, shards, files, new ModelCache(models, objects, scratch), objects, id,
+                scratch, leaseSeconds);
+        this.runner = new JobRunner(models, objects, files, synthesis, scratch);
         this.handoffNanos = TimeUnit.SECONDS.toNanos(config.getInt(Settings.HANDOFF_SECONDS));
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(Settings.KAFKA));
@@ -132,8 +143,9 @@ public final class Worker implements AutoCloseable {
     private void reap() {
         try {
             int n = jobs.reapExpired(backoffSeconds, 100);
-            if (n > 0) {
-                LOG.info("reaper: {} job(s) with expired leases handled", n);
+            int k = shards.reapExpired(backoffSeconds, 100);
+            if (n + k > 0) {
+                LOG.info("reaper: {} job(s) and {} shard(s) with expired leases handled", n, k);
             }
         } catch (RuntimeException e) {
             LOG.warn("reaper: {}", e.getMessage());
@@ -143,7 +155,9 @@ public final class Worker implements AutoCloseable {
     private void consume() {
         Deque<ConsumerRecord<String, String>> pending = new ArrayDeque<>();
         Future<?> current = null;
+        Task currentTask = null;
         long startedAt = 0;
+        long nextSteal = 0;
         final Future<?>[] busy = {null};
         ConsumerRebalanceListener listener = new ConsumerRebalanceListener() {
             @Override
@@ -172,7 +186,8 @@ public final class Worker implements AutoCloseable {
                         break;
                     }
                 }
-                if (current != null && !current.isDone() && System.nanoTime() - startedAt >= handoffNanos) {
+                if (current != null && !currentTask.bounded() && !current.isDone()
+                        && System.nanoTime() - startedAt >= handoffNanos) {
                     // a long job: leave the group so that idle workers take the partitions (and the
                     // uncommitted records read from them), rejoin after it
                     pending.clear();
@@ -184,19 +199,28 @@ public final class Worker implements AutoCloseable {
                 }
                 if (current != null && current.isDone()) {
                     current = null;
+                    currentTask = null;
                     busy[0] = null;
                     consumer.resume(consumer.paused());
                 }
-                while (current == null && !pending.isEmpty() && running) {
+                Task claimed = null;
+                while (current == null && claimed == null && !pending.isEmpty() && running) {
                     ConsumerRecord<String, String> r = pending.poll();
-                    JobRecord claimed = claim(r);
+                    claimed = claim(r);
                     commit(r);
-                    if (claimed != null) {
-                        current = jobThread.submit(() -> execute(claimed));
-                        busy[0] = current;
-                        startedAt = System.nanoTime();
-                        consumer.pause(consumer.assignment());
-                    }
+                }
+                if (current == null && claimed == null && running && System.nanoTime() >= nextSteal) {
+                    // idle with nothing in our partitions: take a queued shard whose message waits elsewhere
+                    claimed = steal();
+                    nextSteal = System.nanoTime() + (claimed == null ? STEAL_IDLE_NANOS : 0);
+                }
+                if (claimed != null) {
+                    final Task task = claimed;
+                    currentTask = task;
+                    current = jobThread.submit(() -> execute(task));
+                    busy[0] = current;
+                    startedAt = System.nanoTime();
+                    consumer.pause(consumer.assignment());
                 }
             }
         } catch (RuntimeException e) {
@@ -224,11 +248,14 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    private JobRecord claim(ConsumerRecord<String, String> r) {
+    /** The work a message names, claimed; null for a duplicate, or work another worker holds or finished. */
+    private Task claim(ConsumerRecord<String, String> r) {
         UUID jobId;
+        int shard;
         try {
             JsonNode msg = Json.read(r.value());
             jobId = UUID.fromString(msg.path("job_id").asText());
+            shard = msg.has("shard") ? msg.path("shard").asInt() : -1;
         } catch (RuntimeException e) {
             LOG.warn("worker {}: skipping unreadable message at {}-{}@{}: {}", id, r.topic(), r.partition(), r.offset(),
                     e.getMessage());
@@ -236,7 +263,12 @@ public final class Worker implements AutoCloseable {
         }
         for (int tries = 1;; tries++) {
             try {
-                return jobs.claim(jobId, id, leaseSeconds);
+                if (shard >= 0) {
+                    ShardStore.ShardRecord s = shards.claim(jobId, shard, id, leaseSeconds);
+                    return s == null ? null : shardTask(s);
+                }
+                JobRecord j = jobs.claim(jobId, id, leaseSeconds);
+                return j == null ? null : new JobTask(j, jobs, runner, id, leaseSeconds, backoffSeconds);
             } catch (RuntimeException e) {
                 // the database is down: keep the message (do not commit) and retry
                 if (!running) {
@@ -246,6 +278,20 @@ public final class Worker implements AutoCloseable {
                 sleep(Math.min(5000, 250L * tries));
             }
         }
+    }
+
+    private Task steal() {
+        try {
+            ShardStore.ShardRecord s = shards.claimAny(id, leaseSeconds);
+            return s == null ? null : shardTask(s);
+        } catch (RuntimeException e) {
+            LOG.warn("worker {}: looking for queued shards failed: {}", id, e.getMessage());
+            return null;
+        }
+    }
+
+    private Task shardTask(ShardStore.ShardRecord s) {
+        return new ShardTask(s, jobs, shards, synthesis, runner, id, leaseSeconds, backoffSeconds);
     }
 
     private void commit(ConsumerRecord<String, String> r) {
@@ -263,45 +309,19 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    private void execute(JobRecord job) {
-        LOG.info("worker {}: running {} job {} (attempt {})", id, job.type().wireName(), job.id(), job.attempt());
-        try (Lease lease = new Lease(jobs, job.id(), id, job.attempt(), leaseSeconds)) {
-            currentLease = lease;
-            if (!running) {
-                lease.stopSoon();
-            }
-            ProgressReporter progress = new ProgressReporter(jobs, job.id(), id, job.attempt(), lease);
-            try {
-                JobRunner.Outcome o = runner.run(job, progress);
-                if (!jobs.succeed(job.id(), id, job.attempt(), o.result(), o.finalProgress(), o.model())) {
-                    LOG.warn("worker {}: job {} attempt {} finished after losing its lease; result discarded", id,
-                            job.id(), job.attempt());
+    private void execute(Task task) {
+        LOG.info("worker {}: running {}", id, task.describe());
+        try {
+            task.run(lease -> {
+                currentLease = lease;
+                if (!running) {
+                    lease.stopSoon();
                 }
-            } catch (Lease.Stop s) {
-                switch (s.reason) {
-                    case CANCELLED -> jobs.cancelled(job.id(), id, job.attempt());
-                    case WORKER_STOPPING -> jobs.fail(job.id(), id, job.attempt(), error("worker_stopped",
-                            "worker " + id + " shut down during the attempt", true), true, 0);
-                    case LEASE_LOST -> LOG.warn("worker {}: job {} attempt {} lost its lease; stopped", id, job.id(),
-                            job.attempt());
-                }
-            } catch (InvalidInputException e) {
-                jobs.fail(job.id(), id, job.attempt(), error("invalid_input", e.getMessage(), false), false, 0);
-            } catch (Throwable t) {
-                LOG.error("worker {}: job {} attempt {} failed", id, job.id(), job.attempt(), t);
-                String message = t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
-                jobs.fail(job.id(), id, job.attempt(), error("internal", message, true), true, backoffSeconds);
-            }
-        } catch (RuntimeException e) {
-            LOG.error("worker {}: could not record the end of job {}: {}", id, job.id(), e.getMessage());
+            });
         } finally {
             currentLease = null;
             consumer.wakeup(); // take the next job now, not at the end of the current poll
         }
-    }
-
-    private static ObjectNode error(String code, String message, boolean retryable) {
-        return Json.object().put("code", code).put("message", message).put("retryable", retryable);
     }
 
     private static void sleep(long millis) {

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** The kinds of job the service runs; each has its own Kafka topic. */
 public enum JobType {
-    TRAIN, GENERATE, LIKELIHOOD;
+    TRAIN, GENERATE, LIKELIHOOD, SYNTHESIZE;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

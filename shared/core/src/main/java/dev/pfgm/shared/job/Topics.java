@@ -2,7 +2,10 @@ package dev.pfgm.shared.job;
 
 import java.util.List;
 
-/** Kafka topic names. Messages are keyed by job id, so one job's messages stay in order. */
+/**
+ * Kafka topic names. Messages are keyed by job id, so one job's messages stay in order; a
+ * synthesis's shard messages are keyed by job id and shard, so they spread over every partition.
+ */
 public final class Topics {
     public static final String PREFIX = "pfgm.jobs.";
     public static final String DEAD_LETTER = PREFIX + "dlq";
@@ -11,10 +14,12 @@ public final class Topics {
     }
 
     public static List<String> all() {
-        return List.of(JobType.TRAIN.topic(), JobType.GENERATE.topic(), JobType.LIKELIHOOD.topic(), DEAD_LETTER);
+        List<String> all = new java.util.ArrayList<>(work());
+        all.add(DEAD_LETTER);
+        return all;
     }
 
     public static List<String> work() {
-        return List.of(JobType.TRAIN.topic(), JobType.GENERATE.topic(), JobType.LIKELIHOOD.topic());
+        return java.util.Arrays.stream(JobType.values()).map(JobType::topic).toList();
     }
 }

@@ -94,6 +94,11 @@ public final class JobStore {
         });
     }
 
+    /** A job by id alone, for workers (a shard knows its job, not its tenant). Null when there is none. */
+    public JobRecord find(UUID id) {
+        return db.run(c -> update(c, "SELECT " + JobRecord.COLUMNS + " FROM jobs WHERE id = ?", id));
+    }
+
     /** Newest first; {@code after} is the id of the last job of the previous page. */
     public List<JobRecord> list(String tenant, JobStatus status, JobType type, int limit, UUID after) {
         StringBuilder sql = new StringBuilder("SELECT " + JobRecord.COLUMNS + " FROM jobs WHERE tenant = ?");
@@ -148,6 +153,11 @@ public final class JobStore {
             }
             if (r != null) {
                 event(c, id, "status", Json.object().put("status", r.status().wireName()));
+                if (JobRecord.SHARDS.equals(r.phase())) {
+                    // no worker holds a sharded job: its queued shards go now, and it ends when no shard runs
+                    ShardStore.settleStoppedJob(c, new ShardStore.JobLock(id, r.status(), r.phase(), r.attempt()));
+                    r = update(c, "SELECT " + JobRecord.COLUMNS + " FROM jobs WHERE id = ?", id);
+                }
                 return Optional.of(r);
             }
             try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRecord.COLUMNS

@@ -14,4 +14,9 @@ public final class Keys {
     public static String jobOutput(UUID jobId, int attempt, String name) {
         return "jobs/" + jobId + "/attempt-" + attempt + "/" + name;
     }
+
+    /** A synthesis part: one folder per shard and attempt, so two attempts never write the same key. */
+    public static String shardOutput(UUID jobId, int shard, int attempt, String name) {
+        return "jobs/" + jobId + "/shards/" + shard + "/attempt-" + attempt + "/" + name;
+    }
 }

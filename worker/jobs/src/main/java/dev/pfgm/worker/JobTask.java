@@ -1,0 +1,87 @@
+package dev.pfgm.worker;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pfgm.shared.InvalidInputException;
+import dev.pfgm.shared.store.JobRecord;
+import dev.pfgm.shared.store.JobStore;
+import dev.pfgm.shared.store.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One claimed attempt of a job: runs it under its lease and records the end: succeeded with its
+ * result, back to the queue or failed (by the error's kind and the attempts left), or cancelled. A
+ * synthesize job's planning ends with its shards queued and no result yet.
+ */
+final class JobTask implements Task {
+    private static final Logger LOG = LoggerFactory.getLogger(JobTask.class);
+
+    private final JobRecord job;
+    private final JobStore jobs;
+    private final JobRunner runner;
+    private final String owner;
+    private final int leaseSeconds;
+    private final int backoffSeconds;
+
+    JobTask(JobRecord job, JobStore jobs, JobRunner runner, String owner, int leaseSeconds, int backoffSeconds) {
+        this.job = job;
+        this.jobs = jobs;
+        this.runner = runner;
+        this.owner = owner;
+        this.leaseSeconds = leaseSeconds;
+        this.backoffSeconds = backoffSeconds;
+    }
+
+    @Override
+    public String describe() {
+        return job.type().wireName() + " job " + job.id() + " (attempt " + job.attempt() + ")";
+    }
+
+    @Override
+    public boolean bounded() {
+        return false;
+    }
+
+    @Override
+    public void run(LeaseHolder holder) {
+        try (Lease lease = Lease.ofJob(jobs, job.id(), owner, job.attempt(), leaseSeconds)) {
+            holder.hold(lease);
+            ProgressReporter progress = new ProgressReporter(jobs, job.id(), owner, job.attempt(), lease);
+            try {
+                JobRunner.Outcome o = runner.run(job, progress);
+                if (o.result() != null && !jobs.succeed(job.id(), owner, job.attempt(), o.result(), o.finalProgress(),
+                        o.model())) {
+                    LOG.warn("worker {}: {} finished after losing its lease; result discarded", owner, describe());
+                }
+            } catch (Lease.Stop s) {
+                ended(jobs, job, owner, s.reason);
+            } catch (InvalidInputException e) {
+                jobs.fail(job.id(), owner, job.attempt(), error("invalid_input", e.getMessage(), false), false, 0);
+            } catch (Throwable t) {
+                LOG.error("worker {}: {} failed", owner, describe(), t);
+                jobs.fail(job.id(), owner, job.attempt(), error("internal", message(t), true), true, backoffSeconds);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("worker {}: could not record the end of {}: {}", owner, describe(), e.getMessage());
+        }
+    }
+
+    /** Records a job attempt stopped early. */
+    static void ended(JobStore jobs, JobRecord job, String owner, Lease.Reason reason) {
+        switch (reason) {
+            case CANCELLED -> jobs.cancelled(job.id(), owner, job.attempt());
+            case WORKER_STOPPING -> jobs.fail(job.id(), owner, job.attempt(), error("worker_stopped",
+                    "worker " + owner + " shut down during the attempt", true), true, 0);
+            case LEASE_LOST -> LOG.warn("worker {}: job {} attempt {} lost its lease; stopped", owner, job.id(),
+                    job.attempt());
+        }
+    }
+
+    static String message(Throwable t) {
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+
+    static ObjectNode error(String code, String message, boolean retryable) {
+        return Json.object().put("code", code).put("message", message).put("retryable", retryable);
+    }
+}

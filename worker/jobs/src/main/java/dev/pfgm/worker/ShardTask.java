@@ -1,0 +1,84 @@
+package dev.pfgm.worker;
+
+import dev.pfgm.shared.InvalidInputException;
+import dev.pfgm.shared.store.JobRecord;
+import dev.pfgm.shared.store.JobStore;
+import dev.pfgm.shared.store.ShardStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One claimed attempt of a shard: draws it under the shard's lease and records the end: committed,
+ * back to the queue or failed (which fails the job), or cancelled when the job stopped. The worker
+ * that commits a job's last shard then finalises the job (its manifest) as a job attempt of its own.
+ */
+final class ShardTask implements Task {
+    private static final Logger LOG = LoggerFactory.getLogger(ShardTask.class);
+
+    private final ShardStore.ShardRecord shard;
+    private final JobStore jobs;
+    private final ShardStore shards;
+    private final SynthesisRunner synthesis;
+    private final JobRunner runner;
+    private final String owner;
+    private final int leaseSeconds;
+    private final int backoffSeconds;
+
+    ShardTask(ShardStore.ShardRecord shard, JobStore jobs, ShardStore shards, SynthesisRunner synthesis, JobRunner runner,
+              String owner, int leaseSeconds, int backoffSeconds) {
+        this.shard = shard;
+        this.jobs = jobs;
+        this.shards = shards;
+        this.synthesis = synthesis;
+        this.runner = runner;
+        this.owner = owner;
+        this.leaseSeconds = leaseSeconds;
+        this.backoffSeconds = backoffSeconds;
+    }
+
+    @Override
+    public String describe() {
+        return "shard " + shard.index() + " of synthesize job " + shard.jobId() + " (attempt " + shard.attempt() + ")";
+    }
+
+    @Override
+    public boolean bounded() {
+        return true;
+    }
+
+    @Override
+    public void run(LeaseHolder holder) {
+        ShardStore.Commit commit = null;
+        try (Lease lease = Lease.ofShard(shards, shard.jobId(), shard.index(), owner, shard.attempt(), leaseSeconds)) {
+            holder.hold(lease);
+            try {
+                commit = synthesis.runShard(jobs.find(shard.jobId()), shard, lease);
+            } catch (Lease.Stop s) {
+                switch (s.reason) {
+                    case CANCELLED -> shards.stopped(shard.jobId(), shard.index(), owner, shard.attempt());
+                    case WORKER_STOPPING -> shards.fail(shard.jobId(), shard.index(), owner, shard.attempt(),
+                            JobTask.error("worker_stopped", "worker " + owner + " shut down during the attempt", true),
+                            true, 0);
+                    case LEASE_LOST -> LOG.warn("worker {}: {} lost its lease; stopped", owner, describe());
+                }
+            } catch (InvalidInputException e) {
+                shards.fail(shard.jobId(), shard.index(), owner, shard.attempt(),
+                        JobTask.error("invalid_input", e.getMessage(), false), false, 0);
+            } catch (Throwable t) {
+                LOG.error("worker {}: {} failed", owner, describe(), t);
+                shards.fail(shard.jobId(), shard.index(), owner, shard.attempt(),
+                        JobTask.error("internal", JobTask.message(t), true), true, backoffSeconds);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("worker {}: could not record the end of {}: {}", owner, describe(), e.getMessage());
+            return;
+        }
+        if (commit != null && commit.last()) {
+            // the commit gave this worker the job's lease: the manifest is written as a job attempt
+            JobRecord job = jobs.find(shard.jobId());
+            if (job != null && owner.equals(job.leaseOwner()) && JobRecord.FINALIZE.equals(job.phase())) {
+                new JobTask(job, jobs, runner, owner, leaseSeconds, backoffSeconds).run(holder);
+            }
+        }
+    }
+}

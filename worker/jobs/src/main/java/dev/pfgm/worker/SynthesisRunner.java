@@ -1,0 +1,236 @@
+package dev.pfgm.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pfgm.engine.model.PfgmModel;
+import dev.pfgm.shared.InvalidInputException;
+import dev.pfgm.shared.job.JobStatus;
+import dev.pfgm.shared.store.JobRecord;
+import dev.pfgm.shared.store.JobStore;
+import dev.pfgm.shared.store.Json;
+import dev.pfgm.shared.store.Keys;
+import dev.pfgm.shared.store.ObjectStore;
+import dev.pfgm.shared.store.ShardStore;
+import dev.pfgm.shared.synthesis.ModelFacts;
+import dev.pfgm.shared.synthesis.SpecException;
+import dev.pfgm.shared.synthesis.SynthesisSpec;
+import dev.pfgm.synthesis.DensityThreshold;
+import dev.pfgm.synthesis.Manifest;
+import dev.pfgm.synthesis.PartFile;
+import dev.pfgm.synthesis.PartLayout;
+import dev.pfgm.synthesis.PartRecord;
+import dev.pfgm.synthesis.PartWriter;
+import dev.pfgm.synthesis.ShardRows;
+import dev.pfgm.synthesis.ShardSynthesizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The three steps of a synthesize job on a worker. Planning (a job attempt): resolve the parameters
+ * against the model, find the filter's threshold, queue the shards. A shard (a shard attempt): draw
+ * its rows, write its part, upload it under the attempt's own keys, commit it. Finalising (a job
+ * attempt, taken by whoever commits the last shard): write manifest.json from the committed parts,
+ * then the job succeeds.
+ */
+final class SynthesisRunner {
+    private final JobStore jobs;
+    private final ShardStore shards;
+    private final JobFiles inputs;
+    private final ModelCache models;
+    private final ObjectStore objects;
+    private final String owner;
+    private final Path scratch;
+    private final int leaseSeconds;
+
+    SynthesisRunner(JobStore jobs, ShardStore shards, JobFiles inputs, ModelCache models, ObjectStore objects,
+                    String owner, Path scratch, int leaseSeconds) {
+        this.jobs = jobs;
+        this.shards = shards;
+        this.inputs = inputs;
+        this.models = models;
+        this.objects = objects;
+        this.owner = owner;
+        this.scratch = scratch;
+        this.leaseSeconds = leaseSeconds;
+    }
+
+    /** A claimed synthesize job: plans it, or finalises it once every shard is committed. */
+    JobRunner.Outcome run(JobRecord job, Path dir, ProgressReporter progress) throws IOException {
+        if (JobRecord.FINALIZE.equals(job.phase())) {
+            return finalizeJob(job, dir, progress);
+        }
+        return plan(job, dir, progress);
+    }
+
+    static ModelFacts facts(PfgmModel m) {
+        return ModelFacts.of(m.settings().toJson(), m.dim(), m.isImage() ? m.image().shape() : null,
+                m.isImage() ? m.image().classes() : 0);
+    }
+
+    private static SynthesisSpec spec(JsonNode params, PfgmModel m) {
+        try {
+            return SynthesisSpec.parse(params, facts(m));
+        } catch (SpecException e) {
+            throw new InvalidInputException("params." + e.getMessage());
+        }
+    }
+
+    private JobRunner.Outcome plan(JobRecord job, Path dir, ProgressReporter progress) throws IOException {
+        progress.phase("planning");
+        ModelCache.Loaded m = models.get(job.tenant(), job.modelId());
+        SynthesisSpec spec = spec(job.params(), m.model());
+        ObjectNode plan = Json.object();
+        plan.set("spec", spec.toJson());
+        Double threshold = null;
+        if (spec.filterQuantile() != null) {
+            String data = inputs.modelDataset(job.tenant(), job.modelId());
+            progress.phase("filter: log densities of the training data");
+            threshold = DensityThreshold.of(m.model(), inputs.load(job.tenant(), data, dir), spec,
+                    f -> progress.update(f, 1, "filter threshold"));
+            progress.log(String.format(Locale.ROOT, "filter: the %.3g-quantile of the training data's log density is %.6g",
+                    spec.filterQuantile(), threshold));
+            plan.put("threshold", threshold);
+        }
+        plan.set("model", describe(job, m));
+        progress.update(0, 0, "queueing shards");
+        if (!shards.plan(job.id(), owner, job.attempt(), plan, spec.count(), spec.shardSize(), job.maxAttempts())) {
+            // the job was cancelled, or its lease taken, while it was being planned
+            JobStatus now = jobs.heartbeat(job.id(), owner, job.attempt(), leaseSeconds);
+            throw new Lease.Stop(now == JobStatus.CANCELLING ? Lease.Reason.CANCELLED : Lease.Reason.LEASE_LOST);
+        }
+        progress.log(String.format(Locale.ROOT, "%d rows in %d shards of %d", spec.count(), spec.plan().shards(),
+                spec.shardSize()));
+        return new JobRunner.Outcome(null, null, null);
+    }
+
+    private static ObjectNode describe(JobRecord job, ModelCache.Loaded m) {
+        PfgmModel model = m.model();
+        ObjectNode o = Json.object();
+        o.put("id", job.modelId().toString()).put("sha256", m.sha256()).put("kind", model.isImage() ? "image" : "vector")
+                .put("dim", model.dim());
+        if (model.isImage()) {
+            o.put("shape", model.image().shape()).put("classes", model.image().classes());
+        } else {
+            ArrayNode cols = o.putArray("columns");
+            PartLayout.of(model).columns().forEach(cols::add);
+        }
+        o.set("settings", model.settings().toJson());
+        return o;
+    }
+
+    /** Draws, writes, uploads and commits one claimed shard. */
+    ShardStore.Commit runShard(JobRecord job, ShardStore.ShardRecord s, Lease lease) throws IOException {
+        if (job == null || job.status() != JobStatus.RUNNING || job.plan() == null) {
+            throw new Lease.Stop(Lease.Reason.CANCELLED);
+        }
+        ModelCache.Loaded m = models.get(job.tenant(), job.modelId());
+        SynthesisSpec spec = spec(job.plan().path("spec"), m.model());
+        Double threshold = job.plan().hasNonNull("threshold") ? job.plan().get("threshold").asDouble() : null;
+        Path dir = Files.createDirectories(scratch.resolve(job.id() + "-shard-" + s.index() + "-" + s.attempt()));
+        try {
+            ShardProgress progress = new ShardProgress(shards, s, owner, lease);
+            ShardRows rows = new ShardSynthesizer(m.model(), spec, threshold).run(s.index(), progress::fraction);
+            lease.check();
+            List<PartFile> files = new PartWriter(spec.format(), PartLayout.of(m.model())).write(rows, dir);
+            lease.check();
+            ArrayNode list = Json.MAPPER.createArrayNode();
+            List<String> keys = new ArrayList<>();
+            for (PartFile f : files) {
+                String key = Keys.shardOutput(job.id(), s.index(), s.attempt(), f.name());
+                objects.put(key, f.path(), contentType(f.name()));
+                keys.add(key);
+                list.addObject().put("name", f.name()).put("bytes", f.bytes()).put("sha256", f.sha256()).put("key", key)
+                        .put("content_type", contentType(f.name()));
+            }
+            ObjectNode stats = Json.object().put("seconds", rows.seconds()).put("nfe", rows.meanNfe())
+                    .put("candidates", rows.candidates());
+            PartFile main = files.get(0);
+            ShardStore.Commit c = shards.commit(job.id(), s.index(), owner, s.attempt(),
+                    new ShardStore.Part(keys.get(0), main.bytes(), main.sha256(), list, stats), leaseSeconds);
+            if (!c.committed()) {
+                // another attempt holds the shard now: its part will be the one listed
+                for (String key : keys) {
+                    objects.delete(key);
+                }
+                throw new Lease.Stop(Lease.Reason.LEASE_LOST);
+            }
+            return c;
+        } finally {
+            JobFiles.deleteTree(dir);
+        }
+    }
+
+    static String contentType(String name) {
+        if (name.endsWith(".csv")) {
+            return "text/csv";
+        }
+        if (name.endsWith(".parquet")) {
+            return "application/vnd.apache.parquet";
+        }
+        if (name.endsWith(".tar")) {
+            return "application/x-tar";
+        }
+        if (name.endsWith(".json")) {
+            return "application/json";
+        }
+        return "application/octet-stream";
+    }
+
+    private JobRunner.Outcome finalizeJob(JobRecord job, Path dir, ProgressReporter progress) throws IOException {
+        progress.phase("writing the manifest");
+        ModelCache.Loaded m = models.get(job.tenant(), job.modelId());
+        SynthesisSpec spec = spec(job.plan().path("spec"), m.model());
+        Double threshold = job.plan().hasNonNull("threshold") ? job.plan().get("threshold").asDouble() : null;
+        List<PartRecord> parts = new ArrayList<>();
+        int after = -1;
+        for (List<ShardStore.ShardRecord> page; !(page = shards.committed(job.id(), after, 1000)).isEmpty();) {
+            for (ShardStore.ShardRecord s : page) {
+                parts.add(part(s));
+                after = s.index();
+            }
+        }
+        if (parts.size() != spec.plan().shards()) {
+            throw new IllegalStateException("finalising found " + parts.size() + " committed parts of "
+                    + spec.plan().shards());
+        }
+        ObjectNode jobInfo = Json.object().put("id", job.id().toString()).put("created_at", String.valueOf(job.createdAt()));
+        long[] classCounts = spec.classes() == null ? null
+                : spec.classes().counts(spec.count(), m.model().image().classCounts());
+        ObjectNode manifest = Manifest.build(jobInfo, job.plan().path("model"), spec, threshold, classCounts, parts);
+        Path file = dir.resolve("manifest.json");
+        Files.write(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
+        ArrayNode artifacts = Json.MAPPER.createArrayNode();
+        inputs.upload(job, progress, file, "manifest.json", "application/json", artifacts);
+        JsonNode totals = manifest.path("totals");
+        double seconds = job.startedAt() == null ? 0
+                : java.time.Duration.between(job.startedAt(), java.time.OffsetDateTime.now()).toMillis() / 1e3;
+        ObjectNode result = Json.object().put("count", spec.count()).put("parts", parts.size())
+                .put("rows", totals.path("rows").asLong()).put("bytes", totals.path("bytes").asLong())
+                .put("format", spec.format().wireName()).put("shard_size", spec.shardSize())
+                .put("nfe", totals.path("nfe").asDouble()).put("candidates", totals.path("candidates").asLong())
+                .put("seconds", seconds).put("rows_per_second", seconds > 0 ? spec.count() / seconds : 0)
+                .put("worker_seconds", totals.path("worker_seconds").asDouble());
+        if (threshold != null) {
+            result.put("threshold", threshold);
+        }
+        result.set("artifacts", artifacts);
+        progress.log(String.format(Locale.ROOT, "%d rows in %d parts, %d bytes, %.1f s", spec.count(), parts.size(),
+                totals.path("bytes").asLong(), seconds));
+        return new JobRunner.Outcome(result, progress.done(spec.count(), parts.size() + " parts"), null);
+    }
+
+    private static PartRecord part(ShardStore.ShardRecord s) {
+        List<PartRecord.FileEntry> files = new ArrayList<>();
+        for (JsonNode f : s.files()) {
+            files.add(new PartRecord.FileEntry(f.path("name").asText(), f.path("bytes").asLong(), f.path("sha256").asText()));
+        }
+        JsonNode st = s.stats();
+        return new PartRecord(s.index(), s.firstRow(), s.rows(), files, s.attempt(), s.worker(),
+                st.path("seconds").asDouble(), st.path("nfe").asDouble(), st.path("candidates").asLong());
+    }
+}
