@@ -45,10 +45,10 @@ final class JobArtifacts {
         checkListable(j);
         List<File> out = new ArrayList<>();
         int afterIndex = -1;
-        if (after == null) {
-            j.result().path("artifacts").forEach(a -> out.add(File.of(a)));
-        } else {
+        if (after != null) {
             afterIndex = cursor(after);
+        } else if (j.result() != null) {
+            j.result().path("artifacts").forEach(a -> out.add(File.of(a)));
         }
         if (j.type() != JobType.SYNTHESIZE) {
             return new Page(out, null);
@@ -64,7 +64,8 @@ final class JobArtifacts {
     /** The file named {@code name}, or a 404. */
     File find(JobRecord j, String name) {
         checkListable(j);
-        for (JsonNode a : j.result().path("artifacts")) {
+        for (JsonNode a : j.result() == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance()
+                : j.result().path("artifacts")) {
             if (a.path("name").asText().equals(name)) {
                 return File.of(a);
             }

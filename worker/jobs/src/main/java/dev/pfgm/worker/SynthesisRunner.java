@@ -221,7 +221,10 @@ final class SynthesisRunner {
         result.set("artifacts", artifacts);
         progress.log(String.format(Locale.ROOT, "%d rows in %d parts, %d bytes, %.1f s", spec.count(), parts.size(),
                 totals.path("bytes").asLong(), seconds));
-        return new JobRunner.Outcome(result, progress.done(spec.count(), parts.size() + " parts"), null);
+        ObjectNode done = shards.progress(job.id());
+        done.put("eta_seconds", 0).put("message", String.format(Locale.ROOT, "%d parts, %,d rows", parts.size(),
+                spec.count()));
+        return new JobRunner.Outcome(result, done, null);
     }
 
     private static PartRecord part(ShardStore.ShardRecord s) {

@@ -167,6 +167,8 @@ public final class ShardStore {
             if (n == 0) {
                 return new Commit(false, false, 0);
             }
+            // a shard that finishes while its job is being cancelled still counts, and may be the last to stop
+            settleStoppedJob(c, j);
             Counts counts = refreshProgress(c, job);
             if (counts.succeeded() == counts.total() && j.status() == JobStatus.RUNNING && JobRecord.SHARDS.equals(j.phase())) {
                 update(c, "UPDATE jobs SET phase = 'finalize', lease_owner = ?, lease_until = now() + make_interval(secs => ?),"
@@ -339,6 +341,17 @@ public final class ShardStore {
      */
     static Counts refreshProgress(Connection c, UUID job) throws SQLException {
         Counts k = counts(c, job);
+        update(c, "UPDATE jobs SET progress = ?::jsonb, version = version + 1 WHERE id = ?", Json.write(progress(c, job, k)),
+                job);
+        return k;
+    }
+
+    /** The progress of a job from its shards, as {@link #refreshProgress} writes it (a finished job's last one). */
+    public ObjectNode progress(UUID job) {
+        return db.run(c -> progress(c, job, counts(c, job)));
+    }
+
+    private static ObjectNode progress(Connection c, UUID job, Counts k) throws SQLException {
         double seconds = 0;
         try (PreparedStatement ps = c.prepareStatement("SELECT extract(epoch FROM now() - (plan->>'sharded_at')::timestamptz)"
                 + " FROM jobs WHERE id = ?")) {
@@ -363,8 +376,7 @@ public final class ShardStore {
                 .put("succeeded", k.succeeded()).put("failed", k.failed()).put("cancelled", k.cancelled());
         p.put("message", String.format(Locale.ROOT, "%d/%d shards done, %d running, %,d of %,d rows, %,.0f rows/s",
                 k.succeeded(), k.total(), k.running(), k.rowsDone(), k.rows(), rate));
-        update(c, "UPDATE jobs SET progress = ?::jsonb, version = version + 1 WHERE id = ?", Json.write(p), job);
-        return k;
+        return p;
     }
 
     private static Counts counts(Connection c, UUID job) throws SQLException {
