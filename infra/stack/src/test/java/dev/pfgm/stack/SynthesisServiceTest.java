@@ -247,11 +247,20 @@ class SynthesisServiceTest {
             assertTrue(rs.getLong(3) > 2900, "distinct rows");
         }
 
-        String csv = synthesize(Map.of("count", 500, "shard_size", 200, "solver", "euler", "steps", 5, "format", "csv",
-                "report", false));
+        // report on (the default for tables): the train job kept a tenth of the rows out, the report's floor
+        String csv = synthesize(Map.of("count", 500, "shard_size", 200, "solver", "euler", "steps", 5, "format", "csv"));
         assertEquals("succeeded", waitTerminal(api, csv, 120).path("status").asText());
         Map<String, byte[]> parts = download(csv);
+        JsonNode report = Http.JSON.readTree(parts.get("report.json"));
+        assertEquals(500, report.path("rows").path("synthetic").asInt());
+        assertEquals(2000, report.path("rows").path("held_out").asInt(), "a tenth of builtin:moons' 20,000 rows");
+        assertTrue(report.path("quality").path("sliced_wasserstein").path("gaussian").asDouble() > 0, report.toString());
+        assertTrue(report.path("privacy").path("dcr_median").path("held_out").asDouble() > 0, report.toString());
+        JsonNode preview = api.get("/v1/jobs/" + csv + "/preview").json();
+        assertEquals("synthesis", preview.path("kind").asText());
+        assertEquals(report.path("quality"), preview.path("report").path("quality"));
         int rows = 0;
+        assertEquals(5, parts.size(), parts.keySet().toString());
         for (int k = 0; k < 3; k++) {
             String text = new String(parts.get(String.format("part-%05d.csv", k)), java.nio.charset.StandardCharsets.UTF_8);
             assertTrue(text.startsWith("x0,x1\n"), text.substring(0, 20));

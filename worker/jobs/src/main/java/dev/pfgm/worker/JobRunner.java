@@ -42,6 +42,9 @@ import java.util.regex.Pattern;
  * the result and `succeeded` in one guarded UPDATE.
  */
 final class JobRunner {
+    /** The share of a table's rows a train job keeps out of training by default. */
+    static final double SERVICE_HOLDOUT = 0.1;
+
     private final ModelStore models;
     private final ObjectStore objects;
     private final JobFiles files;
@@ -87,7 +90,10 @@ final class JobRunner {
         if (data.count() < 2) {
             throw new InvalidInputException("dataset has " + data.count() + " row; training needs at least 2");
         }
-        TrainSettings settings = TrainSettings.defaults().with(job.params(), "params");
+        // a train job keeps a tenth of a table's rows out of training unless it says otherwise: its
+        // synthesis reports compare with rows the model never saw
+        TrainSettings settings = TrainSettings.defaults().with(Json.object().put("holdout", SERVICE_HOLDOUT), "service")
+                .with(job.params(), "params");
         progress.log(String.format(Locale.ROOT, "training on %d points x %d columns for %d steps", data.count(),
                 data.dim(), settings.steps()));
         PfgmModel model = Trainer.train(data, settings, new LossReporter(progress));

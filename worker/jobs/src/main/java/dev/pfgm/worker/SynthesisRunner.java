@@ -21,6 +21,9 @@ import dev.pfgm.synthesis.PartFile;
 import dev.pfgm.synthesis.PartLayout;
 import dev.pfgm.synthesis.PartRecord;
 import dev.pfgm.synthesis.PartWriter;
+import dev.pfgm.synthesis.ReportSample;
+import dev.pfgm.synthesis.SynthesisReport;
+import dev.pfgm.shared.data.ImageFiles;
 import dev.pfgm.synthesis.ShardRows;
 import dev.pfgm.synthesis.ShardSynthesizer;
 import java.io.IOException;
@@ -149,6 +152,16 @@ final class SynthesisRunner {
             }
             ObjectNode stats = Json.object().put("seconds", rows.seconds()).put("nfe", rows.meanNfe())
                     .put("candidates", rows.candidates());
+            byte[] share = spec.report() ? new ReportSample(spec.plan(), m.model().isImage()).take(rows) : null;
+            if (share != null) {
+                // the report's sample of this shard's rows: internal, not an artifact
+                Path f = dir.resolve("report-sample.npy");
+                Files.write(f, share);
+                String key = Keys.shardOutput(job.id(), s.index(), s.attempt(), "report-sample.npy");
+                objects.put(key, f, "application/octet-stream");
+                keys.add(key);
+                stats.put("sample", key);
+            }
             PartFile main = files.get(0);
             ShardStore.Commit c = shards.commit(job.id(), s.index(), owner, s.attempt(),
                     new ShardStore.Part(keys.get(0), main.bytes(), main.sha256(), list, stats), leaseSeconds);
@@ -187,10 +200,14 @@ final class SynthesisRunner {
         SynthesisSpec spec = spec(job.plan().path("spec"), m.model());
         Double threshold = job.plan().hasNonNull("threshold") ? job.plan().get("threshold").asDouble() : null;
         List<PartRecord> parts = new ArrayList<>();
+        List<String> sampleKeys = new ArrayList<>();
         int after = -1;
         for (List<ShardStore.ShardRecord> page; !(page = shards.committed(job.id(), after, 1000)).isEmpty();) {
             for (ShardStore.ShardRecord s : page) {
                 parts.add(part(s));
+                if (s.stats().hasNonNull("sample")) {
+                    sampleKeys.add(s.stats().get("sample").asText());
+                }
                 after = s.index();
             }
         }
@@ -206,6 +223,13 @@ final class SynthesisRunner {
         Files.write(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
         ArrayNode artifacts = Json.MAPPER.createArrayNode();
         inputs.upload(job, progress, file, "manifest.json", "application/json", artifacts);
+        if (spec.report()) {
+            progress.phase("writing the report");
+            Path report = dir.resolve("report.json");
+            Files.write(report, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(
+                    report(job, m.model(), spec, sampleKeys, dir)));
+            inputs.upload(job, progress, report, "report.json", "application/json", artifacts);
+        }
         JsonNode totals = manifest.path("totals");
         double seconds = job.startedAt() == null ? 0
                 : java.time.Duration.between(job.startedAt(), java.time.OffsetDateTime.now()).toMillis() / 1e3;
@@ -225,6 +249,26 @@ final class SynthesisRunner {
         done.put("eta_seconds", 0).put("message", String.format(Locale.ROOT, "%d parts, %,d rows", parts.size(),
                 spec.count()));
         return new JobRunner.Outcome(result, done, null);
+    }
+
+    /** report.json from the shards' samples, against the model's training data and recorded holdout. */
+    private ObjectNode report(JobRecord job, PfgmModel model, SynthesisSpec spec, List<String> sampleKeys, Path dir)
+            throws IOException {
+        List<byte[]> shares = new ArrayList<>();
+        Path f = dir.resolve("sample.npy");
+        for (String key : sampleKeys) {
+            objects.get(key, f);
+            shares.add(Files.readAllBytes(f));
+        }
+        ImageFiles.Loaded training = null;
+        String problem = null;
+        try {
+            training = inputs.load(job.tenant(), inputs.modelDataset(job.tenant(), job.modelId()), dir);
+        } catch (InvalidInputException e) {
+            problem = e.getMessage();
+        }
+        return SynthesisReport.build(model, shares, spec.classes() != null, spec.logDensity(), training, problem, null,
+                null);
     }
 
     private static PartRecord part(ShardStore.ShardRecord s) {

@@ -42,6 +42,15 @@ public final class LocalSynthesis {
         void rowsDone(double rows, long count);
     }
 
+    /** Makes report.json from the report's sample of the delivered rows ({@link ReportSample} parts). */
+    @FunctionalInterface
+    public interface Reporter {
+        ObjectNode report(List<byte[]> sample) throws IOException;
+    }
+
+    public static final String REPORT = "report.json";
+    private static final String SAMPLE_PREFIX = ".report-sample-";
+
     /** What a run did: the manifest, how many parts it kept from an earlier run and how many it drew. */
     public record Result(ObjectNode manifest, int keptParts, int drawnParts, long drawnRows, double seconds) {
     }
@@ -55,6 +64,12 @@ public final class LocalSynthesis {
      */
     public static Result run(PfgmModel pfgm, ObjectNode model, SynthesisSpec spec, Double threshold, Path out,
                              boolean resume, Listener listener) throws IOException {
+        return run(pfgm, model, spec, threshold, out, resume, null, listener);
+    }
+
+    /** @param reporter makes report.json (null: no report) */
+    public static Result run(PfgmModel pfgm, ObjectNode model, SynthesisSpec spec, Double threshold, Path out,
+                             boolean resume, Reporter reporter, Listener listener) throws IOException {
         long t0 = System.nanoTime();
         Files.createDirectories(out);
         ShardPlan plan = spec.plan();
@@ -62,6 +77,7 @@ public final class LocalSynthesis {
         TreeMap<Integer, PartRecord> kept = resume ? kept(out, identity) : refuseOld(out);
         ShardSynthesizer synthesizer = new ShardSynthesizer(pfgm, spec, threshold);
         PartWriter writer = new PartWriter(spec.format(), PartLayout.of(pfgm));
+        ReportSample sample = new ReportSample(plan, pfgm.isImage());
         long keptRows = 0;
         for (PartRecord p : kept.values()) {
             keptRows += p.rows();
@@ -90,6 +106,10 @@ public final class LocalSynthesis {
                 // one part in writing at a time: this shard's waits for the previous one's
                 await(writing);
                 writing = io.submit(() -> {
+                    byte[] share = reporter == null ? null : sample.take(rows);
+                    if (share != null) {
+                        DataFiles.writeAtomically(out.resolve(sampleName(rows.shard())), o -> o.write(share));
+                    }
                     List<PartFile> files = writer.write(rows, out);
                     synchronized (kept) {
                         kept.put(rows.shard(), PartRecord.of(rows, files, 1, "local"));
@@ -108,9 +128,29 @@ public final class LocalSynthesis {
         }
         ObjectNode manifest = Manifest.build(NullNode.getInstance(), model, spec, threshold, classCounts(pfgm, spec),
                 new ArrayList<>(kept.values()));
+        if (reporter != null) {
+            List<byte[]> shares = new ArrayList<>();
+            for (int k = 0; k < plan.shards(); k++) {
+                Path f = out.resolve(sampleName(k));
+                if (sample.includes(k) && Files.exists(f)) {
+                    shares.add(Files.readAllBytes(f));
+                }
+            }
+            // a resumed run whose parts were all kept drew no sample: its earlier report.json stands
+            if (!shares.isEmpty()) {
+                write(out.resolve(REPORT), reporter.report(shares));
+            }
+        }
         write(out.resolve(MANIFEST), manifest);
         Files.deleteIfExists(out.resolve(JOURNAL));
+        for (int k = 0; k < plan.shards(); k++) {
+            Files.deleteIfExists(out.resolve(sampleName(k)));
+        }
         return new Result(manifest, plan.shards() - drawn, drawn, drawnRows, (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static String sampleName(int shard) {
+        return String.format(java.util.Locale.ROOT, "%s%05d.npy", SAMPLE_PREFIX, shard);
     }
 
     static long[] classCounts(PfgmModel model, SynthesisSpec spec) {

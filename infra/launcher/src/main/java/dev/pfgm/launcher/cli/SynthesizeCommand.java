@@ -14,6 +14,8 @@ import dev.pfgm.shared.synthesis.SynthesisSpec;
 import dev.pfgm.synthesis.DensityThreshold;
 import dev.pfgm.synthesis.LocalSynthesis;
 import dev.pfgm.synthesis.PartLayout;
+import dev.pfgm.synthesis.SynthesisReport;
+import dev.pfgm.engine.eval.ClassifierModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -50,7 +52,7 @@ public final class SynthesizeCommand implements Command {
                 "                         [--rtol R] [--atol A] [--steps K] [--classes data|balanced|C:N,C:N]",
                 "                         [--guidance W] [--log-density] [--estimator exact|hutchinson]",
                 "                         [--probes K] [--min-log-density-quantile Q] [--data TRAIN]",
-                "                         [--report | --no-report] [--resume]",
+                "                         [--report | --no-report] [--holdout FILE] [--classifier C] [--resume]",
                 "  writes DIR/part-00000.EXT ... and DIR/manifest.json (per part: first row, rows, bytes, sha256);",
                 "  row i depends on (model, seed, i) only, so any shard size gives the same rows",
                 "  tables: npy (float32 [rows, d]), csv (header: the training data's column names), parquet",
@@ -64,6 +66,10 @@ public final class SynthesizeCommand implements Command {
                 "  --min-log-density-quantile Q: drop rows whose log density is below the Q-quantile of the",
                 "  training data's (read from --data, default the path the model recorded), sampling on so",
                 "  that exactly N rows remain",
+                "  --report (default for tables): DIR/report.json, quality against the training data (per-column",
+                "  KS, correlation difference, sliced W1) and privacy (distance to the closest training row,",
+                "  exact copies), each beside rows the model never saw (--holdout FILE, or the split a table",
+                "  model was trained without) and a Gaussian fit; images: --classifier C adds the eval's figures",
                 "  --resume: keep the parts of an earlier run into DIR whose files still match their sha256",
                 "  and draw the rest (the same bytes as an uninterrupted run)");
     }
@@ -71,7 +77,7 @@ public final class SynthesizeCommand implements Command {
     @Override
     public void run(String[] argv) throws Exception {
         Set<String> options = new java.util.HashSet<>(PARAMS.keySet());
-        options.addAll(Set.of("model", "out", "min-log-density-quantile", "data"));
+        options.addAll(Set.of("model", "out", "min-log-density-quantile", "data", "holdout", "classifier"));
         Args a = Args.parse("synthesize", argv, options, Set.of("log-density", "report", "no-report", "resume"));
         Path modelPath = Path.of(a.required("model"));
         a.required("count");
@@ -103,7 +109,8 @@ public final class SynthesizeCommand implements Command {
                 threshold = DensityThreshold.of(model, training, spec,
                         f -> bar.update(0, String.format(Locale.ROOT, "filter threshold %.0f%%", 100 * f)));
             }
-            r = LocalSynthesis.run(model, modelInfo, spec, threshold, out, a.flag("resume"),
+            LocalSynthesis.Reporter reporter = spec.report() ? reporter(a, model, spec) : null;
+            r = LocalSynthesis.run(model, modelInfo, spec, threshold, out, a.flag("resume"), reporter,
                     (rows, count) -> bar.update(rows / count, String.format(Locale.ROOT, "%,.0f/%,d rows", rows, count)));
         } finally {
             bar.close();
@@ -119,7 +126,40 @@ public final class SynthesizeCommand implements Command {
         if (threshold != null) {
             s.put("threshold", threshold).put("candidates", totals.path("candidates").asLong());
         }
+        if (Files.exists(out.resolve(LocalSynthesis.REPORT))) {
+            s.put("report", out.resolve(LocalSynthesis.REPORT).toString());
+        }
         s.print();
+    }
+
+    /**
+     * report.json from the sample of the delivered rows: against the training data (--data, or the
+     * source the model recorded; when neither reads, the report says so), rows held out (--holdout,
+     * or a table model's recorded holdout) and, for images, a classifier (--classifier).
+     */
+    private static LocalSynthesis.Reporter reporter(Args a, PfgmModel model, SynthesisSpec spec) {
+        String source = a.string("data", model.provenance().dataSource());
+        ImageFiles.Loaded heldOut = a.has("holdout") ? ImageFiles.load(a.string("holdout", ""), null, "--holdout", null) : null;
+        ClassifierModel classifier = a.has("classifier") ? ClassifierModel.read(DataFiles.readBytes(
+                Path.of(a.string("classifier", "")), "--classifier"), "--classifier") : null;
+        if (classifier != null && !model.isImage()) {
+            throw new InvalidInputException("--classifier: the report judges images with a classifier; this is a table model");
+        }
+        return sample -> {
+            ImageFiles.Loaded training = null;
+            String problem = null;
+            try {
+                training = ImageFiles.load(source, null, "--data", null);
+            } catch (InvalidInputException e) {
+                if (a.has("data")) {
+                    throw e;
+                }
+                problem = "the model's recorded source '" + source + "' cannot be read (" + e.getMessage()
+                        + "); give it with --data";
+            }
+            return SynthesisReport.build(model, sample, spec.classes() != null, spec.logDensity(), training, problem,
+                    heldOut, classifier);
+        };
     }
 
     /** The flags that are synthesis parameters, as the job's params object. */

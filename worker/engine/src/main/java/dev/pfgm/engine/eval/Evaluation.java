@@ -147,6 +147,20 @@ public final class Evaluation {
         return new Result(m, r, gr, samples.meanNfe(), nllNfe, count, nllN, ref, onClass, onClassByClass);
     }
 
+    /** A set of images judged against the training images: what each column of the table reports. */
+    public record Scores(double frechet, double confident, double classTv) {
+    }
+
+    /**
+     * {@code n} images (as saved: clipped, on the data's levels) judged by {@code classifier} against
+     * up to {@value #REFERENCE} training images: Fréchet distance, confident share, class-histogram TV.
+     */
+    public static Scores score(ClassifierModel classifier, float[] images, int n, ImageSet train) {
+        Judged reference = judge(classifier, train.pixels(), Math.min(REFERENCE, train.count()));
+        Judged j = judge(classifier, images, n);
+        return new Scores(j.stats.frechet(reference.stats), j.confident, j.tv(reference));
+    }
+
     private record Judged(FeatureStats stats, double confident, double[] histogram, double[] confidentByClass,
                           int[] predicted) {
         double tv(Judged other) {

@@ -30,7 +30,8 @@ public record TrainSettings(
         double sigma, double tau, double maxExponent, boolean restrict, double gamma,
         double zMax, double zMin, double upperNorm,
         int hidden, int depth, int frequencies, int xDirections, int xOctaves, double jitter, double weightDecay,
-        int unetWidth, int unetLevels, int checkpointEvery, int previewEvery, int augDim, double labelDropout) {
+        int unetWidth, int unetLevels, int checkpointEvery, int previewEvery, int augDim, double labelDropout,
+        double holdout) {
 
     public static TrainSettings defaults() {
         return new Builder().build();
@@ -96,6 +97,10 @@ public record TrainSettings(
      */
     public TrainSettings resolveImages(int dim, double meanNorm) {
         Builder b = new Builder(this);
+        if (b.holdout > 0) {
+            throw new InvalidInputException("settings: 'holdout' is for tables; image models train on every image"
+                    + " (a synthesis report takes held-out images from its own --holdout)");
+        }
         if (b.augDim > 1) {
             // PFGM++: z is EDM's sigma (r = sigma sqrt D) and the prior starts at sigma_max = 80
             // (pfgm-math.md section 11); the kernel, M, gamma and the clip of PFGM do not apply
@@ -202,6 +207,7 @@ public record TrainSettings(
         int previewEvery = 1000;
         int augDim = 1;
         double labelDropout = 0.1;
+        double holdout = 0;
 
         Builder() {
         }
@@ -236,6 +242,7 @@ public record TrainSettings(
             previewEvery = s.previewEvery;
             augDim = s.augDim;
             labelDropout = s.labelDropout;
+            holdout = s.holdout;
         }
 
         TrainSettings build() {
@@ -248,7 +255,7 @@ public record TrainSettings(
             }
             return new TrainSettings(steps, batch, largeBatch, seed, lr, warmup, clip, ema, sigma, tau, maxExponent,
                     restrict, gamma, zMax, zMin, upperNorm, hidden, depth, frequencies, xDirections, xOctaves, jitter, weightDecay,
-                    unetWidth, unetLevels, checkpointEvery, previewEvery, augDim, labelDropout);
+                    unetWidth, unetLevels, checkpointEvery, previewEvery, augDim, labelDropout, holdout);
         }
     }
 
@@ -315,6 +322,9 @@ public record TrainSettings(
         add(Setting.ofDouble("label_dropout", 0, 1, true, "class-conditional training (images with labels, PFGM++):"
                 + " share of rows trained without their label, which guidance needs", TrainSettings::labelDropout,
                 (b, v) -> b.labelDropout = v));
+        add(Setting.ofDouble("holdout", 0, 0.5, true, "tables: share of the rows kept out of training (chosen by"
+                + " the seed), so a synthesis report can compare with rows the model never saw", TrainSettings::holdout,
+                (b, v) -> b.holdout = v));
     }
 
     /** One declared setting: key, accepted range (as text), meaning, how to read and write it. */

@@ -34,10 +34,12 @@ public final class Trainer {
     private Trainer() {
     }
 
-    public static PfgmModel train(Dataset data, TrainSettings requested, TrainListener listener) {
+    public static PfgmModel train(Dataset all, TrainSettings requested, TrainListener listener) {
         long started = System.nanoTime();
-        final int dim = data.dim();
+        final int dim = all.dim();
         TrainSettings s = requested.resolve(dim);
+        // the held-out rows (setting holdout) are never seen; the provenance keeps the whole data's checksum
+        Dataset data = s.holdout() > 0 ? Holdout.rows(all, Holdout.mask(all.count(), s.holdout(), s.seed()), false) : all;
         Standardizer standardizer = Standardizer.fit(data);
         double[] points = standardizer.standardized(data);
 
