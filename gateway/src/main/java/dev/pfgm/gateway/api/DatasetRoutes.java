@@ -10,6 +10,7 @@ import dev.pfgm.shared.data.Dataset;
 import dev.pfgm.shared.data.IdxFile;
 import dev.pfgm.shared.data.ImageNpy;
 import dev.pfgm.shared.data.ImageSet;
+import dev.pfgm.shared.data.Labels;
 import dev.pfgm.shared.data.NpyFile;
 import dev.pfgm.shared.data.PngZip;
 import dev.pfgm.shared.store.DatasetStore;
@@ -45,6 +46,7 @@ public final class DatasetRoutes {
 
     /** The upload route reads its raw body itself: whatever Content-Type a client sends, it is a file. */
     public void mountUpload(Router r) {
+        mountLabels(r);
         r.post("/v1/datasets").handler(ctx -> {
             HttpServerRequest req = ctx.request();
             String length = req.getHeader("Content-Length");
@@ -80,6 +82,76 @@ public final class DatasetRoutes {
     private ApiException tooLarge() {
         return new ApiException(413, "Content Too Large", "the dataset is larger than " + (maxBytes >> 20)
                 + " MiB (PFGM_MAX_UPLOAD_MB)");
+    }
+
+    /** POST /v1/datasets/{id}/labels?format=idx|npy|csv: an image dataset's labels, one per image, checked first. */
+    private void mountLabels(Router r) {
+        r.post("/v1/datasets/:id/labels").handler(ctx -> {
+            HttpServerRequest req = ctx.request();
+            // labels are small: a header and at most a few bytes per image
+            long limit = Math.min(maxBytes, 64L << 20);
+            String length = req.getHeader("Content-Length");
+            if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > limit) {
+                Problem.send(ctx, new ApiException(413, "Content Too Large", "a labels file may be at most "
+                        + (limit >> 20) + " MiB"));
+                return;
+            }
+            req.pause();
+            endpoint.authenticated(ctx, caller -> {
+                Buffer body = Buffer.buffer();
+                boolean[] overflow = {false};
+                req.handler(chunk -> {
+                    if (body.length() + chunk.length() > limit) {
+                        overflow[0] = true;
+                    } else if (!overflow[0]) {
+                        body.appendBuffer(chunk);
+                    }
+                });
+                req.exceptionHandler(e -> ctx.fail(400, e));
+                req.endHandler(v -> {
+                    if (overflow[0]) {
+                        Problem.send(ctx, new ApiException(413, "Content Too Large", "a labels file may be at most "
+                                + (limit >> 20) + " MiB"));
+                    } else {
+                        endpoint.runAs(ctx, caller, c -> labels(ctx, c.tenant(), body.getBytes()));
+                    }
+                });
+                req.resume();
+            });
+        });
+    }
+
+    private Reply labels(RoutingContext ctx, String tenant, byte[] bytes) throws Exception {
+        DatasetRecord d = find(tenant, ctx.pathParam("id"));
+        String format = ctx.request().getParam("format");
+        if (format == null || !java.util.Set.of("idx", "npy", "csv").contains(format)) {
+            throw ApiException.badRequest("/query/format", "required: idx, npy or csv, got "
+                    + (format == null ? "nothing" : "'" + format + "'"));
+        }
+        if (!d.images()) {
+            throw ApiException.invalid("/dataset", "dataset " + d.id() + " is a table: a table names its label column"
+                    + " on upload (label_column)");
+        }
+        if (bytes.length == 0) {
+            throw ApiException.invalid("/body", "the request body (the labels file) is empty");
+        }
+        int[] labels;
+        try {
+            labels = Labels.read(bytes, format, "labels", d.count());
+        } catch (InvalidInputException e) {
+            throw ApiException.invalid("/body", e.getMessage());
+        }
+        String key = Keys.datasetLabels(d.id(), format);
+        Path tmp = Files.createTempFile("pfgm-labels-", "." + format);
+        try {
+            Files.write(tmp, bytes);
+            objects.put(key, tmp, "application/octet-stream");
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        DatasetRecord labelled = datasets.setLabels(tenant, d.id(), key, format, Labels.counts(labels))
+                .orElseThrow(() -> ApiException.notFound("dataset", d.id().toString()));
+        return Reply.json(200, Views.dataset(labelled));
     }
 
     public void mount(Router r) {
@@ -118,6 +190,12 @@ public final class DatasetRoutes {
         if (bytes.length == 0) {
             throw ApiException.invalid("/body", "the request body (the " + format + " file) is empty");
         }
+        String labelColumn = ctx.request().getParam("label_column");
+        if (labelColumn != null && (labelColumn.isBlank() || labelColumn.length() > 200
+                || labelColumn.chars().anyMatch(Character::isISOControl))) {
+            throw ApiException.badRequest("/query/label_column", "a column name or 0-based index of 1 to 200 printable"
+                    + " characters");
+        }
         String sha = DataFiles.sha256(bytes);
         Dataset table = null;
         ImageSet images = null;
@@ -139,6 +217,21 @@ public final class DatasetRoutes {
         } catch (InvalidInputException e) {
             throw ApiException.invalid("/body", e.getMessage());
         }
+        int[] classCounts = null;
+        if (labelColumn != null) {
+            if (table == null) {
+                throw ApiException.invalid("/query/label_column", "images take their labels from a file of their own:"
+                        + " POST /v1/datasets/{id}/labels after the upload");
+            }
+            try {
+                Labels.Split split = Labels.split(table, labelColumn, name);
+                classCounts = Labels.counts(split.labels());
+                table = split.features();
+                labelColumn = split.column();
+            } catch (InvalidInputException e) {
+                throw ApiException.invalid("/query/label_column", e.getMessage());
+            }
+        }
         int count = table != null ? table.count() : images.count();
         int dim = table != null ? table.dim() : images.dim();
         DatasetStore.ImageShape image = images == null ? null
@@ -154,7 +247,8 @@ public final class DatasetRoutes {
             Files.deleteIfExists(tmp);
         }
         try {
-            DatasetRecord d = datasets.insert(id, tenant, name, format, count, dim, bytes.length, sha, key, image);
+            DatasetRecord d = datasets.insert(id, tenant, name, format, count, dim, bytes.length, sha, key, image,
+                    labelColumn, classCounts);
             return Reply.json(201, Views.dataset(d)).header("Location", "/v1/datasets/" + id);
         } catch (RuntimeException e) {
             objects.delete(key);

@@ -151,6 +151,13 @@ public final class JobRoutes {
             datasetRef = body.getString("dataset");
         }
         Integer datasetDim = datasetRef == null ? null : datasetDim(tenant, datasetRef);
+        if (type == JobType.TRAIN && params.has("aug_dim") && params.path("aug_dim").asInt(1) <= 1) {
+            DatasetRecord d = labelledImages(tenant, datasetRef);
+            if (d != null) {
+                throw ApiException.invalid("/params/aug_dim", "dataset " + d.id() + " has labels, so it trains a"
+                        + " class-conditional model, which needs PFGM++ (aug_dim > 1; 128 when not given)");
+            }
+        }
         if (type != JobType.TRAIN) {
             String raw = body.getString("model");
             UUID parsed = Endpoint.parseUuid(raw);
@@ -209,6 +216,13 @@ public final class JobRoutes {
         } catch (SpecException e) {
             throw ApiException.invalid("/params/" + e.field().replace('.', '/'), e.problem());
         }
+    }
+
+    /** The dataset {@code ref} names when it is a labelled image set, else null. */
+    private DatasetRecord labelledImages(String tenant, String ref) {
+        UUID id = Endpoint.parseUuid(ref);
+        DatasetRecord d = id == null ? null : datasets.get(tenant, id).orElse(null);
+        return d != null && d.images() && d.labels() != null ? d : null;
     }
 
     /** Columns of a dataset reference (builtin tables are 2-D; builtin:discs is 16x16 images); 422 when there is none. */

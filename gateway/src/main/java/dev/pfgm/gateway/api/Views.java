@@ -84,6 +84,17 @@ public final class Views {
             o.putObject("image").put("channels", d.image().channels()).put("height", d.image().height())
                     .put("width", d.image().width());
         }
+        if (d.labels() != null) {
+            ObjectNode l = o.putObject("labels");
+            l.put("classes", d.labels().classes());
+            if (d.labels().column() != null) {
+                l.put("column", d.labels().column());
+            }
+            var counts = l.putArray("counts");
+            for (int c : d.labels().classCounts()) {
+                counts.add(c);
+            }
+        }
         o.put("created_at", time(d.createdAt()));
         return o;
     }

@@ -308,6 +308,95 @@ class SynthesisServiceTest {
     }
 
     @Test
+    @Order(7)
+    void labelledDataTrainConditionalModelsAndSynthesisKeepsClassCountsExact() throws Exception {
+        // three blobs in a CSV whose "kind" column is the class
+        StringBuilder csv = new StringBuilder("kind,x,y\n");
+        java.util.Random r = new java.util.Random(5);
+        double[][] centres = {{-2, 0}, {2, 0}, {0, 2.5}};
+        for (int i = 0; i < 3000; i++) {
+            int k = i % 3;
+            csv.append(k).append(',').append(centres[k][0] + 0.3 * r.nextGaussian()).append(',')
+                    .append(centres[k][1] + 0.3 * r.nextGaussian()).append('\n');
+        }
+        byte[] body = csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertProblem(api.postBytes("/v1/datasets?name=blobs&format=csv&label_column=colour", body), 422,
+                "/query/label_column");
+        assertProblem(api.postBytes("/v1/datasets?name=blobs&format=csv&label_column=x", body), 422,
+                "/query/label_column");
+        Http.Res up = api.postBytes("/v1/datasets?name=blobs&format=csv&label_column=kind", body);
+        assertEquals(201, up.status(), up.toString());
+        assertEquals(2, up.json().path("dim").asInt(), "the label column leaves the features");
+        assertEquals(3, up.json().path("labels").path("classes").asInt(), up.toString());
+        assertEquals("kind", up.json().path("labels").path("column").asText());
+        JsonNode t = waitTerminal(api, submit(api, Map.of("type", "train", "dataset", up.json().path("id").asText(),
+                "params", Map.of("steps", 800, "hidden", 32, "batch", 128, "large_batch", 512))), 180);
+        assertEquals("succeeded", t.path("status").asText(), t.toString());
+        String conditional = t.path("result").path("model").asText();
+        assertEquals(3, api.get("/v1/models/" + conditional).json().path("metrics").path("classes").asInt());
+
+        String id = submit(api, Map.of("type", "synthesize", "model", conditional, "params", Map.of("count", 900,
+                "shard_size", 400, "classes", Map.of("0", 600, "2", 300), "guidance", 2, "format", "csv")));
+        JsonNode done = waitTerminal(api, id, 180);
+        assertEquals("succeeded", done.path("status").asText(), done.toString());
+        Map<String, byte[]> files = download(id);
+        int[] seen = new int[3];
+        double[] meanY = new double[3];
+        for (String name : files.keySet()) {
+            if (!name.startsWith("part-")) {
+                continue;
+            }
+            String[] lines = new String(files.get(name), java.nio.charset.StandardCharsets.UTF_8).split("\n");
+            assertEquals("x,y,label", lines[0]);
+            for (int i = 1; i < lines.length; i++) {
+                String[] f = lines[i].split(",");
+                int k = Integer.parseInt(f[2]);
+                seen[k]++;
+                meanY[k] += Double.parseDouble(f[1]);
+            }
+        }
+        assertEquals(600, seen[0]);
+        assertEquals(0, seen[1]);
+        assertEquals(300, seen[2]);
+        assertTrue(meanY[0] / 600 < 0.7 && meanY[2] / 300 > 1.8, "the classes' rows sit at their blobs: mean y "
+                + meanY[0] / 600 + " and " + meanY[2] / 300);
+        JsonNode m = manifest(id);
+        assertEquals(600, m.path("totals").path("class_counts").path("0").asLong());
+
+        assertProblem(api.postJson("/v1/jobs", Map.of("type", "synthesize", "model", conditional,
+                "params", Map.of("count", 100, "classes", Map.of("0", 60, "1", 30)))), 422, "/params/classes");
+        assertProblem(api.postJson("/v1/jobs", Map.of("type", "synthesize", "model", conditional,
+                "params", Map.of("count", 100, "classes", Map.of("3", 100)))), 422, "/params/classes");
+        assertProblem(api.postJson("/v1/jobs", Map.of("type", "synthesize", "model", conditional,
+                "params", Map.of("count", 100, "classes", "many"))), 422, "/params/classes");
+        assertProblem(api.postJson("/v1/jobs", Map.of("type", "synthesize", "model", conditional,
+                "params", Map.of("count", 100, "guidance", 21))), 422, "/params/guidance");
+        // generate takes a class too
+        JsonNode g = waitTerminal(api, submit(api, Map.of("type", "generate", "model", conditional,
+                "params", Map.of("count", 50, "class", 1, "solver", "heun", "steps", 20))), 120);
+        assertEquals("succeeded", g.path("status").asText(), g.toString());
+
+        // image datasets take a labels file after their upload; its count is checked
+        String discs = ServiceTest.uploadDiscs(api, 40);
+        java.io.ByteArrayOutputStream labels = new java.io.ByteArrayOutputStream();
+        float[] l = new float[40];
+        for (int i = 0; i < 40; i++) {
+            l[i] = i % 2;
+        }
+        NpyFile.writeFloat32(labels, l, new long[] {40});
+        java.io.ByteArrayOutputStream short39 = new java.io.ByteArrayOutputStream();
+        NpyFile.writeFloat32(short39, java.util.Arrays.copyOf(l, 39), new long[] {39});
+        assertProblem(api.postBytes("/v1/datasets/" + discs + "/labels?format=npy", short39.toByteArray()), 422, "/body");
+        assertProblem(api.postBytes("/v1/datasets/" + discs + "/labels?format=xml", labels.toByteArray()), 400,
+                "/query/format");
+        Http.Res lab = api.postBytes("/v1/datasets/" + discs + "/labels?format=npy", labels.toByteArray());
+        assertEquals(200, lab.status(), lab.toString());
+        assertEquals("[20,20]", lab.json().path("labels").path("counts").toString());
+        assertProblem(api.postJson("/v1/jobs", Map.of("type", "train", "dataset", discs,
+                "params", Map.of("aug_dim", 1))), 422, "/params/aug_dim");
+    }
+
+    @Test
     @Order(6)
     void aWholeStackRestartResumesFromTheCommittedShards() throws Exception {
         Map<String, Object> spec = Map.of("count", 80_000, "shard_size", 4_000, "seed", 21, "report", false);

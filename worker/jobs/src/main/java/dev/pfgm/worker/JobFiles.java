@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.shared.data.BuiltinData;
 import dev.pfgm.shared.data.ImageFiles;
+import dev.pfgm.shared.data.ImageSet;
+import dev.pfgm.shared.data.Labels;
 import dev.pfgm.shared.store.DatasetStore;
 import dev.pfgm.shared.store.JobRecord;
 import dev.pfgm.shared.store.Keys;
@@ -32,7 +34,7 @@ final class JobFiles {
     }
 
     /** A dataset as a table or as images, by its stored format (and, for .npy, its rank). */
-    ImageFiles.Loaded load(String tenant, String ref, Path dir) {
+    ImageFiles.Loaded load(String tenant, String ref, Path dir) throws IOException {
         if (BuiltinData.isBuiltin(ref)) {
             return ref.equals(ImageFiles.DISCS) ? ImageFiles.load(ref, null, "dataset", null)
                     : new ImageFiles.Loaded(BuiltinData.load(ref), null);
@@ -45,7 +47,29 @@ final class JobFiles {
         };
         Path file = dir.resolve("data." + ext);
         objects.get(d.objectKey(), file);
-        return ImageFiles.load(file.toString(), null, "dataset " + ref, null);
+        ImageFiles.Loaded loaded = ImageFiles.load(file.toString(), null, "dataset " + ref, null);
+        if (d.labels() == null) {
+            return loaded;
+        }
+        if (!loaded.isImages()) {
+            Labels.Split split = Labels.split(loaded.table(), d.labels().column(), "dataset " + ref);
+            return new ImageFiles.Loaded(split.features(), null, split.labels());
+        }
+        Path labels = dir.resolve("labels." + d.labels().format());
+        objects.get(d.labels().key(), labels);
+        ImageSet im = loaded.images();
+        int[] l = Labels.read(Files.readAllBytes(labels), d.labels().format(), "labels of dataset " + ref, im.count());
+        return new ImageFiles.Loaded(null, new ImageSet(im.source(), im.pixels(), im.count(), im.channels(), im.height(),
+                im.width(), im.eightBit(), l, im.sha256()));
+    }
+
+    /** A table dataset's label column, or null. */
+    String labelColumn(String tenant, String ref) {
+        if (BuiltinData.isBuiltin(ref)) {
+            return null;
+        }
+        return datasets.get(tenant, UUID.fromString(ref)).map(d -> d.labels() == null ? null : d.labels().column())
+                .orElse(null);
     }
 
     /** The dataset a model was trained on (an id or builtin:NAME). */

@@ -44,6 +44,8 @@ import java.util.regex.Pattern;
 final class JobRunner {
     /** The share of a table's rows a train job keeps out of training by default. */
     static final double SERVICE_HOLDOUT = 0.1;
+    /** PFGM++'s extra dimensions for a class-conditional image model when the job does not set aug_dim. */
+    static final int CONDITIONAL_AUG_DIM = 128;
 
     private final ModelStore models;
     private final ObjectStore objects;
@@ -94,9 +96,13 @@ final class JobRunner {
         // synthesis reports compare with rows the model never saw
         TrainSettings settings = TrainSettings.defaults().with(Json.object().put("holdout", SERVICE_HOLDOUT), "service")
                 .with(job.params(), "params");
-        progress.log(String.format(Locale.ROOT, "training on %d points x %d columns for %d steps", data.count(),
-                data.dim(), settings.steps()));
-        PfgmModel model = Trainer.train(data, settings, new LossReporter(progress));
+        int[] labels = loaded.labels();
+        progress.log(String.format(Locale.ROOT, "training on %d points x %d columns for %d steps%s", data.count(),
+                data.dim(), settings.steps(), labels == null ? "" : ", conditional on their class"));
+        PfgmModel model = Trainer.train(data, labels, settings, new LossReporter(progress));
+        if (labels != null) {
+            model = model.withLabelColumn(files.labelColumn(job.tenant(), job.dataset()));
+        }
         Path modelFile = dir.resolve("model.pfgm");
         ModelFile.write(model, modelFile);
         Path lossFile = writeLosses(model, dir);
@@ -109,7 +115,7 @@ final class JobRunner {
         double seconds = model.provenance().trainSeconds();
         ObjectNode metrics = Json.object().put("final_loss", model.provenance().finalLoss()).put("seconds", seconds)
                 .put("steps", model.settings().steps()).put("count", data.count()).put("dim", data.dim())
-                .put("data_sha256", data.sha256());
+                .put("classes", model.classes()).put("data_sha256", data.sha256());
         ObjectNode result = Json.object().put("model", modelId.toString()).put("steps", model.settings().steps())
                 .put("final_loss", model.provenance().finalLoss()).put("seconds", seconds);
         result.set("artifacts", artifacts);
@@ -123,7 +129,13 @@ final class JobRunner {
      * resumes where the last checkpoint left off; preview grids are uploaded as they are made.
      */
     private Outcome trainImages(JobRecord job, ImageSet data, Path dir, ProgressReporter progress) throws IOException {
-        TrainSettings settings = TrainSettings.imageDefaults().with(job.params(), "params");
+        TrainSettings base = TrainSettings.imageDefaults();
+        if (data.labels() != null) {
+            // labelled images train a class-conditional model, which needs PFGM++: D = 128 at EDM's
+            // learning rate (README, class-conditional models) unless the job says otherwise
+            base = base.with(Json.object().put("aug_dim", CONDITIONAL_AUG_DIM).put("lr", 1e-3), "service");
+        }
+        TrainSettings settings = base.with(job.params(), "params");
         String ckptKey = "jobs/" + job.id() + "/checkpoint.ckpt";
         Checkpoint resume = null;
         if (objects.list(ckptKey).contains(ckptKey)) {
@@ -139,7 +151,8 @@ final class JobRunner {
         if (resume != null) {
             carryEarlierPreviews(job, resume.step(), dir, progress, artifacts);
         }
-        PfgmModel model = ImageTrainer.train(data, settings, resume, new ImageTrainer.Listener() {
+        ImageTrainer.Start start = ImageTrainer.prepare(data, settings, resume, null, data.labels() != null, 0);
+        PfgmModel model = ImageTrainer.train(start, new ImageTrainer.Listener() {
             @Override
             public void onStep(int step, int total, double loss) {
                 reporter.onStep(step, total, loss);

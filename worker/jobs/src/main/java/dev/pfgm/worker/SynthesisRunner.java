@@ -72,7 +72,7 @@ final class SynthesisRunner {
 
     static ModelFacts facts(PfgmModel m) {
         return ModelFacts.of(m.settings().toJson(), m.dim(), m.isImage() ? m.image().shape() : null,
-                m.isImage() ? m.image().classes() : 0);
+                m.classes());
     }
 
     private static SynthesisSpec spec(JsonNode params, PfgmModel m) {
@@ -117,8 +117,9 @@ final class SynthesisRunner {
         o.put("id", job.modelId().toString()).put("sha256", m.sha256()).put("kind", model.isImage() ? "image" : "vector")
                 .put("dim", model.dim());
         if (model.isImage()) {
-            o.put("shape", model.image().shape()).put("classes", model.image().classes());
+            o.put("shape", model.image().shape()).put("classes", model.classes());
         } else {
+            o.put("classes", model.classes());
             ArrayNode cols = o.putArray("columns");
             PartLayout.of(model).columns().forEach(cols::add);
         }
@@ -217,7 +218,7 @@ final class SynthesisRunner {
         }
         ObjectNode jobInfo = Json.object().put("id", job.id().toString()).put("created_at", String.valueOf(job.createdAt()));
         long[] classCounts = spec.classes() == null ? null
-                : spec.classes().counts(spec.count(), m.model().image().classCounts());
+                : spec.classes().counts(spec.count(), m.model().classCounts());
         ObjectNode manifest = Manifest.build(jobInfo, job.plan().path("model"), spec, threshold, classCounts, parts);
         Path file = dir.resolve("manifest.json");
         Files.write(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));

@@ -8,6 +8,6 @@ final class Conditioning {
     }
 
     static int[] classCounts(PfgmModel model) {
-        return model.isImage() && model.image().classes() > 0 ? model.image().classCounts() : null;
+        return model.classCounts();
     }
 }

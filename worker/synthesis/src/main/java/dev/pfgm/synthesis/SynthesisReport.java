@@ -102,7 +102,7 @@ public final class SynthesisReport {
         }
         if (classes != null) {
             ObjectNode cl = r.putObject("classes");
-            int[] trainCounts = model.image() != null ? model.image().classCounts() : null;
+            int[] trainCounts = model.classCounts();
             double[] syn = new double[trainCounts == null ? 0 : trainCounts.length];
             for (int c : classes) {
                 syn[c] += 1.0 / classes.length;

@@ -93,7 +93,7 @@ public final class SampleCommand implements Command {
         }
         if (guidance != null) {
             describe(summary, guidance);
-            summary.put("class_counts", classCounts(r.labels(), model.image().classes()));
+            summary.put("class_counts", classCounts(r.labels(), model.classes()));
         }
         summary.print();
     }
@@ -111,7 +111,7 @@ public final class SampleCommand implements Command {
      * unconditional one, which refuses all three).
      */
     static Guidance guidance(Args a, PfgmModel model) {
-        int classes = model.isImage() ? model.image().classes() : 0;
+        int classes = model.classes();
         if (classes == 0) {
             for (String flag : GUIDANCE_OPTIONS) {
                 if (a.has(flag)) {

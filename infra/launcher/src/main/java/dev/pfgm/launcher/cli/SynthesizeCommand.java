@@ -8,6 +8,7 @@ import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.shared.data.DataFiles;
 import dev.pfgm.shared.data.ImageFiles;
+import dev.pfgm.shared.data.Labels;
 import dev.pfgm.shared.synthesis.ModelFacts;
 import dev.pfgm.shared.synthesis.SpecException;
 import dev.pfgm.shared.synthesis.SynthesisSpec;
@@ -105,7 +106,7 @@ public final class SynthesizeCommand implements Command {
         try {
             if (spec.filterQuantile() != null) {
                 String source = a.string("data", model.provenance().dataSource());
-                ImageFiles.Loaded training = training(source, a.has("data"));
+                ImageFiles.Loaded training = training(model, source, a.has("data"));
                 threshold = DensityThreshold.of(model, training, spec,
                         f -> bar.update(0, String.format(Locale.ROOT, "filter threshold %.0f%%", 100 * f)));
             }
@@ -149,7 +150,7 @@ public final class SynthesizeCommand implements Command {
             ImageFiles.Loaded training = null;
             String problem = null;
             try {
-                training = ImageFiles.load(source, null, "--data", null);
+                training = read(model, source);
             } catch (InvalidInputException e) {
                 if (a.has("data")) {
                     throw e;
@@ -235,7 +236,7 @@ public final class SynthesizeCommand implements Command {
 
     static ModelFacts facts(PfgmModel model) {
         return ModelFacts.of(model.settings().toJson(), model.dim(), model.isImage() ? model.image().shape() : null,
-                model.isImage() ? model.image().classes() : 0);
+                model.classes());
     }
 
     private static ObjectNode describe(PfgmModel model, Path path, String sha256) {
@@ -243,8 +244,9 @@ public final class SynthesizeCommand implements Command {
         m.put("path", path.toAbsolutePath().toString()).put("sha256", sha256)
                 .put("kind", model.isImage() ? "image" : "vector").put("dim", model.dim());
         if (model.isImage()) {
-            m.put("shape", model.image().shape()).put("classes", model.image().classes());
+            m.put("shape", model.image().shape()).put("classes", model.classes());
         } else {
+            m.put("classes", model.classes());
             var cols = m.putArray("columns");
             PartLayout.of(model).columns().forEach(cols::add);
         }
@@ -253,9 +255,19 @@ public final class SynthesizeCommand implements Command {
         return m;
     }
 
-    private static ImageFiles.Loaded training(String source, boolean given) {
+    /** The training data, its label column (a conditional table model's) taken out as when it trained. */
+    private static ImageFiles.Loaded read(PfgmModel model, String source) {
+        ImageFiles.Loaded l = ImageFiles.load(source, null, "--data", null);
+        if (l.isImages() || model.labelColumn() == null) {
+            return l;
+        }
+        Labels.Split split = Labels.split(l.table(), model.labelColumn(), "--data");
+        return new ImageFiles.Loaded(split.features(), null, split.labels());
+    }
+
+    private static ImageFiles.Loaded training(PfgmModel model, String source, boolean given) {
         try {
-            return ImageFiles.load(source, null, "--data", null);
+            return read(model, source);
         } catch (InvalidInputException e) {
             if (given) {
                 throw e;

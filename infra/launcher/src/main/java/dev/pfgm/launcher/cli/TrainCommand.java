@@ -6,6 +6,7 @@ import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.shared.data.DataFiles;
 import dev.pfgm.shared.data.Dataset;
 import dev.pfgm.shared.data.ImageFiles;
+import dev.pfgm.shared.data.Labels;
 import dev.pfgm.engine.model.ModelFile;
 import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.engine.train.TrainSettings;
@@ -35,7 +36,7 @@ public final class TrainCommand implements Command {
     public String usage() {
         return String.join("\n",
                 "usage: ./pfgm train --data FILE --out MODEL [--steps N] [--batch B] [--seed S] [--config FILE.json]",
-                "                    [--run DIR] [--resume] [--labels LABELS] [--init MODEL]",
+                "                    [--run DIR] [--resume] [--labels LABELS] [--init MODEL] [--label-column C]",
                 "  FILE: a table: .npy (float32/float64, [n, d]), .csv (numeric columns, optional header) or",
                 "        builtin:ring8|moons|checkerboard|swissroll;",
                 "        or images: IDX (*-ubyte, optionally .gz), a .zip of same-size PNGs, a .npy of shape",
@@ -46,6 +47,8 @@ public final class TrainCommand implements Command {
                 "  --labels (images, PFGM++): IDX labels, or a .npy/.csv column of integers, one per image:",
                 "        trains a class-conditional model (sample --class / --guidance); label_dropout of the",
                 "        rows train without their label, for classifier-free guidance",
+                "  --label-column C (tables): the column (header name or 0-based index) holding each row's",
+                "        class, an integer; it leaves the features and the model is class-conditional",
                 "  --init MODEL (images): start from MODEL's weights and settings (--config and flags",
                 "        override them); an unconditional MODEL can start a conditional run",
                 "  --config: a JSON object overriding any of these settings (flags win over it):",
@@ -55,10 +58,21 @@ public final class TrainCommand implements Command {
     @Override
     public void run(String[] argv) throws IOException {
         Args a = Args.parse("train", argv, Set.of("data", "out", "steps", "batch", "seed", "config", "run",
-                "labels", "init"), Set.of("resume"));
+                "labels", "init", "label-column"), Set.of("resume"));
         String dataSpec = a.required("data");
         Path out = a.output("out");
         ImageFiles.Loaded loaded = ImageFiles.load(dataSpec, a.string("labels", null), "--data", "--labels");
+        int[] labels = null;
+        String labelColumn = null;
+        if (a.has("label-column")) {
+            if (loaded.isImages()) {
+                throw new InvalidInputException("--label-column: images take their labels from --labels");
+            }
+            Labels.Split split = Labels.split(loaded.table(), a.required("label-column"), "--label-column");
+            loaded = new ImageFiles.Loaded(split.features(), null, split.labels());
+            labels = split.labels();
+            labelColumn = split.column();
+        }
         if (!loaded.isImages() && (a.has("run") || a.flag("resume") || a.has("init"))) {
             String flag = a.has("run") ? "--run" : a.has("init") ? "--init" : "--resume";
             throw new InvalidInputException(flag + ": checkpoints, run folders and --init"
@@ -105,19 +119,23 @@ public final class TrainCommand implements Command {
                     + " row; training needs at least 2");
         }
 
-        System.err.printf(Locale.ROOT, "train: %d points x %d columns from %s, %d steps%n", data.count(), data.dim(),
-                dataSpec, settings.steps());
+        System.err.printf(Locale.ROOT, "train: %d points x %d columns from %s, %d steps%s%n", data.count(), data.dim(),
+                dataSpec, settings.steps(), labels == null ? "" : ", conditional on " + Labels.counts(labels).length
+                        + " classes");
         ProgressBar bar = new ProgressBar("train");
         double[] smooth = {Double.NaN};
         PfgmModel model;
         try {
-            model = Trainer.train(data, settings, (step, total, loss) -> {
+            model = Trainer.train(data, labels, settings, (step, total, loss) -> {
                 smooth[0] = Double.isNaN(smooth[0]) ? loss : 0.98 * smooth[0] + 0.02 * loss;
                 bar.update((double) step / total, String.format(Locale.ROOT, "step %d/%d  loss %.3g", step, total,
                         smooth[0]));
             });
         } finally {
             bar.close();
+        }
+        if (labelColumn != null) {
+            model = model.withLabelColumn(labelColumn);
         }
         ModelFile.write(model, out);
         new Summary().put("model", out.toString()).put("steps", model.settings().steps())

@@ -17,10 +17,19 @@ public final class ImageFiles {
     private ImageFiles() {
     }
 
-    /** A loaded input: exactly one of the two is set. */
-    public record Loaded(Dataset table, ImageSet images) {
+    /** A loaded input: exactly one of table and images is set; a table's class labels may come with it. */
+    public record Loaded(Dataset table, ImageSet images, int[] tableLabels) {
+        public Loaded(Dataset table, ImageSet images) {
+            this(table, images, null);
+        }
+
         public boolean isImages() {
             return images != null;
+        }
+
+        /** The examples' class labels, or null. */
+        public int[] labels() {
+            return images != null ? images.labels() : tableLabels;
         }
     }
 
@@ -92,29 +101,14 @@ public final class ImageFiles {
     public static int[] readLabels(String spec, String flag, int expected) {
         String lower = spec.toLowerCase(Locale.ROOT);
         byte[] b = DataFiles.readBytes(Path.of(spec), flag);
-        if (isIdx(lower)) {
-            return IdxFile.readLabels(b, spec, expected);
-        }
-        Dataset d;
-        if (lower.endsWith(".npy")) {
-            d = NpyFile.readTable(b, spec, "");
-        } else if (lower.endsWith(".csv")) {
-            d = CsvFile.readTable(b, spec, "");
-        } else {
+        String format = isIdx(lower) ? "idx" : lower.endsWith(".npy") ? "npy" : lower.endsWith(".csv") ? "csv" : null;
+        if (format == null) {
             throw new InvalidInputException(flag + ": '" + spec + "' must be IDX labels, .npy or .csv");
         }
-        if (d.dim() != 1 || d.count() != expected) {
-            throw new InvalidInputException(flag + ": '" + spec + "' holds " + d.count() + "x" + d.dim()
-                    + " values; expected " + expected + " labels in one column");
+        try {
+            return Labels.read(b, format, spec, expected);
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException(flag + ": " + e.getMessage());
         }
-        int[] out = new int[expected];
-        for (int i = 0; i < expected; i++) {
-            double v = d.values()[i];
-            if (v != Math.rint(v) || v < 0 || v > 1000) {
-                throw new InvalidInputException(flag + ": label " + i + " is " + v + "; labels are integers 0..1000");
-            }
-            out[i] = (int) v;
-        }
-        return out;
     }
 }

@@ -21,16 +21,37 @@ public final class DatasetStore {
     public record ImageShape(int channels, int height, int width) {
     }
 
-    /** One dataset. */
+    /**
+     * A dataset's labels: a table's label column, or an image set's labels file (key and format); and
+     * the examples per class.
+     */
+    public record LabelInfo(String column, String key, String format, int[] classCounts) {
+        public int classes() {
+            return classCounts.length;
+        }
+    }
+
+    /** One dataset. {@code labels} is null for an unlabelled one. */
     public record DatasetRecord(UUID id, String tenant, String name, String format, int count, int dim, long bytes,
-            String sha256, String objectKey, OffsetDateTime createdAt, ImageShape image) {
+            String sha256, String objectKey, OffsetDateTime createdAt, ImageShape image, LabelInfo labels) {
         static DatasetRecord read(ResultSet rs) throws SQLException {
             int channels = rs.getInt("channels");
             ImageShape image = rs.wasNull() ? null : new ImageShape(channels, rs.getInt("height"), rs.getInt("width"));
+            LabelInfo labels = null;
+            String counts = rs.getString("class_counts");
+            if (counts != null) {
+                com.fasterxml.jackson.databind.JsonNode c = Json.read(counts);
+                int[] cc = new int[c.size()];
+                for (int k = 0; k < cc.length; k++) {
+                    cc[k] = c.get(k).asInt();
+                }
+                labels = new LabelInfo(rs.getString("label_column"), rs.getString("labels_key"),
+                        rs.getString("labels_format"), cc);
+            }
             return new DatasetRecord(rs.getObject("id", UUID.class), rs.getString("tenant"), rs.getString("name"),
                     rs.getString("format"), rs.getInt("count"), rs.getInt("dim"), rs.getLong("bytes"),
                     rs.getString("sha256"), rs.getString("object_key"),
-                    rs.getObject("created_at", OffsetDateTime.class), image);
+                    rs.getObject("created_at", OffsetDateTime.class), image, labels);
         }
 
         public boolean images() {
@@ -38,12 +59,21 @@ public final class DatasetStore {
         }
     }
 
+    private static String counts(int[] c) {
+        com.fasterxml.jackson.databind.node.ArrayNode a = Json.MAPPER.createArrayNode();
+        for (int v : c) {
+            a.add(v);
+        }
+        return Json.write(a);
+    }
+
+    /** @param labelColumn a table's label column (null: none), {@code classCounts} its examples per class */
     public DatasetRecord insert(UUID id, String tenant, String name, String format, int count, int dim, long bytes,
-            String sha256, String objectKey, ImageShape image) {
+            String sha256, String objectKey, ImageShape image, String labelColumn, int[] classCounts) {
         return db.run(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO datasets (id, tenant, name, format, count, dim,"
-                    + " bytes, sha256, object_key, kind, channels, height, width)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *")) {
+                    + " bytes, sha256, object_key, kind, channels, height, width, label_column, class_counts)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb) RETURNING *")) {
                 ps.setObject(1, id);
                 ps.setString(2, tenant);
                 ps.setString(3, name);
@@ -57,9 +87,28 @@ public final class DatasetStore {
                 ps.setObject(11, image == null ? null : image.channels());
                 ps.setObject(12, image == null ? null : image.height());
                 ps.setObject(13, image == null ? null : image.width());
+                ps.setString(14, labelColumn);
+                ps.setString(15, classCounts == null ? null : counts(classCounts));
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     return DatasetRecord.read(rs);
+                }
+            }
+        });
+    }
+
+    /** Gives an image dataset its labels file; empty when the tenant has no such dataset. */
+    public Optional<DatasetRecord> setLabels(String tenant, UUID id, String key, String format, int[] classCounts) {
+        return db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE datasets SET labels_key = ?, labels_format = ?,"
+                    + " class_counts = ?::jsonb WHERE id = ? AND tenant = ? AND kind = 'images' RETURNING *")) {
+                ps.setString(1, key);
+                ps.setString(2, format);
+                ps.setString(3, counts(classCounts));
+                ps.setObject(4, id);
+                ps.setString(5, tenant);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(DatasetRecord.read(rs)) : Optional.empty();
                 }
             }
         });

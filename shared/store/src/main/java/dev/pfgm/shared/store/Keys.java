@@ -11,6 +11,11 @@ public final class Keys {
         return "datasets/" + id + "/data." + format;
     }
 
+    /** An image dataset's labels file. */
+    public static String datasetLabels(UUID id, String format) {
+        return "datasets/" + id + "/labels." + format;
+    }
+
     public static String jobOutput(UUID jobId, int attempt, String name) {
         return "jobs/" + jobId + "/attempt-" + attempt + "/" + name;
     }

@@ -22,7 +22,8 @@ import java.util.zip.ZipOutputStream;
 /**
  * The model file: a zip holding manifest.json (format and version), settings.json (resolved
  * training settings), normalization.json, provenance.json, weights.npy (EMA weights, float32)
- * and loss.csv (step, loss); image models add image.json ({@link ImageMeta}). Readers refuse a newer format version, naming both numbers.
+ * and loss.csv (step, loss); image models add image.json ({@link ImageMeta}), class-conditional vector
+ * models classes.json (training examples per class). Readers refuse a newer format version, naming both numbers.
  */
 public final class ModelFile {
     public static final String FORMAT = "pfgm-model";
@@ -46,6 +47,16 @@ public final class ModelFile {
         put(zip, "normalization.json", JSON.writeValueAsBytes(model.standardizer()));
         if (model.isImage()) {
             put(zip, "image.json", JSON.writeValueAsBytes(model.image()));
+        } else if (model.classCounts() != null) {
+            ObjectNode classes = JSON.createObjectNode();
+            var counts = classes.putArray("counts");
+            for (int c : model.classCounts()) {
+                counts.add(c);
+            }
+            if (model.labelColumn() != null) {
+                classes.put("label_column", model.labelColumn());
+            }
+            put(zip, "classes.json", JSON.writeValueAsBytes(classes));
         }
         put(zip, "provenance.json", JSON.writeValueAsBytes(model.provenance()));
         ByteArrayOutputStream w = new ByteArrayOutputStream();
@@ -92,7 +103,19 @@ public final class ModelFile {
             float[] losses = readLosses(entries.get("loss.csv"));
             ImageMeta image = entries.containsKey("image.json")
                     ? JSON.readValue(entries.get("image.json"), ImageMeta.class) : null;
-            PfgmModel model = new PfgmModel(settings, st, weights, prov, losses, image);
+            int[] classCounts = null;
+            String labelColumn = null;
+            if (entries.containsKey("classes.json")) {
+                JsonNode classes = JSON.readTree(entries.get("classes.json"));
+                JsonNode counts = classes.path("counts");
+                classCounts = new int[counts.size()];
+                for (int k = 0; k < classCounts.length; k++) {
+                    classCounts[k] = counts.get(k).asInt();
+                }
+                labelColumn = classes.hasNonNull("label_column") ? classes.get("label_column").asText() : null;
+            }
+            PfgmModel model = new PfgmModel(settings, st, weights, prov, losses, image, classCounts)
+                    .withLabelColumn(labelColumn);
             int expected = model.expectedWeights();
             if (expected != weights.length) {
                 throw new InvalidInputException(name + ": weights.npy holds " + weights.length

@@ -26,6 +26,10 @@ public final class PfgmModel {
     private final Provenance provenance;
     private final float[] losses;
     private final ImageMeta image;
+    /** A class-conditional vector model's training examples per class (images keep theirs in ImageMeta). */
+    private final int[] classCounts;
+    /** The training table's column the labels came from (a name or an index), when it had one. */
+    private final String labelColumn;
     private ChargeMean network;
 
     public PfgmModel(TrainSettings settings, Standardizer standardizer, float[] weights, Provenance provenance,
@@ -35,6 +39,22 @@ public final class PfgmModel {
 
     public PfgmModel(TrainSettings settings, Standardizer standardizer, float[] weights, Provenance provenance,
                      float[] losses, ImageMeta image) {
+        this(settings, standardizer, weights, provenance, losses, image, null);
+    }
+
+    /** A vector model conditional on classes with {@code classCounts} training examples each (null: unconditional). */
+    public PfgmModel(TrainSettings settings, Standardizer standardizer, float[] weights, Provenance provenance,
+                     float[] losses, ImageMeta image, int[] classCounts) {
+        this(settings, standardizer, weights, provenance, losses, image, classCounts, null);
+    }
+
+    private PfgmModel(TrainSettings settings, Standardizer standardizer, float[] weights, Provenance provenance,
+                      float[] losses, ImageMeta image, int[] classCounts, String labelColumn) {
+        this.labelColumn = labelColumn;
+        if (image != null && classCounts != null) {
+            throw new IllegalArgumentException("an image model keeps its class counts in its ImageMeta");
+        }
+        this.classCounts = classCounts;
         this.image = image;
         this.settings = settings;
         this.standardizer = standardizer;
@@ -76,6 +96,27 @@ public final class PfgmModel {
         return image != null;
     }
 
+    /** Training examples per class of a class-conditional model; null for an unconditional one. */
+    public int[] classCounts() {
+        return image != null ? image.classCounts() : classCounts;
+    }
+
+    /** The training table's label column (for reading that data again), or null. */
+    public String labelColumn() {
+        return labelColumn;
+    }
+
+    /** This model, recording that its labels came from {@code column} of its training table. */
+    public PfgmModel withLabelColumn(String column) {
+        return new PfgmModel(settings, standardizer, weights, provenance, losses, image, classCounts, column);
+    }
+
+    /** Classes the network is conditioned on; 0 for an unconditional model. */
+    public int classes() {
+        int[] c = classCounts();
+        return c == null ? 0 : c.length;
+    }
+
     /** The network with this model's weights, shared (it keeps per-call buffers: one thread at a time). */
     public synchronized ChargeMean network() {
         if (network == null) {
@@ -91,7 +132,7 @@ public final class PfgmModel {
             net.load(weights);
             return net;
         }
-        FieldNetwork net = vectorNetwork(settings, dim(), standardizer.maxNorm());
+        FieldNetwork net = vectorNetwork(settings, dim(), standardizer.maxNorm(), classes());
         net.mlp().load(weights);
         return net;
     }
@@ -101,7 +142,7 @@ public final class PfgmModel {
         if (image != null) {
             return new UNet(unetSpec(settings, image), image.sigmaData()).parameterCount();
         }
-        return vectorNetwork(settings, dim(), standardizer.maxNorm()).mlp().parameterCount();
+        return vectorNetwork(settings, dim(), standardizer.maxNorm(), classes()).mlp().parameterCount();
     }
 
     public static UNetSpec unetSpec(TrainSettings s, ImageMeta image) {
@@ -109,8 +150,9 @@ public final class PfgmModel {
                 s.frequencies(), image.classes());
     }
 
-    public static FieldNetwork vectorNetwork(TrainSettings s, int dim, double maxNorm) {
-        return new FieldNetwork(dim, maxNorm, s.hidden(), s.depth(), s.frequencies(), s.xDirections(), s.xOctaves());
+    public static FieldNetwork vectorNetwork(TrainSettings s, int dim, double maxNorm, int classes) {
+        return new FieldNetwork(dim, maxNorm, s.hidden(), s.depth(), s.frequencies(), s.xDirections(), s.xOctaves(),
+                classes);
     }
 
     /** Rows per fixed-shape chunk when sampling, encoding or scoring with this model's network. */

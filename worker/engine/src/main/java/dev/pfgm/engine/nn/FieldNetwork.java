@@ -1,6 +1,6 @@
 package dev.pfgm.engine.nn;
 
-import dev.pfgm.engine.field.ChargeMean;
+import dev.pfgm.engine.field.Conditional;
 
 /**
  * The network f(x, z) of PFGM for vector data: an MLP that predicts the charges' weighted mean
@@ -23,9 +23,11 @@ import dev.pfgm.engine.field.ChargeMean;
  * The embedding of ln s is sin and cos at frequencies 2^k / 8, k < K. Optionally the scaled point
  * u = c_in x is embedded too, as sin and cos of 2 pi 2^l (w_d . u) / 2 for D fixed random unit
  * directions w_d and L octaves l: sharp features in x (edges of a support) are then within reach
- * of a small MLP.
+ * of a small MLP. A class-conditional network takes a one-hot of each row's label as further inputs
+ * (all zero for no label), so one network learns the classes' fields and, from the rows trained
+ * without their label, the unconditional one that classifier-free guidance contrasts with.
  */
-public final class FieldNetwork implements ChargeMean {
+public final class FieldNetwork implements Conditional {
     private static final double BASE_FREQUENCY = 0.125;
 
     private static final double X_BASE_FREQUENCY = 2 * Math.PI * 0.5;
@@ -36,8 +38,10 @@ public final class FieldNetwork implements ChargeMean {
     private final int directions;
     private final int octaves;
     private final double[] dirs;
+    private final int classes;
     private final int inputs;
     private final Mlp mlp;
+    private int[] labels;
 
     private int rows;
     private float[] features = new float[0];
@@ -56,7 +60,14 @@ public final class FieldNetwork implements ChargeMean {
 
     public FieldNetwork(int dim, double dataRadius, int hidden, int depth, int frequencies, int directions,
                         int octaves) {
+        this(dim, dataRadius, hidden, depth, frequencies, directions, octaves, 0);
+    }
+
+    /** @param classes number of classes of a class-conditional network (0: unconditional) */
+    public FieldNetwork(int dim, double dataRadius, int hidden, int depth, int frequencies, int directions,
+                        int octaves, int classes) {
         this.dim = dim;
+        this.classes = classes;
         this.dataRadius = dataRadius;
         this.frequencies = frequencies;
         this.directions = octaves > 0 ? directions : 0;
@@ -76,7 +87,7 @@ public final class FieldNetwork implements ChargeMean {
                 dirs[d * dim + k] *= inv;
             }
         }
-        this.inputs = dim + 2 * frequencies + 2 + 2 * this.directions * this.octaves;
+        this.inputs = dim + 2 * frequencies + 2 + 2 * this.directions * this.octaves + classes;
         int[] widths = new int[depth + 2];
         widths[0] = inputs;
         for (int i = 1; i <= depth; i++) {
@@ -93,6 +104,25 @@ public final class FieldNetwork implements ChargeMean {
 
     public Mlp mlp() {
         return mlp;
+    }
+
+    public int classes() {
+        return classes;
+    }
+
+    @Override
+    public void condition(int[] labels) {
+        if (labels != null && classes == 0) {
+            throw new IllegalArgumentException("this network takes no class labels");
+        }
+        if (labels != null) {
+            for (int l : labels) {
+                if (l < -1 || l >= classes) {
+                    throw new IllegalArgumentException("label " + l + " is outside 0.." + (classes - 1));
+                }
+            }
+        }
+        this.labels = labels;
     }
 
     /**
@@ -150,6 +180,17 @@ public final class FieldNetwork implements ChargeMean {
                     double s2 = 2 * sn * cs;
                     cs = cs * cs - sn * sn;
                     sn = s2;
+                }
+            }
+            // the one-hot of the row's label (constant in x: its tangent inputs stay zero)
+            int c0 = f + inputs - classes;
+            for (int c = 0; c < classes; c++) {
+                features[c0 + c] = 0;
+            }
+            if (labels != null && labels.length > 0) {
+                int l = labels[i % labels.length];
+                if (l >= 0) {
+                    features[c0 + l] = 1;
                 }
             }
         }

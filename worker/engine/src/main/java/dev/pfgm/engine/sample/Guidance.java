@@ -2,7 +2,7 @@ package dev.pfgm.engine.sample;
 
 import dev.pfgm.engine.field.ChargeMean;
 import dev.pfgm.engine.model.PfgmModel;
-import dev.pfgm.engine.nn.conv.UNet;
+import dev.pfgm.engine.field.Conditional;
 import dev.pfgm.shared.InvalidInputException;
 
 /**
@@ -44,7 +44,7 @@ public record Guidance(int label, double scale, double from, double to) {
      * {@link #DRAWN}) at scale {@code scale} (default 1) within {@code interval} (default: every z).
      */
     public static Guidance forModel(PfgmModel model, Integer label, Double scale, double[] interval) {
-        int classes = model.isImage() ? model.image().classes() : 0;
+        int classes = model.classes();
         if (classes == 0) {
             String given = label != null ? "class" : scale != null ? "guidance" : interval != null ? "guidance_interval"
                     : null;
@@ -97,7 +97,7 @@ public record Guidance(int label, double scale, double from, double to) {
     }
 
     /** The guided prediction for rows labelled {@code labels}, on {@code net}. */
-    ChargeMean on(UNet net, int[] labels) {
+    ChargeMean on(Conditional net, int[] labels) {
         return new Guided(net, labels, this);
     }
 
@@ -107,7 +107,7 @@ public record Guidance(int label, double scale, double from, double to) {
      * pass come from the last forward, the conditional pass is run once more for its own.
      */
     private static final class Guided implements ChargeMean {
-        private final UNet net;
+        private final Conditional net;
         private final int[] labels;
         private final Guidance g;
         private double[] plain = new double[0];
@@ -119,7 +119,7 @@ public record Guidance(int label, double scale, double from, double to) {
 
         private enum Passes { CONDITIONAL, UNCONDITIONAL, BOTH }
 
-        Guided(UNet net, int[] labels, Guidance g) {
+        Guided(Conditional net, int[] labels, Guidance g) {
             this.net = net;
             this.labels = labels;
             this.g = g;
@@ -165,7 +165,17 @@ public record Guidance(int label, double scale, double from, double to) {
 
         @Override
         public void jacobianTrace(double[] trace) {
-            throw new UnsupportedOperationException("the U-Net gives Hutchinson probe forms, not exact traces");
+            net.jacobianTrace(trace);
+            if (passes != Passes.BOTH) {
+                return;
+            }
+            double[] conditional = new double[trace.length];
+            net.condition(labels);
+            net.chargeMean(lastX, lastS, lastRows, new double[lastRows * net.dim()]);
+            net.jacobianTrace(conditional);
+            for (int r = 0; r < trace.length; r++) {
+                trace[r] = g.guides(lastS[r]) ? trace[r] + g.scale * (conditional[r] - trace[r]) : conditional[r];
+            }
         }
 
         @Override

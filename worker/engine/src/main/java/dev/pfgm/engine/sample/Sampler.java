@@ -3,7 +3,7 @@ package dev.pfgm.engine.sample;
 import dev.pfgm.engine.field.ChargeMean;
 import dev.pfgm.engine.likelihood.DivergenceOde;
 import dev.pfgm.engine.model.PfgmModel;
-import dev.pfgm.engine.nn.conv.UNet;
+import dev.pfgm.engine.field.Conditional;
 import dev.pfgm.engine.ode.OdeSolver;
 import dev.pfgm.engine.ode.OdeSystem;
 import dev.pfgm.engine.ode.Solution;
@@ -40,7 +40,7 @@ public final class Sampler {
     /** A sampler of a class-conditional model with {@code guidance} (null: unconditional). */
     public Sampler(PfgmModel model, Guidance guidance) {
         if (guidance != null) {
-            guidance.check(model.isImage() ? model.image().classes() : 0);
+            guidance.check(model.classes());
         }
         this.model = model;
         this.guidance = guidance;
@@ -97,7 +97,7 @@ public final class Sampler {
             prior.sample(stream, start, 0);
             System.arraycopy(start, 0, x, i * width, dim);
             if (rowLabels != null && labels == null) {
-                rowLabels[i] = guidance.labelFor(first + i, stream, model.image().classCounts());
+                rowLabels[i] = guidance.labelFor(first + i, stream, model.classCounts());
             }
             if (density != null) {
                 priorLogp[i] = prior.at(start, 0);
@@ -107,7 +107,7 @@ public final class Sampler {
             }
         }
         Supplier<ChargeMean> nets = model::newNetwork;
-        ChunkField perChunk = rowLabels == null ? null : (net, chunkLabels) -> guidance.on((UNet) net, chunkLabels);
+        ChunkField perChunk = rowLabels == null ? null : (net, chunkLabels) -> guidance.on((Conditional) net, chunkLabels);
         double nfe = transport(nets, model.chunkRows(), x, first, count, model.settings().zMax(),
                 model.settings().zMin(), spec, progress, perChunk, rowLabels, density, probes);
         double[] logDensity = null;

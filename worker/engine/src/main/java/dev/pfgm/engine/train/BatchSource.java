@@ -53,6 +53,8 @@ final class BatchSource implements AutoCloseable {
     private final int[] order;
     /** The points' class labels for conditional training, or null. */
     private final int[] pointLabels;
+    /** Conditional PFGM: each class's point indices (their order is shuffled per step); null otherwise. */
+    private final int[][] byClass;
     private final double labelDropout;
     private final double[] charges;
     private final double[] sources;
@@ -74,6 +76,16 @@ final class BatchSource implements AutoCloseable {
     }
 
     /**
+     * Class-conditional PFGM (tables): each step's large batch is drawn from one class, that of the
+     * step (drawn from the classes' shares), or from every point with probability label_dropout,
+     * so each target is the field of the charges the row's label stands for; every row of the step
+     * carries that label (-1: none).
+     */
+    BatchSource(double[] points, int dim, TrainSettings s, double jitter, SeedPlan rng, int[] labels) {
+        this(points, dim, s, jitter, rng, -1, 1, labels);
+    }
+
+    /**
      * A source whose batch for step s depends only on (stepSeed, s), so training resumed at
      * {@code firstStep} sees the batches it would have seen without the interruption. With
      * {@code labels} (PFGM++ only) each row carries its point's label, dropped to -1 with
@@ -86,11 +98,12 @@ final class BatchSource implements AutoCloseable {
 
     private BatchSource(double[] points, int dim, TrainSettings s, double jitter, SeedPlan rng, long stepSeed,
                         int firstStep, int[] labels) {
-        if (labels != null && !s.plusPlus()) {
-            // PFGM's targets are the field of all charges in the large batch, not of one class
-            throw new IllegalArgumentException("class labels need PFGM++");
+        if (labels != null && !s.plusPlus() && stepSeed >= 0) {
+            // conditional PFGM draws each step's charges from one class: built for tables only
+            throw new IllegalArgumentException("class-conditional images need PFGM++");
         }
         this.pointLabels = labels;
+        this.byClass = labels == null || s.plusPlus() ? null : byClass(labels);
         this.labelDropout = s.labelDropout();
         this.stepSeed = stepSeed;
         this.step = firstStep;
@@ -130,6 +143,22 @@ final class BatchSource implements AutoCloseable {
         }
     }
 
+    private static int[][] byClass(int[] labels) {
+        int[] counts = new int[java.util.Arrays.stream(labels).max().orElse(0) + 1];
+        for (int l : labels) {
+            counts[l]++;
+        }
+        int[][] out = new int[counts.length][];
+        for (int c = 0; c < counts.length; c++) {
+            out[c] = new int[counts[c]];
+        }
+        int[] at = new int[counts.length];
+        for (int i = 0; i < labels.length; i++) {
+            out[labels[i]][at[labels[i]]++] = i;
+        }
+        return out;
+    }
+
     private Batch make() {
         Batch b = buffers[produced++ % 2];
         SeedPlan rng = this.rng;
@@ -139,13 +168,24 @@ final class BatchSource implements AutoCloseable {
                 order[i] = i;
             }
         }
+        int[] pool = order;
+        int stepLabel = -1;
+        if (byClass != null) {
+            // conditional PFGM: this step's class (by the classes' shares), or none
+            if (rng.nextDouble() >= labelDropout) {
+                int pick = rng.nextInt(n);
+                stepLabel = pointLabels[pick];
+                pool = byClass[stepLabel];
+            }
+        }
+        int large = Math.min(this.large, pool.length);
         // 1. a large batch of distinct points (partial Fisher-Yates); its first B rows are the small batch
         for (int j = 0; j < large; j++) {
-            int k = j + rng.nextInt(n - j);
-            int t = order[j];
-            order[j] = order[k];
-            order[k] = t;
-            System.arraycopy(points, order[j] * dim, charges, j * dim, dim);
+            int k = j + rng.nextInt(pool.length - j);
+            int t = pool[j];
+            pool[j] = pool[k];
+            pool[k] = t;
+            System.arraycopy(points, pool[j] * dim, charges, j * dim, dim);
         }
         if (jitter > 0) {
             for (int i = 0; i < large * dim; i++) {
@@ -169,6 +209,9 @@ final class BatchSource implements AutoCloseable {
         // 2. perturb the small batch, 3. targets from all charges
         kernel.apply(sources, batch, dim, rng, b.x, b.z);
         field.targets(b.x, b.z, batch, charges, large, b.target);
+        if (b.labels != null) {
+            java.util.Arrays.fill(b.labels, stepLabel);
+        }
         return b;
     }
 

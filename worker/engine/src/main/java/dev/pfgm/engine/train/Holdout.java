@@ -30,7 +30,19 @@ public final class Holdout {
         return held;
     }
 
-    /** The rows of {@code d} where {@code keep[i] == wanted}. */
+    /** The labels of the rows where {@code held[i] == wanted}. */
+    public static int[] labels(int[] labels, boolean[] held, boolean wanted) {
+        int[] out = new int[labels.length];
+        int k = 0;
+        for (int i = 0; i < labels.length; i++) {
+            if (held[i] == wanted) {
+                out[k++] = labels[i];
+            }
+        }
+        return java.util.Arrays.copyOf(out, k);
+    }
+
+    /** The rows of {@code d} where {@code held[i] == wanted}. */
     public static Dataset rows(Dataset d, boolean[] held, boolean wanted) {
         int n = 0;
         for (boolean b : held) {

@@ -35,16 +35,31 @@ public final class Trainer {
     }
 
     public static PfgmModel train(Dataset all, TrainSettings requested, TrainListener listener) {
+        return train(all, null, requested, listener);
+    }
+
+    /**
+     * With {@code allLabels} (one class per row, may be null) the model is class-conditional: each
+     * step's charges are one class's (or, with probability label_dropout, everyone's) and the
+     * network is told that class, so it learns every class's field and the unconditional one.
+     */
+    public static PfgmModel train(Dataset all, int[] allLabels, TrainSettings requested, TrainListener listener) {
         long started = System.nanoTime();
         final int dim = all.dim();
         TrainSettings s = requested.resolve(dim);
+        if (allLabels != null && allLabels.length != all.count()) {
+            throw new IllegalArgumentException(allLabels.length + " labels for " + all.count() + " rows");
+        }
         // the held-out rows (setting holdout) are never seen; the provenance keeps the whole data's checksum
-        Dataset data = s.holdout() > 0 ? Holdout.rows(all, Holdout.mask(all.count(), s.holdout(), s.seed()), false) : all;
+        boolean[] held = s.holdout() > 0 ? Holdout.mask(all.count(), s.holdout(), s.seed()) : null;
+        Dataset data = held != null ? Holdout.rows(all, held, false) : all;
+        int[] labels = allLabels == null || held == null ? allLabels : Holdout.labels(allLabels, held, false);
+        int[] classCounts = labels == null ? null : ImageTrainer.classCounts(labels);
         Standardizer standardizer = Standardizer.fit(data);
         double[] points = standardizer.standardized(data);
 
-        FieldNetwork net = new FieldNetwork(dim, standardizer.maxNorm(), s.hidden(), s.depth(), s.frequencies(),
-                s.xDirections(), s.xOctaves());
+        FieldNetwork net = PfgmModel.vectorNetwork(s, dim, standardizer.maxNorm(),
+                classCounts == null ? 0 : classCounts.length);
         net.mlp().initialise(SeedPlan.forItem(s.seed(), 0));
         float[] params = net.mlp().parameters();
         float[] grad = new float[params.length];
@@ -57,9 +72,10 @@ public final class Trainer {
         // finite-sample regularisation: jitter charges by a fraction of their nearest-neighbour spacing
         double spacing = NeighbourSpacing.median(points, dim, SeedPlan.forItem(s.seed(), 2));
         double jitter = s.jitter() * spacing;
-        try (BatchSource batches = new BatchSource(points, dim, s, jitter, SeedPlan.forItem(s.seed(), 1))) {
+        try (BatchSource batches = new BatchSource(points, dim, s, jitter, SeedPlan.forItem(s.seed(), 1), labels)) {
             for (int step = 1; step <= s.steps(); step++) {
                 BatchSource.Batch b = batches.take();
+                net.condition(b.labels);
                 // 4. regress the network's field on the targets
                 net.chargeMean(b.x, b.z, s.batch(), m);
                 double loss = 0;
@@ -85,7 +101,7 @@ public final class Trainer {
         }
         finalLoss /= window;
         Provenance provenance = Provenance.capture(data, s, finalLoss, seconds, spacing, jitter);
-        return new PfgmModel(s, standardizer, ema.average().clone(), provenance, losses);
+        return new PfgmModel(s, standardizer, ema.average().clone(), provenance, losses, null, classCounts);
     }
 
     /** Linear warm-up to lr, then cosine decay to 0 at the last step. */

@@ -1,6 +1,7 @@
 package dev.pfgm.engine.nn.conv;
 
 import dev.pfgm.engine.field.ChargeMean;
+import dev.pfgm.engine.field.Conditional;
 import dev.pfgm.engine.field.NormalisedField;
 import dev.pfgm.engine.sample.SeedPlan;
 import java.util.ArrayList;
@@ -28,7 +29,7 @@ import java.util.List;
  * else Java loops over buffers kept per batch size. {@code UNetGraph} in the tests builds the same
  * network in SameDiff and checks outputs and gradients against it. Not thread-safe.
  */
-public final class UNet implements ChargeMean {
+public final class UNet implements Conditional {
     private static final double BASE_FREQUENCY = 0.125;
 
     private final UNetSpec spec;
@@ -187,6 +188,7 @@ public final class UNet implements ChargeMean {
      * The labels (0 .. classes - 1, or -1 for none) of the rows of the next evaluations; rows past
      * the array's end repeat it from the start, as probe batches repeat their rows. Null: no labels.
      */
+    @Override
     public void condition(int[] labels) {
         if (labels != null && spec.classes() == 0) {
             throw new IllegalArgumentException("this U-Net takes no class labels");

@@ -1,0 +1,102 @@
+package dev.pfgm.shared.data;
+
+import dev.pfgm.shared.InvalidInputException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Class labels: integers 0..{@value #MAX}, one per example. An image set's labels come from their
+ * own file (IDX labels, or one column of .npy or .csv); a table's from one of its columns, named by
+ * its header or its 0-based index, which then leaves the features.
+ */
+public final class Labels {
+    public static final int MAX = 1000;
+
+    private Labels() {
+    }
+
+    /** A table split into its features and the labels of one column. */
+    public record Split(Dataset features, int[] labels, String column) {
+    }
+
+    /** Labels from a labels file's bytes: format idx, npy or csv; exactly {@code expected} of them. */
+    public static int[] read(byte[] bytes, String format, String name, int expected) {
+        if (format.equals("idx")) {
+            return IdxFile.readLabels(bytes, name, expected);
+        }
+        Dataset d = switch (format) {
+            case "npy" -> NpyFile.readTable(bytes, name, "");
+            case "csv" -> CsvFile.readTable(bytes, name, "");
+            default -> throw new InvalidInputException(name + ": labels must be idx, npy or csv, not '" + format + "'");
+        };
+        if (d.dim() != 1 || d.count() != expected) {
+            throw new InvalidInputException(name + ": holds " + d.count() + "x" + d.dim() + " values; expected "
+                    + expected + " labels in one column");
+        }
+        return integers(d.values(), name);
+    }
+
+    /** Splits {@code table} at its label column {@code spec}: a header name, else a 0-based index. */
+    public static Split split(Dataset table, String spec, String name) {
+        int at = -1;
+        if (table.columns() != null) {
+            at = table.columns().indexOf(spec);
+        }
+        if (at < 0 && spec.matches("\\d{1,9}")) {
+            at = Integer.parseInt(spec);
+        }
+        if (at < 0 || at >= table.dim()) {
+            throw new InvalidInputException(name + ": no column '" + spec + "' to take labels from (the table has "
+                    + table.dim() + " columns" + (table.columns() == null ? "" : ": " + String.join(", ", table.columns()))
+                    + "; name one, or give its 0-based index)");
+        }
+        if (table.dim() < 2) {
+            throw new InvalidInputException(name + ": the label column is the only column; nothing is left to model");
+        }
+        int dim = table.dim() - 1;
+        double[] v = new double[table.count() * dim];
+        double[] l = new double[table.count()];
+        for (int i = 0; i < table.count(); i++) {
+            int k = 0;
+            for (int j = 0; j < table.dim(); j++) {
+                if (j == at) {
+                    l[i] = table.get(i, j);
+                } else {
+                    v[i * dim + k++] = table.get(i, j);
+                }
+            }
+        }
+        List<String> cols = null;
+        if (table.columns() != null) {
+            cols = new ArrayList<>(table.columns());
+            cols.remove(at);
+        }
+        String column = table.columns() != null ? table.columns().get(at) : Integer.toString(at);
+        int[] labels = integers(l, name + ", column '" + column + "'");
+        return new Split(new Dataset(table.source(), v, table.count(), dim, table.sha256(), cols), labels, column);
+    }
+
+    /** Examples per class 0 .. max label. */
+    public static int[] counts(int[] labels) {
+        int max = 0;
+        for (int l : labels) {
+            max = Math.max(max, l);
+        }
+        int[] c = new int[max + 1];
+        for (int l : labels) {
+            c[l]++;
+        }
+        return c;
+    }
+
+    private static int[] integers(double[] v, String name) {
+        int[] out = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            if (v[i] != Math.rint(v[i]) || v[i] < 0 || v[i] > MAX) {
+                throw new InvalidInputException(name + ": label " + i + " is " + v[i] + "; labels are integers 0.." + MAX);
+            }
+            out[i] = (int) v[i];
+        }
+        return out;
+    }
+}
