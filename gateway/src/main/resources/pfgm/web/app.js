@@ -139,7 +139,7 @@ async function jobsView() {
     ['', 'queued', 'running', 'cancelling', 'succeeded', 'failed', 'cancelled'].map((v) =>
       h('option', { value: v, selected: v === listState.status, text: v || 'any status' })));
   const type = h('select', { id: 'f-type', onchange: () => { listState.type = type.value; refresh(); } },
-    ['', 'train', 'generate', 'likelihood'].map((v) =>
+    ['', 'train', 'generate', 'likelihood', 'synthesize'].map((v) =>
       h('option', { value: v, selected: v === listState.type, text: v || 'any type' })));
   const body = h('tbody');
   const note = h('p', { class: 'muted' });
@@ -269,7 +269,12 @@ async function jobView(id) {
       }
       drawHead(job);
       drawFacts(job);
+      if (job.type === 'synthesize') await drawShards(job);
       if (job.status === 'succeeded' && !previewDone) { previewDone = true; await drawOutputs(job); }
+      else if (job.type === 'synthesize' && job.status === 'cancelled' && !previewDone) {
+        previewDone = true;
+        await drawFiles(job);
+      }
       else if (job.type === 'train' && job.status !== 'succeeded') {
         const step = job.progress.preview_step;
         if (step != null && (!live || live.step !== step)) {
@@ -278,7 +283,7 @@ async function jobView(id) {
         put(chartBox, h('h2', { text: 'Loss' }), lineChart(loss.x, loss.y, 'training loss'),
           live ? h('h2', { text: `Samples at step ${live.step}` }) : null,
           live ? h('img', { class: 'grid', id: 'live-grid', src: live.url, alt: `preview grid of samples at step ${live.step}` }) : null);
-      } else if (job.status !== 'succeeded') {
+      } else if (job.status !== 'succeeded' && job.type !== 'synthesize') {
         put(chartBox, h('h2', { text: 'Preview' }), h('p', { class: 'muted', text: 'Shown when the job has succeeded.' }));
       }
     }
@@ -307,12 +312,42 @@ async function jobView(id) {
       job.type === 'train' && job.result ? h('p', {}, h('a', { href: '#/new?type=generate&model=' + job.result.model, text: 'Generate from this model' })) : null);
   }
 
+  /** The shard map of a synthesis: one cell per shard, coloured by status, and its counts and rate. */
+  async function drawShards(job) {
+    let sh;
+    try { sh = await api(`/v1/jobs/${id}/shards?limit=1`); } catch (e) { return; }
+    const names = { q: 'queued', r: 'running', s: 'succeeded', f: 'failed', c: 'cancelled' };
+    const c = sh.counts;
+    const rate = job.progress.rows_per_second;
+    put(chartBox, h('h2', { text: `Shards (${c.total})` }),
+      h('div', { class: 'shard-map', id: 'shard-map', role: 'img',
+        'aria-label': `${c.succeeded} of ${c.total} shards done, ${c.running} running, ${c.queued} queued, ${c.failed} failed` },
+        [...sh.map].map((ch, i) => h('span', { class: 'shard ' + names[ch], title: `shard ${i}: ${names[ch]}` }))),
+      h('p', { class: 'muted', id: 'shard-counts' }, ['succeeded', 'running', 'queued', 'failed', 'cancelled']
+        .map((k) => h('span', { class: 'legend' }, h('span', { class: 'shard ' + k }), ` ${k} ${c[k]} `))),
+      h('p', { class: 'muted', text: `${fmtNum(sh.rows_done)} of ${fmtNum(sh.rows)} rows` +
+        (rate ? ` · ${fmtNum(Math.round(rate))} rows/s over all workers` : '') +
+        (active(job) && job.progress.eta_seconds != null ? ' · ETA ' + fmtDuration(job.progress.eta_seconds) : '') }),
+      chartBox.querySelector('#report') || null);
+  }
+
+  /** The files of a job, a page at a time (a synthesis may have thousands of parts). */
+  async function drawFiles(job, url) {
+    const m = await api(url || `/v1/jobs/${id}/artifacts`);
+    const more = m.has_more ? h('button', { class: 'secondary', id: 'more-files', onclick: () => drawFiles(job, m.next) },
+      'More files') : null;
+    const items = m.files.map((f) => h('li', {}, h('a', { href: f.url, download: f.name, text: f.name }),
+      h('span', { class: 'muted', text: ' ' + f.bytes + ' bytes, sha256 ' + f.sha256.slice(0, 12) })));
+    if (url) { $('#file-list', files).append(...items); if (more) $('#file-list', files).after(more); return; }
+    put(files, h('h2', { text: job.type === 'synthesize' && job.status === 'cancelled' ? 'Committed parts' : 'Files' }),
+      h('ul', { id: 'file-list' }, items), more);
+  }
+
   async function drawOutputs(job) {
     try {
-      const m = await api(`/v1/jobs/${id}/artifacts`);
-      put(files, h('h2', { text: 'Files' }), h('ul', {}, m.files.map((f) =>
-        h('li', {}, h('a', { href: f.url, download: f.name, text: f.name }), h('span', { class: 'muted', text: ' ' + f.bytes + ' bytes, sha256 ' + f.sha256.slice(0, 12) })))));
+      await drawFiles(job);
       const p = await api(`/v1/jobs/${id}/preview`);
+      if (p.kind === 'synthesis') { drawReport(p.report); return; }
       const grid = (url, alt) => h('img', { class: 'grid', src: url, alt });
       if (p.kind === 'loss') put(chartBox, h('h2', { text: 'Loss' }), lineChart(p.steps, p.loss, 'training loss'),
         p.grid_url ? h('h2', { text: `Samples at step ${p.grid_step}` }) : null,
@@ -324,7 +359,53 @@ async function jobView(id) {
         h('p', { class: 'muted', text: `mean ${fmtNum(p.mean)} nats over ${p.count} points` }));
     } catch (e) { put(chartBox, h('div', { class: 'problem', text: e.message })); }
   }
+  /** A synthesis report: quality and privacy tables, marginals and the DCR histogram. */
+  function drawReport(r) {
+    const box = h('div', { id: 'report' });
+    if (!r) { put(box, h('p', { class: 'muted', text: 'No report (report: false).' })); chartBox.append(box); return; }
+    const num = (v) => (v === null || v === undefined ? '-' : fmtNum(+(+v).toPrecision(3)));
+    const table3 = (caption, rows) => h('div', { class: 'table-wrap' }, h('table', { class: 'report' },
+      h('caption', { text: caption }),
+      h('thead', {}, h('tr', {}, ['', 'synthetic', 'held out (floor)', 'Gaussian (baseline)'].map((t) => h('th', { text: t })))),
+      h('tbody', {}, rows.map(([label, o]) => h('tr', {}, h('td', { text: label }),
+        ['synthetic', 'held_out', 'gaussian'].map((k) => h('td', { text: num(o && o[k]) })))))));
+    const parts = [h('h2', { text: 'Report' }), h('p', { class: 'muted', text: 'Held out: ' + (r.held_out || '-') })];
+    if (r.training_data) parts.push(h('p', { class: 'muted', text: 'Training data: ' + r.training_data }));
+    const q = r.quality || {};
+    if (q.ks_mean) parts.push(table3('Quality (lower is closer to the training data)', [['mean KS', q.ks_mean],
+      ['correlation difference', q.correlation_difference], ['sliced Wasserstein-1', q.sliced_wasserstein]]));
+    else if (q.frechet) parts.push(table3('Quality (classifier features)', [['Fréchet distance', q.frechet],
+      ['confident share', q.confident], ['class TV', q.class_tv]]));
+    else if (q.note) parts.push(h('p', { class: 'muted', text: q.note }));
+    const p = r.privacy;
+    if (p) {
+      parts.push(table3('Privacy (distance to the closest training row)', [['median DCR', p.dcr_median],
+        ['share closer than the held-out 5th percentile', p.share_below_held_out_p05], ['exact copies', p.exact_copies]]));
+      if (p.dcr_histogram) parts.push(h('h3', { text: 'DCR: synthetic (blue) and held out (grey)' }),
+        bars(p.dcr_histogram.edges, p.dcr_histogram.synthetic, p.dcr_histogram.held_out, 'distance to the closest training row'));
+    }
+    for (const m of (r.marginals || []).slice(0, 4)) parts.push(h('h3', { text: `${m.name}: synthetic (blue) and training (grey)` }),
+      bars(m.edges, m.synthetic, m.training, 'marginal of ' + m.name));
+    put(box, ...parts);
+    chartBox.append(box);
+  }
+
   await refresh();
+}
+
+/** Two histograms over the same bins: blue bars, and a grey outline for the reference. */
+function bars(edges, a, b, label) {
+  const w = 520, hgt = 180, pad = 30, n = a.length;
+  const top = Math.max(...a, ...(b || [0]), 1e-9);
+  const bw = (w - pad - 8) / n;
+  const y = (v) => hgt - pad - (v / top) * (hgt - pad - 8);
+  const ref = b ? s('path', { d: b.map((v, i) => (i ? 'L' : 'M') + (pad + i * bw).toFixed(1) + ' ' + y(v).toFixed(1) +
+    ' L' + (pad + (i + 1) * bw).toFixed(1) + ' ' + y(v).toFixed(1)).join(' '), fill: 'none', stroke: '#667085', 'stroke-width': '1.5' }) : null;
+  return s('svg', { class: 'chart', viewBox: `0 0 ${w} ${hgt}`, role: 'img', 'aria-label': label },
+    s('g', { fill: '#3b5bdb', 'fill-opacity': '0.6', class: 'series' }, a.map((v, i) => s('rect', {
+      x: (pad + i * bw).toFixed(1), y: y(v).toFixed(1), width: Math.max(1, bw - 1).toFixed(1), height: (hgt - pad - y(v)).toFixed(1) }))),
+    ref, s('g', { 'font-size': '10', fill: '#667085' }, s('text', { x: pad, y: hgt - 10 }, fmtNum(+edges[0].toPrecision(3))),
+      s('text', { x: w - 8, y: hgt - 10, 'text-anchor': 'end' }, fmtNum(+edges[edges.length - 1].toPrecision(3)))));
 }
 
 // ---- forms
@@ -357,7 +438,7 @@ async function newJobView(params) {
   const builtins = ['ring8', 'moons', 'checkerboard', 'swissroll'].map((b) => h('option', { value: 'builtin:' + b, text: 'builtin:' + b }));
   const modelOptions = models.data.map((m) => h('option', { value: m.id, selected: m.id === params.get('model'),
     text: `${m.id.slice(0, 8)} (${m.dataset}, d=${m.dim})` }));
-  const tabs = h('div', { class: 'tabs', role: 'tablist' }, ['train', 'generate', 'likelihood'].map((t) =>
+  const tabs = h('div', { class: 'tabs', role: 'tablist' }, ['train', 'generate', 'likelihood', 'synthesize'].map((t) =>
     h('button', { type: 'button', role: 'tab', 'aria-selected': String(t === type), onclick: () => { location.hash = '#/new?type=' + t; } }, t)));
   let fields;
   if (type === 'train') {
@@ -370,6 +451,17 @@ async function newJobView(params) {
       field('count', 'Samples', h('input', { id: 'count', type: 'number', value: '2000' })),
       field('seed', 'Seed', h('input', { id: 'seed', type: 'number', value: '0' })),
       field('solver', 'Solver', h('select', { id: 'solver' }, ['rk45', 'heun', 'euler', 'edm'].map((v) => h('option', { value: v, text: v }))))];
+  } else if (type === 'synthesize') {
+    fields = [field('model', 'Model', h('select', { id: 'model' }, modelOptions)),
+      field('count', 'Rows (or images)', h('input', { id: 'count', type: 'number', value: '100000' })),
+      field('format', 'Format', h('select', { id: 'format' }, ['npy', 'csv', 'parquet', 'png-tar'].map((v) => h('option', { value: v, text: v }))),
+        'tables: npy, csv or parquet; images: npy or png-tar'),
+      field('shard_size', 'Shard size', h('input', { id: 'shard_size', type: 'number', placeholder: 'about 45 s of one worker' })),
+      field('seed', 'Seed', h('input', { id: 'seed', type: 'number', value: '0' })),
+      field('solver', 'Solver', h('select', { id: 'solver' }, ['rk45', 'heun', 'euler', 'edm'].map((v) => h('option', { value: v, text: v })))),
+      field('classes', 'Classes (class-conditional models)', h('input', { id: 'classes', type: 'text', placeholder: 'data, balanced, or {"0": 500, "3": 500}' })),
+      field('log_density', 'Log density per row', h('select', { id: 'log_density' }, ['no', 'yes'].map((v) => h('option', { value: v, text: v })))),
+      field('report', 'Quality and privacy report', h('select', { id: 'report' }, ['default', 'yes', 'no'].map((v) => h('option', { value: v, text: v }))))];
   } else {
     fields = [field('model', 'Model', h('select', { id: 'model' }, modelOptions)),
       field('dataset', 'Dataset', h('select', { id: 'dataset' }, dsOptions(builtins))),
@@ -382,12 +474,20 @@ async function newJobView(params) {
     let body;
     if (type === 'train') body = { type, dataset: val('dataset'), params: { steps: num('steps'), seed: num('seed') } };
     else if (type === 'generate') body = { type, model: val('model'), params: { count: num('count'), seed: num('seed'), solver: val('solver') } };
+    else if (type === 'synthesize') {
+      const c = (val('classes') || '').trim();
+      let classes;
+      try { classes = c === '' ? undefined : c.startsWith('{') ? JSON.parse(c) : c; } catch (x) { classes = c; }
+      body = { type, model: val('model'), params: { count: num('count'), format: val('format'), shard_size: num('shard_size'),
+        seed: num('seed'), solver: val('solver'), classes, log_density: val('log_density') === 'yes' ? true : undefined,
+        report: val('report') === 'default' ? undefined : val('report') === 'yes' } };
+    }
     else body = { type, model: val('model'), dataset: val('dataset'), params: { estimator: val('estimator') } };
     try {
       const job = await api('/v1/jobs', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
       location.hash = '#/jobs/' + job.id;
     } catch (err) {
-      showProblem(form, err, (p) => (p.startsWith('/params/') ? p.slice(8) : p.slice(1)));
+      showProblem(form, err, (p) => (p.startsWith('/params/') ? p.slice(8).split('/')[0] : p.slice(1)));
     }
   } }, fields, h('div', { class: 'problem form-problem', role: 'alert' }),
   h('button', { type: 'submit', text: 'Submit ' + type + ' job' }));
@@ -397,26 +497,31 @@ async function newJobView(params) {
 async function datasetsView() {
   const file = h('input', { id: 'file', type: 'file', accept: '.npy,.csv' });
   const name = h('input', { id: 'name', type: 'text', placeholder: 'my-data' });
+  const labelColumn = h('input', { id: 'label_column', type: 'text', placeholder: 'optional: species, or 0' });
   const list = h('tbody');
   const form = h('form', { class: 'card', id: 'upload-form', onsubmit: async (e) => {
     e.preventDefault();
     const f = file.files[0];
     const fmt = f && f.name.toLowerCase().endsWith('.npy') ? 'npy' : 'csv';
     const q = new URLSearchParams({ name: name.value || (f ? f.name.replace(/\.[^.]*$/, '') : ''), format: fmt });
+    if (labelColumn.value.trim()) q.set('label_column', labelColumn.value.trim());
     try {
       await api('/v1/datasets?' + q, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream' }, body: f || new Blob([]) });
       toast('Dataset stored');
       datasetsView();
     } catch (err) {
-      showProblem(form, err, (p) => ({ '/body': 'file', '/query/name': 'name', '/query/format': 'file' })[p]);
+      showProblem(form, err, (p) => ({ '/body': 'file', '/query/name': 'name', '/query/format': 'file',
+        '/query/label_column': 'label_column' })[p]);
     }
   } },
   h('h2', { text: 'Upload a dataset' }),
   field('file', 'File (.npy [n, d] or .csv)', file), field('name', 'Name', name),
+  field('label_column', 'Label column (class-conditional training)', labelColumn,
+    'a column of integer classes, by header name or 0-based index; it leaves the features'),
   h('div', { class: 'problem form-problem', role: 'alert' }),
   h('button', { type: 'submit', text: 'Upload' }));
   const datasets = await api('/v1/datasets');
-  put(list, ...datasets.data.map((d) => h('tr', {}, h('td', { text: d.name }), h('td', { text: d.format }),
+  put(list, ...datasets.data.map((d) => h('tr', {}, h('td', { text: d.name + (d.labels ? ` (${d.labels.classes} classes)` : '') }), h('td', { text: d.format }),
     h('td', { text: d.count }), h('td', { text: d.dim }), h('td', { class: 'hide-sm', text: age(d.created_at) }),
     h('td', {}, h('a', { href: '#/new?type=train&dataset=' + d.id, text: 'train' })))));
   put(main, h('h1', { text: 'Datasets' }), form,
@@ -432,7 +537,8 @@ async function modelsView() {
       h('td', {}, h('a', { href: '#/jobs/' + m.training_job, text: m.id.slice(0, 8) })),
       h('td', { text: m.dataset }), h('td', { text: m.dim }), h('td', { text: fmtNum(m.metrics.final_loss) }),
       h('td', { text: age(m.created_at) }),
-      h('td', {}, h('a', { href: '#/new?type=generate&model=' + m.id, text: 'generate' })))))));
+      h('td', {}, h('a', { href: '#/new?type=generate&model=' + m.id, text: 'generate' }), ' ',
+        h('a', { href: '#/new?type=synthesize&model=' + m.id, text: 'synthesize' })))))));
 }
 
 // ---- routing

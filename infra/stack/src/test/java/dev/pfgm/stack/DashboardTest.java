@@ -271,8 +271,33 @@ class DashboardTest {
         waitForStatus("cancelled", 60);
     }
 
+    /** A synthesis from the form: its shard map fills in while it runs, then its report's tables and plots show. */
     @Test
     @Order(8)
+    void synthesisShowsItsShardMapThenItsReport() throws Exception {
+        Http api = new Http(stack.url(), stack.adminKey());
+        String model = api.get("/v1/jobs/" + modelJob).json().path("result").path("model").asText();
+        go("#/new?type=synthesize&model=" + model);
+        WebElement count = find("#count");
+        count.clear();
+        count.sendKeys("60000");
+        find("#shard_size").sendKeys("3000");
+        new Select(find("#format")).selectByValue("csv");
+        find("#job-form button[type=submit]").click();
+        waiting(10).until(d -> d.getCurrentUrl().contains("#/jobs/") && !d.getCurrentUrl().endsWith(modelJob));
+        waiting(60).until(d -> d.findElements(By.cssSelector("#shard-map .shard")).size() == 20);
+        waitForStatus("succeeded", 180);
+        waiting(30).until(d -> d.findElements(By.cssSelector("#shard-map .shard.succeeded")).size() == 20);
+        WebElement report = find("#report");
+        assertTrue(report.getText().contains("sliced Wasserstein-1") && report.getText().contains("median DCR"),
+                report.getText());
+        assertTrue(report.findElements(By.cssSelector("svg rect")).size() >= 30, "report plots drawn");
+        assertTrue(find("#artifacts").getText().contains("part-00019.csv"), find("#artifacts").getText());
+        screenshot("job-synthesize.png");
+    }
+
+    @Test
+    @Order(9)
     void listsAndModelsRenderWithoutScriptErrors() throws Exception {
         go("#/jobs");
         waiting(10).until(d -> d.findElements(By.cssSelector("#jobs tr.row")).size() >= 3);
