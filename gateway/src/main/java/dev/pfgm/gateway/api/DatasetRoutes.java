@@ -47,35 +47,49 @@ public final class DatasetRoutes {
     /** The upload route reads its raw body itself: whatever Content-Type a client sends, it is a file. */
     public void mountUpload(Router r) {
         mountLabels(r);
-        r.post("/v1/datasets").handler(ctx -> {
-            HttpServerRequest req = ctx.request();
-            String length = req.getHeader("Content-Length");
-            if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > maxBytes) {
-                Problem.send(ctx, tooLarge());
-                return;
-            }
-            // the key is checked before a byte of the body is read: strangers cannot fill memory
-            req.pause();
-            endpoint.authenticated(ctx, caller -> {
-                Buffer body = Buffer.buffer();
-                boolean[] overflow = {false};
-                req.handler(chunk -> {
-                    if (body.length() + chunk.length() > maxBytes) {
-                        overflow[0] = true;
-                    } else if (!overflow[0]) {
-                        body.appendBuffer(chunk);
-                    }
-                });
-                req.exceptionHandler(e -> ctx.fail(400, e));
-                req.endHandler(v -> {
-                    if (overflow[0]) {
-                        Problem.send(ctx, tooLarge());
-                    } else {
-                        endpoint.runAs(ctx, caller, c -> upload(ctx, c.tenant(), body.getBytes()));
-                    }
-                });
-                req.resume();
+        r.post("/v1/datasets").handler(ctx -> withBody(ctx, maxBytes, this::tooLarge,
+                (caller, body) -> upload(ctx, caller.tenant(), body)));
+    }
+
+    /** What a route does with a raw body once its caller is known. */
+    @FunctionalInterface
+    private interface BodyWork {
+        Reply run(dev.pfgm.shared.store.KeyStore.Principal caller, byte[] body) throws Exception;
+    }
+
+    /**
+     * Reads a raw request body of at most {@code limit} bytes and runs {@code work} with it. The key
+     * is checked before a byte of the body is read, and a body past the limit is dropped as it
+     * arrives: strangers cannot fill memory.
+     */
+    private void withBody(RoutingContext ctx, long limit, java.util.function.Supplier<ApiException> tooLarge,
+                          BodyWork work) {
+        HttpServerRequest req = ctx.request();
+        String length = req.getHeader("Content-Length");
+        if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > limit) {
+            Problem.send(ctx, tooLarge.get());
+            return;
+        }
+        req.pause();
+        endpoint.authenticated(ctx, caller -> {
+            Buffer body = Buffer.buffer();
+            boolean[] overflow = {false};
+            req.handler(chunk -> {
+                if (body.length() + chunk.length() > limit) {
+                    overflow[0] = true;
+                } else if (!overflow[0]) {
+                    body.appendBuffer(chunk);
+                }
             });
+            req.exceptionHandler(e -> ctx.fail(400, e));
+            req.endHandler(v -> {
+                if (overflow[0]) {
+                    Problem.send(ctx, tooLarge.get());
+                } else {
+                    endpoint.runAs(ctx, caller, c -> work.run(c, body.getBytes()));
+                }
+            });
+            req.resume();
         });
     }
 
@@ -86,39 +100,11 @@ public final class DatasetRoutes {
 
     /** POST /v1/datasets/{id}/labels?format=idx|npy|csv: an image dataset's labels, one per image, checked first. */
     private void mountLabels(Router r) {
-        r.post("/v1/datasets/:id/labels").handler(ctx -> {
-            HttpServerRequest req = ctx.request();
-            // labels are small: a header and at most a few bytes per image
-            long limit = Math.min(maxBytes, 64L << 20);
-            String length = req.getHeader("Content-Length");
-            if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > limit) {
-                Problem.send(ctx, new ApiException(413, "Content Too Large", "a labels file may be at most "
-                        + (limit >> 20) + " MiB"));
-                return;
-            }
-            req.pause();
-            endpoint.authenticated(ctx, caller -> {
-                Buffer body = Buffer.buffer();
-                boolean[] overflow = {false};
-                req.handler(chunk -> {
-                    if (body.length() + chunk.length() > limit) {
-                        overflow[0] = true;
-                    } else if (!overflow[0]) {
-                        body.appendBuffer(chunk);
-                    }
-                });
-                req.exceptionHandler(e -> ctx.fail(400, e));
-                req.endHandler(v -> {
-                    if (overflow[0]) {
-                        Problem.send(ctx, new ApiException(413, "Content Too Large", "a labels file may be at most "
-                                + (limit >> 20) + " MiB"));
-                    } else {
-                        endpoint.runAs(ctx, caller, c -> labels(ctx, c.tenant(), body.getBytes()));
-                    }
-                });
-                req.resume();
-            });
-        });
+        // labels are small: a header and at most a few bytes per image
+        long limit = Math.min(maxBytes, 64L << 20);
+        r.post("/v1/datasets/:id/labels").handler(ctx -> withBody(ctx, limit,
+                () -> new ApiException(413, "Content Too Large", "a labels file may be at most " + (limit >> 20) + " MiB"),
+                (caller, body) -> labels(ctx, caller.tenant(), body)));
     }
 
     private Reply labels(RoutingContext ctx, String tenant, byte[] bytes) throws Exception {

@@ -59,6 +59,9 @@ public final class ShardRoutes {
                 }
                 if (s.stats() != null) {
                     o.put("seconds", s.stats().path("seconds").asDouble());
+                    // where the time went: model, draw, write, upload (the rest of the shard's wall time
+                    // between claim and commit is the service's: queue, claim, commit)
+                    o.set("stats", ((ObjectNode) s.stats().deepCopy()).without("sample"));
                 }
                 o.set("error", s.error());
             }

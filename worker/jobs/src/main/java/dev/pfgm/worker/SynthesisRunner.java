@@ -12,11 +12,11 @@ import dev.pfgm.shared.store.Json;
 import dev.pfgm.shared.store.Keys;
 import dev.pfgm.shared.store.ObjectStore;
 import dev.pfgm.shared.store.ShardStore;
-import dev.pfgm.shared.synthesis.ModelFacts;
 import dev.pfgm.shared.synthesis.SpecException;
 import dev.pfgm.shared.synthesis.SynthesisSpec;
 import dev.pfgm.synthesis.DensityThreshold;
 import dev.pfgm.synthesis.Manifest;
+import dev.pfgm.synthesis.ModelDescription;
 import dev.pfgm.synthesis.PartFile;
 import dev.pfgm.synthesis.PartLayout;
 import dev.pfgm.synthesis.PartRecord;
@@ -70,14 +70,9 @@ final class SynthesisRunner {
         return plan(job, dir, progress);
     }
 
-    static ModelFacts facts(PfgmModel m) {
-        return ModelFacts.of(m.settings().toJson(), m.dim(), m.isImage() ? m.image().shape() : null,
-                m.classes());
-    }
-
     private static SynthesisSpec spec(JsonNode params, PfgmModel m) {
         try {
-            return SynthesisSpec.parse(params, facts(m));
+            return SynthesisSpec.parse(params, ModelDescription.facts(m));
         } catch (SpecException e) {
             throw new InvalidInputException("params." + e.getMessage());
         }
@@ -112,18 +107,8 @@ final class SynthesisRunner {
     }
 
     private static ObjectNode describe(JobRecord job, ModelCache.Loaded m) {
-        PfgmModel model = m.model();
-        ObjectNode o = Json.object();
-        o.put("id", job.modelId().toString()).put("sha256", m.sha256()).put("kind", model.isImage() ? "image" : "vector")
-                .put("dim", model.dim());
-        if (model.isImage()) {
-            o.put("shape", model.image().shape()).put("classes", model.classes());
-        } else {
-            o.put("classes", model.classes());
-            ArrayNode cols = o.putArray("columns");
-            PartLayout.of(model).columns().forEach(cols::add);
-        }
-        o.set("settings", model.settings().toJson());
+        ObjectNode o = Json.object().put("id", job.modelId().toString());
+        o.setAll(ModelDescription.manifestEntry(m.model(), m.sha256()));
         return o;
     }
 
@@ -132,16 +117,20 @@ final class SynthesisRunner {
         if (job == null || job.status() != JobStatus.RUNNING || job.plan() == null) {
             throw new Lease.Stop(Lease.Reason.CANCELLED);
         }
+        long t0 = System.nanoTime();
         ModelCache.Loaded m = models.get(job.tenant(), job.modelId());
         SynthesisSpec spec = spec(job.plan().path("spec"), m.model());
         Double threshold = job.plan().hasNonNull("threshold") ? job.plan().get("threshold").asDouble() : null;
         Path dir = Files.createDirectories(scratch.resolve(job.id() + "-shard-" + s.index() + "-" + s.attempt()));
         try {
             ShardProgress progress = new ShardProgress(shards, s, owner, lease);
+            long t1 = System.nanoTime();
             ShardRows rows = new ShardSynthesizer(m.model(), spec, threshold).run(s.index(), progress::fraction);
             lease.check();
+            long t2 = System.nanoTime();
             List<PartFile> files = new PartWriter(spec.format(), PartLayout.of(m.model())).write(rows, dir);
             lease.check();
+            long t3 = System.nanoTime();
             ArrayNode list = Json.MAPPER.createArrayNode();
             List<String> keys = new ArrayList<>();
             for (PartFile f : files) {
@@ -151,8 +140,11 @@ final class SynthesisRunner {
                 list.addObject().put("name", f.name()).put("bytes", f.bytes()).put("sha256", f.sha256()).put("key", key)
                         .put("content_type", contentType(f.name()));
             }
+            // where the shard's time went: model (from the cache, or loaded), drawing, writing, uploading
             ObjectNode stats = Json.object().put("seconds", rows.seconds()).put("nfe", rows.meanNfe())
-                    .put("candidates", rows.candidates());
+                    .put("candidates", rows.candidates()).put("model_seconds", (t1 - t0) / 1e9)
+                    .put("draw_seconds", (t2 - t1) / 1e9).put("write_seconds", (t3 - t2) / 1e9)
+                    .put("upload_seconds", (System.nanoTime() - t3) / 1e9);
             byte[] share = spec.report() ? new ReportSample(spec.plan(), m.model().isImage()).take(rows) : null;
             if (share != null) {
                 // the report's sample of this shard's rows: internal, not an artifact

@@ -13,7 +13,6 @@ import dev.pfgm.engine.train.TrainSettings;
 import dev.pfgm.engine.train.Trainer;
 import dev.pfgm.shared.data.BuiltinData;
 import dev.pfgm.shared.data.Dataset;
-import dev.pfgm.shared.synthesis.ModelFacts;
 import dev.pfgm.shared.synthesis.SynthesisSpec;
 import java.util.Arrays;
 import java.util.List;
@@ -59,12 +58,7 @@ final class Models {
                 Provenance.capture("test", "x", 10, 64, s, 0, 0, 0, 0), new float[0], im);
     }
 
-    static ModelFacts facts(PfgmModel m) {
-        return ModelFacts.of(m.settings().toJson(), m.dim(), m.isImage() ? m.image().shape() : null,
-                m.isImage() ? m.image().classes() : 0);
-    }
-
     static SynthesisSpec spec(PfgmModel m, String params) {
-        return SynthesisSpec.parse(json(params), facts(m));
+        return SynthesisSpec.parse(json(params), ModelDescription.facts(m));
     }
 }

@@ -9,12 +9,11 @@ import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.shared.data.DataFiles;
 import dev.pfgm.shared.data.ImageFiles;
 import dev.pfgm.shared.data.Labels;
-import dev.pfgm.shared.synthesis.ModelFacts;
 import dev.pfgm.shared.synthesis.SpecException;
 import dev.pfgm.shared.synthesis.SynthesisSpec;
 import dev.pfgm.synthesis.DensityThreshold;
 import dev.pfgm.synthesis.LocalSynthesis;
-import dev.pfgm.synthesis.PartLayout;
+import dev.pfgm.synthesis.ModelDescription;
 import dev.pfgm.synthesis.SynthesisReport;
 import dev.pfgm.engine.eval.ClassifierModel;
 import java.nio.file.Files;
@@ -94,7 +93,7 @@ public final class SynthesizeCommand implements Command {
         PfgmModel model = ModelFile.read(modelBytes, "--model '" + modelPath + "'");
         SynthesisSpec spec;
         try {
-            spec = SynthesisSpec.parse(params, facts(model));
+            spec = SynthesisSpec.parse(params, ModelDescription.facts(model));
         } catch (SpecException e) {
             throw new InvalidInputException("--" + flag(e.field()) + ": " + e.problem());
         }
@@ -234,24 +233,10 @@ public final class SynthesizeCommand implements Command {
         return field.replace('_', '-');
     }
 
-    static ModelFacts facts(PfgmModel model) {
-        return ModelFacts.of(model.settings().toJson(), model.dim(), model.isImage() ? model.image().shape() : null,
-                model.classes());
-    }
-
     private static ObjectNode describe(PfgmModel model, Path path, String sha256) {
-        ObjectNode m = JSON.createObjectNode();
-        m.put("path", path.toAbsolutePath().toString()).put("sha256", sha256)
-                .put("kind", model.isImage() ? "image" : "vector").put("dim", model.dim());
-        if (model.isImage()) {
-            m.put("shape", model.image().shape()).put("classes", model.classes());
-        } else {
-            m.put("classes", model.classes());
-            var cols = m.putArray("columns");
-            PartLayout.of(model).columns().forEach(cols::add);
-        }
+        ObjectNode m = JSON.createObjectNode().put("path", path.toAbsolutePath().toString());
+        m.setAll(ModelDescription.manifestEntry(model, sha256));
         m.put("data_source", model.provenance().dataSource());
-        m.set("settings", model.settings().toJson());
         return m;
     }
 

@@ -61,13 +61,7 @@ public final class ImageGrid {
                 }
             }
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(img, "png", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return encode(img);
     }
 
     /**
@@ -86,6 +80,10 @@ public final class ImageGrid {
                 }
             }
         }
+        return encode(img);
+    }
+
+    private static byte[] encode(BufferedImage img) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             ImageIO.write(img, "png", out);

@@ -72,10 +72,10 @@ public final class ShardStore {
     public boolean plan(UUID job, String owner, int attempt, ObjectNode plan, long count, int shardSize, int maxAttempts) {
         int shards = (int) ((count + shardSize - 1) / shardSize);
         return db.inTransaction(c -> {
-            plan.put("sharded_at", OffsetDateTime.now().toString());
-            int n = update(c, "UPDATE jobs SET phase = 'shards', plan = ?::jsonb, lease_owner = NULL, lease_until = NULL,"
-                    + " version = version + 1 WHERE id = ? AND lease_owner = ? AND attempt = ? AND status = 'running'",
-                    Json.write(plan), job, owner, attempt);
+            // the database's clock, which the progress's rate is later measured against
+            int n = update(c, "UPDATE jobs SET phase = 'shards', plan = jsonb_set(?::jsonb, '{sharded_at}', to_jsonb(now())),"
+                    + " lease_owner = NULL, lease_until = NULL, version = version + 1 WHERE id = ? AND lease_owner = ?"
+                    + " AND attempt = ? AND status = 'running'", Json.write(plan), job, owner, attempt);
             if (n == 0) {
                 c.rollback();
                 return false;
@@ -217,26 +217,38 @@ public final class ShardStore {
      * attempts; or cancels them when their job is stopping). Safe from many processes at once.
      */
     public int reapExpired(int backoffSeconds, int limit) {
-        return db.inTransaction(c -> {
-            List<ShardRecord> expired = new ArrayList<>();
+        List<ShardRecord> expired = db.run(c -> {
+            List<ShardRecord> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM shards WHERE status = 'running'"
-                    + " AND lease_until < now() ORDER BY lease_until LIMIT ? FOR UPDATE SKIP LOCKED")) {
+                    + " AND lease_until < now() ORDER BY lease_until LIMIT ?")) {
                 ps.setInt(1, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        expired.add(ShardRecord.read(rs));
+                        out.add(ShardRecord.read(rs));
                     }
                 }
             }
-            for (ShardRecord s : expired) {
-                JobLock j = lockJob(c, s.jobId());
+            return out;
+        });
+        int handled = 0;
+        for (ShardRecord candidate : expired) {
+            // job row first, then the shard, as every other change of a job's shards locks them: no deadlock
+            handled += db.inTransaction(c -> {
+                JobLock j = lockJob(c, candidate.jobId());
+                ShardRecord s = one(c, "SELECT " + COLUMNS + " FROM shards WHERE job_id = ? AND index = ?"
+                        + " AND status = 'running' AND lease_until < now() FOR UPDATE SKIP LOCKED", candidate.jobId(),
+                        candidate.index());
+                if (s == null) {
+                    return 0;
+                }
                 ObjectNode error = Json.object().put("code", "lease_expired").put("message", "worker " + s.leaseOwner()
                         + " stopped renewing its lease during attempt " + s.attempt() + " of shard " + s.index())
                         .put("retryable", true);
                 endAttempt(c, j, s, error, true, backoffSeconds);
-            }
-            return expired.size();
-        });
+                return 1;
+            });
+        }
+        return handled;
     }
 
     /** Ends a locked running shard's attempt: queued again, failed (failing its job) or, if its job stops, cancelled. */
