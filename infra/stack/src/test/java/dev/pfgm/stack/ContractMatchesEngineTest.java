@@ -11,7 +11,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
-/** The API's TrainParams schema lists exactly the engine's training settings. */
+/**
+ * The API's TrainParams schema lists exactly the engine's training settings, and its SynthesizeJob
+ * params exactly the synthesis parameters SynthesisSpec reads.
+ */
 class ContractMatchesEngineTest {
     @Test
     void trainParamsAreTheEngineSettings() throws Exception {
@@ -22,5 +25,14 @@ class ContractMatchesEngineTest {
         Set<String> engine = new TreeSet<>();
         TrainSettings.defaults().toJson().fieldNames().forEachRemaining(engine::add);
         assertEquals(engine, api);
+    }
+
+    @Test
+    void synthesizeParamsAreTheSynthesisSpecKeys() throws Exception {
+        JsonNode doc = new ObjectMapper(new YAMLFactory()).readTree(new ContractValidator().document());
+        Set<String> api = new TreeSet<>();
+        doc.path("components").path("schemas").path("SynthesizeJob").path("properties").path("params")
+                .path("properties").fieldNames().forEachRemaining(api::add);
+        assertEquals(new TreeSet<>(dev.pfgm.shared.synthesis.SynthesisSpec.KEYS), api);
     }
 }

@@ -44,9 +44,9 @@ import org.slf4j.LoggerFactory;
  * for each it tries to claim the job, or the shard of a synthesize job that the message names,
  * with a guarded UPDATE, which fails for duplicates and for work another worker holds. A worker
  * with nothing to read takes a queued shard straight from the database, so shards whose messages
- * wait in a busy worker's partitions still reach every idle worker. Once claimed, the job is the database's to keep (a dead worker's
- * lease expires and the reaper re-publishes the job), so the message is committed at once. The
- * job runs on a job thread while the consumer keeps polling with its partitions paused; if it
+ * wait in a busy worker's partitions still reach every idle worker. Once claimed, the work is the
+ * database's to keep (a dead worker's lease expires and the reaper re-publishes it), so the message
+ * is committed at once. The work runs on a job thread while the consumer keeps polling with its partitions paused; if it
  * is still running after the hand-off time, the worker leaves the consumer group until it ends,
  * so that idle workers take over its partitions and the jobs queued in them. A short job thus
  * costs no rebalance, and a long one does not hold up the jobs behind it. Shards are sized to take
