@@ -31,6 +31,9 @@ public final class PfgmModel {
     /** The training table's column the labels came from (a name or an index), when it had one. */
     private final String labelColumn;
     private ChargeMean network;
+    /** Networks handed back by finished computations, for the next ones ({@link #networks()}). */
+    private final java.util.ArrayDeque<ChargeMean> idle = new java.util.ArrayDeque<>();
+    private static final int IDLE_NETWORKS = 8;
 
     public PfgmModel(TrainSettings settings, Standardizer standardizer, float[] weights, Provenance provenance,
                      float[] losses) {
@@ -123,6 +126,38 @@ public final class PfgmModel {
             network = newNetwork();
         }
         return network;
+    }
+
+    /**
+     * Networks for sampling threads, kept between computations: a bulk synthesis draws many shards
+     * of one model, and a network's construction and first pass at a batch size cost more than a
+     * small shard's share of the work. A network comes back without labels.
+     */
+    public dev.pfgm.engine.sample.NetworkSource networks() {
+        return new dev.pfgm.engine.sample.NetworkSource() {
+            @Override
+            public ChargeMean get() {
+                synchronized (idle) {
+                    ChargeMean n = idle.poll();
+                    if (n != null) {
+                        return n;
+                    }
+                }
+                return newNetwork();
+            }
+
+            @Override
+            public void release(ChargeMean n) {
+                if (n instanceof dev.pfgm.engine.field.Conditional c) {
+                    c.condition(null);
+                }
+                synchronized (idle) {
+                    if (idle.size() < IDLE_NETWORKS) {
+                        idle.push(n);
+                    }
+                }
+            }
+        };
     }
 
     /** A network of its own with this model's weights, for one more thread. */

@@ -36,6 +36,11 @@ public final class ChunkRunner {
     }
 
     public static void run(int chunks, Supplier<ChargeMean> fields, Progress progress, ChunkTask task) {
+        run(chunks, (NetworkSource) fields::get, progress, task);
+    }
+
+    /** As {@link #run(int, Supplier, Progress, ChunkTask)}, each thread's network given back to its source at the end. */
+    public static void run(int chunks, NetworkSource fields, Progress progress, ChunkTask task) {
         int threads = Math.max(1, Math.min(threads(), chunks));
         double[] done = new double[chunks];
         Progress.Aggregate total = new Progress.Aggregate(done, progress);
@@ -46,6 +51,7 @@ public final class ChunkRunner {
                 task.run(c, field, f -> total.set(chunk, f));
                 total.set(c, 1.0);
             }
+            fields.release(field);
             return;
         }
         AtomicInteger next = new AtomicInteger();
@@ -65,6 +71,7 @@ public final class ChunkRunner {
                         task.run(c, field, f -> total.set(chunk, f));
                         total.set(c, 1.0);
                     }
+                    fields.release(field);
                     return null;
                 }));
             }

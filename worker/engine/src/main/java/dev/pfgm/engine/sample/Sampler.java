@@ -106,7 +106,7 @@ public final class Sampler {
                 }
             }
         }
-        Supplier<ChargeMean> nets = model::newNetwork;
+        NetworkSource nets = model.networks();
         ChunkField perChunk = rowLabels == null ? null : (net, chunkLabels) -> guidance.on((Conditional) net, chunkLabels);
         double nfe = transport(nets, model.chunkRows(), x, first, count, model.settings().zMax(),
                 model.settings().zMin(), spec, progress, perChunk, rowLabels, density, probes);
@@ -132,7 +132,7 @@ public final class Sampler {
      */
     public static double transport(Supplier<ChargeMean> fields, int size, double[] x, int count, double from,
                                    double to, SolverSpec spec, Progress progress) {
-        return transport(fields, size, x, 0, count, from, to, spec, progress, null, null, null, null);
+        return transport(fields::get, size, x, 0, count, from, to, spec, progress, null, null, null, null);
     }
 
     /** What a chunk's network becomes given the labels of the chunk's rows (guidance wraps it). */
@@ -146,7 +146,7 @@ public final class Sampler {
      * it was asked with. With a {@code density} each row of x is [point, accumulators] and
      * {@code probes} holds each row's Hutchinson vectors ([count, probes, N]).
      */
-    private static double transport(Supplier<ChargeMean> fields, int size, double[] x, long first, int count,
+    private static double transport(NetworkSource fields, int size, double[] x, long first, int count,
                                     double from, double to, SolverSpec spec, Progress progress,
                                     ChunkField perChunk, int[] labels, Density density, double[] probes) {
         long firstChunk = first / size;
