@@ -121,6 +121,12 @@ public final class DatasetRoutes {
         if (bytes.length == 0) {
             throw ApiException.invalid("/body", "the request body (the labels file) is empty");
         }
+        // a label takes a few bytes in any of the formats: a file much larger is not these images' labels
+        long most = 16L * d.count() + 4096;
+        if (bytes.length > most) {
+            throw ApiException.invalid("/body", "a labels file for " + d.count() + " images is at most " + most
+                    + " bytes; this one has " + bytes.length);
+        }
         int[] labels;
         try {
             labels = Labels.read(bytes, format, "labels", d.count());

@@ -389,6 +389,16 @@ class SynthesisServiceTest {
         assertProblem(api.postBytes("/v1/datasets/" + discs + "/labels?format=npy", short39.toByteArray()), 422, "/body");
         assertProblem(api.postBytes("/v1/datasets/" + discs + "/labels?format=xml", labels.toByteArray()), 400,
                 "/query/format");
+        // far more bytes than 40 labels take, in any format: refused before it is parsed
+        assertProblem(api.postBytes("/v1/datasets/" + discs + "/labels?format=csv", new byte[5000]), 422, "/body");
+        // a gzipped IDX labels file that unpacks past its 40 labels is refused unread
+        java.io.ByteArrayOutputStream bomb = new java.io.ByteArrayOutputStream();
+        try (var gz = new java.util.zip.GZIPOutputStream(bomb)) {
+            gz.write(new byte[] {0, 0, 8, 1, 0, 0, 0, 40});
+            gz.write(new byte[4_000_000]);
+        }
+        assertTrue(bomb.size() < 4736, "the bomb is small: " + bomb.size());
+        assertProblem(api.postBytes("/v1/datasets/" + discs + "/labels?format=idx", bomb.toByteArray()), 422, "/body");
         Http.Res lab = api.postBytes("/v1/datasets/" + discs + "/labels?format=npy", labels.toByteArray());
         assertEquals(200, lab.status(), lab.toString());
         assertEquals("[20,20]", lab.json().path("labels").path("counts").toString());

@@ -46,7 +46,8 @@ public final class IdxFile {
     }
 
     public static int[] readLabels(byte[] raw, String name, int expected) {
-        byte[] b = gunzipIfNeeded(raw, name);
+        // a labels file is 8 bytes of header and a byte a label: more once gunzipped is refused unread
+        byte[] b = gunzipIfNeeded(raw, name, 8L + expected);
         int magic = header(b, name, 0);
         if (magic != UBYTE_LABELS) {
             throw new InvalidInputException(name + ": IDX magic is 0x" + String.format("%08x", magic)
@@ -79,13 +80,19 @@ public final class IdxFile {
     }
 
     static byte[] gunzipIfNeeded(byte[] b, String name) {
+        return gunzipIfNeeded(b, name, MAX_BYTES);
+    }
+
+    /** The bytes, gunzipped when they are gzip; refuses more than {@code limit} bytes once gunzipped. */
+    static byte[] gunzipIfNeeded(byte[] b, String name, long limit) {
         if (b.length < 2 || (b[0] & 0xff) != 0x1f || (b[1] & 0xff) != 0x8b) {
             return b;
         }
         try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(b))) {
-            byte[] out = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, MAX_BYTES));
+            byte[] out = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, Math.min(limit, MAX_BYTES)));
             if (in.read() != -1) {
-                throw new InvalidInputException(name + ": more than 2 GiB once gunzipped");
+                throw new InvalidInputException(name + ": more than " + Math.min(limit, MAX_BYTES)
+                        + " bytes once gunzipped");
             }
             return out;
         } catch (IOException e) {
