@@ -9,6 +9,7 @@ import dev.pfgm.launcher.cli.EvalCommand;
 import dev.pfgm.launcher.cli.ImageBenchCommand;
 import dev.pfgm.launcher.cli.InterpolateCommand;
 import dev.pfgm.launcher.cli.NllCommand;
+import dev.pfgm.launcher.cli.PeerBenchCommand;
 import dev.pfgm.launcher.cli.SampleCommand;
 import dev.pfgm.launcher.cli.ServiceBenchCommand;
 import dev.pfgm.launcher.cli.SynthesizeCommand;
@@ -31,7 +32,7 @@ public final class Main {
     static Map<String, Command> commands() {
         Map<String, Command> m = new LinkedHashMap<>();
         for (Command c : List.of(new TrainCommand(), new SampleCommand(), new SynthesizeCommand(), new NllCommand(), EncodeCommand.encode(),
-                EncodeCommand.decode(), new InterpolateCommand(), new ClassifierCommand(), new EvalCommand(), new BenchCommand(), new ImageBenchCommand(), new UpCommand(), new WorkerCommand(),
+                EncodeCommand.decode(), new InterpolateCommand(), new ClassifierCommand(), new EvalCommand(), new BenchCommand(), new ImageBenchCommand(), new PeerBenchCommand(), new UpCommand(), new WorkerCommand(),
                 new ServiceBenchCommand())) {
             m.put(c.name(), c);
         }

@@ -166,8 +166,7 @@ public final class Classifier {
             int c = WIDTHS[i];
             int area = h * w;
             convs[i].forward(cur, convOut[i], n, h, w);
-            Kernels.groupNorm(convOut[i], normed[i], inv[i], n, c, area, ResBlock.GROUP);
-            Kernels.swish(normed[i], act[i], sig[i], n * c * area);
+            Kernels.groupNormSwish(convOut[i], normed[i], inv[i], sig[i], act[i], n, c, area, ResBlock.GROUP);
             cur = act[i];
             if (i < pools) {
                 Kernels.avgPool(act[i], pooled[i], n * c, h, w);

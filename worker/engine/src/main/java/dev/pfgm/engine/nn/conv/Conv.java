@@ -7,8 +7,9 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A k x k convolution (stride 1, SAME padding, NCHW, weights [k, k, in, out]) run by ND4J's
- * conv2d / conv2d_bp ops, which use oneDNN on the CPU build. The layer keeps its input on the
+ * A k x k convolution (stride 1, SAME padding, weights [k, k, in, out]) over [n, c, h, w] or
+ * channels-last [n, h, w, c] arrays, run by ND4J's conv2d / conv2d_bp ops, which use oneDNN on
+ * the CPU build. The layer keeps its input on the
  * device between forward and backward; activations cross to Java as bulk copies.
  */
 final class Conv {
@@ -18,6 +19,7 @@ final class Conv {
     /** Offsets of the weights and the bias in the flat parameter array. */
     final int weightAt;
     final int biasAt;
+    private final boolean channelsLast;
     private final int[] args;
     private final INDArray w;
     private final INDArray b;
@@ -32,13 +34,18 @@ final class Conv {
     private INDArray dx;
 
     Conv(int in, int out, int k, Params params, double gain) {
+        this(in, out, k, params, gain, false);
+    }
+
+    Conv(int in, int out, int k, Params params, double gain, boolean channelsLast) {
         this.in = in;
+        this.channelsLast = channelsLast;
         this.out = out;
         this.k = k;
         this.weightAt = params.add(k * k * in, k * k * in * out, gain);
         this.biasAt = params.add(0, out, 0);
-        // kH, kW, sH, sW, pH, pW, dH, dW, same padding, NCHW, weights [kH, kW, iC, oC]
-        this.args = new int[] {k, k, 1, 1, 0, 0, 1, 1, 1, 0, 0};
+        // kH, kW, sH, sW, pH, pW, dH, dW, same padding, NCHW (0) or NHWC (1), weights [kH, kW, iC, oC]
+        this.args = new int[] {k, k, 1, 1, 0, 0, 1, 1, 1, channelsLast ? 1 : 0, 0};
         this.w = Nd4j.create(DataType.FLOAT, k, k, in, out);
         this.b = Nd4j.create(DataType.FLOAT, out);
         this.gw = w.like();
@@ -64,8 +71,8 @@ final class Conv {
             rows = n;
             height = h;
             width = wd;
-            x = Nd4j.create(DataType.FLOAT, n, in, h, wd);
-            y = Nd4j.create(DataType.FLOAT, n, out, h, wd);
+            x = channelsLast ? Nd4j.create(DataType.FLOAT, n, h, wd, in) : Nd4j.create(DataType.FLOAT, n, in, h, wd);
+            y = channelsLast ? Nd4j.create(DataType.FLOAT, n, h, wd, out) : Nd4j.create(DataType.FLOAT, n, out, h, wd);
             dy = y.like();
             dx = x.like();
         }

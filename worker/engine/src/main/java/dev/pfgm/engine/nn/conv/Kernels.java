@@ -54,28 +54,81 @@ final class Kernels {
         }
     }
 
-    /** Group normalisation without affine: groups of {@code group} channels, statistics per image and group. */
-    static void groupNorm(float[] x, float[] y, float[] invStd, int n, int c, int area, int group) {
+    /**
+     * Group normalisation without affine (groups of {@code group} channels, statistics per image
+     * and group) followed by SiLU: y = gn(x), act = y sigmoid(y), keeping sigmoid(y) in
+     * {@code sig} for the backward pass. The sums run in eight float lanes: a single double accumulator is a chain of dependent adds the JIT cannot vectorise,
+     * and it made these statistics half of the U-Net's Java time (docs/benchmarks.md).
+     */
+    static void groupNormSwish(float[] x, float[] y, float[] invStd, float[] sig, float[] act, int n, int c,
+                               int area, int group) {
         int groups = c / group;
         int len = group * area;
         for (int g = 0; g < n * groups; g++) {
             int at = g * len;
-            double sum = 0;
-            for (int i = 0; i < len; i++) {
-                sum += x[at + i];
-            }
-            float mean = (float) (sum / len);
-            double sq = 0;
-            for (int i = 0; i < len; i++) {
-                float d = x[at + i] - mean;
-                sq += d * d;
-            }
-            float inv = (float) (1 / Math.sqrt(sq / len + NORM_EPS));
+            float mean = (float) (laneSum(x, at, len, 0f, false) / len);
+            float inv = (float) (1 / Math.sqrt(laneSum(x, at, len, mean, true) / len + NORM_EPS));
             invStd[g] = inv;
-            for (int i = 0; i < len; i++) {
-                y[at + i] = (x[at + i] - mean) * inv;
+            for (int i = at; i < at + len; i++) {
+                y[i] = (x[i] - mean) * inv;
             }
         }
+        // a separate loop: the JIT vectorises loops of one or two outputs, not of three
+        swish(y, act, sig, n * c * area);
+    }
+
+    /**
+     * The sum of x - centre over x[at .. at + len), or of (x - centre)^2 with {@code squares}, in
+     * eight independent float lanes added in a fixed order (so the result is deterministic).
+     */
+    static double laneSum(float[] x, int at, int len, float centre, boolean squares) {
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        float s4 = 0;
+        float s5 = 0;
+        float s6 = 0;
+        float s7 = 0;
+        int i = at;
+        int end = at + len;
+        if (squares) {
+            for (; i + 8 <= end; i += 8) {
+                float d0 = x[i] - centre;
+                float d1 = x[i + 1] - centre;
+                float d2 = x[i + 2] - centre;
+                float d3 = x[i + 3] - centre;
+                float d4 = x[i + 4] - centre;
+                float d5 = x[i + 5] - centre;
+                float d6 = x[i + 6] - centre;
+                float d7 = x[i + 7] - centre;
+                s0 += d0 * d0;
+                s1 += d1 * d1;
+                s2 += d2 * d2;
+                s3 += d3 * d3;
+                s4 += d4 * d4;
+                s5 += d5 * d5;
+                s6 += d6 * d6;
+                s7 += d7 * d7;
+            }
+        } else {
+            for (; i + 8 <= end; i += 8) {
+                s0 += x[i] - centre;
+                s1 += x[i + 1] - centre;
+                s2 += x[i + 2] - centre;
+                s3 += x[i + 3] - centre;
+                s4 += x[i + 4] - centre;
+                s5 += x[i + 5] - centre;
+                s6 += x[i + 6] - centre;
+                s7 += x[i + 7] - centre;
+            }
+        }
+        double sum = ((double) s0 + s1) + ((double) s2 + s3) + ((double) s4 + s5) + ((double) s6 + s7);
+        for (; i < end; i++) {
+            float d = x[i] - centre;
+            sum += squares ? d * d : d;
+        }
+        return sum;
     }
 
     /** dx = invStd (dy - mean(dy) - y mean(dy y)) per group; y is the forward output. */
@@ -97,29 +150,6 @@ final class Kernels {
             for (int i = 0; i < len; i++) {
                 dx[at + i] = inv * (dy[at + i] - md - y[at + i] * mdy);
             }
-        }
-    }
-
-    /** h[b, c, :, :] += shift[b, c]. */
-    static void addShift(float[] h, float[] shift, int n, int c, int area) {
-        for (int bc = 0; bc < n * c; bc++) {
-            float s = shift[bc];
-            int at = bc * area;
-            for (int i = 0; i < area; i++) {
-                h[at + i] += s;
-            }
-        }
-    }
-
-    /** dshift[b, c] = sum over pixels of dh[b, c]. */
-    static void shiftBackward(float[] dh, float[] dshift, int n, int c, int area) {
-        for (int bc = 0; bc < n * c; bc++) {
-            int at = bc * area;
-            float s = 0;
-            for (int i = 0; i < area; i++) {
-                s += dh[at + i];
-            }
-            dshift[bc] = s;
         }
     }
 
@@ -155,54 +185,6 @@ final class Kernels {
                     dx[a + w + 2 * q] += g;
                     dx[a + w + 2 * q + 1] += g;
                 }
-            }
-        }
-    }
-
-    /**
-     * Nearest-neighbour 2x upsampling of x [n, cx, h, w] concatenated along channels with the skip
-     * s [n, cs, 2h, 2w]: y [n, cx + cs, 2h, 2w], upsampled part first.
-     */
-    static void upConcat(float[] x, float[] s, float[] y, int n, int cx, int cs, int h, int w) {
-        int oh = 2 * h;
-        int ow = 2 * w;
-        int area = oh * ow;
-        for (int b = 0; b < n; b++) {
-            int yb = b * (cx + cs) * area;
-            for (int c = 0; c < cx; c++) {
-                int src = (b * cx + c) * h * w;
-                int dst = yb + c * area;
-                for (int r = 0; r < oh; r++) {
-                    for (int q = 0; q < ow; q++) {
-                        y[dst + r * ow + q] = x[src + (r >> 1) * w + (q >> 1)];
-                    }
-                }
-            }
-            System.arraycopy(s, b * cs * area, y, yb + cx * area, cs * area);
-        }
-    }
-
-    /** Splits dy of {@link #upConcat}: dx (summed over each 2x2 block) and ds (added to). */
-    static void upConcatBackward(float[] dy, float[] dx, float[] ds, int n, int cx, int cs, int h, int w) {
-        int oh = 2 * h;
-        int ow = 2 * w;
-        int area = oh * ow;
-        for (int b = 0; b < n; b++) {
-            int yb = b * (cx + cs) * area;
-            for (int c = 0; c < cx; c++) {
-                int dst = (b * cx + c) * h * w;
-                int src = yb + c * area;
-                for (int r = 0; r < h; r++) {
-                    for (int q = 0; q < w; q++) {
-                        int a = src + 2 * r * ow + 2 * q;
-                        dx[dst + r * w + q] = dy[a] + dy[a + 1] + dy[a + ow] + dy[a + ow + 1];
-                    }
-                }
-            }
-            int at = yb + cx * area;
-            int to = b * cs * area;
-            for (int i = 0; i < cs * area; i++) {
-                ds[to + i] += dy[at + i];
             }
         }
     }

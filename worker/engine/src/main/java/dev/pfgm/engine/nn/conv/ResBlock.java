@@ -4,7 +4,7 @@ package dev.pfgm.engine.nn.conv;
  * A residual block conditioned on the z embedding t: out = skip(x) + conv2(swish(conv1(swish(gn(x))) + shift(t))),
  * where gn is group normalisation, shift a dense map of t to one value per output channel, and
  * skip the identity or a 1x1 convolution when the width changes. conv2 starts small (gain 0.1),
- * so each block begins close to its skip path.
+ * so each block begins close to its skip path. Activations are channels-last [n, h, w, c].
  */
 final class ResBlock {
     static final int GROUP = 8;
@@ -39,10 +39,10 @@ final class ResBlock {
     ResBlock(int in, int out, int hidden, Params params) {
         this.in = in;
         this.out = out;
-        this.conv1 = new Conv(in, out, 3, params, 1.0);
+        this.conv1 = new Conv(in, out, 3, params, 1.0, true);
         this.shift = new Dense(hidden, out, params, 1.0);
-        this.conv2 = new Conv(out, out, 3, params, 0.1);
-        this.skip = in == out ? null : new Conv(in, out, 1, params, 1.0);
+        this.conv2 = new Conv(out, out, 3, params, 0.1, true);
+        this.skip = in == out ? null : new Conv(in, out, 1, params, 1.0, true);
     }
 
     /** Multiply-adds of this block's convolutions for one image of {@code area} pixels. */
@@ -92,11 +92,10 @@ final class ResBlock {
         int area = height * width;
         int ni = rows * in * area;
         int no = rows * out * area;
-        Kernels.groupNorm(x, gn, inv, rows, in, area, GROUP);
-        Kernels.swish(gn, a0, sig0, ni);
+        NhwcKernels.groupNormSwish(x, gn, inv, sig0, a0, rows, in, area, GROUP);
         conv1.forward(a0, h1, rows, height, width);
         shift.forward(p, t, shiftOut, rows);
-        Kernels.addShift(h1, shiftOut, rows, out, area);
+        NhwcKernels.addShift(h1, shiftOut, rows, out, area);
         Kernels.swish(h1, a1, sig1, no);
         conv2.forward(a1, h2, rows, height, width);
         if (skip != null) {
@@ -118,14 +117,14 @@ final class ResBlock {
         int no = n * out * area;
         conv2.backward(dy, dA, grad);
         Kernels.swishBackward(dA, h1, sig1, dH, no);
-        Kernels.shiftBackward(dH, dShift, n, out, area);
+        NhwcKernels.shiftBackward(dH, dShift, n, out, area);
         shift.backward(p, t, dShift, dtLocal, grad, n);
         for (int i = 0; i < dtLocal.length; i++) {
             dt[i] += dtLocal[i];
         }
         conv1.backward(dH, dA, grad);
         Kernels.swishBackward(dA, gn, sig0, dH, ni);
-        Kernels.groupNormBackward(dH, gn, inv, dx, n, in, area, GROUP);
+        NhwcKernels.groupNormBackward(dH, gn, inv, dx, n, in, area, GROUP);
         if (skip != null) {
             skip.backward(dy, dA, grad);
             for (int i = 0; i < ni; i++) {

@@ -26,7 +26,8 @@ import java.util.List;
  * c_in = 1 / sqrt(sigma_d^2 + z^2), c_skip = sigma_d^2 c_in^2, c_out = z sigma_d c_in.
  *
  * <p>Forward and backward are written by hand: convolutions are ND4J's (oneDNN) ops, everything
- * else Java loops over buffers kept per batch size. {@code UNetGraph} in the tests builds the same
+ * else Java loops over buffers kept per batch size. Inside, activations are channels-last
+ * [n, h, w, c] ({@link NhwcKernels}: oneDNN is faster on it); inputs and outputs stay [n, c, h, w]. {@code UNetGraph} in the tests builds the same
  * network in SameDiff and checks outputs and gradients against it. Not thread-safe.
  */
 public final class UNet implements Conditional {
@@ -74,6 +75,11 @@ public final class UNet implements Conditional {
     private float[] dCat;
     private float[][] dSkip;
     private float[] dU;
+    /** Channels-last copies of u, F, dL/dF and dL/du for images of several channels (one channel: the same). */
+    private float[] uLast;
+    private float[] fLast;
+    private float[] dFLast;
+    private float[] dULast;
     private double[] lastX = new double[0];
     private double[] lastS = new double[0];
     private int lastRows;
@@ -89,7 +95,7 @@ public final class UNet implements Conditional {
         int hidden = spec.hidden();
         embed1 = new Dense(spec.embedWidth(), hidden, layout, 1.0);
         embed2 = new Dense(hidden, hidden, layout, 1.0);
-        convIn = new Conv(spec.channels(), base, 3, layout, 1.0);
+        convIn = new Conv(spec.channels(), base, 3, layout, 1.0, true);
         int c = base;
         for (int l = 0; l < spec.levels(); l++) {
             ResBlock b = new ResBlock(c, base << l, hidden, layout);
@@ -104,7 +110,7 @@ public final class UNet implements Conditional {
             up.add(b);
             c = b.out;
         }
-        convOut = new Conv(c, spec.channels(), 3, layout, 0.1);
+        convOut = new Conv(c, spec.channels(), 3, layout, 0.1, true);
         params = new float[layout.size()];
     }
 
@@ -400,12 +406,16 @@ public final class UNet implements Conditional {
 
         int h = spec.height();
         int w = spec.width();
-        convIn.forward(u, hIn, n, h, w);
+        int channels = spec.channels();
+        if (channels > 1) {
+            NhwcKernels.toChannelsLast(u, uLast, n, channels, h * w);
+        }
+        convIn.forward(channels > 1 ? uLast : u, hIn, n, h, w);
         float[] cur = hIn;
         for (int l = 0; l < down.size(); l++) {
             ResBlock b = down.get(l);
             b.forward(params, cur, t, downOut[l], n, h, w);
-            Kernels.avgPool(downOut[l], pooled[l], n * b.out, h, w);
+            NhwcKernels.avgPool(downOut[l], pooled[l], n, b.out, h, w);
             cur = pooled[l];
             h /= 2;
             w /= 2;
@@ -416,7 +426,7 @@ public final class UNet implements Conditional {
         for (int i = 0; i < up.size(); i++) {
             int l = down.size() - 1 - i;
             int skipC = down.get(l).out;
-            Kernels.upConcat(cur, downOut[l], cat[i], n, c, skipC, h, w);
+            NhwcKernels.upConcat(cur, downOut[l], cat[i], n, c, skipC, h, w);
             h *= 2;
             w *= 2;
             ResBlock b = up.get(i);
@@ -425,9 +435,11 @@ public final class UNet implements Conditional {
             c = b.out;
         }
         int area = h * w;
-        Kernels.groupNorm(cur, gnOut, gnInv, n, c, area, ResBlock.GROUP);
-        Kernels.swish(gnOut, act, gnSig, n * c * area);
-        convOut.forward(act, f, n, h, w);
+        NhwcKernels.groupNormSwish(cur, gnOut, gnInv, gnSig, act, n, c, area, ResBlock.GROUP);
+        convOut.forward(act, channels > 1 ? fLast : f, n, h, w);
+        if (channels > 1) {
+            NhwcKernels.toChannelsFirst(fLast, f, n, channels, area);
+        }
     }
 
     /** Backward of the last forward from dL/dF: weight gradients added into grad, dL/du into {@link #dU}. */
@@ -439,10 +451,14 @@ public final class UNet implements Conditional {
         int c = up.isEmpty() ? mid.out : up.get(up.size() - 1).out;
         int area = h * w;
         Arrays.fill(dt, 0f);
-        convOut.backward(dOut, dAct, grad);
+        int channels = spec.channels();
+        if (channels > 1) {
+            NhwcKernels.toChannelsLast(dOut, dFLast, n, channels, area);
+        }
+        convOut.backward(channels > 1 ? dFLast : dOut, dAct, grad);
         Kernels.swishBackward(dAct, gnOut, gnSig, dAct, n * c * area);
         float[] dCur = dUp;
-        Kernels.groupNormBackward(dAct, gnOut, gnInv, dCur, n, c, area, ResBlock.GROUP);
+        NhwcKernels.groupNormBackward(dAct, gnOut, gnInv, dCur, n, c, area, ResBlock.GROUP);
         for (float[] d : dSkip) {
             Arrays.fill(d, 0f);
         }
@@ -454,7 +470,7 @@ public final class UNet implements Conditional {
             w /= 2;
             int cx = b.in - down.get(l).out;
             float[] dx = new float[n * cx * h * w];
-            Kernels.upConcatBackward(dCat, dx, dSkip[l], n, cx, down.get(l).out, h, w);
+            NhwcKernels.upConcatBackward(dCat, dx, dSkip[l], n, cx, down.get(l).out, h, w);
             dCur = dx;
         }
         float[] dMidIn = new float[n * mid.in * h * w];
@@ -463,14 +479,17 @@ public final class UNet implements Conditional {
         for (int l = down.size() - 1; l >= 0; l--) {
             ResBlock b = down.get(l);
             // the block's output fed both the pooling and the skip
-            Kernels.avgPoolBackward(dCur, dSkip[l], n * b.out, 2 * h, 2 * w);
+            NhwcKernels.avgPoolBackward(dCur, dSkip[l], n, b.out, 2 * h, 2 * w);
             h *= 2;
             w *= 2;
             float[] dx = new float[n * b.in * h * w];
             b.backward(params, dSkip[l], dx, dt, grad);
             dCur = dx;
         }
-        convIn.backward(dCur, dU, grad);
+        convIn.backward(dCur, channels > 1 ? dULast : dU, grad);
+        if (channels > 1) {
+            NhwcKernels.toChannelsFirst(dULast, dU, n, channels, spec.height() * spec.width());
+        }
         Kernels.swishBackward(dt, e2, s2, dt, n * hidden);
         embed2.backward(params, a1, dt, dA1, grad, n);
         Kernels.swishBackward(dA1, e1, s1, dA1, n * hidden);
@@ -498,6 +517,12 @@ public final class UNet implements Conditional {
         dU = new float[n * dim];
         f = new float[n * dim];
         dF = new float[n * dim];
+        if (spec.channels() > 1) {
+            uLast = new float[n * dim];
+            fLast = new float[n * dim];
+            dFLast = new float[n * dim];
+            dULast = new float[n * dim];
+        }
         int h = spec.height();
         int w = spec.width();
         hIn = new float[n * spec.base() * h * w];

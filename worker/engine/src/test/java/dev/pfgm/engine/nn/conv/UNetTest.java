@@ -12,7 +12,17 @@ class UNetTest {
     /** The hand-written forward and backward equal SameDiff's automatic differentiation of the same graph. */
     @Test
     void matchesTheSameDiffGraph() {
-        UNet net = new UNet(SPEC, 0.5);
+        matchesTheSameDiffGraph(SPEC);
+    }
+
+    /** Several channels: the network works channels-last inside, its inputs and outputs are [n, c, h, w]. */
+    @Test
+    void matchesTheSameDiffGraphWithThreeChannels() {
+        matchesTheSameDiffGraph(new UNetSpec(3, 16, 12, 8, 2, 3));
+    }
+
+    private static void matchesTheSameDiffGraph(UNetSpec spec) {
+        UNet net = new UNet(spec, 0.5);
         net.initialise(SeedPlan.of(7));
         // larger second-conv weights than the initial 0.1 gain, so every path carries signal
         float[] w = net.parameters();
@@ -41,7 +51,7 @@ class UNetTest {
         net.backward(probe, grad);
         float[] du = net.inputGradient().clone();
 
-        UNetGraph graph = new UNetGraph(SPEC);
+        UNetGraph graph = new UNetGraph(spec);
         graph.load(w);
         float[] fRef = graph.output(u.clone(), emb.clone(), n);
         float[][] gRef = graph.gradients(u.clone(), emb.clone(), probe, n);

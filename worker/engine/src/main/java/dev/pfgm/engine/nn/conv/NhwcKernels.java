@@ -1,0 +1,283 @@
+package dev.pfgm.engine.nn.conv;
+
+import java.util.Arrays;
+
+/**
+ * The U-Net's reshaping and normalisation kernels over channels-last arrays [n, h, w, c], each
+ * with its backward. The U-Net keeps its activations channels-last because oneDNN's convolutions
+ * run 10-50% faster on that layout here than on [n, c, h, w] (1x1 convolutions twice as fast;
+ * docs/benchmarks.md). Channels are the innermost index everywhere; per-channel sums are
+ * accumulated over pixels, then combined into groups. Element-wise kernels
+ * that ignore the layout stay in {@link Kernels}.
+ */
+final class NhwcKernels {
+    /**
+     * Pixels per block of the per-channel loops: a block's BLOCK x c values run as one long loop
+     * against per-channel values replicated BLOCK times, which the JIT vectorises far better
+     * than a loop of c (32-192) values per pixel.
+     */
+    private static final int BLOCK = 16;
+
+    private NhwcKernels() {
+    }
+
+    /**
+     * Group normalisation without affine (groups of {@code group} consecutive channels; statistics
+     * per image and group, {@code invStd} indexed [image, group]) followed by SiLU: y = gn(x),
+     * act = y sigmoid(y), sigmoid(y) kept in {@code sig}.
+     */
+    static void groupNormSwish(float[] x, float[] y, float[] invStd, float[] sig, float[] act, int n, int c,
+                               int area, int group) {
+        int groups = c / group;
+        float len = group * area;
+        float[] acc = new float[c];
+        float[] mean = new float[BLOCK * c];
+        float[] inv = new float[BLOCK * c];
+        float[] scratch = new float[BLOCK * c];
+        for (int b = 0; b < n; b++) {
+            int at = b * area * c;
+            channelSums(x, null, at, area, c, null, scratch, acc);
+            for (int g = 0; g < groups; g++) {
+                Arrays.fill(mean, g * group, (g + 1) * group, (float) (groupSum(acc, g, group) / len));
+            }
+            replicate(mean, c);
+            channelSums(x, null, at, area, c, mean, scratch, acc);
+            for (int g = 0; g < groups; g++) {
+                float iv = (float) (1 / Math.sqrt(groupSum(acc, g, group) / len + Kernels.NORM_EPS));
+                invStd[b * groups + g] = iv;
+                Arrays.fill(inv, g * group, (g + 1) * group, iv);
+            }
+            replicate(inv, c);
+            for (int p = 0; p < area; p += BLOCK) {
+                int base = at + p * c;
+                int m = Math.min(BLOCK, area - p) * c;
+                for (int j = 0; j < m; j++) {
+                    y[base + j] = (x[base + j] - mean[j]) * inv[j];
+                }
+            }
+        }
+        Kernels.swish(y, act, sig, n * c * area);
+    }
+
+    /**
+     * acc[k] = sum over the image's pixels of x[k] (or x[k] y[k] when y is given, or
+     * (x[k] - centre[k])^2 when centre is given), summed a block of pixels at a time into
+     * {@code scratch} [BLOCK, c] and folded into channels at the end.
+     */
+    private static void channelSums(float[] x, float[] y, int at, int area, int c, float[] centre, float[] scratch,
+                                    float[] acc) {
+        Arrays.fill(scratch, 0f);
+        for (int p = 0; p < area; p += BLOCK) {
+            int base = at + p * c;
+            int m = Math.min(BLOCK, area - p) * c;
+            if (centre != null) {
+                for (int j = 0; j < m; j++) {
+                    float d = x[base + j] - centre[j];
+                    scratch[j] += d * d;
+                }
+            } else if (y != null) {
+                for (int j = 0; j < m; j++) {
+                    scratch[j] += x[base + j] * y[base + j];
+                }
+            } else {
+                for (int j = 0; j < m; j++) {
+                    scratch[j] += x[base + j];
+                }
+            }
+        }
+        Arrays.fill(acc, 0f);
+        for (int q = 0; q < BLOCK; q++) {
+            for (int k = 0; k < c; k++) {
+                acc[k] += scratch[q * c + k];
+            }
+        }
+    }
+
+    /** Copies the first c values of {@code v} [BLOCK, c] into each of its BLOCK rows. */
+    private static void replicate(float[] v, int c) {
+        for (int q = 1; q < BLOCK; q++) {
+            System.arraycopy(v, 0, v, q * c, c);
+        }
+    }
+
+    private static double groupSum(float[] acc, int g, int group) {
+        double s = 0;
+        for (int k = g * group; k < (g + 1) * group; k++) {
+            s += acc[k];
+        }
+        return s;
+    }
+
+    /** dx = invStd (dy - mean(dy) - y mean(dy y)) per image and group; y is the forward output. */
+    static void groupNormBackward(float[] dy, float[] y, float[] invStd, float[] dx, int n, int c, int area,
+                                  int group) {
+        int groups = c / group;
+        float len = group * area;
+        float[] sd = new float[c];
+        float[] sdy = new float[c];
+        float[] scratch = new float[BLOCK * c];
+        float[] md = new float[BLOCK * c];
+        float[] mdy = new float[BLOCK * c];
+        float[] inv = new float[BLOCK * c];
+        for (int b = 0; b < n; b++) {
+            int at = b * area * c;
+            channelSums(dy, null, at, area, c, null, scratch, sd);
+            channelSums(dy, y, at, area, c, null, scratch, sdy);
+            for (int g = 0; g < groups; g++) {
+                int from = g * group;
+                int to = from + group;
+                Arrays.fill(md, from, to, (float) (groupSum(sd, g, group) / len));
+                Arrays.fill(mdy, from, to, (float) (groupSum(sdy, g, group) / len));
+                Arrays.fill(inv, from, to, invStd[b * groups + g]);
+            }
+            replicate(md, c);
+            replicate(mdy, c);
+            replicate(inv, c);
+            for (int p = 0; p < area; p += BLOCK) {
+                int base = at + p * c;
+                int m = Math.min(BLOCK, area - p) * c;
+                for (int j = 0; j < m; j++) {
+                    dx[base + j] = inv[j] * (dy[base + j] - md[j] - y[base + j] * mdy[j]);
+                }
+            }
+        }
+    }
+
+    /** h[b, :, :, k] += shift[b, k]. */
+    static void addShift(float[] h, float[] shift, int n, int c, int area) {
+        float[] rep = new float[BLOCK * c];
+        for (int b = 0; b < n; b++) {
+            System.arraycopy(shift, b * c, rep, 0, c);
+            replicate(rep, c);
+            int at = b * area * c;
+            for (int p = 0; p < area; p += BLOCK) {
+                int base = at + p * c;
+                int m = Math.min(BLOCK, area - p) * c;
+                for (int j = 0; j < m; j++) {
+                    h[base + j] += rep[j];
+                }
+            }
+        }
+    }
+
+    /** dshift[b, k] = sum over pixels of dh[b, :, :, k]. */
+    static void shiftBackward(float[] dh, float[] dshift, int n, int c, int area) {
+        float[] scratch = new float[BLOCK * c];
+        float[] acc = new float[c];
+        for (int b = 0; b < n; b++) {
+            channelSums(dh, null, b * area * c, area, c, null, scratch, acc);
+            System.arraycopy(acc, 0, dshift, b * c, c);
+        }
+    }
+
+    /** 2x2 average pooling of [n, h, w, c] (h, w even) into [n, h/2, w/2, c]. */
+    static void avgPool(float[] x, float[] y, int n, int c, int h, int w) {
+        int oh = h / 2;
+        int ow = w / 2;
+        for (int b = 0; b < n; b++) {
+            for (int r = 0; r < oh; r++) {
+                for (int q = 0; q < ow; q++) {
+                    int o = ((b * oh + r) * ow + q) * c;
+                    int i00 = ((b * h + 2 * r) * w + 2 * q) * c;
+                    int i01 = i00 + c;
+                    int i10 = i00 + w * c;
+                    int i11 = i10 + c;
+                    for (int k = 0; k < c; k++) {
+                        y[o + k] = 0.25f * (x[i00 + k] + x[i01 + k] + x[i10 + k] + x[i11 + k]);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Adds the pooling gradient into dx [n, h, w, c]. */
+    static void avgPoolBackward(float[] dy, float[] dx, int n, int c, int h, int w) {
+        int oh = h / 2;
+        int ow = w / 2;
+        for (int b = 0; b < n; b++) {
+            for (int r = 0; r < oh; r++) {
+                for (int q = 0; q < ow; q++) {
+                    int o = ((b * oh + r) * ow + q) * c;
+                    int i00 = ((b * h + 2 * r) * w + 2 * q) * c;
+                    int i01 = i00 + c;
+                    int i10 = i00 + w * c;
+                    int i11 = i10 + c;
+                    for (int k = 0; k < c; k++) {
+                        float g = 0.25f * dy[o + k];
+                        dx[i00 + k] += g;
+                        dx[i01 + k] += g;
+                        dx[i10 + k] += g;
+                        dx[i11 + k] += g;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Nearest-neighbour 2x upsampling of x [n, h, w, cx] concatenated along channels with the skip
+     * s [n, 2h, 2w, cs]: y [n, 2h, 2w, cx + cs], upsampled channels first.
+     */
+    static void upConcat(float[] x, float[] s, float[] y, int n, int cx, int cs, int h, int w) {
+        int oh = 2 * h;
+        int ow = 2 * w;
+        int cy = cx + cs;
+        for (int b = 0; b < n; b++) {
+            for (int r = 0; r < oh; r++) {
+                for (int q = 0; q < ow; q++) {
+                    int pixel = (b * oh + r) * ow + q;
+                    System.arraycopy(x, ((b * h + (r >> 1)) * w + (q >> 1)) * cx, y, pixel * cy, cx);
+                    System.arraycopy(s, pixel * cs, y, pixel * cy + cx, cs);
+                }
+            }
+        }
+    }
+
+    /** Splits dy of {@link #upConcat}: dx written (each 2x2 block summed), ds added to. */
+    static void upConcatBackward(float[] dy, float[] dx, float[] ds, int n, int cx, int cs, int h, int w) {
+        int oh = 2 * h;
+        int ow = 2 * w;
+        int cy = cx + cs;
+        Arrays.fill(dx, 0, n * h * w * cx, 0f);
+        for (int b = 0; b < n; b++) {
+            for (int r = 0; r < oh; r++) {
+                for (int q = 0; q < ow; q++) {
+                    int pixel = (b * oh + r) * ow + q;
+                    int from = pixel * cy;
+                    int to = ((b * h + (r >> 1)) * w + (q >> 1)) * cx;
+                    for (int k = 0; k < cx; k++) {
+                        dx[to + k] += dy[from + k];
+                    }
+                    int sAt = pixel * cs;
+                    for (int k = 0; k < cs; k++) {
+                        ds[sAt + k] += dy[from + cx + k];
+                    }
+                }
+            }
+        }
+    }
+
+    /** [n, c, area] to [n, area, c] (dst must not be src). */
+    static void toChannelsLast(float[] src, float[] dst, int n, int c, int area) {
+        for (int b = 0; b < n; b++) {
+            int at = b * c * area;
+            for (int k = 0; k < c; k++) {
+                for (int p = 0; p < area; p++) {
+                    dst[at + p * c + k] = src[at + k * area + p];
+                }
+            }
+        }
+    }
+
+    /** [n, area, c] to [n, c, area] (dst must not be src). */
+    static void toChannelsFirst(float[] src, float[] dst, int n, int c, int area) {
+        for (int b = 0; b < n; b++) {
+            int at = b * c * area;
+            for (int k = 0; k < c; k++) {
+                for (int p = 0; p < area; p++) {
+                    dst[at + k * area + p] = src[at + p * c + k];
+                }
+            }
+        }
+    }
+}
