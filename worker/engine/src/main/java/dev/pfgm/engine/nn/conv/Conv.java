@@ -21,6 +21,8 @@ final class Conv {
     final int biasAt;
     private final boolean channelsLast;
     private final int[] args;
+    /** The transposed convolution's: explicit padding k/2, as oneDNN runs deconv2d only without SAME mode. */
+    private final int[] transposedArgs;
     private final INDArray w;
     private final INDArray b;
     private final INDArray gw;
@@ -46,6 +48,7 @@ final class Conv {
         this.biasAt = params.add(0, out, 0);
         // kH, kW, sH, sW, pH, pW, dH, dW, same padding, NCHW (0) or NHWC (1), weights [kH, kW, iC, oC]
         this.args = new int[] {k, k, 1, 1, 0, 0, 1, 1, 1, channelsLast ? 1 : 0, 0};
+        this.transposedArgs = new int[] {k, k, 1, 1, k / 2, k / 2, 1, 1, 0, channelsLast ? 1 : 0, 0};
         this.w = Nd4j.create(DataType.FLOAT, k, k, in, out);
         this.b = Nd4j.create(DataType.FLOAT, out);
         this.gw = w.like();
@@ -85,6 +88,20 @@ final class Conv {
         Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(x, w, b).addOutputs(y).addIntegerArguments(args)
                 .build());
         DeviceArrays.download(y, dst, 0, n * out * h * wd);
+    }
+
+    /**
+     * dL/dx alone for the last forward's shape, into {@code dsrc}: the transposed convolution of
+     * dL/dy (ND4J's deconv2d with the same weights), half the arithmetic of {@link #backward},
+     * which also forms the weight gradient. What a vector-Jacobian product of the input needs.
+     * With SAME mode deconv2d left oneDNN for a generic path 20-40x slower (docs/benchmarks.md).
+     */
+    void inputGradient(float[] ddst, float[] dsrc) {
+        DeviceArrays.upload(ddst, 0, dy, rows * out * height * width);
+        // deconv2d's weights [kH, kW, its oC, its iC] are this layer's [kH, kW, in, out] as they are
+        Nd4j.exec(DynamicCustomOp.builder("deconv2d").addInputs(dy, w).addOutputs(dx)
+                .addIntegerArguments(transposedArgs).build());
+        DeviceArrays.download(dx, dsrc, 0, rows * in * height * width);
     }
 
     /**

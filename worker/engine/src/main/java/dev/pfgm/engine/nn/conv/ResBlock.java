@@ -110,23 +110,39 @@ final class ResBlock {
         }
     }
 
-    /** From dL/dy: writes dL/dx into dx, adds dL/dt into dt and the weight gradients into grad. */
+    /**
+     * From dL/dy: writes dL/dx into dx, adds dL/dt into dt and the weight gradients into grad; with
+     * grad null, dL/dx alone (no weight or embedding gradients, dt untouched).
+     */
     void backward(float[] p, float[] dy, float[] dx, float[] dt, float[] grad) {
         int area = h * w;
         int ni = n * in * area;
         int no = n * out * area;
-        conv2.backward(dy, dA, grad);
-        Kernels.swishBackward(dA, h1, sig1, dH, no);
-        NhwcKernels.shiftBackward(dH, dShift, n, out, area);
-        shift.backward(p, t, dShift, dtLocal, grad, n);
-        for (int i = 0; i < dtLocal.length; i++) {
-            dt[i] += dtLocal[i];
+        boolean inputOnly = grad == null;
+        if (inputOnly) {
+            conv2.inputGradient(dy, dA);
+        } else {
+            conv2.backward(dy, dA, grad);
         }
-        conv1.backward(dH, dA, grad);
+        Kernels.swishBackward(dA, h1, sig1, dH, no);
+        if (!inputOnly) {
+            NhwcKernels.shiftBackward(dH, dShift, n, out, area);
+            shift.backward(p, t, dShift, dtLocal, grad, n);
+            for (int i = 0; i < dtLocal.length; i++) {
+                dt[i] += dtLocal[i];
+            }
+            conv1.backward(dH, dA, grad);
+        } else {
+            conv1.inputGradient(dH, dA);
+        }
         Kernels.swishBackward(dA, gn, sig0, dH, ni);
         NhwcKernels.groupNormBackward(dH, gn, inv, dx, n, in, area, GROUP);
         if (skip != null) {
-            skip.backward(dy, dA, grad);
+            if (inputOnly) {
+                skip.inputGradient(dy, dA);
+            } else {
+                skip.backward(dy, dA, grad);
+            }
             for (int i = 0; i < ni; i++) {
                 dx[i] += dA[i];
             }

@@ -44,7 +44,6 @@ public final class UNet implements Conditional {
     private final List<ResBlock> up = new ArrayList<>();
     private final Conv convOut;
     private final float[] params;
-    private float[] scratchGrad = new float[0];
 
     private int rows = -1;
     private float[] emb;
@@ -322,10 +321,7 @@ public final class UNet implements Conditional {
         for (int i = 0; i < n * dim; i++) {
             dF[i] = (float) probes[i];
         }
-        if (scratchGrad.length != params.length) {
-            scratchGrad = new float[params.length];
-        }
-        backward(dF, scratchGrad);
+        backward(dF, null);
         for (int b = 0; b < n; b++) {
             double ci = cIn(ss[b]);
             double cSkip = sigmaData * sigmaData * ci * ci;
@@ -442,7 +438,11 @@ public final class UNet implements Conditional {
         }
     }
 
-    /** Backward of the last forward from dL/dF: weight gradients added into grad, dL/du into {@link #dU}. */
+    /**
+     * Backward of the last forward from dL/dF: weight gradients added into grad, dL/du into
+     * {@link #dU}; with grad null, dL/du alone (a probe's vector-Jacobian product needs no weight
+     * gradients, and skipping them halves the convolutions' backward arithmetic).
+     */
     void backward(float[] dOut, float[] grad) {
         int n = rows;
         int hidden = spec.hidden();
@@ -455,7 +455,11 @@ public final class UNet implements Conditional {
         if (channels > 1) {
             NhwcKernels.toChannelsLast(dOut, dFLast, n, channels, area);
         }
-        convOut.backward(channels > 1 ? dFLast : dOut, dAct, grad);
+        if (grad == null) {
+            convOut.inputGradient(channels > 1 ? dFLast : dOut, dAct);
+        } else {
+            convOut.backward(channels > 1 ? dFLast : dOut, dAct, grad);
+        }
         Kernels.swishBackward(dAct, gnOut, gnSig, dAct, n * c * area);
         float[] dCur = dUp;
         NhwcKernels.groupNormBackward(dAct, gnOut, gnInv, dCur, n, c, area, ResBlock.GROUP);
@@ -486,9 +490,16 @@ public final class UNet implements Conditional {
             b.backward(params, dSkip[l], dx, dt, grad);
             dCur = dx;
         }
-        convIn.backward(dCur, channels > 1 ? dULast : dU, grad);
+        if (grad == null) {
+            convIn.inputGradient(dCur, channels > 1 ? dULast : dU);
+        } else {
+            convIn.backward(dCur, channels > 1 ? dULast : dU, grad);
+        }
         if (channels > 1) {
             NhwcKernels.toChannelsFirst(dULast, dU, n, channels, spec.height() * spec.width());
+        }
+        if (grad == null) {
+            return;
         }
         Kernels.swishBackward(dt, e2, s2, dt, n * hidden);
         embed2.backward(params, a1, dt, dA1, grad, n);
