@@ -65,7 +65,7 @@ public final class PeerBenchCommand implements Command {
                 "  --python: an interpreter with PyTorch (default /usr/bin/python3: Debian's python3-torch)",
                 "  --image-model, --vector-model: models to sample (default: briefly trained ones; fixed-step",
                 "    solvers do the same work whatever the weights)",
-                "  --images: images sampled (default 512); --rows: rows sampled (default 65536)",
+                "  --images: images sampled (default 512, at least 64 per core); --rows: rows sampled (default 65536)",
                 "  --write: default docs/benchmarks.md, 'none' prints only");
     }
 
@@ -75,7 +75,8 @@ public final class PeerBenchCommand implements Command {
                 Set.of());
         String write = a.string("write", "docs/benchmarks.md");
         String python = a.string("python", "/usr/bin/python3");
-        int images = a.integer("images", 512, IMAGE_BATCH, 1_000_000);
+        // at least a chunk per core, or ours would leave a core idle while each PyTorch process has work
+        int images = a.integer("images", 512, IMAGE_BATCH * ChunkRunner.threads(), 1_000_000);
         int rows = a.integer("rows", 65_536, VECTOR_BATCH, 100_000_000);
         Path script = script();
         Peer peer = new Peer(python, script);
@@ -261,14 +262,19 @@ public final class PeerBenchCommand implements Command {
         return String.format(Locale.ROOT, "%,.1f/s (%.0f GFLOP/s)", rate, rate * flopEach / 1e9);
     }
 
-    /** Median seconds of a 1024^3 float product run by {@code threads} threads at once, each its own. */
+    /** The fastest of 7 runs of {@code threads} threads at once, each its own work (a 1024^3 product). */
     private static double seconds(int threads, IntFunction<Runnable> work) throws InterruptedException {
         Runnable[] jobs = new Runnable[threads];
         for (int i = 0; i < threads; i++) {
             jobs[i] = work.apply(i);
         }
-        double[] t = new double[7];
-        for (int rep = -2; rep < t.length; rep++) {
+        return runsAtOnce(jobs, 2, 7)[0];
+    }
+
+    /** Seconds of {@code reps} timed runs (after {@code warm} untimed) of the jobs on a thread each at once, sorted. */
+    private static double[] runsAtOnce(Runnable[] jobs, int warm, int reps) throws InterruptedException {
+        double[] t = new double[reps];
+        for (int rep = -warm; rep < reps; rep++) {
             long t0 = System.nanoTime();
             parallel(jobs);
             if (rep >= 0) {
@@ -276,7 +282,7 @@ public final class PeerBenchCommand implements Command {
             }
         }
         java.util.Arrays.sort(t);
-        return t[0];
+        return t;
     }
 
     private static Runnable gemm() {
@@ -330,16 +336,8 @@ public final class PeerBenchCommand implements Command {
                 }
             };
         }
-        double[] t = new double[5];
-        for (int rep = -1; rep < t.length; rep++) {
-            long t0 = System.nanoTime();
-            parallel(jobs);
-            if (rep >= 0) {
-                t[rep] = (System.nanoTime() - t0) / 1e9;
-            }
-        }
-        java.util.Arrays.sort(t);
-        return new Forward(oneThread, cores * 4.0 * inner * batch / t[t.length / 2]);
+        double median = runsAtOnce(jobs, 1, 5)[2];
+        return new Forward(oneThread, cores * 4.0 * inner * batch / median);
     }
 
     private static PfgmModel briefImageModel() throws IOException {
