@@ -7,7 +7,7 @@
 #
 #   usage: infra/bench/synthesis.sh [--data builtin:moons|FILE] [--format npy|csv|idx|png-zip]
 #            [--train JSON] [--count N] [--shard-size K] [--solver S] [--steps K] [--workers "1 2"]
-#            [--log-density-count N]
+#            [--log-density-count N] [--service-only]   (--service-only: skip ./pfgm sample and synthesize)
 #   e.g.   infra/bench/synthesis.sh --count 1000000
 #          infra/bench/synthesis.sh --data train-images-idx3-ubyte.gz --format idx \
 #            --train '{"aug_dim": 128, "lr": 0.001, "steps": 300}' --count 2000 --solver edm --steps 18
@@ -22,6 +22,7 @@ while [[ $# -gt 0 ]]; do
     --data) data="$2"; shift 2;; --format) format="$2"; shift 2;; --train) train="$2"; shift 2;;
     --count) count="$2"; shift 2;; --shard-size) shard="$2"; shift 2;; --solver) solver="$2"; shift 2;;
     --steps) steps="$2"; shift 2;; --workers) workers="$2"; shift 2;; --log-density-count) ldcount="$2"; shift 2;;
+    --service-only) service_only=1; shift;;
     *) echo "synthesis.sh: unknown option $1" >&2; exit 2;;
   esac
 done
@@ -61,10 +62,12 @@ echo "| run | rows | seconds | rows/s | NFE | notes |"
 echo "|---|---|---|---|---|---|"
 
 # 2. one process: sample, then synthesize (the same rows, in parts)
+if [[ -z "${service_only:-}" ]]; then
 s="$("$root/pfgm" sample --model "$dir/model.pfgm" --count "$count" --seed 1 --out "$dir/s.npy" "${flags[@]}" 2> /dev/null | tail -n1)"
 echo "| ./pfgm sample | $count | $(jq .seconds <<< "$s") | $(jq '.samples_per_second | floor' <<< "$s") | $(jq .nfe <<< "$s") | one process, every core |"
 y="$("$root/pfgm" synthesize --model "$dir/model.pfgm" --count "$count" --seed 1 --out "$dir/syn" --no-report "${flags[@]}" ${shard:+--shard-size $shard} 2> /dev/null | tail -n1)"
 echo "| ./pfgm synthesize | $count | $(jq .seconds <<< "$y") | $(jq '.rows_per_second | floor' <<< "$y") | $(jq .nfe <<< "$y") | $(jq .parts <<< "$y") parts of $(jq .shard_size <<< "$y"), written while the next is drawn |"
+fi
 
 # 3. the service, with 1, 2, ... worker processes
 for w in $workers; do
