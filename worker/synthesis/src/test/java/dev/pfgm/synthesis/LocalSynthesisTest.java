@@ -65,7 +65,10 @@ class LocalSynthesisTest {
         assertTrue(clash.getMessage().contains("seed 7, not 8"), clash.getMessage());
 
         LocalSynthesis.Result r = LocalSynthesis.run(m, describe("m1"), spec, null, resumed, true, (x, c) -> { });
-        assertTrue(r.keptParts() >= 2 && r.keptParts() <= 3, "kept " + r.keptParts());
+        // killed in shard 3's drawing or just after (how many progress calls a shard makes depends on
+        // how its chunks spread over the cores): parts 0 and 1 are written by then, part 2 or 3 may be
+        // still in writing beside the drawing (interrupted by the kill); part 0 was damaged
+        assertTrue(r.keptParts() >= 1 && r.keptParts() <= 3, "kept " + r.keptParts());
         assertEquals(7, r.keptParts() + r.drawnParts());
         for (JsonNode p : whole.manifest().path("parts")) {
             String name = p.path("name").asText();

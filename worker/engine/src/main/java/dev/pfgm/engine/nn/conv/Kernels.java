@@ -4,9 +4,10 @@ import dev.pfgm.engine.nn.DeviceArrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Element-wise and reshaping kernels of the U-Net in plain Java over NCHW float arrays, each with
- * its backward. Written by hand because ND4J's element-wise backward ops cost 20-50 ns per value
- * here, ten times these loops (docs/benchmarks.md).
+ * Element-wise kernels of the convolutional networks in plain Java (SiLU, for any layout), and the
+ * classifier's normalisation and pooling over NCHW float arrays, each with its backward (the U-Net's
+ * channels-last ones are {@link NhwcKernels}). Written by hand because ND4J's element-wise backward
+ * ops cost 20-50 ns per value here, ten times these loops (docs/benchmarks.md).
  */
 final class Kernels {
     static final float NORM_EPS = 1e-5f;
@@ -57,8 +58,9 @@ final class Kernels {
     /**
      * Group normalisation without affine (groups of {@code group} channels, statistics per image
      * and group) followed by SiLU: y = gn(x), act = y sigmoid(y), keeping sigmoid(y) in
-     * {@code sig} for the backward pass. The sums run in eight float lanes: a single double accumulator is a chain of dependent adds the JIT cannot vectorise,
-     * and it made these statistics half of the U-Net's Java time (docs/benchmarks.md).
+     * {@code sig} for the backward pass. The sums run in eight float lanes: a single double
+     * accumulator is a chain of dependent adds the JIT cannot vectorise, and it made these
+     * statistics half of the (then NCHW) U-Net's Java time (docs/benchmarks.md).
      */
     static void groupNormSwish(float[] x, float[] y, float[] invStd, float[] sig, float[] act, int n, int c,
                                int area, int group) {
@@ -81,7 +83,7 @@ final class Kernels {
      * The sum of x - centre over x[at .. at + len), or of (x - centre)^2 with {@code squares}, in
      * eight independent float lanes added in a fixed order (so the result is deterministic).
      */
-    static double laneSum(float[] x, int at, int len, float centre, boolean squares) {
+    private static double laneSum(float[] x, int at, int len, float centre, boolean squares) {
         float s0 = 0;
         float s1 = 0;
         float s2 = 0;
