@@ -31,10 +31,6 @@ import torch.nn.functional as F
 GROUP = 8  # channels per group of the group normalisation (ResBlock.GROUP)
 
 
-class Dense(nn.Linear):
-    pass
-
-
 class ResBlock(nn.Module):
     """out = skip(x) + conv2(silu(conv1(silu(gn(x))) + shift(t))), as nn/conv/ResBlock."""
 
@@ -182,6 +178,15 @@ def sample_all(net, count, batch, shape, steps, s_max, s_min, seed):
     return nfe
 
 
+def timed_sampling(net, a, shape, s_max, s_min):
+    """One untimed batch, then a.count rows (whole batches) timed: seconds, nfe, count, batch."""
+    sample_all(net, a.batch, a.batch, shape, a.steps, s_max, s_min, 0)
+    t0 = time.perf_counter()
+    nfe = sample_all(net, a.count, a.batch, shape, a.steps, s_max, s_min, 1)
+    return {"seconds": [time.perf_counter() - t0], "nfe": nfe,
+            "count": math.ceil(a.count / a.batch) * a.batch, "batch": a.batch}
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("what", choices=["gemm", "unet-forward", "unet-sample", "mlp-forward", "mlp-sample", "info"])
@@ -219,12 +224,7 @@ def main():
                 out["seconds"] = timed(lambda: net(x, s), a.reps, a.warm)
                 out["batch"] = a.batch
             else:
-                out["nfe"] = sample_all(net, a.batch, a.batch, (1, 28, 28), a.steps, 80.0, 0.002, 0)  # warm-up
-                t0 = time.perf_counter()
-                out["nfe"] = sample_all(net, a.count, a.batch, (1, 28, 28), a.steps, 80.0, 0.002, 1)
-                out["seconds"] = [time.perf_counter() - t0]
-                out["count"] = math.ceil(a.count / a.batch) * a.batch
-                out["batch"] = a.batch
+                out.update(timed_sampling(net, a, (1, 28, 28), 80.0, 0.002))
         else:
             net = FieldMlp(dim=a.dim, hidden=a.hidden, depth=a.depth).eval()
             out["weights"] = sum(q.numel() for q in net.parameters())
@@ -234,12 +234,7 @@ def main():
                 out["seconds"] = timed(lambda: net(x, s), a.reps * 20, a.warm * 20)
                 out["batch"] = a.batch
             else:
-                out["nfe"] = sample_all(net, a.batch, a.batch, (a.dim,), a.steps, 40.0, 0.01, 0)
-                t0 = time.perf_counter()
-                out["nfe"] = sample_all(net, a.count, a.batch, (a.dim,), a.steps, 40.0, 0.01, 1)
-                out["seconds"] = [time.perf_counter() - t0]
-                out["count"] = math.ceil(a.count / a.batch) * a.batch
-                out["batch"] = a.batch
+                out.update(timed_sampling(net, a, (a.dim,), 40.0, 0.01))
     if "seconds" in out:
         out["min"] = min(out["seconds"])
         out["median"] = statistics.median(out["seconds"])
