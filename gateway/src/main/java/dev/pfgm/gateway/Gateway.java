@@ -8,6 +8,7 @@ import dev.pfgm.gateway.api.ModelRoutes;
 import dev.pfgm.gateway.api.OpsRoutes;
 import dev.pfgm.gateway.api.PreviewRoutes;
 import dev.pfgm.gateway.api.ShardRoutes;
+import dev.pfgm.gateway.api.UploadGate;
 import dev.pfgm.gateway.http.ApiException;
 import dev.pfgm.gateway.http.Auth;
 import dev.pfgm.gateway.http.ContractValidator;
@@ -16,6 +17,7 @@ import dev.pfgm.gateway.http.Problem;
 import dev.pfgm.gateway.relay.OutboxRelay;
 import dev.pfgm.shared.config.Config;
 import dev.pfgm.shared.config.Settings;
+import dev.pfgm.shared.data.DataLimits;
 import dev.pfgm.shared.store.Database;
 import dev.pfgm.shared.store.DatasetStore;
 import dev.pfgm.shared.store.JobStore;
@@ -96,14 +98,15 @@ public final class Gateway implements AutoCloseable {
             });
             ctx.next();
         });
-        long maxUpload = config.getInt(Settings.MAX_UPLOAD_MB) * 1024L * 1024L;
         DatasetStore datasets = new DatasetStore(db);
         // JSON bodies are small; dataset uploads stream in through their own route, mounted first
         BodyHandler jsonBodies = BodyHandler.create(false).setBodyLimit(1024 * 1024);
 
         Auth auth = new Auth(keys);
         Endpoint endpoint = new Endpoint(vertx, auth);
-        DatasetRoutes datasetRoutes = new DatasetRoutes(endpoint, datasets, objects, maxUpload);
+        UploadGate uploads = new UploadGate(vertx, endpoint, config.getLong(Settings.MAX_UPLOAD_MB) << 20,
+                config.getInt(Settings.MAX_UPLOADS), config.getInt(Settings.UPLOAD_PARSE_SECONDS));
+        DatasetRoutes datasetRoutes = new DatasetRoutes(endpoint, datasets, objects, uploads, DataLimits.from(config));
         datasetRoutes.mountUpload(router);
         router.route().handler(jsonBodies);
         ContractValidator contract = new ContractValidator();

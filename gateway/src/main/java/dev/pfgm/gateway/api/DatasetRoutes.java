@@ -4,143 +4,97 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pfgm.gateway.http.ApiException;
 import dev.pfgm.shared.InvalidInputException;
-import dev.pfgm.shared.data.CsvFile;
 import dev.pfgm.shared.data.DataFiles;
-import dev.pfgm.shared.data.Dataset;
-import dev.pfgm.shared.data.IdxFile;
-import dev.pfgm.shared.data.ImageNpy;
-import dev.pfgm.shared.data.ImageSet;
+import dev.pfgm.shared.data.DataLimits;
+import dev.pfgm.shared.data.DatasetCheck;
 import dev.pfgm.shared.data.Labels;
-import dev.pfgm.shared.data.NpyFile;
-import dev.pfgm.shared.data.PngZip;
+import dev.pfgm.shared.data.LimitExceededException;
 import dev.pfgm.shared.store.DatasetStore;
 import dev.pfgm.shared.store.DatasetStore.DatasetRecord;
 import dev.pfgm.shared.store.Json;
 import dev.pfgm.shared.store.Keys;
 import dev.pfgm.shared.store.ObjectStore;
 import dev.pfgm.gateway.http.Problem;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerRequest;
+import dev.pfgm.gateway.http.Text;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 
-/** /v1/datasets: upload (validated before anything is stored), list, get, delete. */
+/**
+ * /v1/datasets: upload (checked before anything is stored), list, get, delete. An upload streams
+ * to a temporary file, never into the heap, and is checked on a pool of its own ({@link UploadGate}),
+ * so a hostile file cannot hold up other requests.
+ */
 public final class DatasetRoutes {
     private final Endpoint endpoint;
     private final DatasetStore datasets;
     private final ObjectStore objects;
-    private final long maxBytes;
+    private final UploadGate gate;
+    private final DataLimits limits;
     /** Upload formats and the file extension each is stored under. */
     static final java.util.Map<String, String> FORMATS = java.util.Map.of("npy", "npy", "csv", "csv", "idx", "idx",
             "png-zip", "zip");
 
-    public DatasetRoutes(Endpoint endpoint, DatasetStore datasets, ObjectStore objects, long maxBytes) {
+    public DatasetRoutes(Endpoint endpoint, DatasetStore datasets, ObjectStore objects, UploadGate gate,
+            DataLimits limits) {
         this.endpoint = endpoint;
         this.datasets = datasets;
         this.objects = objects;
-        this.maxBytes = maxBytes;
+        this.gate = gate;
+        this.limits = limits;
     }
 
     /** The upload route reads its raw body itself: whatever Content-Type a client sends, it is a file. */
     public void mountUpload(Router r) {
-        mountLabels(r);
-        r.post("/v1/datasets").handler(ctx -> withBody(ctx, maxBytes, this::tooLarge,
-                (caller, body) -> upload(ctx, caller.tenant(), body)));
-    }
-
-    /** What a route does with a raw body once its caller is known. */
-    @FunctionalInterface
-    private interface BodyWork {
-        Reply run(dev.pfgm.shared.store.KeyStore.Principal caller, byte[] body) throws Exception;
-    }
-
-    /**
-     * Reads a raw request body of at most {@code limit} bytes and runs {@code work} with it. The key
-     * is checked before a byte of the body is read, and a body past the limit is dropped as it
-     * arrives: strangers cannot fill memory.
-     */
-    private void withBody(RoutingContext ctx, long limit, java.util.function.Supplier<ApiException> tooLarge,
-                          BodyWork work) {
-        HttpServerRequest req = ctx.request();
-        String length = req.getHeader("Content-Length");
-        if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > limit) {
-            Problem.send(ctx, tooLarge.get());
-            return;
-        }
-        req.pause();
-        endpoint.authenticated(ctx, caller -> {
-            Buffer body = Buffer.buffer();
-            boolean[] overflow = {false};
-            req.handler(chunk -> {
-                if (body.length() + chunk.length() > limit) {
-                    overflow[0] = true;
-                } else if (!overflow[0]) {
-                    body.appendBuffer(chunk);
-                }
-            });
-            req.exceptionHandler(e -> ctx.fail(400, e));
-            req.endHandler(v -> {
-                if (overflow[0]) {
-                    Problem.send(ctx, tooLarge.get());
-                } else {
-                    endpoint.runAs(ctx, caller, c -> work.run(c, body.getBytes()));
-                }
-            });
-            req.resume();
+        r.post("/v1/datasets/:id/labels").handler(ctx -> gate.receive(ctx, gate.maxBytes(LABELS_LIMIT),
+                (caller, file, size) -> labels(ctx, caller.tenant(), file, size)));
+        r.post("/v1/datasets").handler(ctx -> {
+            Params p;
+            try {
+                p = params(ctx); // before a byte of the body is read
+            } catch (ApiException e) {
+                Problem.send(ctx, e);
+                return;
+            }
+            gate.receive(ctx, gate.maxBytes(Long.MAX_VALUE), (caller, file, size) -> upload(caller.tenant(), p, file, size));
         });
     }
 
-    private ApiException tooLarge() {
-        return new ApiException(413, "Content Too Large", "the dataset is larger than " + (maxBytes >> 20)
-                + " MiB (PFGM_MAX_UPLOAD_MB)");
-    }
+    /** Labels are a header and at most a few bytes per image. */
+    private static final long LABELS_LIMIT = 64L << 20;
 
     /** POST /v1/datasets/{id}/labels?format=idx|npy|csv: an image dataset's labels, one per image, checked first. */
-    private void mountLabels(Router r) {
-        // labels are small: a header and at most a few bytes per image
-        long limit = Math.min(maxBytes, 64L << 20);
-        r.post("/v1/datasets/:id/labels").handler(ctx -> withBody(ctx, limit,
-                () -> new ApiException(413, "Content Too Large", "a labels file may be at most " + (limit >> 20) + " MiB"),
-                (caller, body) -> labels(ctx, caller.tenant(), body)));
-    }
-
-    private Reply labels(RoutingContext ctx, String tenant, byte[] bytes) throws Exception {
+    private Reply labels(RoutingContext ctx, String tenant, Path file, long size) throws Exception {
         DatasetRecord d = find(tenant, ctx.pathParam("id"));
         String format = ctx.request().getParam("format");
         if (format == null || !java.util.Set.of("idx", "npy", "csv").contains(format)) {
             throw ApiException.badRequest("/query/format", "required: idx, npy or csv, got "
-                    + (format == null ? "nothing" : "'" + format + "'"));
+                    + (format == null ? "nothing" : "'" + Text.printable(format) + "'"));
         }
         if (!d.images()) {
             throw ApiException.invalid("/dataset", "dataset " + d.id() + " is a table: a table names its label column"
                     + " on upload (label_column)");
         }
-        if (bytes.length == 0) {
+        if (size == 0) {
             throw ApiException.invalid("/body", "the request body (the labels file) is empty");
         }
         // a label takes a few bytes in any of the formats: a file much larger is not these images' labels
         long most = 16L * d.count() + 4096;
-        if (bytes.length > most) {
+        if (size > most) {
             throw ApiException.invalid("/body", "a labels file for " + d.count() + " images is at most " + most
-                    + " bytes; this one has " + bytes.length);
+                    + " bytes; this one has " + size);
         }
         int[] labels;
         try {
-            labels = Labels.read(bytes, format, "labels", d.count());
+            labels = Labels.read(Files.readAllBytes(file), format, "labels", d.count());
         } catch (InvalidInputException e) {
             throw ApiException.invalid("/body", e.getMessage());
         }
         String key = Keys.datasetLabels(d.id(), format);
-        Path tmp = Files.createTempFile("pfgm-labels-", "." + format);
-        try {
-            Files.write(tmp, bytes);
-            objects.put(key, tmp, "application/octet-stream");
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        objects.put(key, file, "application/octet-stream");
         DatasetRecord labelled = datasets.setLabels(tenant, d.id(), key, format, Labels.counts(labels))
                 .orElseThrow(() -> ApiException.notFound("dataset", d.id().toString()));
         return Reply.json(200, Views.dataset(labelled));
@@ -169,78 +123,66 @@ public final class DatasetRoutes {
         return datasets.get(tenant, id).orElseThrow(() -> ApiException.notFound("dataset", rawId));
     }
 
-    private Reply upload(RoutingContext ctx, String tenant, byte[] bytes) throws Exception {
+    /** An upload's query parameters, checked before its body is read. */
+    private record Params(String name, String format, String labelColumn) {
+    }
+
+    private static Params params(RoutingContext ctx) {
         String name = ctx.request().getParam("name");
         String format = ctx.request().getParam("format");
         if (name == null || name.isBlank() || name.length() > 200) {
             throw ApiException.badRequest("/query/name", "required: 1 to 200 characters naming the dataset");
         }
+        if (Text.hasControl(name)) {
+            throw ApiException.invalid("/query/name", "must not contain NUL or other control characters");
+        }
         if (format == null || !FORMATS.containsKey(format)) {
             throw ApiException.badRequest("/query/format", "required: npy, csv, idx or png-zip, got "
-                    + (format == null ? "nothing" : "'" + format + "'"));
-        }
-        if (bytes.length == 0) {
-            throw ApiException.invalid("/body", "the request body (the " + format + " file) is empty");
+                    + (format == null ? "nothing" : "'" + Text.printable(format) + "'"));
         }
         String labelColumn = ctx.request().getParam("label_column");
-        if (labelColumn != null && (labelColumn.isBlank() || labelColumn.length() > 200
-                || labelColumn.chars().anyMatch(Character::isISOControl))) {
-            throw ApiException.badRequest("/query/label_column", "a column name or 0-based index of 1 to 200 printable"
+        if (labelColumn != null && (labelColumn.isBlank() || labelColumn.length() > 200 || Text.hasControl(labelColumn))) {
+            throw ApiException.invalid("/query/label_column", "a column name or 0-based index of 1 to 200 printable"
                     + " characters");
         }
-        String sha = DataFiles.sha256(bytes);
-        Dataset table = null;
-        ImageSet images = null;
+        if (labelColumn != null && (format.equals("idx") || format.equals("png-zip"))) {
+            throw imagesTakeLabelFiles();
+        }
+        return new Params(name, format, labelColumn);
+    }
+
+    private static ApiException imagesTakeLabelFiles() {
+        return ApiException.invalid("/query/label_column", "images take their labels from a file of their own:"
+                + " POST /v1/datasets/{id}/labels after the upload");
+    }
+
+    private Reply upload(String tenant, Params p, Path file, long size) throws Exception {
+        if (size == 0) {
+            throw ApiException.invalid("/body", "the request body (the " + p.format() + " file) is empty");
+        }
+        String sha = DataFiles.sha256(file, "body");
+        DatasetCheck.Summary s;
         try {
-            switch (format) {
-                case "csv" -> table = CsvFile.readTable(bytes, name, sha);
-                case "npy" -> {
-                    // a table is [n, d] (or [n]); more dimensions are images
-                    NpyFile.Array a = NpyFile.parse(bytes, name);
-                    if (a.shape().length <= 2) {
-                        table = NpyFile.table(a, name, sha);
-                    } else {
-                        images = ImageNpy.images(a, name, sha);
-                    }
-                }
-                case "idx" -> images = IdxFile.readImages(bytes, name, null, null);
-                default -> images = PngZip.read(bytes, name);
-            }
+            s = DatasetCheck.inspect(file, p.format(), p.name(), p.labelColumn(), limits);
+        } catch (LimitExceededException e) {
+            throw new ApiException(413, "Content Too Large", e.getMessage(),
+                    List.of(new ApiException.FieldError("/body", "exceeds " + e.setting())));
         } catch (InvalidInputException e) {
-            throw ApiException.invalid("/body", e.getMessage());
+            throw ApiException.invalid(p.labelColumn() != null && e.getMessage().contains("label") ? "/query/label_column"
+                    : "/body", e.getMessage());
         }
-        int[] classCounts = null;
-        if (labelColumn != null) {
-            if (table == null) {
-                throw ApiException.invalid("/query/label_column", "images take their labels from a file of their own:"
-                        + " POST /v1/datasets/{id}/labels after the upload");
-            }
-            try {
-                Labels.Split split = Labels.split(table, labelColumn, name);
-                classCounts = Labels.counts(split.labels());
-                table = split.features();
-                labelColumn = split.column();
-            } catch (InvalidInputException e) {
-                throw ApiException.invalid("/query/label_column", e.getMessage());
-            }
+        if (s.images() && p.labelColumn() != null) {
+            throw imagesTakeLabelFiles();
         }
-        int count = table != null ? table.count() : images.count();
-        int dim = table != null ? table.dim() : images.dim();
-        DatasetStore.ImageShape image = images == null ? null
-                : new DatasetStore.ImageShape(images.channels(), images.height(), images.width());
+        DatasetStore.ImageShape image = s.images() ? new DatasetStore.ImageShape(s.channels(), s.height(), s.width())
+                : null;
         UUID id = UUID.randomUUID();
-        String key = Keys.dataset(id, FORMATS.get(format));
-        Path tmp = Files.createTempFile("pfgm-upload-", "." + FORMATS.get(format));
+        String key = Keys.dataset(id, FORMATS.get(p.format()));
+        objects.put(key, file, p.format().equals("csv") ? "text/csv" : p.format().equals("png-zip") ? "application/zip"
+                : "application/octet-stream");
         try {
-            Files.write(tmp, bytes);
-            objects.put(key, tmp, format.equals("csv") ? "text/csv" : format.equals("png-zip") ? "application/zip"
-                    : "application/octet-stream");
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-        try {
-            DatasetRecord d = datasets.insert(id, tenant, name, format, count, dim, bytes.length, sha, key, image,
-                    labelColumn, classCounts);
+            DatasetRecord d = datasets.insert(id, tenant, p.name(), p.format(), s.count(), s.dim(), size, sha, key, image,
+                    s.labelColumn(), s.classCounts());
             return Reply.json(201, Views.dataset(d)).header("Location", "/v1/datasets/" + id);
         } catch (RuntimeException e) {
             objects.delete(key);

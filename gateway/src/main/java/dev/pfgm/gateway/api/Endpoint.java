@@ -108,6 +108,11 @@ public final class Endpoint {
         }
     }
 
+    /** Runs work (for a caller already known) on {@code pool} instead of the shared worker pool. */
+    public void runOn(io.vertx.core.WorkerExecutor pool, RoutingContext ctx, java.util.concurrent.Callable<Reply> work) {
+        reply(ctx, pool.executeBlocking(work, false));
+    }
+
     /** Runs blocking work for an endpoint that needs no key (readiness, metrics). */
     public void runOpen(RoutingContext ctx, java.util.concurrent.Callable<Reply> work) {
         reply(ctx, vertx.executeBlocking(work, false));

@@ -145,6 +145,7 @@ public final class JobRoutes {
             throw ApiException.badRequest("/header/Idempotency-Key", "must be 1 to 200 characters");
         }
         JsonNode params = Json.MAPPER.valueToTree(body.getJsonObject("params", new JsonObject()).getMap());
+        refuseOutOfRange(Json.MAPPER.valueToTree(body.getMap()), "");
         String datasetRef = null;
         UUID modelId = null;
         if (type == JobType.TRAIN || type == JobType.LIKELIHOOD) {
@@ -205,6 +206,29 @@ public final class JobRoutes {
             reply.header("Idempotent-Replayed", "true");
         }
         return reply;
+    }
+
+    /**
+     * What JSON Schema cannot say exactly: integers beyond 64 bits (a validator compares them as
+     * doubles, so 2^64 passed a maximum of 2^63 - 1 and ran as seed 0), seeds outside 0..2^63 - 1,
+     * and strings holding NUL or other control characters.
+     */
+    static void refuseOutOfRange(JsonNode node, String pointer) {
+        if (node.isObject()) {
+            node.fields().forEachRemaining(e -> refuseOutOfRange(e.getValue(), pointer + "/" + e.getKey()));
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                refuseOutOfRange(node.get(i), pointer + "/" + i);
+            }
+        } else if (node.isTextual() && dev.pfgm.gateway.http.Text.hasControl(node.asText())) {
+            throw ApiException.invalid(pointer, "must not contain NUL or other control characters");
+        } else if (node.isNumber() && pointer.endsWith("/seed")
+                && (!node.canConvertToExactIntegral() || !node.canConvertToLong() || node.asLong() < 0)) {
+            throw ApiException.invalid(pointer, "a seed is an integer from 0 to " + Long.MAX_VALUE + " (2^63 - 1); got "
+                    + node.asText());
+        } else if (node.isIntegralNumber() && !node.canConvertToLong()) {
+            throw ApiException.invalid(pointer, node.asText() + " is out of range");
+        }
     }
 
     /** The synthesis's parameters against the model (the rules the worker and the CLI apply too). */

@@ -13,6 +13,7 @@ public final class ApiException extends RuntimeException {
     private final int status;
     private final String title;
     private final transient List<FieldError> errors;
+    private final transient java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
 
     public ApiException(int status, String title, String detail, List<FieldError> errors) {
         super(detail);
@@ -36,6 +37,21 @@ public final class ApiException extends RuntimeException {
 
     public static ApiException badRequest(String pointer, String message) {
         return new ApiException(400, "Bad Request", pointer + ": " + message, List.of(new FieldError(pointer, message)));
+    }
+
+    /** A 503 for a dependency or capacity that is out for now: the client may retry after {@code seconds}. */
+    public static ApiException unavailable(String detail, int seconds) {
+        return new ApiException(503, "Service Unavailable", detail).header("Retry-After", Integer.toString(seconds));
+    }
+
+    /** Adds a response header (Retry-After, RateLimit). */
+    public ApiException header(String name, String value) {
+        headers.put(name, value);
+        return this;
+    }
+
+    public java.util.Map<String, String> headers() {
+        return headers;
     }
 
     public int status() {

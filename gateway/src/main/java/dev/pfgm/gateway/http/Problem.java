@@ -30,6 +30,7 @@ public final class Problem {
         if (ctx.response().ended()) {
             return;
         }
+        e.headers().forEach(ctx.response()::putHeader);
         if (e.status() == 401) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer");
         }

@@ -3,6 +3,7 @@ package dev.pfgm.worker;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.shared.data.BuiltinData;
+import dev.pfgm.shared.data.DataLimits;
 import dev.pfgm.shared.data.ImageFiles;
 import dev.pfgm.shared.data.ImageSet;
 import dev.pfgm.shared.data.Labels;
@@ -26,11 +27,13 @@ final class JobFiles {
     private final DatasetStore datasets;
     private final ModelStore models;
     private final ObjectStore objects;
+    private final DataLimits limits;
 
-    JobFiles(DatasetStore datasets, ModelStore models, ObjectStore objects) {
+    JobFiles(DatasetStore datasets, ModelStore models, ObjectStore objects, DataLimits limits) {
         this.datasets = datasets;
         this.models = models;
         this.objects = objects;
+        this.limits = limits;
     }
 
     /** A dataset as a table or as images, by its stored format (and, for .npy, its rank). */
@@ -47,7 +50,7 @@ final class JobFiles {
         };
         Path file = dir.resolve("data." + ext);
         objects.get(d.objectKey(), file);
-        ImageFiles.Loaded loaded = ImageFiles.load(file.toString(), null, "dataset " + ref, null);
+        ImageFiles.Loaded loaded = ImageFiles.load(file.toString(), null, "dataset " + ref, null, limits);
         if (d.labels() == null) {
             return loaded;
         }

@@ -51,7 +51,12 @@ final class JobTask implements Task {
                 JobRunner.Outcome o = runner.run(job, progress);
                 if (o.result() != null && !jobs.succeed(job.id(), owner, job.attempt(), o.result(), o.finalProgress(),
                         o.model())) {
-                    LOG.warn("worker {}: {} finished after losing its lease; result discarded", owner, describe());
+                    // a cancel asked for before the end wins over the result: the API said "cancelling"
+                    if (jobs.cancelled(job.id(), owner, job.attempt())) {
+                        LOG.info("worker {}: {} was cancelled as it finished; result discarded", owner, describe());
+                    } else {
+                        LOG.warn("worker {}: {} finished after losing its lease; result discarded", owner, describe());
+                    }
                 }
             } catch (Lease.Stop s) {
                 ended(jobs, job, owner, s.reason);

@@ -12,8 +12,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Holds a claimed job's or shard's lease: renews it every third of its length and learns from the
- * renewal whether the job is being cancelled (or, for a shard, its job stopped) or the lease was
- * lost (the reaper gave the work to another attempt). The work checks {@link #check()} between steps.
+ * renewal whether the lease was lost (the reaper gave the work to another attempt). Cancels are
+ * looked for apart, every {@value #WATCH_MILLIS} ms, by reading the job's status: one primary-key
+ * read per running job, simpler than LISTEN/NOTIFY (no connection held per worker, works through
+ * a pooler) and well within the second a cancel may take. The work checks {@link #check()} between steps.
  */
 final class Lease implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Lease.class);
@@ -39,25 +41,28 @@ final class Lease implements AutoCloseable {
         JobStatus renew();
     }
 
+    static final int WATCH_MILLIS = 250;
     private final String name;
     private final Renewal renewal;
+    private final Renewal watch;
     private final ScheduledExecutorService timer;
     private volatile boolean cancelled;
     private volatile boolean lost;
     private volatile boolean stopping;
 
     static Lease ofJob(JobStore jobs, UUID id, String owner, int attempt, int seconds) {
-        return new Lease("job " + id, () -> jobs.heartbeat(id, owner, attempt, seconds), seconds);
+        return new Lease("job " + id, () -> jobs.heartbeat(id, owner, attempt, seconds), () -> jobs.status(id), seconds);
     }
 
-    static Lease ofShard(ShardStore shards, UUID job, int index, String owner, int attempt, int seconds) {
+    static Lease ofShard(ShardStore shards, JobStore jobs, UUID job, int index, String owner, int attempt, int seconds) {
         return new Lease("shard " + index + " of job " + job, () -> shards.heartbeat(job, index, owner, attempt, seconds),
-                seconds);
+                () -> jobs.status(job), seconds);
     }
 
-    private Lease(String name, Renewal renewal, int seconds) {
+    private Lease(String name, Renewal renewal, Renewal watch, int seconds) {
         this.name = name;
         this.renewal = renewal;
+        this.watch = watch;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "pfgm-lease-" + name);
             t.setDaemon(true);
@@ -65,6 +70,18 @@ final class Lease implements AutoCloseable {
         });
         long period = Math.max(200, seconds * 1000L / 3);
         timer.scheduleAtFixedRate(this::renew, period, period, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::look, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void look() {
+        try {
+            JobStatus s = watch.renew();
+            if (s != null && s != JobStatus.RUNNING) {
+                cancelled = true;
+            }
+        } catch (RuntimeException e) {
+            // the database is away: the renewal reports it, and the next look may succeed
+        }
     }
 
     private void renew() {

@@ -49,7 +49,7 @@ final class ShardTask implements Task {
     @Override
     public void run(LeaseHolder holder) {
         ShardStore.Commit commit = null;
-        try (Lease lease = Lease.ofShard(shards, shard.jobId(), shard.index(), owner, shard.attempt(), leaseSeconds)) {
+        try (Lease lease = Lease.ofShard(shards, jobs, shard.jobId(), shard.index(), owner, shard.attempt(), leaseSeconds)) {
             holder.hold(lease);
             try {
                 commit = synthesis.runShard(jobs.find(shard.jobId()), shard, lease);

@@ -82,7 +82,8 @@ public final class Worker implements AutoCloseable {
         this.leaseSeconds = config.getInt(Settings.LEASE_SECONDS);
         this.backoffSeconds = config.getInt(Settings.RETRY_BACKOFF_SECONDS);
         ModelStore models = new ModelStore(db);
-        JobFiles files = new JobFiles(new DatasetStore(db), models, objects);
+        JobFiles files = new JobFiles(new DatasetStore(db), models, objects,
+                dev.pfgm.shared.data.DataLimits.from(config));
         this.synthesis = new SynthesisRunner(jobs, shards, files, new ModelCache(models, objects, scratch), objects, id,
                 scratch, leaseSeconds);
         this.runner = new JobRunner(models, objects, files, synthesis, scratch);

@@ -112,6 +112,10 @@ public final class Config {
         return (int) Long.parseLong(values.get(s.name()).strip());
     }
 
+    public long getLong(Setting s) {
+        return Long.parseLong(values.get(s.name()).strip());
+    }
+
     /** A copy with some settings replaced (for tests and the all-in-one stack). */
     public Config with(Map<String, String> overrides) {
         Map<String, String> m = new HashMap<>(values);

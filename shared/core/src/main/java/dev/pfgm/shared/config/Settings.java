@@ -28,6 +28,23 @@ public final class Settings {
             "where the gateway writes the admin key it creates on first start (empty: only printed)");
     public static final Setting MAX_UPLOAD_MB = Setting.integer("PFGM_MAX_UPLOAD_MB", 512, 1, 65536,
             "largest dataset upload, MiB");
+    public static final Setting MAX_UPLOADS = Setting.integer("PFGM_MAX_UPLOADS", 4, 1, 1024,
+            "dataset uploads a gateway receives and checks at once; more answer 503 with Retry-After");
+    public static final Setting MAX_DATASET_VALUES = Setting.integer("PFGM_MAX_DATASET_VALUES", 134_217_728L, 1,
+            Integer.MAX_VALUE - 8L, "values (rows x columns, or images x pixels) a dataset may hold; a worker holds them"
+                    + " as 8-byte numbers while it loads a table");
+    public static final Setting MAX_COLUMNS = Setting.integer("PFGM_MAX_COLUMNS", 10_000, 1, 1_000_000,
+            "columns a table may have");
+    public static final Setting MAX_IMAGE_PIXELS = Setting.integer("PFGM_MAX_IMAGE_PIXELS", 1L << 20, 4, 1L << 28,
+            "pixels (width x height) an image may have; checked from the header before it is decoded");
+    public static final Setting MAX_ZIP_ENTRIES = Setting.integer("PFGM_MAX_ZIP_ENTRIES", 200_000, 1, 10_000_000,
+            "files a .zip of PNGs may hold");
+    public static final Setting MAX_UNPACKED_MB = Setting.integer("PFGM_MAX_UNPACKED_MB", 2048, 1, 1 << 20,
+            "MiB a gzip or zip upload may unpack to");
+    public static final Setting MAX_UNPACK_RATIO = Setting.integer("PFGM_MAX_UNPACK_RATIO", 100, 2, 1_000_000,
+            "unpacked-to-packed size ratio beyond which (past 64 MiB unpacked) an upload counts as a compression bomb");
+    public static final Setting UPLOAD_PARSE_SECONDS = Setting.integer("PFGM_UPLOAD_PARSE_SECONDS", 120, 1, 86400,
+            "seconds the gateway spends checking one upload before it refuses it");
     public static final Setting PRESIGN_SECONDS = Setting.integer("PFGM_PRESIGN_SECONDS", 300, 10, 604800,
             "lifetime of presigned artifact URLs");
     public static final Setting MAX_ATTEMPTS = Setting.integer("PFGM_MAX_ATTEMPTS", 3, 1, 100,
@@ -49,7 +66,8 @@ public final class Settings {
 
     public static final List<Setting> ALL = List.of(DB_URL, DB_USER, DB_PASSWORD, DB_POOL, KAFKA, TOPIC_PARTITIONS,
             S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY, S3_BUCKET, S3_REGION, HTTP_HOST, HTTP_PORT, ADMIN_KEY_FILE,
-            MAX_UPLOAD_MB, PRESIGN_SECONDS, MAX_ATTEMPTS, LEASE_SECONDS, RETRY_BACKOFF_SECONDS, REAPER_MILLIS,
+            MAX_UPLOAD_MB, MAX_UPLOADS, MAX_DATASET_VALUES, MAX_COLUMNS, MAX_IMAGE_PIXELS, MAX_ZIP_ENTRIES,
+            MAX_UNPACKED_MB, MAX_UNPACK_RATIO, UPLOAD_PARSE_SECONDS, PRESIGN_SECONDS, MAX_ATTEMPTS, LEASE_SECONDS, RETRY_BACKOFF_SECONDS, REAPER_MILLIS,
             KAFKA_SESSION_MS, HANDOFF_SECONDS, WORKER_ID, WORK_DIR);
 
     private Settings() {

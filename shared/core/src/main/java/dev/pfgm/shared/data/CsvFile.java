@@ -1,97 +1,218 @@
 package dev.pfgm.shared.data;
 
 import dev.pfgm.shared.InvalidInputException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Comma-separated numeric columns with an optional header row (a first row that is not all
  * numbers; its cells become the column names). Blank lines are skipped; every other row must have
- * the header's column count.
+ * the header's column count; a quoted cell (RFC 4180, "" for a quote) may hold commas but not a
+ * line break. Read as a stream of characters: memory holds one row, each cell is at most
+ * {@value DataLimits#CSV_MAX_CELL} characters and a row at most the limit's columns, so a
+ * hostile line fails at its first excess cell.
  */
 public final class CsvFile {
     private CsvFile() {
     }
 
+    /** Receives the data rows in order; {@code row} is reused between calls. */
+    @FunctionalInterface
+    public interface Rows {
+        void row(double[] row);
+
+        /** The header's column names, before the first row (not called for a file without one). */
+        default void header(List<String> names) {
+        }
+    }
+
     public static Dataset readTable(byte[] bytes, String name, String sha256) {
-        String text = new String(bytes, StandardCharsets.UTF_8);
-        if (text.startsWith("\uFEFF")) {
-            text = text.substring(1);
+        try {
+            return readTable(new ByteArrayInputStream(bytes), name, sha256, DataLimits.DEFAULT);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        String[] lines = text.split("\r\n|\n|\r", -1);
-        int dim = -1;
-        boolean headerAllowed = true;
+    }
+
+    /** The whole table, its values held to {@code limits}. */
+    public static Dataset readTable(InputStream in, String name, String sha256, DataLimits limits) throws IOException {
+        double[][] values = {new double[1024]};
+        long[] n = {0};
+        List<String> header = read(in, name, limits, row -> {
+            long need = n[0] + row.length;
+            limits.checkValues(name, need, "the table so far");
+            if (need > values[0].length) {
+                values[0] = Arrays.copyOf(values[0], (int) Math.min(Integer.MAX_VALUE - 8, Math.max(need, 2L * values[0].length)));
+            }
+            System.arraycopy(row, 0, values[0], (int) n[0], row.length);
+            n[0] = need;
+        });
+        int dim = header.size();
+        return new Dataset(name, Arrays.copyOf(values[0], (int) n[0]), (int) (n[0] / dim), dim, sha256,
+                header.stream().allMatch(h -> h == null) ? null : header);
+    }
+
+    /**
+     * Streams the rows of {@code in} (UTF-8) to {@code rows}. Returns the column names, or as many
+     * nulls as there are columns when the file has no header. Refuses a file without data rows.
+     */
+    public static List<String> read(InputStream in, String name, DataLimits limits, Rows rows) throws IOException {
+        Reader r = new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
+        Tokens t = new Tokens(new java.io.BufferedReader(r, 1 << 16), name, limits);
         List<String> header = null;
-        List<double[]> rows = new ArrayList<>();
-        for (int ln = 0; ln < lines.length; ln++) {
-            String line = lines[ln].trim();
-            if (line.isEmpty()) {
-                continue;
-            }
-            String[] cells = line.indexOf('"') < 0 ? line.split(",", -1) : quotedCells(line);
-            if (headerAllowed && !isNumericRow(cells)) {
-                dim = cells.length;
-                header = new ArrayList<>();
-                for (String c : cells) {
-                    header.add(c.trim());
+        double[] row = null;
+        long count = 0;
+        try {
+            List<String> cells;
+            while ((cells = t.nextRow()) != null) {
+                if (header == null && count == 0 && !isNumericRow(cells)) {
+                    header = new ArrayList<>();
+                    for (String c : cells) {
+                        header.add(c.trim());
+                    }
+                    row = new double[cells.size()];
+                    rows.header(header);
+                    continue;
                 }
-                headerAllowed = false;
-                continue;
+                if (row == null) {
+                    row = new double[cells.size()];
+                }
+                if (cells.size() != row.length) {
+                    throw new InvalidInputException(name + ": line " + t.line + " has " + cells.size()
+                            + " columns, expected " + row.length);
+                }
+                for (int j = 0; j < row.length; j++) {
+                    row[j] = parseCell(cells.get(j), name, t.line, j + 1);
+                }
+                rows.row(row);
+                count++;
             }
-            headerAllowed = false;
-            if (dim < 0) {
-                dim = cells.length;
-            } else if (cells.length != dim) {
-                throw new InvalidInputException(name + ": line " + (ln + 1) + " has " + cells.length
-                        + " columns, expected " + dim);
-            }
-            double[] row = new double[dim];
-            for (int j = 0; j < dim; j++) {
-                row[j] = parseCell(cells[j], name, ln + 1, j + 1);
-            }
-            rows.add(row);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new InvalidInputException(name + ": line " + t.line + " is not UTF-8 text");
         }
-        if (rows.isEmpty()) {
+        if (count == 0) {
             throw new InvalidInputException(name + ": no data rows");
         }
-        double[] values = new double[rows.size() * dim];
-        for (int i = 0; i < rows.size(); i++) {
-            System.arraycopy(rows.get(i), 0, values, i * dim, dim);
+        if (header == null) {
+            header = new ArrayList<>(java.util.Collections.nCopies(row.length, null));
         }
-        return new Dataset(name, values, rows.size(), dim, sha256, header);
+        return header;
     }
 
-    /** RFC 4180 cells: a quoted cell may hold commas, and "" inside it is one quote. */
-    static String[] quotedCells(String line) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cell = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char ch = line.charAt(i);
-            if (quoted) {
-                if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    cell.append('"');
-                    i++;
-                } else if (ch == '"') {
-                    quoted = false;
-                } else {
-                    cell.append(ch);
-                }
-            } else if (ch == '"') {
-                quoted = true;
-            } else if (ch == ',') {
-                out.add(cell.toString());
+    /** Splits characters into rows of cells, holding at most one row. */
+    private static final class Tokens {
+        private final Reader in;
+        private final String name;
+        private final DataLimits limits;
+        private final StringBuilder cell = new StringBuilder();
+        private final List<String> cells = new ArrayList<>();
+        private int line;
+        private boolean first = true;
+
+        Tokens(Reader in, String name, DataLimits limits) {
+            this.in = in;
+            this.name = name;
+            this.limits = limits;
+        }
+
+        /** The next row that is not blank, or null at the end. */
+        List<String> nextRow() throws IOException {
+            while (true) {
+                cells.clear();
                 cell.setLength(0);
-            } else {
-                cell.append(ch);
+                line++;
+                boolean quoted = false;
+                boolean any = false;
+                int ch;
+                while (true) {
+                    ch = in.read();
+                    if (first) {
+                        first = false;
+                        if (ch == '\uFEFF') {
+                            continue;
+                        }
+                    }
+                    if (ch == -1 || (!quoted && (ch == '\n' || ch == '\r'))) {
+                        break;
+                    }
+                    if (ch == '\n' || ch == '\r') {
+                        throw new InvalidInputException(name + ": line " + line + " has a quoted cell that does not"
+                                + " end on its line");
+                    }
+                    any = true;
+                    if (quoted) {
+                        if (ch == '"') {
+                            in.mark(1);
+                            int next = in.read();
+                            if (next == '"') {
+                                add('"');
+                            } else {
+                                quoted = false;
+                                if (next != -1) {
+                                    in.reset();
+                                }
+                            }
+                        } else {
+                            add((char) ch);
+                        }
+                    } else if (ch == '"') {
+                        quoted = true;
+                    } else if (ch == ',') {
+                        endCell();
+                    } else {
+                        add((char) ch);
+                    }
+                }
+                if (quoted) {
+                    throw new InvalidInputException(name + ": line " + line + " has a quoted cell that does not end");
+                }
+                if (ch == '\r') {
+                    in.mark(1);
+                    if (in.read() != '\n') {
+                        in.reset();
+                    }
+                }
+                if (any) {
+                    endCell();
+                    boolean blank = cells.size() == 1 && cells.get(0).isBlank();
+                    if (!blank) {
+                        return cells;
+                    }
+                }
+                if (ch == -1) {
+                    return null;
+                }
             }
         }
-        out.add(cell.toString());
-        return out.toArray(new String[0]);
+
+        private void add(char ch) {
+            if (cell.length() >= DataLimits.CSV_MAX_CELL) {
+                throw new InvalidInputException(name + ": line " + line + ", column " + (cells.size() + 1)
+                        + " is longer than " + DataLimits.CSV_MAX_CELL + " characters");
+            }
+            cell.append(ch);
+        }
+
+        private void endCell() {
+            if (cells.size() >= limits.maxColumns()) {
+                limits.checkColumns(name + ": line " + line, cells.size() + 1L);
+            }
+            cells.add(cell.toString());
+            cell.setLength(0);
+        }
     }
 
-    private static boolean isNumericRow(String[] cells) {
+    private static boolean isNumericRow(List<String> cells) {
         for (String c : cells) {
             try {
                 Double.parseDouble(c.trim());
@@ -112,8 +233,8 @@ public final class CsvFile {
             }
             return v;
         } catch (NumberFormatException e) {
-            throw new InvalidInputException(name + ": line " + line + ", column " + col + " is '" + c
-                    + "', not a number");
+            throw new InvalidInputException(name + ": line " + line + ", column " + col + " is '"
+                    + PngZip.printable(c) + "', not a number");
         }
     }
 }

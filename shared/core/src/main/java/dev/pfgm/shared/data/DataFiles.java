@@ -2,6 +2,7 @@ package dev.pfgm.shared.data;
 
 import dev.pfgm.shared.InvalidInputException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -23,6 +24,10 @@ public final class DataFiles {
      * command-line option for messages (e.g. "--data").
      */
     public static Dataset load(String spec, String flag) {
+        return load(spec, flag, DataLimits.DEFAULT);
+    }
+
+    public static Dataset load(String spec, String flag, DataLimits limits) {
         if (BuiltinData.isBuiltin(spec)) {
             return BuiltinData.load(spec);
         }
@@ -32,9 +37,68 @@ public final class DataFiles {
         if (!npy && !csv) {
             throw new InvalidInputException(flag + ": '" + spec + "' must end in .npy or .csv, or be builtin:NAME");
         }
-        byte[] bytes = readBytes(Path.of(spec), flag);
-        String sha = sha256(bytes);
-        return npy ? NpyFile.readTable(bytes, spec, sha) : CsvFile.readTable(bytes, spec, sha);
+        return npy ? readNpy(Path.of(spec), flag, limits).table() : readCsv(Path.of(spec), flag, limits);
+    }
+
+    /** A .npy file as an array, with its content hash. */
+    public record NpyRead(NpyFile.Array array, String sha256, String name) {
+        public Dataset table() {
+            return NpyFile.table(array, name, sha256);
+        }
+    }
+
+    static NpyRead readNpy(Path path, String flag, DataLimits limits) {
+        String sha = sha256(path, flag);
+        try (InputStream in = Files.newInputStream(path)) {
+            return new NpyRead(NpyFile.read(new java.io.BufferedInputStream(in, 1 << 16), Files.size(path),
+                    path.toString(), limits), sha, path.toString());
+        } catch (IOException e) {
+            throw unreadable(path, flag, e);
+        }
+    }
+
+    static Dataset readCsv(Path path, String flag, DataLimits limits) {
+        String sha = sha256(path, flag);
+        try (InputStream in = Files.newInputStream(path)) {
+            return CsvFile.readTable(in, path.toString(), sha, limits);
+        } catch (IOException e) {
+            throw unreadable(path, flag, e);
+        }
+    }
+
+    /** The SHA-256 of a file, read in 64 KiB pieces; names {@code flag} when the file cannot be read. */
+    public static String sha256(Path path, String flag) {
+        checkReadable(path, flag);
+        try (InputStream in = Files.newInputStream(path)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                md.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        } catch (IOException e) {
+            throw unreadable(path, flag, e);
+        }
+    }
+
+    /** Refuses a path that is missing, a directory or not readable, naming {@code flag}. */
+    public static void checkReadable(Path path, String flag) {
+        if (Files.isDirectory(path)) {
+            throw new InvalidInputException(flag + ": '" + path + "' is a directory, not a file");
+        }
+        if (!Files.exists(path)) {
+            throw new InvalidInputException(flag + ": file '" + path + "' does not exist");
+        }
+        if (!Files.isReadable(path)) {
+            throw new InvalidInputException(flag + ": file '" + path + "' is not readable (permission denied)");
+        }
+    }
+
+    static InvalidInputException unreadable(Path path, String flag, IOException e) {
+        return new InvalidInputException(flag + ": cannot read '" + path + "': " + e.getMessage());
     }
 
     public static byte[] readBytes(Path path, String flag) {

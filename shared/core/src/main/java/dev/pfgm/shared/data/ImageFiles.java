@@ -35,6 +35,11 @@ public final class ImageFiles {
 
     /** Loads {@code spec} as images or a table; {@code labels} (may be null) only for images. */
     public static Loaded load(String spec, String labels, String flag, String labelsFlag) {
+        return load(spec, labels, flag, labelsFlag, DataLimits.DEFAULT);
+    }
+
+    /** Like {@link #load(String, String, String, String)}, with the file held to {@code limits}. */
+    public static Loaded load(String spec, String labels, String flag, String labelsFlag, DataLimits limits) {
         String lower = spec.toLowerCase(Locale.ROOT);
         if (spec.equals(DISCS)) {
             ImageSet d = ProceduralImages.discs(4000, 16, 2.0, 4.0, 1);
@@ -42,29 +47,40 @@ public final class ImageFiles {
             d = new ImageSet(DISCS, d.pixels(), d.count(), 1, 16, 16, false, null, d.sha256());
             return new Loaded(null, withLabels(d, labels, labelsFlag));
         }
+        Path path = Path.of(spec);
         if (lower.endsWith(".zip")) {
-            byte[] b = DataFiles.readBytes(Path.of(spec), flag);
-            return new Loaded(null, withLabels(PngZip.read(b, spec), labels, labelsFlag));
+            String sha = DataFiles.sha256(path, flag);
+            try {
+                return new Loaded(null, withLabels(PngZip.read(path, spec, limits, sha), labels, labelsFlag));
+            } catch (java.io.IOException e) {
+                throw DataFiles.unreadable(path, flag, e);
+            }
         }
         if (isIdx(lower)) {
-            byte[] b = DataFiles.readBytes(Path.of(spec), flag);
-            byte[] lb = labels != null && isIdx(labels.toLowerCase(Locale.ROOT))
-                    ? DataFiles.readBytes(Path.of(labels), labelsFlag) : null;
-            ImageSet images = IdxFile.readImages(b, spec, lb, labels);
-            return new Loaded(null, lb == null ? withLabels(images, labels, labelsFlag) : images);
+            String sha = DataFiles.sha256(path, flag);
+            ImageSet images;
+            try {
+                images = IdxFile.readImages(path, spec, limits, sha);
+            } catch (java.io.IOException e) {
+                throw DataFiles.unreadable(path, flag, e);
+            }
+            if (labels != null && isIdx(labels.toLowerCase(Locale.ROOT))) {
+                int[] l = IdxFile.readLabels(DataFiles.readBytes(Path.of(labels), labelsFlag), labels, images.count());
+                return new Loaded(null, new ImageSet(images.source(), images.pixels(), images.count(), 1,
+                        images.height(), images.width(), true, l, images.sha256()));
+            }
+            return new Loaded(null, withLabels(images, labels, labelsFlag));
         }
         if (lower.endsWith(".npy")) {
-            byte[] b = DataFiles.readBytes(Path.of(spec), flag);
-            NpyFile.Array a = NpyFile.parse(b, spec);
-            String sha = DataFiles.sha256(b);
-            if (a.shape().length >= 3) {
-                return new Loaded(null, withLabels(ImageNpy.images(a, spec, sha), labels, labelsFlag));
+            DataFiles.NpyRead r = DataFiles.readNpy(path, flag, limits);
+            if (r.array().shape().length >= 3) {
+                return new Loaded(null, withLabels(ImageNpy.images(r.array(), spec, r.sha256(), limits), labels, labelsFlag));
             }
             refuseLabels(labels, labelsFlag);
-            return new Loaded(NpyFile.table(a, spec, sha), null);
+            return new Loaded(r.table(), null);
         }
         refuseLabels(labels, labelsFlag);
-        return new Loaded(DataFiles.load(spec, flag), null);
+        return new Loaded(DataFiles.load(spec, flag, limits), null);
     }
 
     /** Loads images, refusing tables. */

@@ -14,34 +14,56 @@ public final class ImageNpy {
         return images(NpyFile.parse(bytes, name), name, DataFiles.sha256(bytes));
     }
 
-    /** A parsed array as images. */
-    public static ImageSet images(NpyFile.Array a, String name, String sha256) {
-        long[] s = a.shape();
-        int n;
-        int c;
-        int h;
-        int w;
-        boolean channelsLast = false;
+    /** How an array's shape lays out images: count, channels, height, width, and channels last or first. */
+    public record Layout(int n, int c, int h, int w, boolean channelsLast) {
+    }
+
+    /** The image layout of {@code s}, checked against the per-image pixel limit. */
+    public static Layout layout(long[] s, String name, DataLimits limits) {
+        Layout l;
         if (s.length == 3) {
-            n = (int) s[0];
-            c = 1;
-            h = (int) s[1];
-            w = (int) s[2];
+            limits.checkImage(name, s[2], s[1]);
+            l = new Layout((int) s[0], 1, (int) s[1], (int) s[2], false);
         } else if (s.length == 4 && (s[1] == 1 || s[1] == 3) && s[3] != 1 && s[3] != 3) {
-            n = (int) s[0];
-            c = (int) s[1];
-            h = (int) s[2];
-            w = (int) s[3];
+            limits.checkImage(name, s[3], s[2]);
+            l = new Layout((int) s[0], (int) s[1], (int) s[2], (int) s[3], false);
         } else if (s.length == 4 && (s[3] == 1 || s[3] == 3)) {
-            n = (int) s[0];
-            h = (int) s[1];
-            w = (int) s[2];
-            c = (int) s[3];
-            channelsLast = true;
+            limits.checkImage(name, s[2], s[1]);
+            l = new Layout((int) s[0], (int) s[3], (int) s[1], (int) s[2], true);
         } else {
             throw new InvalidInputException(name + ": shape " + java.util.Arrays.toString(s)
                     + " is not images; expected [n, h, w], [n, c, h, w] or [n, h, w, c] with c = 1 or 3");
         }
+        return l;
+    }
+
+    /** How float pixels in [lo, hi] map to [-1, 1]: {scale, shift}; refuses other ranges. */
+    public static double[] scaling(boolean eightBit, double lo, double hi, String name) {
+        if (eightBit) {
+            return new double[] {1 / 127.5, -1};
+        }
+        if (lo >= 0 && hi <= 1) {
+            return new double[] {2, -1};
+        }
+        if (lo >= -1 && hi <= 1) {
+            return new double[] {1, 0};
+        }
+        throw new InvalidInputException(name + ": float pixels range over [" + lo + ", " + hi
+                + "]; expected [0, 1] or [-1, 1] (or uint8 0..255)");
+    }
+
+    /** A parsed array as images. */
+    public static ImageSet images(NpyFile.Array a, String name, String sha256) {
+        return images(a, name, sha256, DataLimits.DEFAULT);
+    }
+
+    public static ImageSet images(NpyFile.Array a, String name, String sha256, DataLimits limits) {
+        Layout l = layout(a.shape(), name, limits);
+        int n = l.n();
+        int c = l.c();
+        int h = l.h();
+        int w = l.w();
+        boolean channelsLast = l.channelsLast();
         double[] v = a.values();
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
@@ -52,21 +74,9 @@ public final class ImageNpy {
             lo = Math.min(lo, x);
             hi = Math.max(hi, x);
         }
-        double scale;
-        double shift;
-        if (a.eightBit()) {
-            scale = 1 / 127.5;
-            shift = -1;
-        } else if (lo >= 0 && hi <= 1) {
-            scale = 2;
-            shift = -1;
-        } else if (lo >= -1 && hi <= 1) {
-            scale = 1;
-            shift = 0;
-        } else {
-            throw new InvalidInputException(name + ": float pixels range over [" + lo + ", " + hi
-                    + "]; expected [0, 1] or [-1, 1] (or uint8 0..255)");
-        }
+        double[] sc = scaling(a.eightBit(), lo, hi, name);
+        double scale = sc[0];
+        double shift = sc[1];
         float[] px = new float[v.length];
         int plane = h * w;
         for (int i = 0; i < n; i++) {

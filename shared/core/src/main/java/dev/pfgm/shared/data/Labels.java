@@ -38,21 +38,7 @@ public final class Labels {
 
     /** Splits {@code table} at its label column {@code spec}: a header name, else a 0-based index. */
     public static Split split(Dataset table, String spec, String name) {
-        int at = -1;
-        if (table.columns() != null) {
-            at = table.columns().indexOf(spec);
-        }
-        if (at < 0 && spec.matches("\\d{1,9}")) {
-            at = Integer.parseInt(spec);
-        }
-        if (at < 0 || at >= table.dim()) {
-            throw new InvalidInputException(name + ": no column '" + spec + "' to take labels from (the table has "
-                    + table.dim() + " columns" + (table.columns() == null ? "" : ": " + String.join(", ", table.columns()))
-                    + "; name one, or give its 0-based index)");
-        }
-        if (table.dim() < 2) {
-            throw new InvalidInputException(name + ": the label column is the only column; nothing is left to model");
-        }
+        int at = column(table.columns(), table.dim(), spec, name);
         int dim = table.dim() - 1;
         double[] v = new double[table.count() * dim];
         double[] l = new double[table.count()];
@@ -76,6 +62,38 @@ public final class Labels {
         return new Split(new Dataset(table.source(), v, table.count(), dim, table.sha256(), cols), labels, column);
     }
 
+    /**
+     * The index of label column {@code spec} among {@code dim} columns: a header name (when
+     * {@code columns} is not null), else a 0-based index. Refuses the only column.
+     */
+    public static int column(java.util.List<String> columns, int dim, String spec, String name) {
+        int at = -1;
+        if (columns != null) {
+            at = columns.indexOf(spec);
+        }
+        if (at < 0 && spec.matches("\\d{1,9}")) {
+            at = Integer.parseInt(spec);
+        }
+        if (at < 0 || at >= dim) {
+            String names = columns == null ? "" : ": " + String.join(", ", columns.size() > 20 ? columns.subList(0, 20)
+                    : columns) + (columns.size() > 20 ? ", ..." : "");
+            throw new InvalidInputException(name + ": no column '" + PngZip.printable(spec) + "' to take labels from"
+                    + " (the table has " + dim + " columns" + names + "; name one, or give its 0-based index)");
+        }
+        if (dim < 2) {
+            throw new InvalidInputException(name + ": the label column is the only column; nothing is left to model");
+        }
+        return at;
+    }
+
+    /** Value {@code v} of example {@code i} as a label, or an error naming it. */
+    public static int label(double v, String name, long i) {
+        if (v != Math.rint(v) || v < 0 || v > MAX) {
+            throw new InvalidInputException(name + ": label " + i + " is " + v + "; labels are integers 0.." + MAX);
+        }
+        return (int) v;
+    }
+
     /** Examples per class 0 .. max label. */
     public static int[] counts(int[] labels) {
         int max = 0;
@@ -92,10 +110,7 @@ public final class Labels {
     private static int[] integers(double[] v, String name) {
         int[] out = new int[v.length];
         for (int i = 0; i < v.length; i++) {
-            if (v[i] != Math.rint(v[i]) || v[i] < 0 || v[i] > MAX) {
-                throw new InvalidInputException(name + ": label " + i + " is " + v[i] + "; labels are integers 0.." + MAX);
-            }
-            out[i] = (int) v[i];
+            out[i] = label(v[i], name, i);
         }
         return out;
     }

@@ -2,13 +2,11 @@ package dev.pfgm.shared.data;
 
 import dev.pfgm.shared.InvalidInputException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * NumPy's .npy format, version 1 to 3: reads float32 or float64 arrays of shape [n, d] (or [n],
@@ -17,9 +15,6 @@ import java.util.regex.Pattern;
  */
 public final class NpyFile {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
-    private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
-    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
     private NpyFile() {
     }
@@ -28,85 +23,141 @@ public final class NpyFile {
     public record Array(long[] shape, double[] values, boolean eightBit) {
     }
 
+    /**
+     * A checked header: dtype width and byte order, layout, shape, where the data start and how
+     * many values follow. The file's length was found to be exactly the header and the data.
+     */
+    public record Header(long[] shape, boolean fortran, int width, ByteOrder order, long dataStart, long count) {
+        public boolean eightBit() {
+            return width == 1;
+        }
+    }
+
+    /** Receives an array's values in file order, each with its index in C order. */
+    @FunctionalInterface
+    public interface Values {
+        void accept(long cIndex, double value);
+    }
+
     public static Array parse(byte[] bytes, String name) {
-        if (bytes.length == 0) {
+        return parse(bytes, name, DataLimits.DEFAULT);
+    }
+
+    public static Array parse(byte[] bytes, String name, DataLimits limits) {
+        try {
+            return read(new java.io.ByteArrayInputStream(bytes), bytes.length, name, limits);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The whole array of a file {@code length} bytes long, checked against {@code limits} before allocating. */
+    public static Array read(InputStream in, long length, String name, DataLimits limits) throws IOException {
+        Header h = header(in, length, name, limits);
+        if (h.fortran() && h.shape().length > 2) {
+            throw new InvalidInputException(name + ": Fortran-ordered arrays of " + h.shape().length
+                    + " dimensions are not supported; save it in C order (numpy.ascontiguousarray)");
+        }
+        double[] values = new double[(int) h.count()];
+        values(in, h, (i, v) -> values[(int) i] = v);
+        return new Array(h.shape(), values, h.eightBit());
+    }
+
+    /**
+     * Reads and checks the header from {@code in} (positioned at the file's start): at most
+     * {@value DataLimits#NPY_MAX_HEADER} bytes of it, parsed in one pass; the value count with
+     * overflow-safe arithmetic against {@code limits}; and the file's {@code length} against the
+     * header and data exactly (no bytes short, none after).
+     */
+    public static Header header(InputStream in, long length, String name, DataLimits limits) throws IOException {
+        if (length == 0) {
             throw new InvalidInputException(name + ": file is empty");
         }
-        if (bytes.length < 10 || !startsWithMagic(bytes)) {
+        byte[] pre = in.readNBytes(10);
+        if (pre.length < 10 || !startsWithMagic(pre)) {
             throw new InvalidInputException(name + ": not a .npy file (missing the \\x93NUMPY magic)");
         }
-        int major = bytes[6] & 0xff;
-        ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        int major = pre[6] & 0xff;
         long headerLen;
         int headerStart;
         if (major == 1) {
-            headerLen = in.getShort(8) & 0xffff;
+            headerLen = (pre[8] & 0xff) | (pre[9] & 0xff) << 8;
             headerStart = 10;
         } else if (major == 2 || major == 3) {
-            if (bytes.length < 12) {
+            byte[] more = in.readNBytes(2);
+            if (more.length < 2) {
                 throw new InvalidInputException(name + ": truncated .npy header");
             }
-            headerLen = in.getInt(8) & 0xffffffffL;
+            headerLen = (pre[8] & 0xffL) | (pre[9] & 0xffL) << 8 | (more[0] & 0xffL) << 16 | (more[1] & 0xffL) << 24;
             headerStart = 12;
         } else {
             throw new InvalidInputException(name + ": unsupported .npy version " + major);
         }
-        if (headerStart + headerLen > bytes.length) {
+        if (headerStart + headerLen > length) {
             throw new InvalidInputException(name + ": .npy header claims " + headerLen + " bytes but the file is shorter");
         }
-        String header = new String(bytes, headerStart, (int) headerLen,
-                major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-        String descr = find(DESCR, header, name, "descr");
-        boolean fortran = "True".equals(find(FORTRAN, header, name, "fortran_order"));
-        long[] shape = parseShape(find(SHAPE, header, name, "shape"), name);
+        if (headerLen > DataLimits.NPY_MAX_HEADER) {
+            throw new InvalidInputException(name + ": .npy header of " + headerLen + " bytes; numpy writes at most "
+                    + DataLimits.NPY_MAX_HEADER);
+        }
+        byte[] raw = in.readNBytes((int) headerLen);
+        if (raw.length < headerLen) {
+            throw new InvalidInputException(name + ": truncated .npy header");
+        }
+        String text = new String(raw, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        NpyHeaderText dict = NpyHeaderText.parse(text, name);
 
         ByteOrder order;
         int width;
-        switch (descr) {
+        switch (dict.descr()) {
             case "<f4", "=f4", "|f4" -> { order = ByteOrder.LITTLE_ENDIAN; width = 4; }
             case ">f4" -> { order = ByteOrder.BIG_ENDIAN; width = 4; }
             case "<f8", "=f8", "|f8" -> { order = ByteOrder.LITTLE_ENDIAN; width = 8; }
             case ">f8" -> { order = ByteOrder.BIG_ENDIAN; width = 8; }
             case "|u1", "<u1", "=u1" -> { order = ByteOrder.LITTLE_ENDIAN; width = 1; }
-            default -> throw new InvalidInputException(name + ": dtype '" + descr
+            default -> throw new InvalidInputException(name + ": dtype '" + dict.descr()
                     + "' is not supported; use float32, float64 or uint8");
         }
-        long count = 1;
-        for (long s : shape) {
-            count = Math.multiplyExact(count, s);
+        long[] shape = dict.shape();
+        if (shape.length == 0) {
+            throw new InvalidInputException(name + ": a scalar array (shape ()) is not a table; expected [n, d]");
         }
+        long count = DataLimits.product(shape);
+        limits.checkValues(name, count, "shape " + shapeText(shape));
         long dataStart = headerStart + headerLen;
         long need = count * width;
-        if (bytes.length - dataStart < need) {
-            throw new InvalidInputException(name + ": header says shape " + shapeText(shape) + " ("
-                    + need + " bytes of data) but only " + (bytes.length - dataStart) + " bytes follow");
+        if (length - dataStart < need) {
+            throw new InvalidInputException(name + ": header says shape " + shapeText(shape) + " (" + need
+                    + " bytes of data) but only " + (length - dataStart) + " bytes follow");
         }
-        if (count > Integer.MAX_VALUE - 8) {
-            throw new InvalidInputException(name + ": array of " + count + " values is too large");
+        if (length - dataStart > need) {
+            throw new InvalidInputException(name + ": " + (length - dataStart - need) + " bytes follow the "
+                    + need + " bytes of data that shape " + shapeText(shape) + " holds");
         }
-        double[] values = new double[(int) count];
-        ByteBuffer data = ByteBuffer.wrap(bytes, (int) dataStart, (int) need).slice().order(order);
-        if (width == 1) {
-            for (int i = 0; i < values.length; i++) {
-                values[i] = data.get(i) & 0xff;
+        return new Header(shape, dict.fortran(), width, order, dataStart, count);
+    }
+
+    /** Streams the {@code h.count()} values after the header to {@code sink}, 64 KiB at a time. */
+    public static void values(InputStream in, Header h, Values sink) throws IOException {
+        long[] s = h.shape();
+        long rows = s[0];
+        long cols = s.length == 2 ? s[1] : 1;
+        boolean transpose = h.fortran() && s.length == 2;
+        byte[] buf = new byte[1 << 16];
+        ByteBuffer bb = ByteBuffer.wrap(buf).order(h.order());
+        long i = 0;
+        while (i < h.count()) {
+            int want = (int) Math.min(buf.length / h.width(), h.count() - i) * h.width();
+            int got = in.readNBytes(buf, 0, want);
+            if (got < want) {
+                throw new InvalidInputException("the .npy data end early");
             }
-        } else if (width == 4) {
-            for (int i = 0; i < values.length; i++) {
-                values[i] = data.getFloat(i * 4);
-            }
-        } else {
-            for (int i = 0; i < values.length; i++) {
-                values[i] = data.getDouble(i * 8);
+            for (int k = 0; k < want; k += h.width(), i++) {
+                double v = h.width() == 1 ? buf[k] & 0xff : h.width() == 4 ? bb.getFloat(k) : bb.getDouble(k);
+                // Fortran order stores column after column: value i is row i % rows of column i / rows
+                sink.accept(transpose ? (i % rows) * cols + i / rows : i, v);
             }
         }
-        if (fortran && shape.length == 2) {
-            values = transposeFromFortran(values, (int) shape[0], (int) shape[1]);
-        }
-        if (fortran && shape.length > 2) {
-            throw new InvalidInputException(name + ": Fortran-ordered arrays of " + shape.length
-                    + " dimensions are not supported; save it in C order (numpy.ascontiguousarray)");
-        }
-        return new Array(shape, values, width == 1);
     }
 
     /** Reads a table: shape [n, d], or [n] as one column. */
@@ -207,58 +258,11 @@ public final class NpyFile {
         return true;
     }
 
-    private static String find(Pattern p, String header, String name, String key) {
-        Matcher m = p.matcher(header);
-        if (!m.find()) {
-            throw new InvalidInputException(name + ": .npy header has no readable '" + key + "' entry");
-        }
-        return m.group(1);
-    }
-
-    private static long[] parseShape(String text, String name) {
-        String t = text.trim();
-        if (t.isEmpty()) {
-            throw new InvalidInputException(name + ": a scalar array (shape ()) is not a table; expected [n, d]");
-        }
-        String[] parts = t.split(",");
-        int k = 0;
-        long[] shape = new long[parts.length];
-        for (String p : parts) {
-            String q = p.trim();
-            if (q.isEmpty()) {
-                continue;
-            }
-            try {
-                shape[k++] = Long.parseLong(q.endsWith("L") ? q.substring(0, q.length() - 1) : q);
-            } catch (NumberFormatException e) {
-                throw new InvalidInputException(name + ": .npy shape '(" + text + ")' is not readable");
-            }
-        }
-        long[] out = new long[k];
-        System.arraycopy(shape, 0, out, 0, k);
-        for (long s : out) {
-            if (s < 0) {
-                throw new InvalidInputException(name + ": .npy shape '(" + text + ")' has a negative size");
-            }
-        }
-        return out;
-    }
-
     static String shapeText(long[] shape) {
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < shape.length; i++) {
             sb.append(i == 0 ? "" : ", ").append(shape[i]);
         }
         return sb.append(']').toString();
-    }
-
-    private static double[] transposeFromFortran(double[] v, int rows, int cols) {
-        double[] c = new double[v.length];
-        for (int j = 0; j < cols; j++) {
-            for (int i = 0; i < rows; i++) {
-                c[i * cols + j] = v[j * rows + i];
-            }
-        }
-        return c;
     }
 }

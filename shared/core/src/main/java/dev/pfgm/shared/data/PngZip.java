@@ -4,9 +4,9 @@ import dev.pfgm.shared.InvalidInputException;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.ZipEntry;
@@ -15,80 +15,161 @@ import javax.imageio.ImageIO;
 
 /**
  * A .zip of same-size PNG files, grayscale or RGB, read in name order. All images must have the
- * same size and kind; the first that differs, or does not decode, is named in the error.
+ * same size and kind; the first that differs, or does not decode, is named in the error. The zip is
+ * read as a stream, one entry at a time: entries, unpacked bytes (in all and per entry) and each
+ * PNG's width x height (from its header, before it is decoded) are held to the limits.
  */
 public final class PngZip {
+    /** A PNG entry larger than this once unpacked is not an image of the allowed size. */
+    private static final long MAX_ENTRY_BYTES = 64L << 20;
+    private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
     private PngZip() {
     }
 
     public static ImageSet read(byte[] bytes, String name) {
-        Map<String, byte[]> files = new TreeMap<>(Comparator.naturalOrder());
-        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
+        try {
+            Images all = scan(new ByteArrayInputStream(bytes), bytes.length, name, DataLimits.DEFAULT, true);
+            return all.toSet(name, DataFiles.sha256(bytes));
+        } catch (IOException e) {
+            throw new InvalidInputException(name + ": not a readable zip file: " + e.getMessage());
+        }
+    }
+
+    public static ImageSet read(Path file, String name, DataLimits limits, String sha256) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return scan(in, Files.size(file), name, limits, true).toSet(name, sha256);
+        }
+    }
+
+    /** The images' count and size, each decoded and dropped. */
+    public static Images inspect(InputStream in, long length, String name, DataLimits limits) throws IOException {
+        return scan(in, length, name, limits, false);
+    }
+
+    /** What a zip holds: count and size; the pixels by entry name when they were kept. */
+    public record Images(int count, int channels, int height, int width, Map<String, float[]> pixels) {
+        ImageSet toSet(String name, String sha256) {
+            float[] all = new float[count * channels * height * width];
+            int i = 0;
+            for (float[] px : pixels.values()) {
+                System.arraycopy(px, 0, all, i, px.length);
+                i += px.length;
+            }
+            return new ImageSet(name, all, count, channels, height, width, true, null, sha256);
+        }
+    }
+
+    private static Images scan(InputStream raw, long length, String name, DataLimits limits, boolean keep)
+            throws IOException {
+        Map<String, float[]> kept = new TreeMap<>();
+        int count = 0;
+        int h = -1;
+        int w = -1;
+        int c = -1;
+        String first = null;
+        long unpacked = 0;
+        int entries = 0;
+        try (ZipInputStream zip = new ZipInputStream(raw)) {
             ZipEntry e;
             while ((e = zip.getNextEntry()) != null) {
+                if (++entries > limits.maxZipEntries()) {
+                    throw new LimitExceededException(name + ": more than " + limits.maxZipEntries() + " files in the zip",
+                            dev.pfgm.shared.config.Settings.MAX_ZIP_ENTRIES.name());
+                }
                 String entry = e.getName();
                 if (e.isDirectory() || entry.startsWith("__MACOSX/") || entry.contains("/.")) {
                     continue;
                 }
                 if (!entry.toLowerCase(java.util.Locale.ROOT).endsWith(".png")) {
-                    throw new InvalidInputException(name + ": '" + entry + "' is not a .png file");
+                    throw new InvalidInputException(name + ": '" + printable(entry) + "' is not a .png file");
                 }
-                files.put(entry, zip.readAllBytes());
+                byte[] png = zip.readNBytes((int) MAX_ENTRY_BYTES + 1);
+                if (png.length > MAX_ENTRY_BYTES) {
+                    throw new LimitExceededException(name + ": '" + printable(entry) + "' unpacks to more than "
+                            + (MAX_ENTRY_BYTES >> 20) + " MiB", dev.pfgm.shared.config.Settings.MAX_IMAGE_PIXELS.name());
+                }
+                unpacked += png.length;
+                limits.checkUnpacked(name, unpacked, length);
+                checkHeader(png, name, entry, limits);
+                BufferedImage img;
+                try {
+                    img = ImageIO.read(new ByteArrayInputStream(png));
+                } catch (IOException | RuntimeException ex) {
+                    img = null;
+                }
+                if (img == null) {
+                    throw new InvalidInputException(name + ": '" + printable(entry) + "' is not a readable PNG image");
+                }
+                int channels = img.getColorModel().getNumColorComponents() == 1 ? 1 : 3;
+                if (first == null) {
+                    first = entry;
+                    h = img.getHeight();
+                    w = img.getWidth();
+                    c = channels;
+                } else if (img.getHeight() != h || img.getWidth() != w || channels != c) {
+                    throw new InvalidInputException(name + ": '" + printable(entry) + "' is " + img.getWidth() + "x"
+                            + img.getHeight() + kind(channels) + " but '" + printable(first) + "' is " + w + "x" + h
+                            + kind(c) + "; all images must match");
+                }
+                count++;
+                limits.checkValues(name, DataLimits.product(count, c, h, w), count + " images of " + c + "x" + h + "x" + w);
+                if (keep && kept.put(entry, pixels(img, c, h, w)) != null) {
+                    throw new InvalidInputException(name + ": '" + printable(entry) + "' appears twice in the zip");
+                }
             }
-        } catch (IOException ex) {
-            throw new InvalidInputException(name + ": not a readable zip file: " + ex.getMessage());
+        } catch (IOException | IllegalArgumentException ex) {
+            // a truncated or corrupt zip, or an entry name that is not UTF-8: the file's fault
+            throw new InvalidInputException(name + ": not a readable zip file: " + ex);
         }
-        if (files.isEmpty()) {
+        if (count == 0) {
             throw new InvalidInputException(name + ": the zip holds no .png files");
         }
-        List<float[]> images = new ArrayList<>();
-        int h = -1;
-        int w = -1;
-        int c = -1;
-        String first = null;
-        for (Map.Entry<String, byte[]> f : files.entrySet()) {
-            BufferedImage img;
-            try {
-                img = ImageIO.read(new ByteArrayInputStream(f.getValue()));
-            } catch (IOException | RuntimeException ex) {
-                img = null;
-            }
-            if (img == null) {
-                throw new InvalidInputException(name + ": '" + f.getKey() + "' is not a readable PNG image");
-            }
-            boolean gray = img.getColorModel().getNumColorComponents() == 1;
-            int channels = gray ? 1 : 3;
-            if (first == null) {
-                first = f.getKey();
-                h = img.getHeight();
-                w = img.getWidth();
-                c = channels;
-            } else if (img.getHeight() != h || img.getWidth() != w || channels != c) {
-                throw new InvalidInputException(name + ": '" + f.getKey() + "' is " + img.getWidth() + "x"
-                        + img.getHeight() + (channels == 1 ? " grayscale" : " RGB") + " but '" + first + "' is " + w + "x"
-                        + h + (c == 1 ? " grayscale" : " RGB") + "; all images must match");
-            }
-            float[] px = new float[c * h * w];
-            var raster = img.getRaster();
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    if (c == 1) {
-                        px[y * w + x] = ImageSet.level(raster.getSample(x, y, 0) >> (raster.getSampleModel()
-                                .getSampleSize(0) - 8));
-                    } else {
-                        int rgb = img.getRGB(x, y);
-                        px[y * w + x] = ImageSet.level((rgb >> 16) & 255);
-                        px[h * w + y * w + x] = ImageSet.level((rgb >> 8) & 255);
-                        px[2 * h * w + y * w + x] = ImageSet.level(rgb & 255);
-                    }
+        return new Images(count, c, h, w, keep ? kept : null);
+    }
+
+    /** Width and height from the IHDR chunk, which the PNG format puts first. */
+    private static void checkHeader(byte[] png, String name, String entry, DataLimits limits) {
+        if (png.length < 24 || !java.util.Arrays.equals(png, 0, 8, PNG_MAGIC, 0, 8)
+                || png[12] != 'I' || png[13] != 'H' || png[14] != 'D' || png[15] != 'R') {
+            throw new InvalidInputException(name + ": '" + printable(entry) + "' is not a readable PNG image");
+        }
+        long width = be32(png, 16);
+        long height = be32(png, 20);
+        limits.checkImage(name + ": '" + printable(entry) + "'", width, height);
+    }
+
+    private static long be32(byte[] b, int at) {
+        return ((b[at] & 0xffL) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8) | (b[at + 3] & 0xff);
+    }
+
+    private static float[] pixels(BufferedImage img, int c, int h, int w) {
+        float[] px = new float[c * h * w];
+        var raster = img.getRaster();
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                if (c == 1) {
+                    px[y * w + x] = ImageSet.level(raster.getSample(x, y, 0) >> (raster.getSampleModel()
+                            .getSampleSize(0) - 8));
+                } else {
+                    int rgb = img.getRGB(x, y);
+                    px[y * w + x] = ImageSet.level((rgb >> 16) & 255);
+                    px[h * w + y * w + x] = ImageSet.level((rgb >> 8) & 255);
+                    px[2 * h * w + y * w + x] = ImageSet.level(rgb & 255);
                 }
             }
-            images.add(px);
         }
-        float[] all = new float[images.size() * c * h * w];
-        for (int i = 0; i < images.size(); i++) {
-            System.arraycopy(images.get(i), 0, all, i * c * h * w, c * h * w);
-        }
-        return new ImageSet(name, all, images.size(), c, h, w, true, null, DataFiles.sha256(bytes));
+        return px;
+    }
+
+    private static String kind(int channels) {
+        return channels == 1 ? " grayscale" : " RGB";
+    }
+
+    /** An entry name as it may appear in a message: control characters shown as '?', at most 200 characters. */
+    static String printable(String s) {
+        String t = s.length() > 200 ? s.substring(0, 200) + "..." : s;
+        return t.codePoints().map(ch -> Character.isISOControl(ch) ? '?' : ch)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
     }
 }

@@ -216,6 +216,18 @@ public final class JobStore {
         });
     }
 
+    /** The job's status now (null when there is no such job): the worker's once-a-quarter-second look for a cancel. */
+    public JobStatus status(UUID id) {
+        return db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT status FROM jobs WHERE id = ?")) {
+                ps.setObject(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? JobStatus.parse(rs.getString(1)) : null;
+                }
+            }
+        });
+    }
+
     /** Renews the lease; returns the job's status, or null when the lease is no longer this worker's. */
     public JobStatus heartbeat(UUID id, String owner, int attempt, int leaseSeconds) {
         return db.run(c -> {
@@ -266,7 +278,8 @@ public final class JobStore {
 
     /**
      * Marks the job succeeded with its result (and registers its model) in one transaction, if this
-     * worker still holds the lease for this attempt. False means another worker or the reaper took it.
+     * worker still holds the lease for this attempt and nobody asked to cancel it. False means
+     * another worker or the reaper took it, or it is cancelling (which {@link #cancelled} ends).
      */
     public boolean succeed(UUID id, String owner, int attempt, JsonNode result, JsonNode finalProgress,
             NewModel model) {
@@ -275,7 +288,7 @@ public final class JobStore {
             try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = 'succeeded', result = ?::jsonb, error = NULL,"
                     + " progress = ?::jsonb, model_id = coalesce(?, model_id), finished_at = now(), lease_owner = NULL,"
                     + " lease_until = NULL, version = version + 1 WHERE id = ? AND lease_owner = ? AND attempt = ?"
-                    + " AND status IN ('running', 'cancelling')")) {
+                    + " AND status = 'running'")) {
                 ps.setString(1, Json.write(result));
                 ps.setString(2, Json.write(finalProgress));
                 ps.setObject(3, model == null ? null : model.id());

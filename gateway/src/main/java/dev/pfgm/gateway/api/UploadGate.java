@@ -1,0 +1,195 @@
+package dev.pfgm.gateway.api;
+
+import dev.pfgm.gateway.http.ApiException;
+import dev.pfgm.gateway.http.Problem;
+import dev.pfgm.shared.store.KeyStore.Principal;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.file.AsyncFile;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.file.Path;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Receives raw upload bodies: at most {@code slots} at once (more answer 503 with Retry-After),
+ * each streamed to a temporary file with back-pressure and cut off past its byte limit (413), then
+ * handed with its file to work that runs on a pool of its own, not the pool the other routes share.
+ * The slot is held and the file kept until that work ends, however the client behaves.
+ */
+public final class UploadGate {
+    private static final int RETRY_SECONDS = 5;
+    private final Vertx vertx;
+    private final Endpoint endpoint;
+    private final long maxUploadBytes;
+    private final int slots;
+    private final Semaphore free;
+    private final WorkerExecutor checkers;
+
+    /** What a route does with a received body. */
+    @FunctionalInterface
+    public interface Work {
+        Reply run(Principal caller, Path file, long size) throws Exception;
+    }
+
+    public UploadGate(Vertx vertx, Endpoint endpoint, long maxUploadBytes, int slots, int checkSeconds) {
+        this.vertx = vertx;
+        this.endpoint = endpoint;
+        this.maxUploadBytes = maxUploadBytes;
+        this.slots = slots;
+        this.free = new Semaphore(slots);
+        // checking is CPU work: half the cores at most, so the API keeps the others however hostile
+        // the uploads (more wait for a checker, holding their slot). A check that overruns its limit
+        // fails itself (DatasetCheck); Vert.x only warns past twice that.
+        int threads = Math.min(slots, Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+        this.checkers = vertx.createSharedWorkerExecutor("pfgm-uploads", threads, 2L * checkSeconds,
+                java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** The byte limit of a route: the upload limit, or {@code routeLimit} when lower. */
+    public long maxBytes(long routeLimit) {
+        return Math.min(maxUploadBytes, routeLimit);
+    }
+
+    /** Uploads being received or checked now. */
+    public int inFlight() {
+        return slots - free.availablePermits();
+    }
+
+    public void receive(RoutingContext ctx, long limit, Work work) {
+        HttpServerRequest req = ctx.request();
+        String length = req.getHeader("Content-Length");
+        if (length != null && length.matches("\\d{1,30}") && (length.length() > 18 || Long.parseLong(length) > limit)) {
+            refuse(ctx, tooLarge(limit));
+            return;
+        }
+        if (!free.tryAcquire()) {
+            refuse(ctx, ApiException.unavailable("this gateway is receiving " + slots + " uploads already"
+                    + " (PFGM_MAX_UPLOADS); try again shortly", RETRY_SECONDS));
+            return;
+        }
+        Upload u = new Upload(ctx, limit);
+        ctx.addEndHandler(v -> u.responseEnded());
+        req.pause();
+        endpoint.authenticated(ctx, caller -> {
+            if (ctx.response().ended()) {
+                return;
+            }
+            if ("100-continue".equalsIgnoreCase(req.getHeader("Expect"))) {
+                ctx.response().writeContinue();
+            }
+            u.start(caller, work);
+        });
+    }
+
+    /** Answers before the body is read, and closes the connection rather than read a body nobody wants. */
+    private static void refuse(RoutingContext ctx, ApiException e) {
+        ctx.response().putHeader("Connection", "close");
+        Problem.send(ctx, e);
+    }
+
+    private static ApiException tooLarge(long limit) {
+        return new ApiException(413, "Content Too Large", "the body is larger than " + limit + " bytes ("
+                + (limit >> 20) + " MiB" + (limit >= (64L << 20) ? ", PFGM_MAX_UPLOAD_MB" : "") + ")");
+    }
+
+    /** One upload's life: receiving, checking, and the release of its slot and file exactly once. */
+    private final class Upload {
+        private final RoutingContext ctx;
+        private final long limit;
+        private final AtomicBoolean released = new AtomicBoolean();
+        private volatile boolean working;
+        private volatile Path file;
+        private volatile AsyncFile out;
+        private long received;
+        private boolean over;
+
+        Upload(RoutingContext ctx, long limit) {
+            this.ctx = ctx;
+            this.limit = limit;
+        }
+
+        void start(Principal caller, Work work) {
+            HttpServerRequest req = ctx.request();
+            vertx.fileSystem().createTempFile("pfgm-upload-", ".part")
+                    .compose(p -> {
+                        file = Path.of(p);
+                        return vertx.fileSystem().open(p, new OpenOptions().setWrite(true));
+                    })
+                    .onFailure(e -> {
+                        Endpoint.fail(ctx, e);
+                        release();
+                    })
+                    .onSuccess(f -> {
+                        out = f;
+                        req.handler(chunk -> {
+                            received += chunk.length();
+                            if (over) {
+                                return;
+                            }
+                            if (received > limit) {
+                                over = true;
+                                refuse(ctx, tooLarge(limit));
+                                return;
+                            }
+                            out.write(chunk);
+                            if (out.writeQueueFull()) {
+                                req.pause();
+                                out.drainHandler(v -> req.resume());
+                            }
+                        });
+                        req.exceptionHandler(e -> release());
+                        req.endHandler(v -> {
+                            if (over) {
+                                return;
+                            }
+                            long size = received;
+                            AsyncFile written = out;
+                            out = null; // closed here; release() must not close it again
+                            written.close().onComplete(closed -> {
+                                if (closed.failed()) {
+                                    Endpoint.fail(ctx, closed.cause());
+                                    release();
+                                    return;
+                                }
+                                working = true;
+                                Path in = file;
+                                endpoint.runOn(checkers, ctx, () -> {
+                                    try {
+                                        return work.run(caller, in, size);
+                                    } finally {
+                                        release();
+                                    }
+                                });
+                            });
+                        });
+                        req.resume();
+                    });
+        }
+
+        /** The response ended or the connection closed: release now unless the work still runs. */
+        void responseEnded() {
+            if (!working) {
+                release();
+            }
+        }
+
+        void release() {
+            if (!released.compareAndSet(false, true)) {
+                return;
+            }
+            free.release();
+            AsyncFile open = out;
+            if (open != null) {
+                out = null;
+                open.close();
+            }
+            Path f = file;
+            if (f != null) {
+                vertx.fileSystem().delete(f.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,320 @@
+package dev.pfgm.stack;
+
+import static dev.pfgm.stack.ServiceTest.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pfgm.shared.config.Settings;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.zip.CRC32;
+import java.util.zip.GZIPOutputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The gateway against an attacker's requests, on a real stack: the uploads that once crashed it or
+ * froze every tenant (from the probes in the reliability issue) are refused with the limit named,
+ * store nothing, and do not slow other tenants down; bodies past the byte limit and uploads past
+ * the concurrency bound are turned away before they are read.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HostileInputTest {
+    private static final int MAX_UPLOADS = 2;
+    @TempDir
+    static Path tmp;
+    Stack stack;
+    Http admin;
+    Http other;
+
+    @BeforeAll
+    void start() throws Exception {
+        stack = Stack.start(new Stack.Options(tmp.resolve("stack"), 0, 0, Map.of(
+                Settings.MAX_UPLOAD_MB.name(), "32",
+                Settings.MAX_UPLOADS.name(), Integer.toString(MAX_UPLOADS))));
+        admin = new Http(stack.url(), stack.adminKey());
+        other = admin.as(admin.postJson("/v1/admin/keys", Map.of("tenant", "bystander")).json().path("key").asText());
+    }
+
+    @AfterAll
+    void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    private int datasets() {
+        return admin.get("/v1/datasets").json().path("data").size();
+    }
+
+    private void refused(String format, byte[] body, int status, String says) {
+        Http.Res r = admin.postBytes("/v1/datasets?name=probe&format=" + format, body);
+        assertProblem(r, status, "/body");
+        assertTrue(r.json().path("detail").asText().contains(says), says + " in " + r);
+    }
+
+    @Test
+    void theProbesThatCrashedTheGatewayAreRefusedWithTheLimitNamed() throws Exception {
+        int before = datasets();
+        refused("npy", npy("10000000000, 10000000000", new byte[16]), 413, "PFGM_MAX_DATASET_VALUES");
+        refused("npy", npy("2, 2", new byte[4 * 4 + 7]), 422, "7 bytes follow");
+        refused("npy", npyRaw("{" + "'shape': (".repeat(900) + "}"), 422, "header");
+        refused("idx", idx(1 << 22, 1 << 21, 1 << 21, 20), 413, "PFGM_MAX_IMAGE_PIXELS");
+        refused("idx", idx(1423, 10827767, 1197225396, 20), 413, "PFGM_MAX_IMAGE_PIXELS");
+        refused("idx", gzip(idx(2, 2, 2, 8), 64L << 20), 422, "bytes follow");
+        refused("png-zip", zip("huge.png", pngClaiming(30000, 30000)), 413, "30000x30000");
+        refused("png-zip", zip("big.png", pngClaiming(16000, 16000)), 413, "PFGM_MAX_IMAGE_PIXELS");
+        refused("png-zip", zipOfZeros(6, 100L << 20), 413, "unpacks to more than");
+        byte[] wide = ("1" + ",1".repeat(10_000_000) + "\n").getBytes(StandardCharsets.US_ASCII);
+        refused("csv", wide, 413, "PFGM_MAX_COLUMNS");
+        assertProblem(admin.postBytes("/v1/datasets?name=a%00b&format=csv", "1,2\n".getBytes()), 422, "/query/name");
+        assertProblem(admin.postBytes("/v1/datasets?name=a%01b&format=csv", "1,2\n".getBytes()), 422, "/query/name");
+        assertEquals(before, datasets(), "nothing refused was stored");
+        // and the gateway is whole: a valid upload still works
+        assertEquals(201, admin.postBytes("/v1/datasets?name=ok&format=csv", "x,y\n1,2\n3,4\n".getBytes()).status());
+    }
+
+    @Test
+    void bodiesPastTheLimitAreRefusedBeforeTheyAreRead() throws Exception {
+        String declared = rawPost("/v1/datasets?name=x&format=npy", stack.adminKey(), 40L << 20, 0, true);
+        assertTrue(declared.startsWith("HTTP/1.1 413"), declared);
+        // chunked, no length: cut off once past the limit
+        String chunked = rawPost("/v1/datasets?name=x&format=npy", stack.adminKey(), -1, 40L << 20, true);
+        assertTrue(chunked.startsWith("HTTP/1.1 413"), chunked);
+        // a stranger's body is not read at all
+        String stranger = rawPost("/v1/datasets?name=x&format=npy", "pfgm_nope", 1L << 20, 0, true);
+        assertTrue(stranger.startsWith("HTTP/1.1 401"), stranger);
+    }
+
+    @Test
+    void uploadsPastTheConcurrencyBoundAnswer503WithRetryAfter() throws Exception {
+        List<Socket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < MAX_UPLOADS; i++) {
+                held.add(openUpload(1000, 10)); // sends 10 of 1,000 bytes, then waits
+            }
+            Thread.sleep(300);
+            Http.Res busy = admin.postBytes("/v1/datasets?name=x&format=csv", "1,2\n".getBytes());
+            assertProblem(busy, 503, null);
+            assertNotNull(busy.header("Retry-After"), busy.toString());
+            assertEquals(200, other.get("/v1/jobs").status(), "other routes are not bounded by uploads");
+        } finally {
+            for (Socket s : held) {
+                s.close();
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        Http.Res after;
+        do {
+            Thread.sleep(100);
+            after = admin.postBytes("/v1/datasets?name=after&format=csv", "1,2\n".getBytes());
+        } while (after.status() == 503 && System.nanoTime() < deadline);
+        assertEquals(201, after.status(), "slots come back when their clients go: " + after);
+    }
+
+    @Test
+    void hostileUploadsDoNotSlowOtherTenants() throws Exception {
+        byte[] header = npyRaw("{" + "'shape': (".repeat(24_000) + "}"); // the 240 KB probe
+        byte[] heavy = csvRows(400_000); // a valid 8 MB table: seconds of checking
+        AtomicBoolean running = new AtomicBoolean(true);
+        ExecutorService attackers = Executors.newFixedThreadPool(8);
+        List<Future<Integer>> sent = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            byte[] body = i % 2 == 0 ? header : heavy;
+            sent.add(attackers.submit(() -> {
+                int n = 0;
+                while (running.get()) {
+                    int s = admin.postBytes("/v1/datasets?name=hostile&format=" + (body == header ? "npy" : "csv"), body)
+                            .status();
+                    assertTrue(s == 422 || s == 503 || s == 201, "status " + s);
+                    n++;
+                }
+                return n;
+            }));
+        }
+        List<Double> millis = Collections.synchronizedList(new ArrayList<>());
+        try {
+            Thread.sleep(500);
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
+            while (System.nanoTime() < end) {
+                long t0 = System.nanoTime();
+                assertEquals(200, other.get("/v1/jobs").status());
+                millis.add((System.nanoTime() - t0) / 1e6);
+                Thread.sleep(20);
+            }
+        } finally {
+            running.set(false);
+            attackers.shutdown();
+            assertTrue(attackers.awaitTermination(60, TimeUnit.SECONDS));
+        }
+        int uploads = 0;
+        for (Future<Integer> f : sent) {
+            uploads += f.get();
+        }
+        List<Double> sorted = new ArrayList<>(millis);
+        Collections.sort(sorted);
+        double p50 = sorted.get(sorted.size() / 2);
+        double p99 = sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1);
+        System.out.printf("other tenant's GETs during %d hostile uploads: n=%d p50=%.1f ms p99=%.1f ms max=%.1f ms%n",
+                uploads, sorted.size(), p50, p99, sorted.get(sorted.size() - 1));
+        assertTrue(uploads >= 8, "the attack ran: " + uploads);
+        assertTrue(p99 < 100, "p99 " + p99 + " ms");
+    }
+
+    @Test
+    void seedsBeyond63BitsAndControlCharactersAre422() {
+        String big = "{\"type\": \"train\", \"dataset\": \"builtin:moons\", \"params\": {\"steps\": 5, \"seed\": %s}}";
+        assertProblem(admin.postJson("/v1/jobs", String.format(big, "18446744073709551616")), 422, "/params/seed");
+        assertProblem(admin.postJson("/v1/jobs", String.format(big, "9223372036854775808")), 422, "/params/seed");
+        assertProblem(admin.postJson("/v1/jobs", String.format(big, "1e19")), 422, "/params/seed");
+        assertProblem(admin.postJson("/v1/jobs", String.format(big, "-1")), 422, "/params/seed");
+        assertProblem(admin.postJson("/v1/jobs", String.format(big, "1.5")), 422, "/params/seed");
+        Http.Res ok = admin.postJson("/v1/jobs", String.format(big, "9223372036854775807"));
+        assertEquals(202, ok.status(), ok.toString());
+        assertEquals(Long.MAX_VALUE, ok.json().path("params").path("seed").asLong());
+        assertProblem(admin.postJson("/v1/jobs", "{\"type\": \"train\", \"dataset\": \"builtin:moons\\u0000\"}"), 422,
+                "/dataset");
+    }
+
+    // ---- raw HTTP, for what a polite client would not send ----
+
+    /** POSTs with a declared length (or chunked when -1), sending {@code send} bytes; returns the response head. */
+    private String rawPost(String path, String key, long contentLength, long send, boolean readReply) throws IOException {
+        URI u = URI.create(stack.url());
+        try (Socket s = new Socket(u.getHost(), u.getPort())) {
+            s.setSoTimeout(20_000);
+            OutputStream out = s.getOutputStream();
+            String head = "POST " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key + "\r\n"
+                    + (contentLength >= 0 ? "Content-Length: " + contentLength : "Transfer-Encoding: chunked") + "\r\n\r\n";
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            byte[] block = new byte[1 << 16];
+            try {
+                for (long left = send; left > 0; left -= block.length) {
+                    if (contentLength < 0) {
+                        out.write((Integer.toHexString(block.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    }
+                    out.write(block);
+                    if (contentLength < 0) {
+                        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                    }
+                }
+            } catch (IOException closedEarly) {
+                // the gateway answered and closed while we were still sending: read what it said
+            }
+            InputStream in = s.getInputStream();
+            byte[] reply = in.readNBytes(12);
+            return new String(reply, StandardCharsets.US_ASCII);
+        }
+    }
+
+    /** An upload that declares {@code length} bytes and sends {@code sent} of them, left open. */
+    private Socket openUpload(int length, int sent) throws IOException {
+        URI u = URI.create(stack.url());
+        Socket s = new Socket(u.getHost(), u.getPort());
+        String head = "POST /v1/datasets?name=slow&format=csv HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                + stack.adminKey() + "\r\nContent-Length: " + length + "\r\n\r\n";
+        s.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().write("1,2\n".repeat(sent).getBytes(StandardCharsets.US_ASCII), 0, sent);
+        s.getOutputStream().flush();
+        return s;
+    }
+
+    // ---- hostile files ----
+
+    private static byte[] npyRaw(String dict) {
+        byte[] h = dict.getBytes(StandardCharsets.ISO_8859_1);
+        ByteBuffer b = ByteBuffer.allocate(12 + h.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 2, 0}).putInt(h.length).put(h);
+        return b.array();
+    }
+
+    private static byte[] npy(String shape, byte[] data) {
+        byte[] h = ("{'descr': '<f4', 'fortran_order': False, 'shape': (" + shape + "), }\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        ByteBuffer b = ByteBuffer.allocate(10 + h.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) h.length).put(h).put(data);
+        return b.array();
+    }
+
+    private static byte[] idx(long n, long h, long w, int data) {
+        return ByteBuffer.allocate(16 + data).putInt(0x803).putInt((int) n).putInt((int) h).putInt((int) w).array();
+    }
+
+    private static byte[] gzip(byte[] head, long zeros) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out, 1 << 16)) {
+            gz.write(head);
+            byte[] block = new byte[1 << 20];
+            for (long left = zeros; left > 0; left -= block.length) {
+                gz.write(block, 0, (int) Math.min(block.length, left));
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** A minimal PNG header (signature and IHDR, checksum right) claiming w x h, 8-bit grayscale. */
+    private static byte[] pngClaiming(int w, int h) {
+        ByteBuffer b = ByteBuffer.allocate(33);
+        b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}).putInt(13).put("IHDR".getBytes())
+                .putInt(w).putInt(h).put(new byte[] {8, 0, 0, 0, 0});
+        CRC32 crc = new CRC32();
+        crc.update(b.array(), 12, 17);
+        return b.putInt((int) crc.getValue()).array();
+    }
+
+    private static byte[] zip(String name, byte[] data) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream z = new ZipOutputStream(out)) {
+            z.putNextEntry(new ZipEntry(name));
+            z.write(data);
+            z.closeEntry();
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] zipOfZeros(int entries, long each) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] block = new byte[1 << 20];
+        try (ZipOutputStream z = new ZipOutputStream(out)) {
+            for (int i = 0; i < entries; i++) {
+                z.putNextEntry(new ZipEntry(i + ".png"));
+                for (long left = each; left > 0; left -= block.length) {
+                    z.write(block, 0, (int) Math.min(block.length, left));
+                }
+                z.closeEntry();
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] csvRows(int rows) {
+        StringBuilder sb = new StringBuilder("a,b,c\n");
+        for (int i = 0; i < rows; i++) {
+            sb.append(i % 97).append(".25,").append(i % 13).append(",-").append(i % 7).append(".5\n");
+        }
+        return sb.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+}
