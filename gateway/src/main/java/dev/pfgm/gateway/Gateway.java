@@ -11,6 +11,7 @@ import dev.pfgm.gateway.api.ShardRoutes;
 import dev.pfgm.gateway.api.UploadGate;
 import dev.pfgm.gateway.http.ApiException;
 import dev.pfgm.gateway.http.Auth;
+import dev.pfgm.gateway.http.ConnectionGuard;
 import dev.pfgm.gateway.http.ContractValidator;
 import dev.pfgm.gateway.http.Metrics;
 import dev.pfgm.gateway.http.Problem;
@@ -67,7 +68,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     public static Gateway start(Config config) throws Exception {
-        Database db = Database.open(config, "gateway");
+        // a request waits at most 3 s for a connection, then answers 503 (Endpoint)
+        Database db = Database.open(config, "gateway", 3000);
         String bootstrap = config.get(Settings.KAFKA);
         KafkaTopics.ensure(bootstrap, config.getInt(Settings.TOPIC_PARTITIONS));
         ObjectStore objects = new ObjectStore(config);
@@ -88,9 +90,14 @@ public final class Gateway implements AutoCloseable {
         // blocking handlers each hold a database connection: more threads than connections only queue
         Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(config.getInt(Settings.DB_POOL)));
         Router router = Router.router(vertx);
+        ConnectionGuard guard = new ConnectionGuard(vertx, config.getInt(Settings.HTTP_MAX_CONNECTIONS),
+                config.getInt(Settings.HTTP_HEADER_SECONDS));
         router.route().handler(ctx -> {
             long t0 = System.nanoTime();
+            var connection = ctx.request().connection();
+            guard.requestStarted(connection);
             ctx.addEndHandler(v -> {
+                guard.requestEnded(connection);
                 Route route = ctx.currentRoute();
                 String path = route == null || route.getPath() == null ? "unmatched" : route.getPath();
                 metrics.record(ctx.request().method().name(), path, ctx.response().getStatusCode(),
@@ -106,6 +113,7 @@ public final class Gateway implements AutoCloseable {
         Endpoint endpoint = new Endpoint(vertx, auth);
         UploadGate uploads = new UploadGate(vertx, endpoint, config.getLong(Settings.MAX_UPLOAD_MB) << 20,
                 config.getInt(Settings.MAX_UPLOADS), config.getInt(Settings.UPLOAD_PARSE_SECONDS));
+        metrics.watch(guard, uploads::inFlight);
         DatasetRoutes datasetRoutes = new DatasetRoutes(endpoint, datasets, objects, uploads, DataLimits.from(config));
         datasetRoutes.mountUpload(router);
         router.route().handler(jsonBodies);
@@ -135,7 +143,12 @@ public final class Gateway implements AutoCloseable {
         router.errorHandler(500, ctx -> Problem.send(ctx, new ApiException(500, "Internal Server Error",
                 "the request failed inside the service")));
 
-        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true))
+        // HTTP/1.1 only: cleartext HTTP/2 adds nothing behind a proxy, and its protocol sniffing hid
+        // connections from the connection guard (their close was reported as they opened)
+        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true)
+                        .setHttp2ClearTextEnabled(false)
+                        .setIdleTimeout(config.getInt(Settings.HTTP_IDLE_SECONDS)).setIdleTimeoutUnit(TimeUnit.SECONDS))
+                .connectionHandler(guard::opened)
                 .requestHandler(router)
                 .listen(config.getInt(Settings.HTTP_PORT), config.get(Settings.HTTP_HOST))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

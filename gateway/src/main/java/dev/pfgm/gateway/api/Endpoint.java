@@ -3,6 +3,7 @@ package dev.pfgm.gateway.api;
 import dev.pfgm.gateway.http.ApiException;
 import dev.pfgm.gateway.http.Auth;
 import dev.pfgm.gateway.http.Problem;
+import dev.pfgm.shared.store.DependencyWait;
 import dev.pfgm.shared.store.KeyStore.Principal;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
@@ -82,6 +83,15 @@ public final class Endpoint {
     static void fail(RoutingContext ctx, Throwable t) {
         if (t instanceof ApiException e) {
             Problem.send(ctx, e);
+            return;
+        }
+        if (DependencyWait.unavailable(t)) {
+            String which = t instanceof dev.pfgm.shared.store.ObjectStore.ObjectStoreException ? "object storage"
+                    : "the database";
+            LOG.warn("request {} {}: {} unavailable: {}", ctx.request().method(), ctx.request().path(), which,
+                    t.getMessage());
+            Problem.send(ctx, ApiException.unavailable(which + " is unavailable; the request changed nothing"
+                    + " (or, for a submission with an Idempotency-Key, may be repeated safely)", 5));
             return;
         }
         String ref = UUID.randomUUID().toString().substring(0, 8);

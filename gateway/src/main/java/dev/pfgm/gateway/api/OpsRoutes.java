@@ -8,6 +8,7 @@ import dev.pfgm.shared.store.KafkaTopics;
 import dev.pfgm.shared.store.ObjectStore;
 import dev.pfgm.shared.store.Stats;
 import io.vertx.ext.web.Router;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.Admin;
 
 /** /healthz, /readyz, /metrics and /openapi.yaml: no key needed. */
@@ -31,16 +32,37 @@ public final class OpsRoutes {
         this.contract = contract;
     }
 
+    private static final java.util.concurrent.ExecutorService CHECKS = java.util.concurrent.Executors
+            .newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "pfgm-readiness");
+                t.setDaemon(true);
+                return t;
+            });
+
+    /** The check's answer if it comes within the readiness bound; false otherwise. */
+    private static boolean within(CompletableFuture<Boolean> check) {
+        try {
+            return check.get(3, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     public void mount(Router r) {
         r.get("/healthz").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
                 .end("{\"status\":\"ok\"}"));
         r.get("/readyz").handler(ctx -> endpoint.runOpen(ctx, () -> {
-            boolean database = db.reachable();
-            boolean broker = KafkaTopics.reachable(kafka);
-            boolean storage = objects.reachable();
-            var body = Json.object().put("database", database).put("kafka", broker).put("storage", storage);
-            body.put("status", database && broker && storage ? "ready" : "not ready");
-            return Reply.json(database && broker && storage ? 200 : 503, body);
+            // each dependency checked at once and given 3 s: a paused server must not hang the probe
+            var database = CompletableFuture.supplyAsync(db::reachable, CHECKS);
+            var broker = CompletableFuture.supplyAsync(() -> KafkaTopics.reachable(kafka), CHECKS);
+            var storage = CompletableFuture.supplyAsync(objects::writable, CHECKS);
+            boolean d = within(database);
+            boolean k = within(broker);
+            boolean s = within(storage);
+            var body = Json.object().put("database", d).put("kafka", k).put("storage", s);
+            body.put("status", d && k && s ? "ready" : "not ready");
+            Reply reply = Reply.json(d && k && s ? 200 : 503, body);
+            return d && k && s ? reply : reply.header("Retry-After", "5");
         }));
         r.get("/metrics").handler(ctx -> endpoint.runOpen(ctx, () -> {
             Stats.Snapshot s;

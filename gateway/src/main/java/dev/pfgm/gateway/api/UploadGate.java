@@ -21,6 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class UploadGate {
     private static final int RETRY_SECONDS = 5;
+    private static final long SLOW_LOOK_MILLIS = 15_000;
+    private static final long SLOW_BYTES = 16 * 1024;
     private final Vertx vertx;
     private final Endpoint endpoint;
     private final long maxUploadBytes;
@@ -104,7 +106,9 @@ public final class UploadGate {
         private volatile Path file;
         private volatile AsyncFile out;
         private long received;
+        private long seenAtLastLook;
         private boolean over;
+        private volatile long slowTimer = -1;
 
         Upload(RoutingContext ctx, long limit) {
             this.ctx = ctx;
@@ -124,6 +128,16 @@ public final class UploadGate {
                     })
                     .onSuccess(f -> {
                         out = f;
+                        // a body that trickles holds a slot: below 16 KiB in 15 s it is cut off
+                        slowTimer = vertx.setPeriodic(SLOW_LOOK_MILLIS, id -> {
+                            if (!over && !working && received - seenAtLastLook < SLOW_BYTES) {
+                                over = true;
+                                refuse(ctx, new ApiException(408, "Request Timeout", "the body arrived at less than "
+                                        + SLOW_BYTES / 1024 + " KiB per " + SLOW_LOOK_MILLIS / 1000 + " s"));
+                                release();
+                            }
+                            seenAtLastLook = received;
+                        });
                         req.handler(chunk -> {
                             received += chunk.length();
                             if (over) {
@@ -142,6 +156,7 @@ public final class UploadGate {
                         });
                         req.exceptionHandler(e -> release());
                         req.endHandler(v -> {
+                            vertx.cancelTimer(slowTimer);
                             if (over) {
                                 return;
                             }
@@ -181,6 +196,9 @@ public final class UploadGate {
                 return;
             }
             free.release();
+            if (slowTimer >= 0) {
+                vertx.cancelTimer(slowTimer);
+            }
             AsyncFile open = out;
             if (open != null) {
                 out = null;

@@ -40,8 +40,30 @@ public final class Metrics {
         relayed.addAndGet(n);
     }
 
+    private volatile ConnectionGuard connections;
+    private volatile java.util.function.IntSupplier uploads;
+
+    /** Adds the connection and upload gauges. */
+    public void watch(ConnectionGuard guard, java.util.function.IntSupplier uploadsInFlight) {
+        this.connections = guard;
+        this.uploads = uploadsInFlight;
+    }
+
     public String render(Stats.Snapshot stats) {
         StringBuilder sb = new StringBuilder();
+        ConnectionGuard g = connections;
+        if (g != null) {
+            sb.append("# HELP pfgm_http_connections_open Connections open now.\n# TYPE pfgm_http_connections_open gauge\n");
+            sb.append("pfgm_http_connections_open ").append(g.open()).append('\n');
+            sb.append("# HELP pfgm_http_connections_closed_total Connections closed by the gateway, by reason.\n");
+            sb.append("# TYPE pfgm_http_connections_closed_total counter\n");
+            sb.append("pfgm_http_connections_closed_total{reason=\"cap\"} ").append(g.refused()).append('\n');
+            sb.append("pfgm_http_connections_closed_total{reason=\"header_timeout\"} ").append(g.timedOut())
+                    .append('\n');
+            sb.append("# HELP pfgm_uploads_in_flight Uploads being received or checked.\n");
+            sb.append("# TYPE pfgm_uploads_in_flight gauge\npfgm_uploads_in_flight ").append(uploads.getAsInt())
+                    .append('\n');
+        }
         sb.append("# HELP pfgm_http_requests_total HTTP requests by method, route and status.\n");
         sb.append("# TYPE pfgm_http_requests_total counter\n");
         series.forEach((k, s) -> sb.append(String.format(Locale.ROOT, "pfgm_http_requests_total{%s} %d%n",

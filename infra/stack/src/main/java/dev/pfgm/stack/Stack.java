@@ -30,9 +30,10 @@ import java.util.Properties;
  */
 public final class Stack implements AutoCloseable {
     private final Path dir;
-    private final EmbeddedPostgres postgres;
+    private EmbeddedPostgres postgres;
     private final EmbeddedKafka kafka;
-    private final EmbeddedS3 s3;
+    private EmbeddedS3 s3;
+    private final Properties state;
     private final Config config;
     private Gateway gateway;
     private final List<Worker> workers = new ArrayList<>();
@@ -42,8 +43,10 @@ public final class Stack implements AutoCloseable {
     public record Options(Path dataDir, int port, int workers, Map<String, String> overrides) {
     }
 
-    private Stack(Path dir, EmbeddedPostgres postgres, EmbeddedKafka kafka, EmbeddedS3 s3, Config config) {
+    private Stack(Path dir, EmbeddedPostgres postgres, EmbeddedKafka kafka, EmbeddedS3 s3, Config config,
+            Properties state) {
         this.dir = dir;
+        this.state = state;
         this.postgres = postgres;
         this.kafka = kafka;
         this.s3 = s3;
@@ -91,7 +94,7 @@ public final class Stack implements AutoCloseable {
         env.putAll(o.overrides());
         Config config = Config.from(env);
         writeEnv(dir.resolve("stack.env"), env);
-        return new Stack(dir, pg, kafka, s3, config);
+        return new Stack(dir, pg, kafka, s3, config, state);
     }
 
     /** Everything: servers, gateway and {@code o.workers()} workers. */
@@ -139,6 +142,25 @@ public final class Stack implements AutoCloseable {
             w.close();
         }
         workers.clear();
+    }
+
+    /** Stops object storage (an outage, for tests); {@link #startStorage()} brings it back on the same port and data. */
+    public synchronized void stopStorage() throws Exception {
+        s3.close();
+    }
+
+    public synchronized void startStorage() throws Exception {
+        s3 = EmbeddedS3.start(dir.resolve("objects"), Integer.parseInt(state.getProperty("s3.port")),
+                state.getProperty("s3.access"), state.getProperty("s3.secret"));
+    }
+
+    /** Stops PostgreSQL (an outage, for tests); {@link #startDatabase()} brings it back on the same port and data. */
+    public synchronized void stopDatabase() throws Exception {
+        postgres.close();
+    }
+
+    public synchronized void startDatabase() throws Exception {
+        postgres = EmbeddedPostgres.start(dir.resolve("postgres"), Integer.parseInt(state.getProperty("postgres.port")));
     }
 
     public Path dir() {

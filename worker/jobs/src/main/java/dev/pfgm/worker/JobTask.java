@@ -1,7 +1,7 @@
 package dev.pfgm.worker;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pfgm.shared.InvalidInputException;
+import dev.pfgm.shared.store.DependencyWait;
 import dev.pfgm.shared.store.JobRecord;
 import dev.pfgm.shared.store.JobStore;
 import dev.pfgm.shared.store.Json;
@@ -16,6 +16,8 @@ import org.slf4j.LoggerFactory;
 final class JobTask implements Task {
     private static final Logger LOG = LoggerFactory.getLogger(JobTask.class);
 
+    /** The end of an attempt is worth waiting a while for: its result would otherwise be computed again. */
+    static final DependencyWait RECORD = new DependencyWait(60);
     private final JobRecord job;
     private final JobStore jobs;
     private final JobRunner runner;
@@ -49,8 +51,8 @@ final class JobTask implements Task {
             ProgressReporter progress = new ProgressReporter(jobs, job.id(), owner, job.attempt(), lease);
             try {
                 JobRunner.Outcome o = runner.run(job, progress);
-                if (o.result() != null && !jobs.succeed(job.id(), owner, job.attempt(), o.result(), o.finalProgress(),
-                        o.model())) {
+                if (o.result() != null && !RECORD.call("recording the end of " + describe(), () -> jobs.succeed(job.id(),
+                        owner, job.attempt(), o.result(), o.finalProgress(), o.model()))) {
                     // a cancel asked for before the end wins over the result: the API said "cancelling"
                     if (jobs.cancelled(job.id(), owner, job.attempt())) {
                         LOG.info("worker {}: {} was cancelled as it finished; result discarded", owner, describe());
@@ -60,11 +62,16 @@ final class JobTask implements Task {
                 }
             } catch (Lease.Stop s) {
                 ended(jobs, job, owner, s.reason);
-            } catch (InvalidInputException e) {
-                jobs.fail(job.id(), owner, job.attempt(), error("invalid_input", e.getMessage(), false), false, 0);
             } catch (Throwable t) {
-                LOG.error("worker {}: {} failed", owner, describe(), t);
-                jobs.fail(job.id(), owner, job.attempt(), error("internal", message(t), true), true, backoffSeconds);
+                Failure f = Failure.of(t);
+                if (f.code().equals("internal")) {
+                    LOG.error("worker {}: {} failed", owner, describe(), t);
+                } else {
+                    LOG.warn("worker {}: {} failed: {} {}", owner, describe(), f.code(), f.message());
+                }
+                // recorded through a database outage too, so the attempt is not left to its lease
+                RECORD.run("recording the end of " + describe(), () -> jobs.fail(job.id(), owner, job.attempt(), f.json(),
+                        f.retryable(), f.retryable() ? backoffSeconds : 0));
             }
         } catch (RuntimeException e) {
             LOG.error("worker {}: could not record the end of {}: {}", owner, describe(), e.getMessage());
@@ -80,10 +87,6 @@ final class JobTask implements Task {
             case LEASE_LOST -> LOG.warn("worker {}: job {} attempt {} lost its lease; stopped", owner, job.id(),
                     job.attempt());
         }
-    }
-
-    static String message(Throwable t) {
-        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
     }
 
     static ObjectNode error(String code, String message, boolean retryable) {

@@ -2,6 +2,7 @@ package dev.pfgm.worker;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pfgm.shared.job.Eta;
+import dev.pfgm.shared.store.DependencyWait;
 import dev.pfgm.shared.store.JobStore;
 import dev.pfgm.shared.store.Json;
 import java.util.UUID;
@@ -65,12 +66,13 @@ final class ProgressReporter {
 
     /** A log line in the job's events. */
     void log(String line) {
-        jobs.log(id, "log", Json.object().put("message", line).put("attempt", attempt).put("worker", owner));
+        bestEffort(() -> jobs.log(id, "log", Json.object().put("message", line).put("attempt", attempt)
+                .put("worker", owner)));
     }
 
     /** A metric in the job's events (written with progress, so at most about once a second). */
     void metric(String name, double value, double at) {
-        jobs.log(id, "metric", Json.object().put("name", name).put("value", value).put("at", at));
+        bestEffort(() -> jobs.log(id, "metric", Json.object().put("name", name).put("value", value).put("at", at)));
     }
 
     ObjectNode done(double total, String message) {
@@ -78,8 +80,19 @@ final class ProgressReporter {
     }
 
     private void write(double completed, double total, String message) {
-        jobs.progress(id, owner, attempt, snapshot(completed, total, message));
+        bestEffort(() -> jobs.progress(id, owner, attempt, snapshot(completed, total, message)));
         lastWrite = System.nanoTime();
+    }
+
+    /** Progress is for watchers: while the database is away the work goes on and the next write catches up. */
+    private static void bestEffort(Runnable write) {
+        try {
+            write.run();
+        } catch (RuntimeException e) {
+            if (!DependencyWait.unavailable(e)) {
+                throw e;
+            }
+        }
     }
 
     private ObjectNode snapshot(double completed, double total, String message) {

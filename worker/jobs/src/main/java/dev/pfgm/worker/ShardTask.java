@@ -1,6 +1,5 @@
 package dev.pfgm.worker;
 
-import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.shared.store.JobRecord;
 import dev.pfgm.shared.store.JobStore;
 import dev.pfgm.shared.store.ShardStore;
@@ -61,13 +60,13 @@ final class ShardTask implements Task {
                             true, 0);
                     case LEASE_LOST -> LOG.warn("worker {}: {} lost its lease; stopped", owner, describe());
                 }
-            } catch (InvalidInputException e) {
-                shards.fail(shard.jobId(), shard.index(), owner, shard.attempt(),
-                        JobTask.error("invalid_input", e.getMessage(), false), false, 0);
             } catch (Throwable t) {
-                LOG.error("worker {}: {} failed", owner, describe(), t);
-                shards.fail(shard.jobId(), shard.index(), owner, shard.attempt(),
-                        JobTask.error("internal", JobTask.message(t), true), true, backoffSeconds);
+                Failure f = Failure.of(t);
+                if (f.code().equals("internal")) {
+                    LOG.error("worker {}: {} failed", owner, describe(), t);
+                }
+                JobTask.RECORD.run("recording the end of " + describe(), () -> shards.fail(shard.jobId(), shard.index(),
+                        owner, shard.attempt(), f.json(), f.retryable(), f.retryable() ? backoffSeconds : 0));
             }
         } catch (RuntimeException e) {
             LOG.error("worker {}: could not record the end of {}: {}", owner, describe(), e.getMessage());

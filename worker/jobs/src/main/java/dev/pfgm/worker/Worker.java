@@ -127,7 +127,8 @@ public final class Worker implements AutoCloseable {
         Path scratch = Files.createDirectories(dir.isEmpty() ? Path.of(System.getProperty("java.io.tmpdir"), "pfgm-worker")
                 : Path.of(dir));
         Database db = Database.open(config, "worker-" + id);
-        ObjectStore objects = new ObjectStore(config);
+        ObjectStore objects = new ObjectStore(config,
+                new dev.pfgm.shared.store.DependencyWait(config.getInt(Settings.DEPENDENCY_WAIT_SECONDS)));
         objects.ensureBucket();
         Worker w = new Worker(config, db, objects, id, scratch);
         w.consumerThread.start();

@@ -24,6 +24,12 @@ public final class Settings {
     public static final Setting HTTP_HOST = Setting.string("PFGM_HTTP_HOST", "0.0.0.0", "gateway listen address");
     public static final Setting HTTP_PORT = Setting.integer("PFGM_HTTP_PORT", 8080, 0, 65535,
             "gateway port (0 picks a free one)");
+    public static final Setting HTTP_MAX_CONNECTIONS = Setting.integer("PFGM_HTTP_MAX_CONNECTIONS", 1000, 1, 1_000_000,
+            "connections the gateway keeps open at once; more are closed as they arrive");
+    public static final Setting HTTP_HEADER_SECONDS = Setting.integer("PFGM_HTTP_HEADER_SECONDS", 15, 1, 3600,
+            "a connection must send a request's headers within this long of opening or of its last response");
+    public static final Setting HTTP_IDLE_SECONDS = Setting.integer("PFGM_HTTP_IDLE_SECONDS", 60, 1, 86400,
+            "a connection silent this long in the middle of a request is closed");
     public static final Setting ADMIN_KEY_FILE = Setting.string("PFGM_ADMIN_KEY_FILE", "",
             "where the gateway writes the admin key it creates on first start (empty: only printed)");
     public static final Setting MAX_UPLOAD_MB = Setting.integer("PFGM_MAX_UPLOAD_MB", 512, 1, 65536,
@@ -53,6 +59,9 @@ public final class Settings {
             "a worker's claim on a job lasts this long unless renewed (it renews every third of it)");
     public static final Setting RETRY_BACKOFF_SECONDS = Setting.integer("PFGM_RETRY_BACKOFF_SECONDS", 2, 0, 3600,
             "delay before a retried job is offered again, doubled per attempt");
+    public static final Setting DEPENDENCY_WAIT_SECONDS = Setting.integer("PFGM_DEPENDENCY_WAIT_SECONDS", 120, 0, 3600,
+            "how long a worker's call to the database or object storage keeps retrying through an outage (backoff with"
+                    + " jitter) before the attempt fails with dependency_unavailable");
     public static final Setting REAPER_MILLIS = Setting.integer("PFGM_REAPER_MILLIS", 1000, 50, 600000,
             "how often a worker looks for expired leases");
     public static final Setting KAFKA_SESSION_MS = Setting.integer("PFGM_KAFKA_SESSION_MS", 10000, 6000, 300000,
@@ -65,9 +74,11 @@ public final class Settings {
             "scratch folder for job files (empty: the system temp folder)");
 
     public static final List<Setting> ALL = List.of(DB_URL, DB_USER, DB_PASSWORD, DB_POOL, KAFKA, TOPIC_PARTITIONS,
-            S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY, S3_BUCKET, S3_REGION, HTTP_HOST, HTTP_PORT, ADMIN_KEY_FILE,
+            S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY, S3_BUCKET, S3_REGION, HTTP_HOST, HTTP_PORT, HTTP_MAX_CONNECTIONS,
+            HTTP_HEADER_SECONDS, HTTP_IDLE_SECONDS, ADMIN_KEY_FILE,
             MAX_UPLOAD_MB, MAX_UPLOADS, MAX_DATASET_VALUES, MAX_COLUMNS, MAX_IMAGE_PIXELS, MAX_ZIP_ENTRIES,
-            MAX_UNPACKED_MB, MAX_UNPACK_RATIO, UPLOAD_PARSE_SECONDS, PRESIGN_SECONDS, MAX_ATTEMPTS, LEASE_SECONDS, RETRY_BACKOFF_SECONDS, REAPER_MILLIS,
+            MAX_UNPACKED_MB, MAX_UNPACK_RATIO, UPLOAD_PARSE_SECONDS, PRESIGN_SECONDS, MAX_ATTEMPTS, LEASE_SECONDS,
+            RETRY_BACKOFF_SECONDS, DEPENDENCY_WAIT_SECONDS, REAPER_MILLIS,
             KAFKA_SESSION_MS, HANDOFF_SECONDS, WORKER_ID, WORK_DIR);
 
     private Settings() {

@@ -18,13 +18,24 @@ public final class Database implements AutoCloseable {
     }
 
     public static Database open(Config config, String poolName) {
+        return open(config, poolName, 10_000);
+    }
+
+    /**
+     * {@code waitMillis}: how long a caller waits for a connection before the database counts as
+     * unavailable (the gateway answers 503 after a few seconds rather than hold a request for ten).
+     */
+    public static Database open(Config config, String poolName, long waitMillis) {
         HikariConfig hc = new HikariConfig();
         hc.setJdbcUrl(config.get(Settings.DB_URL));
         hc.setUsername(config.get(Settings.DB_USER));
         hc.setPassword(config.get(Settings.DB_PASSWORD));
         hc.setMaximumPoolSize(config.getInt(Settings.DB_POOL));
         hc.setPoolName(poolName);
-        hc.setConnectionTimeout(10_000);
+        hc.setConnectionTimeout(waitMillis);
+        // no statement of ours runs for long: a server that stops answering (paused, partitioned) is
+        // an outage after 15 s, not a request that hangs for ever
+        hc.addDataSourceProperty("socketTimeout", "15");
         HikariDataSource ds = new HikariDataSource(hc);
         try {
             migrate(ds);
@@ -94,9 +105,28 @@ public final class Database implements AutoCloseable {
     /** A database failure; the message is the driver's. */
     public static final class StoreException extends RuntimeException {
         private static final long serialVersionUID = 1L;
+        private final boolean unavailable;
 
         StoreException(SQLException e) {
             super("database: " + e.getMessage(), e);
+            this.unavailable = isUnavailable(e);
+        }
+
+        /** The database could not be reached or refused connections; not a failed statement. */
+        public boolean unavailable() {
+            return unavailable;
+        }
+
+        /**
+         * SQLSTATE class 08 (connection exception), 57P01-57P03 (shutting down, cannot connect now),
+         * 53300 (too many connections), or the pool's own timeout waiting for a connection.
+         */
+        static boolean isUnavailable(SQLException e) {
+            if (e instanceof java.sql.SQLTransientConnectionException || e instanceof java.sql.SQLRecoverableException) {
+                return true;
+            }
+            String state = e.getSQLState();
+            return state != null && (state.startsWith("08") || state.startsWith("57P") || state.equals("53300"));
         }
     }
 }

@@ -399,7 +399,9 @@ public final class JobStore {
             throws SQLException {
         boolean again = retryable && r.attempt() < r.maxAttempts() && r.status() == JobStatus.RUNNING;
         if (again) {
-            int delay = backoffSeconds * (1 << Math.min(10, r.attempt() - 1));
+            // exponential, with jitter so that jobs failed together by one outage do not return together
+            int delay = (int) Math.round(backoffSeconds * (1 << Math.min(10, r.attempt() - 1))
+                    * java.util.concurrent.ThreadLocalRandom.current().nextDouble(0.75, 1.25));
             update(c, "UPDATE jobs SET status = 'queued', lease_owner = NULL, lease_until = NULL, error = ?::jsonb,"
                     + " version = version + 1 WHERE id = ? RETURNING " + JobRecord.COLUMNS, Json.write(error), r.id());
             event(c, r.id(), "status", Json.object().put("status", "queued").put("attempt", r.attempt())

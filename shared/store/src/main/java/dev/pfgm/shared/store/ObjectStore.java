@@ -27,12 +27,21 @@ import java.util.concurrent.TimeUnit;
 public final class ObjectStore {
     private final MinioClient client;
     private final String bucket;
+    private final DependencyWait wait;
 
     public ObjectStore(Config config) {
+        this(config, DependencyWait.NONE);
+    }
+
+    /** {@code wait}: how calls ride out an outage (the worker waits; the gateway answers 503 at once). */
+    public ObjectStore(Config config, DependencyWait wait) {
+        this.wait = wait;
         this.client = MinioClient.builder().endpoint(config.get(Settings.S3_ENDPOINT))
                 .credentials(config.get(Settings.S3_ACCESS_KEY), config.get(Settings.S3_SECRET_KEY))
                 .region(config.get(Settings.S3_REGION)).build();
         this.bucket = config.get(Settings.S3_BUCKET);
+        // connect quickly or count the store as away; reads and writes may idle a minute (large objects)
+        this.client.setTimeout(5_000, 60_000, 60_000);
     }
 
     public String bucket() {
@@ -98,13 +107,38 @@ public final class ObjectStore {
                 .build()));
     }
 
-    private static <T> T call(StoreCall<T> c) {
+    /** Writes and deletes a small object: whether this process may store anything now. */
+    public boolean writable() {
+        try {
+            String key = "health/" + java.util.UUID.randomUUID();
+            client.putObject(io.minio.PutObjectArgs.builder().bucket(bucket).object(key)
+                    .stream(new java.io.ByteArrayInputStream(new byte[] {'o', 'k'}), 2, -1).build());
+            client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** Every call is idempotent (a key is written whole or not at all), so it may be repeated through an outage. */
+    private <T> T call(StoreCall<T> c) {
+        return wait.call("object storage", () -> once(c));
+    }
+
+    private static <T> T once(StoreCall<T> c) {
         try {
             return c.run();
+        } catch (io.minio.errors.ErrorResponseException e) {
+            // the server answered: a missing key, a refused request, or (5xx) a server in trouble
+            int code = e.response() == null ? 0 : e.response().code();
+            throw new ObjectStoreException(e.getMessage(), e, code >= 500);
+        } catch (io.minio.errors.ServerException e) {
+            throw new ObjectStoreException(e.getMessage(), e, true);
         } catch (IOException e) {
-            throw new ObjectStoreException(e.getMessage(), e);
+            // connection refused or reset, timeouts: the store is away
+            throw new ObjectStoreException(e.getClass().getSimpleName() + ": " + e.getMessage(), e, true);
         } catch (Exception e) {
-            throw new ObjectStoreException(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+            throw new ObjectStoreException(e.getClass().getSimpleName() + ": " + e.getMessage(), e, false);
         }
     }
 
@@ -116,9 +150,16 @@ public final class ObjectStore {
     /** An object storage failure. */
     public static final class ObjectStoreException extends RuntimeException {
         private static final long serialVersionUID = 1L;
+        private final boolean unavailable;
 
-        ObjectStoreException(String message, Throwable cause) {
+        ObjectStoreException(String message, Throwable cause, boolean unavailable) {
             super("object storage: " + message, cause);
+            this.unavailable = unavailable;
+        }
+
+        /** The store could not be reached or failed on its side (5xx); not a refused request. */
+        public boolean unavailable() {
+            return unavailable;
         }
     }
 }

@@ -204,7 +204,7 @@ public final class DormandPrince implements OdeSolver {
                     rejectedLast[r] = true;
                 }
                 if (h[r] < 1e-14 * Math.max(span, Math.abs(t[r])) || nfe[r] > maxEvaluations) {
-                    throw new IllegalStateException("RK45 cannot follow row " + r + " at t=" + t[r]
+                    throw new dev.pfgm.shared.NonFiniteException("RK45 cannot follow row " + r + " at t=" + t[r]
                             + " (step " + h[r] + ", " + nfe[r] + " evaluations); the drift is not smooth or not finite");
                 }
             }
@@ -234,7 +234,7 @@ public final class DormandPrince implements OdeSolver {
     private static void checkFinite(double[] f, int d, boolean[] active) {
         for (int i = 0; i < f.length; i++) {
             if (!Double.isFinite(f[i]) && active[i / d]) {
-                throw new IllegalStateException("the drift is not finite at the start of row " + (i / d));
+                throw new dev.pfgm.shared.NonFiniteException("the drift is not finite at the start of row " + (i / d));
             }
         }
     }

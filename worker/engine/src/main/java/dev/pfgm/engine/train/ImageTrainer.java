@@ -226,6 +226,7 @@ public final class ImageTrainer {
                 adam.update(params, grad, Trainer.learningRate(s, step), s.clip(), s.weightDecay());
                 gradient.commit();
                 ema.update(params);
+                dev.pfgm.shared.NonFiniteException.checkLoss(loss, step);
                 losses[step - 1] = (float) loss;
                 listener.onStep(step, s.steps(), loss);
                 boolean last = step == s.steps();

@@ -88,6 +88,7 @@ public final class Trainer {
                 adam.update(params, grad, learningRate(s, step), s.clip(), s.weightDecay());
                 net.mlp().commit();
                 ema.update(params);
+                dev.pfgm.shared.NonFiniteException.checkLoss(loss, step);
                 losses[step - 1] = (float) loss;
                 listener.onStep(step, s.steps(), loss);
             }
