@@ -3,8 +3,9 @@ package dev.pfgm.gateway.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pfgm.gateway.http.ApiException;
+import dev.pfgm.gateway.http.Problem;
 import dev.pfgm.shared.InvalidInputException;
-import dev.pfgm.shared.data.DataFiles;
+import dev.pfgm.shared.Text;
 import dev.pfgm.shared.data.DataLimits;
 import dev.pfgm.shared.data.DatasetCheck;
 import dev.pfgm.shared.data.Labels;
@@ -14,8 +15,6 @@ import dev.pfgm.shared.store.DatasetStore.DatasetRecord;
 import dev.pfgm.shared.store.Json;
 import dev.pfgm.shared.store.Keys;
 import dev.pfgm.shared.store.ObjectStore;
-import dev.pfgm.gateway.http.Problem;
-import dev.pfgm.gateway.http.Text;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.file.Files;
@@ -160,16 +159,16 @@ public final class DatasetRoutes {
         if (size == 0) {
             throw ApiException.invalid("/body", "the request body (the " + p.format() + " file) is empty");
         }
-        String sha = DataFiles.sha256(file, "body");
         DatasetCheck.Summary s;
         try {
             s = DatasetCheck.inspect(file, p.format(), p.name(), p.labelColumn(), limits);
         } catch (LimitExceededException e) {
             throw new ApiException(413, "Content Too Large", e.getMessage(),
                     List.of(new ApiException.FieldError("/body", "exceeds " + e.setting())));
+        } catch (DatasetCheck.LabelColumnException e) {
+            throw ApiException.invalid("/query/label_column", e.getMessage());
         } catch (InvalidInputException e) {
-            throw ApiException.invalid(p.labelColumn() != null && e.getMessage().contains("label") ? "/query/label_column"
-                    : "/body", e.getMessage());
+            throw ApiException.invalid("/body", e.getMessage());
         }
         if (s.images() && p.labelColumn() != null) {
             throw imagesTakeLabelFiles();
@@ -181,7 +180,7 @@ public final class DatasetRoutes {
         objects.put(key, file, p.format().equals("csv") ? "text/csv" : p.format().equals("png-zip") ? "application/zip"
                 : "application/octet-stream");
         try {
-            DatasetRecord d = datasets.insert(id, tenant, p.name(), p.format(), s.count(), s.dim(), size, sha, key, image,
+            DatasetRecord d = datasets.insert(id, tenant, p.name(), p.format(), s.count(), s.dim(), size, s.sha256(), key, image,
                     s.labelColumn(), s.classCounts());
             return Reply.json(201, Views.dataset(d)).header("Location", "/v1/datasets/" + id);
         } catch (RuntimeException e) {

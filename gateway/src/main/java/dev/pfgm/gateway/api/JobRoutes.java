@@ -220,7 +220,7 @@ public final class JobRoutes {
             for (int i = 0; i < node.size(); i++) {
                 refuseOutOfRange(node.get(i), pointer + "/" + i);
             }
-        } else if (node.isTextual() && dev.pfgm.gateway.http.Text.hasControl(node.asText())) {
+        } else if (node.isTextual() && dev.pfgm.shared.Text.hasControl(node.asText())) {
             throw ApiException.invalid(pointer, "must not contain NUL or other control characters");
         } else if (node.isNumber() && pointer.endsWith("/seed")
                 && (!node.canConvertToExactIntegral() || !node.canConvertToLong() || node.asLong() < 0)) {

@@ -1,6 +1,7 @@
 package dev.pfgm.shared.data;
 
 import dev.pfgm.shared.InvalidInputException;
+import dev.pfgm.shared.Text;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -234,7 +235,7 @@ public final class CsvFile {
             return v;
         } catch (NumberFormatException e) {
             throw new InvalidInputException(name + ": line " + line + ", column " + col + " is '"
-                    + PngZip.printable(c) + "', not a number");
+                    + Text.printable(c) + "', not a number");
         }
     }
 }

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
 import java.util.List;
 
 /**
@@ -20,9 +22,24 @@ public final class DatasetCheck {
     private DatasetCheck() {
     }
 
-    /** What a valid upload holds. {@code columns} and label facts only for tables; image size only for images. */
+    /**
+     * What a valid upload holds, and the SHA-256 of its bytes (taken in the same read). {@code columns}
+     * and label facts only for tables; image size only for images.
+     */
     public record Summary(boolean images, int count, int dim, int channels, int height, int width, List<String> columns,
-            String labelColumn, int[] classCounts) {
+            String labelColumn, int[] classCounts, String sha256) {
+        Summary withSha256(String sha) {
+            return new Summary(images, count, dim, channels, height, width, columns, labelColumn, classCounts, sha);
+        }
+    }
+
+    /** The label column named on upload is missing, the only column, or holds values that are not labels. */
+    public static final class LabelColumnException extends InvalidInputException {
+        private static final long serialVersionUID = 1L;
+
+        LabelColumnException(InvalidInputException cause) {
+            super(cause.getMessage(), cause);
+        }
     }
 
     /** Formats the check reads: npy, csv, idx, png-zip. */
@@ -30,8 +47,20 @@ public final class DatasetCheck {
             throws IOException {
         long length = Files.size(file);
         long deadline = System.nanoTime() + limits.parseSeconds() * 1_000_000_000L;
-        try (InputStream raw = new Timed(Files.newInputStream(file), deadline, name, limits.parseSeconds());
-                InputStream in = new BufferedInputStream(raw, 1 << 16)) {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (InputStream raw = new Timed(new DigestInputStream(Files.newInputStream(file), sha), deadline, name,
+                limits.parseSeconds()); InputStream buffered = new BufferedInputStream(raw, 1 << 16)) {
+            // the readers close what they read (a ZipInputStream does); the rest is drained below
+            InputStream in = new FilterInputStream(buffered) {
+                @Override
+                public void close() {
+                }
+            };
             Summary s = switch (format) {
                 case "npy" -> npy(in, length, name, labelColumn, limits);
                 case "csv" -> csv(in, name, labelColumn, limits);
@@ -45,11 +74,9 @@ public final class DatasetCheck {
                 }
                 default -> throw new IllegalArgumentException("format " + format);
             };
-            if (s.images() && labelColumn != null) {
-                throw new InvalidInputException("images take their labels from a file of their own: POST"
-                        + " /v1/datasets/{id}/labels after the upload");
-            }
-            return s;
+            // what the format's reader did not need (a zip's central directory, a gzip trailer) still counts
+            buffered.transferTo(java.io.OutputStream.nullOutputStream());
+            return s.withSha256(java.util.HexFormat.of().formatHex(sha.digest()));
         }
     }
 
@@ -60,7 +87,7 @@ public final class DatasetCheck {
         if (h < 2 || w < 2) {
             throw new InvalidInputException(name + ": images of " + h + "x" + w + " pixels are too small");
         }
-        return new Summary(true, count, c * h * w, c, h, w, null, null, null);
+        return new Summary(true, count, c * h * w, c, h, w, null, null, null, null);
     }
 
     private static Summary npy(InputStream in, long length, String name, String labelSpec, DataLimits limits)
@@ -93,7 +120,7 @@ public final class DatasetCheck {
             throw new InvalidInputException(name + ": shape " + NpyFile.shapeText(s) + " has no columns");
         }
         limits.checkColumns(name, cols);
-        int at = labelSpec == null ? -1 : Labels.column(null, (int) cols, labelSpec, name);
+        int at = labelSpec == null ? -1 : labelColumn(() -> Labels.column(null, (int) cols, labelSpec, name));
         ClassCounter classes = new ClassCounter(name + ", column '" + labelSpec + "'");
         NpyFile.values(in, h, (i, v) -> {
             if (!Double.isFinite(v)) {
@@ -105,7 +132,7 @@ public final class DatasetCheck {
             }
         });
         return new Summary(false, (int) rows, (int) cols - (at < 0 ? 0 : 1), 0, 0, 0, null,
-                at < 0 ? null : Integer.toString(at), at < 0 ? null : classes.counts());
+                at < 0 ? null : Integer.toString(at), at < 0 ? null : classes.counts(), null);
     }
 
     private static Summary csv(InputStream in, String name, String labelSpec, DataLimits limits) throws IOException {
@@ -124,7 +151,7 @@ public final class DatasetCheck {
             public void row(double[] row) {
                 if (rows[0] == 0) {
                     if (labelSpec != null) {
-                        at[0] = Labels.column(names[0], row.length, labelSpec, name);
+                        at[0] = labelColumn(() -> Labels.column(names[0], row.length, labelSpec, name));
                     }
                 }
                 limits.checkValues(name, DataLimits.product(rows[0] + 1, row.length), "the table so far");
@@ -144,7 +171,16 @@ public final class DatasetCheck {
             }
         }
         return new Summary(false, (int) rows[0], header.size() - (at[0] < 0 ? 0 : 1), 0, 0, 0,
-                columns == null || columns.isEmpty() ? null : columns, label, at[0] < 0 ? null : classes.counts());
+                columns == null || columns.isEmpty() ? null : columns, label, at[0] < 0 ? null : classes.counts(), null);
+    }
+
+    /** A refusal of the label column, told apart so that it can be pinned on the parameter that named it. */
+    private static int labelColumn(java.util.function.IntSupplier check) {
+        try {
+            return check.getAsInt();
+        } catch (InvalidInputException e) {
+            throw new LabelColumnException(e);
+        }
     }
 
     /** Examples per class, as {@link Labels#counts} would count them. */
@@ -158,7 +194,7 @@ public final class DatasetCheck {
         }
 
         void add(double v, long i) {
-            int l = Labels.label(v, name, i);
+            int l = labelColumn(() -> Labels.label(v, name, i));
             counts[l]++;
             max = Math.max(max, l);
         }

@@ -56,11 +56,7 @@ public final class IdxFile {
             throws IOException {
         InputStream b = unpacked(raw, length, name, limits);
         byte[] head = b.readNBytes(16);
-        int magic = header(head, name, 0);
-        if (magic != UBYTE_IMAGES) {
-            throw new InvalidInputException(name + ": IDX magic is 0x" + String.format("%08x", magic)
-                    + "; unsigned-byte images have 0x00000803");
-        }
+        expectMagic(head, name, UBYTE_IMAGES, "images");
         long n = unsigned(header(head, name, 4));
         long h = unsigned(header(head, name, 8));
         long w = unsigned(header(head, name, 12));
@@ -98,11 +94,7 @@ public final class IdxFile {
             // a labels file is 8 bytes of header and a byte a label
             InputStream b = unpacked(new ByteArrayInputStream(raw), raw.length, name, DataLimits.DEFAULT);
             byte[] head = b.readNBytes(8);
-            int magic = header(head, name, 0);
-            if (magic != UBYTE_LABELS) {
-                throw new InvalidInputException(name + ": IDX magic is 0x" + String.format("%08x", magic)
-                        + "; unsigned-byte labels have 0x00000801");
-            }
+            expectMagic(head, name, UBYTE_LABELS, "labels");
             long n = unsigned(header(head, name, 4));
             if (n != expected) {
                 throw new InvalidInputException(name + ": " + n + " labels for " + expected + " images");
@@ -122,6 +114,14 @@ public final class IdxFile {
             return labels;
         } catch (IOException e) {
             throw new InvalidInputException(name + ": not a readable gzip file: " + e.getMessage());
+        }
+    }
+
+    private static void expectMagic(byte[] head, String name, int expected, String kind) {
+        int magic = header(head, name, 0);
+        if (magic != expected) {
+            throw new InvalidInputException(name + ": IDX magic is 0x" + String.format("%08x", magic)
+                    + "; unsigned-byte " + kind + " have 0x" + String.format("%08x", expected));
         }
     }
 

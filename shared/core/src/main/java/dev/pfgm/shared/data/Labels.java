@@ -1,6 +1,7 @@
 package dev.pfgm.shared.data;
 
 import dev.pfgm.shared.InvalidInputException;
+import dev.pfgm.shared.Text;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -77,7 +78,7 @@ public final class Labels {
         if (at < 0 || at >= dim) {
             String names = columns == null ? "" : ": " + String.join(", ", columns.size() > 20 ? columns.subList(0, 20)
                     : columns) + (columns.size() > 20 ? ", ..." : "");
-            throw new InvalidInputException(name + ": no column '" + PngZip.printable(spec) + "' to take labels from"
+            throw new InvalidInputException(name + ": no column '" + Text.printable(spec) + "' to take labels from"
                     + " (the table has " + dim + " columns" + names + "; name one, or give its 0-based index)");
         }
         if (dim < 2) {

@@ -1,6 +1,7 @@
 package dev.pfgm.shared.data;
 
 import dev.pfgm.shared.InvalidInputException;
+import dev.pfgm.shared.Text;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -82,11 +83,11 @@ public final class PngZip {
                     continue;
                 }
                 if (!entry.toLowerCase(java.util.Locale.ROOT).endsWith(".png")) {
-                    throw new InvalidInputException(name + ": '" + printable(entry) + "' is not a .png file");
+                    throw new InvalidInputException(name + ": '" + Text.printable(entry) + "' is not a .png file");
                 }
                 byte[] png = zip.readNBytes((int) MAX_ENTRY_BYTES + 1);
                 if (png.length > MAX_ENTRY_BYTES) {
-                    throw new LimitExceededException(name + ": '" + printable(entry) + "' unpacks to more than "
+                    throw new LimitExceededException(name + ": '" + Text.printable(entry) + "' unpacks to more than "
                             + (MAX_ENTRY_BYTES >> 20) + " MiB", dev.pfgm.shared.config.Settings.MAX_IMAGE_PIXELS.name());
                 }
                 unpacked += png.length;
@@ -99,7 +100,7 @@ public final class PngZip {
                     img = null;
                 }
                 if (img == null) {
-                    throw new InvalidInputException(name + ": '" + printable(entry) + "' is not a readable PNG image");
+                    throw new InvalidInputException(name + ": '" + Text.printable(entry) + "' is not a readable PNG image");
                 }
                 int channels = img.getColorModel().getNumColorComponents() == 1 ? 1 : 3;
                 if (first == null) {
@@ -108,14 +109,14 @@ public final class PngZip {
                     w = img.getWidth();
                     c = channels;
                 } else if (img.getHeight() != h || img.getWidth() != w || channels != c) {
-                    throw new InvalidInputException(name + ": '" + printable(entry) + "' is " + img.getWidth() + "x"
-                            + img.getHeight() + kind(channels) + " but '" + printable(first) + "' is " + w + "x" + h
+                    throw new InvalidInputException(name + ": '" + Text.printable(entry) + "' is " + img.getWidth() + "x"
+                            + img.getHeight() + kind(channels) + " but '" + Text.printable(first) + "' is " + w + "x" + h
                             + kind(c) + "; all images must match");
                 }
                 count++;
                 limits.checkValues(name, DataLimits.product(count, c, h, w), count + " images of " + c + "x" + h + "x" + w);
                 if (keep && kept.put(entry, pixels(img, c, h, w)) != null) {
-                    throw new InvalidInputException(name + ": '" + printable(entry) + "' appears twice in the zip");
+                    throw new InvalidInputException(name + ": '" + Text.printable(entry) + "' appears twice in the zip");
                 }
             }
         } catch (IOException | IllegalArgumentException ex) {
@@ -132,11 +133,11 @@ public final class PngZip {
     private static void checkHeader(byte[] png, String name, String entry, DataLimits limits) {
         if (png.length < 24 || !java.util.Arrays.equals(png, 0, 8, PNG_MAGIC, 0, 8)
                 || png[12] != 'I' || png[13] != 'H' || png[14] != 'D' || png[15] != 'R') {
-            throw new InvalidInputException(name + ": '" + printable(entry) + "' is not a readable PNG image");
+            throw new InvalidInputException(name + ": '" + Text.printable(entry) + "' is not a readable PNG image");
         }
         long width = be32(png, 16);
         long height = be32(png, 20);
-        limits.checkImage(name + ": '" + printable(entry) + "'", width, height);
+        limits.checkImage(name + ": '" + Text.printable(entry) + "'", width, height);
     }
 
     private static long be32(byte[] b, int at) {
@@ -164,12 +165,5 @@ public final class PngZip {
 
     private static String kind(int channels) {
         return channels == 1 ? " grayscale" : " RGB";
-    }
-
-    /** An entry name as it may appear in a message: control characters shown as '?', at most 200 characters. */
-    static String printable(String s) {
-        String t = s.length() > 200 ? s.substring(0, 200) + "..." : s;
-        return t.codePoints().map(ch -> Character.isISOControl(ch) ? '?' : ch)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
     }
 }

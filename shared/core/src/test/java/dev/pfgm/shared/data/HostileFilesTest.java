@@ -154,6 +154,22 @@ class HostileFilesTest {
         assertEquals(fromZip.count(), s.count());
         assertEquals(3, s.channels());
         assertEquals(fromZip.dim(), s.dim());
+        // the hash comes from the check's own read, which must cover bytes the zip reader skips
+        assertEquals(DataFiles.sha256(zip), s.sha256());
+        assertEquals(DataFiles.sha256(idx), check(idx, "idx").sha256());
+        assertEquals(DataFiles.sha256(csv), check(csv, "csv", "cls", DataLimits.DEFAULT).sha256());
+    }
+
+    @Test
+    void aBadLabelColumnIsToldApartFromABadFile() {
+        byte[] csv = "x,y\n1,2\n3,4\n".getBytes(StandardCharsets.US_ASCII);
+        assertThrows(DatasetCheck.LabelColumnException.class, () -> check(csv, "csv", "nope", DataLimits.DEFAULT));
+        byte[] fractional = "x,c\n1,0.5\n".getBytes(StandardCharsets.US_ASCII);
+        assertThrows(DatasetCheck.LabelColumnException.class, () -> check(fractional, "csv", "c", DataLimits.DEFAULT));
+        byte[] ragged = "x,c\n1,0\n2\n".getBytes(StandardCharsets.US_ASCII);
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> check(ragged, "csv", "c",
+                DataLimits.DEFAULT));
+        assertTrue(!(e instanceof DatasetCheck.LabelColumnException), e.toString());
     }
 
     @Test

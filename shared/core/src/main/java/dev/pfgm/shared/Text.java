@@ -1,6 +1,6 @@
-package dev.pfgm.gateway.http;
+package dev.pfgm.shared;
 
-/** Client-supplied strings: which may be stored, and how they may be echoed in a message. */
+/** Strings from outside (names, file entries, cells): which may be stored, and how they may be echoed in a message. */
 public final class Text {
     private Text() {
     }
@@ -10,9 +10,9 @@ public final class Text {
         return s.chars().anyMatch(Character::isISOControl);
     }
 
-    /** {@code s} fit for a message: control characters as '?', at most 100 characters. */
+    /** {@code s} fit for a one-line message: control characters as '?', at most 200 characters. */
     public static String printable(String s) {
-        String t = s.length() > 100 ? s.substring(0, 100) + "..." : s;
+        String t = s.length() > 200 ? s.substring(0, 200) + "..." : s;
         return t.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
     }
