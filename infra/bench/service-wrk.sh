@@ -10,6 +10,8 @@ clients="${1:-32}"
 seconds="${2:-20}"
 command -v wrk > /dev/null || { echo "service-wrk: needs wrk (apt-get install wrk)" >&2; exit 3; }
 dir="$(mktemp -d)"
+# one tenant's load, far past a tenant's default quotas: lift them (the checks still run)
+export PFGM_QUOTA_ACTIVE_JOBS=10000000 PFGM_QUOTA_REQUESTS_PER_MINUTE=10000000
 port=18190
 "$root/pfgm" up --data-dir "$dir/stack" --port "$port" --workers 0 > "$dir/up.out" 2> "$dir/up.err" &
 up=$!

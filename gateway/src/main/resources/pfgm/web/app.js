@@ -143,7 +143,8 @@ async function jobsView() {
       h('option', { value: v, selected: v === listState.type, text: v || 'any type' })));
   const body = h('tbody');
   const note = h('p', { class: 'muted' });
-  put(main, h('h1', { text: 'Jobs' }),
+  const usage = h('div', { id: 'usage', class: 'usage' });
+  put(main, h('h1', { text: 'Jobs' }), usage,
     h('div', { class: 'filters' },
       h('div', {}, h('label', { for: 'f-status', text: 'Status' }), status),
       h('div', {}, h('label', { for: 'f-type', text: 'Type' }), type),
@@ -159,6 +160,7 @@ async function jobsView() {
     if (listState.type) q.set('type', listState.type);
     let page;
     try { page = await api('/v1/jobs?' + q, { poll: true }); } catch (e) { note.textContent = e.message; return; }
+    api('/v1/quotas', { poll: true }).then((qu) => drawUsage(usage, qu)).catch(() => {});
     put(body, ...page.data.map((j) => h('tr', { class: 'row', 'data-id': j.id, 'data-status': j.status },
       h('td', {}, h('a', { href: '#/jobs/' + j.id, text: j.id.slice(0, 8) })),
       h('td', { text: j.type }), h('td', {}, badge(j.status)),
@@ -172,6 +174,28 @@ async function jobsView() {
     schedule(refresh, page.data.some(active));
   }
   await refresh();
+}
+
+// ---- quotas: what the tenant uses against what it may
+
+function fmtBytes(b) {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  while (b >= 1000 && i < units.length - 1) { b /= 1000; i++; }
+  return (i ? b.toFixed(b < 10 ? 1 : 0) : b) + ' ' + units[i];
+}
+
+function drawUsage(el, q) {
+  const meter = (name, used, quota, fmt = String) => h('div', { class: 'meter', 'data-quota': name },
+    h('span', { class: 'muted', text: name + ': ' + fmt(used) + ' of ' + fmt(quota) }),
+    h('div', { class: 'bar' + (used >= quota ? ' full' : '') },
+      h('span', { style: 'width:' + Math.min(100, (100 * used) / Math.max(1, quota)).toFixed(1) + '%' })));
+  put(el,
+    meter('jobs queued or running', q.usage.active_jobs, q.quotas.active_jobs),
+    meter('running', q.usage.running_jobs, q.quotas.running_jobs),
+    meter('datasets stored', q.usage.stored_bytes, q.quotas.stored_bytes, fmtBytes),
+    h('div', { class: 'muted', text: 'per job: ' + Number(q.quotas.job_gflop).toExponential(1) + ' GFLOP, '
+      + fmtDuration(q.quotas.job_seconds) + '; ' + q.quotas.requests_per_minute + ' requests/min per key' }));
 }
 
 // ---- charts (SVG)

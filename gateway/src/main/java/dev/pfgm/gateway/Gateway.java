@@ -7,6 +7,7 @@ import dev.pfgm.gateway.api.JobRoutes;
 import dev.pfgm.gateway.api.ModelRoutes;
 import dev.pfgm.gateway.api.OpsRoutes;
 import dev.pfgm.gateway.api.PreviewRoutes;
+import dev.pfgm.gateway.api.QuotaRoutes;
 import dev.pfgm.gateway.api.ShardRoutes;
 import dev.pfgm.gateway.api.UploadGate;
 import dev.pfgm.gateway.http.ApiException;
@@ -15,6 +16,7 @@ import dev.pfgm.gateway.http.ConnectionGuard;
 import dev.pfgm.gateway.http.ContractValidator;
 import dev.pfgm.gateway.http.Metrics;
 import dev.pfgm.gateway.http.Problem;
+import dev.pfgm.gateway.http.RateLimiter;
 import dev.pfgm.gateway.relay.OutboxRelay;
 import dev.pfgm.shared.config.Config;
 import dev.pfgm.shared.config.Settings;
@@ -27,6 +29,7 @@ import dev.pfgm.shared.store.KeyStore;
 import dev.pfgm.shared.store.ModelStore;
 import dev.pfgm.shared.store.ObjectStore;
 import dev.pfgm.shared.store.Outbox;
+import dev.pfgm.shared.store.QuotaStore;
 import dev.pfgm.shared.store.ShardStore;
 import dev.pfgm.shared.store.Stats;
 import io.vertx.core.Vertx;
@@ -110,11 +113,14 @@ public final class Gateway implements AutoCloseable {
         BodyHandler jsonBodies = BodyHandler.create(false).setBodyLimit(1024 * 1024);
 
         Auth auth = new Auth(keys);
-        Endpoint endpoint = new Endpoint(vertx, auth);
+        QuotaStore quotas = new QuotaStore(db, config);
+        RateLimiter limiter = new RateLimiter(tenant -> quotas.get(tenant).requestsPerMinute());
+        Endpoint endpoint = new Endpoint(vertx, auth, limiter);
         UploadGate uploads = new UploadGate(vertx, endpoint, config.getLong(Settings.MAX_UPLOAD_MB) << 20,
                 config.getInt(Settings.MAX_UPLOADS), config.getInt(Settings.UPLOAD_PARSE_SECONDS));
         metrics.watch(guard, uploads::inFlight);
-        DatasetRoutes datasetRoutes = new DatasetRoutes(endpoint, datasets, objects, uploads, DataLimits.from(config));
+        DatasetRoutes datasetRoutes = new DatasetRoutes(endpoint, datasets, objects, uploads, DataLimits.from(config),
+                quotas);
         datasetRoutes.mountUpload(router);
         router.route().handler(jsonBodies);
         ContractValidator contract = new ContractValidator();
@@ -123,7 +129,8 @@ public final class Gateway implements AutoCloseable {
         datasetRoutes.mount(router);
         JobStore jobs = new JobStore(db);
         ShardStore shards = new ShardStore(db);
-        new JobRoutes(endpoint, jobs, shards, datasets, models, objects, relay, contract,
+        new QuotaRoutes(endpoint, quotas, limiter, contract).mount(router);
+        new JobRoutes(endpoint, jobs, shards, datasets, models, objects, relay, contract, quotas,
                 config.getInt(Settings.MAX_ATTEMPTS), config.getInt(Settings.PRESIGN_SECONDS)).mount(router);
         new ShardRoutes(endpoint, jobs, shards).mount(router);
         new PreviewRoutes(endpoint, jobs, objects).mount(router);

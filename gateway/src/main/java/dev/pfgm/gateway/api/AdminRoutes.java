@@ -43,7 +43,7 @@ public final class AdminRoutes {
         }));
     }
 
-    private static void requireAdmin(Principal p) {
+    static void requireAdmin(Principal p) {
         if (!p.admin()) {
             throw new ApiException(403, "Forbidden", "this needs an admin key; tenant " + p.tenant() + "'s key is not one");
         }

@@ -15,6 +15,7 @@ import dev.pfgm.shared.store.DatasetStore.DatasetRecord;
 import dev.pfgm.shared.store.Json;
 import dev.pfgm.shared.store.Keys;
 import dev.pfgm.shared.store.ObjectStore;
+import dev.pfgm.shared.store.QuotaStore;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.file.Files;
@@ -33,12 +34,14 @@ public final class DatasetRoutes {
     private final ObjectStore objects;
     private final UploadGate gate;
     private final DataLimits limits;
+    private final QuotaStore quotas;
     /** Upload formats and the file extension each is stored under. */
     static final java.util.Map<String, String> FORMATS = java.util.Map.of("npy", "npy", "csv", "csv", "idx", "idx",
             "png-zip", "zip");
 
     public DatasetRoutes(Endpoint endpoint, DatasetStore datasets, ObjectStore objects, UploadGate gate,
-            DataLimits limits) {
+            DataLimits limits, QuotaStore quotas) {
+        this.quotas = quotas;
         this.endpoint = endpoint;
         this.datasets = datasets;
         this.objects = objects;
@@ -158,6 +161,14 @@ public final class DatasetRoutes {
     private Reply upload(String tenant, Params p, Path file, long size) throws Exception {
         if (size == 0) {
             throw ApiException.invalid("/body", "the request body (the " + p.format() + " file) is empty");
+        }
+        long stored = quotas.usage(tenant).storedBytes();
+        long quota = quotas.get(tenant).storedBytes();
+        if (stored + size > quota) {
+            throw new ApiException(413, "Content Too Large", "tenant " + tenant + " keeps " + stored + " bytes of"
+                    + " datasets; " + size + " more would pass its stored_bytes quota of " + quota
+                    + " (delete datasets, or ask an admin)", List.of(new ApiException.FieldError("/body",
+                    "exceeds the stored_bytes quota")));
         }
         DatasetCheck.Summary s;
         try {

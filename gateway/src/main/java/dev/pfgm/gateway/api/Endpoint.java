@@ -3,11 +3,13 @@ package dev.pfgm.gateway.api;
 import dev.pfgm.gateway.http.ApiException;
 import dev.pfgm.gateway.http.Auth;
 import dev.pfgm.gateway.http.Problem;
+import dev.pfgm.gateway.http.RateLimiter;
 import dev.pfgm.shared.store.DependencyWait;
 import dev.pfgm.shared.store.KeyStore.Principal;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +23,7 @@ public final class Endpoint {
     private static final Logger LOG = LoggerFactory.getLogger(Endpoint.class);
     private final Vertx vertx;
     private final Auth auth;
+    private final RateLimiter limiter;
 
     /** The blocking part of a handler. */
     @FunctionalInterface
@@ -28,17 +31,22 @@ public final class Endpoint {
         Reply run(Principal caller) throws Exception;
     }
 
-    public Endpoint(Vertx vertx, Auth auth) {
+    public Endpoint(Vertx vertx, Auth auth, RateLimiter limiter) {
         this.vertx = vertx;
         this.auth = auth;
+        this.limiter = limiter;
     }
 
     /** Authenticates first, then runs {@code next} on the event loop (to read a body only for a known caller). */
     public void authenticated(RoutingContext ctx, java.util.function.Consumer<Principal> next) {
         String authorization = ctx.request().getHeader("Authorization");
-        vertx.executeBlocking(() -> auth.authenticate(authorization), false).onComplete(ar -> {
+        vertx.executeBlocking(() -> {
+            Principal p = auth.authenticate(authorization);
+            return Map.entry(p, limiter.take(p));
+        }, false).onComplete(ar -> {
             if (ar.succeeded()) {
-                next.accept(ar.result());
+                ar.result().getValue().headers().forEach(ctx.response()::putHeader);
+                next.accept(ar.result().getKey());
             } else {
                 fail(ctx, ar.cause());
             }
@@ -52,7 +60,18 @@ public final class Endpoint {
 
     public void run(RoutingContext ctx, Work work) {
         String authorization = ctx.request().getHeader("Authorization");
-        reply(ctx, vertx.executeBlocking(() -> work.run(auth.authenticate(authorization)), false));
+        reply(ctx, vertx.executeBlocking(() -> {
+            Principal p = auth.authenticate(authorization);
+            RateLimiter.Decision d = limiter.take(p);
+            try {
+                Reply r = work.run(p);
+                d.headers().forEach(r::header);
+                return r;
+            } catch (ApiException e) {
+                d.headers().forEach(e::header);
+                throw e;
+            }
+        }, false));
     }
 
     /** Writes the reply when the blocking work ends, or the problem it failed with. */

@@ -18,10 +18,12 @@ import dev.pfgm.shared.store.Json;
 import dev.pfgm.shared.store.ModelStore;
 import dev.pfgm.shared.store.ModelStore.ModelRecord;
 import dev.pfgm.shared.store.ObjectStore;
+import dev.pfgm.shared.store.QuotaStore;
 import dev.pfgm.shared.store.ShardStore;
 import dev.pfgm.shared.synthesis.ModelFacts;
 import dev.pfgm.shared.synthesis.SpecException;
 import dev.pfgm.shared.synthesis.SynthesisSpec;
+import dev.pfgm.shared.synthesis.WorkEstimate;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -46,10 +48,12 @@ public final class JobRoutes {
     private final ContractValidator contract;
     private final int defaultMaxAttempts;
     private final int presignSeconds;
+    private final QuotaStore quotas;
 
     public JobRoutes(Endpoint endpoint, JobStore jobs, ShardStore shards, DatasetStore datasets, ModelStore models,
-            ObjectStore objects, OutboxRelay relay, ContractValidator contract, int defaultMaxAttempts,
+            ObjectStore objects, OutboxRelay relay, ContractValidator contract, QuotaStore quotas, int defaultMaxAttempts,
             int presignSeconds) {
+        this.quotas = quotas;
         this.artifacts = new JobArtifacts(shards);
         this.endpoint = endpoint;
         this.jobs = jobs;
@@ -148,6 +152,7 @@ public final class JobRoutes {
         refuseOutOfRange(Json.MAPPER.valueToTree(body.getMap()), "");
         String datasetRef = null;
         UUID modelId = null;
+        ModelFacts facts = null;
         if (type == JobType.TRAIN || type == JobType.LIKELIHOOD) {
             datasetRef = body.getString("dataset");
         }
@@ -168,6 +173,7 @@ public final class JobRoutes {
             ModelRecord m = models.get(tenant, parsed)
                     .orElseThrow(() -> ApiException.invalid("/model", "no model with id " + raw));
             modelId = m.id();
+            facts = facts(m);
             if (datasetDim != null && datasetDim != m.dim()) {
                 throw ApiException.invalid("/dataset", "dataset has " + datasetDim + " columns but model " + raw
                         + " was trained on " + m.dim());
@@ -186,12 +192,27 @@ public final class JobRoutes {
                 }
             }
         }
+        QuotaStore.Quotas quota = quotas.get(tenant);
+        if (facts == null) {
+            facts = trainFacts(tenant, datasetRef, params);
+        }
+        double gflop = WorkEstimate.gflop(type, params, facts, datasetRef == null ? 0 : datasetRows(tenant, datasetRef));
+        if (gflop > quota.jobGflop()) {
+            throw ApiException.invalid("/params", String.format(java.util.Locale.ROOT, "the job is estimated at %.3g"
+                    + " GFLOP (steps, batch, count, solver tolerance and network size), more than tenant %s's job_gflop"
+                    + " quota of %.3g; make it smaller", gflop, tenant, quota.jobGflop()));
+        }
         int maxAttempts = body.getInteger("max_attempts", defaultMaxAttempts);
         // only an idempotent submission needs the body's fingerprint
         String hash = idempotencyKey == null ? null
                 : DataFiles.sha256(canonical(Json.MAPPER.valueToTree(body.getMap())).getBytes(StandardCharsets.UTF_8));
         JobStore.Submitted s = jobs.submit(new JobStore.NewJob(tenant, type, params, datasetRef, modelId, maxAttempts,
-                idempotencyKey, hash));
+                idempotencyKey, hash, quota.activeJobs()));
+        if (s.overQuota()) {
+            throw new ApiException(429, "Too Many Requests", "tenant " + tenant + " has " + quota.activeJobs()
+                    + " jobs queued or running, its active_jobs quota; submit more as they finish")
+                    .header("Retry-After", "30");
+        }
         if (s.keyReusedWithOtherBody()) {
             throw new ApiException(422, "Unprocessable Content", "Idempotency-Key '" + idempotencyKey
                     + "' was used for a different request (job " + s.job().id() + ")",
@@ -229,6 +250,34 @@ public final class JobRoutes {
         } else if (node.isIntegralNumber() && !node.canConvertToLong()) {
             throw ApiException.invalid(pointer, node.asText() + " is out of range");
         }
+    }
+
+    /** What the work estimate needs of a model: its row's settings, dimension, image shape and classes. */
+    private static ModelFacts facts(ModelRecord m) {
+        JsonNode metrics = m.metrics() == null ? Json.object() : m.metrics();
+        String shape = metrics.hasNonNull("shape") ? metrics.get("shape").asText() : null;
+        return ModelFacts.of(m.settings() == null ? Json.object() : m.settings(), m.dim(), shape,
+                metrics.path("classes").asInt(0));
+    }
+
+    /** The network a train job will build: its requested sizes on the dataset's shape. */
+    private ModelFacts trainFacts(String tenant, String ref, JsonNode params) {
+        if (ref.equals(dev.pfgm.shared.data.ImageFiles.DISCS)) {
+            return ModelFacts.of(params, 256, "1x16x16", 0);
+        }
+        UUID id = Endpoint.parseUuid(ref);
+        DatasetRecord d = id == null ? null : datasets.get(tenant, id).orElse(null);
+        if (d == null) {
+            return ModelFacts.of(params, 2, null, 0); // a builtin table
+        }
+        String shape = d.image() == null ? null : d.image().channels() + "x" + d.image().height() + "x" + d.image().width();
+        return ModelFacts.of(params, d.dim(), shape, d.labels() == null ? 0 : d.labels().classCounts().length);
+    }
+
+    /** Rows of a dataset reference (builtin sets: a generous bound). */
+    private long datasetRows(String tenant, String ref) {
+        UUID id = Endpoint.parseUuid(ref);
+        return id == null ? 10_000 : datasets.get(tenant, id).map(DatasetRecord::count).orElse(0);
     }
 
     /** The synthesis's parameters against the model (the rules the worker and the CLI apply too). */

@@ -35,4 +35,18 @@ class ContractMatchesEngineTest {
                 .path("properties").fieldNames().forEachRemaining(api::add);
         assertEquals(new TreeSet<>(dev.pfgm.shared.synthesis.SynthesisSpec.KEYS), api);
     }
+
+    @Test
+    void theWorkEstimateAssumesTheEnginesTrainingDefaults() {
+        TrainSettings table = TrainSettings.defaults();
+        TrainSettings images = TrainSettings.imageDefaults();
+        org.junit.jupiter.api.Assertions.assertEquals(table.steps(), dev.pfgm.shared.synthesis.WorkEstimate.DEFAULT_STEPS);
+        org.junit.jupiter.api.Assertions.assertEquals(images.steps(), dev.pfgm.shared.synthesis.WorkEstimate.DEFAULT_STEPS);
+        org.junit.jupiter.api.Assertions.assertEquals(table.batch(), dev.pfgm.shared.synthesis.WorkEstimate.TABLE_BATCH);
+        org.junit.jupiter.api.Assertions.assertEquals(images.batch(), dev.pfgm.shared.synthesis.WorkEstimate.IMAGE_BATCH);
+        org.junit.jupiter.api.Assertions.assertEquals(table.largeBatch(),
+                dev.pfgm.shared.synthesis.WorkEstimate.TABLE_LARGE_BATCH);
+        org.junit.jupiter.api.Assertions.assertEquals(images.largeBatch(),
+                dev.pfgm.shared.synthesis.WorkEstimate.IMAGE_LARGE_BATCH);
+    }
 }

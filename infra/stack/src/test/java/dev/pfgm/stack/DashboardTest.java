@@ -302,6 +302,10 @@ class DashboardTest {
         go("#/jobs");
         waiting(10).until(d -> d.findElements(By.cssSelector("#jobs tr.row")).size() >= 3);
         assertTrue(find("#jobs").getText().contains("succeeded"));
+        // usage against quota, from /v1/quotas
+        waiting(10).until(d -> d.findElements(By.cssSelector("#usage .meter")).size() == 3);
+        String usage = find("#usage").getText();
+        assertTrue(usage.matches("(?s).*jobs queued or running: \\d+ of \\d+.*datasets stored: .* of .*"), usage);
         screenshot("jobs.png");
         new Select(find("#f-status")).selectByValue("cancelled");
         waiting(10).until(d -> d.findElements(By.cssSelector("#jobs tr.row")).stream()

@@ -72,6 +72,16 @@ final class Http {
         }
     }
 
+    Res putJson(String path, Object body) {
+        try {
+            String text = body instanceof String s ? s : JSON.writeValueAsString(body);
+            return send(request(path).header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString(text)).build());
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     Res postJson(String path, Object body) {
         return postJson(path, body, Map.of());
     }

@@ -24,8 +24,12 @@ final class JobTask implements Task {
     private final String owner;
     private final int leaseSeconds;
     private final int backoffSeconds;
+    private final java.time.Instant deadline;
 
-    JobTask(JobRecord job, JobStore jobs, JobRunner runner, String owner, int leaseSeconds, int backoffSeconds) {
+    /** {@code deadline}: when the tenant's job_seconds quota ends this job (null: no limit). */
+    JobTask(JobRecord job, JobStore jobs, JobRunner runner, String owner, int leaseSeconds, int backoffSeconds,
+            java.time.Instant deadline) {
+        this.deadline = deadline;
         this.job = job;
         this.jobs = jobs;
         this.runner = runner;
@@ -46,7 +50,7 @@ final class JobTask implements Task {
 
     @Override
     public void run(LeaseHolder holder) {
-        try (Lease lease = Lease.ofJob(jobs, job.id(), owner, job.attempt(), leaseSeconds)) {
+        try (Lease lease = Lease.ofJob(jobs, job.id(), owner, job.attempt(), leaseSeconds).until(deadline)) {
             holder.hold(lease);
             ProgressReporter progress = new ProgressReporter(jobs, job.id(), owner, job.attempt(), lease);
             try {
@@ -84,6 +88,8 @@ final class JobTask implements Task {
             case CANCELLED -> jobs.cancelled(job.id(), owner, job.attempt());
             case WORKER_STOPPING -> jobs.fail(job.id(), owner, job.attempt(), error("worker_stopped",
                     "worker " + owner + " shut down during the attempt", true), true, 0);
+            case TIME_LIMIT -> jobs.fail(job.id(), owner, job.attempt(), error("time_limit", "the job ran past its"
+                    + " tenant's job_seconds quota (counted from its first start)", false), false, 0);
             case LEASE_LOST -> LOG.warn("worker {}: job {} attempt {} lost its lease; stopped", owner, job.id(),
                     job.attempt());
         }

@@ -32,7 +32,7 @@ final class Lease implements AutoCloseable {
     }
 
     /** Why a job stopped early. */
-    enum Reason { CANCELLED, LEASE_LOST, WORKER_STOPPING
+    enum Reason { CANCELLED, LEASE_LOST, WORKER_STOPPING, TIME_LIMIT
     }
 
     /** Renews the lease; returns the job's status, or null when the lease is no longer held. */
@@ -49,6 +49,9 @@ final class Lease implements AutoCloseable {
     private volatile boolean cancelled;
     private volatile boolean lost;
     private volatile boolean stopping;
+    private volatile boolean overTime;
+    /** When the job's wall-clock quota runs out; null: no limit. */
+    private volatile java.time.Instant deadline;
 
     static Lease ofJob(JobStore jobs, UUID id, String owner, int attempt, int seconds) {
         return new Lease("job " + id, () -> jobs.heartbeat(id, owner, attempt, seconds), () -> jobs.status(id), seconds);
@@ -74,6 +77,10 @@ final class Lease implements AutoCloseable {
     }
 
     private void look() {
+        java.time.Instant d = deadline;
+        if (d != null && java.time.Instant.now().isAfter(d)) {
+            overTime = true;
+        }
         try {
             JobStatus s = watch.renew();
             if (s != null && s != JobStatus.RUNNING) {
@@ -110,6 +117,15 @@ final class Lease implements AutoCloseable {
         if (stopping) {
             throw new Stop(Reason.WORKER_STOPPING);
         }
+        if (overTime) {
+            throw new Stop(Reason.TIME_LIMIT);
+        }
+    }
+
+    /** The job fails with time_limit at its first step past {@code at}. */
+    Lease until(java.time.Instant at) {
+        this.deadline = at;
+        return this;
     }
 
     /** The worker is shutting down: stop at the next check so the job can be handed back at once. */

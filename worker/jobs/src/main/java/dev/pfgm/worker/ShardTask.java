@@ -58,7 +58,7 @@ final class ShardTask implements Task {
                     case WORKER_STOPPING -> shards.fail(shard.jobId(), shard.index(), owner, shard.attempt(),
                             JobTask.error("worker_stopped", "worker " + owner + " shut down during the attempt", true),
                             true, 0);
-                    case LEASE_LOST -> LOG.warn("worker {}: {} lost its lease; stopped", owner, describe());
+                    case LEASE_LOST, TIME_LIMIT -> LOG.warn("worker {}: {} lost its lease; stopped", owner, describe());
                 }
             } catch (Throwable t) {
                 Failure f = Failure.of(t);
@@ -76,7 +76,7 @@ final class ShardTask implements Task {
             // the commit gave this worker the job's lease: the manifest is written as a job attempt
             JobRecord job = jobs.find(shard.jobId());
             if (job != null && owner.equals(job.leaseOwner()) && JobRecord.FINALIZE.equals(job.phase())) {
-                new JobTask(job, jobs, runner, owner, leaseSeconds, backoffSeconds).run(holder);
+                new JobTask(job, jobs, runner, owner, leaseSeconds, backoffSeconds, null).run(holder);
             }
         }
     }

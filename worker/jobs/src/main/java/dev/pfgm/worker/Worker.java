@@ -11,6 +11,7 @@ import dev.pfgm.shared.store.JobStore;
 import dev.pfgm.shared.store.Json;
 import dev.pfgm.shared.store.ModelStore;
 import dev.pfgm.shared.store.ObjectStore;
+import dev.pfgm.shared.store.QuotaStore;
 import dev.pfgm.shared.store.ShardStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,6 +63,7 @@ public final class Worker implements AutoCloseable {
     private final Database db;
     private final JobStore jobs;
     private final ShardStore shards;
+    private final QuotaStore quotas;
     private final JobRunner runner;
     private final SynthesisRunner synthesis;
     private final KafkaConsumer<String, String> consumer;
@@ -77,7 +79,8 @@ public final class Worker implements AutoCloseable {
     private Worker(Config config, Database db, ObjectStore objects, String id, Path scratch) {
         this.id = id;
         this.db = db;
-        this.jobs = new JobStore(db);
+        this.jobs = new JobStore(db, config.getLong(Settings.QUOTA_RUNNING_JOBS));
+        this.quotas = new QuotaStore(db, config);
         this.shards = new ShardStore(db);
         this.leaseSeconds = config.getInt(Settings.LEASE_SECONDS);
         this.backoffSeconds = config.getInt(Settings.RETRY_BACKOFF_SECONDS);
@@ -270,7 +273,7 @@ public final class Worker implements AutoCloseable {
                     return s == null ? null : shardTask(s);
                 }
                 JobRecord j = jobs.claim(jobId, id, leaseSeconds);
-                return j == null ? null : new JobTask(j, jobs, runner, id, leaseSeconds, backoffSeconds);
+                return j == null ? null : new JobTask(j, jobs, runner, id, leaseSeconds, backoffSeconds, deadline(j));
             } catch (RuntimeException e) {
                 // the database is down: keep the message (do not commit) and retry
                 if (!running) {
@@ -280,6 +283,18 @@ public final class Worker implements AutoCloseable {
                 sleep(Math.min(5000, 250L * tries));
             }
         }
+    }
+
+    /** When the tenant's job_seconds quota ends the job: counted from its first start, across attempts. */
+    private java.time.Instant deadline(JobRecord j) {
+        java.time.Instant start = j.startedAt() == null ? java.time.Instant.now() : j.startedAt().toInstant();
+        long seconds;
+        try {
+            seconds = quotas.get(j.tenant()).jobSeconds();
+        } catch (RuntimeException e) {
+            seconds = quotas.defaults().jobSeconds(); // the job is claimed already: run it under the default
+        }
+        return start.plusSeconds(seconds);
     }
 
     private Task steal() {

@@ -51,6 +51,19 @@ public final class Settings {
             "unpacked-to-packed size ratio beyond which (past 64 MiB unpacked) an upload counts as a compression bomb");
     public static final Setting UPLOAD_PARSE_SECONDS = Setting.integer("PFGM_UPLOAD_PARSE_SECONDS", 120, 1, 86400,
             "seconds the gateway spends checking one upload before it refuses it");
+    public static final Setting QUOTA_ACTIVE_JOBS = Setting.integer("PFGM_QUOTA_ACTIVE_JOBS", 100, 1, 10_000_000,
+            "default quota: a tenant's queued and running jobs at once (more submissions answer 429)");
+    public static final Setting QUOTA_RUNNING_JOBS = Setting.integer("PFGM_QUOTA_RUNNING_JOBS", 4, 1, 100_000,
+            "default quota: a tenant's jobs running at once (more wait in the queue)");
+    public static final Setting QUOTA_STORED_MB = Setting.integer("PFGM_QUOTA_STORED_MB", 10_240, 0, 1L << 40,
+            "default quota: MiB of datasets a tenant may keep (more uploads answer 413)");
+    public static final Setting QUOTA_JOB_GFLOP = Setting.integer("PFGM_QUOTA_JOB_GFLOP", 100_000_000, 1, 1L << 50,
+            "default quota: estimated GFLOP one job may take (count/steps/batch x network size; more answer 422)");
+    public static final Setting QUOTA_JOB_SECONDS = Setting.integer("PFGM_QUOTA_JOB_SECONDS", 86_400, 1, 31_536_000,
+            "default quota: wall-clock seconds from a job's start after which it fails with time_limit");
+    public static final Setting QUOTA_REQUESTS_PER_MINUTE = Setting.integer("PFGM_QUOTA_REQUESTS_PER_MINUTE", 1200, 1,
+            10_000_000, "default quota: API requests per minute per key (a burst of as many; more answer 429);"
+                    + " admin keys are not limited");
     public static final Setting PRESIGN_SECONDS = Setting.integer("PFGM_PRESIGN_SECONDS", 300, 10, 604800,
             "lifetime of presigned artifact URLs");
     public static final Setting MAX_ATTEMPTS = Setting.integer("PFGM_MAX_ATTEMPTS", 3, 1, 100,
@@ -77,7 +90,8 @@ public final class Settings {
             S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY, S3_BUCKET, S3_REGION, HTTP_HOST, HTTP_PORT, HTTP_MAX_CONNECTIONS,
             HTTP_HEADER_SECONDS, HTTP_IDLE_SECONDS, ADMIN_KEY_FILE,
             MAX_UPLOAD_MB, MAX_UPLOADS, MAX_DATASET_VALUES, MAX_COLUMNS, MAX_IMAGE_PIXELS, MAX_ZIP_ENTRIES,
-            MAX_UNPACKED_MB, MAX_UNPACK_RATIO, UPLOAD_PARSE_SECONDS, PRESIGN_SECONDS, MAX_ATTEMPTS, LEASE_SECONDS,
+            MAX_UNPACKED_MB, MAX_UNPACK_RATIO, UPLOAD_PARSE_SECONDS, QUOTA_ACTIVE_JOBS, QUOTA_RUNNING_JOBS, QUOTA_STORED_MB,
+            QUOTA_JOB_GFLOP, QUOTA_JOB_SECONDS, QUOTA_REQUESTS_PER_MINUTE, PRESIGN_SECONDS, MAX_ATTEMPTS, LEASE_SECONDS,
             RETRY_BACKOFF_SECONDS, DEPENDENCY_WAIT_SECONDS, REAPER_MILLIS,
             KAFKA_SESSION_MS, HANDOFF_SECONDS, WORKER_ID, WORK_DIR);
 

@@ -30,6 +30,18 @@ public record ModelFacts(boolean image, int dim, int channels, int height, int w
                 settings.path("depth").asInt(4), settings.path("unet_width").asInt(32));
     }
 
+    /**
+     * FLOP of one network evaluation of one row: 2 per multiply-add of the MLP; for the U-Net the
+     * 203 MFLOP its width-32 two-level form measured on 28 x 28 images (149 GFLOP/s at 735
+     * evaluations/s, docs/benchmarks.md), scaled as {@link #secondsPerEvaluation} scales.
+     */
+    public double flopsPerEvaluation() {
+        if (image) {
+            return 2.03e8 * (unetWidth / 32.0) * (unetWidth / 32.0) * (height * width / 784.0) * (channels + 2) / 3.0;
+        }
+        return 2 * ((double) hidden * hidden * (depth - 1) + hidden * (2.0 * dim + 17));
+    }
+
     /** Rows the engine integrates together (a fixed-shape chunk): shard sizes are best kept multiples of it. */
     public int chunkRows() {
         return image ? 64 : 256;

@@ -29,7 +29,7 @@ public record SynthesisSpec(long count, long seed, int shardSize, OutputFormat f
     public static final List<String> SOLVERS = List.of("rk45", "heun", "euler", "edm");
     public static final Set<String> KEYS = Set.of("count", "seed", "shard_size", "format", "solver", "rtol", "atol",
             "steps", "classes", "guidance", "log_density", "estimator", "probes", "filter", "report");
-    private static final int DEFAULT_STEPS = 100;
+    static final int DEFAULT_STEPS = 100;
     private static final double DEFAULT_TOLERANCE = 1e-4;
     /** Dimensions up to which the exact divergence is the default (as for likelihood jobs). */
     private static final int EXACT_MAX_DIM = 16;

@@ -22,38 +22,53 @@ import java.util.UUID;
  */
 public final class JobStore {
     private final Database db;
+    /** Running jobs a tenant may have when its quota row does not say (PFGM_QUOTA_RUNNING_JOBS). */
+    private final long defaultRunningJobs;
+    /** A job held back by its tenant's running quota is offered again after this long. */
+    private static final int QUOTA_RETRY_SECONDS = 5;
 
     public JobStore(Database db) {
+        this(db, Long.MAX_VALUE);
+    }
+
+    public JobStore(Database db, long defaultRunningJobs) {
         this.db = db;
+        this.defaultRunningJobs = defaultRunningJobs;
     }
 
-    /** What a submission asks for. */
+    /** What a submission asks for; {@code maxActive}: the tenant's quota of unfinished jobs. */
     public record NewJob(String tenant, JobType type, JsonNode params, String dataset, UUID modelId,
-            int maxAttempts, String idempotencyKey, String requestHash) {
-    }
-
-    /** The outcome of a submission: a new job, the job an idempotency key already named, or a clash. */
-    public record Submitted(JobRecord job, boolean created, boolean keyReusedWithOtherBody) {
+            int maxAttempts, String idempotencyKey, String requestHash, long maxActive) {
     }
 
     /**
-     * The job row, its first event and its outbox message in one statement (atomic on its own, and
-     * one round trip: this is the hot path of the API).
+     * The outcome of a submission: a new job, the job an idempotency key already named, a clash,
+     * or nothing because the tenant already has {@code maxActive} unfinished jobs.
      */
-    private static final String SUBMIT = "WITH j AS (INSERT INTO jobs (id, tenant, type, status, max_attempts, params,"
-            + " dataset, model_id, idempotency_key, request_hash) VALUES (?, ?, ?, 'queued', ?, ?::jsonb, ?, ?, ?, ?)"
-            + " ON CONFLICT (tenant, idempotency_key) DO NOTHING RETURNING " + JobRecord.COLUMNS + "),"
-            + " e AS (INSERT INTO job_events (job_id, kind, data) SELECT id, 'status', '{\"status\": \"queued\"}'::jsonb FROM j),"
-            + " o AS (INSERT INTO outbox (topic, message_key, payload) SELECT ?, id::text,"
-            + " jsonb_build_object('job_id', id::text, 'type', type, 'after_attempt', 0) FROM j)"
-            + " SELECT * FROM j";
+    public record Submitted(JobRecord job, boolean created, boolean keyReusedWithOtherBody, boolean overQuota) {
+    }
+
+    /** Serialises a tenant's quota checks with its inserts and claims (transaction-scoped; namespace 1). */
+    private static void lockTenant(Connection c, String tenant) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(1, hashtext(?))")) {
+            ps.setString(1, tenant);
+            ps.executeQuery().close();
+        }
+    }
+
+    /**
+     * The quota check, the job row, its first event and its outbox message in one call of the
+     * database function submit_job (migration V5): atomic, exact under parallel submissions, and one
+     * round trip, as the API's hot path needs.
+     */
+    private static final String SUBMIT = "SELECT " + JobRecord.COLUMNS
+            + " FROM submit_job(?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?)";
 
     public Submitted submit(NewJob j) {
         return db.run(c -> {
-            UUID id = UUID.randomUUID();
             JobRecord row;
             try (PreparedStatement ps = c.prepareStatement(SUBMIT)) {
-                ps.setObject(1, id);
+                ps.setObject(1, UUID.randomUUID());
                 ps.setString(2, j.tenant());
                 ps.setString(3, j.type().wireName());
                 ps.setInt(4, j.maxAttempts());
@@ -63,10 +78,14 @@ public final class JobStore {
                 ps.setString(8, j.idempotencyKey());
                 ps.setString(9, j.requestHash());
                 ps.setString(10, j.type().topic());
+                ps.setLong(11, j.maxActive());
                 row = one(ps);
             }
             if (row != null) {
-                return new Submitted(row, true, false);
+                return new Submitted(row, true, false, false);
+            }
+            if (j.idempotencyKey() == null) {
+                return new Submitted(null, false, false, true);
             }
             try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRecord.COLUMNS
                     + ", request_hash FROM jobs WHERE tenant = ? AND idempotency_key = ?")) {
@@ -74,10 +93,10 @@ public final class JobStore {
                 ps.setString(2, j.idempotencyKey());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
-                        throw new IllegalStateException("idempotency key " + j.idempotencyKey() + " clashed but its job is gone");
+                        return new Submitted(null, false, false, true); // no clash: the quota held it back
                     }
                     JobRecord existing = JobRecord.read(rs);
-                    return new Submitted(existing, false, !j.requestHash().equals(rs.getString("request_hash")));
+                    return new Submitted(existing, false, !j.requestHash().equals(rs.getString("request_hash")), false);
                 }
             }
         });
@@ -194,25 +213,55 @@ public final class JobStore {
 
     // ---- worker side ----
 
-    /** Claims a queued job for {@code owner}: running, attempt + 1, a lease. Null if it is not queued. */
+    /**
+     * Claims a queued job for {@code owner}: running, attempt + 1, a lease. Null if it is not queued,
+     * or if its tenant already runs as many jobs as its quota allows: then the job stays queued and
+     * is offered again in a few seconds (through the outbox), its attempts untouched.
+     */
     public JobRecord claim(UUID id, String owner, int leaseSeconds) {
         return db.inTransaction(c -> {
+            String tenant = null;
+            try (PreparedStatement ps = c.prepareStatement("SELECT tenant FROM jobs WHERE id = ?")) {
+                ps.setObject(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        tenant = rs.getString(1);
+                    }
+                }
+            }
+            if (tenant == null) {
+                return null;
+            }
+            lockTenant(c, tenant); // two workers claiming for one tenant cannot both pass the count
             JobRecord r;
             try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = 'running', attempt = attempt + 1,"
                     + " lease_owner = ?, lease_until = now() + make_interval(secs => ?),"
                     + " started_at = coalesce(started_at, now()), version = version + 1,"
                     + " progress = '{}'::jsonb WHERE id = ? AND status = 'queued' AND attempt < max_attempts"
+                    + " AND (SELECT count(*) FROM jobs r WHERE r.tenant = jobs.tenant AND r.status IN ('running', 'cancelling'))"
+                    + " < coalesce((SELECT q.running_jobs FROM tenant_quotas q WHERE q.tenant = jobs.tenant), ?)"
                     + " RETURNING " + JobRecord.COLUMNS)) {
                 ps.setString(1, owner);
                 ps.setInt(2, leaseSeconds);
                 ps.setObject(3, id);
+                ps.setLong(4, defaultRunningJobs);
                 r = one(ps);
             }
             if (r != null) {
                 event(c, id, "status", Json.object().put("status", "running").put("attempt", r.attempt())
                         .put("worker", owner));
+                return r;
             }
-            return r;
+            JobRecord waiting = update(c, "UPDATE jobs SET progress = jsonb_build_object('message',"
+                    + " 'waiting: the tenant runs as many jobs as its running_jobs quota allows'), version = version + 1"
+                    + " WHERE id = ? AND status = 'queued' AND attempt < max_attempts"
+                    + " AND coalesce(progress->>'message', '') NOT LIKE 'waiting:%' RETURNING " + JobRecord.COLUMNS, id);
+            JobRecord queued = waiting != null ? waiting : update(c, "SELECT " + JobRecord.COLUMNS + " FROM jobs"
+                    + " WHERE id = ? AND status = 'queued' AND attempt < max_attempts", id);
+            if (queued != null) {
+                outbox(c, queued.type().topic(), id, message(id, queued.type(), queued.attempt()), QUOTA_RETRY_SECONDS);
+            }
+            return null;
         });
     }
 

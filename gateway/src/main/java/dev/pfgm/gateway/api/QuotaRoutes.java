@@ -1,0 +1,64 @@
+package dev.pfgm.gateway.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pfgm.gateway.http.ApiException;
+import dev.pfgm.gateway.http.ContractValidator;
+import dev.pfgm.gateway.http.RateLimiter;
+import dev.pfgm.shared.store.Json;
+import dev.pfgm.shared.store.QuotaStore;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+
+/**
+ * Quotas: GET /v1/quotas (the caller's tenant: quotas in force and usage), and for admin keys
+ * GET and PUT /v1/admin/tenants/{tenant}/quotas.
+ */
+public final class QuotaRoutes {
+    private static final String TENANT = "^[A-Za-z0-9._-]{1,64}$";
+    private final Endpoint endpoint;
+    private final QuotaStore quotas;
+    private final RateLimiter limiter;
+    private final ContractValidator contract;
+
+    public QuotaRoutes(Endpoint endpoint, QuotaStore quotas, RateLimiter limiter, ContractValidator contract) {
+        this.endpoint = endpoint;
+        this.quotas = quotas;
+        this.limiter = limiter;
+        this.contract = contract;
+    }
+
+    public void mount(Router r) {
+        r.get("/v1/quotas").handler(ctx -> endpoint.run(ctx, caller -> Reply.json(200, view(caller.tenant()))));
+        r.get("/v1/admin/tenants/:tenant/quotas").handler(ctx -> endpoint.run(ctx, caller -> {
+            AdminRoutes.requireAdmin(caller);
+            return Reply.json(200, view(tenant(ctx.pathParam("tenant"))));
+        }));
+        r.put("/v1/admin/tenants/:tenant/quotas").handler(ctx -> endpoint.run(ctx, caller -> {
+            AdminRoutes.requireAdmin(caller);
+            String tenant = tenant(ctx.pathParam("tenant"));
+            JsonObject body = JobRoutes.jsonBody(ctx);
+            contract.check("QuotaUpdate", body);
+            JsonNode changes = Json.MAPPER.valueToTree(body.getMap());
+            JobRoutes.refuseOutOfRange(changes, "");
+            quotas.put(tenant, changes);
+            limiter.forget();
+            return Reply.json(200, view(tenant));
+        }));
+    }
+
+    private static String tenant(String raw) {
+        if (raw == null || !raw.matches(TENANT)) {
+            throw ApiException.invalid("/path/tenant", "a tenant name is 1 to 64 of A-Z a-z 0-9 . _ -");
+        }
+        return raw;
+    }
+
+    private ObjectNode view(String tenant) {
+        ObjectNode o = Json.object().put("tenant", tenant);
+        o.set("quotas", quotas.get(tenant).json());
+        o.set("usage", quotas.usage(tenant).json());
+        o.set("defaults", quotas.defaults().json());
+        return o;
+    }
+}
