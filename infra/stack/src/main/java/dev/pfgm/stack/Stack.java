@@ -137,6 +137,18 @@ public final class Stack implements AutoCloseable {
         return w;
     }
 
+    /** Stops the worker named {@code id} (gracefully: its running job goes back to the queue); false if none. */
+    public synchronized boolean stopWorker(String id) {
+        for (Worker w : workers) {
+            if (w.id().equals(id)) {
+                w.close();
+                workers.remove(w);
+                return true;
+            }
+        }
+        return false;
+    }
+
     public synchronized void stopWorkers() {
         for (Worker w : workers) {
             w.close();

@@ -6,11 +6,36 @@ import java.util.concurrent.CountDownLatch;
 
 /** Runs one worker: `--env FILE` lays a KEY=VALUE file (such as `./pfgm up`'s stack.env) over the environment. */
 public final class WorkerMain {
+    /** Set by ./pfgm up for the workers it starts: they stop when that process is gone (even killed). */
+    public static final String PARENT_PID = "PFGM_UP_PARENT_PID";
+
     private WorkerMain() {
     }
 
     public static void main(String[] args) throws Exception {
         System.exit(run(args));
+    }
+
+    /** Exits (through the shutdown hook, handing a running job back) once ./pfgm up's process has gone. */
+    private static void watchParent() {
+        String pid = System.getenv(PARENT_PID);
+        if (pid == null || !pid.matches("\\d{1,18}")) {
+            return;
+        }
+        java.util.Optional<ProcessHandle> parent = ProcessHandle.of(Long.parseLong(pid));
+        Thread t = new Thread(() -> {
+            while (parent.isPresent() && parent.get().isAlive()) {
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            System.err.println("pfgm worker: ./pfgm up (pid " + pid + ") is gone; stopping");
+            System.exit(0);
+        }, "pfgm-parent-watch");
+        t.setDaemon(true);
+        t.start();
     }
 
     public static int run(String[] args) throws Exception {
@@ -41,6 +66,7 @@ public final class WorkerMain {
             w.close();
             stopped.countDown();
         }));
+        watchParent();
         stopped.await();
         return 0;
     }

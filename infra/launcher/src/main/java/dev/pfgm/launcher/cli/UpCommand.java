@@ -1,12 +1,20 @@
 package dev.pfgm.launcher.cli;
 
 import dev.pfgm.stack.Stack;
+import dev.pfgm.worker.WorkerMain;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
-/** ./pfgm up: the whole service in this process, state under one folder. */
+/**
+ * ./pfgm up: the whole service on this machine, state under one folder: PostgreSQL, Kafka, the S3
+ * store and the gateway in this process, each worker in a JVM of its own, so that a job that
+ * exhausts a worker's heap cannot take the gateway (or another worker) down with it.
+ */
 public final class UpCommand implements Command {
     @Override
     public String name() {
@@ -22,10 +30,29 @@ public final class UpCommand implements Command {
     public String usage() {
         return String.join("\n",
                 "usage: ./pfgm up [--data-dir DIR] [--port 8080] [--workers K]",
-                "  starts PostgreSQL, Kafka (KRaft), an S3-compatible store over DIR/objects, the HTTP gateway",
-                "  and K workers (default 1) in this process; all state lives under DIR (default ./.pfgm).",
+                "  starts PostgreSQL, Kafka (KRaft), an S3-compatible store over DIR/objects and the HTTP gateway",
+                "  in this process, and K workers (default 1) as processes of their own (JVM options from",
+                "  PFGM_WORKER_JAVA_OPTS, logs in DIR/worker-N.log); all state lives under DIR (default ./.pfgm).",
                 "  Prints the URL and, on the first start, an admin API key (also in DIR/api-key).",
                 "  DIR/stack.env lets more workers join: ./pfgm worker --env DIR/stack.env. Ctrl-C stops.");
+    }
+
+    /** A worker JVM on this one's class path, told this process's pid so that it stops if this one dies. */
+    static Process startWorker(Path env, Path log, int index) throws java.io.IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java);
+        String opts = System.getenv("PFGM_WORKER_JAVA_OPTS");
+        if (opts != null && !opts.isBlank()) {
+            cmd.addAll(List.of(opts.trim().split("\\s+")));
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.pfgm.launcher.Main", "worker", "--env",
+                env.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().put("PFGM_WORKER_ID", "up-" + index + "-" + ProcessHandle.current().pid());
+        pb.environment().put(WorkerMain.PARENT_PID, Long.toString(ProcessHandle.current().pid()));
+        return pb.start();
     }
 
     @Override
@@ -37,13 +64,28 @@ public final class UpCommand implements Command {
         long t0 = System.nanoTime();
         System.err.println("pfgm up: starting PostgreSQL, Kafka, S3 store, gateway and " + workers + " worker(s) under "
                 + dir.toAbsolutePath());
-        Stack stack = Stack.start(new Stack.Options(dir, port, workers, Map.of()));
+        Stack stack = Stack.start(new Stack.Options(dir, port, 0, Map.of()));
+        List<Process> children = new ArrayList<>();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("pfgm up: stopping");
+            // workers first (SIGTERM: each hands its running job back), then the servers they use
+            children.forEach(Process::destroy);
+            for (Process p : children) {
+                try {
+                    if (!p.waitFor(45, TimeUnit.SECONDS)) {
+                        p.destroyForcibly();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             stack.close();
             stopped.countDown();
         }, "pfgm-up-shutdown"));
+        for (int i = 1; i <= workers; i++) {
+            children.add(startWorker(stack.envFile(), dir.resolve("worker-" + i + ".log"), i));
+        }
         System.err.printf("pfgm up: ready in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         System.err.println("  URL:      " + stack.url());
         if (stack.firstStart()) {
@@ -52,6 +94,9 @@ public final class UpCommand implements Command {
             System.err.println("  API key:  in " + dir.resolve("api-key") + " (created on the first start)");
         }
         System.err.println("  env:      " + stack.envFile() + "   (./pfgm worker --env " + stack.envFile() + ")");
+        if (workers > 0) {
+            System.err.println("  workers:  " + workers + " process(es), logs in " + dir.resolve("worker-N.log"));
+        }
         System.err.println("  Ctrl-C stops everything; restarting with the same --data-dir keeps all data.");
         new Summary().put("url", stack.url()).put("api_key_file", dir.resolve("api-key").toString())
                 .put("env_file", stack.envFile().toString()).put("workers", workers).print();

@@ -1,0 +1,228 @@
+package dev.pfgm.stack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pfgm.shared.config.Config;
+import dev.pfgm.shared.config.Settings;
+import dev.pfgm.shared.job.JobStatus;
+import dev.pfgm.shared.job.JobType;
+import dev.pfgm.shared.store.Database;
+import dev.pfgm.shared.store.JobRecord;
+import dev.pfgm.shared.store.JobStore;
+import dev.pfgm.shared.store.Json;
+import dev.pfgm.shared.store.QuotaStore;
+import dev.pfgm.stack.servers.EmbeddedPostgres;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * JobStore's guarded transitions on a real PostgreSQL, one by one and raced: each returns false
+ * (or null) where it must, so a duplicate delivery, a second worker or a stale attempt changes nothing.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class JobStoreTest {
+    @TempDir
+    static Path tmp;
+    EmbeddedPostgres pg;
+    Database db;
+    JobStore jobs;
+
+    @BeforeAll
+    void start() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        pg = EmbeddedPostgres.start(tmp.resolve("pg"), port);
+        // the store reads only the database settings; the others must be present to form a config
+        Config config = Config.from(Map.of(Settings.DB_URL.name(), pg.jdbcUrl(), Settings.KAFKA.name(), "unused:9092",
+                Settings.S3_ENDPOINT.name(), "http://unused:9000", Settings.S3_ACCESS_KEY.name(), "x",
+                Settings.S3_SECRET_KEY.name(), "x", Settings.DB_POOL.name(), "32"));
+        db = Database.open(config, "store-test");
+        jobs = new JobStore(db, 1000);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (db != null) {
+            db.close();
+        }
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    private JobRecord submit(String tenant, String key, long maxActive) {
+        return jobs.submit(new JobStore.NewJob(tenant, JobType.TRAIN, Json.object().put("steps", 1), "builtin:moons", null,
+                2, key, key == null ? null : "hash", maxActive)).job();
+    }
+
+    private long count(String sql, Object... args) {
+        return db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < args.length; i++) {
+                    ps.setObject(i + 1, args[i]);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    private static <T> List<T> race(int n, Callable<T> call) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<T>> fs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            fs.add(pool.submit(() -> {
+                go.await();
+                return call.call();
+            }));
+        }
+        go.countDown();
+        List<T> out = new ArrayList<>();
+        for (Future<T> f : fs) {
+            out.add(f.get());
+        }
+        pool.shutdown();
+        return out;
+    }
+
+    @Test
+    void eachTransitionRefusesWhatIsNotItsToChange() {
+        JobRecord j = submit("t1", null, 100);
+        JobRecord mine = jobs.claim(j.id(), "w1", 30);
+        assertNotNull(mine);
+        assertNull(jobs.claim(j.id(), "w2", 30), "a claimed job is not claimed again");
+        assertNull(jobs.heartbeat(j.id(), "w2", 1, 30), "another worker cannot renew");
+        assertNull(jobs.heartbeat(j.id(), "w1", 2, 30), "nor another attempt");
+        assertEquals(JobStatus.RUNNING, jobs.heartbeat(j.id(), "w1", 1, 30));
+        ObjectNode p = Json.object().put("completed", 1);
+        assertFalse(jobs.progress(j.id(), "w2", 1, p));
+        assertFalse(jobs.succeed(j.id(), "w2", 1, Json.object(), p, null));
+        assertFalse(jobs.fail(j.id(), "w1", 2, Json.object().put("code", "x"), false, 0));
+        assertFalse(jobs.cancelled(j.id(), "w1", 1), "cancelled needs cancelling");
+        assertTrue(jobs.succeed(j.id(), "w1", 1, Json.object(), p, null));
+        assertFalse(jobs.succeed(j.id(), "w1", 1, Json.object(), p, null), "succeeds once");
+        assertTrue(jobs.cancel("t1", j.id()).map(r -> r.status() == JobStatus.SUCCEEDED).orElse(false),
+                "a finished job is left as it is");
+        assertTrue(jobs.cancel("other", j.id()).isEmpty(), "another tenant's job is not found");
+    }
+
+    @Test
+    void aJobAskedToCancelNeverSucceeds() {
+        JobRecord j = submit("t2", null, 100);
+        jobs.claim(j.id(), "w1", 30);
+        assertEquals(JobStatus.CANCELLING, jobs.cancel("t2", j.id()).orElseThrow().status());
+        assertFalse(jobs.succeed(j.id(), "w1", 1, Json.object(), Json.object(), null));
+        assertTrue(jobs.cancelled(j.id(), "w1", 1));
+        assertEquals(JobStatus.CANCELLED, jobs.get("t2", j.id()).orElseThrow().status());
+        JobRecord q = submit("t2", null, 100);
+        assertEquals(JobStatus.CANCELLED, jobs.cancel("t2", q.id()).orElseThrow().status(), "queued: at once");
+        assertNull(jobs.claim(q.id(), "w1", 30));
+    }
+
+    @Test
+    void twoWorkersClaimingAtOnceGetOneClaim() throws Exception {
+        for (int round = 0; round < 10; round++) {
+            JobRecord j = submit("t3", null, 100);
+            List<JobRecord> got = race(8, () -> jobs.claim(j.id(), "w-" + Thread.currentThread().getId(), 30));
+            assertEquals(1, got.stream().filter(r -> r != null).count(), "round " + round);
+        }
+    }
+
+    @Test
+    void parallelSubmissionsWithOneKeyMakeOneRowAndOneEvent() throws Exception {
+        String key = "k-" + UUID.randomUUID();
+        List<JobRecord> got = race(16, () -> submit("t4", key, 100));
+        Set<UUID> ids = new HashSet<>();
+        got.forEach(r -> ids.add(r.id()));
+        assertEquals(1, ids.size());
+        UUID id = ids.iterator().next();
+        assertEquals(1, count("SELECT count(*) FROM jobs WHERE tenant = 't4' AND idempotency_key = ?", key));
+        assertEquals(1, count("SELECT count(*) FROM job_events WHERE job_id = ? AND kind = 'status'", id));
+        assertEquals(1, count("SELECT count(*) FROM outbox WHERE message_key = ?", id.toString()));
+    }
+
+    @Test
+    void theActiveQuotaIsExactUnderParallelSubmissions() throws Exception {
+        List<JobStore.Submitted> got = race(16, () -> jobs.submit(new JobStore.NewJob("t5", JobType.TRAIN,
+                Json.object(), "builtin:moons", null, 2, null, null, 5)));
+        assertEquals(5, got.stream().filter(JobStore.Submitted::created).count());
+        assertEquals(11, got.stream().filter(JobStore.Submitted::overQuota).count());
+        assertEquals(5, count("SELECT count(*) FROM jobs WHERE tenant = 't5'"));
+    }
+
+    @Test
+    void theRunningQuotaHoldsAJobQueuedAndOffersItAgain() {
+        new QuotaStore(db, Config.from(Map.of(Settings.DB_URL.name(), "x", Settings.KAFKA.name(), "x",
+                Settings.S3_ENDPOINT.name(), "http://x", Settings.S3_ACCESS_KEY.name(), "x",
+                Settings.S3_SECRET_KEY.name(), "x"))).put("t6", Json.object().put("running_jobs", 1));
+        JobRecord first = submit("t6", null, 100);
+        JobRecord second = submit("t6", null, 100);
+        assertNotNull(jobs.claim(first.id(), "w1", 30));
+        assertNull(jobs.claim(second.id(), "w2", 30), "the quota holds it back");
+        JobRecord held = jobs.get("t6", second.id()).orElseThrow();
+        assertEquals(JobStatus.QUEUED, held.status());
+        assertEquals(0, held.attempt(), "no attempt spent");
+        assertTrue(held.progress().path("message").asText().startsWith("waiting:"), held.progress().toString());
+        assertEquals(1, count("SELECT count(*) FROM outbox WHERE message_key = ?"
+                + " AND available_at > now() + interval '3 seconds'", second.id().toString()), "offered again later");
+    }
+
+    @Test
+    void retriesWaitTheirBackoffAndTheLastAttemptDeadLetters() {
+        JobRecord j = submit("t7", null, 100); // max_attempts 2
+        jobs.claim(j.id(), "w1", 30);
+        assertTrue(jobs.fail(j.id(), "w1", 1, Json.object().put("code", "internal").put("message", "m"), true, 4));
+        assertEquals(JobStatus.QUEUED, jobs.get("t7", j.id()).orElseThrow().status());
+        assertEquals(1, count("SELECT count(*) FROM outbox WHERE message_key = ? AND available_at > now() + interval"
+                + " '2.5 seconds' AND available_at < now() + interval '5.5 seconds'", j.id().toString()),
+                "backoff of 4 s, +-25%");
+        jobs.claim(j.id(), "w1", 1);
+        db.run(c -> c.createStatement().executeUpdate("UPDATE jobs SET lease_until = now() - interval '1 second'"
+                + " WHERE id = '" + j.id() + "'"));
+        assertTrue(jobs.reapExpired(0, 100) >= 1);
+        JobRecord end = jobs.get("t7", j.id()).orElseThrow();
+        assertEquals(JobStatus.FAILED, end.status());
+        assertEquals("lease_expired", end.error().path("code").asText());
+        assertEquals(1, count("SELECT count(*) FROM outbox WHERE topic = 'pfgm.jobs.dlq' AND message_key = ?",
+                j.id().toString()), "dead-lettered");
+    }
+
+    @Test
+    void aCancellingJobWhoseWorkerDiedEndsCancelled() {
+        JobRecord j = submit("t8", null, 100);
+        jobs.claim(j.id(), "w1", 1);
+        jobs.cancel("t8", j.id());
+        db.run(c -> c.createStatement().executeUpdate("UPDATE jobs SET lease_until = now() - interval '1 second'"
+                + " WHERE id = '" + j.id() + "'"));
+        jobs.reapExpired(0, 100);
+        assertEquals(JobStatus.CANCELLED, jobs.get("t8", j.id()).orElseThrow().status());
+    }
+}
