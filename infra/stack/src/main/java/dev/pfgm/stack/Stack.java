@@ -175,6 +175,17 @@ public final class Stack implements AutoCloseable {
         postgres = EmbeddedPostgres.start(dir.resolve("postgres"), Integer.parseInt(state.getProperty("postgres.port")));
     }
 
+    /** Messages sent (or waiting in the outbox) for the dead-letter topic: for tests. */
+    public long countDeadLettered() throws java.sql.SQLException {
+        try (var c = java.sql.DriverManager.getConnection(config.get(Settings.DB_URL), config.get(Settings.DB_USER),
+                config.get(Settings.DB_PASSWORD)); var st = c.createStatement();
+                var rs = st.executeQuery("SELECT count(*) FROM outbox WHERE topic = 'pfgm.jobs.dlq'"
+                        + " AND payload->>'unreadable' = 'true'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     public Path dir() {
         return dir;
     }

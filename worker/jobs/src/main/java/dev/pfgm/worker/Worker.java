@@ -262,8 +262,15 @@ public final class Worker implements AutoCloseable {
             jobId = UUID.fromString(msg.path("job_id").asText());
             shard = msg.has("shard") ? msg.path("shard").asInt() : -1;
         } catch (RuntimeException e) {
-            LOG.warn("worker {}: skipping unreadable message at {}-{}@{}: {}", id, r.topic(), r.partition(), r.offset(),
-                    e.getMessage());
+            LOG.warn("worker {}: dead-lettering unreadable message at {}-{}@{}: {}", id, r.topic(), r.partition(),
+                    r.offset(), e.getMessage());
+            try {
+                JobTask.RECORD.run("dead-lettering a message", () -> jobs.deadLetterUnreadable(r.topic(), r.partition(),
+                        r.offset(), r.value(), String.valueOf(e.getMessage())));
+            } catch (RuntimeException stillDown) {
+                LOG.error("worker {}: could not dead-letter {}-{}@{}: {}", id, r.topic(), r.partition(), r.offset(),
+                        stillDown.getMessage());
+            }
             return null;
         }
         for (int tries = 1;; tries++) {

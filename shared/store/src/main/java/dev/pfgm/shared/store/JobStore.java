@@ -313,6 +313,26 @@ public final class JobStore {
         });
     }
 
+    /**
+     * A message no worker can read (not JSON, no job id): to the dead-letter topic with where it was
+     * found and its first 4 KB, so that an operator sees it and the partition moves on.
+     */
+    public void deadLetterUnreadable(String topic, int partition, long offset, String raw, String problem) {
+        db.run(c -> {
+            ObjectNode payload = Json.object().put("unreadable", true).put("topic", topic).put("partition", partition)
+                    .put("offset", offset).put("problem", problem)
+                    .put("message", raw == null ? null : raw.substring(0, Math.min(4096, raw.length())));
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (topic, message_key, payload)"
+                    + " VALUES (?, ?, ?::jsonb)")) {
+                ps.setString(1, Topics.DEAD_LETTER);
+                ps.setString(2, topic + "-" + partition + "@" + offset);
+                ps.setString(3, Json.write(payload));
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
     public void log(UUID id, String kind, ObjectNode data) {
         db.run(c -> {
             event(c, id, kind, data);
