@@ -31,7 +31,7 @@ import java.util.Properties;
 public final class Stack implements AutoCloseable {
     private final Path dir;
     private EmbeddedPostgres postgres;
-    private final EmbeddedKafka kafka;
+    private EmbeddedKafka kafka;
     private EmbeddedS3 s3;
     private final Properties state;
     private final Config config;
@@ -164,6 +164,16 @@ public final class Stack implements AutoCloseable {
     public synchronized void startStorage() throws Exception {
         s3 = EmbeddedS3.start(dir.resolve("objects"), Integer.parseInt(state.getProperty("s3.port")),
                 state.getProperty("s3.access"), state.getProperty("s3.secret"));
+    }
+
+    /** Stops the Kafka broker (an outage, for tests); {@link #startKafka()} brings it back on the same ports and logs. */
+    public synchronized void stopKafka() {
+        kafka.close();
+    }
+
+    public synchronized void startKafka() throws Exception {
+        kafka = EmbeddedKafka.start(dir.resolve("kafka"), Integer.parseInt(state.getProperty("kafka.port")),
+                Integer.parseInt(state.getProperty("kafka.controller.port")));
     }
 
     /** Stops PostgreSQL (an outage, for tests); {@link #startDatabase()} brings it back on the same port and data. */
