@@ -394,7 +394,21 @@ class ServiceTest {
         assertProblem(b.postJson("/v1/jobs", Map.of("type", "train", "dataset", ds)), 422, "/dataset");
         assertEquals(0, b.get("/v1/jobs").json().path("data").size());
         assertEquals(0, b.get("/v1/datasets").json().path("data").size());
-        assertEquals("succeeded", waitTerminal(a, job, 60).path("status").asText());
+        JsonNode done = waitTerminal(a, job, 60);
+        assertEquals("succeeded", done.path("status").asText());
+        // every route that names a job, dataset or model of another tenant answers as if it did not exist
+        String aModel = done.path("model").asText();
+        assertProblem(b.get("/v1/jobs/" + job + "/artifacts"), 404, null);
+        assertProblem(b.get("/v1/jobs/" + job + "/artifacts/model.pfgm"), 404, null);
+        assertProblem(b.get("/v1/jobs/" + job + "/preview"), 404, null);
+        assertProblem(b.get("/v1/jobs/" + job + "/shards"), 404, null);
+        assertProblem(b.get("/v1/models/" + aModel), 404, null);
+        assertProblem(b.postBytes("/v1/datasets/" + ds + "/labels?format=csv", "0\n1\n0\n".getBytes()), 404, null);
+        assertProblem(b.postJson("/v1/jobs", Map.of("type", "generate", "model", aModel, "params", Map.of("count", 5))),
+                422, "/model");
+        assertEquals(0, b.get("/v1/models").json().path("data").size());
+        assertEquals(0, b.get("/v1/quotas").json().path("usage").path("active_jobs").asInt());
+        assertEquals(200, a.get("/v1/jobs/" + job + "/artifacts").status(), "while its owner sees them");
 
         assertProblem(a.postJson("/v1/admin/keys", Map.of("tenant", "evil")), 403, null);
         String prefix = kb.json().path("prefix").asText();
