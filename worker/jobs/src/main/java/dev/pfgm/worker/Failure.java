@@ -21,15 +21,29 @@ record Failure(String code, String message, boolean retryable) {
         if (t instanceof NonFiniteException) {
             return new Failure("non_finite", t.getMessage(), false);
         }
-        if (t instanceof OutOfMemoryError) {
-            return new Failure("out_of_memory", "the job needs more memory than this worker's heap ("
-                    + (Runtime.getRuntime().maxMemory() >> 20) + " MiB); make it smaller (count, batch, network size)"
-                    + " or give workers more memory", false);
+        OutOfMemoryError oom = outOfMemory(t);
+        if (oom != null) {
+            // ND4J's arrays live outside the heap; javacpp refuses them past its own limits, and
+            // the engine may wrap that refusal, hence the search down the causes
+            String where = String.valueOf(oom.getMessage()).contains("Java heap space")
+                    ? "this worker's heap (" + (Runtime.getRuntime().maxMemory() >> 20) + " MiB)"
+                    : "this worker's memory (" + oom.getMessage() + ")";
+            return new Failure("out_of_memory", "the job needs more memory than " + where
+                    + "; make it smaller (count, batch, network size) or give workers more memory", false);
         }
         if (DependencyWait.unavailable(t)) {
             return new Failure("dependency_unavailable", message(t), true);
         }
         return new Failure("internal", message(t), true);
+    }
+
+    private static OutOfMemoryError outOfMemory(Throwable t) {
+        for (int depth = 0; t != null && depth < 16; t = t.getCause(), depth++) {
+            if (t instanceof OutOfMemoryError e) {
+                return e;
+            }
+        }
+        return null;
     }
 
     ObjectNode json() {

@@ -26,6 +26,16 @@ class FailureTest {
     }
 
     @Test
+    void nativeMemoryRefusedInsideTheEngineIsOutOfMemoryToo() {
+        // what ND4J's allocator throws past javacpp's limit, as the engine wraps it
+        Failure f = Failure.of(new IllegalStateException("making a training batch failed", new OutOfMemoryError(
+                "Cannot allocate new LongPointer(2): totalBytes = 0, physicalBytes = 5161M")));
+        assertEquals("out_of_memory", f.code());
+        assertFalse(f.retryable());
+        assertTrue(f.message().contains("physicalBytes = 5161M"), f.message());
+    }
+
+    @Test
     void whatIsNotUnderstoodIsRetried() {
         Failure f = Failure.of(new IllegalStateException("boom"));
         assertEquals("internal", f.code());
