@@ -1,5 +1,6 @@
 package dev.pfgm.launcher.cli;
 
+import dev.pfgm.stack.ChildJvm;
 import dev.pfgm.stack.Stack;
 import dev.pfgm.worker.WorkerMain;
 import java.nio.file.Path;
@@ -39,20 +40,11 @@ public final class UpCommand implements Command {
 
     /** A worker JVM on this one's class path, told this process's pid so that it stops if this one dies. */
     static Process startWorker(Path env, Path log, int index) throws java.io.IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>();
-        cmd.add(java);
         String opts = System.getenv("PFGM_WORKER_JAVA_OPTS");
-        if (opts != null && !opts.isBlank()) {
-            cmd.addAll(List.of(opts.trim().split("\\s+")));
-        }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.pfgm.launcher.Main", "worker", "--env",
-                env.toString()));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        pb.environment().put("PFGM_WORKER_ID", "up-" + index + "-" + ProcessHandle.current().pid());
-        pb.environment().put(WorkerMain.PARENT_PID, Long.toString(ProcessHandle.current().pid()));
-        return pb.start();
+        List<String> javaOptions = opts == null || opts.isBlank() ? List.of() : List.of(opts.trim().split("\\s+"));
+        long pid = ProcessHandle.current().pid();
+        return ChildJvm.worker(env, javaOptions, Map.of("PFGM_WORKER_ID", "up-" + index + "-" + pid,
+                WorkerMain.PARENT_PID, Long.toString(pid)), log);
     }
 
     @Override
