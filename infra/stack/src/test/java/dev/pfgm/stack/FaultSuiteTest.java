@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Faults under load on a real stack, each scenario bounded in time and printing submitted /
  * acknowledged / succeeded / failed / lost / duplicated, with lost = duplicated = 0 asserted.
  * Acknowledged: answered 202. Lost: acknowledged but missing or not finished after the wait.
- * Duplicated: a job that succeeded twice, or ran two attempts at once. (Worker SIGKILL mid-job is
- * ServiceTest's, storage outages OutageTest's; the rest of the issue's list is not here yet.)
+ * Duplicated: a job that succeeded twice, or ran two attempts at once. Processes killed or paused
+ * are gateways and workers in JVMs of their own (ChildJvm); the 60 s storage outage is OutageTest's.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -211,5 +211,205 @@ class FaultSuiteTest {
             stack.startKafka();
         });
         assertEquals(c.submitted(), c.acknowledged(), "the broker is not on the submission path: " + c);
+    }
+
+    // ---- processes killed, paused, or run out of memory ----
+
+    private final List<Process> children = new ArrayList<>();
+
+    @AfterAll
+    void stopChildren() {
+        children.forEach(Process::destroyForcibly);
+    }
+
+    private Process worker(String id, String... javaOptions) throws Exception {
+        Process p = ChildJvm.worker(stack.envFile(), List.of(javaOptions), Map.of("PFGM_WORKER_ID", id),
+                tmp.resolve(id + ".log"));
+        children.add(p);
+        return p;
+    }
+
+    /** A gateway in its own JVM, and its client once it listens. */
+    private record ChildGateway(Process process, Http api) {
+    }
+
+    private ChildGateway gateway(String name) throws Exception {
+        Path log = tmp.resolve(name + ".log");
+        Process p = ChildJvm.gateway(stack.envFile(), 0, List.of("-Xmx256m"), Map.of(), log);
+        children.add(p);
+        return new ChildGateway(p, new Http(ChildJvm.awaitListening(p, log, 60), stack.adminKey()));
+    }
+
+    private static void signal(Process p, String signal) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor());
+    }
+
+    /** The worker named in the job's latest running event. */
+    private String runningOn(String id) {
+        String worker = null;
+        for (JsonNode e : api.get("/v1/jobs/" + id + "/events?after=0&limit=1000").json().path("data")) {
+            if (e.path("data").path("status").asText().equals("running")) {
+                worker = e.path("data").path("worker").asText();
+            }
+        }
+        return worker;
+    }
+
+    private long outboxUnsent() throws Exception {
+        try (var c = java.sql.DriverManager.getConnection(stack.config().get(Settings.DB_URL),
+                stack.config().get(Settings.DB_USER), stack.config().get(Settings.DB_PASSWORD));
+                var st = c.createStatement(); var rs = st.executeQuery("SELECT count(*) FROM outbox WHERE sent_at IS NULL")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static final Map<String, Object> LONG = Map.of("type", "train", "dataset", "builtin:moons",
+            "params", Map.of("steps", 2000));
+
+    @Test
+    @Order(4)
+    void aWorkerKilledMidJobLosesAndDuplicatesNothing() throws Exception {
+        stack.stopWorkers();
+        Map<String, Process> workers = Map.of("fault-w1", worker("fault-w1"), "fault-w2", worker("fault-w2"));
+        List<String> acknowledged = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            acknowledged.add(ServiceTest.submit(api, LONG));
+        }
+        // the first job to get past a tenth of its steps: its worker is killed in the middle of it
+        String victim = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (victim == null && System.nanoTime() < deadline) {
+            for (String id : acknowledged) {
+                JsonNode j = api.get("/v1/jobs/" + id).json();
+                if (j.path("status").asText().equals("running") && j.path("progress").path("completed").asDouble() >= 200) {
+                    victim = id;
+                    break;
+                }
+            }
+            Thread.sleep(100);
+        }
+        assertTrue(victim != null, "no job got going");
+        Process killed = workers.get(runningOn(victim));
+        killed.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL: no shutdown hook, no hand-back
+        stack.addWorker();
+        settle("worker SIGKILLed mid-job (6 jobs of 2,000 steps)", 6, acknowledged, 300);
+        JsonNode j = api.get("/v1/jobs/" + victim).json();
+        assertEquals("succeeded", j.path("status").asText(), j.toString());
+        assertEquals(2, j.path("attempt").asInt(), "the killed attempt's lease expired and a second one ran");
+        workers.values().forEach(Process::destroy);
+    }
+
+    @Test
+    @Order(5)
+    void aGatewayKilledBetweenInsertAndPublishLosesNothing() throws Exception {
+        ChildGateway g = gateway("fault-gateway");
+        Http child = g.api();
+        List<String> acknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
+        int[] submitted = {0};
+        AtomicBoolean go = new AtomicBoolean(true);
+        Thread client = new Thread(() -> {
+            while (go.get()) {
+                submitted[0]++;
+                try {
+                    Http.Res r = child.postJson("/v1/jobs", SMALL);
+                    if (r.status() == 202) {
+                        acknowledged.add(r.json().path("id").asText());
+                    }
+                } catch (AssertionError e) {
+                    return; // the gateway is gone: a request in flight is not acknowledged
+                }
+            }
+        }, "fault-gateway-client");
+        client.start();
+        Thread.sleep(2000);
+        // with the broker away, the gateway goes on committing jobs and their outbox rows, and
+        // cannot publish them: it is killed with them inserted and not yet sent
+        stack.stopKafka();
+        Thread.sleep(2000);
+        long unsent = outboxUnsent();
+        g.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        go.set(false);
+        client.join();
+        assertTrue(unsent > 0, "rows were left unpublished at the kill");
+        stack.startKafka();
+        // the surviving gateway's relay publishes what the dead one left
+        Counts c = settle("gateway SIGKILLed between insert and publish (" + unsent + " rows unsent at the kill)",
+                submitted[0], new ArrayList<>(acknowledged), 240);
+        assertEquals(c.acknowledged(), c.succeeded(), c.toString());
+    }
+
+    @Test
+    @Order(6)
+    void aWorkerPausedPastItsLeaseIsRefusedWhenItWakes() throws Exception {
+        stack.stopWorkers();
+        Process paused = worker("fault-paused");
+        String id = ServiceTest.submit(api, LONG);
+        ServiceTest.waitFor(api, id, j -> j.path("status").asText().equals("running")
+                && j.path("progress").path("completed").asDouble() >= 100, 120);
+        signal(paused, "STOP");
+        try {
+            // its lease (4 s) runs out; the reaper hands the job back and another worker runs it
+            stack.addWorker();
+            ServiceTest.waitFor(api, id, j -> j.path("attempt").asInt() == 2 && j.path("status").asText().equals("running"),
+                    60);
+        } finally {
+            signal(paused, "CONT");
+        }
+        JsonNode done = ServiceTest.waitTerminal(api, id, 180);
+        assertEquals("succeeded", done.path("status").asText(), done.toString());
+        assertEquals(2, done.path("attempt").asInt());
+        Counts c = settle("worker SIGSTOPped past its lease, then woken", 1, List.of(id), 30);
+        assertEquals(1, c.succeeded());
+        // the woken worker's reports were refused: no progress event of attempt 1 after attempt 2
+        // began, and the result's files are attempt 2's
+        boolean second = false;
+        for (JsonNode e : api.get("/v1/jobs/" + id + "/events?after=0&limit=1000").json().path("data")) {
+            JsonNode d = e.path("data");
+            second |= d.path("status").asText().equals("running") && d.path("attempt").asInt() == 2;
+            if (second && e.path("kind").asText().equals("status")) {
+                assertTrue(d.path("attempt").asInt() != 1, "an event of attempt 1 after attempt 2 began: " + e);
+            }
+        }
+        String files = api.get("/v1/jobs/" + id).text() + api.get("/v1/jobs/" + id + "/artifacts").text();
+        assertTrue(files.contains("/attempt-2/") && !files.contains("/attempt-1/"), files);
+        // and it is still a worker: alone again, it runs the next job
+        stack.stopWorkers();
+        String next = ServiceTest.submit(api, SMALL);
+        JsonNode n = ServiceTest.waitTerminal(api, next, 120);
+        assertEquals("succeeded", n.path("status").asText(), n.toString());
+        assertEquals("fault-paused", runningOn(next));
+        assertTrue(paused.isAlive());
+        paused.destroy();
+        stack.addWorker();
+    }
+
+    @Test
+    @Order(7)
+    void aJobThatRunsItsWorkerOutOfMemoryFailsForGoodAndTheWorkerLivesOn() throws Exception {
+        stack.stopWorkers();
+        Process small = worker("fault-small", "-Xmx512m");
+        // a 4096-wide network's weights and optimiser state do not fit in a 512 MiB heap; a batch
+        // of 65,536 at 1,024 wide does not fit in the native memory ND4J may take either
+        Map<String, Object> heap = Map.of("type", "train", "dataset", "builtin:moons",
+                "params", Map.of("steps", 3, "hidden", 4096, "batch", 65536));
+        Map<String, Object> offHeap = Map.of("type", "train", "dataset", "builtin:moons",
+                "params", Map.of("steps", 3, "hidden", 1024, "batch", 65536, "large_batch", 65536));
+        List<String> ids = List.of(ServiceTest.submit(api, heap), ServiceTest.submit(api, offHeap),
+                ServiceTest.submit(api, SMALL));
+        Counts c = settle("jobs that run their worker out of memory (heap, native)", 3, ids, 240);
+        for (String id : ids.subList(0, 2)) {
+            JsonNode j = api.get("/v1/jobs/" + id).json();
+            assertEquals("failed", j.path("status").asText(), j.toString());
+            assertEquals("out_of_memory", j.path("error").path("code").asText(), j.toString());
+            assertTrue(j.path("attempt").asInt() <= 2, "permanent after one retry at most: " + j);
+        }
+        JsonNode after = api.get("/v1/jobs/" + ids.get(2)).json();
+        assertEquals("succeeded", after.path("status").asText(), "the worker runs the next job: " + after);
+        assertEquals("fault-small", runningOn(ids.get(2)));
+        assertTrue(small.isAlive());
+        assertEquals(1, c.succeeded());
+        small.destroy();
+        stack.addWorker();
     }
 }
