@@ -98,7 +98,45 @@ public final class Metrics {
         sb.append("# HELP pfgm_outbox_published_total Job messages this gateway published.\n");
         sb.append("# TYPE pfgm_outbox_published_total counter\n");
         sb.append(String.format(Locale.ROOT, "pfgm_outbox_published_total %d%n", relayed.get()));
+        memory(sb);
         return sb.toString();
+    }
+
+    /**
+     * This process's memory, under the names Prometheus' JVM exporters use, so that dashboards
+     * built for those read it (in ./pfgm up the process also holds Kafka and the S3 store).
+     */
+    private static void memory(StringBuilder sb) {
+        java.lang.management.MemoryUsage heap = java.lang.management.ManagementFactory.getMemoryMXBean()
+                .getHeapMemoryUsage();
+        sb.append("# HELP jvm_memory_used_bytes Memory in use, by area.\n# TYPE jvm_memory_used_bytes gauge\n");
+        sb.append("jvm_memory_used_bytes{area=\"heap\"} ").append(heap.getUsed()).append('\n');
+        sb.append("# HELP jvm_memory_committed_bytes Memory committed, by area.\n");
+        sb.append("# TYPE jvm_memory_committed_bytes gauge\n");
+        sb.append("jvm_memory_committed_bytes{area=\"heap\"} ").append(heap.getCommitted()).append('\n');
+        sb.append("# HELP jvm_memory_max_bytes The most memory the area may take, by area.\n");
+        sb.append("# TYPE jvm_memory_max_bytes gauge\n");
+        sb.append("jvm_memory_max_bytes{area=\"heap\"} ").append(heap.getMax()).append('\n');
+        long rss = residentBytes();
+        if (rss >= 0) {
+            sb.append("# HELP process_resident_memory_bytes Resident set size.\n");
+            sb.append("# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes ").append(rss)
+                    .append('\n');
+        }
+    }
+
+    /** VmRSS from /proc (Linux); -1 elsewhere. */
+    static long residentBytes() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux: the gauge is left out
+        }
+        return -1;
     }
 
     private static String labels(Key k) {

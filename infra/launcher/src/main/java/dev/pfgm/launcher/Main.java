@@ -6,12 +6,14 @@ import dev.pfgm.launcher.cli.ClassifierCommand;
 import dev.pfgm.launcher.cli.Command;
 import dev.pfgm.launcher.cli.EncodeCommand;
 import dev.pfgm.launcher.cli.EvalCommand;
+import dev.pfgm.launcher.cli.GatewayCommand;
 import dev.pfgm.launcher.cli.ImageBenchCommand;
 import dev.pfgm.launcher.cli.InterpolateCommand;
 import dev.pfgm.launcher.cli.NllCommand;
 import dev.pfgm.launcher.cli.PeerBenchCommand;
 import dev.pfgm.launcher.cli.SampleCommand;
 import dev.pfgm.launcher.cli.ServiceBenchCommand;
+import dev.pfgm.launcher.cli.SoakBenchCommand;
 import dev.pfgm.launcher.cli.SynthesizeCommand;
 import dev.pfgm.launcher.cli.TrainCommand;
 import dev.pfgm.launcher.cli.UpCommand;
@@ -32,8 +34,8 @@ public final class Main {
     static Map<String, Command> commands() {
         Map<String, Command> m = new LinkedHashMap<>();
         for (Command c : List.of(new TrainCommand(), new SampleCommand(), new SynthesizeCommand(), new NllCommand(), EncodeCommand.encode(),
-                EncodeCommand.decode(), new InterpolateCommand(), new ClassifierCommand(), new EvalCommand(), new BenchCommand(), new ImageBenchCommand(), new PeerBenchCommand(), new UpCommand(), new WorkerCommand(),
-                new ServiceBenchCommand())) {
+                EncodeCommand.decode(), new InterpolateCommand(), new ClassifierCommand(), new EvalCommand(), new BenchCommand(), new ImageBenchCommand(), new PeerBenchCommand(), new UpCommand(), new GatewayCommand(), new WorkerCommand(),
+                new ServiceBenchCommand(), new SoakBenchCommand())) {
             m.put(c.name(), c);
         }
         return m;

@@ -1,0 +1,93 @@
+package dev.pfgm.launcher.cli;
+
+import dev.pfgm.shared.InvalidInputException;
+import dev.pfgm.stack.bench.SoakBench;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/** ./pfgm bench-soak: a mixed load held for a while; the gateway's memory and the queue over time. */
+public final class SoakBenchCommand implements Command {
+    @Override
+    public String name() {
+        return "bench-soak";
+    }
+
+    @Override
+    public String summary() {
+        return "hold a mixed load on a fresh stack; throughput, latency, gateway heap/RSS and queue over time";
+    }
+
+    @Override
+    public String usage() {
+        return String.join("\n",
+                "usage: ./pfgm bench-soak [--clients 32] [--seconds 600] [--window 30] [--workers 1]",
+                "                         [--jobs-per-second 2] [--gateway-heap 512m] [--write FILE|none]",
+                "  starts a stack in a temporary folder with the gateway and the workers in JVMs of their own;",
+                "  --clients closed-loop clients (a tenant each) read jobs, lists, events and quotas and upload",
+                "  small CSV datasets (3% of requests) while train, generate and likelihood jobs are offered at",
+                "  --jobs-per-second; every --window seconds prints requests/s, p50/p99, errors, the gateway's",
+                "  heap (least and most seen) and RSS, and the queue. Writes the soak section for this duration",
+                "  of FILE (default docs/benchmarks.md).");
+    }
+
+    @Override
+    public void run(String[] argv) throws Exception {
+        Args a = Args.parse("bench-soak", argv, Set.of("clients", "seconds", "window", "workers", "jobs-per-second",
+                "gateway-heap", "write"), Set.of());
+        int seconds = a.integer("seconds", 600, 10, 86_400);
+        int window = a.integer("window", 30, 1, seconds);
+        String heap = a.string("gateway-heap", "512m");
+        if (!heap.matches("[1-9][0-9]{0,5}[mMgG]")) {
+            throw new InvalidInputException("--gateway-heap: '" + heap + "' is not a heap size such as 512m or 1g");
+        }
+        SoakBench.Options o = new SoakBench.Options(a.integer("clients", 32, 1, 1024), seconds, window,
+                a.integer("workers", 1, 1, 16), a.number("jobs-per-second", 2, 0, 1000), heap);
+        String write = a.string("write", "docs/benchmarks.md");
+        Path dir = Files.createTempDirectory("pfgm-bench-soak");
+        SoakBench.Result r = new SoakBench().run(dir, o, line -> System.err.println("bench: " + line));
+        if (!write.equals("none")) {
+            section(Path.of(write), r);
+            System.err.println("bench: wrote the " + seconds + " s soak section of " + write);
+        }
+        new Summary().put("clients", o.clients()).put("seconds", o.seconds()).put("requests", r.requests())
+                .put("errors", r.errors()).put("errors_by_status", new java.util.TreeMap<>(r.errorsByStatus()).toString()).put("requests_per_second", r.perSecond()).put("p50_ms", r.p50Ms())
+                .put("p99_ms", r.p99Ms()).put("uploads", r.uploads()).put("uploads_shed", r.shed()).put("jobs_offered", r.jobsOffered()).print();
+    }
+
+    static void section(Path file, SoakBench.Result r) throws Exception {
+        SoakBench.Options o = r.options();
+        String start = "<!-- bench-soak:" + o.seconds() + "s:start -->";
+        String end = "<!-- bench-soak:" + o.seconds() + "s:end -->";
+        List<String> lines = new ArrayList<>(List.of(start,
+                String.format(Locale.ROOT, "`./pfgm bench-soak --clients %d --seconds %d --window %d --workers %d"
+                        + " --jobs-per-second %s --gateway-heap %s`: %,d requests, %.0f/s, p50 %.2f ms, p99 %.2f ms,"
+                        + " %d errors (%.3f%%; by status, 0 = no answer: %s), %,d uploads (%,d more shed with 503 + Retry-After and retried), %,d jobs offered; gateway heap limit %d MB.",
+                        o.clients(), o.seconds(), o.windowSeconds(), o.workers(), trim(o.jobsPerSecond()), o.gatewayHeap(),
+                        r.requests(), r.perSecond(), r.p50Ms(), r.p99Ms(), r.errors(),
+                        100.0 * r.errors() / Math.max(1, r.requests()), new java.util.TreeMap<>(r.errorsByStatus()), r.uploads(), r.shed(), r.jobsOffered(), r.heapMaxMb()),
+                "",
+                "| at s | req/s | p50 ms | p99 ms | errors | uploads (shed) | gateway heap MB (least-most) | gateway RSS MB | queued (most) | running | succeeded | failed |",
+                "|---|---|---|---|---|---|---|---|---|---|---|---|"));
+        for (SoakBench.Window w : r.windows()) {
+            lines.add(String.format(Locale.ROOT, "| %.0f | %.0f | %.2f | %.2f | %d | %d (%d) | %d-%d | %d | %d | %d | %d | %d |",
+                    w.endSeconds(), w.requests() / (double) o.windowSeconds(), w.p50Ms(), w.p99Ms(), w.errors(), w.uploads(), w.shed(),
+                    w.heapMinMb(), w.heapMaxMb(), w.rssMb(), w.queuedMax(), w.running(), w.succeeded(), w.failed()));
+        }
+        lines.add(end);
+        String table = String.join("\n", lines);
+        String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+        int s = text.indexOf(start);
+        int e = text.indexOf(end);
+        text = s >= 0 && e > s ? text.substring(0, s) + table + text.substring(e + end.length()) : text + "\n" + table + "\n";
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+    }
+
+    private static String trim(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+}
