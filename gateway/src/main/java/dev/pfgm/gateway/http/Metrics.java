@@ -117,26 +117,12 @@ public final class Metrics {
         sb.append("# HELP jvm_memory_max_bytes The most memory the area may take, by area.\n");
         sb.append("# TYPE jvm_memory_max_bytes gauge\n");
         sb.append("jvm_memory_max_bytes{area=\"heap\"} ").append(heap.getMax()).append('\n');
-        long rss = residentBytes();
+        long rss = dev.pfgm.shared.ProcessMemory.residentBytes(ProcessHandle.current().pid());
         if (rss >= 0) {
             sb.append("# HELP process_resident_memory_bytes Resident set size.\n");
             sb.append("# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes ").append(rss)
                     .append('\n');
         }
-    }
-
-    /** VmRSS from /proc (Linux); -1 elsewhere. */
-    static long residentBytes() {
-        try {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            // not Linux: the gauge is left out
-        }
-        return -1;
     }
 
     private static String labels(Key k) {

@@ -298,13 +298,12 @@ class SynthesisServiceTest {
     }
 
     /** A process's peak resident set (VmHWM), in bytes. */
-    private static long peakRss(Process p) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/" + p.pid() + "/status"))) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-            }
+    private static long peakRss(Process p) {
+        long bytes = dev.pfgm.shared.ProcessMemory.peakResidentBytes(p.pid());
+        if (bytes < 0) {
+            throw new AssertionError("no VmHWM for " + p.pid());
         }
-        throw new AssertionError("no VmHWM for " + p.pid());
+        return bytes;
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.pfgm.launcher.cli;
 
 import dev.pfgm.stack.bench.ServiceBench;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -65,14 +64,6 @@ public final class ServiceBenchCommand implements Command {
                 String.format(Locale.ROOT, "| `GET /v1/jobs/{id}`, %d clients | %.0f polls/s, p50 %.2f ms, p99 %.2f ms | |",
                         r.clients(), r.pollsPerSecond(), r.pollP50Ms(), r.pollP99Ms()),
                 END);
-        String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-        int s = text.indexOf(START);
-        int e = text.indexOf(END);
-        if (s >= 0 && e > s) {
-            text = text.substring(0, s) + table + text.substring(e + END.length());
-        } else {
-            text = text + "\n" + table + "\n";
-        }
-        Files.writeString(file, text, StandardCharsets.UTF_8);
+        BenchCommand.update(file, table, START, END, "Job service");
     }
 }

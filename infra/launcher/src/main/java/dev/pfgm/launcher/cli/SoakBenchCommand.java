@@ -2,7 +2,6 @@ package dev.pfgm.launcher.cli;
 
 import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.stack.bench.SoakBench;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,10 +65,12 @@ public final class SoakBenchCommand implements Command {
         List<String> lines = new ArrayList<>(List.of(start,
                 String.format(Locale.ROOT, "`./pfgm bench-soak --clients %d --seconds %d --window %d --workers %d"
                         + " --jobs-per-second %s --gateway-heap %s`: %,d requests, %.0f/s, p50 %.2f ms, p99 %.2f ms,"
-                        + " %d errors (%.3f%%; by status, 0 = no answer: %s), %,d uploads (%,d more shed with 503 + Retry-After and retried), %,d jobs offered; gateway heap limit %d MB.",
+                        + " %d errors (%.3f%%; by status, 0 = no answer: %s), %,d uploads (%,d more shed with 503 + Retry-After and retried), %,d jobs offered; gateway heap limit %d MB,"
+                        + " live heap after a full collection (`jcmd PID GC.run`) %d MB before the load and %d MB after it.",
                         o.clients(), o.seconds(), o.windowSeconds(), o.workers(), trim(o.jobsPerSecond()), o.gatewayHeap(),
                         r.requests(), r.perSecond(), r.p50Ms(), r.p99Ms(), r.errors(),
-                        100.0 * r.errors() / Math.max(1, r.requests()), new java.util.TreeMap<>(r.errorsByStatus()), r.uploads(), r.shed(), r.jobsOffered(), r.heapMaxMb()),
+                        100.0 * r.errors() / Math.max(1, r.requests()), new java.util.TreeMap<>(r.errorsByStatus()), r.uploads(), r.shed(), r.jobsOffered(), r.heapMaxMb(),
+                        r.liveHeapBeforeMb(), r.liveHeapAfterMb()),
                 "",
                 "| at s | req/s | p50 ms | p99 ms | errors | uploads (shed) | gateway heap MB (least-most) | gateway RSS MB | queued (most) | running | succeeded | failed |",
                 "|---|---|---|---|---|---|---|---|---|---|---|---|"));
@@ -78,13 +79,26 @@ public final class SoakBenchCommand implements Command {
                     w.endSeconds(), w.requests() / (double) o.windowSeconds(), w.p50Ms(), w.p99Ms(), w.errors(), w.uploads(), w.shed(),
                     w.heapMinMb(), w.heapMaxMb(), w.rssMb(), w.queuedMax(), w.running(), w.succeeded(), w.failed()));
         }
+        if (r.windows().size() >= 2) {
+            // where the time of a request went at the start and at the end: what grew, if anything did
+            SoakBench.Window a = r.windows().get(0);
+            SoakBench.Window b = r.windows().get(r.windows().size() - 1);
+            lines.add("");
+            lines.add(String.format(Locale.ROOT, "Mean gateway time per request by route (its /metrics histogram sums), first"
+                    + " window and last: %s", routes(a, b)));
+        }
         lines.add(end);
-        String table = String.join("\n", lines);
-        String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-        int s = text.indexOf(start);
-        int e = text.indexOf(end);
-        text = s >= 0 && e > s ? text.substring(0, s) + table + text.substring(e + end.length()) : text + "\n" + table + "\n";
-        Files.writeString(file, text, StandardCharsets.UTF_8);
+        BenchCommand.update(file, String.join("\n", lines), start, end, "Job service: held load and soak");
+    }
+
+    private static String routes(SoakBench.Window a, SoakBench.Window b) {
+        List<String> parts = new ArrayList<>();
+        for (String route : b.routeMeanMs().keySet()) {
+            Double first = a.routeMeanMs().get(route);
+            parts.add(String.format(Locale.ROOT, "`%s` %s -> %.2f ms", route, first == null ? "-" : String.format(
+                    Locale.ROOT, "%.2f", first), b.routeMeanMs().get(route)));
+        }
+        return String.join("; ", parts);
     }
 
     private static String trim(double d) {

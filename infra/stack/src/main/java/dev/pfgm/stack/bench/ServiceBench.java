@@ -27,6 +27,12 @@ import java.util.function.Consumer;
  */
 public final class ServiceBench {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * A bench's clients go far past what a tenant's default quotas allow: lifted, so that the
+     * figures are the service's (the quota checks still run on every request).
+     */
+    static final Map<String, String> LIFTED_QUOTAS = Map.of(Settings.QUOTA_ACTIVE_JOBS.name(), "10000000",
+            Settings.QUOTA_REQUESTS_PER_MINUTE.name(), "10000000");
 
     /** The figures. */
     public record Result(int clients, double submitSeconds, long submissions, double submitsPerSecond,
@@ -40,11 +46,7 @@ public final class ServiceBench {
     private String key;
 
     public Result run(Path dir, int clients, int seconds, int startJobs, Consumer<String> log) throws Exception {
-        // the load is one tenant's, far past what a tenant's default quotas allow: lift them, so that
-        // the figures are the service's (the quota checks still run on every request)
-        Map<String, String> unlimited = Map.of(Settings.QUOTA_ACTIVE_JOBS.name(), "10000000",
-                Settings.QUOTA_REQUESTS_PER_MINUTE.name(), "10000000");
-        try (Stack stack = Stack.start(new Stack.Options(dir, 0, 1, unlimited))) {
+        try (Stack stack = Stack.start(new Stack.Options(dir, 0, 1, LIFTED_QUOTAS))) {
             base = stack.url();
             key = stack.adminKey();
             log.accept("stack up at " + base);

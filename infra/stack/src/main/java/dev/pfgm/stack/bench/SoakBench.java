@@ -2,7 +2,7 @@ package dev.pfgm.stack.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pfgm.shared.config.Settings;
+import dev.pfgm.shared.ProcessMemory;
 import dev.pfgm.stack.ChildJvm;
 import dev.pfgm.stack.Stack;
 import java.io.IOException;
@@ -46,12 +46,14 @@ public final class SoakBench {
 
     /** One window of the run. */
     public record Window(double endSeconds, long requests, long errors, double p50Ms, double p99Ms, long uploads, long shed,
-            long heapMinMb, long heapMaxMb, long rssMb, long queuedMax, long running, long succeeded, long failed) {
+            long heapMinMb, long heapMaxMb, long rssMb, long queuedMax, long running, long succeeded, long failed,
+            Map<String, Double> routeMeanMs) {
     }
 
     /** The whole run. */
     public record Result(Options options, long requests, long errors, double perSecond, double p50Ms, double p99Ms,
-            long uploads, long shed, long jobsOffered, long heapMaxMb, Map<Integer, Long> errorsByStatus, List<Window> windows) {
+            long uploads, long shed, long jobsOffered, long heapMaxMb, long liveHeapBeforeMb, long liveHeapAfterMb,
+            Map<Integer, Long> errorsByStatus, List<Window> windows) {
     }
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
@@ -86,10 +88,8 @@ public final class SoakBench {
     }
 
     public Result run(Path dir, Options o, Consumer<String> log) throws Exception {
-        Map<String, String> lifted = Map.of(Settings.QUOTA_ACTIVE_JOBS.name(), "10000000",
-                Settings.QUOTA_REQUESTS_PER_MINUTE.name(), "10000000");
         List<Process> children = new ArrayList<>();
-        try (Stack stack = Stack.startServers(new Stack.Options(dir, 0, 0, lifted))) {
+        try (Stack stack = Stack.startServers(new Stack.Options(dir, 0, 0, ServiceBench.LIFTED_QUOTAS))) {
             Path gatewayLog = dir.resolve("gateway.log");
             Process gateway = ChildJvm.gateway(stack.envFile(), 0, List.of("-Xmx" + o.gatewayHeap()), Map.of(),
                     gatewayLog);
@@ -115,6 +115,15 @@ public final class SoakBench {
                     + "\"params\":{\"steps\":200}}", 202).path("id").asText();
             JsonNode trained = waitTerminal(jobsKey, first, 600);
             String model = trained.path("model").asText();
+            // likelihood over a small table of its own (the builtin sets' 20,000 rows would hold the worker a minute)
+            HttpResponse<String> up = client.send(HttpRequest.newBuilder(URI.create(base
+                    + "/v1/datasets?name=soak-likelihood&format=csv")).header("Authorization", "Bearer " + jobsKey)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(csv(new SplittableRandom(-1)))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (up.statusCode() != 201) {
+                throw new IllegalStateException("the soak's dataset upload answered " + up.statusCode() + ": " + up.body());
+            }
+            String dataset = JSON.readTree(up.body()).path("id").asText();
             if (!trained.path("status").asText().equals("succeeded") || model.isEmpty()) {
                 throw new IllegalStateException("the soak's model did not train: " + trained);
             }
@@ -131,9 +140,11 @@ public final class SoakBench {
                         stop)));
             }
             AtomicLong offered = new AtomicLong();
-            threads.add(start("soak-jobs", () -> jobLoop(jobsKey, model, o.jobsPerSecond(), offered, stop)));
+            threads.add(start("soak-jobs", () -> jobLoop(jobsKey, model, dataset, o.jobsPerSecond(), offered, stop)));
 
+            long liveBefore = liveHeapMb(gateway);
             List<Window> windows = new CopyOnWriteArrayList<>();
+            Map<String, double[]> routesBefore = routeTotals(metrics());
             long t0 = System.nanoTime();
             long heapMax = 0;
             for (int w = 1; w * (long) o.windowSeconds() <= o.seconds(); w++) {
@@ -156,13 +167,23 @@ public final class SoakBench {
                     }
                 }
                 Acc a = window.getAndSet(new Acc());
+                Map<String, double[]> routesNow = routeTotals(metrics);
+                Map<String, Double> routeMeans = new java.util.TreeMap<>();
+                for (var e : routesNow.entrySet()) {
+                    double[] was = routesBefore.getOrDefault(e.getKey(), new double[2]);
+                    double n = e.getValue()[1] - was[1];
+                    if (n > 0) {
+                        routeMeans.put(e.getKey(), 1000 * (e.getValue()[0] - was[0]) / n);
+                    }
+                }
+                routesBefore = routesNow;
                 Window done;
                 synchronized (a) {
                     double[] ms = a.okMs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
                     done = new Window((System.nanoTime() - t0) / 1e9, ms.length + a.errors, a.errors,
                             ServiceBench.pct(ms, 0.5), ServiceBench.pct(ms, 0.99), a.uploads, a.shed,
                             heapMin == Long.MAX_VALUE ? -1 : heapMin >> 20, heapHigh >> 20, rssMb(gateway), queuedMax,
-                            jobs(metrics, "running"), jobs(metrics, "succeeded"), jobs(metrics, "failed"));
+                            jobs(metrics, "running"), jobs(metrics, "succeeded"), jobs(metrics, "failed"), routeMeans);
                 }
                 windows.add(done);
                 log.accept(String.format(java.util.Locale.ROOT,
@@ -176,12 +197,15 @@ public final class SoakBench {
             for (Thread t : threads) {
                 t.join(30_000);
             }
+            long liveAfter = liveHeapMb(gateway);
+            log.accept("gateway live heap after a full collection: " + liveBefore + " MB before the load, " + liveAfter
+                    + " MB after it");
             Acc all = total[0];
             synchronized (all) {
                 double[] ms = all.okMs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
                 long requests = ms.length + all.errors;
                 return new Result(o, requests, all.errors, requests / elapsed, ServiceBench.pct(ms, 0.5),
-                        ServiceBench.pct(ms, 0.99), all.uploads, all.shed, offered.get(), heapMax, Map.copyOf(all.errorsByStatus),
+                        ServiceBench.pct(ms, 0.99), all.uploads, all.shed, offered.get(), heapMax, liveBefore, liveAfter, Map.copyOf(all.errorsByStatus),
                         List.copyOf(windows));
             }
         } finally {
@@ -246,12 +270,12 @@ public final class SoakBench {
     }
 
     /** Offers jobs at a fixed rate (open loop): train, generate and likelihood in turn. */
-    private void jobLoop(String key, String model, double perSecond, AtomicLong offered, AtomicBoolean stop) {
+    private void jobLoop(String key, String model, String dataset, double perSecond, AtomicLong offered, AtomicBoolean stop) {
         long gap = (long) (1e9 / perSecond);
         long next = System.nanoTime();
         String[] bodies = {tinyTrain(),
                 "{\"type\":\"generate\",\"model\":\"" + model + "\",\"params\":{\"count\":2000,\"solver\":\"heun\",\"steps\":18}}",
-                "{\"type\":\"likelihood\",\"model\":\"" + model + "\",\"dataset\":\"builtin:ring8\"}"};
+                "{\"type\":\"likelihood\",\"model\":\"" + model + "\",\"dataset\":\"" + dataset + "\"}"};
         while (!stop.get()) {
             try {
                 send("POST", "/v1/jobs", key, bodies[(int) (offered.getAndIncrement() % bodies.length)], 202);
@@ -334,18 +358,41 @@ public final class SoakBench {
         return 0;
     }
 
-    /** The gateway process's resident set, from /proc (Linux). */
+    /** The gateway process's resident set (-1 off Linux). */
     private static long rssMb(Process p) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + p.pid() + "/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) >> 10;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux
+        long bytes = ProcessMemory.residentBytes(p.pid());
+        return bytes < 0 ? -1 : bytes >> 20;
+    }
+
+    private static final Pattern ROUTE = Pattern.compile(
+            "(?m)^pfgm_http_request_duration_seconds_(sum|count)\\{method=\"(\\w+)\",route=\"([^\"]+)\",status=\"\\d+\"} (\\S+)");
+
+    /** Per route, seconds spent and requests answered so far (all statuses): [sum, count]. */
+    private static Map<String, double[]> routeTotals(String metrics) {
+        Map<String, double[]> m = new java.util.HashMap<>();
+        Matcher x = ROUTE.matcher(metrics);
+        while (x.find()) {
+            double[] t = m.computeIfAbsent(x.group(2) + " " + x.group(3), k -> new double[2]);
+            t[x.group(1).equals("sum") ? 0 : 1] += Double.parseDouble(x.group(4));
         }
-        return -1;
+        return m;
+    }
+
+    /**
+     * The gateway's heap right after a full collection (jcmd GC.run, from this JDK): its live data,
+     * which a leak grows; -1 when this runtime has no jcmd.
+     */
+    private long liveHeapMb(Process gateway) throws Exception {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        if (!Files.isExecutable(jcmd)) {
+            return -1;
+        }
+        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(gateway.pid()), "GC.run").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+            return -1;
+        }
+        return first(HEAP, metrics()) >> 20;
     }
 
     private static Thread start(String name, Runnable r) {
