@@ -25,19 +25,22 @@ public final class SoakBenchCommand implements Command {
     public String usage() {
         return String.join("\n",
                 "usage: ./pfgm bench-soak [--clients 32] [--seconds 600] [--window 30] [--workers 1]",
-                "                         [--jobs-per-second 2] [--gateway-heap 512m] [--write FILE|none]",
+                "                         [--jobs-per-second 2] [--gateway-heap 512m] [--hostile-clients 0]",
+                "                         [--write FILE|none]",
                 "  starts a stack in a temporary folder with the gateway and the workers in JVMs of their own;",
                 "  --clients closed-loop clients (a tenant each) read jobs, lists, events and quotas and upload",
                 "  small CSV datasets (3% of requests) while train, generate and likelihood jobs are offered at",
                 "  --jobs-per-second; every --window seconds prints requests/s, p50/p99, errors, the gateway's",
-                "  heap (least and most seen) and RSS, and the queue. Writes the soak section for this duration",
-                "  of FILE (default docs/benchmarks.md).");
+                "  heap (least and most seen) and RSS, and the queue. --hostile-clients more clients, as one",
+                "  more tenant, upload the 240 KB .npy header that once froze the gateway, in a loop, all along.",
+                "  Writes the soak section for this duration (and hostile count) of FILE (default",
+                "  docs/benchmarks.md).");
     }
 
     @Override
     public void run(String[] argv) throws Exception {
         Args a = Args.parse("bench-soak", argv, Set.of("clients", "seconds", "window", "workers", "jobs-per-second",
-                "gateway-heap", "write"), Set.of());
+                "gateway-heap", "hostile-clients", "write"), Set.of());
         int seconds = a.integer("seconds", 600, 10, 86_400);
         int window = a.integer("window", 30, 1, seconds);
         String heap = a.string("gateway-heap", "512m");
@@ -45,7 +48,8 @@ public final class SoakBenchCommand implements Command {
             throw new InvalidInputException("--gateway-heap: '" + heap + "' is not a heap size such as 512m or 1g");
         }
         SoakBench.Options o = new SoakBench.Options(a.integer("clients", 32, 1, 1024), seconds, window,
-                a.integer("workers", 1, 1, 16), a.number("jobs-per-second", 2, 0, 1000), heap);
+                a.integer("workers", 1, 1, 16), a.number("jobs-per-second", 2, 0, 1000), heap,
+                a.integer("hostile-clients", 0, 0, 64));
         String write = a.string("write", "docs/benchmarks.md");
         Path dir = Files.createTempDirectory("pfgm-bench-soak");
         SoakBench.Result r = new SoakBench().run(dir, o, line -> System.err.println("bench: " + line));
@@ -55,21 +59,25 @@ public final class SoakBenchCommand implements Command {
         }
         new Summary().put("clients", o.clients()).put("seconds", o.seconds()).put("requests", r.requests())
                 .put("errors", r.errors()).put("errors_by_status", new java.util.TreeMap<>(r.errorsByStatus()).toString()).put("requests_per_second", r.perSecond()).put("p50_ms", r.p50Ms())
-                .put("p99_ms", r.p99Ms()).put("uploads", r.uploads()).put("uploads_shed", r.shed()).put("jobs_offered", r.jobsOffered()).print();
+                .put("p99_ms", r.p99Ms()).put("uploads", r.uploads()).put("uploads_shed", r.shed()).put("jobs_offered", r.jobsOffered()).put("hostile_uploads", r.hostileUploads()).print();
     }
 
     static void section(Path file, SoakBench.Result r) throws Exception {
         SoakBench.Options o = r.options();
-        String start = "<!-- bench-soak:" + o.seconds() + "s:start -->";
-        String end = "<!-- bench-soak:" + o.seconds() + "s:end -->";
+        String key = o.seconds() + "s" + (o.hostileClients() > 0 ? "-hostile" + o.hostileClients() : "");
+        String start = "<!-- bench-soak:" + key + ":start -->";
+        String end = "<!-- bench-soak:" + key + ":end -->";
         List<String> lines = new ArrayList<>(List.of(start,
                 String.format(Locale.ROOT, "`./pfgm bench-soak --clients %d --seconds %d --window %d --workers %d"
-                        + " --jobs-per-second %s --gateway-heap %s`: %,d requests, %.0f/s, p50 %.2f ms, p99 %.2f ms,"
-                        + " %d errors (%.3f%%; by status, 0 = no answer: %s), %,d uploads (%,d more shed with 503 + Retry-After and retried), %,d jobs offered; gateway heap limit %d MB,"
+                        + " --jobs-per-second %s --gateway-heap %s%s`: %,d requests, %.0f/s, p50 %.2f ms, p99 %.2f ms,"
+                        + " %d errors (%.3f%%; by status, 0 = no answer: %s), %,d uploads (%,d more shed with 503 + Retry-After and retried), %,d jobs offered%s; gateway heap limit %d MB,"
                         + " live heap after a full collection (`jcmd PID GC.run`) %d MB before the load and %d MB after it.",
                         o.clients(), o.seconds(), o.windowSeconds(), o.workers(), trim(o.jobsPerSecond()), o.gatewayHeap(),
+                        o.hostileClients() > 0 ? " --hostile-clients " + o.hostileClients() : "",
                         r.requests(), r.perSecond(), r.p50Ms(), r.p99Ms(), r.errors(),
-                        100.0 * r.errors() / Math.max(1, r.requests()), new java.util.TreeMap<>(r.errorsByStatus()), r.uploads(), r.shed(), r.jobsOffered(), r.heapMaxMb(),
+                        100.0 * r.errors() / Math.max(1, r.requests()), new java.util.TreeMap<>(r.errorsByStatus()), r.uploads(), r.shed(), r.jobsOffered(), o.hostileClients() > 0 ? String.format(Locale.ROOT,
+                        "; meanwhile %d hostile clients had %,d hostile uploads answered", o.hostileClients(),
+                        r.hostileUploads()) : "", r.heapMaxMb(),
                         r.liveHeapBeforeMb(), r.liveHeapAfterMb()),
                 "",
                 "| at s | req/s | p50 ms | p99 ms | errors | uploads (shed) | gateway heap MB (least-most) | gateway RSS MB | queued (most) | running | succeeded | failed |",

@@ -41,7 +41,7 @@ public final class SoakBench {
 
     /** What to run. */
     public record Options(int clients, int seconds, int windowSeconds, int workers, double jobsPerSecond,
-            String gatewayHeap) {
+            String gatewayHeap, int hostileClients) {
     }
 
     /** One window of the run. */
@@ -52,7 +52,7 @@ public final class SoakBench {
 
     /** The whole run. */
     public record Result(Options options, long requests, long errors, double perSecond, double p50Ms, double p99Ms,
-            long uploads, long shed, long jobsOffered, long heapMaxMb, long liveHeapBeforeMb, long liveHeapAfterMb,
+            long uploads, long shed, long jobsOffered, long hostileUploads, long heapMaxMb, long liveHeapBeforeMb, long liveHeapAfterMb,
             Map<Integer, Long> errorsByStatus, List<Window> windows) {
     }
 
@@ -141,6 +141,14 @@ public final class SoakBench {
             }
             AtomicLong offered = new AtomicLong();
             threads.add(start("soak-jobs", () -> jobLoop(jobsKey, model, dataset, o.jobsPerSecond(), offered, stop)));
+            AtomicLong hostile = new AtomicLong();
+            if (o.hostileClients() > 0) {
+                String attacker = send("POST", "/v1/admin/keys", admin, "{\"tenant\":\"soak-attacker\"}", 201).path("key")
+                        .asText();
+                for (int h = 0; h < o.hostileClients(); h++) {
+                    threads.add(start("soak-hostile-" + h, () -> hostileLoop(attacker, hostile, stop)));
+                }
+            }
 
             long liveBefore = liveHeapMb(gateway);
             List<Window> windows = new CopyOnWriteArrayList<>();
@@ -205,7 +213,7 @@ public final class SoakBench {
                 double[] ms = all.okMs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
                 long requests = ms.length + all.errors;
                 return new Result(o, requests, all.errors, requests / elapsed, ServiceBench.pct(ms, 0.5),
-                        ServiceBench.pct(ms, 0.99), all.uploads, all.shed, offered.get(), heapMax, liveBefore, liveAfter, Map.copyOf(all.errorsByStatus),
+                        ServiceBench.pct(ms, 0.99), all.uploads, all.shed, offered.get(), hostile.get(), heapMax, liveBefore, liveAfter, Map.copyOf(all.errorsByStatus),
                         List.copyOf(windows));
             }
         } finally {
@@ -266,6 +274,30 @@ public final class SoakBench {
             double ms = (System.nanoTime() - t0) / 1e6;
             window.get().add(ms, status, upload);
             total.add(ms, status, upload);
+        }
+    }
+
+    /**
+     * Uploads, in a loop, the .npy whose header repeats {@code 'shape': (} 24,000 times (240 KB):
+     * the probe that once froze every tenant's requests for minutes. Answers (422, or 503 when the
+     * upload slots are taken) are the attacker's and are not counted with the other clients'.
+     */
+    private void hostileLoop(String key, AtomicLong answered, AtomicBoolean stop) {
+        byte[] dict = ("{" + "'shape': (".repeat(24_000) + "}").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(12 + dict.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 2, 0}).putInt(dict.length).put(dict);
+        byte[] body = b.array();
+        while (!stop.get()) {
+            try {
+                client.send(HttpRequest.newBuilder(URI.create(base + "/v1/datasets?name=probe&format=npy"))
+                        .header("Authorization", "Bearer " + key).POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(), HttpResponse.BodyHandlers.discarding());
+                answered.incrementAndGet();
+            } catch (IOException e) {
+                // the attacker's problem
+            } catch (InterruptedException e) {
+                return;
+            }
         }
     }
 
