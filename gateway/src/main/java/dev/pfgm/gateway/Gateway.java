@@ -3,6 +3,7 @@ package dev.pfgm.gateway;
 import dev.pfgm.gateway.api.AdminRoutes;
 import dev.pfgm.gateway.api.DatasetRoutes;
 import dev.pfgm.gateway.api.Endpoint;
+import dev.pfgm.gateway.api.FileLinks;
 import dev.pfgm.gateway.api.JobRoutes;
 import dev.pfgm.gateway.api.ModelRoutes;
 import dev.pfgm.gateway.api.OpsRoutes;
@@ -79,10 +80,12 @@ public final class Gateway implements AutoCloseable {
         objects.ensureBucket();
 
         KeyStore keys = new KeyStore(db);
-        Optional<KeyStore.NewKey> first = keys.createFirstAdminKey();
-        if (first.isPresent() && !config.get(Settings.ADMIN_KEY_FILE).isEmpty()) {
-            Path file = Path.of(config.get(Settings.ADMIN_KEY_FILE));
-            Files.writeString(file, first.get().key() + "\n", StandardCharsets.UTF_8);
+        Optional<KeyStore.NewKey> first;
+        try {
+            first = bootstrapAdminKey(config, keys);
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            db.close();
+            throw e;
         }
 
         Metrics metrics = new Metrics();
@@ -130,10 +133,12 @@ public final class Gateway implements AutoCloseable {
         JobStore jobs = new JobStore(db);
         ShardStore shards = new ShardStore(db);
         new QuotaRoutes(endpoint, quotas, limiter, contract).mount(router);
-        new JobRoutes(endpoint, jobs, shards, datasets, models, objects, relay, contract, quotas,
+        FileLinks links = new FileLinks(vertx, objects, config);
+        links.mount(router);
+        new JobRoutes(endpoint, jobs, shards, datasets, models, links, relay, contract, quotas,
                 config.getInt(Settings.MAX_ATTEMPTS), config.getInt(Settings.PRESIGN_SECONDS)).mount(router);
         new ShardRoutes(endpoint, jobs, shards).mount(router);
-        new PreviewRoutes(endpoint, jobs, objects).mount(router);
+        new PreviewRoutes(endpoint, jobs, objects, links).mount(router);
         new ModelRoutes(endpoint, models).mount(router);
         new AdminRoutes(endpoint, keys, auth, contract).mount(router);
         // the dashboard: static files, after every API route
@@ -187,5 +192,33 @@ public final class Gateway implements AutoCloseable {
             LOG.warn("closing Vert.x: {}", e.getMessage());
         }
         db.close();
+    }
+
+    /**
+     * The operator's admin key (PFGM_ADMIN_KEY, or the file PFGM_ADMIN_KEY_FILE names when it holds
+     * one: a compose or Kubernetes secret) is made valid; without one, the first start creates a key
+     * and writes it to that file. Returns the created key, if this start created one.
+     */
+    private static Optional<KeyStore.NewKey> bootstrapAdminKey(Config config, KeyStore keys) throws java.io.IOException {
+        String supplied = config.get(Settings.ADMIN_KEY);
+        String fileName = config.get(Settings.ADMIN_KEY_FILE);
+        Path file = fileName.isEmpty() ? null : Path.of(fileName);
+        if (supplied.isEmpty() && file != null && Files.isRegularFile(file)) {
+            supplied = Files.readString(file, StandardCharsets.UTF_8).strip();
+        }
+        if (!supplied.isEmpty()) {
+            try {
+                keys.ensureAdminKey(supplied);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException((config.get(Settings.ADMIN_KEY).isEmpty() ? "PFGM_ADMIN_KEY_FILE ("
+                        + file + ")" : "PFGM_ADMIN_KEY") + ": " + e.getMessage(), e);
+            }
+            return Optional.empty();
+        }
+        Optional<KeyStore.NewKey> first = keys.createFirstAdminKey();
+        if (first.isPresent() && file != null) {
+            Files.writeString(file, first.get().key() + "\n", StandardCharsets.UTF_8);
+        }
+        return first;
     }
 }

@@ -55,7 +55,13 @@ public final class GatewayMain {
             return 2;
         }
         System.err.println("pfgm gateway, settings:\n" + config.describe());
-        Gateway g = Gateway.start(config);
+        Gateway g;
+        try {
+            g = Gateway.start(config);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage()); // a setting the gateway cannot use, named
+            return 2;
+        }
         g.firstAdminKey().ifPresent(k -> System.err.println("first start: admin API key " + k.key()));
         // a line a supervisor (or a test) can wait for: the port is known only now when it was 0
         System.err.println("gateway listening on http://127.0.0.1:" + g.port());

@@ -90,8 +90,12 @@ public final class Endpoint {
         if (resp.ended()) {
             return;
         }
-        resp.setStatusCode(r.status());
         r.headers().forEach(resp::putHeader);
+        if (r.writer() != null) {
+            r.writer().accept(ctx);
+            return;
+        }
+        resp.setStatusCode(r.status());
         if (r.body() == null) {
             resp.end();
         } else {

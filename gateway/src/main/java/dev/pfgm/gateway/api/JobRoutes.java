@@ -17,7 +17,6 @@ import dev.pfgm.shared.store.JobStore;
 import dev.pfgm.shared.store.Json;
 import dev.pfgm.shared.store.ModelStore;
 import dev.pfgm.shared.store.ModelStore.ModelRecord;
-import dev.pfgm.shared.store.ObjectStore;
 import dev.pfgm.shared.store.QuotaStore;
 import dev.pfgm.shared.store.ShardStore;
 import dev.pfgm.shared.synthesis.ModelFacts;
@@ -42,7 +41,7 @@ public final class JobRoutes {
     private final JobStore jobs;
     private final DatasetStore datasets;
     private final ModelStore models;
-    private final ObjectStore objects;
+    private final FileLinks links;
     private final JobArtifacts artifacts;
     private final OutboxRelay relay;
     private final ContractValidator contract;
@@ -51,7 +50,7 @@ public final class JobRoutes {
     private final QuotaStore quotas;
 
     public JobRoutes(Endpoint endpoint, JobStore jobs, ShardStore shards, DatasetStore datasets, ModelStore models,
-            ObjectStore objects, OutboxRelay relay, ContractValidator contract, QuotaStore quotas, int defaultMaxAttempts,
+            FileLinks links, OutboxRelay relay, ContractValidator contract, QuotaStore quotas, int defaultMaxAttempts,
             int presignSeconds) {
         this.quotas = quotas;
         this.artifacts = new JobArtifacts(shards);
@@ -59,7 +58,7 @@ public final class JobRoutes {
         this.jobs = jobs;
         this.datasets = datasets;
         this.models = models;
-        this.objects = objects;
+        this.links = links;
         this.relay = relay;
         this.contract = contract;
         this.defaultMaxAttempts = defaultMaxAttempts;
@@ -112,7 +111,7 @@ public final class JobRoutes {
                 f.put("bytes", a.bytes());
                 f.put("sha256", a.sha256());
                 f.put("content_type", a.contentType());
-                f.put("url", objects.presignedGet(a.key(), presignSeconds, a.name()));
+                f.put("url", links.url(ctx, a.key()));
                 f.put("url_expires_at", expires);
             }
             body.put("has_more", page.next() != null);
@@ -122,9 +121,7 @@ public final class JobRoutes {
         }));
         r.get("/v1/jobs/:id/artifacts/:name").handler(ctx -> endpoint.run(ctx, caller -> {
             JobRecord j = find(caller.tenant(), ctx.pathParam("id"));
-            String name = ctx.pathParam("name");
-            return Reply.empty(302).header("Location",
-                    objects.presignedGet(artifacts.find(j, name).key(), presignSeconds, name));
+            return links.download(artifacts.find(j, ctx.pathParam("name")).key());
         }));
     }
 

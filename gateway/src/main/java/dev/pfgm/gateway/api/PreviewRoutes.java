@@ -13,6 +13,7 @@ import dev.pfgm.shared.store.Keys;
 import dev.pfgm.shared.store.Json;
 import dev.pfgm.shared.store.ObjectStore;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +34,10 @@ public final class PreviewRoutes {
     private final JobStore jobs;
     private final ObjectStore objects;
 
-    public PreviewRoutes(Endpoint endpoint, JobStore jobs, ObjectStore objects) {
+    private final FileLinks links;
+
+    public PreviewRoutes(Endpoint endpoint, JobStore jobs, ObjectStore objects, FileLinks links) {
+        this.links = links;
         this.endpoint = endpoint;
         this.jobs = jobs;
         this.objects = objects;
@@ -47,15 +51,15 @@ public final class PreviewRoutes {
             if (j.status() != JobStatus.SUCCEEDED) {
                 JsonNode live = j.progress().path("preview");
                 if (j.type() == JobType.TRAIN && live.has("name")) {
-                    return Reply.json(200, liveGrid(j, live)).header("Cache-Control", "no-cache");
+                    return Reply.json(200, liveGrid(ctx, j, live)).header("Cache-Control", "no-cache");
                 }
                 throw new ApiException(409, "Conflict", "job " + j.id() + " is " + j.status().wireName()
                         + "; its preview exists once it has succeeded (or, training images, has drawn a grid)");
             }
             ObjectNode body = switch (j.type()) {
-                case GENERATE -> artifact(j, "grid.png") != null ? imageGrid(j) : scatter(read(j, "samples.npy"));
+                case GENERATE -> artifact(j, "grid.png") != null ? imageGrid(ctx, j) : scatter(read(j, "samples.npy"));
                 case LIKELIHOOD -> histogram(read(j, "nll.npy"));
-                case TRAIN -> withLatestGrid(j, lossCurve(read(j, "loss.csv")));
+                case TRAIN -> withLatestGrid(ctx, j, lossCurve(read(j, "loss.csv")));
                 case SYNTHESIZE -> synthesis(j);
             };
             return Reply.json(200, body).header("Cache-Control", "private, max-age=3600");
@@ -82,22 +86,22 @@ public final class PreviewRoutes {
     }
 
     /** An image model's samples: the grid the worker drew, by a short-lived URL. */
-    private ObjectNode imageGrid(JobRecord j) {
+    private ObjectNode imageGrid(RoutingContext ctx, JobRecord j) {
         int count = j.result().path("count").asInt();
         return Json.object().put("kind", "image_grid").put("count", count).put("shown", Math.min(count, 100))
-                .put("grid_url", objects.presignedGet(artifact(j, "grid.png").path("key").asText(), 3600, "grid.png"));
+                .put("grid_url", links.url(ctx, artifact(j, "grid.png").path("key").asText(), 3600));
     }
 
     /** An unfinished image train job's latest preview grid (running, or stopped), as its progress names it. */
-    private ObjectNode liveGrid(JobRecord j, JsonNode live) {
+    private ObjectNode liveGrid(RoutingContext ctx, JobRecord j, JsonNode live) {
         String name = live.path("name").asText();
         String key = Keys.jobOutput(j.id(), live.path("attempt").asInt(), name);
         return Json.object().put("kind", "training").put("grid_step", live.path("step").asInt())
-                .put("grid_url", objects.presignedGet(key, 3600, name));
+                .put("grid_url", links.url(ctx, key, 3600));
     }
 
     /** An image train job's last preview grid beside its loss curve. */
-    private ObjectNode withLatestGrid(JobRecord j, ObjectNode body) {
+    private ObjectNode withLatestGrid(RoutingContext ctx, JobRecord j, ObjectNode body) {
         String last = null;
         for (JsonNode a : j.result().path("artifacts")) {
             String name = a.path("name").asText();
@@ -106,7 +110,7 @@ public final class PreviewRoutes {
             }
         }
         if (last != null) {
-            body.put("grid_url", objects.presignedGet(artifact(j, last).path("key").asText(), 3600, last))
+            body.put("grid_url", links.url(ctx, artifact(j, last).path("key").asText(), 3600))
                     .put("grid_step", Integer.parseInt(last.substring(8, last.length() - 4)));
         }
         return body;

@@ -79,6 +79,10 @@ class OutageTest {
     @Test
     @Order(2)
     void anObjectStorageOutageIs503AndJobsFinishWhenItReturns() throws Exception {
+        String done = api.get("/v1/jobs?status=succeeded&limit=1").json().path("data").get(0).path("id").asText();
+        String file = "/v1/jobs/" + done + "/artifacts/" + api.get("/v1/jobs/" + done + "/artifacts").json()
+                .path("files").get(0).path("name").asText();
+        assertEquals(200, api.get(file).status());
         stack.stopStorage();
         String job;
         long outage = System.nanoTime();
@@ -90,6 +94,10 @@ class OutageTest {
             assertProblem(upload, 503, null);
             assertNotNull(upload.header("Retry-After"));
             assertTrue(upload.json().path("detail").asText().contains("object storage"), upload.toString());
+            Http.Res download = api.get(file); // streamed through the gateway: the store's absence is a 503 too
+            assertProblem(download, 503, null);
+            assertNotNull(download.header("Retry-After"));
+            assertTrue(download.json().path("detail").asText().contains("object storage"), download.toString());
             // accepted while storage is away: the worker waits for it instead of spending attempts
             job = submit(api, Map.of("type", "generate", "model", model, "params", Map.of("count", 50)));
             Thread.sleep(TimeUnit.SECONDS.toMillis(60) - (System.nanoTime() - outage) / 1_000_000);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -190,11 +191,39 @@ class ServiceTest {
             trainFiles.add(f.path("name").asText());
         }
         assertEquals(Set.of("model.pfgm", "loss.csv"), trainFiles);
+        // downloads stream through the gateway (no public object-store endpoint is configured)
         Http.Res loss = admin.get("/v1/jobs/" + train + "/artifacts/loss.csv");
-        assertEquals(302, loss.status());
-        String lossCsv = Http.fetch(loss.header("Location")).text();
+        assertEquals(200, loss.status(), loss.toString());
+        assertEquals("attachment; filename=\"loss.csv\"", loss.header("Content-Disposition"));
+        assertEquals("bytes", loss.header("Accept-Ranges"));
+        String lossCsv = loss.text();
         assertTrue(lossCsv.startsWith("step,loss\n1,"), lossCsv.substring(0, 40));
         assertEquals(601, lossCsv.strip().split("\n").length);
+        Http.Res part = admin.get("/v1/jobs/" + train + "/artifacts/loss.csv", Map.of("Range", "bytes=5-14"));
+        assertEquals(206, part.status(), part.toString());
+        assertEquals("bytes 5-14/" + lossCsv.length(), part.header("Content-Range"));
+        assertEquals(lossCsv.substring(5, 15), part.text());
+        Http.Res tail = admin.get("/v1/jobs/" + train + "/artifacts/loss.csv", Map.of("Range", "bytes=-7"));
+        assertEquals(lossCsv.substring(lossCsv.length() - 7), tail.text());
+        assertEquals(416, admin.get("/v1/jobs/" + train + "/artifacts/loss.csv",
+                Map.of("Range", "bytes=999999999-")).status());
+        assertEquals(404, admin.get("/v1/jobs/" + train + "/artifacts/nope.csv").status());
+        // a listing's link needs no key; altered in any part it is refused
+        String link = null;
+        for (JsonNode f : admin.get("/v1/jobs/" + train + "/artifacts").json().path("files")) {
+            link = f.path("name").asText().equals("loss.csv") ? f.path("url").asText() : link;
+        }
+        assertTrue(link.startsWith(stack.url() + "/v1/files/"), link);
+        assertEquals(lossCsv, Http.fetch(link).text());
+        String[] parts = link.split("/v1/files/", 2)[1].split("/", 2);
+        long expires = Long.parseLong(parts[0].substring(0, parts[0].indexOf('.')));
+        String sig = parts[0].substring(parts[0].indexOf('.'));
+        for (String forged : List.of(stack.url() + "/v1/files/" + (expires + 3600) + sig + "/" + parts[1],
+                link.replace("loss.csv", "model.pfgm"), link.replace(sig, "." + (sig.charAt(1) == 'A' ? 'B' : 'A') + sig.substring(2)),
+                stack.url() + "/v1/files/garbage/" + parts[1])) {
+            Http.Res refused = Http.fetch(forged);
+            assertProblem(refused, 403, null);
+        }
 
         String gen = submit(admin, Map.of("type", "generate", "model", modelId,
                 "params", Map.of("count", 700, "seed", 5, "solver", "heun", "steps", 30)));
@@ -712,7 +741,7 @@ class ServiceTest {
                 expected.add(String.format(java.util.Locale.ROOT, "preview-%07d.png", step));
             }
             assertEquals(expected, grids);
-            Http.Res first = Http.fetch(admin.get("/v1/jobs/" + id + "/artifacts/preview-0000100.png").header("location"));
+            Http.Res first = admin.get("/v1/jobs/" + id + "/artifacts/preview-0000100.png");
             assertEquals(200, first.status(), first.toString());
             assertTrue(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(first.raw().body())).getWidth() >= 6 * 16);
         } finally {
@@ -729,6 +758,57 @@ class ServiceTest {
             }
         }
         throw new AssertionError(job.path("id").asText() + " has no artifact " + name);
+    }
+
+    @Test
+    @Order(15)
+    void withAPublicStoreEndpointDownloadsArePresignedForIt() throws Exception {
+        // the same store under another name, as a host would see a compose network's MinIO
+        String internal = stack.config().get(Settings.S3_ENDPOINT);
+        String external = internal.replace("127.0.0.1", "localhost");
+        dev.pfgm.gateway.Gateway g = dev.pfgm.gateway.Gateway.start(stack.config().with(Map.of(
+                Settings.HTTP_PORT.name(), "0", Settings.S3_PUBLIC_ENDPOINT.name(), external)));
+        try {
+            Http other = new Http("http://127.0.0.1:" + g.port(), stack.adminKey());
+            String job = null;
+            for (JsonNode j : other.get("/v1/jobs?type=train&status=succeeded").json().path("data")) {
+                job = j.path("id").asText();
+            }
+            Http.Res r = other.get("/v1/jobs/" + job + "/artifacts/loss.csv");
+            assertEquals(302, r.status(), r.toString());
+            assertTrue(r.header("Location").startsWith(external + "/"), r.header("Location"));
+            assertTrue(Http.fetch(r.header("Location")).text().startsWith("step,loss\n"));
+            for (JsonNode f : other.get("/v1/jobs/" + job + "/artifacts").json().path("files")) {
+                assertTrue(f.path("url").asText().startsWith(external + "/"), f.toString());
+            }
+        } finally {
+            g.close();
+        }
+    }
+
+    @Test
+    @Order(16)
+    void anOperatorsAdminKeyFromTheEnvironmentOrASecretFile() throws Exception {
+        String fromEnv = "pfgm_" + "e".repeat(20) + UUID.randomUUID().toString().replace("-", "");
+        String fromFile = "pfgm_" + "f".repeat(20) + UUID.randomUUID().toString().replace("-", "");
+        Path secret = java.nio.file.Files.writeString(tmp.resolve("admin-secret"), fromFile + "\n");
+        for (Map<String, String> how : List.of(Map.of(Settings.ADMIN_KEY.name(), fromEnv),
+                Map.of(Settings.ADMIN_KEY_FILE.name(), secret.toString()))) {
+            java.util.HashMap<String, String> settings = new java.util.HashMap<>(how);
+            settings.put(Settings.HTTP_PORT.name(), "0");
+            dev.pfgm.gateway.Gateway g = dev.pfgm.gateway.Gateway.start(stack.config().with(settings));
+            try {
+                String key = how.containsKey(Settings.ADMIN_KEY.name()) ? fromEnv : fromFile;
+                Http op = new Http("http://127.0.0.1:" + g.port(), key);
+                assertEquals(201, op.postJson("/v1/admin/keys", Map.of("tenant", "made-by-operator")).status());
+                assertTrue(g.firstAdminKey().isEmpty(), "no key is generated when one is supplied");
+            } finally {
+                g.close();
+            }
+        }
+        assertEquals("PFGM_ADMIN_KEY", assertThrows(IllegalArgumentException.class,
+                () -> dev.pfgm.gateway.Gateway.start(stack.config().with(Map.of(Settings.HTTP_PORT.name(), "0",
+                        Settings.ADMIN_KEY.name(), "pfgm_short")))).getMessage().split(":")[0]);
     }
 
     Process startWorkerProcess() throws IOException {

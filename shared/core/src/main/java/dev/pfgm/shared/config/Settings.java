@@ -21,6 +21,9 @@ public final class Settings {
     public static final Setting S3_BUCKET = Setting.string("PFGM_S3_BUCKET", "pfgm",
             "bucket holding datasets/, jobs/ (created if missing)");
     public static final Setting S3_REGION = Setting.string("PFGM_S3_REGION", "us-east-1", "S3 region");
+    public static final Setting S3_PUBLIC_ENDPOINT = Setting.string("PFGM_S3_PUBLIC_ENDPOINT", "",
+            "object-store URL clients can reach; set, downloads are presigned for it; empty, they stream through"
+                    + " the gateway");
     public static final Setting HTTP_HOST = Setting.string("PFGM_HTTP_HOST", "0.0.0.0", "gateway listen address");
     public static final Setting HTTP_PORT = Setting.integer("PFGM_HTTP_PORT", 8080, 0, 65535,
             "gateway port (0 picks a free one)");
@@ -30,8 +33,11 @@ public final class Settings {
             "a connection must send a request's headers within this long of opening or of its last response");
     public static final Setting HTTP_IDLE_SECONDS = Setting.integer("PFGM_HTTP_IDLE_SECONDS", 60, 1, 86400,
             "a connection silent this long in the middle of a request is closed");
+    public static final Setting ADMIN_KEY = Setting.secret("PFGM_ADMIN_KEY", "",
+            "an admin API key the gateway makes valid at start unless it was revoked (pfgm_ and 32+ characters)");
     public static final Setting ADMIN_KEY_FILE = Setting.string("PFGM_ADMIN_KEY_FILE", "",
-            "where the gateway writes the admin key it creates on first start (empty: only printed)");
+            "a file holding the admin key (a mounted secret), read as PFGM_ADMIN_KEY; missing or empty, the first"
+                    + " start writes the key it creates there (empty setting: the key is only printed)");
     public static final Setting MAX_UPLOAD_MB = Setting.integer("PFGM_MAX_UPLOAD_MB", 512, 1, 65536,
             "largest dataset upload, MiB");
     public static final Setting MAX_UPLOADS = Setting.integer("PFGM_MAX_UPLOADS", 4, 1, 1024,
@@ -87,8 +93,8 @@ public final class Settings {
             "scratch folder for job files (empty: the system temp folder)");
 
     public static final List<Setting> ALL = List.of(DB_URL, DB_USER, DB_PASSWORD, DB_POOL, KAFKA, TOPIC_PARTITIONS,
-            S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY, S3_BUCKET, S3_REGION, HTTP_HOST, HTTP_PORT, HTTP_MAX_CONNECTIONS,
-            HTTP_HEADER_SECONDS, HTTP_IDLE_SECONDS, ADMIN_KEY_FILE,
+            S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY, S3_BUCKET, S3_REGION, S3_PUBLIC_ENDPOINT, HTTP_HOST, HTTP_PORT, HTTP_MAX_CONNECTIONS,
+            HTTP_HEADER_SECONDS, HTTP_IDLE_SECONDS, ADMIN_KEY, ADMIN_KEY_FILE,
             MAX_UPLOAD_MB, MAX_UPLOADS, MAX_DATASET_VALUES, MAX_COLUMNS, MAX_IMAGE_PIXELS, MAX_ZIP_ENTRIES,
             MAX_UNPACKED_MB, MAX_UNPACK_RATIO, UPLOAD_PARSE_SECONDS, QUOTA_ACTIVE_JOBS, QUOTA_RUNNING_JOBS, QUOTA_STORED_MB,
             QUOTA_JOB_GFLOP, QUOTA_JOB_SECONDS, QUOTA_REQUESTS_PER_MINUTE, PRESIGN_SECONDS, MAX_ATTEMPTS, LEASE_SECONDS,

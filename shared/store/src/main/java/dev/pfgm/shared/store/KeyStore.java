@@ -60,6 +60,40 @@ public final class KeyStore {
         return any ? Optional.empty() : Optional.of(create("admin", true));
     }
 
+    /** What a key an operator supplies must look like: the service's own form, or as long and as random. */
+    public static final java.util.regex.Pattern SUPPLIED = java.util.regex.Pattern.compile("pfgm_[A-Za-z0-9_-]{32,200}");
+
+    /**
+     * Makes {@code key} (an operator's, from the environment or a secret file) an admin key if it
+     * is not known yet; a key once revoked stays revoked. True when this call created it.
+     */
+    public boolean ensureAdminKey(String key) {
+        if (!SUPPLIED.matcher(key).matches()) {
+            throw new IllegalArgumentException("the admin key must be 'pfgm_' and 32 to 200 letters, digits, '_' or"
+                    + " '-' (e.g. pfgm_$(openssl rand -hex 32))");
+        }
+        return db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_keys (prefix, key_hash, tenant, admin)"
+                    + " VALUES (?, ?, 'admin', true) ON CONFLICT DO NOTHING")) {
+                ps.setString(1, key.substring(5, 17));
+                ps.setString(2, hash(key));
+                if (ps.executeUpdate() == 1) {
+                    return true;
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM api_keys WHERE key_hash = ?")) {
+                ps.setString(1, hash(key));
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new IllegalArgumentException("the admin key starts with the same 12 characters as another"
+                                + " key; choose another");
+                    }
+                }
+            }
+            return false;
+        });
+    }
+
     public Optional<Principal> find(String key) {
         String h = hash(key);
         return db.run(c -> {

@@ -152,7 +152,7 @@ public final class ObjectStore {
         private static final long serialVersionUID = 1L;
         private final boolean unavailable;
 
-        ObjectStoreException(String message, Throwable cause, boolean unavailable) {
+        public ObjectStoreException(String message, Throwable cause, boolean unavailable) {
             super("object storage: " + message, cause);
             this.unavailable = unavailable;
         }

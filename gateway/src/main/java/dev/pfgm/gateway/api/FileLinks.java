@@ -1,0 +1,207 @@
+package dev.pfgm.gateway.api;
+
+import dev.pfgm.gateway.http.ApiException;
+import dev.pfgm.gateway.http.Problem;
+import dev.pfgm.shared.config.Config;
+import dev.pfgm.shared.config.Settings;
+import dev.pfgm.shared.store.ObjectStore;
+import io.minio.MinioClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * How files leave the service. By default they stream through the gateway: the object store may
+ * stay on a private network (compose, Kubernetes), and the one address clients know serves
+ * everything. Links handed out in listings and previews are the gateway's own signed URLs
+ * ({@code /v1/files/EXPIRES.SIGNATURE/KEY}), usable without an API key until they expire, as a
+ * browser's {@code <img>} or {@code curl -O} needs. With {@code PFGM_S3_PUBLIC_ENDPOINT} set, links
+ * and downloads are instead presigned for that endpoint, and the bytes bypass the gateway.
+ * Streaming relays the store's answer as it comes (back-pressure, Range requests passed through).
+ */
+public final class FileLinks {
+    private static final List<String> RELAYED = List.of("Content-Length", "Content-Range", "Accept-Ranges", "ETag",
+            "Last-Modified", "Content-Type");
+    private final ObjectStore objects;
+    private final MinioClient publicSigner;
+    private final String bucket;
+    private final int seconds;
+    private final byte[] signingKey;
+    private final HttpClient store;
+
+    public FileLinks(Vertx vertx, ObjectStore objects, Config config) {
+        this.objects = objects;
+        this.bucket = config.get(Settings.S3_BUCKET);
+        this.seconds = config.getInt(Settings.PRESIGN_SECONDS);
+        String publicEndpoint = config.get(Settings.S3_PUBLIC_ENDPOINT);
+        // the region is given, so presigning needs no call to an endpoint the gateway may not reach
+        this.publicSigner = publicEndpoint.isEmpty() ? null : MinioClient.builder().endpoint(publicEndpoint)
+                .credentials(config.get(Settings.S3_ACCESS_KEY), config.get(Settings.S3_SECRET_KEY))
+                .region(config.get(Settings.S3_REGION)).build();
+        // every gateway of a deployment shares the store's secret, so each verifies the others' links
+        this.signingKey = sha256("pfgm file links\n" + config.get(Settings.S3_SECRET_KEY) + "\n" + bucket);
+        this.store = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(3_000).setIdleTimeout(60),
+                new PoolOptions().setHttp1MaxSize(32));
+    }
+
+    /** Whether downloads stream through the gateway (no public object-store endpoint configured). */
+    public boolean streams() {
+        return publicSigner == null;
+    }
+
+    /** A link to the object at {@code key}, valid for PFGM_PRESIGN_SECONDS, for the client of {@code ctx}. */
+    public String url(RoutingContext ctx, String key) {
+        return url(ctx, key, seconds);
+    }
+
+    public String url(RoutingContext ctx, String key, int validSeconds) {
+        if (publicSigner != null) {
+            return presignPublic(key, validSeconds);
+        }
+        long expires = Instant.now().getEpochSecond() + validSeconds;
+        StringBuilder path = new StringBuilder("/v1/files/").append(expires).append('.').append(signature(key, expires));
+        for (String segment : key.split("/")) {
+            path.append('/').append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
+        }
+        return ctx.request().scheme() + "://" + ctx.request().authority() + path;
+    }
+
+    /** The authenticated download of {@code key}: streamed here, or a redirect to the public store. */
+    public Reply download(String key) {
+        if (publicSigner != null) {
+            return Reply.empty(302).header("Location", presignPublic(key, seconds));
+        }
+        return Reply.stream(ctx -> relay(ctx, key));
+    }
+
+    /** GET /v1/files/EXPIRES.SIGNATURE/KEY: the link is its own authorisation. */
+    public void mount(Router r) {
+        r.get("/v1/files/:token/*").handler(ctx -> {
+            String token = ctx.pathParam("token");
+            String key = URLDecoder.decode(ctx.pathParam("*"), StandardCharsets.UTF_8);
+            int dot = token.indexOf('.');
+            long expires;
+            try {
+                expires = dot > 0 ? Long.parseLong(token.substring(0, dot)) : -1;
+            } catch (NumberFormatException e) {
+                expires = -1;
+            }
+            if (expires < 0 || !MessageDigest.isEqual(signature(key, expires).getBytes(StandardCharsets.US_ASCII),
+                    token.substring(dot + 1).getBytes(StandardCharsets.US_ASCII))) {
+                Problem.send(ctx, new ApiException(403, "Forbidden", "this file link is not one the service signed"));
+                return;
+            }
+            if (Instant.now().getEpochSecond() > expires) {
+                Problem.send(ctx, new ApiException(403, "Forbidden", "this file link expired at "
+                        + Instant.ofEpochSecond(expires) + "; list the job's artifacts again for a fresh one"));
+                return;
+            }
+            relay(ctx, key);
+        });
+    }
+
+    /** Streams the object, passing Range and conditional requests to the store and its answer back. */
+    private void relay(RoutingContext ctx, String key) {
+        String from;
+        try {
+            from = objects.presignedGet(key, 60, name(key));
+        } catch (RuntimeException e) {
+            Endpoint.fail(ctx, e);
+            return;
+        }
+        RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(from);
+        for (String h : List.of("Range", "If-Range", "If-None-Match", "If-Modified-Since")) {
+            String v = ctx.request().getHeader(h);
+            if (v != null) {
+                request.putHeader(h, v);
+            }
+        }
+        store.request(request).compose(req -> req.send()).onComplete(ar -> {
+            if (ar.failed()) {
+                Endpoint.fail(ctx, new ObjectStore.ObjectStoreException(ar.cause().getMessage(), ar.cause(), true));
+                return;
+            }
+            HttpClientResponse up = ar.result();
+            int status = up.statusCode();
+            if (status == 404) {
+                up.body();
+                Problem.send(ctx, ApiException.notFound("file", name(key)));
+                return;
+            }
+            if (status != 200 && status != 206 && status != 304 && status != 416) {
+                up.body();
+                Endpoint.fail(ctx, new ObjectStore.ObjectStoreException("object storage answered " + status, null,
+                        status >= 500));
+                return;
+            }
+            HttpServerResponse res = ctx.response().setStatusCode(status);
+            for (String h : RELAYED) {
+                String v = up.getHeader(h);
+                if (v != null) {
+                    res.putHeader(h, v);
+                }
+            }
+            res.putHeader("Accept-Ranges", "bytes");
+            res.putHeader("Content-Disposition", "attachment; filename=\"" + name(key) + "\"");
+            res.putHeader("Cache-Control", "private, max-age=" + seconds);
+            up.pipeTo(res).onFailure(e -> {
+                if (!res.ended()) {
+                    res.reset(); // the store went away mid-file: the client sees a cut transfer, not a short file
+                }
+            });
+        });
+    }
+
+    private String presignPublic(String key, int validSeconds) {
+        try {
+            return publicSigner.getPresignedObjectUrl(io.minio.GetPresignedObjectUrlArgs.builder()
+                    .method(io.minio.http.Method.GET).bucket(bucket).object(key)
+                    .expiry(validSeconds, java.util.concurrent.TimeUnit.SECONDS)
+                    .extraQueryParams(java.util.Map.of("response-content-disposition",
+                            "attachment; filename=\"" + name(key) + "\""))
+                    .build());
+        } catch (Exception e) {
+            throw new IllegalStateException("presigning for PFGM_S3_PUBLIC_ENDPOINT failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static String name(String key) {
+        return key.substring(key.lastIndexOf('/') + 1);
+    }
+
+    private String signature(String key, long expires) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(signingKey, "HmacSHA256"));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(
+                    (key + "\n" + expires).getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
