@@ -25,9 +25,13 @@ import java.util.Map;
 
 /**
  * Entry point of ./pfgm. Exit codes: 0 success, 2 bad input (one line on stderr naming it),
- * 1 an internal failure (one line; PFGM_DEBUG=1 adds the stack trace).
+ * 1 an internal failure (one line; PFGM_DEBUG=1 adds the stack trace), 4 the compute backend
+ * cannot start on this machine (one line saying what is missing).
  */
 public final class Main {
+    /** Exit code when ND4J's native backend cannot start here (no NVIDIA driver for the CUDA build, say). */
+    public static final int BACKEND_UNAVAILABLE = 4;
+
     private Main() {
     }
 
@@ -69,6 +73,11 @@ public final class Main {
             System.err.println("error: " + e.getMessage());
             return 2;
         } catch (Exception | Error e) {
+            java.util.Optional<String> backend = dev.pfgm.engine.nn.ComputeDevice.unavailable(e);
+            if (backend.isPresent()) {
+                System.err.println("error: " + backend.get());
+                return BACKEND_UNAVAILABLE;
+            }
             System.err.println("error: " + c.name() + " failed: " + describe(e));
             if (System.getenv("PFGM_DEBUG") != null) {
                 e.printStackTrace();

@@ -811,6 +811,49 @@ class ServiceTest {
                         Settings.ADMIN_KEY.name(), "pfgm_short")))).getMessage().split(":")[0]);
     }
 
+    @Test
+    @Order(17)
+    void aWorkerReportsItsHealthAndJobsNameWhatTheyRanOn() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        stack.stopWorkers();
+        Process w = ChildJvm.worker(stack.envFile(), List.of("-Xmx512m"), Map.of("PFGM_WORKER_ID", "health-worker",
+                Settings.WORKER_HEALTH_PORT.name(), Integer.toString(port)), tmp.resolve("health-worker.log"));
+        try {
+            String base = "http://127.0.0.1:" + port;
+            Http.Res live = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline) {
+                try {
+                    live = Http.fetch(base + "/healthz");
+                    break;
+                } catch (AssertionError notYet) {
+                    Thread.sleep(200);
+                }
+            }
+            assertTrue(live != null && live.status() == 200, String.valueOf(live));
+            JsonNode ready = Http.fetch(base + "/readyz").json();
+            assertEquals("ok", ready.path("status").asText(), ready.toString());
+            assertEquals("health-worker", ready.path("worker").asText());
+            assertEquals("CpuBackend", ready.path("backend").asText());
+            assertTrue(ready.path("device").asText().startsWith("cpu: "), ready.toString());
+            assertTrue(ready.path("database").asBoolean());
+
+            String id = submit(admin, Map.of("type", "train", "dataset", "builtin:moons", "params", Map.of("steps", 20)));
+            JsonNode done = waitTerminal(admin, id, 120);
+            JsonNode compute = done.path("result").path("compute");
+            assertEquals("CpuBackend", compute.path("backend").asText(), done.toString());
+            assertEquals(ready.path("device").asText(), compute.path("device").asText());
+            assertEquals("health-worker", compute.path("worker").asText());
+        } finally {
+            w.destroy();
+            w.waitFor(30, TimeUnit.SECONDS);
+            stack.addWorker();
+        }
+    }
+
     Process startWorkerProcess() throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),

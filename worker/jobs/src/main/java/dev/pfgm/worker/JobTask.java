@@ -1,6 +1,7 @@
 package dev.pfgm.worker;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pfgm.engine.nn.ComputeDevice;
 import dev.pfgm.shared.store.DependencyWait;
 import dev.pfgm.shared.store.JobRecord;
 import dev.pfgm.shared.store.JobStore;
@@ -55,6 +56,11 @@ final class JobTask implements Task {
             ProgressReporter progress = new ProgressReporter(jobs, job.id(), owner, job.attempt(), lease);
             try {
                 JobRunner.Outcome o = runner.run(job, progress);
+                if (o.result() != null) {
+                    // provenance: what the numbers were computed on (results can differ by platform)
+                    o.result().putObject("compute").put("backend", ComputeDevice.backend()).put("device",
+                            ComputeDevice.device()).put("worker", owner);
+                }
                 if (o.result() != null && !RECORD.call("recording the end of " + describe(), () -> jobs.succeed(job.id(),
                         owner, job.attempt(), o.result(), o.finalProgress(), o.model()))) {
                     // a cancel asked for before the end wins over the result: the API said "cancelling"

@@ -75,6 +75,7 @@ public final class Worker implements AutoCloseable {
     private final long handoffNanos;
     private volatile boolean running = true;
     private volatile Lease currentLease;
+    private volatile String busyWith;
 
     private Worker(Config config, Database db, ObjectStore objects, String id, Path scratch) {
         this.id = id;
@@ -143,6 +144,21 @@ public final class Worker implements AutoCloseable {
 
     public String id() {
         return id;
+    }
+
+    /** Whether this worker still takes work: its consumer loop runs. */
+    public boolean alive() {
+        return running && consumerThread.isAlive();
+    }
+
+    /** Whether it could record a job's end now: the database answers within 2 s. */
+    public boolean databaseReachable() {
+        return db.reachable();
+    }
+
+    /** The job or shard it runs now, if any. */
+    public String busyWith() {
+        return busyWith;
     }
 
     private void reap() {
@@ -335,6 +351,7 @@ public final class Worker implements AutoCloseable {
 
     private void execute(Task task) {
         LOG.info("worker {}: running {}", id, task.describe());
+        busyWith = task.describe();
         try {
             task.run(lease -> {
                 currentLease = lease;
@@ -344,6 +361,7 @@ public final class Worker implements AutoCloseable {
             });
         } finally {
             currentLease = null;
+            busyWith = null;
             consumer.wakeup(); // take the next job now, not at the end of the current poll
         }
     }

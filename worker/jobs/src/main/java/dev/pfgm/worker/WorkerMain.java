@@ -8,6 +8,8 @@ import java.util.concurrent.CountDownLatch;
 public final class WorkerMain {
     /** Set by ./pfgm up for the workers it starts: they stop when that process is gone (even killed). */
     public static final String PARENT_PID = "PFGM_UP_PARENT_PID";
+    /** Exit code when the compute backend cannot start on this node (as ./pfgm's). */
+    public static final int BACKEND_UNAVAILABLE = 4;
 
     private WorkerMain() {
     }
@@ -59,11 +61,26 @@ public final class WorkerMain {
             return 2;
         }
         System.err.println("pfgm worker, settings:\n" + config.describe());
+        try {
+            // a worker on a node that cannot run its backend says so and leaves, instead of failing every job
+            dev.pfgm.engine.nn.ComputeDevice.requireAvailable();
+        } catch (dev.pfgm.engine.nn.ComputeDevice.UnavailableException e) {
+            System.err.println("error: " + e.getMessage());
+            return BACKEND_UNAVAILABLE;
+        }
+        System.err.println("compute: " + dev.pfgm.engine.nn.ComputeDevice.backend() + ", "
+                + dev.pfgm.engine.nn.ComputeDevice.device());
         Worker w = Worker.start(config);
-        System.err.println("worker " + w.id() + " joined; Ctrl-C stops it (a running job goes back to the queue)");
+        int healthPort = config.getInt(dev.pfgm.shared.config.Settings.WORKER_HEALTH_PORT);
+        WorkerHealth health = healthPort > 0 ? WorkerHealth.start(w, healthPort) : null;
+        System.err.println("worker " + w.id() + " joined" + (health == null ? "" : "; health on port " + health.port())
+                + "; Ctrl-C stops it (a running job goes back to the queue)");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             w.close();
+            if (health != null) {
+                health.close();
+            }
             stopped.countDown();
         }));
         watchParent();

@@ -89,6 +89,8 @@ public final class Settings {
             "a worker busy this long with one job leaves the consumer group until it ends, so idle workers take over its partitions");
     public static final Setting WORKER_ID = Setting.string("PFGM_WORKER_ID", "",
             "worker name in leases (empty: host-pid-random)");
+    public static final Setting WORKER_HEALTH_PORT = Setting.integer("PFGM_WORKER_HEALTH_PORT", 0, 0, 65535,
+            "port of the worker's /healthz and /readyz (0: none)");
     public static final Setting WORK_DIR = Setting.string("PFGM_WORK_DIR", "",
             "scratch folder for job files (empty: the system temp folder)");
 
@@ -99,7 +101,7 @@ public final class Settings {
             MAX_UNPACKED_MB, MAX_UNPACK_RATIO, UPLOAD_PARSE_SECONDS, QUOTA_ACTIVE_JOBS, QUOTA_RUNNING_JOBS, QUOTA_STORED_MB,
             QUOTA_JOB_GFLOP, QUOTA_JOB_SECONDS, QUOTA_REQUESTS_PER_MINUTE, PRESIGN_SECONDS, MAX_ATTEMPTS, LEASE_SECONDS,
             RETRY_BACKOFF_SECONDS, DEPENDENCY_WAIT_SECONDS, REAPER_MILLIS,
-            KAFKA_SESSION_MS, HANDOFF_SECONDS, WORKER_ID, WORK_DIR);
+            KAFKA_SESSION_MS, HANDOFF_SECONDS, WORKER_ID, WORKER_HEALTH_PORT, WORK_DIR);
 
     private Settings() {
     }

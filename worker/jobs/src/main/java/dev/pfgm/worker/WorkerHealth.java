@@ -1,0 +1,72 @@
+package dev.pfgm.worker;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.pfgm.engine.nn.ComputeDevice;
+import dev.pfgm.shared.store.Json;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+
+/**
+ * A worker's health for orchestrators (compose healthchecks, Kubernetes probes), on the JDK's own
+ * HTTP server: GET /healthz is 200 while the worker takes work; GET /readyz is 200 when it also
+ * reaches its database, and names the compute backend and device, and the job it runs.
+ */
+public final class WorkerHealth implements AutoCloseable {
+    private final HttpServer server;
+
+    private WorkerHealth(HttpServer server) {
+        this.server = server;
+    }
+
+    public static WorkerHealth start(Worker worker, int port) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(port), 16);
+        server.setExecutor(Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "pfgm-worker-health");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.createContext("/healthz", ex -> answer(ex, worker.alive(), status(worker)));
+        server.createContext("/readyz", ex -> {
+            boolean database = worker.databaseReachable();
+            answer(ex, worker.alive() && database, status(worker).put("database", database));
+        });
+        server.start();
+        return new WorkerHealth(server);
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private static ObjectNode status(Worker w) {
+        ObjectNode o = Json.object().put("worker", w.id()).put("alive", w.alive())
+                .put("backend", ComputeDevice.backend()).put("device", ComputeDevice.device());
+        o.put("running", w.busyWith());
+        return o;
+    }
+
+    private static void answer(HttpExchange ex, boolean ok, ObjectNode body) throws IOException {
+        try (ex) {
+            if (!ex.getRequestMethod().equals("GET")) {
+                ex.sendResponseHeaders(405, -1);
+                return;
+            }
+            byte[] b = Json.write(body.put("status", ok ? "ok" : "unavailable")).getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "application/json");
+            ex.sendResponseHeaders(ok ? 200 : 503, b.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(b);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
