@@ -76,10 +76,64 @@ class ComposeFileTest {
         Path dockerfile = ROOT.resolve(gpu.path("build").path("dockerfile").asText());
         String text = Files.readString(dockerfile);
         assertTrue(text.contains("-Pcuda"), dockerfile + " builds with the cuda profile");
-        assertTrue(text.contains("nvidia/cuda:11.6"), dockerfile + " runs on CUDA 11.6");
+        // CUDA comes in the redist jars (worker/backend/pom.xml), so the base is the supported JRE image
+        String pom = Files.readString(ROOT.resolve("worker/backend/pom.xml"));
+        assertTrue(pom.contains("<classifier>linux-x86_64-redist</classifier>"), "the CUDA build carries its runtime");
+        assertTrue(text.contains("FROM eclipse-temurin:17.0.13_11-jre-noble"), dockerfile + " runtime base");
+        assertFalse(text.contains("FROM nvidia/cuda"), "no end-of-life CUDA base image");
+        assertTrue(text.contains("NVIDIA_DRIVER_CAPABILITIES=compute,utility"), "the toolkit mounts the compute libraries");
         for (String name : List.of("gateway", "worker")) {
             Path cpu = ROOT.resolve(compose().path("services").path(name).path("build").path("dockerfile").asText());
             assertFalse(Files.readString(cpu).contains("-Pcuda"), name + " uses the CPU build");
         }
+    }
+
+    @Test
+    void everyServiceRestartsAndReportsItsHealth() throws Exception {
+        JsonNode services = compose().path("services");
+        for (String name : List.of("postgres", "kafka", "minio", "gateway", "worker", "worker-gpu")) {
+            JsonNode svc = services.path(name);
+            assertEquals("unless-stopped", svc.path("restart").asText(), name + " restarts");
+            assertTrue(svc.path("healthcheck").path("test").size() > 0, name + " has a healthcheck");
+        }
+        assertEquals("[\"CMD\",\"curl\",\"-fsS\",\"-o\",\"/dev/null\",\"http://localhost:8080/readyz\"]",
+                services.path("gateway").path("healthcheck").path("test").toString());
+        for (String name : List.of("worker", "worker-gpu")) {
+            JsonNode svc = services.path(name);
+            String port = svc.path("environment").path("PFGM_WORKER_HEALTH_PORT").asText();
+            assertEquals("8081", port, name);
+            assertTrue(svc.path("healthcheck").path("test").toString().contains("http://localhost:" + port + "/readyz"),
+                    name + " checks its own endpoint");
+            assertEquals("service_healthy", svc.path("depends_on").path("gateway").path("condition").asText());
+            // SIGTERM hands the running job back; compose waits this long before SIGKILL
+            assertEquals("45s", svc.path("stop_grace_period").asText());
+        }
+        for (String file : List.of("infra/docker/Dockerfile", "infra/docker/Dockerfile.cuda")) {
+            assertTrue(Files.readString(ROOT.resolve(file)).contains("install -y --no-install-recommends curl"),
+                    file + " has the healthchecks' curl");
+        }
+    }
+
+    @Test
+    void kafkaKeepsItsLogOnTheVolumeAndImagesSayTheirPlatform() throws Exception {
+        JsonNode services = compose().path("services");
+        JsonNode kafka = services.path("kafka");
+        String dir = kafka.path("environment").path("KAFKA_LOG_DIRS").asText();
+        assertEquals("kafka-data:" + dir, kafka.path("volumes").get(0).asText(), "the log dir is the volume's mount");
+        for (String name : List.of("gateway", "worker", "worker-gpu")) {
+            assertEquals("linux/amd64", services.path(name).path("platform").asText(), name + ": x86-64 images");
+        }
+        // the image can be built for the other platforms ND4J publishes natives for
+        String dockerfile = Files.readString(ROOT.resolve("infra/docker/Dockerfile"));
+        assertTrue(dockerfile.contains("ARG ND4J_PROFILE=cpu") && dockerfile.contains("-P${ND4J_PROFILE}"));
+        String pom = Files.readString(ROOT.resolve("worker/backend/pom.xml"));
+        for (String profile : List.of("<id>cpu-generic</id>", "<id>arm64</id>", "<classifier>linux-arm64</classifier>",
+                "<classifier>linux-x86_64-onednn</classifier>")) {
+            assertTrue(pom.contains(profile), profile);
+        }
+        // an operator's admin key reaches the gateway; downloads need no published store port
+        assertEquals("${PFGM_ADMIN_KEY:-}", services.path("gateway").path("environment").path("PFGM_ADMIN_KEY").asText());
+        assertTrue(services.path("minio").path("ports").isMissingNode(), "MinIO stays on the compose network");
+        assertTrue(services.path("gateway").path("environment").path("PFGM_S3_PUBLIC_ENDPOINT").isMissingNode());
     }
 }
