@@ -118,4 +118,53 @@ class KubernetesManifestsTest {
                 .get(0).path("resources").path("limits");
         assertEquals(1, gpu.path("nvidia.com/gpu").asInt());
     }
+
+    @Test
+    void workersAreProbedOnTheirOwnEndpointAndOutlastTheirHandBack() throws Exception {
+        Map<String, JsonNode> all = objects();
+        for (String name : List.of("pfgm-worker", "pfgm-worker-gpu")) {
+            JsonNode pod = all.get("Deployment/" + name).path("spec").path("template").path("spec");
+            JsonNode c = pod.path("containers").get(0);
+            String port = null;
+            for (JsonNode e : c.path("env")) {
+                if (e.path("name").asText().equals(Settings.WORKER_HEALTH_PORT.name())) {
+                    port = e.path("value").asText();
+                }
+            }
+            assertEquals(port, c.path("ports").get(0).path("containerPort").asText(), name);
+            String portName = c.path("ports").get(0).path("name").asText();
+            assertEquals("/readyz", c.path("readinessProbe").path("httpGet").path("path").asText(), name);
+            assertEquals(portName, c.path("readinessProbe").path("httpGet").path("port").asText(), name);
+            assertEquals("/healthz", c.path("livenessProbe").path("httpGet").path("path").asText(), name);
+            // SIGTERM makes the worker hand its job back, waiting up to 40 s (Worker.close): the pod must outlast that
+            assertTrue(pod.path("terminationGracePeriodSeconds").asInt() >= 45, name);
+        }
+    }
+
+    @Test
+    void theGatewayScalesOnCpuAndWorkersOnTheirConsumerLag() throws Exception {
+        Map<String, JsonNode> all = objects();
+        JsonNode hpa = all.get("HorizontalPodAutoscaler/pfgm-gateway").path("spec");
+        assertEquals("pfgm-gateway", hpa.path("scaleTargetRef").path("name").asText());
+        assertTrue(hpa.path("minReplicas").asInt() >= 2 && hpa.path("maxReplicas").asInt() > hpa.path("minReplicas").asInt());
+        assertEquals("cpu", hpa.path("metrics").get(0).path("resource").path("name").asText());
+        // an HPA on CPU utilisation needs a CPU request to measure against
+        assertTrue(all.get("Deployment/pfgm-gateway").path("spec").path("template").path("spec").path("containers").get(0)
+                .path("resources").path("requests").has("cpu"));
+        JsonNode config = all.get("ConfigMap/pfgm-config").path("data");
+        int partitions = config.path(Settings.TOPIC_PARTITIONS.name()).asInt();
+        for (String name : List.of("pfgm-worker", "pfgm-worker-gpu")) {
+            JsonNode so = all.get("ScaledObject/" + name).path("spec");
+            assertEquals(name, so.path("scaleTargetRef").path("name").asText());
+            assertNotNull(all.get("Deployment/" + name));
+            JsonNode trigger = so.path("triggers").get(0);
+            assertEquals("kafka", trigger.path("type").asText());
+            assertEquals(dev.pfgm.worker.Worker.GROUP, trigger.path("metadata").path("consumerGroup").asText());
+            assertEquals(config.path(Settings.KAFKA.name()).asText(), trigger.path("metadata").path("bootstrapServers").asText());
+            assertTrue(so.path("maxReplicaCount").asInt() <= partitions, name + ": no more workers than partitions");
+            JsonNode pdb = all.get("PodDisruptionBudget/" + name).path("spec");
+            assertEquals(name, pdb.path("selector").path("matchLabels").path("app.kubernetes.io/name").asText());
+        }
+        assertEquals(1, all.get("PodDisruptionBudget/pfgm-gateway").path("spec").path("minAvailable").asInt());
+    }
 }
