@@ -178,6 +178,11 @@ public final class JobRoutes {
             if (type == JobType.SYNTHESIZE) {
                 checkSynthesis(params, m);
             }
+            if (type == JobType.GENERATE && params.path("format").asText("npy").equals("csv")
+                    && m.metrics() != null && m.metrics().hasNonNull("shape")) {
+                throw ApiException.invalid("/params/format", "model " + raw + " is an image model; its samples are"
+                        + " written as .npy (a synthesize job writes png-tar)");
+            }
             if (type == JobType.GENERATE && (params.has("class") || params.has("guidance"))) {
                 int classes = m.metrics() == null ? 0 : m.metrics().path("classes").asInt(0);
                 if (classes == 0) {

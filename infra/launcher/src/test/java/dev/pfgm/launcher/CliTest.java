@@ -138,6 +138,34 @@ class CliTest {
     }
 
     @Test
+    void samplesGoToCsvWithTheTrainingDataColumnNames() throws IOException {
+        StringBuilder csv = new StringBuilder("height cm,\"weight, kg\"\n");
+        var r = dev.pfgm.engine.sample.SeedPlan.of(4);
+        for (int i = 0; i < 600; i++) {
+            csv.append(170 + 8 * r.nextGaussian()).append(',').append(70 + 9 * r.nextGaussian()).append('\n');
+        }
+        Files.writeString(dir.resolve("people.csv"), csv);
+        assertEquals(0, run("train", "--data", p("people.csv"), "--out", p("people.model"), "--steps", "30",
+                "--config", p("small.json")).code());
+        Run s = run("sample", "--model", p("people.model"), "--count", "25", "--seed", "2", "--out", p("people-out.csv"));
+        assertEquals(0, s.code(), s.err());
+        List<String> lines = Files.readAllLines(dir.resolve("people-out.csv"));
+        assertEquals("height cm,\"weight, kg\"", lines.get(0), "the header is the training data's, quoted as needed");
+        assertEquals(26, lines.size());
+        // the same samples as the .npy, to float32 precision: CSV is another encoding, not another draw
+        assertEquals(0, run("sample", "--model", p("people.model"), "--count", "25", "--seed", "2", "--out",
+                p("people-out.npy")).code());
+        double[] npy = dev.pfgm.shared.data.NpyFile.parse(Files.readAllBytes(dir.resolve("people-out.npy")), "x").values();
+        String[] first = lines.get(1).split(",");
+        assertEquals((float) npy[0], Float.parseFloat(first[0]));
+        assertEquals((float) npy[1], Float.parseFloat(first[1]));
+        Run bad = run("sample", "--model", p("people.model"), "--count", "5", "--out", p("people.parquet"));
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().startsWith("error: --out:") && bad.err().contains(".npy or .csv"), bad.err());
+        assertFalse(Files.exists(dir.resolve("people.parquet")));
+    }
+
+    @Test
     void badInputEndsWithOneClearLineAndNoOutput() throws IOException {
         Files.write(dir.resolve("empty.npy"), new byte[0]);
         Files.writeString(dir.resolve("rag.csv"), "1,2\n3\n");

@@ -680,6 +680,9 @@ class ServiceTest {
         // guidance needs a class-conditional model (the service trains without labels): refused, no job
         assertProblem(admin.postJson("/v1/jobs", Map.of("type", "generate", "model", model,
                 "params", Map.of("count", 4, "guidance", 2))), 422, "/params/guidance");
+        // an image model's samples are not a table
+        assertProblem(admin.postJson("/v1/jobs", Map.of("type", "generate", "model", model,
+                "params", Map.of("count", 4, "format", "csv"))), 422, "/params/format");
         assertProblem(admin.postJson("/v1/jobs", Map.of("type", "generate", "model", model,
                 "params", Map.of("count", 4, "guidance", 30))), 422, "/params/guidance");
 
@@ -852,6 +855,30 @@ class ServiceTest {
             w.waitFor(30, TimeUnit.SECONDS);
             stack.addWorker();
         }
+    }
+
+    @Test
+    @Order(18)
+    void generateJobsWriteCsvWithTheUploadsColumnNames() throws Exception {
+        StringBuilder csv = new StringBuilder("income,\"age, years\"\n");
+        java.util.Random r = new java.util.Random(7);
+        for (int i = 0; i < 400; i++) {
+            csv.append(50 + 10 * r.nextGaussian()).append(',').append(40 + 12 * r.nextGaussian()).append('\n');
+        }
+        String ds = admin.postBytes("/v1/datasets?name=people&format=csv", csv.toString().getBytes())
+                .json().path("id").asText();
+        JsonNode t = waitTerminal(admin, submit(admin, Map.of("type", "train", "dataset", ds,
+                "params", Map.of("steps", 30, "hidden", 32, "depth", 2, "batch", 64, "large_batch", 256))), 120);
+        assertEquals("succeeded", t.path("status").asText(), t.toString());
+        JsonNode g = waitTerminal(admin, submit(admin, Map.of("type", "generate", "model",
+                t.path("result").path("model").asText(), "params", Map.of("count", 40, "format", "csv"))), 120);
+        assertEquals("succeeded", g.path("status").asText(), g.toString());
+        List<String> lines = new String(download(g, "samples.csv")).lines().toList();
+        assertEquals("income,\"age, years\"", lines.get(0));
+        assertEquals(41, lines.size());
+        assertEquals(2, lines.get(1).split(",").length);
+        assertProblem(admin.postJson("/v1/jobs", Map.of("type", "generate", "model", t.path("result").path("model").asText(),
+                "params", Map.of("count", 4, "format", "parquet"))), 422, "/params/format");
     }
 
     Process startWorkerProcess() throws IOException {

@@ -26,10 +26,13 @@ import dev.pfgm.shared.store.JobStore;
 import dev.pfgm.shared.store.Json;
 import dev.pfgm.shared.store.ModelStore;
 import dev.pfgm.shared.store.ObjectStore;
+import dev.pfgm.synthesis.PartLayout;
+import dev.pfgm.synthesis.TableCsv;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -262,6 +265,10 @@ final class JobRunner {
         Sampler.Result r = new Sampler(model, guidance).sample(count, seed, spec,
                 f -> progress.update(f * count, count, String.format(Locale.ROOT, "%d samples", count)));
         double seconds = (System.nanoTime() - t0) / 1e9;
+        boolean csv = p.path("format").asText("npy").equals("csv");
+        if (csv && model.isImage()) {
+            throw new InvalidInputException("params.format: csv is for table models; an image model's samples are .npy");
+        }
         Path out = dir.resolve("samples.npy");
         ArrayNode artifacts = Json.MAPPER.createArrayNode();
         if (model.isImage()) {
@@ -271,6 +278,11 @@ final class JobRunner {
             Path grid = dir.resolve("grid.png");
             Files.write(grid, ImageGrid.samples(r.samples(), count, im.channels(), im.height(), im.width()));
             files.upload(job, progress, grid, "grid.png", "image/png", artifacts);
+        } else if (csv) {
+            Path table = dir.resolve("samples.csv");
+            List<String> columns = PartLayout.of(model).columns();
+            DataFiles.writeAtomically(table, o -> TableCsv.write(o, columns, r.samples(), r.count(), r.labels(), null));
+            files.upload(job, progress, table, "samples.csv", "text/csv", artifacts);
         } else {
             DataFiles.writeNpy(out, r.samples(), r.count(), r.dim());
             files.upload(job, progress, out, "samples.npy", "application/octet-stream", artifacts);

@@ -84,44 +84,7 @@ public final class PartWriter {
     }
 
     private void csv(ShardRows rows, OutputStream out) throws IOException {
-        Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-        StringBuilder line = new StringBuilder();
-        List<String> header = new ArrayList<>();
-        layout.columns().forEach(c -> header.add(quote(c)));
-        if (rows.labels() != null) {
-            header.add(PartLayout.LABEL);
-        }
-        if (rows.logDensity() != null) {
-            header.add(PartLayout.LOG_DENSITY);
-        }
-        w.write(String.join(",", header));
-        w.write('\n');
-        int dim = rows.dim();
-        float[] v = rows.values();
-        for (int r = 0; r < rows.rows(); r++) {
-            line.setLength(0);
-            for (int j = 0; j < dim; j++) {
-                if (j > 0) {
-                    line.append(',');
-                }
-                // the shortest text that reads back as the same float32
-                line.append(Float.toString(v[r * dim + j]));
-            }
-            if (rows.labels() != null) {
-                line.append(',').append(rows.labels()[r]);
-            }
-            if (rows.logDensity() != null) {
-                line.append(',').append(Double.toString(rows.logDensity()[r]));
-            }
-            line.append('\n');
-            w.append(line);
-        }
-        w.flush();
-    }
-
-    /** RFC 4180: a name with a comma, quote or line break goes in quotes, its quotes doubled. */
-    private static String quote(String s) {
-        return s.matches(".*[,\"\\r\\n].*") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+        TableCsv.write(out, layout.columns(), rows.values(), rows.rows(), rows.labels(), rows.logDensity());
     }
 
     private void pngTar(ShardRows rows, OutputStream out) throws IOException {

@@ -1,5 +1,8 @@
 package dev.pfgm.launcher.cli;
 
+import dev.pfgm.synthesis.PartLayout;
+import dev.pfgm.synthesis.TableCsv;
+
 import dev.pfgm.engine.model.ImageMeta;
 import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.shared.data.DataFiles;
@@ -10,6 +13,7 @@ import dev.pfgm.engine.sample.Guidance;
 import dev.pfgm.engine.sample.Sampler;
 import dev.pfgm.engine.sample.SolverSpec;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -24,16 +28,18 @@ public final class SampleCommand implements Command {
 
     @Override
     public String summary() {
-        return "draw samples from a model into a .npy file";
+        return "draw samples from a model into a .npy or .csv file";
     }
 
     @Override
     public String usage() {
         return String.join("\n",
-                "usage: ./pfgm sample --model MODEL --count N --out OUT.npy [--seed S] [--grid GRID.png]",
+                "usage: ./pfgm sample --model MODEL --count N --out OUT.npy|OUT.csv [--seed S] [--grid GRID.png]",
                 "                     [--solver rk45|heun|euler|edm] [--rtol R] [--atol A] [--steps K]",
                 "                     [--class C|cycle] [--guidance W] [--guidance-interval LO,HI]",
-                "  writes float32 [N, d] in the data's units ([N, c, h, w] in [-1, 1] for image models);",
+                "  writes float32 [N, d] in the data's units ([N, c, h, w] in [-1, 1] for image models) to .npy,",
+                "  or, for table models, CSV with the training data's column names (and a label column for a",
+                "  class-conditional model) to .csv; other extensions are refused",
                 "  sample i depends only on (model, seed, i, solver)",
                 "  --grid (image models): also a PNG grid of the first min(N, 100) samples, 10 per row",
                 "  rk45 (default) is adaptive with rtol = atol = 1e-4; heun and euler take K steps (default 100)",
@@ -55,10 +61,20 @@ public final class SampleCommand implements Command {
             a.required("count");
         }
         Path out = a.output("out");
+        String ext = out.getFileName().toString().toLowerCase(Locale.ROOT);
+        boolean csv = ext.endsWith(".csv");
+        if (!csv && !ext.endsWith(".npy")) {
+            throw new InvalidInputException("--out: '" + out + "' must end in .npy or .csv (for Parquet or PNG files"
+                    + " use ./pfgm synthesize --format)");
+        }
         long seed = a.seed("seed", 0);
         SolverSpec spec = solverSpec(a);
         Path grid = a.has("grid") ? a.output("grid") : null;
         PfgmModel model = ModelFile.read(modelPath, "--model");
+        if (csv && model.isImage()) {
+            throw new InvalidInputException("--out: '" + modelPath + "' is an image model; its samples go to .npy (or"
+                    + " PNG files with ./pfgm synthesize --format png-tar), not CSV");
+        }
         if (grid != null && !model.isImage()) {
             throw new InvalidInputException("--grid: '" + modelPath + "' is a vector model; grids are for image models");
         }
@@ -77,6 +93,10 @@ public final class SampleCommand implements Command {
         if (model.isImage()) {
             ImageMeta im = model.image();
             DataFiles.writeNpy(out, r.samples(), new long[] {count, im.channels(), im.height(), im.width()});
+        } else if (csv) {
+            // the training data's column names, and each sample's class for a class-conditional model
+            List<String> columns = PartLayout.of(model).columns();
+            DataFiles.writeAtomically(out, o -> TableCsv.write(o, columns, r.samples(), r.count(), r.labels(), null));
         } else {
             DataFiles.writeNpy(out, r.samples(), r.count(), r.dim());
         }
