@@ -135,11 +135,11 @@ public final class Gateway implements AutoCloseable {
         new QuotaRoutes(endpoint, quotas, limiter, contract).mount(router);
         FileLinks links = new FileLinks(vertx, objects, config);
         links.mount(router);
-        new JobRoutes(endpoint, jobs, shards, datasets, models, links, relay, contract, quotas,
+        new JobRoutes(endpoint, jobs, shards, datasets, models, objects, links, relay, contract, quotas,
                 config.getInt(Settings.MAX_ATTEMPTS), config.getInt(Settings.PRESIGN_SECONDS)).mount(router);
         new ShardRoutes(endpoint, jobs, shards).mount(router);
         new PreviewRoutes(endpoint, jobs, objects, links).mount(router);
-        new ModelRoutes(endpoint, models).mount(router);
+        new ModelRoutes(endpoint, models, objects, links).mount(router);
         new AdminRoutes(endpoint, keys, auth, contract).mount(router);
         // the dashboard: static files, after every API route
         router.get("/*").handler(StaticHandler.create("pfgm/web").setCachingEnabled(false)

@@ -15,6 +15,7 @@ import dev.pfgm.shared.store.DatasetStore.DatasetRecord;
 import dev.pfgm.shared.store.JobRecord;
 import dev.pfgm.shared.store.JobStore;
 import dev.pfgm.shared.store.Json;
+import dev.pfgm.shared.store.ObjectStore;
 import dev.pfgm.shared.store.ModelStore;
 import dev.pfgm.shared.store.ModelStore.ModelRecord;
 import dev.pfgm.shared.store.QuotaStore;
@@ -34,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /** /v1/jobs: submit, read, list, cancel, events and artifacts. */
 public final class JobRoutes {
@@ -42,6 +44,7 @@ public final class JobRoutes {
     private final DatasetStore datasets;
     private final ModelStore models;
     private final FileLinks links;
+    private final ObjectStore objects;
     private final JobArtifacts artifacts;
     private final OutboxRelay relay;
     private final ContractValidator contract;
@@ -50,7 +53,7 @@ public final class JobRoutes {
     private final QuotaStore quotas;
 
     public JobRoutes(Endpoint endpoint, JobStore jobs, ShardStore shards, DatasetStore datasets, ModelStore models,
-            FileLinks links, OutboxRelay relay, ContractValidator contract, QuotaStore quotas, int defaultMaxAttempts,
+            ObjectStore objects, FileLinks links, OutboxRelay relay, ContractValidator contract, QuotaStore quotas, int defaultMaxAttempts,
             int presignSeconds) {
         this.quotas = quotas;
         this.artifacts = new JobArtifacts(shards);
@@ -59,6 +62,7 @@ public final class JobRoutes {
         this.datasets = datasets;
         this.models = models;
         this.links = links;
+        this.objects = objects;
         this.relay = relay;
         this.contract = contract;
         this.defaultMaxAttempts = defaultMaxAttempts;
@@ -76,6 +80,25 @@ public final class JobRoutes {
                 return Reply.empty(304).header("ETag", etag);
             }
             return Reply.json(200, Views.job(j)).header("ETag", etag).header("Cache-Control", "no-cache");
+        }));
+        r.delete("/v1/jobs/:id").handler(ctx -> endpoint.run(ctx, caller -> {
+            String raw = ctx.pathParam("id");
+            UUID id = Endpoint.uuid(raw, "job");
+            switch (jobs.delete(caller.tenant(), id)) {
+                case NOT_FOUND -> throw ApiException.notFound("job", raw);
+                case NOT_FINISHED -> throw new ApiException(409, "Conflict", "job " + raw + " has not finished; cancel"
+                        + " it first (POST /v1/jobs/" + raw + "/cancel)");
+                case HAS_MODEL -> throw new ApiException(409, "Conflict", "job " + raw + " made a model that still"
+                        + " exists; delete the model first (DELETE /v1/models/...)");
+                case DELETED -> {
+                    // the row is gone, so nothing can reach these files any more; a failure here leaves
+                    // unreachable objects, not a broken job
+                    for (String key : objects.list("jobs/" + id + "/")) {
+                        objects.delete(key);
+                    }
+                }
+            }
+            return Reply.empty(204);
         }));
         r.post("/v1/jobs/:id/cancel").handler(ctx -> endpoint.run(ctx, caller -> {
             String raw = ctx.pathParam("id");
@@ -208,8 +231,10 @@ public final class JobRoutes {
         // only an idempotent submission needs the body's fingerprint
         String hash = idempotencyKey == null ? null
                 : DataFiles.sha256(canonical(Json.MAPPER.valueToTree(body.getMap())).getBytes(StandardCharsets.UTF_8));
+        JsonNode metadata = body.containsKey("metadata")
+                ? Json.MAPPER.valueToTree(body.getJsonObject("metadata").getMap()) : null;
         JobStore.Submitted s = jobs.submit(new JobStore.NewJob(tenant, type, params, datasetRef, modelId, maxAttempts,
-                idempotencyKey, hash, quota.activeJobs()));
+                idempotencyKey, hash, quota.activeJobs(), body.getString("name"), metadata));
         if (s.overQuota()) {
             throw new ApiException(429, "Too Many Requests", "tenant " + tenant + " has " + quota.activeJobs()
                     + " jobs queued or running, its active_jobs quota; submit more as they finish")
@@ -228,7 +253,55 @@ public final class JobRoutes {
         if (!s.created()) {
             reply.header("Idempotent-Replayed", "true");
         }
+        int wait = preferredWait(ctx.request().getHeader("Prefer"));
+        if (wait > 0 && s.job().status().terminal()) { // a replayed key naming a finished job
+            return Reply.json(200, Views.job(s.job())).header("Location", "/v1/jobs/" + s.job().id())
+                    .header("Preference-Applied", "wait=" + wait);
+        }
+        if (wait > 0) {
+            UUID id = s.job().id();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(wait);
+            return Reply.stream(c -> awaitEnd(c, tenant, id, deadline, wait, 50, reply));
+        }
         return reply;
+    }
+
+    private static final java.util.regex.Pattern PREFER_WAIT = java.util.regex.Pattern.compile(
+            "(?:^|[,;\\s])wait\\s*=\\s*(\\d{1,9})(?:$|[,;\\s])");
+
+    /** RFC 7240's wait preference in seconds, at most 60; 0 when absent (an unusable value is ignored, as the RFC says). */
+    static int preferredWait(String prefer) {
+        if (prefer == null) {
+            return 0;
+        }
+        java.util.regex.Matcher m = PREFER_WAIT.matcher(prefer);
+        return m.find() ? Math.min(60, Integer.parseInt(m.group(1))) : 0;
+    }
+
+    /**
+     * Answers 200 with the job once it ends, or the 202 of the submission when {@code deadline}
+     * passes first. Polls the row with backoff (50 ms up to 1 s) from timers: no thread waits, so
+     * waiting clients cost the gateway nothing but the reads.
+     */
+    private void awaitEnd(RoutingContext ctx, String tenant, UUID id, long deadline, int wait, long delayMillis,
+            Reply accepted) {
+        if (ctx.response().closed() || ctx.response().ended()) {
+            return;
+        }
+        ctx.vertx().executeBlocking(() -> jobs.get(tenant, id).orElse(null), false).onComplete(ar -> {
+            JobRecord j = ar.succeeded() ? ar.result() : null;
+            if (j != null && j.status().terminal()) {
+                Endpoint.write(ctx, Reply.json(200, Views.job(j)).header("Location", "/v1/jobs/" + id)
+                        .header("ETag", "\"" + j.version() + "\"").header("Preference-Applied", "wait=" + wait));
+            } else if (System.nanoTime() >= deadline) {
+                Endpoint.write(ctx, accepted);
+            } else {
+                long next = Math.min(1000, delayMillis * 2);
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                ctx.vertx().setTimer(Math.max(1, Math.min(delayMillis, left)),
+                        t -> awaitEnd(ctx, tenant, id, deadline, wait, next, accepted));
+            }
+        });
     }
 
     /**
@@ -347,7 +420,23 @@ public final class JobRoutes {
         if (rawAfter != null && after == null) {
             throw ApiException.badRequest("/query/after", "must be a job id, got '" + rawAfter + "'");
         }
-        List<JobRecord> page = jobs.list(tenant, status, type, limit + 1, after);
+        String name = ctx.request().getParam("name");
+        if (name != null && (name.isEmpty() || name.length() > 200 || dev.pfgm.shared.Text.hasControl(name))) {
+            throw ApiException.badRequest("/query/name", "must be 1 to 200 characters without control characters");
+        }
+        ObjectNode metadata = Json.object();
+        for (var e : ctx.request().params()) {
+            if (e.getKey().startsWith("metadata[") && e.getKey().endsWith("]")) {
+                String key = e.getKey().substring(9, e.getKey().length() - 1);
+                if (key.isEmpty() || key.length() > 64 || e.getValue().length() > 512) {
+                    throw ApiException.badRequest("/query/" + e.getKey(), "a metadata key is 1 to 64 characters and its"
+                            + " value at most 512");
+                }
+                metadata.put(key, e.getValue());
+            }
+        }
+        JobStore.Filter filter = new JobStore.Filter(status, type, name, metadata.isEmpty() ? null : metadata);
+        List<JobRecord> page = jobs.list(tenant, filter, limit + 1, after);
         boolean more = page.size() > limit;
         if (more) {
             page = page.subList(0, limit);
@@ -364,6 +453,12 @@ public final class JobRoutes {
             if (type != null) {
                 next.append("&type=").append(type.wireName());
             }
+            if (name != null) {
+                next.append("&name=").append(java.net.URLEncoder.encode(name, StandardCharsets.UTF_8));
+            }
+            metadata.fields().forEachRemaining(e -> next.append("&").append(java.net.URLEncoder.encode(
+                    "metadata[" + e.getKey() + "]", StandardCharsets.UTF_8)).append('=').append(java.net.URLEncoder
+                    .encode(e.getValue().asText(), StandardCharsets.UTF_8)));
             next.append("&after=").append(page.get(page.size() - 1).id());
             body.put("next", next.toString());
         } else {

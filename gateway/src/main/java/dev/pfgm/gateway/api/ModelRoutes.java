@@ -5,16 +5,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pfgm.gateway.http.ApiException;
 import dev.pfgm.shared.store.Json;
 import dev.pfgm.shared.store.ModelStore;
+import dev.pfgm.shared.store.ObjectStore;
 import io.vertx.ext.web.Router;
 
 /** /v1/models: models registered by successful train jobs. */
 public final class ModelRoutes {
     private final Endpoint endpoint;
     private final ModelStore models;
+    private final ObjectStore objects;
+    private final FileLinks links;
 
-    public ModelRoutes(Endpoint endpoint, ModelStore models) {
+    public ModelRoutes(Endpoint endpoint, ModelStore models, ObjectStore objects, FileLinks links) {
         this.endpoint = endpoint;
         this.models = models;
+        this.objects = objects;
+        this.links = links;
     }
 
     public void mount(Router r) {
@@ -28,6 +33,23 @@ public final class ModelRoutes {
             String raw = ctx.pathParam("id");
             return Reply.json(200, Views.model(models.get(caller.tenant(), Endpoint.uuid(raw, "model"))
                     .orElseThrow(() -> ApiException.notFound("model", raw))));
+        }));
+        // the model file, as ./pfgm sample --model takes it
+        r.get("/v1/models/:id/file").handler(ctx -> endpoint.run(ctx, caller -> {
+            String raw = ctx.pathParam("id");
+            return links.download(models.get(caller.tenant(), Endpoint.uuid(raw, "model"))
+                    .orElseThrow(() -> ApiException.notFound("model", raw)).objectKey());
+        }));
+        r.delete("/v1/models/:id").handler(ctx -> endpoint.run(ctx, caller -> {
+            String raw = ctx.pathParam("id");
+            ModelStore.Deleted d = models.delete(caller.tenant(), Endpoint.uuid(raw, "model"))
+                    .orElseThrow(() -> ApiException.notFound("model", raw));
+            if (!d.done()) {
+                throw new ApiException(409, "Conflict", "job " + d.busyWith() + " uses model " + raw
+                        + "; delete it when no queued or running job does");
+            }
+            objects.delete(d.objectKey());
+            return Reply.empty(204);
         }));
     }
 }

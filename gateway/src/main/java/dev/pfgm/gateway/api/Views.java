@@ -30,6 +30,8 @@ public final class Views {
         o.put("created_at", time(j.createdAt()));
         o.put("started_at", time(j.startedAt()));
         o.put("finished_at", time(j.finishedAt()));
+        o.put("name", j.name());
+        o.set("metadata", j.metadata() == null ? Json.object() : j.metadata());
         o.set("error", j.error());
         o.set("result", publicResult(j.result()));
         o.put("version", j.version());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -879,6 +880,73 @@ class ServiceTest {
         assertEquals(2, lines.get(1).split(",").length);
         assertProblem(admin.postJson("/v1/jobs", Map.of("type", "generate", "model", t.path("result").path("model").asText(),
                 "params", Map.of("count", 4, "format", "parquet"))), 422, "/params/format");
+    }
+
+    @Test
+    @Order(19)
+    void namesMetadataWaitingAndDeleting() throws Exception {
+        Http tenant = admin.as(admin.postJson("/v1/admin/keys", Map.of("tenant", "labels")).json().path("key").asText());
+        // Prefer: wait answers with the finished job when it ends in time
+        Http.Res waited = tenant.postJson("/v1/jobs", Map.of("type", "train", "dataset", "builtin:moons",
+                "name", "nightly moons", "metadata", Map.of("team", "vision", "run", "7"),
+                "params", Map.of("steps", 20)), Map.of("Prefer", "wait=60"));
+        assertEquals(200, waited.status(), waited.toString());
+        assertEquals("wait=60", waited.header("Preference-Applied"));
+        JsonNode done = waited.json();
+        assertEquals("succeeded", done.path("status").asText());
+        assertEquals("nightly moons", done.path("name").asText());
+        assertEquals("vision", done.path("metadata").path("team").asText());
+        // a job that cannot end in a second: 202 after it, as without the header
+        long t0 = System.nanoTime();
+        Http.Res slow = tenant.postJson("/v1/jobs", Map.of("type", "train", "dataset", "builtin:moons",
+                "metadata", Map.of("team", "audio"), "params", Map.of("steps", 3000)), Map.of("Prefer", "wait=1"));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertEquals(202, slow.status(), slow.toString());
+        assertTrue(seconds >= 0.9 && seconds < 10, "answered after " + seconds + " s");
+        assertNull(slow.header("Preference-Applied"));
+        String slowId = slow.json().path("id").asText();
+
+        // filters: by name, by metadata pairs (all must hold), paging keeps them
+        assertEquals(List.of(done.path("id").asText()), ids(tenant.get("/v1/jobs?name=nightly%20moons")));
+        assertEquals(List.of(done.path("id").asText()), ids(tenant.get("/v1/jobs?metadata%5Bteam%5D=vision&metadata%5Brun%5D=7")));
+        assertEquals(List.of(), ids(tenant.get("/v1/jobs?metadata%5Bteam%5D=vision&metadata%5Brun%5D=8")));
+        assertEquals(List.of(slowId), ids(tenant.get("/v1/jobs?metadata%5Bteam%5D=audio")));
+        assertProblem(tenant.postJson("/v1/jobs", Map.of("type", "train", "dataset", "builtin:moons",
+                "metadata", Map.of("n", 5))), 422, "/metadata/n");
+        java.util.Map<String, String> many = new java.util.HashMap<>();
+        for (int k = 0; k < 17; k++) {
+            many.put("k" + k, "v");
+        }
+        assertProblem(tenant.postJson("/v1/jobs", Map.of("type", "train", "dataset", "builtin:moons", "metadata", many)),
+                422, "/metadata");
+        assertProblem(tenant.postJson("/v1/jobs", Map.of("type", "train", "dataset", "builtin:moons", "name", "")),
+                422, "/name");
+
+        // deleting: a running job must be cancelled first; a train job keeps its model until the model goes
+        assertProblem(tenant.delete("/v1/jobs/" + slowId), 409, null);
+        tenant.postJson("/v1/jobs/" + slowId + "/cancel", Map.of());
+        waitTerminal(tenant, slowId, 60);
+        assertEquals(204, tenant.delete("/v1/jobs/" + slowId).status());
+        assertEquals(404, tenant.get("/v1/jobs/" + slowId).status());
+        String modelId = done.path("result").path("model").asText();
+        assertProblem(tenant.delete("/v1/jobs/" + done.path("id").asText()), 409, null);
+        Http.Res file = tenant.get("/v1/models/" + modelId + "/file");
+        assertEquals(200, file.status());
+        assertTrue(file.raw().body().length > 1000);
+        assertEquals(404, admin.as(stack.adminKey()).get("/v1/models/" + modelId + "/file").status(),
+                "another tenant's model is not found");
+        assertEquals(204, tenant.delete("/v1/models/" + modelId).status());
+        assertEquals(404, tenant.get("/v1/models/" + modelId).status());
+        assertEquals(204, tenant.delete("/v1/jobs/" + done.path("id").asText()).status());
+        assertEquals(List.of(), ids(tenant.get("/v1/jobs")));
+        assertEquals(404, tenant.delete("/v1/jobs/" + done.path("id").asText()).status());
+    }
+
+    private static List<String> ids(Http.Res list) {
+        assertEquals(200, list.status(), list.toString());
+        List<String> out = new java.util.ArrayList<>();
+        list.json().path("data").forEach(j -> out.add(j.path("id").asText()));
+        return out;
     }
 
     Process startWorkerProcess() throws IOException {

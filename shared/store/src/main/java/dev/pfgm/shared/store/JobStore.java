@@ -38,7 +38,12 @@ public final class JobStore {
 
     /** What a submission asks for; {@code maxActive}: the tenant's quota of unfinished jobs. */
     public record NewJob(String tenant, JobType type, JsonNode params, String dataset, UUID modelId,
-            int maxAttempts, String idempotencyKey, String requestHash, long maxActive) {
+            int maxAttempts, String idempotencyKey, String requestHash, long maxActive, String name, JsonNode metadata) {
+        /** A job without a name or metadata. */
+        public NewJob(String tenant, JobType type, JsonNode params, String dataset, UUID modelId, int maxAttempts,
+                String idempotencyKey, String requestHash, long maxActive) {
+            this(tenant, type, params, dataset, modelId, maxAttempts, idempotencyKey, requestHash, maxActive, null, null);
+        }
     }
 
     /**
@@ -62,7 +67,7 @@ public final class JobStore {
      * round trip, as the API's hot path needs.
      */
     private static final String SUBMIT = "SELECT " + JobRecord.COLUMNS
-            + " FROM submit_job(?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?)";
+            + " FROM submit_job(?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)";
 
     public Submitted submit(NewJob j) {
         return db.run(c -> {
@@ -79,6 +84,8 @@ public final class JobStore {
                 ps.setString(9, j.requestHash());
                 ps.setString(10, j.type().topic());
                 ps.setLong(11, j.maxActive());
+                ps.setString(12, j.name());
+                ps.setString(13, j.metadata() == null ? null : Json.write(j.metadata()));
                 row = one(ps);
             }
             if (row != null) {
@@ -118,34 +125,46 @@ public final class JobStore {
         return db.run(c -> update(c, "SELECT " + JobRecord.COLUMNS + " FROM jobs WHERE id = ?", id));
     }
 
-    /** Newest first; {@code after} is the id of the last job of the previous page. */
-    public List<JobRecord> list(String tenant, JobStatus status, JobType type, int limit, UUID after) {
+    /** Which jobs a list shows: any of these left null matches every job. */
+    public record Filter(JobStatus status, JobType type, String name, JsonNode metadata) {
+        public static final Filter ALL = new Filter(null, null, null, null);
+    }
+
+    /**
+     * Newest first; {@code after} is the id of the last job of the previous page. The metadata
+     * filter matches jobs whose metadata contains every given pair (its GIN index serves it).
+     */
+    public List<JobRecord> list(String tenant, Filter f, int limit, UUID after) {
         StringBuilder sql = new StringBuilder("SELECT " + JobRecord.COLUMNS + " FROM jobs WHERE tenant = ?");
-        if (status != null) {
+        List<Object> args = new ArrayList<>(List.of(tenant));
+        if (f.status() != null) {
             sql.append(" AND status = ?");
+            args.add(f.status().wireName());
         }
-        if (type != null) {
+        if (f.type() != null) {
             sql.append(" AND type = ?");
+            args.add(f.type().wireName());
+        }
+        if (f.name() != null) {
+            sql.append(" AND name = ?");
+            args.add(f.name());
+        }
+        if (f.metadata() != null && f.metadata().size() > 0) {
+            sql.append(" AND metadata @> ?::jsonb");
+            args.add(Json.write(f.metadata()));
         }
         if (after != null) {
             sql.append(" AND (created_at, id) < (SELECT created_at, id FROM jobs WHERE id = ? AND tenant = ?)");
+            args.add(after);
+            args.add(tenant);
         }
         sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
+        args.add(limit);
         return db.run(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                int i = 1;
-                ps.setString(i++, tenant);
-                if (status != null) {
-                    ps.setString(i++, status.wireName());
+                for (int i = 0; i < args.size(); i++) {
+                    ps.setObject(i + 1, args.get(i));
                 }
-                if (type != null) {
-                    ps.setString(i++, type.wireName());
-                }
-                if (after != null) {
-                    ps.setObject(i++, after);
-                    ps.setString(i++, tenant);
-                }
-                ps.setInt(i, limit);
                 List<JobRecord> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -535,5 +554,38 @@ public final class JobStore {
         try (ResultSet rs = ps.executeQuery()) {
             return rs.next() ? JobRecord.read(rs) : null;
         }
+    }
+
+    /** Why a job was not deleted, or that it was. */
+    public enum Deletion { DELETED, NOT_FOUND, NOT_FINISHED, HAS_MODEL }
+
+    /**
+     * Deletes a finished job with its events and shards (their rows cascade); a job still queued or
+     * running must be cancelled first, and a train job whose model exists keeps it (the model's
+     * record names the job).
+     */
+    public Deletion delete(String tenant, UUID id) {
+        return db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM jobs j WHERE id = ? AND tenant = ?"
+                    + " AND status IN ('succeeded', 'failed', 'cancelled')"
+                    + " AND NOT EXISTS (SELECT 1 FROM models m WHERE m.job_id = j.id)")) {
+                ps.setObject(1, id);
+                ps.setString(2, tenant);
+                if (ps.executeUpdate() == 1) {
+                    return Deletion.DELETED;
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT status IN ('succeeded', 'failed', 'cancelled'),"
+                    + " EXISTS (SELECT 1 FROM models m WHERE m.job_id = j.id) FROM jobs j WHERE id = ? AND tenant = ?")) {
+                ps.setObject(1, id);
+                ps.setString(2, tenant);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Deletion.NOT_FOUND;
+                    }
+                    return !rs.getBoolean(1) ? Deletion.NOT_FINISHED : Deletion.HAS_MODEL;
+                }
+            }
+        });
     }
 }

@@ -57,4 +57,39 @@ public final class ModelStore {
             }
         });
     }
+
+    /** What a delete did: the model's file key when it was deleted, or why not. */
+    public record Deleted(String objectKey, UUID busyWith) {
+        public boolean done() {
+            return objectKey != null;
+        }
+    }
+
+    /**
+     * Deletes the model unless a queued or running job uses it (checked in the same statement, so a
+     * job claimed meanwhile keeps it). Empty when the tenant has no such model.
+     */
+    public Optional<Deleted> delete(String tenant, UUID id) {
+        return db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM models m WHERE id = ? AND tenant = ?"
+                    + " AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.model_id = m.id"
+                    + " AND j.status IN ('queued', 'running', 'cancelling')) RETURNING object_key")) {
+                ps.setObject(1, id);
+                ps.setString(2, tenant);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return Optional.of(new Deleted(rs.getString(1), null));
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT (SELECT j.id FROM jobs j WHERE j.model_id = m.id"
+                    + " AND j.status IN ('queued', 'running', 'cancelling') LIMIT 1) FROM models m WHERE id = ? AND tenant = ?")) {
+                ps.setObject(1, id);
+                ps.setString(2, tenant);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new Deleted(null, rs.getObject(1, UUID.class))) : Optional.empty();
+                }
+            }
+        });
+    }
 }
