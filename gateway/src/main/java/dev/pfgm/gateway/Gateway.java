@@ -19,6 +19,7 @@ import dev.pfgm.gateway.http.Metrics;
 import dev.pfgm.gateway.http.Problem;
 import dev.pfgm.gateway.http.RateLimiter;
 import dev.pfgm.gateway.relay.OutboxRelay;
+import dev.pfgm.gateway.sweep.RetentionSweeper;
 import dev.pfgm.shared.config.Config;
 import dev.pfgm.shared.config.Settings;
 import dev.pfgm.shared.data.DataLimits;
@@ -60,9 +61,11 @@ public final class Gateway implements AutoCloseable {
     private final OutboxRelay relay;
     private final Admin kafkaAdmin;
     private final Optional<KeyStore.NewKey> firstAdminKey;
+    private final RetentionSweeper sweeper;
 
     private Gateway(Database db, Vertx vertx, HttpServer server, OutboxRelay relay, Admin kafkaAdmin,
-            Optional<KeyStore.NewKey> firstAdminKey) {
+            Optional<KeyStore.NewKey> firstAdminKey, RetentionSweeper sweeper) {
+        this.sweeper = sweeper;
         this.db = db;
         this.vertx = vertx;
         this.server = server;
@@ -136,7 +139,8 @@ public final class Gateway implements AutoCloseable {
         FileLinks links = new FileLinks(vertx, objects, config);
         links.mount(router);
         new JobRoutes(endpoint, jobs, shards, datasets, models, objects, links, relay, contract, quotas,
-                config.getInt(Settings.MAX_ATTEMPTS), config.getInt(Settings.PRESIGN_SECONDS)).mount(router);
+                config.getInt(Settings.MAX_ATTEMPTS), config.getInt(Settings.PRESIGN_SECONDS),
+                config.getInt(Settings.RETENTION_DAYS)).mount(router);
         new ShardRoutes(endpoint, jobs, shards).mount(router);
         new PreviewRoutes(endpoint, jobs, objects, links).mount(router);
         new ModelRoutes(endpoint, models, objects, links).mount(router);
@@ -165,7 +169,9 @@ public final class Gateway implements AutoCloseable {
                 .listen(config.getInt(Settings.HTTP_PORT), config.get(Settings.HTTP_HOST))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         LOG.info("gateway listening on port {}", server.actualPort());
-        return new Gateway(db, vertx, server, relay, admin, first);
+        RetentionSweeper sweeper = new RetentionSweeper(jobs, objects, config.getInt(Settings.RETENTION_DAYS))
+                .start(config.getInt(Settings.RETENTION_SWEEP_SECONDS));
+        return new Gateway(db, vertx, server, relay, admin, first, sweeper);
     }
 
     public int port() {
@@ -185,6 +191,7 @@ public final class Gateway implements AutoCloseable {
             LOG.warn("closing HTTP server: {}", e.getMessage());
         }
         relay.close();
+        sweeper.close();
         kafkaAdmin.close(java.time.Duration.ofSeconds(5));
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -85,6 +85,10 @@ final class JobArtifacts {
     }
 
     private static void checkListable(JobRecord j) {
+        if (j.filesExpiredAt() != null) {
+            throw new ApiException(410, "Gone", "job " + j.id() + "'s files were deleted at "
+                    + Views.time(j.filesExpiredAt()) + ", past the deployment's retention (PFGM_RETENTION_DAYS)");
+        }
         boolean partial = j.type() == JobType.SYNTHESIZE && j.status() == JobStatus.CANCELLED;
         if (j.status() != JobStatus.SUCCEEDED && !partial) {
             throw new ApiException(409, "Conflict", "job " + j.id() + " is " + j.status().wireName()

@@ -45,6 +45,7 @@ public final class JobRoutes {
     private final ModelStore models;
     private final FileLinks links;
     private final ObjectStore objects;
+    private final int retentionDays;
     private final JobArtifacts artifacts;
     private final OutboxRelay relay;
     private final ContractValidator contract;
@@ -54,7 +55,8 @@ public final class JobRoutes {
 
     public JobRoutes(Endpoint endpoint, JobStore jobs, ShardStore shards, DatasetStore datasets, ModelStore models,
             ObjectStore objects, FileLinks links, OutboxRelay relay, ContractValidator contract, QuotaStore quotas, int defaultMaxAttempts,
-            int presignSeconds) {
+            int presignSeconds, int retentionDays) {
+        this.retentionDays = retentionDays;
         this.quotas = quotas;
         this.artifacts = new JobArtifacts(shards);
         this.endpoint = endpoint;
@@ -79,7 +81,7 @@ public final class JobRoutes {
             if (inm != null && (inm.equals(etag) || inm.equals("W/" + etag))) {
                 return Reply.empty(304).header("ETag", etag);
             }
-            return Reply.json(200, Views.job(j)).header("ETag", etag).header("Cache-Control", "no-cache");
+            return Reply.json(200, view(j)).header("ETag", etag).header("Cache-Control", "no-cache");
         }));
         r.delete("/v1/jobs/:id").handler(ctx -> endpoint.run(ctx, caller -> {
             String raw = ctx.pathParam("id");
@@ -104,7 +106,7 @@ public final class JobRoutes {
             String raw = ctx.pathParam("id");
             JobRecord j = jobs.cancel(caller.tenant(), Endpoint.uuid(raw, "job"))
                     .orElseThrow(() -> ApiException.notFound("job", raw));
-            return Reply.json(200, Views.job(j));
+            return Reply.json(200, view(j));
         }));
         r.get("/v1/jobs/:id/events").handler(ctx -> endpoint.run(ctx, caller -> {
             JobRecord j = find(caller.tenant(), ctx.pathParam("id"));
@@ -146,6 +148,15 @@ public final class JobRoutes {
             JobRecord j = find(caller.tenant(), ctx.pathParam("id"));
             return links.download(artifacts.find(j, ctx.pathParam("name")).key());
         }));
+    }
+
+    /** A job as the API shows it, with when its files expire (finished_at + retention) or did. */
+    private ObjectNode view(JobRecord j) {
+        ObjectNode o = Views.job(j);
+        o.put("expires_at", retentionDays == 0 || j.finishedAt() == null ? null
+                : Views.time(j.finishedAt().plusDays(retentionDays)));
+        o.put("files_expired_at", Views.time(j.filesExpiredAt()));
+        return o;
     }
 
     private JobRecord find(String tenant, String raw) {
@@ -248,14 +259,14 @@ public final class JobRoutes {
         if (s.created()) {
             relay.nudge();
         }
-        Reply reply = Reply.json(202, Views.job(s.job())).header("Location", "/v1/jobs/" + s.job().id())
+        Reply reply = Reply.json(202, view(s.job())).header("Location", "/v1/jobs/" + s.job().id())
                 .header("ETag", "\"" + s.job().version() + "\"");
         if (!s.created()) {
             reply.header("Idempotent-Replayed", "true");
         }
         int wait = preferredWait(ctx.request().getHeader("Prefer"));
         if (wait > 0 && s.job().status().terminal()) { // a replayed key naming a finished job
-            return Reply.json(200, Views.job(s.job())).header("Location", "/v1/jobs/" + s.job().id())
+            return Reply.json(200, view(s.job())).header("Location", "/v1/jobs/" + s.job().id())
                     .header("Preference-Applied", "wait=" + wait);
         }
         if (wait > 0) {
@@ -291,7 +302,7 @@ public final class JobRoutes {
         ctx.vertx().executeBlocking(() -> jobs.get(tenant, id).orElse(null), false).onComplete(ar -> {
             JobRecord j = ar.succeeded() ? ar.result() : null;
             if (j != null && j.status().terminal()) {
-                Endpoint.write(ctx, Reply.json(200, Views.job(j)).header("Location", "/v1/jobs/" + id)
+                Endpoint.write(ctx, Reply.json(200, view(j)).header("Location", "/v1/jobs/" + id)
                         .header("ETag", "\"" + j.version() + "\"").header("Preference-Applied", "wait=" + wait));
             } else if (System.nanoTime() >= deadline) {
                 Endpoint.write(ctx, accepted);
@@ -443,7 +454,7 @@ public final class JobRoutes {
         }
         ObjectNode body = Json.object();
         ArrayNode data = body.putArray("data");
-        page.forEach(j -> data.add(Views.job(j)));
+        page.forEach(j -> data.add(view(j)));
         body.put("has_more", more);
         if (more) {
             StringBuilder next = new StringBuilder("/v1/jobs?limit=" + limit);

@@ -48,6 +48,10 @@ public final class PreviewRoutes {
             String raw = ctx.pathParam("id");
             JobRecord j = jobs.get(caller.tenant(), Endpoint.uuid(raw, "job"))
                     .orElseThrow(() -> ApiException.notFound("job", raw));
+            if (j.filesExpiredAt() != null) {
+                throw new ApiException(410, "Gone", "job " + j.id() + "'s files were deleted at "
+                        + Views.time(j.filesExpiredAt()) + ", past the deployment's retention");
+            }
             if (j.status() != JobStatus.SUCCEEDED) {
                 JsonNode live = j.progress().path("preview");
                 if (j.type() == JobType.TRAIN && live.has("name")) {

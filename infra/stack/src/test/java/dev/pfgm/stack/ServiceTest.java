@@ -949,6 +949,63 @@ class ServiceTest {
         return out;
     }
 
+    @Test
+    @Order(20)
+    void filesPastTheirRetentionAreDeletedAndTheJobSaysSo() throws Exception {
+        String gen = submit(admin, Map.of("type", "generate", "model", modelId, "params", Map.of("count", 10)));
+        JsonNode g = waitTerminal(admin, gen, 120);
+        assertEquals("succeeded", g.path("status").asText(), g.toString());
+        JsonNode train = admin.get("/v1/jobs/" + admin.get("/v1/models/" + modelId).json().path("training_job").asText())
+                .json();
+        assertEquals(java.time.OffsetDateTime.parse(g.path("finished_at").asText()).plusDays(30).toInstant(),
+                java.time.OffsetDateTime.parse(g.path("expires_at").asText()).toInstant(), "finished_at + 30 days by default");
+        assertTrue(g.path("files_expired_at").isNull());
+        // both jobs finished "two days ago" under a 1-day retention
+        try (var c = java.sql.DriverManager.getConnection(stack.config().get(Settings.DB_URL),
+                stack.config().get(Settings.DB_USER), stack.config().get(Settings.DB_PASSWORD));
+                var ps = c.prepareStatement("UPDATE jobs SET finished_at = now() - interval '2 days' WHERE id IN (?, ?)")) {
+            ps.setObject(1, UUID.fromString(gen));
+            ps.setObject(2, UUID.fromString(train.path("id").asText()));
+            assertEquals(2, ps.executeUpdate());
+        }
+        dev.pfgm.gateway.Gateway g2 = dev.pfgm.gateway.Gateway.start(stack.config().with(Map.of(
+                Settings.HTTP_PORT.name(), "0", Settings.RETENTION_DAYS.name(), "1",
+                Settings.RETENTION_SWEEP_SECONDS.name(), "1")));
+        try {
+            Http other = new Http("http://127.0.0.1:" + g2.port(), stack.adminKey());
+            JsonNode j = waitFor(other, gen, x -> !x.path("files_expired_at").isNull(), 30);
+            assertProblem(other.get("/v1/jobs/" + gen + "/artifacts"), 410, null);
+            assertProblem(other.get("/v1/jobs/" + gen + "/artifacts/samples.npy"), 410, null);
+            assertProblem(other.get("/v1/jobs/" + gen + "/preview"), 410, null);
+            assertEquals("succeeded", j.path("status").asText(), "the job itself stays");
+            // marked first (the API stops serving them at once), then deleted
+            assertEquals(List.of(), filesUnder("jobs/" + gen + "/", 0));
+            // the train job's files went, but not its model's: the model still samples
+            waitFor(other, train.path("id").asText(), x -> !x.path("files_expired_at").isNull(), 30);
+            List<String> left = filesUnder("jobs/" + train.path("id").asText() + "/", 1);
+            assertEquals(1, left.size(), left.toString());
+            assertTrue(left.get(0).endsWith("/model.pfgm"), left.toString());
+            assertEquals(200, other.get("/v1/models/" + modelId + "/file").status());
+        } finally {
+            g2.close();
+        }
+    }
+
+    /** The files (not folder entries) under {@code prefix}, once at most {@code expected} remain (30 s at most). */
+    private List<String> filesUnder(String prefix, int expected) throws InterruptedException {
+        var objects = new dev.pfgm.shared.store.ObjectStore(stack.config());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        List<String> files;
+        do {
+            files = objects.list(prefix).stream().filter(k -> !k.endsWith("/")).toList();
+            if (files.size() <= expected) {
+                break;
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
+        return files;
+    }
+
     Process startWorkerProcess() throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),

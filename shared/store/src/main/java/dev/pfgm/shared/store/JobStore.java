@@ -588,4 +588,43 @@ public final class JobStore {
             }
         });
     }
+
+    /** A job whose files the sweeper has just claimed, with the keys to keep (its live model's file). */
+    public record Expiring(UUID id, List<String> keep) {
+    }
+
+    /**
+     * Claims up to {@code limit} finished jobs whose files are older than {@code days} days: marks
+     * them expired in one statement (SKIP LOCKED, so gateways sweeping at once take different jobs)
+     * and returns them; {@link #unexpire} undoes a claim whose files could not be deleted.
+     */
+    public List<Expiring> claimExpired(int days, int limit) {
+        return db.run(c -> {
+            List<Expiring> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET files_expired_at = now() WHERE id IN ("
+                    + "SELECT id FROM jobs WHERE files_expired_at IS NULL AND finished_at IS NOT NULL"
+                    + " AND finished_at < now() - make_interval(days => ?) ORDER BY finished_at LIMIT ?"
+                    + " FOR UPDATE SKIP LOCKED) RETURNING id,"
+                    + " ARRAY(SELECT m.object_key FROM models m WHERE m.job_id = jobs.id)")) {
+                ps.setInt(1, days);
+                ps.setInt(2, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Expiring(rs.getObject(1, UUID.class),
+                                List.of((String[]) rs.getArray(2).getArray())));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    public void unexpire(UUID id) {
+        db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET files_expired_at = NULL WHERE id = ?")) {
+                ps.setObject(1, id);
+                return ps.executeUpdate();
+            }
+        });
+    }
 }
