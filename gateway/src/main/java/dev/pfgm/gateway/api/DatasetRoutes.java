@@ -104,10 +104,9 @@ public final class DatasetRoutes {
 
     public void mount(Router r) {
         r.get("/v1/datasets").handler(ctx -> endpoint.run(ctx, caller -> {
-            ObjectNode body = Json.object();
-            ArrayNode data = body.putArray("data");
-            datasets.list(caller.tenant(), 1000).forEach(d -> data.add(Views.dataset(d)));
-            return Reply.json(200, body);
+            int limit = (int) JobRoutes.longParam(ctx, "limit", 100, 1, 1000);
+            return Reply.json(200, Paging.body(datasets.list(caller.tenant(), limit + 1, Paging.after(ctx, "a dataset")),
+                    limit, Views::dataset, DatasetRecord::id, "/v1/datasets"));
         }));
         r.get("/v1/datasets/:id").handler(ctx -> endpoint.run(ctx, caller -> Reply.json(200,
                 Views.dataset(find(caller.tenant(), ctx.pathParam("id"))))));

@@ -422,15 +422,7 @@ public final class JobRoutes {
                     + rawType + "'");
         }
         int limit = (int) longParam(ctx, "limit", 50, 1, 200);
-        String rawAfter = ctx.request().getParam("after");
-        // `after` is a job id; the `next` link of a previous page is accepted too, as clients pass it on
-        if (rawAfter != null && rawAfter.contains("after=")) {
-            rawAfter = rawAfter.substring(rawAfter.lastIndexOf("after=") + 6).split("&")[0];
-        }
-        UUID after = Endpoint.parseUuid(rawAfter);
-        if (rawAfter != null && after == null) {
-            throw ApiException.badRequest("/query/after", "must be a job id, got '" + rawAfter + "'");
-        }
+        UUID after = Paging.after(ctx, "a job");
         String name = ctx.request().getParam("name");
         if (name != null && (name.isEmpty() || name.length() > 200 || dev.pfgm.shared.Text.hasControl(name))) {
             throw ApiException.badRequest("/query/name", "must be 1 to 200 characters without control characters");

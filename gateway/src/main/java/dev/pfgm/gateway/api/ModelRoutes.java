@@ -24,10 +24,9 @@ public final class ModelRoutes {
 
     public void mount(Router r) {
         r.get("/v1/models").handler(ctx -> endpoint.run(ctx, caller -> {
-            ObjectNode body = Json.object();
-            ArrayNode data = body.putArray("data");
-            models.list(caller.tenant(), 1000).forEach(m -> data.add(Views.model(m)));
-            return Reply.json(200, body);
+            int limit = (int) JobRoutes.longParam(ctx, "limit", 100, 1, 1000);
+            return Reply.json(200, Paging.body(models.list(caller.tenant(), limit + 1, Paging.after(ctx, "a model")),
+                    limit, Views::model, ModelStore.ModelRecord::id, "/v1/models"));
         }));
         r.get("/v1/models/:id").handler(ctx -> endpoint.run(ctx, caller -> {
             String raw = ctx.pathParam("id");

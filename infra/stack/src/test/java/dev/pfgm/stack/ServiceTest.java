@@ -1006,6 +1006,34 @@ class ServiceTest {
         return files;
     }
 
+    @Test
+    @Order(21)
+    void datasetAndModelListsComeInPages() {
+        Http t = admin.as(admin.postJson("/v1/admin/keys", Map.of("tenant", "pages")).json().path("key").asText());
+        List<String> made = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            made.add(0, t.postBytes("/v1/datasets?name=p" + i + "&format=csv", ("x\n" + i + "\n" + (i + 1) + "\n").getBytes())
+                    .json().path("id").asText());
+        }
+        List<String> seen = new java.util.ArrayList<>();
+        String next = "/v1/datasets?limit=2";
+        int pages = 0;
+        while (next != null) {
+            JsonNode page = t.get(next).json();
+            page.path("data").forEach(d -> seen.add(d.path("id").asText()));
+            assertEquals(page.path("has_more").asBoolean(), !page.path("next").isNull(), page.toString());
+            next = page.path("next").isNull() ? null : page.path("next").asText();
+            pages++;
+        }
+        assertEquals(made, seen, "newest first, each once");
+        assertEquals(3, pages);
+        assertEquals(5, t.get("/v1/datasets").json().path("data").size());
+        assertProblem(t.get("/v1/datasets?limit=0"), 400, "/query/limit");
+        assertProblem(t.get("/v1/datasets?after=nope"), 400, "/query/after");
+        assertEquals(0, t.get("/v1/models").json().path("data").size());
+        assertFalse(t.get("/v1/models").json().path("has_more").asBoolean());
+    }
+
     Process startWorkerProcess() throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),

@@ -42,11 +42,22 @@ public final class ModelStore {
     }
 
     public List<ModelRecord> list(String tenant, int limit) {
+        return list(tenant, limit, null);
+    }
+
+    /** Newest first; {@code after} is the id of the last one of the previous page. */
+    public List<ModelRecord> list(String tenant, int limit, UUID after) {
         return db.run(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT * FROM models WHERE tenant = ?"
+                    + (after == null ? "" : " AND (created_at, id) < (SELECT created_at, id FROM models WHERE id = ? AND tenant = ?)")
                     + " ORDER BY created_at DESC, id DESC LIMIT ?")) {
-                ps.setString(1, tenant);
-                ps.setInt(2, limit);
+                int k = 1;
+                ps.setString(k++, tenant);
+                if (after != null) {
+                    ps.setObject(k++, after);
+                    ps.setString(k++, tenant);
+                }
+                ps.setInt(k, limit);
                 List<ModelRecord> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

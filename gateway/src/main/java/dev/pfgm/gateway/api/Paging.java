@@ -1,0 +1,50 @@
+package dev.pfgm.gateway.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pfgm.gateway.http.ApiException;
+import dev.pfgm.shared.store.Json;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * Keyset pages of a list, newest first: {@code limit} and {@code after} (the id of the last item of
+ * the previous page, or the previous page's {@code next} link, as clients pass it on) in,
+ * {@code {data, has_more, next}} out.
+ */
+final class Paging {
+    private Paging() {
+    }
+
+    /** The {@code after} parameter as an id (null when absent); 400 naming it when it is none. */
+    static UUID after(RoutingContext ctx, String what) {
+        String raw = ctx.request().getParam("after");
+        if (raw != null && raw.contains("after=")) {
+            raw = raw.substring(raw.lastIndexOf("after=") + 6).split("&")[0];
+        }
+        UUID after = Endpoint.parseUuid(raw);
+        if (raw != null && after == null) {
+            throw ApiException.badRequest("/query/after", "must be " + what + " id, got '" + raw + "'");
+        }
+        return after;
+    }
+
+    /**
+     * The page body from {@code limit + 1} rows fetched: the extra row only says there is more.
+     * {@code next} is {@code base} with the limit and the last id shown.
+     */
+    static <T> ObjectNode body(List<T> rows, int limit, Function<T, ObjectNode> view, Function<T, UUID> id,
+            String base) {
+        boolean more = rows.size() > limit;
+        List<T> page = more ? rows.subList(0, limit) : rows;
+        ObjectNode body = Json.object();
+        ArrayNode data = body.putArray("data");
+        page.forEach(r -> data.add(view.apply(r)));
+        body.put("has_more", more);
+        body.put("next", more ? base + (base.contains("?") ? "&" : "?") + "limit=" + limit + "&after="
+                + id.apply(page.get(page.size() - 1)) : null);
+        return body;
+    }
+}
