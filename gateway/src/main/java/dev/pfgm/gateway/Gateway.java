@@ -5,6 +5,7 @@ import dev.pfgm.gateway.api.DatasetRoutes;
 import dev.pfgm.gateway.api.Endpoint;
 import dev.pfgm.gateway.api.FileLinks;
 import dev.pfgm.gateway.api.JobRoutes;
+import dev.pfgm.gateway.api.WebhookRoutes;
 import dev.pfgm.gateway.api.ModelRoutes;
 import dev.pfgm.gateway.api.OpsRoutes;
 import dev.pfgm.gateway.api.PreviewRoutes;
@@ -20,6 +21,7 @@ import dev.pfgm.gateway.http.Problem;
 import dev.pfgm.gateway.http.RateLimiter;
 import dev.pfgm.gateway.relay.OutboxRelay;
 import dev.pfgm.gateway.sweep.RetentionSweeper;
+import dev.pfgm.gateway.webhook.WebhookSender;
 import dev.pfgm.shared.config.Config;
 import dev.pfgm.shared.config.Settings;
 import dev.pfgm.shared.data.DataLimits;
@@ -31,6 +33,7 @@ import dev.pfgm.shared.store.KeyStore;
 import dev.pfgm.shared.store.ModelStore;
 import dev.pfgm.shared.store.ObjectStore;
 import dev.pfgm.shared.store.Outbox;
+import dev.pfgm.shared.store.WebhookStore;
 import dev.pfgm.shared.store.QuotaStore;
 import dev.pfgm.shared.store.ShardStore;
 import dev.pfgm.shared.store.Stats;
@@ -62,10 +65,12 @@ public final class Gateway implements AutoCloseable {
     private final Admin kafkaAdmin;
     private final Optional<KeyStore.NewKey> firstAdminKey;
     private final RetentionSweeper sweeper;
+    private final WebhookSender webhookSender;
 
     private Gateway(Database db, Vertx vertx, HttpServer server, OutboxRelay relay, Admin kafkaAdmin,
-            Optional<KeyStore.NewKey> firstAdminKey, RetentionSweeper sweeper) {
+            Optional<KeyStore.NewKey> firstAdminKey, RetentionSweeper sweeper, WebhookSender webhookSender) {
         this.sweeper = sweeper;
+        this.webhookSender = webhookSender;
         this.db = db;
         this.vertx = vertx;
         this.server = server;
@@ -137,13 +142,16 @@ public final class Gateway implements AutoCloseable {
         ShardStore shards = new ShardStore(db);
         new QuotaRoutes(endpoint, quotas, limiter, contract).mount(router);
         FileLinks links = new FileLinks(vertx, objects, config);
+        WebhookStore webhooks = new WebhookStore(db);
+        boolean allowPrivate = config.getInt(Settings.WEBHOOK_ALLOW_PRIVATE) == 1;
         links.mount(router);
         new JobRoutes(endpoint, jobs, shards, datasets, models, objects, links, relay, contract, quotas,
                 config.getInt(Settings.MAX_ATTEMPTS), config.getInt(Settings.PRESIGN_SECONDS),
-                config.getInt(Settings.RETENTION_DAYS)).mount(router);
+                config.getInt(Settings.RETENTION_DAYS), webhooks, allowPrivate).mount(router);
         new ShardRoutes(endpoint, jobs, shards).mount(router);
         new PreviewRoutes(endpoint, jobs, objects, links).mount(router);
         new ModelRoutes(endpoint, models, objects, links).mount(router);
+        new WebhookRoutes(endpoint, webhooks, jobs, contract, allowPrivate).mount(router);
         new AdminRoutes(endpoint, keys, auth, contract).mount(router);
         // the dashboard: static files, after every API route
         router.get("/*").handler(StaticHandler.create("pfgm/web").setCachingEnabled(false)
@@ -171,7 +179,9 @@ public final class Gateway implements AutoCloseable {
         LOG.info("gateway listening on port {}", server.actualPort());
         RetentionSweeper sweeper = new RetentionSweeper(jobs, objects, config.getInt(Settings.RETENTION_DAYS))
                 .start(config.getInt(Settings.RETENTION_SWEEP_SECONDS));
-        return new Gateway(db, vertx, server, relay, admin, first, sweeper);
+        WebhookSender webhookSender = new WebhookSender(webhooks, config.getInt(Settings.WEBHOOK_RETRY_SECONDS),
+                allowPrivate).start();
+        return new Gateway(db, vertx, server, relay, admin, first, sweeper, webhookSender);
     }
 
     public int port() {
@@ -192,6 +202,7 @@ public final class Gateway implements AutoCloseable {
         }
         relay.close();
         sweeper.close();
+        webhookSender.close();
         kafkaAdmin.close(java.time.Duration.ofSeconds(5));
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -16,6 +16,7 @@ import dev.pfgm.shared.store.JobRecord;
 import dev.pfgm.shared.store.JobStore;
 import dev.pfgm.shared.store.Json;
 import dev.pfgm.shared.store.ObjectStore;
+import dev.pfgm.shared.store.WebhookStore;
 import dev.pfgm.shared.store.ModelStore;
 import dev.pfgm.shared.store.ModelStore.ModelRecord;
 import dev.pfgm.shared.store.QuotaStore;
@@ -46,6 +47,8 @@ public final class JobRoutes {
     private final FileLinks links;
     private final ObjectStore objects;
     private final int retentionDays;
+    private final WebhookStore webhooks;
+    private final boolean allowPrivateWebhooks;
     private final JobArtifacts artifacts;
     private final OutboxRelay relay;
     private final ContractValidator contract;
@@ -55,8 +58,10 @@ public final class JobRoutes {
 
     public JobRoutes(Endpoint endpoint, JobStore jobs, ShardStore shards, DatasetStore datasets, ModelStore models,
             ObjectStore objects, FileLinks links, OutboxRelay relay, ContractValidator contract, QuotaStore quotas, int defaultMaxAttempts,
-            int presignSeconds, int retentionDays) {
+            int presignSeconds, int retentionDays, WebhookStore webhooks, boolean allowPrivateWebhooks) {
         this.retentionDays = retentionDays;
+        this.webhooks = webhooks;
+        this.allowPrivateWebhooks = allowPrivateWebhooks;
         this.quotas = quotas;
         this.artifacts = new JobArtifacts(shards);
         this.endpoint = endpoint;
@@ -156,6 +161,7 @@ public final class JobRoutes {
         o.put("expires_at", retentionDays == 0 || j.finishedAt() == null ? null
                 : Views.time(j.finishedAt().plusDays(retentionDays)));
         o.put("files_expired_at", Views.time(j.filesExpiredAt()));
+        o.put("webhook", j.webhook());
         return o;
     }
 
@@ -242,10 +248,15 @@ public final class JobRoutes {
         // only an idempotent submission needs the body's fingerprint
         String hash = idempotencyKey == null ? null
                 : DataFiles.sha256(canonical(Json.MAPPER.valueToTree(body.getMap())).getBytes(StandardCharsets.UTF_8));
+        String webhook = body.getString("webhook");
+        if (webhook != null) {
+            WebhookRoutes.checkTarget(webhook, "/webhook", allowPrivateWebhooks);
+            webhooks.tenantSecret(tenant); // what its deliveries are signed with exists before any is due
+        }
         JsonNode metadata = body.containsKey("metadata")
                 ? Json.MAPPER.valueToTree(body.getJsonObject("metadata").getMap()) : null;
         JobStore.Submitted s = jobs.submit(new JobStore.NewJob(tenant, type, params, datasetRef, modelId, maxAttempts,
-                idempotencyKey, hash, quota.activeJobs(), body.getString("name"), metadata));
+                idempotencyKey, hash, quota.activeJobs(), body.getString("name"), metadata, webhook));
         if (s.overQuota()) {
             throw new ApiException(429, "Too Many Requests", "tenant " + tenant + " has " + quota.activeJobs()
                     + " jobs queued or running, its active_jobs quota; submit more as they finish")

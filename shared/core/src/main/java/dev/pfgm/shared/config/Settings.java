@@ -76,6 +76,10 @@ public final class Settings {
             "days a finished job's files are kept (a model's file stays while the model exists); 0: for ever");
     public static final Setting RETENTION_SWEEP_SECONDS = Setting.integer("PFGM_RETENTION_SWEEP_SECONDS", 300, 1,
             86_400, "how often a gateway deletes the files of jobs past their retention");
+    public static final Setting WEBHOOK_ALLOW_PRIVATE = Setting.integer("PFGM_WEBHOOK_ALLOW_PRIVATE", 0, 0, 1,
+            "1: webhooks may call loopback and private-network addresses (refused by default: SSRF)");
+    public static final Setting WEBHOOK_RETRY_SECONDS = Setting.integer("PFGM_WEBHOOK_RETRY_SECONDS", 5, 1, 3600,
+            "first webhook retry after this long, each next one 6 times later (at most 10 h), 8 attempts in all");
     public static final Setting MAX_ATTEMPTS = Setting.integer("PFGM_MAX_ATTEMPTS", 3, 1, 100,
             "attempts a job gets before it fails");
     public static final Setting LEASE_SECONDS = Setting.integer("PFGM_LEASE_SECONDS", 30, 2, 3600,
@@ -103,7 +107,8 @@ public final class Settings {
             HTTP_HEADER_SECONDS, HTTP_IDLE_SECONDS, ADMIN_KEY, ADMIN_KEY_FILE,
             MAX_UPLOAD_MB, MAX_UPLOADS, MAX_DATASET_VALUES, MAX_COLUMNS, MAX_IMAGE_PIXELS, MAX_ZIP_ENTRIES,
             MAX_UNPACKED_MB, MAX_UNPACK_RATIO, UPLOAD_PARSE_SECONDS, QUOTA_ACTIVE_JOBS, QUOTA_RUNNING_JOBS, QUOTA_STORED_MB,
-            QUOTA_JOB_GFLOP, QUOTA_JOB_SECONDS, QUOTA_REQUESTS_PER_MINUTE, PRESIGN_SECONDS, RETENTION_DAYS, RETENTION_SWEEP_SECONDS, MAX_ATTEMPTS, LEASE_SECONDS,
+            QUOTA_JOB_GFLOP, QUOTA_JOB_SECONDS, QUOTA_REQUESTS_PER_MINUTE, PRESIGN_SECONDS, RETENTION_DAYS, RETENTION_SWEEP_SECONDS, WEBHOOK_ALLOW_PRIVATE,
+            WEBHOOK_RETRY_SECONDS, MAX_ATTEMPTS, LEASE_SECONDS,
             RETRY_BACKOFF_SECONDS, DEPENDENCY_WAIT_SECONDS, REAPER_MILLIS,
             KAFKA_SESSION_MS, HANDOFF_SECONDS, WORKER_ID, WORKER_HEALTH_PORT, WORK_DIR);
 

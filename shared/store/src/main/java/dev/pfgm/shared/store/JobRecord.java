@@ -16,11 +16,11 @@ public record JobRecord(UUID id, String tenant, JobType type, JobStatus status, 
         String leaseOwner, JsonNode progress, JsonNode params, String dataset, UUID modelId, JsonNode result,
         JsonNode error, long version, OffsetDateTime createdAt, OffsetDateTime startedAt,
         OffsetDateTime finishedAt, String phase, JsonNode plan, String name, JsonNode metadata,
-        OffsetDateTime filesExpiredAt) {
+        OffsetDateTime filesExpiredAt, String webhook) {
 
     static final String COLUMNS = "id, tenant, type, status, attempt, max_attempts, lease_owner, progress, params,"
             + " dataset, model_id, result, error, version, created_at, started_at, finished_at, phase, plan, name, metadata,"
-            + " files_expired_at";
+            + " files_expired_at, webhook";
 
     /** Phases of a synthesize job. */
     public static final String PLAN = "plan";
@@ -36,6 +36,6 @@ public record JobRecord(UUID id, String tenant, JobType type, JobStatus status, 
                 rs.getObject("created_at", OffsetDateTime.class), rs.getObject("started_at", OffsetDateTime.class),
                 rs.getObject("finished_at", OffsetDateTime.class), rs.getString("phase"), Json.read(rs.getString("plan")),
                 rs.getString("name"), Json.read(rs.getString("metadata")),
-                rs.getObject("files_expired_at", OffsetDateTime.class));
+                rs.getObject("files_expired_at", OffsetDateTime.class), rs.getString("webhook"));
     }
 }

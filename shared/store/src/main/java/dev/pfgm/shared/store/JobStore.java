@@ -38,11 +38,13 @@ public final class JobStore {
 
     /** What a submission asks for; {@code maxActive}: the tenant's quota of unfinished jobs. */
     public record NewJob(String tenant, JobType type, JsonNode params, String dataset, UUID modelId,
-            int maxAttempts, String idempotencyKey, String requestHash, long maxActive, String name, JsonNode metadata) {
-        /** A job without a name or metadata. */
+            int maxAttempts, String idempotencyKey, String requestHash, long maxActive, String name, JsonNode metadata,
+            String webhook) {
+        /** A job without a name, metadata or webhook. */
         public NewJob(String tenant, JobType type, JsonNode params, String dataset, UUID modelId, int maxAttempts,
                 String idempotencyKey, String requestHash, long maxActive) {
-            this(tenant, type, params, dataset, modelId, maxAttempts, idempotencyKey, requestHash, maxActive, null, null);
+            this(tenant, type, params, dataset, modelId, maxAttempts, idempotencyKey, requestHash, maxActive, null, null,
+                    null);
         }
     }
 
@@ -67,7 +69,7 @@ public final class JobStore {
      * round trip, as the API's hot path needs.
      */
     private static final String SUBMIT = "SELECT " + JobRecord.COLUMNS
-            + " FROM submit_job(?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)";
+            + " FROM submit_job(?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)";
 
     public Submitted submit(NewJob j) {
         return db.run(c -> {
@@ -86,6 +88,7 @@ public final class JobStore {
                 ps.setLong(11, j.maxActive());
                 ps.setString(12, j.name());
                 ps.setString(13, j.metadata() == null ? null : Json.write(j.metadata()));
+                ps.setString(14, j.webhook());
                 row = one(ps);
             }
             if (row != null) {

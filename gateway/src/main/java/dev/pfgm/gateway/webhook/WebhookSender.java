@@ -1,0 +1,148 @@
+package dev.pfgm.gateway.webhook;
+
+import dev.pfgm.shared.store.WebhookStore;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends due webhook deliveries, signed as Standard Webhooks specifies (webhook-id, webhook-timestamp,
+ * webhook-signature: "v1," + base64 HMAC-SHA256 of "id.timestamp.body" under the endpoint's secret).
+ * A 2xx answer within 15 s delivers; anything else is tried again after base x 6^(attempt - 1)
+ * seconds (5 s, 30 s, 3 min, 18 min, 1.8 h, then every 10 h by default), 8 attempts in all.
+ */
+public final class WebhookSender implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookSender.class);
+    public static final int MAX_ATTEMPTS = 8;
+    private static final int BATCH = 16;
+    private final WebhookStore store;
+    private final long baseSeconds;
+    private final boolean allowPrivate;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final ExecutorService senders = Executors.newFixedThreadPool(4, r -> daemon(r, "pfgm-webhook-send"));
+    private final Thread loop;
+    private volatile boolean running = true;
+
+    public WebhookSender(WebhookStore store, long baseSeconds, boolean allowPrivate) {
+        this.store = store;
+        this.baseSeconds = baseSeconds;
+        this.allowPrivate = allowPrivate;
+        this.loop = daemon(this::run, "pfgm-webhooks");
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    public WebhookSender start() {
+        loop.start();
+        return this;
+    }
+
+    private void run() {
+        while (running) {
+            int sent = 0;
+            try {
+                List<WebhookStore.Due> due = store.claimDue(BATCH, 60);
+                sent = due.size();
+                List<Future<?>> inFlight = new java.util.ArrayList<>();
+                for (WebhookStore.Due d : due) {
+                    inFlight.add(senders.submit(() -> send(d)));
+                }
+                for (Future<?> f : inFlight) {
+                    f.get();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                if (running) {
+                    LOG.warn("webhooks: {}", e.getMessage());
+                }
+            }
+            if (sent < BATCH) {
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void send(WebhookStore.Due d) {
+        Integer status = null;
+        String error = null;
+        try {
+            String refused = WebhookTargets.problem(d.url(), allowPrivate); // checked again: DNS may have changed
+            if (refused != null) {
+                error = "not sent: the URL " + refused;
+            } else {
+                long ts = System.currentTimeMillis() / 1000;
+                String id = "msg_" + d.id();
+                HttpRequest req = HttpRequest.newBuilder(URI.create(d.url())).timeout(Duration.ofSeconds(15))
+                        .header("Content-Type", "application/json").header("User-Agent", "pfgm-webhooks")
+                        .header("webhook-id", id).header("webhook-timestamp", Long.toString(ts))
+                        .header("webhook-signature", "v1," + sign(d.secret(), id, ts, d.payload()))
+                        .POST(HttpRequest.BodyPublishers.ofString(d.payload(), StandardCharsets.UTF_8)).build();
+                status = http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            error = "interrupted";
+        } catch (Exception e) {
+            error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        }
+        boolean delivered = status != null && status / 100 == 2;
+        int attempt = d.attempts() + 1;
+        long retry = delivered ? 0 : attempt >= MAX_ATTEMPTS ? -1 : delay(attempt);
+        try {
+            store.attempted(d.id(), status, error == null ? null : error.substring(0, Math.min(500, error.length())),
+                    delivered, retry);
+        } catch (RuntimeException e) {
+            LOG.warn("webhooks: recording delivery {}: {}", d.id(), e.getMessage()); // sent again after its lease
+        }
+    }
+
+    /** Seconds before attempt {@code attempt + 1}: base x 6^(attempt - 1), at most 10 hours. */
+    long delay(int attempt) {
+        double d = baseSeconds * Math.pow(6, attempt - 1);
+        return (long) Math.min(36_000, d);
+    }
+
+    /** Standard Webhooks' v1 signature: base64 HMAC-SHA256 over "id.timestamp.body" with the secret's bytes. */
+    static String sign(String secret, String id, long timestamp, String body) throws Exception {
+        byte[] key = Base64.getDecoder().decode(secret.startsWith("whsec_") ? secret.substring(6) : secret);
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key, "HmacSHA256"));
+        return Base64.getEncoder().encodeToString(mac.doFinal((id + "." + timestamp + "." + body)
+                .getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        loop.interrupt();
+        senders.shutdownNow();
+        try {
+            senders.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

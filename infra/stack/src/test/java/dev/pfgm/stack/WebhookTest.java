@@ -1,0 +1,201 @@
+package dev.pfgm.stack;
+
+import static dev.pfgm.stack.ServiceTest.assertProblem;
+import static dev.pfgm.stack.ServiceTest.submit;
+import static dev.pfgm.stack.ServiceTest.waitFor;
+import static dev.pfgm.stack.ServiceTest.waitTerminal;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import dev.pfgm.gateway.Gateway;
+import dev.pfgm.shared.config.Settings;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Webhooks end to end on a real stack: a receiver on loopback (allowed here by
+ * PFGM_WEBHOOK_ALLOW_PRIVATE=1) verifies each delivery's Standard Webhooks signature with its own
+ * HMAC, rejects a tampered one, sees a failed delivery retried, and the job's log records it; a
+ * gateway with the default settings refuses private and non-http targets.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WebhookTest {
+    @TempDir
+    static Path tmp;
+    Stack stack;
+    Http api;
+    HttpServer receiver;
+    String base;
+    final List<Received> received = new CopyOnWriteArrayList<>();
+    final AtomicInteger flakyCalls = new AtomicInteger();
+
+    record Received(String path, String id, String timestamp, String signature, String body) {
+        JsonNode json() throws Exception {
+            return Http.JSON.readTree(body);
+        }
+    }
+
+    @BeforeAll
+    void start() throws Exception {
+        stack = Stack.start(new Stack.Options(tmp.resolve("stack"), 0, 1, Map.of(
+                Settings.WEBHOOK_ALLOW_PRIVATE.name(), "1", Settings.WEBHOOK_RETRY_SECONDS.name(), "1")));
+        api = new Http(stack.url(), stack.adminKey());
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        receiver.createContext("/", ex -> {
+            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            String path = ex.getRequestURI().getPath();
+            received.add(new Received(path, ex.getRequestHeaders().getFirst("webhook-id"),
+                    ex.getRequestHeaders().getFirst("webhook-timestamp"),
+                    ex.getRequestHeaders().getFirst("webhook-signature"), body));
+            // /flaky fails its first call: the service must try again
+            int status = path.equals("/flaky") && flakyCalls.getAndIncrement() == 0 ? 500 : 204;
+            ex.sendResponseHeaders(status, -1);
+            ex.close();
+        });
+        receiver.start();
+        base = "http://127.0.0.1:" + receiver.getAddress().getPort();
+    }
+
+    @AfterAll
+    void stop() {
+        if (receiver != null) {
+            receiver.stop(0);
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    /** Standard Webhooks verification, written here apart from the service's signer. */
+    static boolean verifies(String secret, Received r, String body) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
+        String expected = Base64.getEncoder().encodeToString(mac.doFinal(
+                (r.id() + "." + r.timestamp() + "." + body).getBytes(StandardCharsets.UTF_8)));
+        for (String part : r.signature().split(" ")) {
+            if (part.equals("v1," + expected)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private List<Received> waitForDeliveries(String path, String event, int count) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            List<Received> got = new ArrayList<>();
+            for (Received r : received) {
+                if (r.path().equals(path) && r.json().path("type").asText().equals(event)) {
+                    got.add(r);
+                }
+            }
+            if (got.size() >= count) {
+                return got;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no " + event + " at " + path + " within 60 s; received " + received);
+    }
+
+    @Test
+    void aJobsOwnWebhookIsToldOfItsEndSignedAndLogged() throws Exception {
+        String id = submit(api, Map.of("type", "train", "dataset", "builtin:moons", "name", "hooked",
+                "metadata", Map.of("k", "v"), "webhook", base + "/job", "params", Map.of("steps", 20)));
+        assertEquals(base + "/job", api.get("/v1/jobs/" + id).json().path("webhook").asText());
+        Received r = waitForDeliveries("/job", "job.succeeded", 1).get(0);
+        JsonNode event = r.json();
+        assertEquals(id, event.path("data").path("id").asText());
+        assertEquals("succeeded", event.path("data").path("status").asText());
+        assertEquals("hooked", event.path("data").path("name").asText());
+        assertEquals("v", event.path("data").path("metadata").path("k").asText());
+        assertTrue(event.path("data").path("result").has("model"));
+        assertFalse(event.path("data").path("result").has("artifacts"), "object keys stay internal");
+        String secret = api.get("/v1/webhooks").json().path("job_webhook_secret").asText();
+        assertTrue(secret.startsWith("whsec_"), secret);
+        assertTrue(verifies(secret, r, r.body()), "the signature verifies with the tenant's secret");
+        assertFalse(verifies(secret, r, r.body().replace("succeeded", "failed")), "a tampered body does not");
+        assertFalse(verifies("whsec_" + Base64.getEncoder().encodeToString(new byte[32]), r, r.body()),
+                "nor another secret");
+        long age = System.currentTimeMillis() / 1000 - Long.parseLong(r.timestamp());
+        assertTrue(age >= 0 && age < 120, "timestamp is now: " + age);
+        assertTrue(r.id().startsWith("msg_"));
+        JsonNode log = waitFor(api, id, j -> true, 1);
+        JsonNode deliveries = api.get("/v1/jobs/" + id + "/webhooks").json().path("data");
+        assertEquals(1, deliveries.size(), deliveries.toString());
+        JsonNode d = deliveries.get(0);
+        assertEquals("job.succeeded", d.path("event").asText());
+        assertEquals("delivered", d.path("status").asText());
+        assertEquals(1, d.path("attempts").asInt());
+        assertEquals(204, d.path("last_status").asInt());
+        assertTrue(log.path("terminal").asBoolean());
+    }
+
+    @Test
+    void anEndpointGetsWhatItAskedForRetriedUntilDelivered() throws Exception {
+        Http.Res made = api.postJson("/v1/webhooks", Map.of("url", base + "/flaky",
+                "events", List.of("job.cancelled", "job.progress")));
+        assertEquals(201, made.status(), made.toString());
+        String secret = made.json().path("secret").asText();
+        String id = submit(api, Map.of("type", "train", "dataset", "builtin:moons", "params", Map.of("steps", 5000)));
+        waitFor(api, id, j -> j.path("progress").path("completed").asDouble() >= 100, 120);
+        api.postJson("/v1/jobs/" + id + "/cancel", Map.of());
+        waitTerminal(api, id, 60);
+        Received cancelled = waitForDeliveries("/flaky", "job.cancelled", 1).get(0);
+        assertTrue(verifies(secret, cancelled, cancelled.body()), "signed with the endpoint's own secret");
+        assertEquals(id, cancelled.json().path("data").path("id").asText());
+        assertFalse(waitForDeliveries("/flaky", "job.progress", 1).isEmpty(), "progress, as asked");
+        // the first call to /flaky answered 500: that delivery was tried again and got through
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        JsonNode retried = null;
+        while (retried == null && System.nanoTime() < deadline) {
+            for (JsonNode d : api.get("/v1/jobs/" + id + "/webhooks").json().path("data")) {
+                if (d.path("attempts").asInt() >= 2 && d.path("status").asText().equals("delivered")) {
+                    retried = d;
+                }
+            }
+            Thread.sleep(200);
+        }
+        assertTrue(retried != null, api.get("/v1/jobs/" + id + "/webhooks").toString());
+        assertEquals(204, retried.path("last_status").asInt());
+        // removing the endpoint stops its deliveries
+        assertEquals(204, api.delete("/v1/webhooks/" + made.json().path("id").asText()).status());
+        assertEquals(0, api.get("/v1/webhooks").json().path("data").size());
+    }
+
+    @Test
+    void privateAndNonHttpTargetsAreRefusedByDefault() throws Exception {
+        Gateway strict = Gateway.start(stack.config().with(Map.of(Settings.HTTP_PORT.name(), "0",
+                Settings.WEBHOOK_ALLOW_PRIVATE.name(), "0")));
+        try {
+            Http s = new Http("http://127.0.0.1:" + strict.port(), stack.adminKey());
+            for (String url : List.of(base + "/x", "http://10.1.2.3/hook", "http://169.254.169.254/latest/meta-data",
+                    "http://[::1]:8080/x", "ftp://example.com/x", "http://user:pw@example.com/x", "not a url")) {
+                assertProblem(s.postJson("/v1/webhooks", Map.of("url", url)), 422, "/url");
+                assertProblem(s.postJson("/v1/jobs", Map.of("type", "train", "dataset", "builtin:moons", "webhook", url)),
+                        422, "/webhook");
+            }
+            assertProblem(s.postJson("/v1/webhooks", Map.of("url", "https://example.com/x", "events", List.of("job.exploded"))),
+                    422, null);
+        } finally {
+            strict.close();
+        }
+    }
+}

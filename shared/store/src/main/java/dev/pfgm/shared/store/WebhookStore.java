@@ -1,0 +1,199 @@
+package dev.pfgm.shared.store;
+
+import java.security.SecureRandom;
+import java.sql.Array;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Webhook endpoints, the tenant secret that signs deliveries to jobs' own URLs, and the deliveries
+ * (written by the jobs_webhooks trigger of migration V8; sent and recorded here).
+ */
+public final class WebhookStore {
+    public static final List<String> EVENTS = List.of("job.succeeded", "job.failed", "job.cancelled", "job.progress");
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private final Database db;
+
+    public WebhookStore(Database db) {
+        this.db = db;
+    }
+
+    /** An endpoint of a tenant. */
+    public record Endpoint(UUID id, String url, List<String> events, String secret, OffsetDateTime createdAt) {
+        static Endpoint read(ResultSet rs) throws SQLException {
+            return new Endpoint(rs.getObject("id", UUID.class), rs.getString("url"), strings(rs.getArray("events")),
+                    rs.getString("secret"), rs.getObject("created_at", OffsetDateTime.class));
+        }
+    }
+
+    /** A delivery due now, claimed for this sender, with the secret that signs it. */
+    public record Due(UUID id, String url, String event, String payload, int attempts, String secret) {
+    }
+
+    /** One delivery as the job's log shows it. */
+    public record Delivery(UUID id, UUID endpointId, String url, String event, String status, int attempts,
+            Integer lastStatus, String lastError, OffsetDateTime createdAt, OffsetDateTime nextAttemptAt,
+            OffsetDateTime deliveredAt) {
+    }
+
+    /** A new secret in the Standard Webhooks form: whsec_ and 32 random bytes in base64. */
+    static String newSecret() {
+        byte[] b = new byte[32];
+        RANDOM.nextBytes(b);
+        return "whsec_" + Base64.getEncoder().encodeToString(b);
+    }
+
+    public Endpoint create(String tenant, String url, List<String> events) {
+        return db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO webhook_endpoints (id, tenant, url, events, secret)"
+                    + " VALUES (?, ?, ?, ?, ?) RETURNING *")) {
+                ps.setObject(1, UUID.randomUUID());
+                ps.setString(2, tenant);
+                ps.setString(3, url);
+                ps.setArray(4, c.createArrayOf("text", events.toArray()));
+                ps.setString(5, newSecret());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return Endpoint.read(rs);
+                }
+            }
+        });
+    }
+
+    public List<Endpoint> list(String tenant) {
+        return db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM webhook_endpoints WHERE tenant = ?"
+                    + " ORDER BY created_at, id")) {
+                ps.setString(1, tenant);
+                List<Endpoint> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(Endpoint.read(rs));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    public boolean delete(String tenant, UUID id) {
+        return db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM webhook_endpoints WHERE id = ? AND tenant = ?")) {
+                ps.setObject(1, id);
+                ps.setString(2, tenant);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** The secret signing deliveries to the tenant's jobs' own URLs, made on first use. */
+    public String tenantSecret(String tenant) {
+        return db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO tenant_webhook_secrets (tenant, secret)"
+                    + " VALUES (?, ?) ON CONFLICT (tenant) DO NOTHING")) {
+                ps.setString(1, tenant);
+                ps.setString(2, newSecret());
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT secret FROM tenant_webhook_secrets WHERE tenant = ?")) {
+                ps.setString(1, tenant);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getString(1);
+                }
+            }
+        });
+    }
+
+    /**
+     * Claims up to {@code limit} due deliveries for {@code leaseSeconds} (another sender skips them
+     * meanwhile; one that dies leaves them to be sent again after it: at least once).
+     */
+    public List<Due> claimDue(int limit, int leaseSeconds) {
+        return db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE webhook_deliveries d"
+                    + " SET next_attempt_at = now() + make_interval(secs => ?) WHERE id IN ("
+                    + "SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= now()"
+                    + " ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED)"
+                    + " RETURNING id, url, event, payload::text, attempts, coalesce("
+                    + "(SELECT e.secret FROM webhook_endpoints e WHERE e.id = d.endpoint_id),"
+                    + " (SELECT s.secret FROM tenant_webhook_secrets s WHERE s.tenant = d.tenant))")) {
+                ps.setInt(1, leaseSeconds);
+                ps.setInt(2, limit);
+                List<Due> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Due(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
+                                rs.getInt(5), rs.getString(6)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** Records an attempt: delivered, or to be tried again in {@code retrySeconds} (negative: given up). */
+    public void attempted(UUID id, Integer httpStatus, String error, boolean delivered, long retrySeconds) {
+        db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE webhook_deliveries SET attempts = attempts + 1,"
+                    + " last_status = ?, last_error = ?,"
+                    + " status = CASE WHEN ? THEN 'delivered' WHEN ? < 0 THEN 'failed' ELSE 'pending' END,"
+                    + " delivered_at = CASE WHEN ? THEN now() END,"
+                    + " next_attempt_at = CASE WHEN ? >= 0 THEN now() + make_interval(secs => ?) ELSE next_attempt_at END"
+                    + " WHERE id = ?")) {
+                if (httpStatus == null) {
+                    ps.setNull(1, java.sql.Types.INTEGER);
+                } else {
+                    ps.setInt(1, httpStatus);
+                }
+                ps.setString(2, error);
+                ps.setBoolean(3, delivered);
+                ps.setLong(4, retrySeconds);
+                ps.setBoolean(5, delivered);
+                ps.setLong(6, retrySeconds);
+                ps.setLong(7, Math.max(0, retrySeconds));
+                ps.setObject(8, id);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** A job's deliveries, oldest first. */
+    public List<Delivery> deliveries(String tenant, UUID jobId) {
+        return db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM webhook_deliveries WHERE job_id = ?"
+                    + " AND tenant = ? ORDER BY created_at, id")) {
+                ps.setObject(1, jobId);
+                ps.setString(2, tenant);
+                List<Delivery> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        int last = rs.getInt("last_status");
+                        out.add(new Delivery(rs.getObject("id", UUID.class), rs.getObject("endpoint_id", UUID.class),
+                                rs.getString("url"), rs.getString("event"), rs.getString("status"), rs.getInt("attempts"),
+                                rs.wasNull() ? null : last, rs.getString("last_error"),
+                                rs.getObject("created_at", OffsetDateTime.class),
+                                rs.getObject("next_attempt_at", OffsetDateTime.class),
+                                rs.getObject("delivered_at", OffsetDateTime.class)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    public Optional<Endpoint> get(String tenant, UUID id) {
+        return list(tenant).stream().filter(e -> e.id().equals(id)).findFirst();
+    }
+
+    private static List<String> strings(Array a) throws SQLException {
+        return a == null ? List.of() : List.of((String[]) a.getArray());
+    }
+}
