@@ -42,6 +42,9 @@ public final class Main {
                 new ServiceBenchCommand(), new SoakBenchCommand())) {
             m.put(c.name(), c);
         }
+        for (Command c : dev.pfgm.launcher.cli.ClientCommands.all()) {
+            m.put(c.name(), c);
+        }
         return m;
     }
 

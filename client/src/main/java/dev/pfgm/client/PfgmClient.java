@@ -1,0 +1,223 @@
+package dev.pfgm.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * The job API from Java: upload a dataset, submit a job, wait for it, download its files, cancel it.
+ * Every call is retried on 429 and 503 after the Retry-After the service names, and on a lost
+ * connection for calls that are safe to repeat; a submission carries an Idempotency-Key (one is made
+ * when none is given), so a retried submission never makes a second job. Any other 4xx/5xx is a
+ * {@link ApiError} with the problem's detail.
+ */
+public final class PfgmClient {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final String base;
+    private final String key;
+    private final HttpClient http;
+    private final int attempts;
+
+    /** A problem answer of the API (RFC 9457): its status, title, detail and raw body. */
+    public static final class ApiError extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final int status;
+        private final transient JsonNode problem;
+
+        ApiError(int status, JsonNode problem, String body) {
+            super(status + " " + (problem == null ? body : problem.path("title").asText("")
+                    + (problem.hasNonNull("detail") ? ": " + problem.get("detail").asText() : "")
+                    + (problem.path("errors").isArray() && problem.path("errors").size() > 0
+                            ? " (" + problem.path("errors").get(0).path("pointer").asText() + ": "
+                                    + problem.path("errors").get(0).path("message").asText() + ")" : "")));
+            this.status = status;
+            this.problem = problem;
+        }
+
+        public int status() {
+            return status;
+        }
+
+        public JsonNode problem() {
+            return problem;
+        }
+    }
+
+    public PfgmClient(String baseUrl, String apiKey) {
+        this(baseUrl, apiKey, 6);
+    }
+
+    /** {@code attempts}: how many times a call is tried in all before its error is thrown. */
+    public PfgmClient(String baseUrl, String apiKey, int attempts) {
+        this.base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.key = apiKey;
+        this.attempts = attempts;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
+    }
+
+    /** Uploads a dataset file; format npy, csv, idx or png-zip (from the extension when null). */
+    public JsonNode upload(Path file, String name, String format) throws IOException, InterruptedException {
+        String f = format != null ? format : formatOf(file);
+        String path = "/v1/datasets?name=" + enc(name) + "&format=" + enc(f);
+        return json(send(() -> request(path).header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofFile(file)), true));
+    }
+
+    static String formatOf(Path file) {
+        String n = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (n.endsWith(".npy")) {
+            return "npy";
+        }
+        if (n.endsWith(".csv")) {
+            return "csv";
+        }
+        if (n.endsWith(".zip")) {
+            return "png-zip";
+        }
+        if (n.contains("-ubyte")) {
+            return "idx";
+        }
+        throw new IllegalArgumentException(file + ": cannot tell its format from its name; say npy, csv, idx or png-zip");
+    }
+
+    /** Submits a job (the API's JSON body); retried safely under one Idempotency-Key. */
+    public JsonNode submit(JsonNode job, String idempotencyKey) throws IOException, InterruptedException {
+        String idem = idempotencyKey != null ? idempotencyKey : UUID.randomUUID().toString();
+        String body = JSON.writeValueAsString(job);
+        return json(send(() -> request("/v1/jobs").header("Content-Type", "application/json")
+                .header("Idempotency-Key", idem).POST(HttpRequest.BodyPublishers.ofString(body)), true));
+    }
+
+    public JsonNode job(String id) throws IOException, InterruptedException {
+        return json(send(() -> request("/v1/jobs/" + enc(id)).GET(), true));
+    }
+
+    public JsonNode cancel(String id) throws IOException, InterruptedException {
+        return json(send(() -> request("/v1/jobs/" + enc(id) + "/cancel").POST(HttpRequest.BodyPublishers.noBody()),
+                true));
+    }
+
+    public JsonNode artifacts(String id) throws IOException, InterruptedException {
+        return json(send(() -> request("/v1/jobs/" + enc(id) + "/artifacts").GET(), true));
+    }
+
+    /**
+     * Waits until the job ends or {@code timeout} passes (then returns it unfinished), polling with
+     * If-None-Match so that an unchanged job costs the service a 304; {@code progress} sees each change.
+     */
+    public JsonNode await(String id, Duration timeout, Consumer<JsonNode> progress) throws IOException,
+            InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode job = job(id);
+        String etag = null;
+        long delay = 200;
+        while (true) {
+            if (progress != null) {
+                progress.accept(job);
+            }
+            if (job.path("terminal").asBoolean() || System.nanoTime() >= deadline) {
+                return job;
+            }
+            Thread.sleep(Math.min(delay, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+            delay = Math.min(2000, delay * 3 / 2);
+            String tag = etag;
+            HttpResponse<InputStream> r = send(() -> {
+                HttpRequest.Builder b = request("/v1/jobs/" + enc(id)).GET();
+                return tag == null ? b : b.header("If-None-Match", tag);
+            }, true);
+            if (r.statusCode() == 304) {
+                r.body().close();
+                continue;
+            }
+            etag = r.headers().firstValue("ETag").orElse(null);
+            job = json(r);
+        }
+    }
+
+    /** Downloads one of a job's files to {@code target} (written whole, then moved into place). */
+    public Path download(String id, String name, Path target) throws IOException, InterruptedException {
+        HttpResponse<InputStream> r = send(() -> request("/v1/jobs/" + enc(id) + "/artifacts/" + enc(name)).GET(), true);
+        Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), ".pfgm-download-", ".part");
+        try (InputStream in = r.body()) {
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        return target;
+    }
+
+    @FunctionalInterface
+    private interface Builder {
+        HttpRequest.Builder build() throws IOException;
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(10))
+                .header("Authorization", "Bearer " + key).header("User-Agent", "pfgm-client");
+    }
+
+    /** Sends, retrying 429/503 after Retry-After (and lost connections when {@code repeatable}); 2xx and 304 return. */
+    private HttpResponse<InputStream> send(Builder b, boolean repeatable) throws IOException, InterruptedException {
+        IOException last = null;
+        for (int attempt = 1; attempt <= attempts; attempt++) {
+            HttpResponse<InputStream> r;
+            try {
+                r = http.send(b.build().build(), HttpResponse.BodyHandlers.ofInputStream());
+            } catch (IOException e) {
+                if (!repeatable || attempt == attempts) {
+                    throw e;
+                }
+                last = e;
+                Thread.sleep(backoff(attempt));
+                continue;
+            }
+            int s = r.statusCode();
+            if (s / 100 == 2 || s == 304) {
+                return r;
+            }
+            String body = new String(r.body().readAllBytes(), StandardCharsets.UTF_8);
+            if ((s == 429 || s == 503) && attempt < attempts) {
+                long wait = r.headers().firstValueAsLong("Retry-After").orElse(backoff(attempt) / 1000);
+                Thread.sleep(Math.min(60, Math.max(1, wait)) * 1000);
+                continue;
+            }
+            JsonNode problem = null;
+            try {
+                problem = JSON.readTree(body);
+            } catch (IOException notJson) {
+                // the body says it as it is
+            }
+            throw new ApiError(s, problem, body);
+        }
+        throw last;
+    }
+
+    private static long backoff(int attempt) {
+        return Math.min(30_000, 500L << Math.min(6, attempt - 1));
+    }
+
+    private static JsonNode json(HttpResponse<InputStream> r) throws IOException {
+        try (InputStream in = r.body()) {
+            return JSON.readTree(in);
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

@@ -1,0 +1,111 @@
+package dev.pfgm.launcher;
+
+import static dev.pfgm.launcher.CliTest.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pfgm.stack.Stack;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** ./pfgm upload, submit --wait, status, download and cancel against a real stack: the README's session. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ClientCommandsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    static Path tmp;
+    Stack stack;
+    String[] conn;
+
+    @BeforeAll
+    void start() throws Exception {
+        stack = Stack.start(new Stack.Options(tmp.resolve("stack"), 0, 1, Map.of()));
+        conn = new String[] {"--url", stack.url(), "--data-dir", stack.dir().toString()};
+    }
+
+    @AfterAll
+    void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    private CliTest.Run cli(String... args) {
+        String[] all = new String[args.length + conn.length];
+        System.arraycopy(args, 0, all, 0, args.length);
+        System.arraycopy(conn, 0, all, args.length, conn.length);
+        return run(all);
+    }
+
+    private static JsonNode last(CliTest.Run r) throws Exception {
+        List<String> lines = r.out().lines().filter(l -> l.startsWith("{")).toList();
+        return JSON.readTree(lines.get(lines.size() - 1));
+    }
+
+    @Test
+    void uploadTrainGenerateDownloadInFourCommands() throws Exception {
+        StringBuilder csv = new StringBuilder("x,y\n");
+        for (int i = 0; i < 500; i++) {
+            double a = i * 0.0126;
+            csv.append(Math.cos(a)).append(',').append(Math.sin(a)).append('\n');
+        }
+        Path data = Files.writeString(tmp.resolve("circle.csv"), csv);
+        CliTest.Run up = cli("upload", "--file", data.toString());
+        assertEquals(0, up.code(), up.err());
+        String ds = last(up).path("id").asText();
+
+        CliTest.Run train = cli("submit", "--wait", "--job",
+                "{\"type\":\"train\",\"dataset\":\"" + ds + "\",\"params\":{\"steps\":40,\"hidden\":32,\"depth\":2}}");
+        assertEquals(0, train.code(), train.err());
+        JsonNode t = last(train);
+        assertEquals("succeeded", t.path("status").asText());
+        String model = t.path("result").path("model").asText();
+
+        Path job = Files.writeString(tmp.resolve("gen.json"), "{\"type\":\"generate\",\"model\":\"" + model
+                + "\",\"params\":{\"count\":30,\"format\":\"csv\"}}");
+        CliTest.Run gen = cli("submit", "--job", job.toString(), "--wait");
+        assertEquals(0, gen.code(), gen.err());
+        String genId = last(gen).path("id").asText();
+        assertEquals("succeeded", last(cli("status", "--id", genId)).path("status").asText());
+
+        Path out = tmp.resolve("out");
+        CliTest.Run dl = cli("download", "--id", genId, "--out", out.toString());
+        assertEquals(0, dl.code(), dl.err());
+        List<String> lines = Files.readAllLines(out.resolve("samples.csv"));
+        assertEquals("x,y", lines.get(0));
+        assertEquals(31, lines.size());
+    }
+
+    @Test
+    void cancelAndRefusals() throws Exception {
+        CliTest.Run s = cli("submit", "--job", "{\"type\":\"train\",\"dataset\":\"builtin:moons\",\"params\":{\"steps\":20000}}");
+        assertEquals(0, s.code(), s.err());
+        String id = last(s).path("id").asText();
+        CliTest.Run c = cli("cancel", "--id", id);
+        assertEquals(0, c.code(), c.err());
+        assertTrue(List.of("cancelled", "cancelling").contains(last(c).path("status").asText()));
+        CliTest.Run w = cli("wait", "--id", id);
+        assertEquals(1, w.code(), "a cancelled job is not a success: " + w.err());
+        assertTrue(w.err().contains("cancelled"), w.err());
+
+        CliTest.Run bad = cli("submit", "--job", "{\"type\":\"train\"}");
+        assertEquals(2, bad.code());
+        assertEquals(1, bad.err().lines().count(), bad.err());
+        assertTrue(bad.err().startsWith("error: submit: the service refused it: 422"), bad.err());
+        CliTest.Run noKey = run("status", "--id", id, "--url", stack.url(), "--data-dir", tmp.resolve("nowhere").toString());
+        assertEquals(2, noKey.code());
+        assertTrue(noKey.err().contains("--key"), noKey.err());
+        CliTest.Run missing = cli("status", "--id", "00000000-0000-0000-0000-000000000000");
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("404"), missing.err());
+    }
+}
