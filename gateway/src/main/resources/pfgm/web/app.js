@@ -123,7 +123,9 @@ function signIn(message) {
     }
   } },
   h('h1', { text: 'Sign in' }),
-  h('p', { class: 'muted', text: './pfgm up prints an API key on its first start (also in .pfgm/api-key).' }),
+  h('p', { class: 'muted', text: 'The gateway prints the admin API key on its first start and writes it to the file'
+    + ' PFGM_ADMIN_KEY_FILE names (with ./pfgm up: api-key in its --data-dir, .pfgm by default); an admin makes'
+    + ' keys for others with POST /v1/admin/keys.' }),
   h('div', { class: 'field' + (message ? ' invalid' : '') }, h('label', { for: 'key', text: 'API key' }), input, err),
   h('button', { type: 'submit', text: 'Sign in' }));
   put(main, form);
@@ -162,7 +164,7 @@ async function jobsView() {
     try { page = await api('/v1/jobs?' + q, { poll: true }); } catch (e) { note.textContent = e.message; return; }
     api('/v1/quotas', { poll: true }).then((qu) => drawUsage(usage, qu)).catch(() => {});
     put(body, ...page.data.map((j) => h('tr', { class: 'row', 'data-id': j.id, 'data-status': j.status },
-      h('td', {}, h('a', { href: '#/jobs/' + j.id, text: j.id.slice(0, 8) })),
+      h('td', {}, h('a', { href: '#/jobs/' + j.id, title: j.id, text: j.name || j.id.slice(0, 8) })),
       h('td', { text: j.type }), h('td', {}, badge(j.status)),
       h('td', {}, bar(j), h('div', { class: 'muted', text: j.progress.message || '' })),
       h('td', { text: active(j) ? fmtDuration(j.progress.eta_seconds) : '' }),
@@ -314,11 +316,29 @@ async function jobView(id) {
     schedule(refresh, active(job));
   }
 
+  // cancelling asks first (a training may be hours of work); the question outlives the page's polls
+  let confirming = false;
+  function cancelControl(job) {
+    if (!active(job) || job.status === 'cancelling') return null;
+    if (!confirming) {
+      return h('button', { class: 'danger', id: 'cancel', onclick: () => {
+        confirming = true; drawHead(job); $('#cancel-keep').focus();
+      } }, 'Cancel');
+    }
+    return h('span', { class: 'confirm', id: 'cancel-ask', role: 'group', 'aria-label': 'confirm cancel' },
+      h('span', { text: 'Cancel this job?' }),
+      h('button', { class: 'danger', id: 'cancel-confirm', onclick: async () => {
+        confirming = false;
+        try { await api(`/v1/jobs/${id}/cancel`, { method: 'POST' }); toast('Cancel requested'); refresh(); } catch (e) { toast(e.message); }
+      }, text: 'Yes, cancel' }),
+      h('button', { class: 'secondary', id: 'cancel-keep', onclick: () => {
+        confirming = false; drawHead(job); $('#cancel').focus();
+      }, text: 'Keep running' }));
+  }
+
   function drawHead(job) {
-    const cancel = active(job) && job.status !== 'cancelling' ? h('button', { class: 'danger', id: 'cancel', onclick: async () => {
-      try { await api(`/v1/jobs/${id}/cancel`, { method: 'POST' }); toast('Cancel requested'); refresh(); } catch (e) { toast(e.message); }
-    } }, 'Cancel') : null;
-    put(head, h('h1', {}, job.type + ' job ', badge(job.status)),
+    const cancel = cancelControl(job);
+    put(head, h('h1', {}, (job.name ? job.name + ' · ' : '') + job.type + ' job ', badge(job.status)),
       h('div', { class: 'filters' }, h('div', { style: 'flex:1;min-width:200px' }, bar(job),
         h('div', { class: 'muted', id: 'progress-text', text: (job.progress.message || '') +
           (active(job) && job.progress.eta_seconds != null ? ' · ETA ' + fmtDuration(job.progress.eta_seconds) : '') })), cancel),

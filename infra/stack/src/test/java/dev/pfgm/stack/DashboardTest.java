@@ -1,6 +1,7 @@
 package dev.pfgm.stack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
@@ -113,6 +114,9 @@ class DashboardTest {
     @Order(1)
     void signInRefusesABadKeyThenAcceptsTheAdminKey() throws Exception {
         go("");
+        find("#key");
+        assertFalse(browser.findElement(By.id("nav")).isDisplayed(), "no navigation before signing in");
+        assertTrue(find("main").getText().contains("PFGM_ADMIN_KEY_FILE"), "the key hint names where the key is");
         find("#key").sendKeys("pfgm_wrong");
         find("form button[type=submit]").click();
         waiting(10).until(d -> d.findElement(By.id("key-error")).getText().contains("not accepted"));
@@ -122,6 +126,7 @@ class DashboardTest {
         find("form button[type=submit]").click();
         find("#jobs");
         assertEquals("Jobs", find("h1").getText());
+        assertTrue(find("#nav").isDisplayed());
     }
 
     @Test
@@ -246,7 +251,14 @@ class DashboardTest {
         waitForStatus("running", 60);
         waiting(30).until(d -> !"0".equals(d.findElement(By.cssSelector("[role=progressbar]")).getAttribute("aria-valuenow"))
                 || d.findElement(By.id("progress-text")).getText().contains("step"));
+        // cancel asks first; keeping it running changes nothing, even across the page's polls
         find("#cancel").click();
+        find("#cancel-keep").click();
+        Thread.sleep(2000);
+        assertEquals("running", badge());
+        find("#cancel").click();
+        Thread.sleep(2000);
+        find("#cancel-confirm").click();
         waitForStatus("cancelled", 60);
         assertTrue(find("#timeline").getText().contains("status cancelled"));
     }
@@ -268,6 +280,7 @@ class DashboardTest {
         assertTrue(find("#chart").getText().contains("Samples at step"), find("#chart").getText());
         screenshot("job-train-images.png");
         find("#cancel").click();
+        find("#cancel-confirm").click();
         waitForStatus("cancelled", 60);
     }
 
@@ -324,5 +337,41 @@ class DashboardTest {
             boolean expected = e.getMessage().contains("Failed to load resource");
             assertTrue(expected || e.getLevel().intValue() < Level.SEVERE.intValue(), "console: " + e.getMessage());
         }
+    }
+
+    /** The colours follow the system's: dark backgrounds and light text under prefers-color-scheme: dark. */
+    @Test
+    @Order(50)
+    void darkModeFollowsTheSystemSetting() throws Exception {
+        go("#/jobs");
+        find("#jobs");
+        java.util.function.Supplier<int[]> background = () -> java.util.Arrays.stream(((String) browser.executeScript(
+                "return getComputedStyle(document.body).backgroundColor")).replaceAll("[^0-9,]", "").split(","))
+                .limit(3).mapToInt(Integer::parseInt).toArray();
+        assertTrue(java.util.Arrays.stream(background.get()).sum() > 600, "light by default");
+        browser.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
+                List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
+        try {
+            assertTrue(java.util.Arrays.stream(background.get()).sum() < 150, "dark under prefers-color-scheme: dark");
+            screenshot("jobs-dark.png");
+        } finally {
+            browser.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
+                    List.of(Map.of("name", "prefers-color-scheme", "value", "light"))));
+        }
+    }
+
+    /** A named job shows its name in the list (its id on hover) and on its page. */
+    @Test
+    @Order(51)
+    void jobsShowTheirNames() throws Exception {
+        Http api = new Http(stack.url(), stack.adminKey());
+        String id = api.postJson("/v1/jobs", Map.of("type", "train", "dataset", "builtin:moons", "name", "nightly-moons",
+                "params", Map.of("steps", 10))).json().path("id").asText();
+        go("#/jobs");
+        new Select(find("#f-status")).selectByValue(""); // an earlier test filtered the list
+        WebElement link = waiting(20).until(d -> d.findElements(By.linkText("nightly-moons")).stream().findFirst().orElse(null));
+        assertEquals(id, link.getAttribute("title"));
+        link.click();
+        waiting(20).until(d -> d.findElement(By.cssSelector("h1")).getText().startsWith("nightly-moons"));
     }
 }
