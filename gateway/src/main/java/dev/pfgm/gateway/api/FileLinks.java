@@ -127,11 +127,15 @@ public final class FileLinks {
             return;
         }
         RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(from);
-        for (String h : List.of("Range", "If-Range", "If-None-Match", "If-Modified-Since")) {
+        for (String h : List.of("If-Range", "If-None-Match", "If-Modified-Since")) {
             String v = ctx.request().getHeader(h);
             if (v != null) {
                 request.putHeader(h, v);
             }
+        }
+        String range = ctx.request().getHeader("Range");
+        if (range != null && usableRange(range)) {
+            request.putHeader("Range", range);
         }
         store.request(request).compose(req -> req.send()).onComplete(ar -> {
             if (ar.failed()) {
@@ -167,6 +171,22 @@ public final class FileLinks {
                 }
             });
         });
+    }
+
+    private static final java.util.regex.Pattern ONE_RANGE = java.util.regex.Pattern.compile(
+            "bytes=(?:(\\d{1,18})-(\\d{0,18})|-(\\d{1,18}))");
+
+    /**
+     * One byte range, well formed (first <= last): what the store answers 206 or 416 to. Anything
+     * else is ignored and the whole file sent, as RFC 9110 allows (the store would answer 400 to
+     * some, which is the client's malformed header, not an outage).
+     */
+    static boolean usableRange(String range) {
+        java.util.regex.Matcher m = ONE_RANGE.matcher(range.strip());
+        if (!m.matches()) {
+            return false;
+        }
+        return m.group(1) == null || m.group(2).isEmpty() || Long.parseLong(m.group(1)) <= Long.parseLong(m.group(2));
     }
 
     private String presignPublic(String key, int validSeconds) {

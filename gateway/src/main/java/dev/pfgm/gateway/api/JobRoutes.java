@@ -333,7 +333,13 @@ public final class JobRoutes {
      */
     static void refuseOutOfRange(JsonNode node, String pointer) {
         if (node.isObject()) {
-            node.fields().forEachRemaining(e -> refuseOutOfRange(e.getValue(), pointer + "/" + e.getKey()));
+            node.fields().forEachRemaining(e -> {
+                // a name too (metadata keys are the caller's): PostgreSQL's jsonb refuses NUL outright
+                if (dev.pfgm.shared.Text.hasControl(e.getKey())) {
+                    throw ApiException.invalid(pointer, "a key must not contain NUL or other control characters");
+                }
+                refuseOutOfRange(e.getValue(), pointer + "/" + e.getKey());
+            });
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
                 refuseOutOfRange(node.get(i), pointer + "/" + i);
@@ -442,9 +448,10 @@ public final class JobRoutes {
         for (var e : ctx.request().params()) {
             if (e.getKey().startsWith("metadata[") && e.getKey().endsWith("]")) {
                 String key = e.getKey().substring(9, e.getKey().length() - 1);
-                if (key.isEmpty() || key.length() > 64 || e.getValue().length() > 512) {
+                if (key.isEmpty() || key.length() > 64 || e.getValue().length() > 512
+                        || dev.pfgm.shared.Text.hasControl(key) || dev.pfgm.shared.Text.hasControl(e.getValue())) {
                     throw ApiException.badRequest("/query/" + e.getKey(), "a metadata key is 1 to 64 characters and its"
-                            + " value at most 512");
+                            + " value at most 512, neither with control characters");
                 }
                 metadata.put(key, e.getValue());
             }

@@ -209,6 +209,11 @@ class ServiceTest {
         assertEquals(416, admin.get("/v1/jobs/" + train + "/artifacts/loss.csv",
                 Map.of("Range", "bytes=999999999-")).status());
         assertEquals(404, admin.get("/v1/jobs/" + train + "/artifacts/nope.csv").status());
+        for (String hostile : List.of("bytes=abc", "bytes=5-1", "items=0-1", "bytes=0-1,3-4,6-7" + ",9-10".repeat(200),
+                "bytes=99999999999999999999999-")) {
+            int status = admin.get("/v1/jobs/" + train + "/artifacts/loss.csv", Map.of("Range", hostile)).status();
+            assertTrue(status == 200 || status == 206 || status == 416, hostile + " -> " + status);
+        }
         // a listing's link needs no key; altered in any part it is refused
         String link = null;
         for (JsonNode f : admin.get("/v1/jobs/" + train + "/artifacts").json().path("files")) {
@@ -921,6 +926,16 @@ class ServiceTest {
                 422, "/metadata");
         assertProblem(tenant.postJson("/v1/jobs", Map.of("type", "train", "dataset", "builtin:moons", "name", "")),
                 422, "/name");
+        // NUL and control characters anywhere the caller writes: 4xx, never the database's 500
+        assertProblem(tenant.postJson("/v1/jobs", Map.of("type", "train", "dataset", "builtin:moons",
+                "metadata", Map.of("a\u0000b", "v"))), 422, "/metadata");
+        assertProblem(tenant.postJson("/v1/jobs", Map.of("type", "train", "dataset", "builtin:moons",
+                "metadata", Map.of("k", "v\u0000"))), 422, "/metadata/k");
+        assertProblem(tenant.postJson("/v1/jobs", Map.of("type", "train", "dataset", "builtin:moons",
+                "name", "x\u0007y")), 422, "/name");
+        assertProblem(tenant.get("/v1/jobs?metadata%5Bk%5D=v%00"), 400, null);
+        assertProblem(tenant.get("/v1/jobs?metadata%5Bk%00%5D=v"), 400, null);
+        assertProblem(tenant.get("/v1/jobs?name=a%00b"), 400, "/query/name");
 
         // deleting: a running job must be cancelled first; a train job keeps its model until the model goes
         assertProblem(tenant.delete("/v1/jobs/" + slowId), 409, null);

@@ -132,26 +132,7 @@ public final class DatasetStore {
 
     /** Newest first; {@code after} is the id of the last one of the previous page. */
     public List<DatasetRecord> list(String tenant, int limit, UUID after) {
-        return db.run(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM datasets WHERE tenant = ?"
-                    + (after == null ? "" : " AND (created_at, id) < (SELECT created_at, id FROM datasets WHERE id = ? AND tenant = ?)")
-                    + " ORDER BY created_at DESC, id DESC LIMIT ?")) {
-                int k = 1;
-                ps.setString(k++, tenant);
-                if (after != null) {
-                    ps.setObject(k++, after);
-                    ps.setString(k++, tenant);
-                }
-                ps.setInt(k, limit);
-                List<DatasetRecord> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(DatasetRecord.read(rs));
-                    }
-                }
-                return out;
-            }
-        });
+        return NewestFirst.page(db, "datasets", tenant, limit, after, DatasetRecord::read);
     }
 
     public boolean delete(String tenant, UUID id) {

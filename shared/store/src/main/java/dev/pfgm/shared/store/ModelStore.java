@@ -47,26 +47,7 @@ public final class ModelStore {
 
     /** Newest first; {@code after} is the id of the last one of the previous page. */
     public List<ModelRecord> list(String tenant, int limit, UUID after) {
-        return db.run(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM models WHERE tenant = ?"
-                    + (after == null ? "" : " AND (created_at, id) < (SELECT created_at, id FROM models WHERE id = ? AND tenant = ?)")
-                    + " ORDER BY created_at DESC, id DESC LIMIT ?")) {
-                int k = 1;
-                ps.setString(k++, tenant);
-                if (after != null) {
-                    ps.setObject(k++, after);
-                    ps.setString(k++, tenant);
-                }
-                ps.setInt(k, limit);
-                List<ModelRecord> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(ModelRecord.read(rs));
-                    }
-                }
-                return out;
-            }
-        });
+        return NewestFirst.page(db, "models", tenant, limit, after, ModelRecord::read);
     }
 
     /** What a delete did: the model's file key when it was deleted, or why not. */
