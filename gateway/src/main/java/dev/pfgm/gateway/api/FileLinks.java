@@ -61,11 +61,6 @@ public final class FileLinks {
                 new PoolOptions().setHttp1MaxSize(32));
     }
 
-    /** Whether downloads stream through the gateway (no public object-store endpoint configured). */
-    public boolean streams() {
-        return publicSigner == null;
-    }
-
     /** A link to the object at {@code key}, valid for PFGM_PRESIGN_SECONDS, for the client of {@code ctx}. */
     public String url(RoutingContext ctx, String key) {
         return url(ctx, key, seconds);

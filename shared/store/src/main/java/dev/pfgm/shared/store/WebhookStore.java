@@ -9,7 +9,6 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -187,10 +186,6 @@ public final class WebhookStore {
                 return out;
             }
         });
-    }
-
-    public Optional<Endpoint> get(String tenant, UUID id) {
-        return list(tenant).stream().filter(e -> e.id().equals(id)).findFirst();
     }
 
     private static List<String> strings(Array a) throws SQLException {
