@@ -55,6 +55,7 @@ public final class JobRoutes {
     private final int defaultMaxAttempts;
     private final int presignSeconds;
     private final QuotaStore quotas;
+    private final AnalysisChecks analysis;
 
     public JobRoutes(Endpoint endpoint, JobStore jobs, ShardStore shards, DatasetStore datasets, ModelStore models,
             ObjectStore objects, FileLinks links, OutboxRelay relay, ContractValidator contract, QuotaStore quotas, int defaultMaxAttempts,
@@ -63,6 +64,7 @@ public final class JobRoutes {
         this.webhooks = webhooks;
         this.allowPrivateWebhooks = allowPrivateWebhooks;
         this.quotas = quotas;
+        this.analysis = new AnalysisChecks(datasets, jobs);
         this.artifacts = new JobArtifacts(shards);
         this.endpoint = endpoint;
         this.jobs = jobs;
@@ -180,6 +182,11 @@ public final class JobRoutes {
             case GENERATE -> "GenerateJob";
             case LIKELIHOOD -> "LikelihoodJob";
             case SYNTHESIZE -> "SynthesizeJob";
+            case ENCODE -> "EncodeJob";
+            case DECODE -> "DecodeJob";
+            case INTERPOLATE -> "InterpolateJob";
+            case CLASSIFIER -> "ClassifierJob";
+            case EVAL -> "EvalJob";
         }, body);
         String idempotencyKey = ctx.request().getHeader("Idempotency-Key");
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
@@ -190,10 +197,16 @@ public final class JobRoutes {
         String datasetRef = null;
         UUID modelId = null;
         ModelFacts facts = null;
-        if (type == JobType.TRAIN || type == JobType.LIKELIHOOD) {
+        if (type != JobType.GENERATE && type != JobType.SYNTHESIZE) {
             datasetRef = body.getString("dataset");
         }
         Integer datasetDim = datasetRef == null ? null : datasetDim(tenant, datasetRef);
+        if (type == JobType.EVAL && params.has("train")) {
+            datasetDim(tenant, params.get("train").asText(), "/params/train");
+        }
+        if (type == JobType.CLASSIFIER) {
+            analysis.classifier(tenant, datasetRef);
+        }
         if (type == JobType.TRAIN && params.has("aug_dim") && params.path("aug_dim").asInt(1) <= 1) {
             DatasetRecord d = labelledImages(tenant, datasetRef);
             if (d != null) {
@@ -201,7 +214,7 @@ public final class JobRoutes {
                         + " class-conditional model, which needs PFGM++ (aug_dim > 1; 128 when not given)");
             }
         }
-        if (type != JobType.TRAIN) {
+        if (type != JobType.TRAIN && type != JobType.CLASSIFIER) {
             String raw = body.getString("model");
             UUID parsed = Endpoint.parseUuid(raw);
             if (parsed == null) {
@@ -211,6 +224,8 @@ public final class JobRoutes {
                     .orElseThrow(() -> ApiException.invalid("/model", "no model with id " + raw));
             modelId = m.id();
             facts = facts(m);
+            // the kind of model and data first: "eval needs an image model" says more than a dimension
+            analysis.withModel(tenant, type, params, m, datasetRef);
             if (datasetDim != null && datasetDim != m.dim()) {
                 throw ApiException.invalid("/dataset", "dataset has " + datasetDim + " columns but model " + raw
                         + " was trained on " + m.dim());
@@ -401,8 +416,12 @@ public final class JobRoutes {
         return d != null && d.images() && d.labels() != null ? d : null;
     }
 
-    /** Columns of a dataset reference (builtin tables are 2-D; builtin:discs is 16x16 images); 422 when there is none. */
     private Integer datasetDim(String tenant, String ref) {
+        return datasetDim(tenant, ref, "/dataset");
+    }
+
+    /** Columns of a dataset reference (builtin tables are 2-D; builtin:discs is 16x16 images); 422 naming {@code field} when there is none. */
+    private Integer datasetDim(String tenant, String ref, String field) {
         if (ref.equals(dev.pfgm.shared.data.ImageFiles.DISCS)) {
             return 256;
         }
@@ -413,15 +432,15 @@ public final class JobRoutes {
                     return 2;
                 }
             }
-            throw ApiException.invalid("/dataset", "no builtin data set '" + name + "'; known: "
+            throw ApiException.invalid(field, "no builtin data set '" + name + "'; known: "
                     + String.join(", ", BuiltinData.names()) + ", discs");
         }
         UUID id = Endpoint.parseUuid(ref);
         if (id == null) {
-            throw ApiException.invalid("/dataset", "'" + ref + "' is neither a dataset id nor builtin:NAME");
+            throw ApiException.invalid(field, "'" + ref + "' is neither a dataset id nor builtin:NAME");
         }
         DatasetRecord d = datasets.get(tenant, id)
-                .orElseThrow(() -> ApiException.invalid("/dataset", "no dataset with id " + ref));
+                .orElseThrow(() -> ApiException.invalid(field, "no dataset with id " + ref));
         return d.dim();
     }
 
@@ -435,7 +454,7 @@ public final class JobRoutes {
         }
         JobType type = rawType == null ? null : JobType.parse(rawType);
         if (rawType != null && type == null) {
-            throw ApiException.badRequest("/query/type", "must be train, generate, likelihood or synthesize; got '"
+            throw ApiException.badRequest("/query/type", "must be one of " + JobType.wireNames() + "; got '"
                     + rawType + "'");
         }
         int limit = (int) longParam(ctx, "limit", 50, 1, 200);

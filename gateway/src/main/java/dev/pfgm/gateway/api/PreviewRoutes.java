@@ -61,19 +61,30 @@ public final class PreviewRoutes {
                         + "; its preview exists once it has succeeded (or, training images, has drawn a grid)");
             }
             ObjectNode body = switch (j.type()) {
-                case GENERATE -> artifact(j, "grid.png") != null ? imageGrid(ctx, j) : scatter(read(j, "samples.npy"));
+                case GENERATE, DECODE -> artifact(j, "grid.png") != null ? imageGrid(ctx, j, "grid.png")
+                        : scatter(read(j, "samples.npy"));
+                case INTERPOLATE -> artifact(j, "strip.png") != null ? imageGrid(ctx, j, "strip.png")
+                        : scatter(read(j, "strip.npy"));
+                case ENCODE -> scatter(read(j, "latents.npy"));
                 case LIKELIHOOD -> histogram(read(j, "nll.npy"));
                 case TRAIN -> withLatestGrid(ctx, j, lossCurve(read(j, "loss.csv")));
                 case SYNTHESIZE -> synthesis(j);
+                // their figures are the preview: the classifier's accuracy, the evaluation's table
+                case CLASSIFIER, EVAL -> figures(j, j.type().wireName());
             };
             return Reply.json(200, body).header("Cache-Control", "private, max-age=3600");
         }));
     }
 
+    private static ObjectNode figures(JobRecord j, String kind) {
+        ObjectNode o = Json.object().put("kind", kind);
+        o.set("result", Views.publicResult(j.result()));
+        return o;
+    }
+
     /** A synthesis: its result's figures, and its report when it wrote one. */
     private ObjectNode synthesis(JobRecord j) throws Exception {
-        ObjectNode o = Json.object().put("kind", "synthesis");
-        o.set("result", Views.publicResult(j.result()));
+        ObjectNode o = figures(j, "synthesis");
         if (artifact(j, "report.json") != null) {
             o.set("report", Json.MAPPER.readTree(read(j, "report.json")));
         }
@@ -89,11 +100,11 @@ public final class PreviewRoutes {
         return null;
     }
 
-    /** An image model's samples: the grid the worker drew, by a short-lived URL. */
-    private ObjectNode imageGrid(RoutingContext ctx, JobRecord j) {
-        int count = j.result().path("count").asInt();
+    /** An image model's samples (or an interpolation's strip): the picture the worker drew, by a short-lived URL. */
+    private ObjectNode imageGrid(RoutingContext ctx, JobRecord j, String name) {
+        int count = j.result().has("frames") ? j.result().path("frames").asInt() : j.result().path("count").asInt();
         return Json.object().put("kind", "image_grid").put("count", count).put("shown", Math.min(count, 100))
-                .put("grid_url", links.url(ctx, artifact(j, "grid.png").path("key").asText(), 3600));
+                .put("grid_url", links.url(ctx, artifact(j, name).path("key").asText(), 3600));
     }
 
     /** An unfinished image train job's latest preview grid (running, or stopped), as its progress names it. */

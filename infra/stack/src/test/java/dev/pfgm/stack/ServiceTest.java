@@ -57,6 +57,9 @@ class ServiceTest {
     /** A model trained once (by the full-flow test) and reused. */
     String modelId;
     String datasetId;
+    /** An image model trained on procedural discs (by the image test), and those discs. */
+    String imageModel;
+    String imageDataset;
 
     @BeforeAll
     void start() throws Exception {
@@ -692,6 +695,8 @@ class ServiceTest {
         assertProblem(admin.postJson("/v1/jobs", Map.of("type", "generate", "model", model,
                 "params", Map.of("count", 4, "guidance", 30))), 422, "/params/guidance");
 
+        imageModel = model;
+        imageDataset = ds;
         JsonNode nll = waitTerminal(admin, submit(admin, Map.of("type", "likelihood", "model", model, "dataset", ds,
                 "params", Map.of("seed", 1))), 300);
         assertEquals("succeeded", nll.path("status").asText(), nll.toString());
@@ -700,9 +705,115 @@ class ServiceTest {
         assertEquals("hutchinson", nll.path("result").path("estimator").asText());
     }
 
-    /** A worker killed mid-way through image training: attempt 2 resumes from the last checkpoint. */
+    /**
+     * The invertible map and the evaluation as jobs: encode then decode gives the data back, an
+     * interpolation's strip starts and ends at its rows, a classifier trains on labelled images and
+     * an eval job scores the image model with it; wrong kinds of data are refused naming the field.
+     */
     @Test
     @Order(14)
+    void encodeDecodeInterpolateClassifierAndEvalJobs() throws Exception {
+        assertNotNull(imageModel, "the image test trains the model used here");
+        // vectors: encode 40 rows, upload the latents as they came, decode them: the rows come back
+        double[][] rows = gaussianPairs(40, 9);
+        Http.Res small = admin.postBytes("/v1/datasets?name=few&format=npy", npy(rows));
+        assertEquals(201, small.status(), small.toString());
+        Map<String, Object> rk45 = Map.of("solver", "rk45", "rtol", 1e-6, "atol", 1e-6);
+        JsonNode enc = waitTerminal(admin, submit(admin, Map.of("type", "encode", "model", modelId,
+                "dataset", small.json().path("id").asText(), "params", rk45)), 120);
+        assertEquals("succeeded", enc.path("status").asText(), enc.toString());
+        assertEquals(40, enc.path("result").path("count").asInt());
+        byte[] latents = download(enc, "latents.npy");
+        var lat = NpyFile.parse(latents, "latents.npy");
+        assertEquals(List.of(40L, 2L), java.util.Arrays.stream(lat.shape()).boxed().toList());
+        assertEquals("scatter", admin.get("/v1/jobs/" + enc.path("id").asText() + "/preview").json().path("kind")
+                .asText());
+        Http.Res latUp = admin.postBytes("/v1/datasets?name=latents&format=npy", latents);
+        assertEquals(201, latUp.status(), latUp.toString());
+        JsonNode dec = waitTerminal(admin, submit(admin, Map.of("type", "decode", "model", modelId,
+                "dataset", latUp.json().path("id").asText(), "params", rk45)), 120);
+        assertEquals("succeeded", dec.path("status").asText(), dec.toString());
+        double[] back = NpyFile.parse(download(dec, "samples.npy"), "samples.npy").values();
+        double worst = 0;
+        double moved = 0;
+        for (int i = 0; i < 40; i++) {
+            for (int k = 0; k < 2; k++) {
+                worst = Math.max(worst, Math.abs(back[i * 2 + k] - rows[i][k]));
+                moved = Math.max(moved, Math.abs(lat.values()[i * 2 + k] - rows[i][k]));
+            }
+        }
+        assertTrue(worst < 0.02, "decode(encode(x)) is x up to solver tolerance: worst " + worst);
+        assertTrue(moved > 1, "the latents are not the data: they moved at most " + moved);
+
+        // images: an interpolation strip whose ends are its rows, as .npy and .png
+        JsonNode strip = waitTerminal(admin, submit(admin, Map.of("type", "interpolate", "model", imageModel,
+                "dataset", imageDataset, "params", Map.of("from", 3, "to", 7, "frames", 5, "solver", "rk45"))), 300);
+        assertEquals("succeeded", strip.path("status").asText(), strip.toString());
+        var frames = NpyFile.parse(download(strip, "strip.npy"), "strip.npy");
+        assertEquals(List.of(5L, 1L, 16L, 16L), java.util.Arrays.stream(frames.shape()).boxed().toList());
+        assertTrue(strip.path("result").path("endpoint_max_abs_error").asDouble() < 0.05, strip.toString());
+        var png = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(download(strip, "strip.png")));
+        assertTrue(png.getWidth() >= 5 * 16, "five frames side by side: " + png.getWidth());
+        assertEquals("image_grid", admin.get("/v1/jobs/" + strip.path("id").asText() + "/preview").json()
+                .path("kind").asText());
+
+        // refusals name the field and queue nothing
+        long jobsBefore = admin.get("/v1/jobs?limit=200").json().path("data").size();
+        assertProblem(admin.postJson("/v1/jobs", Map.of("type", "decode", "model", imageModel, "dataset", imageDataset)),
+                422, "/dataset");
+        assertProblem(admin.postJson("/v1/jobs", Map.of("type", "interpolate", "model", imageModel, "dataset",
+                imageDataset, "params", Map.of("from", 300, "to", 1))), 422, "/params/from");
+        assertProblem(admin.postJson("/v1/jobs", Map.of("type", "interpolate", "model", imageModel, "dataset",
+                imageDataset, "params", Map.of("to", 1))), 422, "/params");
+        assertProblem(admin.postJson("/v1/jobs", Map.of("type", "encode", "model", imageModel, "dataset",
+                datasetId)), 422, "/dataset");
+        assertProblem(admin.postJson("/v1/jobs", Map.of("type", "classifier", "dataset", imageDataset)), 422, "/dataset");
+        assertProblem(admin.postJson("/v1/jobs", Map.of("type", "eval", "model", modelId, "dataset", imageDataset)),
+                422, "/model");
+        assertProblem(admin.postJson("/v1/jobs", Map.of("type", "eval", "model", imageModel, "dataset", imageDataset,
+                "params", Map.of("classifier", enc.path("id").asText()))), 422, "/params/classifier");
+        assertEquals(jobsBefore, admin.get("/v1/jobs?limit=200").json().path("data").size(), "refusals queue nothing");
+
+        // a classifier on the discs labelled by size, then an eval that uses it
+        var discs = dev.pfgm.shared.data.ProceduralImages.discs(300, 16, 2.0, 4.0, 1);
+        StringBuilder labels = new StringBuilder();
+        for (int i = 0; i < 300; i++) {
+            labels.append(dev.pfgm.shared.data.ProceduralImages.measure(discs.pixels(), i * 256, 16).r() > 3 ? 1 : 0)
+                    .append('\n');
+        }
+        Http.Res labelled = admin.postBytes("/v1/datasets/" + imageDataset + "/labels?format=csv",
+                labels.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(200, labelled.status(), labelled.toString());
+        JsonNode cls = waitTerminal(admin, submit(admin, Map.of("type", "classifier", "dataset", imageDataset,
+                "params", Map.of("epochs", 2, "seed", 1))), 300);
+        assertEquals("succeeded", cls.path("status").asText(), cls.toString());
+        assertEquals(2, cls.path("result").path("classes").asInt());
+        assertEquals("1x16x16", cls.path("result").path("shape").asText());
+        assertTrue(cls.path("result").path("validation_accuracy").asDouble() > 0.6,
+                "disc size is easy to tell: " + cls.path("result"));
+        assertTrue(download(cls, "classifier.bin").length > 1000);
+
+        JsonNode ev = waitTerminal(admin, submit(admin, Map.of("type", "eval", "model", imageModel, "dataset",
+                imageDataset, "params", Map.of("classifier", cls.path("id").asText(), "count", 40, "nll_count", 4,
+                        "solver", "heun", "steps", 10, "seed", 2))), 300);
+        assertEquals("succeeded", ev.path("status").asText(), ev.toString());
+        JsonNode er = ev.path("result");
+        for (String col : List.of("model", "real", "gaussian")) {
+            double f = er.path(col).path("frechet").asDouble(Double.NaN);
+            assertTrue(Double.isFinite(f) && f >= 0, col + ": " + er);
+        }
+        assertTrue(er.path("real").path("frechet").asDouble() < er.path("gaussian").path("frechet").asDouble(),
+                "held-out real images are nearer the training images than a Gaussian's: " + er);
+        double bits = er.path("model").path("bits_per_dim").asDouble(Double.NaN);
+        assertTrue(Double.isFinite(bits), er.toString());
+        assertEquals(imageDataset, er.path("train").asText(), "the reference defaults to the model's training data");
+        assertEquals(er.path("model"), dev.pfgm.shared.store.Json.MAPPER.readTree(download(ev, "eval.json")).path("model"));
+        assertEquals("eval", admin.get("/v1/jobs/" + ev.path("id").asText() + "/preview").json().path("kind").asText());
+    }
+
+    /** A worker killed mid-way through image training: attempt 2 resumes from the last checkpoint. */
+    @Test
+    @Order(15)
     void retriedImageTrainingResumesFromItsCheckpoint() throws Exception {
         String ds = uploadDiscs();
         stack.stopWorkers();
@@ -770,7 +881,7 @@ class ServiceTest {
     }
 
     @Test
-    @Order(15)
+    @Order(16)
     void withAPublicStoreEndpointDownloadsArePresignedForIt() throws Exception {
         // the same store under another name, as a host would see a compose network's MinIO
         String internal = stack.config().get(Settings.S3_ENDPOINT);
@@ -796,7 +907,7 @@ class ServiceTest {
     }
 
     @Test
-    @Order(16)
+    @Order(17)
     void anOperatorsAdminKeyFromTheEnvironmentOrASecretFile() throws Exception {
         String fromEnv = "pfgm_" + "e".repeat(20) + UUID.randomUUID().toString().replace("-", "");
         String fromFile = "pfgm_" + "f".repeat(20) + UUID.randomUUID().toString().replace("-", "");
@@ -821,7 +932,7 @@ class ServiceTest {
     }
 
     @Test
-    @Order(17)
+    @Order(18)
     void aWorkerReportsItsHealthAndJobsNameWhatTheyRanOn() throws Exception {
         int port;
         try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
@@ -864,7 +975,7 @@ class ServiceTest {
     }
 
     @Test
-    @Order(18)
+    @Order(19)
     void generateJobsWriteCsvWithTheUploadsColumnNames() throws Exception {
         StringBuilder csv = new StringBuilder("income,\"age, years\"\n");
         java.util.Random r = new java.util.Random(7);
@@ -888,7 +999,7 @@ class ServiceTest {
     }
 
     @Test
-    @Order(19)
+    @Order(20)
     void namesMetadataWaitingAndDeleting() throws Exception {
         Http tenant = admin.as(admin.postJson("/v1/admin/keys", Map.of("tenant", "labels")).json().path("key").asText());
         // Prefer: wait answers with the finished job when it ends in time
@@ -965,7 +1076,7 @@ class ServiceTest {
     }
 
     @Test
-    @Order(20)
+    @Order(21)
     void filesPastTheirRetentionAreDeletedAndTheJobSaysSo() throws Exception {
         String gen = submit(admin, Map.of("type", "generate", "model", modelId, "params", Map.of("count", 10)));
         JsonNode g = waitTerminal(admin, gen, 120);
@@ -1022,7 +1133,7 @@ class ServiceTest {
     }
 
     @Test
-    @Order(21)
+    @Order(22)
     void datasetAndModelListsComeInPages() {
         Http t = admin.as(admin.postJson("/v1/admin/keys", Map.of("tenant", "pages")).json().path("key").asText());
         List<String> made = new java.util.ArrayList<>();

@@ -1,6 +1,8 @@
 package dev.pfgm.worker;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.pfgm.engine.model.ModelFile;
+import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.shared.data.BuiltinData;
 import dev.pfgm.shared.data.DataLimits;
@@ -79,6 +81,15 @@ final class JobFiles {
     String modelDataset(String tenant, UUID modelId) {
         return models.get(tenant, modelId)
                 .orElseThrow(() -> new InvalidInputException("model " + modelId + " no longer exists")).dataset();
+    }
+
+    /** The model a job names, fetched to scratch and read. */
+    PfgmModel model(String tenant, UUID modelId, Path dir) {
+        var m = models.get(tenant, modelId)
+                .orElseThrow(() -> new InvalidInputException("model " + modelId + " no longer exists"));
+        Path file = dir.resolve("model.pfgm");
+        objects.get(m.objectKey(), file);
+        return ModelFile.read(file, "model " + m.id());
     }
 
     String upload(JobRecord job, ProgressReporter progress, Path file, String name, String contentType, ArrayNode artifacts)

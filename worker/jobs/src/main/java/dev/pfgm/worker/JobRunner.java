@@ -24,7 +24,6 @@ import dev.pfgm.shared.data.ImageSet;
 import dev.pfgm.shared.store.JobRecord;
 import dev.pfgm.shared.store.JobStore;
 import dev.pfgm.shared.store.Json;
-import dev.pfgm.shared.store.ModelStore;
 import dev.pfgm.shared.store.ObjectStore;
 import dev.pfgm.synthesis.PartLayout;
 import dev.pfgm.synthesis.TableCsv;
@@ -50,14 +49,14 @@ final class JobRunner {
     /** PFGM++'s extra dimensions for a class-conditional image model when the job does not set aug_dim. */
     static final int CONDITIONAL_AUG_DIM = 128;
 
-    private final ModelStore models;
     private final ObjectStore objects;
     private final JobFiles files;
     private final SynthesisRunner synthesis;
+    private final AnalysisRunner analysis;
     private final Path scratch;
 
-    JobRunner(ModelStore models, ObjectStore objects, JobFiles files, SynthesisRunner synthesis, Path scratch) {
-        this.models = models;
+    JobRunner(ObjectStore objects, JobFiles files, SynthesisRunner synthesis, AnalysisRunner analysis, Path scratch) {
+        this.analysis = analysis;
         this.objects = objects;
         this.files = files;
         this.synthesis = synthesis;
@@ -79,6 +78,10 @@ final class JobRunner {
                 case GENERATE -> generate(job, dir, progress);
                 case LIKELIHOOD -> likelihood(job, dir, progress);
                 case SYNTHESIZE -> synthesis.run(job, dir, progress);
+                case ENCODE, DECODE -> analysis.map(job, dir, progress);
+                case INTERPOLATE -> analysis.interpolate(job, dir, progress);
+                case CLASSIFIER -> analysis.classifier(job, dir, progress);
+                case EVAL -> analysis.eval(job, dir, progress);
             };
         } finally {
             JobFiles.deleteTree(dir);
@@ -252,13 +255,11 @@ final class JobRunner {
 
     private Outcome generate(JobRecord job, Path dir, ProgressReporter progress) throws IOException {
         progress.phase("loading model");
-        PfgmModel model = model(job, dir);
+        PfgmModel model = files.model(job.tenant(), job.modelId(), dir);
         JsonNode p = job.params();
         int count = p.path("count").asInt();
         long seed = p.path("seed").asLong(0);
-        SolverSpec d = SolverSpec.defaults();
-        SolverSpec spec = new SolverSpec(p.path("solver").asText(d.name()), p.path("rtol").asDouble(d.rtol()),
-                p.path("atol").asDouble(d.atol()), p.path("steps").asInt(d.steps()));
+        SolverSpec spec = AnalysisRunner.solver(p);
         long t0 = System.nanoTime();
         Guidance guidance = Guidance.forModel(model, p.has("class") ? p.get("class").asInt() : null,
                 p.has("guidance") ? p.get("guidance").asDouble() : null, null);
@@ -297,7 +298,7 @@ final class JobRunner {
 
     private Outcome likelihood(JobRecord job, Path dir, ProgressReporter progress) throws IOException {
         progress.phase("loading model and dataset");
-        PfgmModel model = model(job, dir);
+        PfgmModel model = files.model(job.tenant(), job.modelId(), dir);
         ImageFiles.Loaded loaded = files.load(job.tenant(), job.dataset(), dir);
         JsonNode p = job.params();
         long seed = p.path("seed").asLong(0);
@@ -338,11 +339,4 @@ final class JobRunner {
         return new Outcome(result, progress.done(data.count(), data.count() + " points"), null);
     }
 
-    private PfgmModel model(JobRecord job, Path dir) {
-        var m = models.get(job.tenant(), job.modelId())
-                .orElseThrow(() -> new InvalidInputException("model " + job.modelId() + " no longer exists"));
-        Path file = dir.resolve("model.pfgm");
-        objects.get(m.objectKey(), file);
-        return ModelFile.read(file, "model " + m.id());
-    }
 }

@@ -90,7 +90,7 @@ public final class Worker implements AutoCloseable {
                 dev.pfgm.shared.data.DataLimits.from(config));
         this.synthesis = new SynthesisRunner(jobs, shards, files, new ModelCache(models, objects, scratch), objects, id,
                 scratch, leaseSeconds);
-        this.runner = new JobRunner(models, objects, files, synthesis, scratch);
+        this.runner = new JobRunner(objects, files, synthesis, new AnalysisRunner(jobs, objects, files), scratch);
         this.handoffNanos = TimeUnit.SECONDS.toNanos(config.getInt(Settings.HANDOFF_SECONDS));
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(Settings.KAFKA));

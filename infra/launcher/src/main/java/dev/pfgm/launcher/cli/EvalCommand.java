@@ -1,8 +1,7 @@
 package dev.pfgm.launcher.cli;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pfgm.engine.eval.ClassifierModel;
+import dev.pfgm.engine.eval.EvalReport;
 import dev.pfgm.engine.eval.Evaluation;
 import dev.pfgm.engine.sample.Guidance;
 import dev.pfgm.engine.model.ModelFile;
@@ -90,24 +89,11 @@ public final class EvalCommand implements Command {
             line("share given the class asked for", r.onClass(), Double.NaN, Double.NaN);
         }
         perClass(r);
-        Summary s = new Summary().put("model", row(r.model())).put("real", row(r.real()))
-                .put("gaussian", row(r.gaussian())).put("count", r.count()).put("nll_count", r.nllCount())
-                .put("reference", r.reference()).put("sample_nfe", r.sampleNfe()).put("nll_nfe", r.nllNfe())
-                .put("seconds", TrainCommand.round(seconds));
+        Summary s = new Summary();
+        s.node().setAll(EvalReport.json(r));
+        s.put("seconds", TrainCommand.round(seconds));
         if (guidance != null) {
             SampleCommand.describe(s, guidance);
-        }
-        if (!Double.isNaN(r.onClass())) {
-            s.put("on_class", r.onClass());
-            var by = JsonNodeFactory.instance.arrayNode();
-            for (double v : r.onClassByClass()) {
-                if (Double.isNaN(v)) {
-                    by.addNull();
-                } else {
-                    by.add(v);
-                }
-            }
-            s.put("on_class_by_class", by);
         }
         if (classifier != null) {
             s.put("classifier_accuracy", classifier.accuracy())
@@ -143,30 +129,5 @@ public final class EvalCommand implements Command {
 
     private static String fmt(double v) {
         return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.4g", v);
-    }
-
-    private static ObjectNode row(Evaluation.Row r) {
-        ObjectNode o = JsonNodeFactory.instance.objectNode();
-        put(o, "frechet", r.frechet());
-        put(o, "confident", r.confident());
-        put(o, "class_tv", r.classTv());
-        put(o, "bits_per_dim", r.bitsPerDim());
-        if (r.classShare().length > 0) {
-            var classes = o.putArray("classes");
-            for (int k = 0; k < r.classShare().length; k++) {
-                ObjectNode c = classes.addObject();
-                put(c, "share", r.classShare()[k]);
-                put(c, "confident", r.classConfident()[k]);
-            }
-        }
-        return o;
-    }
-
-    private static void put(ObjectNode o, String key, double v) {
-        if (Double.isNaN(v)) {
-            o.putNull(key);
-        } else {
-            o.put(key, v);
-        }
     }
 }

@@ -13,6 +13,8 @@ import java.util.Locale;
 public final class ImageFiles {
     /** The procedural set: 4,000 grayscale 16x16 images of one disc of radius 2-4 px. */
     public static final String DISCS = "builtin:discs";
+    /** How many images builtin:discs holds. */
+    public static final int DISCS_COUNT = 4000;
 
     private ImageFiles() {
     }
@@ -42,7 +44,7 @@ public final class ImageFiles {
     public static Loaded load(String spec, String labels, String flag, String labelsFlag, DataLimits limits) {
         String lower = spec.toLowerCase(Locale.ROOT);
         if (spec.equals(DISCS)) {
-            ImageSet d = ProceduralImages.discs(4000, 16, 2.0, 4.0, 1);
+            ImageSet d = ProceduralImages.discs(DISCS_COUNT, 16, 2.0, 4.0, 1);
             // named by its spec, so a model trained on it records where to find its data again
             d = new ImageSet(DISCS, d.pixels(), d.count(), 1, 16, 16, false, null, d.sha256());
             return new Loaded(null, withLabels(d, labels, labelsFlag));

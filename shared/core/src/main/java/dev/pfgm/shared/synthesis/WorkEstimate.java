@@ -19,11 +19,16 @@ public final class WorkEstimate {
     public static final int IMAGE_LARGE_BATCH = 1024;
     /** Evaluations RK45 takes at rtol 1e-5 on the models here (93-118 measured). */
     private static final double RK45_NFE = 120;
+    /**
+     * The eval classifier's training FLOP per image value: forward and backward (x3) through 3x3
+     * convolutions of widths 16, 32, 64 on halving grids, about 2 * 9 * (16 + 256) per pixel.
+     */
+    private static final double CLASSIFIER_FLOP_PER_VALUE = 15_000;
 
     private WorkEstimate() {
     }
 
-    /** Estimated GFLOP of a job; {@code rows} is the dataset's row count (likelihood jobs). */
+    /** Estimated GFLOP of a job; {@code rows} is the dataset's row count (jobs that read a dataset). */
     public static double gflop(JobType type, JsonNode params, ModelFacts model, long rows) {
         double perEval = model.flopsPerEvaluation();
         double flop = switch (type) {
@@ -43,6 +48,15 @@ public final class WorkEstimate {
                 boolean exact = "exact".equals(params.path("estimator").asText(model.image() ? "hutchinson" : "exact"));
                 double probes = exact ? model.dim() : params.path("probes").asDouble(1);
                 yield rows * nfe(params) * (1 + 2 * probes) * perEval;
+            }
+            case ENCODE, DECODE -> rows * nfe(params) * perEval;
+            // two images encoded, every frame decoded
+            case INTERPOLATE -> (2 + params.path("frames").asDouble(10)) * nfe(params) * perEval;
+            case CLASSIFIER -> rows * params.path("epochs").asDouble(3) * model.dim() * CLASSIFIER_FLOP_PER_VALUE;
+            case EVAL -> {
+                double guided = model.classes() > 0 ? 2 : 1;
+                double likelihood = params.path("nll_count").asDouble(200) * RK45_NFE * 3;
+                yield (params.path("count").asDouble(1000) * nfe(params) * guided + likelihood) * perEval;
             }
         };
         return flop / 1e9;

@@ -1,0 +1,125 @@
+package dev.pfgm.gateway.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pfgm.gateway.http.ApiException;
+import dev.pfgm.shared.data.BuiltinData;
+import dev.pfgm.shared.data.ImageFiles;
+import dev.pfgm.shared.job.JobStatus;
+import dev.pfgm.shared.job.JobType;
+import dev.pfgm.shared.store.DatasetStore;
+import dev.pfgm.shared.store.DatasetStore.DatasetRecord;
+import dev.pfgm.shared.store.JobRecord;
+import dev.pfgm.shared.store.JobStore;
+import dev.pfgm.shared.store.ModelStore.ModelRecord;
+import java.util.UUID;
+
+/**
+ * What the schema cannot check of encode, decode, interpolate, classifier and eval requests: the
+ * dataset's kind and size against the model, and the classifier job an eval names. Refusals name
+ * the field, and nothing is queued.
+ */
+final class AnalysisChecks {
+    private final DatasetStore datasets;
+    private final JobStore jobs;
+
+    AnalysisChecks(DatasetStore datasets, JobStore jobs) {
+        this.datasets = datasets;
+        this.jobs = jobs;
+    }
+
+    /** A classifier job: labelled images. */
+    void classifier(String tenant, String datasetRef) {
+        DatasetRecord d = uploaded(tenant, datasetRef);
+        if (d == null || !d.images() || d.labels() == null) {
+            throw ApiException.invalid("/dataset", "a classifier trains on images with labels (POST /v1/datasets/ID/labels);"
+                    + " dataset " + datasetRef + (d == null || !d.images() ? " holds no images" : " has no labels"));
+        }
+    }
+
+    /** Encode, decode, interpolate and eval against the model they name (the dimension is already checked). */
+    void withModel(String tenant, JobType type, JsonNode params, ModelRecord m, String datasetRef) {
+        boolean imageModel = m.metrics() != null && m.metrics().hasNonNull("shape");
+        switch (type) {
+            case DECODE -> {
+                DatasetRecord d = uploaded(tenant, datasetRef);
+                if (d != null && d.images() || datasetRef.equals(ImageFiles.DISCS)) {
+                    throw ApiException.invalid("/dataset", "latents are a table of " + m.dim() + " columns (an encode"
+                            + " job's latents.npy uploaded as it is), not images");
+                }
+            }
+            case INTERPOLATE -> {
+                long rows = rows(tenant, datasetRef);
+                for (String f : new String[] {"from", "to"}) {
+                    long i = params.path(f).asLong();
+                    if (i >= rows) {
+                        throw ApiException.invalid("/params/" + f, i + " is not a row of dataset " + datasetRef
+                                + ", which holds " + rows + " (0.." + (rows - 1) + ")");
+                    }
+                }
+            }
+            case EVAL -> eval(tenant, params, m, imageModel);
+            default -> {
+            }
+        }
+    }
+
+    private void eval(String tenant, JsonNode params, ModelRecord m, boolean imageModel) {
+        if (!imageModel) {
+            throw ApiException.invalid("/model", "model " + m.id() + " is a vector model; eval scores image models"
+                    + " (a likelihood job scores a table model)");
+        }
+        if (params.has("guidance") && m.metrics().path("classes").asInt(0) == 0) {
+            throw ApiException.invalid("/params/guidance", "model " + m.id() + " is not class-conditional");
+        }
+        if (params.has("train")) {
+            String ref = params.get("train").asText();
+            DatasetRecord d = uploaded(tenant, ref);
+            boolean images = ref.equals(ImageFiles.DISCS) || d != null && d.images();
+            if (!images) {
+                throw ApiException.invalid("/params/train", "'" + ref + "' is not an image dataset of this tenant");
+            }
+            if (d != null && d.dim() != m.dim()) {
+                throw ApiException.invalid("/params/train", "dataset " + ref + " has " + d.dim() + " values per image"
+                        + " but model " + m.id() + " was trained on " + m.dim());
+            }
+        }
+        if (params.has("classifier")) {
+            String raw = params.get("classifier").asText();
+            UUID id = Endpoint.parseUuid(raw);
+            JobRecord c = id == null ? null : jobs.get(tenant, id).orElse(null);
+            if (c == null || c.type() != JobType.CLASSIFIER) {
+                throw ApiException.invalid("/params/classifier", "no classifier job with id " + raw);
+            }
+            if (c.status() != JobStatus.SUCCEEDED) {
+                throw ApiException.invalid("/params/classifier", "classifier job " + raw + " is " + c.status().wireName()
+                        + "; an eval can name it once it has succeeded");
+            }
+            if (c.filesExpiredAt() != null) {
+                throw ApiException.invalid("/params/classifier", "classifier job " + raw + "'s files expired at "
+                        + Views.time(c.filesExpiredAt()) + "; train another");
+            }
+            String shape = c.result().path("shape").asText();
+            if (!shape.equals(m.metrics().path("shape").asText())) {
+                throw ApiException.invalid("/params/classifier", "classifier job " + raw + " judges " + shape
+                        + " images; model " + m.id() + " makes " + m.metrics().path("shape").asText());
+            }
+        }
+    }
+
+    /** Rows of a dataset reference (builtin sets as the worker draws them). */
+    private long rows(String tenant, String ref) {
+        if (ref.equals(ImageFiles.DISCS)) {
+            return ImageFiles.DISCS_COUNT;
+        }
+        if (BuiltinData.isBuiltin(ref)) {
+            return BuiltinData.COUNT;
+        }
+        DatasetRecord d = uploaded(tenant, ref);
+        return d == null ? 0 : d.count();
+    }
+
+    private DatasetRecord uploaded(String tenant, String ref) {
+        UUID id = Endpoint.parseUuid(ref);
+        return id == null ? null : datasets.get(tenant, id).orElse(null);
+    }
+}
