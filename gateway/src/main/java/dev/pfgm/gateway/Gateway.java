@@ -130,8 +130,9 @@ public final class Gateway implements AutoCloseable {
         UploadGate uploads = new UploadGate(vertx, endpoint, config.getLong(Settings.MAX_UPLOAD_MB) << 20,
                 config.getInt(Settings.MAX_UPLOADS), config.getInt(Settings.UPLOAD_PARSE_SECONDS));
         metrics.watch(guard, uploads::inFlight);
+        FileLinks links = new FileLinks(vertx, objects, config);
         DatasetRoutes datasetRoutes = new DatasetRoutes(endpoint, datasets, objects, uploads, DataLimits.from(config),
-                quotas);
+                quotas, links);
         datasetRoutes.mountUpload(router);
         router.route().handler(jsonBodies);
         ContractValidator contract = new ContractValidator();
@@ -141,7 +142,6 @@ public final class Gateway implements AutoCloseable {
         JobStore jobs = new JobStore(db);
         ShardStore shards = new ShardStore(db);
         new QuotaRoutes(endpoint, quotas, limiter, contract).mount(router);
-        FileLinks links = new FileLinks(vertx, objects, config);
         WebhookStore webhooks = new WebhookStore(db);
         boolean allowPrivate = config.getInt(Settings.WEBHOOK_ALLOW_PRIVATE) == 1;
         links.mount(router);

@@ -29,18 +29,23 @@ import java.util.UUID;
  * so a hostile file cannot hold up other requests.
  */
 public final class DatasetRoutes {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DatasetRoutes.class);
     private final Endpoint endpoint;
     private final DatasetStore datasets;
     private final ObjectStore objects;
     private final UploadGate gate;
     private final DataLimits limits;
     private final QuotaStore quotas;
+    private final FileLinks links;
+    /** Images in a dataset's thumbnail grid. */
+    static final int THUMBNAILS = 64;
     /** Upload formats and the file extension each is stored under. */
     static final java.util.Map<String, String> FORMATS = java.util.Map.of("npy", "npy", "csv", "csv", "idx", "idx",
             "png-zip", "zip");
 
     public DatasetRoutes(Endpoint endpoint, DatasetStore datasets, ObjectStore objects, UploadGate gate,
-            DataLimits limits, QuotaStore quotas) {
+            DataLimits limits, QuotaStore quotas, FileLinks links) {
+        this.links = links;
         this.quotas = quotas;
         this.endpoint = endpoint;
         this.datasets = datasets;
@@ -110,13 +115,47 @@ public final class DatasetRoutes {
         }));
         r.get("/v1/datasets/:id").handler(ctx -> endpoint.run(ctx, caller -> Reply.json(200,
                 Views.dataset(find(caller.tenant(), ctx.pathParam("id"))))));
+        r.get("/v1/datasets/:id/preview").handler(ctx -> endpoint.run(ctx, caller -> {
+            DatasetRecord d = find(caller.tenant(), ctx.pathParam("id"));
+            if (!d.images()) {
+                throw new ApiException(404, "Not Found", "dataset " + d.id() + " is a table; thumbnails are for image"
+                        + " datasets");
+            }
+            String key = Keys.datasetThumbnails(d.id());
+            if (objects.list(key).isEmpty()) { // uploaded before uploads made them: made once, now
+                Path file = Files.createTempFile("pfgm-dataset-", "." + FORMATS.get(d.format()));
+                try {
+                    objects.get(d.objectKey(), file);
+                    storeThumbnails(d.id(), file, d.format(), d.name());
+                } finally {
+                    Files.deleteIfExists(file);
+                }
+            }
+            return Reply.json(200, Json.object().put("kind", "image_grid").put("count", d.count())
+                    .put("shown", Math.min(THUMBNAILS, d.count())).put("grid_url", links.url(ctx, key, 3600)))
+                    .header("Cache-Control", "private, max-age=600");
+        }));
         r.delete("/v1/datasets/:id").handler(ctx -> endpoint.run(ctx, caller -> {
             DatasetRecord d = find(caller.tenant(), ctx.pathParam("id"));
             if (datasets.delete(caller.tenant(), d.id())) {
                 objects.delete(d.objectKey());
+                if (d.images()) {
+                    objects.delete(Keys.datasetThumbnails(d.id()));
+                }
             }
             return Reply.empty(204);
         }));
+    }
+
+    /** The grid of an image dataset's first images, from its file (read no further than those). */
+    private void storeThumbnails(UUID id, Path file, String format, String name) throws java.io.IOException {
+        Path png = Files.createTempFile("pfgm-thumbnails-", ".png");
+        try {
+            Files.write(png, dev.pfgm.shared.data.ImageFiles.thumbnails(file, format, THUMBNAILS, name, limits));
+            objects.put(Keys.datasetThumbnails(id), png, "image/png");
+        } finally {
+            Files.deleteIfExists(png);
+        }
     }
 
     private DatasetRecord find(String tenant, String rawId) {
@@ -190,6 +229,14 @@ public final class DatasetRoutes {
         objects.put(key, file, p.format().equals("csv") ? "text/csv" : p.format().equals("png-zip") ? "application/zip"
                 : "application/octet-stream");
         try {
+            if (s.images()) {
+                try {
+                    storeThumbnails(id, file, p.format(), p.name());
+                } catch (java.io.IOException | RuntimeException e) {
+                    // the upload stands: the preview route tries again when someone looks
+                    LOG.warn("thumbnails of dataset {}: {}", id, e.toString());
+                }
+            }
             DatasetRecord d = datasets.insert(id, tenant, p.name(), p.format(), s.count(), s.dim(), size, s.sha256(), key, image,
                     s.labelColumn(), s.classCounts());
             return Reply.json(201, Views.dataset(d)).header("Location", "/v1/datasets/" + id);

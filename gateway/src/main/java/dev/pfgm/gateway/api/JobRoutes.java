@@ -80,6 +80,12 @@ public final class JobRoutes {
 
     public void mount(Router r) {
         r.post("/v1/jobs").handler(ctx -> endpoint.run(ctx, caller -> submit(ctx, caller.tenant())));
+        // a dry run: the submission's checks, nothing written (the dashboard checks its JSON box with it)
+        r.post("/v1/jobs/validate").handler(ctx -> endpoint.run(ctx, caller -> {
+            Checked c = check(jsonBody(ctx), caller.tenant());
+            return Reply.json(200, Json.object().put("valid", true).put("type", c.type().wireName())
+                    .put("estimated_gflop", c.gflop()).put("job_gflop_quota", c.quota().jobGflop()));
+        }));
         r.get("/v1/jobs").handler(ctx -> endpoint.run(ctx, caller -> withEtag(ctx, list(ctx, caller.tenant()))));
         r.get("/v1/jobs/:id").handler(ctx -> endpoint.run(ctx, caller -> {
             JobRecord j = find(caller.tenant(), ctx.pathParam("id"));
@@ -171,8 +177,17 @@ public final class JobRoutes {
         return jobs.get(tenant, Endpoint.uuid(raw, "job")).orElseThrow(() -> ApiException.notFound("job", raw));
     }
 
-    private Reply submit(RoutingContext ctx, String tenant) {
-        JsonObject body = jsonBody(ctx);
+    /** A request that passed every check: what its row needs, and its estimated cost against the quota. */
+    private record Checked(JobType type, JsonNode params, String datasetRef, UUID modelId, int maxAttempts,
+            double gflop, QuotaStore.Quotas quota, String webhook, JsonNode metadata, String name) {
+    }
+
+    /**
+     * Everything a submission checks before it writes: the schema of its type, ranges and text, the
+     * dataset and model it names, the work estimate against the quota and the webhook target. Throws
+     * the 4xx problem naming the field; changes nothing.
+     */
+    private Checked check(JsonObject body, String tenant) {
         JobType type = body.getValue("type") instanceof String t ? JobType.parse(t) : null;
         if (type == null) {
             contract.check("JobRequest", body); // names what is wrong with "type"
@@ -188,10 +203,6 @@ public final class JobRoutes {
             case CLASSIFIER -> "ClassifierJob";
             case EVAL -> "EvalJob";
         }, body);
-        String idempotencyKey = ctx.request().getHeader("Idempotency-Key");
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
-            throw ApiException.badRequest("/header/Idempotency-Key", "must be 1 to 200 characters");
-        }
         JsonNode params = Json.MAPPER.valueToTree(body.getJsonObject("params", new JsonObject()).getMap());
         refuseOutOfRange(Json.MAPPER.valueToTree(body.getMap()), "");
         String datasetRef = null;
@@ -259,19 +270,32 @@ public final class JobRoutes {
                     + " GFLOP (steps, batch, count, solver tolerance and network size), more than tenant %s's job_gflop"
                     + " quota of %.3g; make it smaller", gflop, tenant, quota.jobGflop()));
         }
-        int maxAttempts = body.getInteger("max_attempts", defaultMaxAttempts);
-        // only an idempotent submission needs the body's fingerprint
-        String hash = idempotencyKey == null ? null
-                : DataFiles.sha256(canonical(Json.MAPPER.valueToTree(body.getMap())).getBytes(StandardCharsets.UTF_8));
         String webhook = body.getString("webhook");
         if (webhook != null) {
             WebhookRoutes.checkTarget(webhook, "/webhook", allowPrivateWebhooks);
-            webhooks.tenantSecret(tenant); // what its deliveries are signed with exists before any is due
         }
         JsonNode metadata = body.containsKey("metadata")
                 ? Json.MAPPER.valueToTree(body.getJsonObject("metadata").getMap()) : null;
-        JobStore.Submitted s = jobs.submit(new JobStore.NewJob(tenant, type, params, datasetRef, modelId, maxAttempts,
-                idempotencyKey, hash, quota.activeJobs(), body.getString("name"), metadata, webhook));
+        return new Checked(type, params, datasetRef, modelId, body.getInteger("max_attempts", defaultMaxAttempts), gflop,
+                quota, webhook, metadata, body.getString("name"));
+    }
+
+    private Reply submit(RoutingContext ctx, String tenant) {
+        JsonObject body = jsonBody(ctx);
+        String idempotencyKey = ctx.request().getHeader("Idempotency-Key");
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
+            throw ApiException.badRequest("/header/Idempotency-Key", "must be 1 to 200 characters");
+        }
+        Checked c = check(body, tenant);
+        QuotaStore.Quotas quota = c.quota();
+        // only an idempotent submission needs the body's fingerprint
+        String hash = idempotencyKey == null ? null
+                : DataFiles.sha256(canonical(Json.MAPPER.valueToTree(body.getMap())).getBytes(StandardCharsets.UTF_8));
+        if (c.webhook() != null) {
+            webhooks.tenantSecret(tenant); // what its deliveries are signed with exists before any is due
+        }
+        JobStore.Submitted s = jobs.submit(new JobStore.NewJob(tenant, c.type(), c.params(), c.datasetRef(), c.modelId(),
+                c.maxAttempts(), idempotencyKey, hash, quota.activeJobs(), c.name(), c.metadata(), c.webhook()));
         if (s.overQuota()) {
             throw new ApiException(429, "Too Many Requests", "tenant " + tenant + " has " + quota.activeJobs()
                     + " jobs queued or running, its active_jobs quota; submit more as they finish")
@@ -298,7 +322,7 @@ public final class JobRoutes {
         if (wait > 0) {
             UUID id = s.job().id();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(wait);
-            return Reply.stream(c -> awaitEnd(c, tenant, id, deadline, wait, 50, reply));
+            return Reply.stream(w -> awaitEnd(w, tenant, id, deadline, wait, 50, reply));
         }
         return reply;
     }

@@ -11,7 +11,7 @@ import io.vertx.ext.web.Router;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.Admin;
 
-/** /healthz, /readyz, /metrics and /openapi.yaml: no key needed. */
+/** /healthz, /readyz, /metrics and /openapi.yaml (and .json): no key needed. */
 public final class OpsRoutes {
     private final Endpoint endpoint;
     private final Database db;
@@ -76,5 +76,7 @@ public final class OpsRoutes {
         }));
         r.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml")
                 .end(contract.document()));
+        r.get("/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
+                .putHeader("Cache-Control", "no-cache").end(contract.documentJson()));
     }
 }

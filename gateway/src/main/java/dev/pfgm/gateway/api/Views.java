@@ -104,7 +104,9 @@ public final class Views {
     public static ObjectNode model(ModelRecord m) {
         ObjectNode o = Json.object();
         o.put("id", m.id().toString());
+        o.put("name", m.name());
         o.put("dataset", m.dataset());
+        o.put("dataset_name", m.datasetName());
         o.put("dim", m.dim());
         o.set("settings", m.settings());
         o.set("metrics", m.metrics());

@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ContractValidator {
     public static final String RESOURCE = "/pfgm/openapi.yaml";
     private final String yaml;
+    private final String json;
     private final JsonObject components;
     private final Map<String, Validator> validators = new ConcurrentHashMap<>();
 
@@ -37,6 +38,7 @@ public final class ContractValidator {
             @SuppressWarnings("unchecked")
             Map<String, Object> doc = new ObjectMapper(new YAMLFactory()).readValue(yaml, Map.class);
             components = new JsonObject(doc).getJsonObject("components");
+            json = new JsonObject(doc).encode();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -44,6 +46,11 @@ public final class ContractValidator {
 
     public String document() {
         return yaml;
+    }
+
+    /** The same contract as JSON, for clients without a YAML parser (the dashboard builds its forms from it). */
+    public String documentJson() {
+        return json;
     }
 
     /** Throws a 422 listing every violation (pointer and message) when {@code body} does not fit. */

@@ -1169,4 +1169,89 @@ class ServiceTest {
         pb.redirectOutput(tmp.resolve("external-worker.log").toFile());
         return pb.start();
     }
+
+    /**
+     * What the dashboard builds on: image datasets' thumbnail grids (IDX, PNG zip and .npy, each the
+     * file's first images), models named by their training job and dataset, the contract as JSON,
+     * and a dry run of a submission that checks as it would and writes nothing.
+     */
+    @Test
+    @Order(23)
+    void thumbnailsModelNamesContractAndDryRuns() throws Exception {
+        // 70 IDX images, image i filled with level i: the grid shows the first 64, in order
+        java.nio.ByteBuffer idx = java.nio.ByteBuffer.allocate(16 + 70 * 4 * 4);
+        idx.putInt(0x00000803).putInt(70).putInt(4).putInt(4);
+        for (int i = 0; i < 70; i++) {
+            for (int k = 0; k < 16; k++) {
+                idx.put((byte) (i * 3));
+            }
+        }
+        String idxId = admin.postBytes("/v1/datasets?name=levels&format=idx", idx.array()).json().path("id").asText();
+        JsonNode thumbs = admin.get("/v1/datasets/" + idxId + "/preview").json();
+        assertEquals("image_grid", thumbs.path("kind").asText(), thumbs.toString());
+        assertEquals(70, thumbs.path("count").asInt());
+        assertEquals(64, thumbs.path("shown").asInt());
+        var grid = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(Http.fetch(thumbs.path("grid_url").asText())
+                .raw().body()));
+        int cell = (grid.getWidth() - 1) / 8; // an image and the 1-pixel gap after it
+        assertEquals(8 * cell + 1, grid.getWidth(), "eight to a row");
+        assertEquals(8 * cell + 1, grid.getHeight(), "64 images: eight rows");
+        // the middle of each cell is its image's level: 0, 3, 6, ... in reading order
+        for (int i : new int[] {0, 1, 9, 63}) {
+            int x = 1 + (i % 8) * cell + cell / 2;
+            int y = 1 + (i / 8) * cell + cell / 2;
+            assertEquals(i * 3, grid.getRaster().getSample(x, y, 0), "image " + i);
+        }
+        // a PNG zip and a [n, h, w, c] .npy
+        java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
+        try (var z = new java.util.zip.ZipOutputStream(zip)) {
+            for (int i = 0; i < 3; i++) {
+                var img = new java.awt.image.BufferedImage(6, 6, java.awt.image.BufferedImage.TYPE_INT_RGB);
+                img.setRGB(0, 0, 0xff0000);
+                var png = new java.io.ByteArrayOutputStream();
+                javax.imageio.ImageIO.write(img, "png", png);
+                z.putNextEntry(new java.util.zip.ZipEntry("img" + i + ".png"));
+                z.write(png.toByteArray());
+                z.closeEntry();
+            }
+        }
+        String zipId = admin.postBytes("/v1/datasets?name=zip&format=png-zip", zip.toByteArray()).json().path("id").asText();
+        assertEquals(3, admin.get("/v1/datasets/" + zipId + "/preview").json().path("shown").asInt());
+        var npy = new java.io.ByteArrayOutputStream();
+        NpyFile.writeUint8(npy, new byte[5 * 4 * 4 * 3], new long[] {5, 4, 4, 3});
+        String npyId = admin.postBytes("/v1/datasets?name=hwc&format=npy", npy.toByteArray()).json().path("id").asText();
+        assertEquals(5, admin.get("/v1/datasets/" + npyId + "/preview").json().path("shown").asInt());
+        assertProblem(admin.get("/v1/datasets/" + datasetId + "/preview"), 404, null);
+        assertEquals(204, admin.delete("/v1/datasets/" + idxId).status());
+        assertEquals(404, Http.fetch(thumbs.path("grid_url").asText()).status(), "deleted with its dataset");
+
+        // a model carries its training job's name and its dataset's
+        JsonNode named = waitTerminal(admin, submit(admin, Map.of("type", "train", "dataset", datasetId, "name", "gauss-quick",
+                "params", Map.of("steps", 20))), 120);
+        JsonNode model = admin.get("/v1/models/" + named.path("result").path("model").asText()).json();
+        assertEquals("gauss-quick", model.path("name").asText(), model.toString());
+        assertEquals("gauss", model.path("dataset_name").asText(), model.toString());
+        boolean listed = false;
+        for (JsonNode m : admin.get("/v1/models").json().path("data")) {
+            listed |= m.path("name").asText().equals("gauss-quick") && m.path("dataset_name").asText().equals("gauss");
+        }
+        assertTrue(listed, "the list names them too");
+
+        // the contract as JSON, for browsers
+        Http.Res contract = Http.fetch(stack.url() + "/openapi.json");
+        assertEquals(200, contract.status());
+        assertTrue(contract.json().path("components").path("schemas").has("EvalJob"), "the whole contract");
+
+        // a dry run: valid, with its estimate; invalid, the submission's problem; neither writes a job
+        long before = admin.get("/v1/jobs?limit=200").json().path("data").size();
+        Http.Res ok = admin.postJson("/v1/jobs/validate", Map.of("type", "generate", "model", modelId,
+                "params", Map.of("count", 100)));
+        assertEquals(200, ok.status(), ok.toString());
+        assertTrue(ok.json().path("valid").asBoolean() && ok.json().path("estimated_gflop").asDouble() > 0, ok.toString());
+        assertProblem(admin.postJson("/v1/jobs/validate", Map.of("type", "generate", "model", modelId,
+                "params", Map.of("count", 0))), 422, "/params/count");
+        assertProblem(admin.postJson("/v1/jobs/validate", Map.of("type", "eval", "model", modelId,
+                "dataset", datasetId)), 422, "/model");
+        assertEquals(before, admin.get("/v1/jobs?limit=200").json().path("data").size(), "a dry run writes nothing");
+    }
 }

@@ -52,7 +52,21 @@ public final class IdxFile {
     public record Scan(int count, int height, int width, float[] pixels) {
     }
 
+    /** The first {@code n} images of a file checked before (a dataset's thumbnails): the rest is not read. */
+    public static ImageSet first(Path file, int n, String name, DataLimits limits) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            Scan s = scan(in, Files.size(file), name, limits, true, n);
+            return new ImageSet(name, s.pixels(), s.count(), 1, s.height(), s.width(), true, null, "");
+        }
+    }
+
     private static Scan scan(InputStream raw, long length, String name, DataLimits limits, boolean keep)
+            throws IOException {
+        return scan(raw, length, name, limits, keep, Integer.MAX_VALUE);
+    }
+
+    /** {@code stopAfter}: images to read at most; fewer than the header's skip the check of the file's end. */
+    private static Scan scan(InputStream raw, long length, String name, DataLimits limits, boolean keep, int stopAfter)
             throws IOException {
         InputStream b = unpacked(raw, length, name, limits);
         byte[] head = b.readNBytes(16);
@@ -66,6 +80,11 @@ public final class IdxFile {
         limits.checkImage(name, w, h);
         long need = DataLimits.product(n, h, w);
         limits.checkValues(name, need, n + " images of " + h + "x" + w);
+        boolean partial = n > stopAfter;
+        if (partial) {
+            n = stopAfter;
+            need = n * h * w;
+        }
         float[] px = keep ? new float[(int) need] : null;
         byte[] buf = new byte[1 << 16];
         long done = 0;
@@ -82,7 +101,7 @@ public final class IdxFile {
             }
             done += got;
         }
-        if (b.read() != -1) {
+        if (!partial && b.read() != -1) {
             throw new InvalidInputException(name + ": bytes follow the " + need + " bytes of pixels the IDX header"
                     + " declares");
         }

@@ -40,6 +40,21 @@ public final class ImageFiles {
         return load(spec, labels, flag, labelsFlag, DataLimits.DEFAULT);
     }
 
+    /**
+     * A grid of the first {@code n} images of an image file checked before ({@code format} npy, idx or
+     * png-zip), eight to a row, without reading the rest: a dataset's thumbnails.
+     */
+    public static byte[] thumbnails(Path file, String format, int n, String name, DataLimits limits) throws java.io.IOException {
+        ImageSet some = switch (format) {
+            case "idx" -> IdxFile.first(file, n, name, limits);
+            case "png-zip" -> PngZip.first(file, n, name, limits);
+            case "npy" -> ImageNpy.first(file, n, name, limits);
+            default -> throw new IllegalArgumentException("not an image format: " + format);
+        };
+        return ImageGrid.png(some.pixels(), some.count(), some.channels(), some.height(), some.width(),
+                Math.min(8, some.count()), ImageGrid.displayScale(some.height()));
+    }
+
     /** Like {@link #load(String, String, String, String)}, with the file held to {@code limits}. */
     public static Loaded load(String spec, String labels, String flag, String labelsFlag, DataLimits limits) {
         String lower = spec.toLowerCase(Locale.ROOT);

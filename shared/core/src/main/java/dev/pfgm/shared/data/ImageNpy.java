@@ -14,6 +14,20 @@ public final class ImageNpy {
         return images(NpyFile.parse(bytes, name), name, DataFiles.sha256(bytes));
     }
 
+    /** The first {@code n} images of a .npy file checked before (a dataset's thumbnails): the rest is not read. */
+    public static ImageSet first(java.nio.file.Path file, int n, String name, DataLimits limits) throws java.io.IOException {
+        try (java.io.InputStream in = new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(file))) {
+            NpyFile.Header h = NpyFile.header(in, java.nio.file.Files.size(file), name, limits);
+            long[] shape = h.shape().clone();
+            long perImage = h.count() / Math.max(1, shape[0]);
+            shape[0] = Math.min(n, shape[0]);
+            double[] v = new double[(int) (shape[0] * perImage)];
+            NpyFile.values(in, new NpyFile.Header(shape, h.fortran(), h.width(), h.order(), h.dataStart(), v.length),
+                    (i, x) -> v[(int) i] = x);
+            return images(new NpyFile.Array(shape, v, h.eightBit()), name, "", limits);
+        }
+    }
+
     /** How an array's shape lays out images: count, channels, height, width, and channels last or first. */
     public record Layout(int n, int c, int h, int w, boolean channelsLast) {
     }

@@ -61,7 +61,20 @@ public final class PngZip {
         }
     }
 
+    /** The first {@code n} images in the zip's order (a dataset's thumbnails): the rest is not read. */
+    public static ImageSet first(Path file, int n, String name, DataLimits limits) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            Images some = scan(in, Files.size(file), name, limits, true, n);
+            return some.toSet(name, "");
+        }
+    }
+
     private static Images scan(InputStream raw, long length, String name, DataLimits limits, boolean keep)
+            throws IOException {
+        return scan(raw, length, name, limits, keep, Integer.MAX_VALUE);
+    }
+
+    private static Images scan(InputStream raw, long length, String name, DataLimits limits, boolean keep, int stopAfter)
             throws IOException {
         Map<String, float[]> kept = new TreeMap<>();
         int count = 0;
@@ -73,7 +86,7 @@ public final class PngZip {
         int entries = 0;
         try (ZipInputStream zip = new ZipInputStream(raw)) {
             ZipEntry e;
-            while ((e = zip.getNextEntry()) != null) {
+            while (count < stopAfter && (e = zip.getNextEntry()) != null) {
                 if (++entries > limits.maxZipEntries()) {
                     throw new LimitExceededException(name + ": more than " + limits.maxZipEntries() + " files in the zip",
                             dev.pfgm.shared.config.Settings.MAX_ZIP_ENTRIES.name());

@@ -11,6 +11,11 @@ public final class Keys {
         return "datasets/" + id + "/data." + format;
     }
 
+    /** An image dataset's thumbnail grid (its first images), made on upload or on first view. */
+    public static String datasetThumbnails(UUID id) {
+        return "datasets/" + id + "/thumbnails.png";
+    }
+
     /** An image dataset's labels file. */
     public static String datasetLabels(UUID id, String format) {
         return "datasets/" + id + "/labels." + format;

@@ -19,19 +19,21 @@ public final class ModelStore {
     }
 
     /** One model. */
+    /** {@code name}: its training job's name; {@code datasetName}: its dataset's (null once deleted, or builtin). */
     public record ModelRecord(UUID id, String tenant, UUID jobId, String dataset, int dim, JsonNode settings,
-            JsonNode metrics, String objectKey, OffsetDateTime createdAt) {
+            JsonNode metrics, String objectKey, OffsetDateTime createdAt, String name, String datasetName) {
         static ModelRecord read(ResultSet rs) throws SQLException {
             return new ModelRecord(rs.getObject("id", UUID.class), rs.getString("tenant"),
                     rs.getObject("job_id", UUID.class), rs.getString("dataset"), rs.getInt("dim"),
                     Json.read(rs.getString("settings")), Json.read(rs.getString("metrics")),
-                    rs.getString("object_key"), rs.getObject("created_at", OffsetDateTime.class));
+                    rs.getString("object_key"), rs.getObject("created_at", OffsetDateTime.class),
+                    rs.getString("job_name"), rs.getString("dataset_name"));
         }
     }
 
     public Optional<ModelRecord> get(String tenant, UUID id) {
         return db.run(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM models WHERE id = ? AND tenant = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT models.*" + NAMES + " FROM models WHERE id = ? AND tenant = ?")) {
                 ps.setObject(1, id);
                 ps.setString(2, tenant);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -41,13 +43,17 @@ public final class ModelStore {
         });
     }
 
+    /** The names a person knows a model by: its training job's and its dataset's. */
+    private static final String NAMES = ", (SELECT j.name FROM jobs j WHERE j.id = models.job_id) AS job_name,"
+            + " (SELECT d.name FROM datasets d WHERE d.id::text = models.dataset AND d.tenant = models.tenant) AS dataset_name";
+
     public List<ModelRecord> list(String tenant, int limit) {
         return list(tenant, limit, null);
     }
 
     /** Newest first; {@code after} is the id of the last one of the previous page. */
     public List<ModelRecord> list(String tenant, int limit, UUID after) {
-        return NewestFirst.page(db, "models", tenant, limit, after, ModelRecord::read);
+        return NewestFirst.page(db, "models", NAMES, tenant, limit, after, ModelRecord::read);
     }
 
     /** What a delete did: the model's file key when it was deleted, or why not. */

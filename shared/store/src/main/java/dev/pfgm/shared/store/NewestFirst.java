@@ -22,7 +22,13 @@ final class NewestFirst {
     }
 
     static <T> List<T> page(Database db, String table, String tenant, int limit, UUID after, Reader<T> reader) {
-        String sql = "SELECT * FROM " + table + " WHERE tenant = ?"
+        return page(db, table, "", tenant, limit, after, reader);
+    }
+
+    /** {@code extra}: more columns for the select list (", expression AS name, ..."). */
+    static <T> List<T> page(Database db, String table, String extra, String tenant, int limit, UUID after,
+            Reader<T> reader) {
+        String sql = "SELECT " + table + ".*" + extra + " FROM " + table + " WHERE tenant = ?"
                 + (after == null ? "" : " AND (created_at, id) < (SELECT created_at, id FROM " + table
                         + " WHERE id = ? AND tenant = ?)")
                 + " ORDER BY created_at DESC, id DESC LIMIT ?";
