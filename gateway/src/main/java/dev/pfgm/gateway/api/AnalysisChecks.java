@@ -57,7 +57,14 @@ final class AnalysisChecks {
                     }
                 }
             }
-            case EVAL -> eval(tenant, params, m, imageModel);
+            case EVAL -> {
+                eval(tenant, params, m, imageModel);
+                DatasetRecord d = uploaded(tenant, datasetRef);
+                if (d != null && !d.images()) {
+                    throw ApiException.invalid("/dataset", "dataset " + datasetRef + " is a table; eval scores a model's"
+                            + " samples against held-out images");
+                }
+            }
             default -> {
             }
         }

@@ -478,17 +478,14 @@ class DashboardTest {
     @Test
     @Order(11)
     void imageUploadsShowThumbnailsAndCanBeDeleted() throws Exception {
-        java.nio.ByteBuffer idx = java.nio.ByteBuffer.allocate(16 + 20 * 8 * 8);
-        idx.putInt(0x00000803).putInt(20).putInt(8).putInt(8);
+        // image i: a bar i % 8 pixels wide
+        byte[] idx = ServiceTest.idxImages(20, 8, 8, v -> v % 8 < (v / 64) % 8 ? 255 : 0);
         StringBuilder labels = new StringBuilder();
         for (int i = 0; i < 20; i++) {
-            for (int k = 0; k < 64; k++) {
-                idx.put((byte) ((k % 8 < i % 8) ? 255 : 0));
-            }
             labels.append(i % 2).append('\n');
         }
         Path images = tmp.resolve("bars-images.idx");
-        Files.write(images, idx.array());
+        Files.write(images, idx);
         Path labelFile = tmp.resolve("bars-labels.csv");
         Files.writeString(labelFile, labels);
         go("#/datasets");

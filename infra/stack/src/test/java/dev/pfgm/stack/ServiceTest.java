@@ -102,6 +102,16 @@ class ServiceTest {
         return rows;
     }
 
+    /** An IDX images file of {@code n} images h x w; {@code level} gives value v's pixel (v counts over all pixels). */
+    static byte[] idxImages(int n, int h, int w, java.util.function.IntUnaryOperator level) {
+        java.nio.ByteBuffer idx = java.nio.ByteBuffer.allocate(16 + n * h * w);
+        idx.putInt(0x00000803).putInt(n).putInt(h).putInt(w);
+        for (int v = 0; v < n * h * w; v++) {
+            idx.put((byte) level.applyAsInt(v));
+        }
+        return idx.array();
+    }
+
     static JsonNode waitFor(Http api, String jobId, Predicate<JsonNode> until, int seconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         JsonNode j = null;
@@ -600,12 +610,8 @@ class ServiceTest {
     @Test
     @Order(12)
     void imageDatasetsAreValidatedAndStored() throws Exception {
-        java.nio.ByteBuffer idx = java.nio.ByteBuffer.allocate(16 + 3 * 5 * 6);
-        idx.putInt(0x00000803).putInt(3).putInt(5).putInt(6);
-        for (int i = 0; i < 90; i++) {
-            idx.put((byte) (i * 3));
-        }
-        Http.Res ok = admin.postBytes("/v1/datasets?name=tiny&format=idx", idx.array());
+        byte[] tiny = idxImages(3, 5, 6, v -> v * 3);
+        Http.Res ok = admin.postBytes("/v1/datasets?name=tiny&format=idx", tiny);
         assertEquals(201, ok.status(), ok.toString());
         JsonNode d = ok.json();
         assertEquals("images", d.path("kind").asText());
@@ -615,10 +621,10 @@ class ServiceTest {
         assertEquals(6, d.path("image").path("width").asInt());
         long before = admin.get("/v1/datasets").json().path("data").size();
 
-        byte[] claimsMore = idx.array().clone();
+        byte[] claimsMore = tiny.clone();
         claimsMore[7] = 9;
         assertProblem(admin.postBytes("/v1/datasets?name=x&format=idx", claimsMore), 422, "/body");
-        byte[] wrongMagic = idx.array().clone();
+        byte[] wrongMagic = tiny.clone();
         wrongMagic[3] = 2;
         assertProblem(admin.postBytes("/v1/datasets?name=x&format=idx", wrongMagic), 422, "/body");
         java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
@@ -770,6 +776,10 @@ class ServiceTest {
         assertProblem(admin.postJson("/v1/jobs", Map.of("type", "classifier", "dataset", imageDataset)), 422, "/dataset");
         assertProblem(admin.postJson("/v1/jobs", Map.of("type", "eval", "model", modelId, "dataset", imageDataset)),
                 422, "/model");
+        String wideTable = admin.postBytes("/v1/datasets?name=wide&format=npy", npy(new double[3][256])).json().path("id")
+                .asText();
+        assertProblem(admin.postJson("/v1/jobs", Map.of("type", "eval", "model", imageModel, "dataset", wideTable)),
+                422, "/dataset");
         assertProblem(admin.postJson("/v1/jobs", Map.of("type", "eval", "model", imageModel, "dataset", imageDataset,
                 "params", Map.of("classifier", enc.path("id").asText()))), 422, "/params/classifier");
         assertEquals(jobsBefore, admin.get("/v1/jobs?limit=200").json().path("data").size(), "refusals queue nothing");
@@ -1179,14 +1189,8 @@ class ServiceTest {
     @Order(23)
     void thumbnailsModelNamesContractAndDryRuns() throws Exception {
         // 70 IDX images, image i filled with level i: the grid shows the first 64, in order
-        java.nio.ByteBuffer idx = java.nio.ByteBuffer.allocate(16 + 70 * 4 * 4);
-        idx.putInt(0x00000803).putInt(70).putInt(4).putInt(4);
-        for (int i = 0; i < 70; i++) {
-            for (int k = 0; k < 16; k++) {
-                idx.put((byte) (i * 3));
-            }
-        }
-        String idxId = admin.postBytes("/v1/datasets?name=levels&format=idx", idx.array()).json().path("id").asText();
+        String idxId = admin.postBytes("/v1/datasets?name=levels&format=idx", idxImages(70, 4, 4, v -> v / 16 * 3)).json()
+                .path("id").asText();
         JsonNode thumbs = admin.get("/v1/datasets/" + idxId + "/preview").json();
         assertEquals("image_grid", thumbs.path("kind").asText(), thumbs.toString());
         assertEquals(70, thumbs.path("count").asInt());
