@@ -10,20 +10,20 @@ import dev.pfgm.engine.sample.SeedPlan;
  * (the official code's clip of the Beta variate never fires at image sizes: u concentrates at
  * N / (N + D)).
  */
-public record StudentKernel(int augDim) {
+public record StudentKernel(int augDim) implements NoiseKernel {
     public static final double LOG_SIGMA_MEAN = -1.2;
     public static final double LOG_SIGMA_STD = 1.2;
 
     public StudentKernel {
-        if (augDim < 1) {
-            throw new IllegalArgumentException("D must be at least 1, got " + augDim);
+        if (augDim < 1 || augDim == INFINITE) {
+            throw new IllegalArgumentException("D must be a finite count of at least 1, got " + augDim);
         }
     }
 
-    /** Perturbs {@code rows} points from {@code y} into {@code x}, their sigma into {@code sigma}. */
+    @Override
     public void apply(double[] y, int rows, int dim, SeedPlan rng, double[] x, double[] sigma) {
         for (int i = 0; i < rows; i++) {
-            double s = Math.exp(LOG_SIGMA_MEAN + LOG_SIGMA_STD * rng.nextGaussian());
+            double s = NoiseKernel.drawSigma(rng);
             double scale = s * Math.sqrt(augDim) / Math.sqrt(chiSquare(augDim, rng));
             for (int k = 0; k < dim; k++) {
                 x[i * dim + k] = y[i * dim + k] + scale * rng.nextGaussian();

@@ -10,6 +10,7 @@ import dev.pfgm.engine.nn.conv.UNetSpec;
 import dev.pfgm.engine.sample.PfgmPrior;
 import dev.pfgm.engine.sample.Prior;
 import dev.pfgm.engine.sample.Sampler;
+import dev.pfgm.engine.sample.GaussianPrior;
 import dev.pfgm.engine.sample.StudentPrior;
 import dev.pfgm.engine.train.TrainSettings;
 
@@ -197,6 +198,9 @@ public final class PfgmModel {
 
     /** PFGM's Cauchy prior on z = z_max, or PFGM++'s Student-t one at sigma_max = z_max. */
     public Prior prior() {
+        if (settings.diffusion()) {
+            return new GaussianPrior(dim(), settings.zMax());
+        }
         if (settings.plusPlus()) {
             return new StudentPrior(dim(), settings.augDim(), settings.zMax());
         }

@@ -202,6 +202,26 @@ public final class FieldNetwork implements Conditional {
         }
     }
 
+    /**
+     * PFGM++'s and diffusion's loss (pfgm-math.md section 11.3) for the charge means the last
+     * {@link #chargeMean} call gave, against the clean points {@code clean} [rows, N]: EDM's weight
+     * lambda = 1 / c_out^2 on the squared error of m, averaged over values and rows, so it is the
+     * mean squared error of the raw output against its target. dL/dm goes into {@code dLdm}.
+     */
+    public double denoisingLoss(double[] m, double[] clean, int rows, double[] dLdm) {
+        double loss = 0;
+        double perValue = 1.0 / ((double) rows * dim);
+        for (int i = 0; i < rows; i++) {
+            double w = 1 / (cOut[i] * cOut[i]);
+            for (int k = 0; k < dim; k++) {
+                double e = m[i * dim + k] - clean[i * dim + k];
+                loss += w * e * e;
+                dLdm[i * dim + k] = 2 * w * e * perValue;
+            }
+        }
+        return loss * perValue;
+    }
+
     /** Parameter gradient of sum_i dLdm[i] . m[i] for the last {@link #chargeMean}. */
     public void backward(double[] dLdm, float[] grad) {
         for (int i = 0; i < rows * dim; i++) {

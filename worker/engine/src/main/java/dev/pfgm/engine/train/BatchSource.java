@@ -2,7 +2,7 @@ package dev.pfgm.engine.train;
 
 import dev.pfgm.engine.field.EmpiricalField;
 import dev.pfgm.engine.field.Perturbation;
-import dev.pfgm.engine.field.StudentKernel;
+import dev.pfgm.engine.field.NoiseKernel;
 import dev.pfgm.engine.sample.SeedPlan;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,7 +49,7 @@ final class BatchSource implements AutoCloseable {
     private final Perturbation kernel;
     private final EmpiricalField field;
     /** PFGM++'s kernel, or null for PFGM. */
-    private final StudentKernel studentKernel;
+    private final NoiseKernel noiseKernel;
     private final int[] order;
     /** The points' class labels for conditional training, or null. */
     private final int[] pointLabels;
@@ -111,7 +111,7 @@ final class BatchSource implements AutoCloseable {
         this.dim = dim;
         this.n = points.length / dim;
         this.batch = s.batch();
-        this.studentKernel = s.plusPlus() ? new StudentKernel(s.augDim()) : null;
+        this.noiseKernel = s.plusPlus() ? NoiseKernel.of(s.augDim()) : null;
         // PFGM++ needs no charges beyond the small batch
         this.large = s.plusPlus() ? Math.min(batch, n) : Math.min(s.largeBatch(), n);
         this.rng = rng;
@@ -195,9 +195,9 @@ final class BatchSource implements AutoCloseable {
         for (int i = 0; i < batch; i++) {
             System.arraycopy(charges, (i % large) * dim, sources, i * dim, dim);
         }
-        if (studentKernel != null) {
-            // PFGM++: the target is the clean point itself (its regression minimiser is the field's mean)
-            studentKernel.apply(sources, batch, dim, rng, b.x, b.z);
+        if (noiseKernel != null) {
+            // PFGM++ and diffusion: the target is the clean point itself (its regression minimiser is the field's mean)
+            noiseKernel.apply(sources, batch, dim, rng, b.x, b.z);
             System.arraycopy(sources, 0, b.target, 0, batch * dim);
             if (pointLabels != null) {
                 for (int i = 0; i < batch; i++) {

@@ -60,18 +60,29 @@ public record TrainSettings(
         return images ? imageDefaults() : defaults();
     }
 
-    /** PFGM++ (D > 1 extra dimensions) rather than the original PFGM (D = 1). */
+    /** PFGM++ (D > 1 extra dimensions, or the diffusion limit) rather than the original PFGM (D = 1). */
     public boolean plusPlus() {
         return augDim > 1;
     }
 
+    /** D -> infinity (aug_dim "inf"): EDM's Gaussian perturbation and prior, a diffusion model. */
+    public boolean diffusion() {
+        return augDim == dev.pfgm.engine.field.NoiseKernel.INFINITE;
+    }
+
+    /** Sigma_max of PFGM++ and diffusion models when z_max is not set (EDM's, pfgm-math.md section 13). */
+    static final double SIGMA_MAX = 80;
+
     /** Derived values filled in for data of dimension {@code dim}. */
     public TrainSettings resolve(int dim) {
-        if (augDim > 1) {
-            throw new InvalidInputException("settings: 'aug_dim' " + augDim + " asks for PFGM++, which is built for"
-                    + " image data only; tables train with aug_dim 1");
-        }
         Builder b = new Builder(this);
+        if (b.augDim > 1) {
+            // PFGM++ and diffusion on standardised columns: z is EDM's sigma, the prior starts at sigma_max
+            if (b.zMax == 0) {
+                b.zMax = SIGMA_MAX;
+            }
+            return b.build();
+        }
         if (b.zMax == 0) {
             b.zMax = 40;
         }
@@ -105,7 +116,7 @@ public record TrainSettings(
             // PFGM++: z is EDM's sigma (r = sigma sqrt D) and the prior starts at sigma_max = 80
             // (pfgm-math.md section 11); the kernel, M, gamma and the clip of PFGM do not apply
             if (b.zMax == 0) {
-                b.zMax = 80;
+                b.zMax = SIGMA_MAX;
             }
             return b.build();
         }
@@ -162,6 +173,8 @@ public record TrainSettings(
                 o.put(s.key, d);
             } else if (v instanceof Boolean bo) {
                 o.put(s.key, bo);
+            } else if (v instanceof String str) {
+                o.put(s.key, str);
             }
         }
         return o;
@@ -317,8 +330,7 @@ public record TrainSettings(
                 TrainSettings::checkpointEvery, (b, v) -> b.checkpointEvery = v));
         add(Setting.ofInt("preview_every", 0, 10_000_000, "images: steps between preview grids (0 = none)",
                 TrainSettings::previewEvery, (b, v) -> b.previewEvery = v));
-        add(Setting.ofInt("aug_dim", 1, 1_000_000, "extra dimensions D: 1 = PFGM; > 1 = PFGM++ (images only;"
-                + " z is then sigma, z_max defaults to 80)", TrainSettings::augDim, (b, v) -> b.augDim = v));
+        add(Setting.augDim());
         add(Setting.ofDouble("label_dropout", 0, 1, true, "class-conditional training (images with labels, PFGM++):"
                 + " share of rows trained without their label, which guidance needs", TrainSettings::labelDropout,
                 (b, v) -> b.labelDropout = v));
@@ -352,6 +364,26 @@ public record TrainSettings(
                 }
                 set.accept(b, v.intValue());
             });
+        }
+
+        /**
+         * D, the extra dimensions: an integer, or "inf" for the limit D -> infinity, the diffusion
+         * model. One knob for the whole family (PFGM at 1, PFGM++ between, diffusion at the end), so a
+         * sweep over D reaches diffusion without a second setting.
+         */
+        static Setting augDim() {
+            String want = "an integer in [1, 1000000] or \"inf\"";
+            return new Setting("aug_dim", "int|inf", "extra dimensions D: 1 = PFGM; > 1 = PFGM++ (z is then sigma, z_max"
+                    + " defaults to 80); \"inf\" = the limit D -> infinity, a diffusion model (EDM's Gaussian"
+                    + " perturbation and prior)", t -> t.diffusion() ? "inf" : t.augDim(), (b, v, src) -> {
+                        if (v.isTextual() && v.asText().equals("inf")) {
+                            b.augDim = dev.pfgm.engine.field.NoiseKernel.INFINITE;
+                        } else if (v.isIntegralNumber() && v.canConvertToInt() && v.intValue() >= 1 && v.intValue() <= 1_000_000) {
+                            b.augDim = v.intValue();
+                        } else {
+                            throw bad(src, "aug_dim", want, v);
+                        }
+                    });
         }
 
         static Setting ofLong(String key, String doc, Function<TrainSettings, Object> get,

@@ -11,8 +11,10 @@ import dev.pfgm.engine.nn.FieldNetwork;
 import dev.pfgm.engine.sample.SeedPlan;
 
 /**
- * Trains PFGM on vector data with the original objective (pfgm-math.md, section 5; paper,
- * Algorithm 1): per step, draw a large batch of charges, perturb its first B points with the
+ * Trains on vector data. With aug_dim D > 1 (PFGM++) or "inf" (diffusion), EDM's denoising
+ * objective (pfgm-math.md, section 11.3): each row perturbed by the kernel of D at a noise level
+ * drawn from EDM's distribution, the network's charge mean regressed on the clean row. With D = 1,
+ * PFGM's original objective (section 5; paper, Algorithm 1): per step, draw a large batch of charges, perturb its first B points with the
  * kernel of section 4, compute their empirical-field targets against all charges (section 3), and
  * regress the network's field on them. Adam with linear warm-up then cosine decay, global-norm
  * gradient clipping, and an EMA of the weights, which is what the model file keeps for sampling.
@@ -78,12 +80,18 @@ public final class Trainer {
                 net.condition(b.labels);
                 // 4. regress the network's field on the targets
                 net.chargeMean(b.x, b.z, s.batch(), m);
-                double loss = 0;
-                for (int i = 0; i < s.batch(); i++) {
-                    loss += NormalisedField.lossGradient(b.x, m, i * dim, dim, b.z[i], s.gamma(), b.target,
-                            i * (dim + 1), 1.0 / s.batch(), dm);
+                double loss;
+                if (s.plusPlus()) {
+                    // PFGM++ and diffusion: regress the clean points from (x, sigma)
+                    loss = net.denoisingLoss(m, b.target, s.batch(), dm);
+                } else {
+                    loss = 0;
+                    for (int i = 0; i < s.batch(); i++) {
+                        loss += NormalisedField.lossGradient(b.x, m, i * dim, dim, b.z[i], s.gamma(), b.target,
+                                i * (dim + 1), 1.0 / s.batch(), dm);
+                    }
+                    loss /= s.batch();
                 }
-                loss /= s.batch();
                 net.backward(dm, grad);
                 adam.update(params, grad, learningRate(s, step), s.clip(), s.weightDecay());
                 net.mlp().commit();

@@ -49,15 +49,22 @@ class TrainSettingsTest {
     }
 
     @Test
-    void pfgmPlusPlusIsForImagesAndStartsAtSigmaMax() throws Exception {
+    void pfgmPlusPlusAndDiffusionStartAtSigmaMaxOnImagesAndTables() throws Exception {
         TrainSettings pp = with("{\"aug_dim\": 128}");
-        assertTrue(pp.plusPlus());
+        assertTrue(pp.plusPlus() && !pp.diffusion());
         assertEquals(80, pp.resolveImages(784, 23).zMax());
+        assertEquals(80, pp.resolve(2).zMax());
         assertEquals(12, with("{\"aug_dim\": 128, \"z_max\": 12}").resolveImages(784, 23).zMax());
-        InvalidInputException e = assertThrows(InvalidInputException.class, () -> pp.resolve(2));
-        assertTrue(e.getMessage().contains("'aug_dim' 128") && e.getMessage().contains("image data only"),
-                e.getMessage());
-        assertMessage("{\"aug_dim\": 0}", "'aug_dim' must be an integer in [1, 1000000], got 0");
+        assertEquals(12, with("{\"aug_dim\": 128, \"z_max\": 12}").resolve(6).zMax());
+        // the limit D -> infinity: a diffusion model, written "inf" and read back
+        TrainSettings diffusion = with("{\"aug_dim\": \"inf\"}");
+        assertTrue(diffusion.plusPlus() && diffusion.diffusion());
+        assertEquals("inf", diffusion.toJson().path("aug_dim").asText());
+        assertEquals(diffusion, TrainSettings.defaults().with(diffusion.toJson(), "again"));
+        assertEquals(80, diffusion.resolve(2).zMax());
+        assertMessage("{\"aug_dim\": 0}", "'aug_dim' must be an integer in [1, 1000000] or \"inf\", got 0");
+        assertMessage("{\"aug_dim\": \"infinity\"}", "'aug_dim' must be an integer in [1, 1000000] or \"inf\"");
+        assertMessage("{\"aug_dim\": 2.5}", "'aug_dim' must be");
         // model files written before the setting existed hold no aug_dim: they are PFGM
         com.fasterxml.jackson.databind.node.ObjectNode old = TrainSettings.defaults().toJson();
         old.remove("aug_dim");
