@@ -109,6 +109,8 @@ function settingValue(el, ps) {
   if (ps.type === 'boolean') return v === 'true';
   if (!ps.type || ps.type === 'object') {
     if (v.startsWith('{') || v.startsWith('[')) { try { return JSON.parse(v); } catch (e) { return v; } }
+    // a setting of several kinds (aug_dim: a count or "inf") takes numbers as numbers
+    if (/^-?\d+(\.\d+)?(e-?\d+)?$/i.test(v)) return Number(v);
   }
   return v;
 }

@@ -218,7 +218,8 @@ public final class JobRoutes {
         if (type == JobType.CLASSIFIER) {
             analysis.classifier(tenant, datasetRef);
         }
-        if (type == JobType.TRAIN && params.has("aug_dim") && params.path("aug_dim").asInt(1) <= 1) {
+        if (type == JobType.TRAIN && params.has("aug_dim") && params.get("aug_dim").isNumber()
+                && params.get("aug_dim").asInt() <= 1) {
             DatasetRecord d = labelledImages(tenant, datasetRef);
             if (d != null) {
                 throw ApiException.invalid("/params/aug_dim", "dataset " + d.id() + " has labels, so it trains a"
@@ -243,6 +244,13 @@ public final class JobRoutes {
             }
             if (type == JobType.SYNTHESIZE) {
                 checkSynthesis(params, m);
+            }
+            if (type == JobType.GENERATE || type == JobType.EVAL) {
+                try {
+                    SynthesisSpec.checkStochastic(params.path("solver").asText("rk45"), facts);
+                } catch (SpecException e) {
+                    throw ApiException.invalid("/params/solver", e.problem());
+                }
             }
             if (type == JobType.GENERATE && params.path("format").asText("npy").equals("csv")
                     && m.metrics() != null && m.metrics().hasNonNull("shape")) {

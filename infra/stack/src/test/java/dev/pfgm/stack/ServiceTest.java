@@ -1258,4 +1258,33 @@ class ServiceTest {
                 "dataset", datasetId)), 422, "/model");
         assertEquals(before, admin.get("/v1/jobs?limit=200").json().path("data").size(), "a dry run writes nothing");
     }
+
+    /**
+     * A diffusion model over HTTP: aug_dim "inf" trains on a table, generate samples it with a
+     * stochastic sampler; other models, and log densities, refuse those samplers naming the field.
+     */
+    @Test
+    @Order(24)
+    void diffusionModelsTrainAndSampleWithTheStochasticSamplers() throws Exception {
+        JsonNode t = waitTerminal(admin, submit(admin, Map.of("type", "train", "dataset", datasetId,
+                "params", Map.of("aug_dim", "inf", "steps", 300))), 120);
+        assertEquals("succeeded", t.path("status").asText(), t.toString());
+        String diffusion = t.path("result").path("model").asText();
+        assertEquals("inf", admin.get("/v1/models/" + diffusion).json().path("settings").path("aug_dim").asText(),
+                "the model records it");
+        for (String solver : List.of("euler-maruyama", "edm-churn")) {
+            JsonNode g = waitTerminal(admin, submit(admin, Map.of("type", "generate", "model", diffusion,
+                    "params", Map.of("count", 50, "solver", solver, "steps", 20))), 120);
+            assertEquals("succeeded", g.path("status").asText(), g.toString());
+            assertEquals(solver.equals("edm-churn") ? 39 : 20, g.path("result").path("nfe").asDouble(), 1e-9, solver);
+        }
+        assertProblem(admin.postJson("/v1/jobs", Map.of("type", "generate", "model", modelId,
+                "params", Map.of("count", 5, "solver", "edm-churn"))), 422, "/params/solver");
+        assertProblem(admin.postJson("/v1/jobs", Map.of("type", "synthesize", "model", diffusion,
+                "params", Map.of("count", 5, "solver", "euler-maruyama", "log_density", true))), 422, "/params/solver");
+        assertProblem(admin.postJson("/v1/jobs", Map.of("type", "encode", "model", diffusion, "dataset", datasetId,
+                "params", Map.of("solver", "euler-maruyama"))), 422, "/params/solver");
+        assertProblem(admin.postJson("/v1/jobs", Map.of("type", "train", "dataset", datasetId,
+                "params", Map.of("aug_dim", "infinity"))), 422, "/params/aug_dim");
+    }
 }

@@ -35,7 +35,7 @@ public final class SampleCommand implements Command {
     public String usage() {
         return String.join("\n",
                 "usage: ./pfgm sample --model MODEL --count N --out OUT.npy|OUT.csv [--seed S] [--grid GRID.png]",
-                "                     [--solver rk45|heun|euler|edm] [--rtol R] [--atol A] [--steps K]",
+                "                     [--solver rk45|heun|euler|edm|euler-maruyama|edm-churn] [--rtol R] [--atol A] [--steps K]",
                 "                     [--class C|cycle] [--guidance W] [--guidance-interval LO,HI]",
                 "  writes float32 [N, d] in the data's units ([N, c, h, w] in [-1, 1] for image models) to .npy,",
                 "  or, for table models, CSV with the training data's column names (and a label column for a",
@@ -44,6 +44,8 @@ public final class SampleCommand implements Command {
                 "  --grid (image models): also a PNG grid of the first min(N, 100) samples, 10 per row",
                 "  rk45 (default) is adaptive with rtol = atol = 1e-4; heun and euler take K steps (default 100)",
                 "  in z on a grid uniform in ln z; edm is heun on EDM's grid, uniform in z^(1/7) (PFGM++: K = 18)",
+                "  diffusion models (aug_dim \"inf\") also take the stochastic samplers of their reverse SDE on",
+                "  EDM's grid: euler-maruyama (K evaluations) and edm-churn (EDM's Algorithm 2, 2K - 1)",
                 "  class-conditional models (trained with --labels): every sample of class C (cycle: sample i",
                 "  of class i mod classes; default: each drawn from the training labels' shares), with",
                 "  classifier-free guidance W (default 1: the conditional model as trained; 0: unconditional;",

@@ -9,10 +9,11 @@ import com.fasterxml.jackson.databind.JsonNode;
  * the model file, through the same {@link #of}.
  */
 public record ModelFacts(boolean image, int dim, int channels, int height, int width, int classes, int hidden,
-                         int depth, int unetWidth) {
+                         int depth, int unetWidth, boolean diffusion) {
 
     /**
-     * @param settings the model's resolved training settings (hidden, depth, unet_width)
+     * @param settings the model's resolved training settings (hidden, depth, unet_width; aug_dim "inf"
+     *                 for a diffusion model)
      * @param shape    "CxHxW" for an image model, null for a table
      * @param classes  number of classes of a class-conditional model, 0 otherwise
      */
@@ -27,7 +28,8 @@ public record ModelFacts(boolean image, int dim, int channels, int height, int w
             w = Integer.parseInt(p[2]);
         }
         return new ModelFacts(shape != null, dim, c, h, w, classes, settings.path("hidden").asInt(128),
-                settings.path("depth").asInt(4), settings.path("unet_width").asInt(32));
+                settings.path("depth").asInt(4), settings.path("unet_width").asInt(32),
+                "inf".equals(settings.path("aug_dim").asText()));
     }
 
     /**

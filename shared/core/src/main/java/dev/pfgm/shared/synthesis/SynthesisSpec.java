@@ -26,7 +26,9 @@ public record SynthesisSpec(long count, long seed, int shardSize, OutputFormat f
     public static final long MAX_SHARD_VALUES = 1L << 25;
     /** What a default shard should take a worker (the issue asks 30 to 60 s). */
     public static final double TARGET_SHARD_SECONDS = 45;
-    public static final List<String> SOLVERS = List.of("rk45", "heun", "euler", "edm");
+    public static final List<String> SOLVERS = List.of("rk45", "heun", "euler", "edm", "euler-maruyama", "edm-churn");
+    /** The stochastic samplers: a diffusion model's reverse SDE, with no ODE path to carry a log density. */
+    public static final List<String> STOCHASTIC = List.of("euler-maruyama", "edm-churn");
     public static final Set<String> KEYS = Set.of("count", "seed", "shard_size", "format", "solver", "rtol", "atol",
             "steps", "classes", "guidance", "log_density", "estimator", "probes", "filter", "report");
     static final int DEFAULT_STEPS = 100;
@@ -85,6 +87,13 @@ public record SynthesisSpec(long count, long seed, int shardSize, OutputFormat f
         }
 
         boolean logDensity = bool(params, "log_density", false);
+        if (STOCHASTIC.contains(solver)) {
+            checkStochastic(solver, facts);
+            if (logDensity || params.has("filter")) {
+                throw new SpecException("solver", solver + " is a stochastic sampler: a row's log density needs the ODE's"
+                        + " path (rk45, heun, euler or edm)");
+            }
+        }
         Double quantile = null;
         if (params.has("filter")) {
             JsonNode f = params.get("filter");
@@ -142,10 +151,18 @@ public record SynthesisSpec(long count, long seed, int shardSize, OutputFormat f
      * measured rates), in whole chunks. A function of the model and solver only, never of a timing,
      * so the same job spec always cuts the same shards.
      */
+    /** A stochastic sampler samples a diffusion model's reverse SDE; other models have none here. */
+    public static void checkStochastic(String solver, ModelFacts facts) {
+        if (STOCHASTIC.contains(solver) && !facts.diffusion()) {
+            throw new SpecException("solver", solver + " samples the reverse SDE of a diffusion model (aug_dim \"inf\");"
+                    + " this model is PFGM or PFGM++: use rk45, heun, euler or edm");
+        }
+    }
+
     static long defaultShardSize(ModelFacts facts, String solver, int steps) {
         double nfe = switch (solver) {
             case "rk45" -> 100;
-            case "euler" -> steps;
+            case "euler", "euler-maruyama" -> steps;
             default -> 2.0 * steps - 1;
         };
         double rows = TARGET_SHARD_SECONDS / (nfe * facts.secondsPerEvaluation());

@@ -67,8 +67,8 @@ public final class WorkEstimate {
         String solver = params.path("solver").asText("rk45");
         int steps = params.path("steps").asInt(SynthesisSpec.DEFAULT_STEPS);
         return switch (solver) {
-            case "euler" -> steps;
-            case "heun", "edm" -> 2.0 * steps - 1;
+            case "euler", "euler-maruyama" -> steps;
+            case "heun", "edm", "edm-churn" -> 2.0 * steps - 1;
             default -> {
                 double tol = Math.min(params.path("rtol").asDouble(1e-5), params.path("atol").asDouble(1e-5));
                 yield RK45_NFE * Math.max(1, Math.pow(1e-5 / Math.max(tol, Double.MIN_NORMAL), 0.2));

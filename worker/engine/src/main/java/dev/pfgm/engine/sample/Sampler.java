@@ -7,6 +7,7 @@ import dev.pfgm.engine.field.Conditional;
 import dev.pfgm.engine.ode.OdeSolver;
 import dev.pfgm.engine.ode.OdeSystem;
 import dev.pfgm.engine.ode.Solution;
+import dev.pfgm.shared.InvalidInputException;
 import java.util.function.Supplier;
 
 /**
@@ -85,6 +86,14 @@ public final class Sampler {
                     : labels.length + " labels for " + count + " rows");
         }
         int dim = model.dim();
+        if (spec.stochastic() && !model.settings().diffusion()) {
+            throw new InvalidInputException("--solver: " + spec.name() + " samples the reverse SDE of a diffusion model"
+                    + " (aug_dim \"inf\"); this model is " + (model.settings().plusPlus() ? "PFGM++ (aug_dim "
+                    + model.settings().augDim() + ")" : "PFGM (aug_dim 1)") + ": use rk45, heun, euler or edm");
+        }
+        if (density != null) {
+            spec.requireOde("a log density along the sampling path");
+        }
         Prior prior = model.prior();
         int width = density == null ? dim : DivergenceOde.width(dim, density.probes());
         double[] x = new double[count * width];
@@ -92,8 +101,13 @@ public final class Sampler {
         double[] priorLogp = density == null ? null : new double[count];
         int[] rowLabels = guidance == null ? null : labels != null ? labels.clone() : new int[count];
         double[] start = new double[dim];
+        // a stochastic sampler's noise continues each row's own stream after its prior draw
+        SeedPlan[] noise = spec.stochastic() ? new SeedPlan[count] : null;
         for (int i = 0; i < count; i++) {
             SeedPlan stream = SeedPlan.forItem(seed, first + i);
+            if (noise != null) {
+                noise[i] = stream;
+            }
             prior.sample(stream, start, 0);
             System.arraycopy(start, 0, x, i * width, dim);
             if (rowLabels != null && labels == null) {
@@ -109,7 +123,7 @@ public final class Sampler {
         NetworkSource nets = model.networks();
         ChunkField perChunk = rowLabels == null ? null : (net, chunkLabels) -> guidance.on((Conditional) net, chunkLabels);
         double nfe = transport(nets, model.chunkRows(), x, first, count, model.settings().zMax(),
-                model.settings().zMin(), spec, progress, perChunk, rowLabels, density, probes);
+                model.settings().zMin(), spec, progress, perChunk, rowLabels, density, probes, noise);
         double[] logDensity = null;
         if (density != null) {
             logDensity = new double[count];
@@ -132,7 +146,8 @@ public final class Sampler {
      */
     public static double transport(Supplier<ChargeMean> fields, int size, double[] x, int count, double from,
                                    double to, SolverSpec spec, Progress progress) {
-        return transport(fields::get, size, x, 0, count, from, to, spec, progress, null, null, null, null);
+        spec.requireOde("encoding and decoding (the invertible map)");
+        return transport(fields::get, size, x, 0, count, from, to, spec, progress, null, null, null, null, null);
     }
 
     /** What a chunk's network becomes given the labels of the chunk's rows (guidance wraps it). */
@@ -144,11 +159,13 @@ public final class Sampler {
      * The rows of {@code x} are rows {@code first} .. {@code first + count - 1} of a run; each goes
      * to chunk (row / size) at position (row % size), so its arithmetic is the same whatever range
      * it was asked with. With a {@code density} each row of x is [point, accumulators] and
-     * {@code probes} holds each row's Hutchinson vectors ([count, probes, N]).
+     * {@code probes} holds each row's Hutchinson vectors ([count, probes, N]); with a stochastic
+     * sampler {@code noise} holds each row's stream.
      */
     private static double transport(NetworkSource fields, int size, double[] x, long first, int count,
                                     double from, double to, SolverSpec spec, Progress progress,
-                                    ChunkField perChunk, int[] labels, Density density, double[] probes) {
+                                    ChunkField perChunk, int[] labels, Density density, double[] probes,
+                                    SeedPlan[] noise) {
         long firstChunk = first / size;
         int chunks = (int) ((first + count - 1) / size - firstChunk + 1);
         long[] nfe = new long[chunks];
@@ -167,6 +184,21 @@ public final class Sampler {
                 System.arraycopy(labels, at, chunkLabels, offset, rows);
             }
             ChargeMean field = perChunk == null ? network : perChunk.of(network, chunkLabels);
+            if (noise != null) {
+                double[] chunk = new double[size * dim];
+                SeedPlan[] chunkNoise = new SeedPlan[size];
+                for (int r = 0; r < size; r++) {
+                    boolean real = r >= offset && r < offset + rows;
+                    // padding rows repeat the first real row's start with noise of their own
+                    System.arraycopy(x, (at + (real ? r - offset : 0)) * dim, chunk, r * dim, dim);
+                    chunkNoise[r] = real ? noise[at + r - offset] : SeedPlan.of(r);
+                }
+                int evaluations = StochasticSampler.run(field, chunk, size, from, to, spec.name(), spec.steps(),
+                        chunkNoise, p);
+                nfe[c] += (long) evaluations * rows;
+                System.arraycopy(chunk, offset * dim, x, at * dim, rows * dim);
+                return;
+            }
             OdeSystem ode;
             int width;
             OdeSolver solver = spec.solverFor(dim);
@@ -217,6 +249,7 @@ public final class Sampler {
     /** One batch of {@code rows} points from z = {@code from} to z = {@code to}: RK45 in ln z, Euler/Heun in z. */
     public static Solution integrate(ChargeMean field, double[] x, int rows, double from, double to, SolverSpec spec,
                                      Progress progress) {
+        spec.requireOde("integrating the flow");
         return solve(spec.solver(), spec.adaptive() ? FlowOde.inLogZ(field) : FlowOde.inZ(field), x, rows, from, to,
                 spec, progress);
     }

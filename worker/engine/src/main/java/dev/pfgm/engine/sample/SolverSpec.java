@@ -15,15 +15,20 @@ import dev.pfgm.engine.ode.SolverCatalog;
 public record SolverSpec(String name, double rtol, double atol, int steps) {
     public static final double DEFAULT_TOLERANCE = 1e-4;
     public static final int DEFAULT_STEPS = 100;
+    /** The stochastic samplers of a diffusion model's reverse SDE ({@link StochasticSampler}). */
+    public static final String EULER_MARUYAMA = "euler-maruyama";
+    public static final String EDM_CHURN = "edm-churn";
+    /** Every sampler by name: the ODE solvers, then the stochastic ones. */
+    public static final java.util.List<String> NAMES = java.util.stream.Stream.concat(SolverCatalog.NAMES.stream(),
+            java.util.stream.Stream.of(EULER_MARUYAMA, EDM_CHURN)).toList();
 
     public static SolverSpec defaults() {
         return new SolverSpec("rk45", DEFAULT_TOLERANCE, DEFAULT_TOLERANCE, DEFAULT_STEPS);
     }
 
     public SolverSpec {
-        if (!SolverCatalog.NAMES.contains(name)) {
-            throw new InvalidInputException("--solver: unknown solver '" + name + "'; known: "
-                    + String.join(", ", SolverCatalog.NAMES));
+        if (!NAMES.contains(name)) {
+            throw new InvalidInputException("--solver: unknown solver '" + name + "'; known: " + String.join(", ", NAMES));
         }
         if (!(rtol > 0 && rtol < 1)) {
             throw new InvalidInputException("--rtol: must be in (0, 1), got " + rtol);
@@ -38,6 +43,22 @@ public record SolverSpec(String name, double rtol, double atol, int steps) {
 
     public boolean adaptive() {
         return name.equals("rk45");
+    }
+
+    /** A stochastic sampler (a diffusion model's reverse SDE) rather than an ODE solver. */
+    public boolean stochastic() {
+        return name.equals(EULER_MARUYAMA) || name.equals(EDM_CHURN);
+    }
+
+    /**
+     * Refuses a stochastic sampler where only the ODE makes sense: for a model that is not a
+     * diffusion model (its flow has no reverse SDE here), or for {@code what} (encoding, log densities).
+     */
+    public void requireOde(String what) {
+        if (stochastic()) {
+            throw new InvalidInputException("--solver: " + name + " is a stochastic sampler; " + what
+                    + " needs an ODE solver (rk45, heun, euler or edm)");
+        }
     }
 
     /** The solver; fixed-step ones step in z on a geometric grid. */
