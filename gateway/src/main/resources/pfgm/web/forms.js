@@ -67,7 +67,7 @@ const PRESETS = [
   { id: 'fashion', name: 'Images: the Fashion-MNIST run in the README (33,000 steps, width 32)', params: { steps: 33000, unet_width: 32, lr: 0.001, warmup: 300 } },
   { id: 'conditional', name: 'Images: class-conditional PFGM++ (D = 128, width 64, 4,000 steps)', params: { aug_dim: 128, unet_width: 64, lr: 0.001, warmup: 300, steps: 4000 } },
 ];
-const BUILTIN_TABLES = ['ring8', 'moons', 'checkerboard', 'swissroll'];
+const BUILTIN_TABLES = ['ring8', 'moons', 'checkerboard', 'swissroll', 'mixture6'];
 
 let contractDoc = null;
 async function jobSchemas() {

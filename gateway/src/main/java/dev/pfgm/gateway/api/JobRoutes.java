@@ -417,8 +417,8 @@ public final class JobRoutes {
         }
         UUID id = Endpoint.parseUuid(ref);
         DatasetRecord d = id == null ? null : datasets.get(tenant, id).orElse(null);
-        if (d == null) {
-            return ModelFacts.of(params, 2, null, 0); // a builtin table
+        if (d == null) { // a builtin table
+            return ModelFacts.of(params, Math.max(2, BuiltinData.dim(ref.substring(BuiltinData.PREFIX.length()))), null, 0);
         }
         String shape = d.image() == null ? null : d.image().channels() + "x" + d.image().height() + "x" + d.image().width();
         return ModelFacts.of(params, d.dim(), shape, d.labels() == null ? 0 : d.labels().classCounts().length);
@@ -452,17 +452,15 @@ public final class JobRoutes {
         return datasetDim(tenant, ref, "/dataset");
     }
 
-    /** Columns of a dataset reference (builtin tables are 2-D; builtin:discs is 16x16 images); 422 naming {@code field} when there is none. */
+    /** Columns of a dataset reference (builtin tables: their own; builtin:discs is 16x16 images); 422 naming {@code field} when there is none. */
     private Integer datasetDim(String tenant, String ref, String field) {
         if (ref.equals(dev.pfgm.shared.data.ImageFiles.DISCS)) {
             return 256;
         }
         if (BuiltinData.isBuiltin(ref)) {
             String name = ref.substring(BuiltinData.PREFIX.length());
-            for (String known : BuiltinData.names()) {
-                if (known.equals(name)) {
-                    return 2;
-                }
+            if (BuiltinData.dim(name) > 0) {
+                return BuiltinData.dim(name);
             }
             throw ApiException.invalid(field, "no builtin data set '" + name + "'; known: "
                     + String.join(", ", BuiltinData.names()) + ", discs");

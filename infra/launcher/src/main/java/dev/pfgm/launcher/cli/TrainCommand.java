@@ -38,7 +38,7 @@ public final class TrainCommand implements Command {
                 "usage: ./pfgm train --data FILE --out MODEL [--steps N] [--batch B] [--seed S] [--config FILE.json]",
                 "                    [--run DIR] [--resume] [--labels LABELS] [--init MODEL] [--label-column C]",
                 "  FILE: a table: .npy (float32/float64, [n, d]), .csv (numeric columns, optional header) or",
-                "        builtin:ring8|moons|checkerboard|swissroll;",
+                "        builtin:ring8|moons|checkerboard|swissroll|mixture6 (a 6-D Gaussian mixture);",
                 "        or images: IDX (*-ubyte, optionally .gz), a .zip of same-size PNGs, a .npy of shape",
                 "        [n, h, w], [n, c, h, w] or [n, h, w, c] (uint8 or float), or builtin:discs",
                 "  images only: --run DIR (default MODEL.run) receives loss.csv, preview-STEP.png grids and",
