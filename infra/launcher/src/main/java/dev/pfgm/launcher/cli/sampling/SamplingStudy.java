@@ -1,0 +1,254 @@
+package dev.pfgm.launcher.cli.sampling;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pfgm.engine.eval.SampleStats;
+import dev.pfgm.engine.likelihood.Likelihood;
+import dev.pfgm.engine.model.ModelFile;
+import dev.pfgm.engine.model.PfgmModel;
+import dev.pfgm.engine.sample.Sampler;
+import dev.pfgm.engine.sample.SolverSpec;
+import dev.pfgm.engine.train.TrainSettings;
+import dev.pfgm.engine.train.Trainer;
+import dev.pfgm.shared.InvalidInputException;
+import dev.pfgm.shared.data.Dataset;
+import dev.pfgm.shared.data.GaussianMixture;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Quality against network evaluations for PFGM, PFGM++ at several D and diffusion, trained on the
+ * same data with the same network, optimiser, step budget and seed: for each method and sampler,
+ * a ladder of NFE (K steps of euler, heun, edm and, for diffusion, the stochastic samplers; RK45 at
+ * several tolerances), each at several sampling seeds. Quality is the sliced Wasserstein-1 distance
+ * of the samples to held-out points, beside the floor: the same distance between two held-out
+ * samples of the same size. Where the data's density is known, each model's held-out NLL beside
+ * the true one. With quantisation, the edm ladder again on weights rounded to a few bits.
+ */
+final class SamplingStudy {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Directions of the sliced distance: the same for every pair compared. */
+    private static final long PROJECTION_SEED = 7;
+    /** Evaluations per row of heun-type samplers with K steps. */
+    static final List<String> ODE_SAMPLERS = List.of("euler", "heun", "edm");
+    static final List<String> SDE_SAMPLERS = List.of(SolverSpec.EULER_MARUYAMA, SolverSpec.EDM_CHURN);
+
+    /** A method: a name and the training settings that make it (aug_dim 1, D or "inf"). */
+    record Method(String name, JsonNode settings) {
+        static Method parse(String token) {
+            ObjectNode s = JSON.createObjectNode();
+            if (token.equals("pfgm")) {
+                s.put("aug_dim", 1);
+            } else if (token.equals("diffusion")) {
+                s.put("aug_dim", "inf");
+            } else if (token.startsWith("pfgmpp:")) {
+                int d;
+                try {
+                    d = Integer.parseInt(token.substring(7));
+                } catch (NumberFormatException e) {
+                    d = 0;
+                }
+                if (d < 2 || d > 1_000_000) {
+                    throw new InvalidInputException("--methods: '" + token + "': D of pfgmpp:D is an integer in [2, 1000000]");
+                }
+                s.put("aug_dim", d);
+            } else {
+                throw new InvalidInputException("--methods: unknown method '" + token + "'; known: pfgm, pfgmpp:D, diffusion");
+            }
+            return new Method(token, s);
+        }
+
+        boolean diffusion() {
+            return settings.path("aug_dim").asText().equals("inf");
+        }
+
+        String file() {
+            return name.replace(':', '-') + ".pfgm";
+        }
+    }
+
+    /** One point of a curve: a method's sampler at K steps (or an RK45 tolerance), over the seeds. */
+    record Cell(String method, String sampler, int steps, double tolerance, boolean quantised, double nfe,
+                double[] quality, double secondsPer1000) {
+        double mean() {
+            return java.util.Arrays.stream(quality).average().orElse(Double.NaN);
+        }
+
+        double sd() {
+            double m = mean();
+            return Math.sqrt(java.util.Arrays.stream(quality).map(q -> (q - m) * (q - m)).sum() / Math.max(1, quality.length - 1));
+        }
+
+        String curve() {
+            return method + " " + sampler + (quantised ? " (quantised weights)" : "");
+        }
+    }
+
+    /** A trained method: its model, how long training took, whether it was reused, its held-out NLL (NaN if not asked). */
+    record Trained(Method method, PfgmModel model, double trainSeconds, boolean reused, double nll, double nllNfe) {
+    }
+
+    record Options(List<Method> methods, int steps, long trainSeed, JsonNode extra, int count, int seeds,
+                   List<Integer> ladder, List<Double> tolerances, int quantiseBits) {
+        boolean quantise() {
+            return quantiseBits > 0;
+        }
+    }
+
+    record Result(String data, int dim, int trainRows, int count, double floorMean, double floorSd, double trueNll,
+                  List<Trained> trained, List<Cell> cells) {
+    }
+
+    interface Listener {
+        void on(double fraction, String what);
+    }
+
+    private SamplingStudy() {
+    }
+
+    static Result run(String name, Dataset train, Dataset heldA, List<Dataset> heldB, GaussianMixture truth, Options o,
+                      Path modelDir, Listener listener) throws Exception {
+        // the floor: held-out against held-out, one independent draw per seed
+        double[] floor = new double[heldB.size()];
+        for (int s = 0; s < heldB.size(); s++) {
+            floor[s] = quality(heldB.get(s).values(), heldB.get(s).count(), heldA);
+        }
+        double trueNll = Double.NaN;
+        if (truth != null) {
+            double sum = 0;
+            for (int i = 0; i < heldA.count(); i++) {
+                sum -= truth.logDensity(heldA.values(), i * heldA.dim());
+            }
+            trueNll = sum / heldA.count();
+        }
+        List<Trained> trained = new ArrayList<>();
+        List<Cell> cells = new ArrayList<>();
+        int methods = o.methods().size();
+        for (int mi = 0; mi < methods; mi++) {
+            Method m = o.methods().get(mi);
+            double base = (double) mi / methods;
+            double share = 1.0 / methods;
+            Trained t = trainOrReuse(m, train, o, modelDir, f -> listener.on(base + 0.3 * share * f, "training " + m.name()));
+            if (truth != null) {
+                listener.on(base + 0.3 * share, "NLL of " + m.name());
+                Likelihood.Result nll = new Likelihood(t.model()).nll(heldA, 0, 0, 1e-5, 1e-5, f -> { });
+                t = new Trained(m, t.model(), t.trainSeconds(), t.reused(), nll.mean(), nll.meanNfe());
+            }
+            trained.add(t);
+            List<SolverSpec> specs = ladder(m, o);
+            List<PfgmModel> variants = new ArrayList<>(List.of(t.model()));
+            if (o.quantise()) {
+                variants.add(WeightQuantiser.quantised(t.model(), o.quantiseBits()));
+            }
+            int done = 0;
+            int total = specs.size() + (o.quantise() ? edmCount(specs) : 0);
+            for (PfgmModel model : variants) {
+                boolean quantised = model != t.model();
+                for (SolverSpec spec : specs) {
+                    if (quantised && !spec.name().equals("edm")) {
+                        continue;
+                    }
+                    listener.on(base + share * (0.35 + 0.65 * done / total), m.name() + " " + label(spec)
+                            + (quantised ? " (quantised)" : ""));
+                    cells.add(measure(m.name(), model, spec, quantised, heldA, o));
+                    done++;
+                }
+            }
+        }
+        double fm = java.util.Arrays.stream(floor).average().orElse(Double.NaN);
+        double fsd = Math.sqrt(java.util.Arrays.stream(floor).map(q -> (q - fm) * (q - fm)).sum() / Math.max(1, floor.length - 1));
+        return new Result(name, train.dim(), train.count(), o.count(), fm, fsd, trueNll, trained, cells);
+    }
+
+    private static int edmCount(List<SolverSpec> specs) {
+        return (int) specs.stream().filter(s -> s.name().equals("edm")).count();
+    }
+
+    static String label(SolverSpec s) {
+        return s.adaptive() ? "rk45 tol " + s.rtol() : s.name() + " K=" + s.steps();
+    }
+
+    /** The samplers of a method at the ladder's NFE: K = n for one evaluation a step, K = (n + 1) / 2 for two. */
+    static List<SolverSpec> ladder(Method m, Options o) {
+        List<SolverSpec> out = new ArrayList<>();
+        List<String> samplers = new ArrayList<>(ODE_SAMPLERS);
+        if (m.diffusion()) {
+            samplers.addAll(SDE_SAMPLERS);
+        }
+        for (String s : samplers) {
+            boolean twice = !s.equals("euler") && !s.equals(SolverSpec.EULER_MARUYAMA);
+            for (int n : o.ladder()) {
+                int k = twice ? (n + 1) / 2 : n;
+                if (k >= (twice ? 2 : 1)) {
+                    out.add(new SolverSpec(s, SolverSpec.DEFAULT_TOLERANCE, SolverSpec.DEFAULT_TOLERANCE, k));
+                }
+            }
+        }
+        for (double tol : o.tolerances()) {
+            out.add(new SolverSpec("rk45", tol, tol, SolverSpec.DEFAULT_STEPS));
+        }
+        return out;
+    }
+
+    private static Cell measure(String method, PfgmModel model, SolverSpec spec, boolean quantised, Dataset heldA,
+                                Options o) {
+        double[] q = new double[o.seeds()];
+        double nfe = 0;
+        double seconds = 0;
+        Sampler sampler = new Sampler(model);
+        for (int s = 0; s < o.seeds(); s++) {
+            long t0 = System.nanoTime();
+            Sampler.Result r = sampler.sample(o.count(), 1000 + s, spec, f -> { });
+            seconds += (System.nanoTime() - t0) / 1e9;
+            nfe += r.meanNfe() / o.seeds();
+            double[] x = new double[r.samples().length];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = r.samples()[i];
+            }
+            q[s] = quality(x, r.count(), heldA);
+        }
+        return new Cell(method, spec.name(), spec.adaptive() ? 0 : spec.steps(), spec.adaptive() ? spec.rtol() : 0,
+                quantised, nfe, q, 1000 * seconds / (o.seeds() * (double) o.count()));
+    }
+
+    /** Sliced W1 of points [n, d] to the held-out sample (non-finite points make it infinite). */
+    static double quality(double[] x, int n, Dataset heldA) {
+        for (double v : x) {
+            if (!Double.isFinite(v)) {
+                return Double.POSITIVE_INFINITY;
+            }
+        }
+        return SampleStats.slicedWasserstein(x, n, heldA.values(), heldA.count(), heldA.dim(), PROJECTION_SEED);
+    }
+
+    private static Trained trainOrReuse(Method m, Dataset train, Options o, Path modelDir,
+                                        dev.pfgm.engine.sample.Progress progress) throws Exception {
+        TrainSettings settings = TrainSettings.defaults().with(m.settings(), "--methods " + m.name())
+                .with(o.extra(), "--config").with(JSON.createObjectNode().put("steps", o.steps()).put("seed", o.trainSeed()),
+                        "--steps");
+        Path file = modelDir.resolve(m.file());
+        if (Files.isRegularFile(file)) {
+            PfgmModel old = ModelFile.read(file, file.toString());
+            // the same data, budget, seed and method: reuse it (the rest of the settings are the same code's defaults)
+            if (old.provenance().dataSha256().equals(train.sha256()) && old.settings().steps() == o.steps()
+                    && old.settings().seed() == o.trainSeed() && old.settings().augDim() == settings.augDim()) {
+                return new Trained(m, old, old.provenance().trainSeconds(), true, Double.NaN, 0);
+            }
+        }
+        PfgmModel model = Trainer.train(train, settings, (step, total, loss) -> {
+            if (step % 100 == 0 || step == total) {
+                progress.update((double) step / total);
+            }
+        });
+        ModelFile.write(model, file);
+        return new Trained(m, model, model.provenance().trainSeconds(), false, Double.NaN, 0);
+    }
+
+    static String fmt(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4g", v) : "inf";
+    }
+}
