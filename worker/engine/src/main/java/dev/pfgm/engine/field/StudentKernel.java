@@ -32,13 +32,41 @@ public record StudentKernel(int augDim) implements NoiseKernel {
         }
     }
 
+    /**
+     * Up to this D a chi^2 draw is the sum of D squared Gaussians (the streams of the models trained
+     * so far); above it, twice a Gamma(D/2) variate by Marsaglia and Tsang's method, a few draws
+     * whatever D (at D = 2048 the sum made training 8x slower than at D = 128). Both are exact.
+     */
+    static final int SUMMED_UP_TO = 256;
+
     /** A chi^2 variate with {@code d} degrees of freedom, kept away from 0 (it divides). */
     public static double chiSquare(int d, SeedPlan rng) {
+        if (d > SUMMED_UP_TO) {
+            return Math.max(2 * gamma(0.5 * d, rng), 1e-12);
+        }
         double c = 0;
         for (int j = 0; j < d; j++) {
             double g = rng.nextGaussian();
             c += g * g;
         }
         return Math.max(c, 1e-12);
+    }
+
+    /** A Gamma(a, 1) variate for a >= 1 (Marsaglia and Tsang, 2000). */
+    static double gamma(double a, SeedPlan rng) {
+        double d = a - 1.0 / 3;
+        double c = 1 / Math.sqrt(9 * d);
+        while (true) {
+            double x = rng.nextGaussian();
+            double v = 1 + c * x;
+            if (v <= 0) {
+                continue;
+            }
+            v = v * v * v;
+            double u = rng.nextDouble();
+            if (u < 1 - 0.0331 * x * x * x * x || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) {
+                return d * v;
+            }
+        }
     }
 }

@@ -44,4 +44,19 @@ class StudentKernelTest {
         assertTrue(pU > 1e-3, "radius: KS p-value " + pU);
         assertEquals(n / (double) (n + d), java.util.Arrays.stream(u).average().orElseThrow(), 0.01);
     }
+
+    @Test
+    void chiSquareDrawsFollowTheirLawBothWays() {
+        // summed up to 256 degrees of freedom, Marsaglia-Tsang's Gamma above: both chi^2_D
+        KolmogorovSmirnovTest ks = new KolmogorovSmirnovTest();
+        for (int d : new int[] {3, 128, 300, 2048, 100_000}) {
+            SeedPlan r = SeedPlan.of(d);
+            double[] c = new double[4000];
+            for (int i = 0; i < c.length; i++) {
+                c[i] = StudentKernel.chiSquare(d, r);
+            }
+            double p = ks.kolmogorovSmirnovTest(new org.apache.commons.math3.distribution.ChiSquaredDistribution(d), c);
+            assertTrue(p > 1e-3, "chi^2 with " + d + " degrees of freedom: KS p-value " + p);
+        }
+    }
 }

@@ -2,6 +2,7 @@ package dev.pfgm.launcher.cli.sampling;
 
 import static dev.pfgm.launcher.cli.sampling.SamplingStudy.fmt;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -193,9 +194,24 @@ final class SamplingReport {
                     least = m;
                 }
             }
-            md.append(String.format(Locale.ROOT, "%nDegrades least under %d-bit weights here: %s.%n", o.quantiseBits(), least));
-            json.put("quantise_bits", o.quantiseBits());
-            json.put("degrades_least", least);
+            // a change smaller than twice the sampling noise (the standard error of a point's mean) is not a finding
+            double noise = r.cells().stream().filter(c -> !c.quantised() && c.sampler().equals("edm") && c.mean() > 0)
+                    .mapToDouble(c -> c.sd() / c.mean() / Math.sqrt(c.quality().length)).average().orElse(0);
+            double largest = 0;
+            for (JsonNode q : rob) {
+                largest = Math.max(largest, Math.abs(q.path("mean_ratio").asDouble() - 1));
+            }
+            if (largest < 2 * noise) {
+                md.append(String.format(Locale.ROOT, "%nNo method degrades measurably under %d-bit weights: the largest"
+                        + " mean change is %.1f%%, under twice the sampling noise of a point (%.1f%%).%n", o.quantiseBits(),
+                        100 * largest, 100 * noise));
+                json.putNull("degrades_least");
+            } else {
+                md.append(String.format(Locale.ROOT, "%nDegrades least under %d-bit weights here: %s (sampling noise of a"
+                        + " point %.1f%%).%n", o.quantiseBits(), least, 100 * noise));
+                json.put("degrades_least", least);
+            }
+            json.put("quantise_bits", o.quantiseBits()).put("quantise_noise", noise);
         }
 
         md.append(String.format(Locale.ROOT, "%n### Every point (SW1 mean +- sd over %d sampling seeds)%n%n", o.seeds()));
