@@ -34,6 +34,14 @@ public final class GaussianMixture {
         return dim;
     }
 
+    public int components() {
+        return weights.length;
+    }
+
+    public double weight(int c) {
+        return weights[c];
+    }
+
     /** One point into {@code out[0 .. dim)}: a component by its weight, then its Gaussian. */
     public void sample(SplittableRandom r, double[] out) {
         double u = r.nextDouble();
@@ -46,19 +54,23 @@ public final class GaussianMixture {
         for (int k = 0; k < dim; k++) {
             g[k] = BuiltinData.gaussian(r);
         }
+        point(c, g, out, 0);
+    }
+
+    /** Component c's point for standard normals {@code g}: mean + L g, into {@code out[off ..]}. */
+    public void point(int c, double[] g, double[] out, int off) {
         for (int i = 0; i < dim; i++) {
             double s = means[c][i];
             for (int k = 0; k <= i; k++) {
                 s += chol[c][i][k] * g[k];
             }
-            out[i] = s;
+            out[off + i] = s;
         }
     }
 
-    /** ln p(x) for the point at {@code x[off .. off + dim)}, by log-sum-exp over the components. */
-    public double logDensity(double[] x, int off) {
+    /** ln(w_c N(x; mu_c, Sigma_c)) for each component c, at the point {@code x[off .. off + dim)}. */
+    public double[] componentLogDensities(double[] x, int off) {
         double[] terms = new double[weights.length];
-        double max = Double.NEGATIVE_INFINITY;
         double[] z = new double[dim];
         for (int c = 0; c < weights.length; c++) {
             // solve L z = x - mean: the squared Mahalanobis distance is |z|^2
@@ -72,7 +84,16 @@ public final class GaussianMixture {
                 q += z[i] * z[i];
             }
             terms[c] = logNorm[c] - 0.5 * q;
-            max = Math.max(max, terms[c]);
+        }
+        return terms;
+    }
+
+    /** ln p(x) for the point at {@code x[off .. off + dim)}, by log-sum-exp over the components. */
+    public double logDensity(double[] x, int off) {
+        double[] terms = componentLogDensities(x, off);
+        double max = Double.NEGATIVE_INFINITY;
+        for (double t : terms) {
+            max = Math.max(max, t);
         }
         double sum = 0;
         for (double t : terms) {

@@ -7,23 +7,14 @@ final class GaussianMixture {
     final int dim;
     final double[] weights;
     final double[][] means;
-    private final double[][][] chol;
-    private final double[] logNorm;
+    /** The density and the Cholesky transform: the shared class the builtin sets use. */
+    private final dev.pfgm.shared.data.GaussianMixture law;
 
     GaussianMixture(double[] weights, double[][] means, double[][][] covariances) {
         this.dim = means[0].length;
         this.weights = weights;
         this.means = means;
-        this.chol = new double[weights.length][][];
-        this.logNorm = new double[weights.length];
-        for (int c = 0; c < weights.length; c++) {
-            chol[c] = cholesky(covariances[c]);
-            double logDet = 0;
-            for (int k = 0; k < dim; k++) {
-                logDet += 2 * Math.log(chol[c][k][k]);
-            }
-            logNorm[c] = Math.log(weights[c]) - 0.5 * logDet - 0.5 * dim * Math.log(2 * Math.PI);
-        }
+        this.law = new dev.pfgm.shared.data.GaussianMixture(weights, means, covariances);
     }
 
     /** Five anisotropic components in 2-D with unequal weights. */
@@ -79,62 +70,17 @@ final class GaussianMixture {
             for (int k = 0; k < dim; k++) {
                 g[k] = r.nextGaussian();
             }
-            for (int k = 0; k < dim; k++) {
-                double s = means[c][k];
-                for (int l = 0; l <= k; l++) {
-                    s += chol[c][k][l] * g[l];
-                }
-                x[i * dim + k] = s;
-            }
+            law.point(c, g, x, i * dim);
         }
         return x;
     }
 
     /** ln(w_c N(x; mu_c, Sigma_c)) for each component c. */
     double[] componentLogDensities(double[] x, int off) {
-        double[] out = new double[weights.length];
-        double[] y = new double[dim];
-        for (int c = 0; c < weights.length; c++) {
-            // solve L y = x - mu
-            double q = 0;
-            for (int k = 0; k < dim; k++) {
-                double s = x[off + k] - means[c][k];
-                for (int l = 0; l < k; l++) {
-                    s -= chol[c][k][l] * y[l];
-                }
-                y[k] = s / chol[c][k][k];
-                q += y[k] * y[k];
-            }
-            out[c] = logNorm[c] - 0.5 * q;
-        }
-        return out;
+        return law.componentLogDensities(x, off);
     }
 
     double logDensity(double[] x, int off) {
-        double[] l = componentLogDensities(x, off);
-        double max = Double.NEGATIVE_INFINITY;
-        for (double v : l) {
-            max = Math.max(max, v);
-        }
-        double s = 0;
-        for (double v : l) {
-            s += Math.exp(v - max);
-        }
-        return max + Math.log(s);
-    }
-
-    private static double[][] cholesky(double[][] a) {
-        int n = a.length;
-        double[][] l = new double[n][n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j <= i; j++) {
-                double s = a[i][j];
-                for (int k = 0; k < j; k++) {
-                    s -= l[i][k] * l[j][k];
-                }
-                l[i][j] = i == j ? Math.sqrt(s) : s / l[j][j];
-            }
-        }
-        return l;
+        return law.logDensity(x, off);
     }
 }
