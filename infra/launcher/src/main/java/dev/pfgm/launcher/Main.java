@@ -39,7 +39,8 @@ public final class Main {
         Map<String, Command> m = new LinkedHashMap<>();
         for (Command c : List.of(new TrainCommand(), new SampleCommand(), new SynthesizeCommand(), new NllCommand(), EncodeCommand.encode(),
                 EncodeCommand.decode(), new InterpolateCommand(), new ClassifierCommand(), new EvalCommand(), new BenchCommand(), new ImageBenchCommand(), new PeerBenchCommand(), new UpCommand(), new GatewayCommand(), new WorkerCommand(),
-                new ServiceBenchCommand(), new SoakBenchCommand(), new dev.pfgm.launcher.cli.sampling.SamplingBenchCommand())) {
+                new ServiceBenchCommand(), new SoakBenchCommand(), new dev.pfgm.launcher.cli.sampling.SamplingBenchCommand(),
+                new dev.pfgm.launcher.cli.sampling.LikelihoodBenchCommand())) {
             m.put(c.name(), c);
         }
         for (Command c : dev.pfgm.launcher.cli.ClientCommands.all()) {

@@ -198,13 +198,22 @@ public final class PfgmModel {
 
     /** PFGM's Cauchy prior on z = z_max, or PFGM++'s Student-t one at sigma_max = z_max. */
     public Prior prior() {
+        return settings.plusPlus() ? kernelAt(settings.zMax()) : new PfgmPrior(dim(), settings.zMax(), settings.upperNorm());
+    }
+
+    /**
+     * The perturbation kernel of a unit charge at the origin seen at noise level {@code level} (z for
+     * PFGM, sigma for PFGM++ and diffusion), unclipped: the prior is this kernel at z_max, and the
+     * data's law at a level is the data convolved with it (the likelihood study measures both).
+     */
+    public Prior kernelAt(double level) {
         if (settings.diffusion()) {
-            return new GaussianPrior(dim(), settings.zMax());
+            return new GaussianPrior(dim(), level);
         }
         if (settings.plusPlus()) {
-            return new StudentPrior(dim(), settings.augDim(), settings.zMax());
+            return new StudentPrior(dim(), settings.augDim(), level);
         }
-        return new PfgmPrior(dim(), settings.zMax(), settings.upperNorm());
+        return new PfgmPrior(dim(), level, Double.POSITIVE_INFINITY);
     }
 
     /** Refuses data whose width differs from the model's; {@code flag} names the input. */
