@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pfgm.engine.eval.ClassifierModel;
+import dev.pfgm.engine.eval.FeatureStats;
 import dev.pfgm.engine.eval.SampleStats;
 import dev.pfgm.engine.model.ModelFile;
 import dev.pfgm.engine.model.PfgmModel;
@@ -12,6 +14,9 @@ import dev.pfgm.engine.sample.Sampler;
 import dev.pfgm.engine.sample.SolverSpec;
 import dev.pfgm.shared.data.BuiltinData;
 import dev.pfgm.shared.data.Dataset;
+import dev.pfgm.shared.data.ImageFiles;
+import dev.pfgm.shared.data.ImageSet;
+import dev.pfgm.shared.data.ProceduralImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -87,9 +92,54 @@ class SamplingBenchTest {
     }
 
     @Test
+    void imagesAreJudgedByTheFrechetDistanceOfAClassifiersFeatures(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("w8.json");
+        Files.writeString(config, "{\"unet_width\": 8, \"unet_levels\": 1}");
+        String[] args = {"bench-sampling", "--data", "builtin:discs", "--steps", "40", "--methods", "pfgm,diffusion",
+            "--out", dir.toString(), "--count", "30", "--seeds", "2", "--nfe", "5", "--tolerances", "", "--config",
+            config.toString()};
+        CliTest.Run run = CliTest.run(args);
+        assertEquals(0, run.code(), run.err());
+        Path out = dir.resolve("discs");
+        JsonNode r = JSON.readTree(Files.readAllBytes(out.resolve("results.json")));
+        // euler K=5, heun and edm K=3 per method; diffusion adds euler-maruyama and edm-churn
+        assertEquals(3 + 5, r.path("cells").size());
+        assertEquals(256, r.path("dim").asInt());
+        assertTrue(r.path("true_nll").isMissingNode(), "no density is known for images");
+        String md = Files.readString(out.resolve("table.md"));
+        assertTrue(md.contains("Fréchet distance in classifier features"), md);
+        assertTrue(md.contains("| FD |"), md);
+
+        // recompute with the classifier the bench trained and kept: the floor from the held-out discs it draws
+        // (fresh seeds 100, 101), and pfgm's edm K = 3 cell at sampling seed 1000, judged as saved
+        ClassifierModel classifier = ClassifierModel.read(Files.readAllBytes(out.resolve("models/classifier.bin")), "test");
+        ImageSet train = ImageFiles.images(ImageFiles.DISCS, null, "--data", null);
+        FeatureStats reference = classifier.featureStats(train.pixels(), train.count());
+        double floor = 0;
+        for (int seed = 0; seed < 2; seed++) {
+            ImageSet held = ProceduralImages.discs(30, 16, 2.0, 4.0, 100 + seed);
+            floor += classifier.featureStats(held.pixels(), 30).frechet(reference) / 2;
+        }
+        assertEquals(floor, r.path("floor").asDouble(), 1e-9 * floor);
+        PfgmModel model = ModelFile.read(out.resolve("models/pfgm.pfgm"), "test");
+        assertEquals(8, model.settings().unetWidth(), "--config reached the U-Net");
+        Sampler.Result s = new Sampler(model).sample(30, 1000, new SolverSpec("edm", 1e-4, 1e-4, 3), f -> { });
+        double q = classifier.featureStats(ImageSet.displayed(s.samples(), false), 30).frechet(reference);
+        JsonNode cell = null;
+        for (JsonNode c : r.path("cells")) {
+            if (c.path("method").asText().equals("pfgm") && c.path("sampler").asText().equals("edm")) {
+                cell = c;
+            }
+        }
+        assertEquals(q, cell.path("quality").get(0).asDouble(), 1e-9 * q);
+        assertTrue(q > floor, "40 training steps do not make discs: " + q + " vs the floor " + floor);
+    }
+
+    @Test
     void badInputIsOneLineAndExitTwo(@TempDir Path dir) {
         String[][] bad = {
-            {"--methods", "pfgm,ddpm"}, {"--nfe", "0"}, {"--tolerances", "2"}, {"--methods", "pfgmpp:1"}, {"--count", "5"}};
+            {"--methods", "pfgm,ddpm"}, {"--nfe", "0"}, {"--tolerances", "2"}, {"--methods", "pfgmpp:1"}, {"--count", "5"},
+            {"--labels", "labels.csv"}, {"--classifier", "c.bin"}};
         for (String[] b : bad) {
             String[] args = new String[] {"bench-sampling", "--data", "builtin:ring8", "--steps", "10", "--out", dir.toString(),
                 b[0], b[1]};
@@ -98,5 +148,27 @@ class SamplingBenchTest {
             assertEquals(1, r.err().strip().lines().count(), r.err());
             assertTrue(r.err().contains("--" + b[0].substring(2)), r.err());
         }
+        // images with no labels and no classifier: nothing to judge them with
+        Path npy = dir.resolve("imgs.npy");
+        CliTest.Run r = CliTest.run(new String[] {"bench-sampling", "--data", writeImages(npy), "--steps", "10",
+            "--out", dir.toString(), "--count", "20"});
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().strip().startsWith("error: --classifier:") && r.err().contains("no labels"), r.err());
+        assertTrue(!Files.exists(dir.resolve("imgs/models/pfgm.pfgm")), "nothing trained");
+    }
+
+    /** 200 random 8x8 images as an .npy of shape [200, 8, 8]. */
+    private static String writeImages(Path file) {
+        float[] px = new float[200 * 64];
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+        for (int i = 0; i < px.length; i++) {
+            px[i] = (float) rng.nextDouble();
+        }
+        try (var out = Files.newOutputStream(file)) {
+            dev.pfgm.shared.data.NpyFile.writeFloat32(out, px, new long[] {200, 8, 8});
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return file.toString();
     }
 }

@@ -45,6 +45,11 @@ public final class ClassifierModel {
         return net;
     }
 
+    /** The checksum of the images it was trained on. */
+    public String dataSha256() {
+        return dataSha256;
+    }
+
     public double accuracy() {
         return accuracy;
     }
@@ -176,6 +181,14 @@ public final class ClassifierModel {
                 System.arraycopy(f, 0, features, start * Classifier.FEATURES, m * Classifier.FEATURES);
             }
         }
+    }
+
+    /** Mean and covariance of the 128 features of {@code n} images: what Fréchet distances compare. */
+    public FeatureStats featureStats(float[] images, int n) {
+        float[] probs = new float[n * net.classes()];
+        float[] feats = new float[n * Classifier.FEATURES];
+        classify(images, n, probs, feats);
+        return FeatureStats.of(feats, n, Classifier.FEATURES);
     }
 
     public byte[] toBytes() throws IOException {

@@ -3,6 +3,7 @@ package dev.pfgm.launcher.cli.sampling;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pfgm.engine.eval.ClassifierModel;
 import dev.pfgm.engine.train.Holdout;
 import dev.pfgm.launcher.cli.Args;
 import dev.pfgm.launcher.cli.Command;
@@ -13,6 +14,9 @@ import dev.pfgm.shared.data.BuiltinData;
 import dev.pfgm.shared.data.DataFiles;
 import dev.pfgm.shared.data.Dataset;
 import dev.pfgm.shared.data.GaussianMixture;
+import dev.pfgm.shared.data.ImageFiles;
+import dev.pfgm.shared.data.ImageSet;
+import dev.pfgm.shared.data.ProceduralImages;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +28,8 @@ import java.util.Set;
 /** ./pfgm bench-sampling: quality against NFE for PFGM, PFGM++ and diffusion on one data set. */
 public final class SamplingBenchCommand implements Command {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Epochs of the classifier trained for the image quality when none is given (99% on discs by size). */
+    static final int CLASSIFIER_EPOCHS = 4;
 
     @Override
     public String name() {
@@ -41,15 +47,21 @@ public final class SamplingBenchCommand implements Command {
                 "usage: ./pfgm bench-sampling --data D --steps N [--methods pfgm,pfgmpp:128,pfgmpp:2048,diffusion]",
                 "                             [--out docs/sampling] [--count C] [--seeds S] [--nfe 5,10,...]",
                 "                             [--tolerances 1e-2,...] [--train-seed S] [--config FILE.json] [--quantise-bits B]",
-                "  trains each method on D (a table: builtin:NAME or a file) with the same network, optimiser,",
-                "  N steps and seed (a model already in OUT/NAME/models with the same data, steps, seed and D is",
-                "  reused), then samples C points (default 2000) with S seeds (default 3) for every sampler at",
-                "  each NFE of the ladder (default 5,10,18,35,50,100,200,500,1000: euler and euler-maruyama",
-                "  K = NFE; heun, edm and edm-churn K = (NFE + 1) / 2; the stochastic ones for diffusion only)",
-                "  and RK45 at each tolerance (default 1e-2,1e-3,1e-4,1e-5)",
-                "  quality: sliced Wasserstein-1 to C held-out points (fresh draws for builtin sets; else a",
-                "  fifth of the rows, kept out of training) beside the floor (held-out against held-out);",
-                "  NLL against the truth where the density is known (builtin:ring8, builtin:mixture6);",
+                "                             [--labels LABELS] [--classifier C]",
+                "  trains each method on D with the same network, optimiser, N steps and seed (a model already in",
+                "  OUT/NAME/models trained on the same data with the same settings is reused), then samples C points",
+                "  with S seeds (default 3) for every sampler at each NFE of the ladder (euler and euler-maruyama",
+                "  K = NFE; heun, edm and edm-churn K = (NFE + 1) / 2; the stochastic ones for diffusion only) and",
+                "  RK45 at each tolerance",
+                "  tables (builtin:NAME or a file; C 2000, NFE 5,10,18,35,50,100,200,500,1000, tolerances",
+                "  1e-2,1e-3,1e-4,1e-5): sliced Wasserstein-1 to C held-out points (fresh draws for builtin sets;",
+                "  else a fifth of the rows, kept out of training) beside the floor (held-out against held-out);",
+                "  NLL against the truth where the density is known (builtin:ring8, builtin:mixture6)",
+                "  images (builtin:discs, IDX, .zip of PNGs, .npy; C 250, NFE 5,10,18,35,50,100, tolerances",
+                "  1e-2,1e-3; the image training defaults): eval's Frechet distance in classifier features to the",
+                "  training images, beside held-out images' (fresh discs, else a fifth kept out); the classifier",
+                "  is --classifier, else trained here on --labels (discs: small r < 3 / large) and kept in models/",
+                "  --config: training settings for every method (not aug_dim, steps or seed)",
                 "  --quantise-bits B: the edm ladder again with weights rounded to B bits (8 is the robustness check;",
                 "  0, the default, skips it)",
                 "  writes OUT/NAME/{table.md, results.json, quality.png, models/}; the last stdout line is JSON");
@@ -58,7 +70,7 @@ public final class SamplingBenchCommand implements Command {
     @Override
     public void run(String[] argv) throws Exception {
         Args a = Args.parse(name(), argv, Set.of("data", "steps", "methods", "out", "count", "seeds", "nfe", "tolerances",
-                "train-seed", "config", "quantise-bits"), Set.of());
+                "train-seed", "config", "quantise-bits", "labels", "classifier"), Set.of());
         String data = a.required("data");
         a.required("steps");
         int steps = a.integer("steps", 20_000, 1, 10_000_000);
@@ -66,10 +78,144 @@ public final class SamplingBenchCommand implements Command {
         for (String t : a.string("methods", "pfgm,pfgmpp:128,pfgmpp:2048,diffusion").split(",")) {
             methods.add(SamplingStudy.Method.parse(t.trim()));
         }
-        int count = a.integer("count", 2000, 20, 1_000_000);
+        long trainSeed = a.seed("train-seed", 0);
+        JsonNode extra = config(a);
+        Path outRoot = Path.of(a.string("out", "docs/sampling")).toAbsolutePath();
+
+        Path dir;
+        SamplingStudy.Options o;
+        ProgressBar bar = new ProgressBar(name());
+        SamplingStudy.Result r;
+        boolean table = BuiltinData.isBuiltin(data) && !data.equals(ImageFiles.DISCS);
+        if (table && (a.has("labels") || a.has("classifier"))) {
+            throw new InvalidInputException((a.has("labels") ? "--labels" : "--classifier") + ": for images only; '"
+                    + data + "' is a table");
+        }
+        ImageFiles.Loaded loaded = table ? null : ImageFiles.load(data, a.string("labels", null), "--data", "--labels");
+        if (loaded != null && !loaded.isImages() && a.has("classifier")) {
+            throw new InvalidInputException("--classifier: for images only; '" + data + "' is a table");
+        }
+        if (loaded != null && loaded.isImages()) {
+            // images: a smaller default ladder and count, Frechet distance in a classifier's features
+            int count = a.integer("count", 250, 20, 100_000);
+            o = options(a, methods, steps, trainSeed, extra, count, "5,10,18,35,50,100", "1e-2,1e-3");
+            if (!a.has("classifier") && !data.equals(ImageFiles.DISCS) && loaded.images().labels() == null) {
+                throw new InvalidInputException("--classifier: '" + data + "' has no labels to train one on; give"
+                        + " --labels or a --classifier from ./pfgm classifier train");
+            }
+            String setName = data.equals(ImageFiles.DISCS) ? "discs" : baseName(data);
+            dir = Files.createDirectories(outRoot.resolve(setName));
+            Path models = Files.createDirectories(dir.resolve("models"));
+            ImageSet all = loaded.images();
+            ImageSet train;
+            List<ImageSet> held = new ArrayList<>();
+            if (data.equals(ImageFiles.DISCS)) {
+                train = all;
+                for (int s = 0; s < o.seeds(); s++) {
+                    held.add(ProceduralImages.discs(count, 16, 2.0, 4.0, 100 + s));
+                }
+            } else {
+                boolean[] mask = Holdout.mask(all.count(), 0.2, trainSeed);
+                train = imageRows(all, mask, false);
+                ImageSet out = imageRows(all, mask, true);
+                if (out.count() < count) {
+                    throw new InvalidInputException("--count: " + count + " samples need " + count + " held-out images;"
+                            + " a fifth of '" + data + "' is " + out.count() + " (lower --count)");
+                }
+                held.add(imageRows(out, 0, count));
+            }
+            ClassifierModel classifier = classifier(a, data, train, models, bar);
+            SamplingStudy.Quality quality = ImageQuality.of(classifier, train, held.size() == 1
+                    ? java.util.Collections.nCopies(o.seeds(), held.get(0)) : held);
+            try {
+                r = SamplingStudy.run(setName, new SamplingStudy.TrainingData(null, train), quality, null, null, o, models,
+                        bar::update);
+            } finally {
+                bar.close();
+            }
+        } else {
+            int count = a.integer("count", 2000, 20, 1_000_000);
+            o = options(a, methods, steps, trainSeed, extra, count, "5,10,18,35,50,100,200,500,1000",
+                    "1e-2,1e-3,1e-4,1e-5");
+            // training rows and held-out rows: fresh draws of a builtin set's law, else a fifth kept out
+            Dataset train;
+            Dataset heldA;
+            List<Dataset> heldB = new ArrayList<>();
+            GaussianMixture truth = null;
+            String setName;
+            if (table) {
+                train = BuiltinData.load(data);
+                setName = data.substring(BuiltinData.PREFIX.length());
+                heldA = BuiltinData.fresh(data, count, 1);
+                for (int s = 0; s < o.seeds(); s++) {
+                    heldB.add(BuiltinData.fresh(data, count, 100 + s));
+                }
+                truth = BuiltinData.density(data);
+            } else {
+                Dataset all = loaded.table();
+                setName = baseName(data);
+                boolean[] held = Holdout.mask(all.count(), 0.2, trainSeed);
+                train = Holdout.rows(all, held, false);
+                Dataset out = Holdout.rows(all, held, true);
+                if (out.count() < 2 * count) {
+                    throw new InvalidInputException("--count: " + count + " samples need " + 2 * count + " held-out rows;"
+                            + " a fifth of '" + data + "' is " + out.count() + " (lower --count)");
+                }
+                heldA = slice(out, 0, count);
+                // the floor's other half: one draw, the same for every seed
+                for (int s = 0; s < o.seeds(); s++) {
+                    heldB.add(slice(out, count, count));
+                }
+            }
+            dir = Files.createDirectories(outRoot.resolve(setName));
+            Path models = Files.createDirectories(dir.resolve("models"));
+            try {
+                r = SamplingStudy.run(setName, new SamplingStudy.TrainingData(train, null),
+                        new SamplingStudy.SlicedQuality(heldA, heldB), heldA, truth, o, models, bar::update);
+            } finally {
+                bar.close();
+            }
+        }
+        ObjectNode json = SamplingReport.newJson();
+        String command = "./pfgm bench-sampling " + String.join(" ", argv);
+        String md = SamplingReport.markdown(r, o, command, json);
+        DataFiles.writeAtomically(dir.resolve("table.md"), out -> out.write(md.getBytes(StandardCharsets.UTF_8)));
+        byte[] results = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(json);
+        DataFiles.writeAtomically(dir.resolve("results.json"), out -> out.write(results));
+        byte[] png = QualityPlot.png(r.cells(), r.floorMean(), r.data() + ": quality against evaluations (" + steps
+                + " training steps)", r.quality().axis());
+        DataFiles.writeAtomically(dir.resolve("quality.png"), out -> out.write(png));
+        new Summary().put("data", data).put("dir", dir.toString()).put("floor", r.floorMean())
+                .put("cells", r.cells().size()).put("ratios", json.path("ratios")).print();
+    }
+
+    /** --config: training settings for every method, a JSON object without aug_dim, steps or seed. */
+    static JsonNode config(Args a) throws java.io.IOException {
+        if (!a.has("config")) {
+            return JSON.createObjectNode();
+        }
+        Path config = Path.of(a.required("config"));
+        JsonNode extra;
+        try {
+            extra = JSON.readTree(DataFiles.readBytes(config, "--config"));
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new InvalidInputException("--config: '" + config + "' is not valid JSON");
+        }
+        if (extra == null || !extra.isObject()) {
+            throw new InvalidInputException("--config: '" + config + "' is not a JSON object");
+        }
+        if (extra.has("aug_dim") || extra.has("steps") || extra.has("seed")) {
+            throw new InvalidInputException("--config: aug_dim, steps and seed come from --methods, --steps and"
+                    + " --train-seed");
+        }
+        return extra;
+    }
+
+    private static SamplingStudy.Options options(Args a, List<SamplingStudy.Method> methods, int steps, long trainSeed,
+                                                 JsonNode extra, int count, String ladderDefault, String tolDefault) {
         int seeds = a.integer("seeds", 3, 1, 100);
         List<Integer> ladder = new ArrayList<>();
-        for (String t : a.string("nfe", "5,10,18,35,50,100,200,500,1000").split(",")) {
+        for (String t : a.string("nfe", ladderDefault).split(",")) {
             int n;
             try {
                 n = Integer.parseInt(t.trim());
@@ -82,7 +228,7 @@ public final class SamplingBenchCommand implements Command {
             ladder.add(n);
         }
         List<Double> tolerances = new ArrayList<>();
-        String tolText = a.string("tolerances", "1e-2,1e-3,1e-4,1e-5");
+        String tolText = a.string("tolerances", tolDefault);
         for (String t : tolText.isBlank() ? new String[0] : tolText.split(",")) {
             double v;
             try {
@@ -95,74 +241,79 @@ public final class SamplingBenchCommand implements Command {
             }
             tolerances.add(v);
         }
-        long trainSeed = a.seed("train-seed", 0);
-        JsonNode extra = JSON.createObjectNode();
-        if (a.has("config")) {
-            Path config = Path.of(a.required("config"));
-            try {
-                extra = JSON.readTree(DataFiles.readBytes(config, "--config"));
-            } catch (com.fasterxml.jackson.core.JacksonException e) {
-                throw new InvalidInputException("--config: '" + config + "' is not valid JSON");
-            }
-            if (extra.has("aug_dim") || extra.has("steps") || extra.has("seed")) {
-                throw new InvalidInputException("--config: aug_dim, steps and seed come from --methods, --steps and"
-                        + " --train-seed");
-            }
-        }
-        Path outRoot = Path.of(a.string("out", "docs/sampling")).toAbsolutePath();
+        return new SamplingStudy.Options(methods, steps, trainSeed, extra, count, seeds, ladder, tolerances,
+                a.integer("quantise-bits", 0, 0, 16));
+    }
 
-        // training rows and held-out rows: fresh draws of a builtin set's law, else a fifth kept out
-        Dataset train;
-        Dataset heldA;
-        List<Dataset> heldB = new ArrayList<>();
-        GaussianMixture truth = null;
-        String setName;
-        if (BuiltinData.isBuiltin(data)) {
-            train = BuiltinData.load(data);
-            setName = data.substring(BuiltinData.PREFIX.length());
-            heldA = BuiltinData.fresh(data, count, 1);
-            for (int s = 0; s < seeds; s++) {
-                heldB.add(BuiltinData.fresh(data, count, 100 + s));
+    /**
+     * The feature extractor of the image quality: --classifier, else one trained here (and kept in
+     * models/) on the training images' labels, or for builtin:discs on their size (radius >= 3 large).
+     */
+    private static ClassifierModel classifier(Args a, String data, ImageSet train, Path models, ProgressBar bar)
+            throws java.io.IOException {
+        if (a.has("classifier")) {
+            Path p = Path.of(a.required("classifier"));
+            ClassifierModel c = ClassifierModel.read(DataFiles.readBytes(p, "--classifier"), "--classifier '" + p + "'");
+            int[] cs = c.network().shape();
+            if (cs[0] * cs[1] * cs[2] != train.dim()) {
+                throw new InvalidInputException("--classifier: it takes " + cs[0] + "x" + cs[1] + "x" + cs[2]
+                        + " images; the data's are " + train.channels() + "x" + train.height() + "x" + train.width());
             }
-            truth = BuiltinData.density(data);
-        } else {
-            Dataset all = DataFiles.load(data, "--data");
-            setName = Path.of(data).getFileName().toString().replaceAll("\\.[^.]*$", "");
-            boolean[] held = Holdout.mask(all.count(), 0.2, trainSeed);
-            train = Holdout.rows(all, held, false);
-            Dataset out = Holdout.rows(all, held, true);
-            if (out.count() < 2 * count) {
-                throw new InvalidInputException("--count: " + count + " samples need " + 2 * count + " held-out rows;"
-                        + " a fifth of '" + data + "' is " + out.count() + " (lower --count)");
+            return c;
+        }
+        ImageSet labelled = train;
+        if (data.equals(ImageFiles.DISCS)) {
+            int[] labels = new int[train.count()];
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = ProceduralImages.measure(train.pixels(), i * train.dim(), train.width()).r() >= 3 ? 1 : 0;
             }
-            heldA = slice(out, 0, count);
-            // the floor's other half: one draw, the same for every seed
-            for (int s = 0; s < seeds; s++) {
-                heldB.add(slice(out, count, count));
+            labelled = new ImageSet(train.source(), train.pixels(), train.count(), train.channels(), train.height(),
+                    train.width(), train.eightBit(), labels, train.sha256());
+        }
+        Path file = models.resolve("classifier.bin");
+        if (Files.isRegularFile(file)) {
+            ClassifierModel old = ClassifierModel.read(Files.readAllBytes(file), file.toString());
+            if (old.dataSha256().equals(train.sha256())) {
+                return old;
             }
         }
-        Path dir = Files.createDirectories(outRoot.resolve(setName));
-        Path models = Files.createDirectories(dir.resolve("models"));
-        SamplingStudy.Options o = new SamplingStudy.Options(methods, steps, trainSeed, extra, count, seeds, ladder,
-                tolerances, a.integer("quantise-bits", 0, 0, 16));
-        ProgressBar bar = new ProgressBar(name());
-        SamplingStudy.Result r;
-        try {
-            r = SamplingStudy.run(setName, train, heldA, heldB, truth, o, models, bar::update);
-        } finally {
-            bar.close();
+        ClassifierModel c = ClassifierModel.train(labelled, CLASSIFIER_EPOCHS, 5,
+                (epoch, f, loss) -> bar.update(0, "classifier epoch " + (epoch + 1)));
+        byte[] bytes = c.toBytes();
+        DataFiles.writeAtomically(file, out -> out.write(bytes));
+        return c;
+    }
+
+    private static String baseName(String data) {
+        return Path.of(data).getFileName().toString().replaceAll("\\.[^.]*$", "");
+    }
+
+    /** The images of {@code all} with {@code mask[i] == held}. */
+    private static ImageSet imageRows(ImageSet all, boolean[] mask, boolean held) {
+        int n = 0;
+        for (boolean b : mask) {
+            n += b == held ? 1 : 0;
         }
-        ObjectNode json = SamplingReport.newJson();
-        String command = "./pfgm bench-sampling " + String.join(" ", argv);
-        String md = SamplingReport.markdown(r, o, command, json);
-        DataFiles.writeAtomically(dir.resolve("table.md"), out -> out.write(md.getBytes(StandardCharsets.UTF_8)));
-        byte[] results = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(json);
-        DataFiles.writeAtomically(dir.resolve("results.json"), out -> out.write(results));
-        byte[] png = QualityPlot.png(r.cells(), r.floorMean(), setName + ": quality against evaluations (" + steps
-                + " training steps)", "sliced W1 to held-out points");
-        DataFiles.writeAtomically(dir.resolve("quality.png"), out -> out.write(png));
-        new Summary().put("data", data).put("dir", dir.toString()).put("floor", r.floorMean())
-                .put("cells", r.cells().size()).put("ratios", json.path("ratios")).print();
+        float[] px = new float[n * all.dim()];
+        int[] labels = all.labels() == null ? null : new int[n];
+        int j = 0;
+        for (int i = 0; i < all.count(); i++) {
+            if (mask[i] == held) {
+                System.arraycopy(all.pixels(), i * all.dim(), px, j * all.dim(), all.dim());
+                if (labels != null) {
+                    labels[j] = all.labels()[i];
+                }
+                j++;
+            }
+        }
+        return new ImageSet(all.source(), px, n, all.channels(), all.height(), all.width(), all.eightBit(), labels,
+                all.sha256() + (held ? ":held" : ":train"));
+    }
+
+    /** {@code n} images of {@code all} from {@code from}. */
+    private static ImageSet imageRows(ImageSet all, int from, int n) {
+        return new ImageSet(all.source(), Arrays.copyOfRange(all.pixels(), from * all.dim(), (from + n) * all.dim()), n,
+                all.channels(), all.height(), all.width(), all.eightBit(), null, all.sha256() + ":" + from);
     }
 
     private static Dataset slice(Dataset d, int from, int n) {

@@ -92,9 +92,10 @@ final class SamplingReport {
                 continue;
             }
             Reach flow = fastest(reaches, m, s -> !stochastic(s));
-            for (Reach against : new Reach[] {sde, ode}) {
-                String kind = against == sde ? "diffusion's stochastic samplers" : "diffusion's ODE samplers";
-                ObjectNode o = arr.addObject().put("method", m).put("against", against == sde ? "diffusion-sde" : "diffusion-ode");
+            for (boolean stochastic : new boolean[] {true, false}) {
+                Reach against = stochastic ? sde : ode;
+                String kind = stochastic ? "diffusion's stochastic samplers" : "diffusion's ODE samplers";
+                ObjectNode o = arr.addObject().put("method", m).put("against", stochastic ? "diffusion-sde" : "diffusion-ode");
                 if (flow == null) {
                     lines.add(String.format(Locale.ROOT, "- %s never reached %.1f x the floor within the ladder: no ratio"
                             + " against %s.", m, TARGET, kind));
@@ -128,13 +129,15 @@ final class SamplingReport {
                     t.method().settings().path("aug_dim").asText(), r.trainRows(), t.trainSeconds(),
                     t.reused() ? "reused" : "trained"));
         }
-        md.append(String.format(Locale.ROOT, "%nFloor: sliced W1 between held-out samples of %d points, %s +- %s over"
-                + " %d draws; target %.1f x floor = %s.%n%n", r.count(), fmt(r.floorMean()), fmt(r.floorSd()), o.seeds(),
-                TARGET, fmt(TARGET * r.floorMean())));
+        String sym = r.quality().symbol();
+        md.append(String.format(Locale.ROOT, "%nFloor: %s, %s +- %s over %d draws; target %.1f x floor = %s.%n%n",
+                r.quality().description(), fmt(r.floorMean()), fmt(r.floorSd()), o.seeds(), TARGET,
+                fmt(TARGET * r.floorMean())));
 
         List<Reach> reaches = reaches(r);
         md.append("### NFE to reach 1.5 x the floor\n\n");
-        md.append("| method | sampler | least NFE at target | its SW1 | ms per 1,000 samples there | best SW1 (at NFE) |\n");
+        md.append("| method | sampler | least NFE at target | its " + sym + " | ms per 1,000 samples there | best " + sym
+                + " (at NFE) |\n");
         md.append("|---|---|---|---|---|---|\n");
         ArrayNode reachJson = json.putArray("reach");
         for (Reach x : reaches) {
@@ -164,7 +167,7 @@ final class SamplingReport {
         if (o.quantise()) {
             md.append(String.format(Locale.ROOT, "%n### Robustness: edm with weights rounded to %d bits (blocks of %d)%n%n",
                     o.quantiseBits(), WeightQuantiser.BLOCK));
-            md.append("| method | mean ratio quantised / full SW1 over the ladder | worst ratio |\n|---|---|---|\n");
+            md.append("| method | mean ratio quantised / full " + sym + " over the ladder | worst ratio |\n|---|---|---|\n");
             ArrayNode rob = json.putArray("quantised");
             String least = null;
             double leastRatio = Double.POSITIVE_INFINITY;
@@ -214,8 +217,8 @@ final class SamplingReport {
             json.put("quantise_bits", o.quantiseBits()).put("quantise_noise", noise);
         }
 
-        md.append(String.format(Locale.ROOT, "%n### Every point (SW1 mean +- sd over %d sampling seeds)%n%n", o.seeds()));
-        md.append("| method | sampler | K or tolerance | NFE | SW1 | sd | ms per 1,000 samples |\n|---|---|---|---|---|---|---|\n");
+        md.append(String.format(Locale.ROOT, "%n### Every point (%s mean +- sd over %d sampling seeds)%n%n", sym, o.seeds()));
+        md.append("| method | sampler | K or tolerance | NFE | " + sym + " | sd | ms per 1,000 samples |\n|---|---|---|---|---|---|---|\n");
         ArrayNode cells = json.putArray("cells");
         for (SamplingStudy.Cell c : r.cells()) {
             md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", c.method(),

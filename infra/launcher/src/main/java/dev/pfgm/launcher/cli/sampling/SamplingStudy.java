@@ -10,7 +10,9 @@ import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.engine.sample.Sampler;
 import dev.pfgm.engine.sample.SolverSpec;
 import dev.pfgm.engine.train.TrainSettings;
+import dev.pfgm.engine.train.ImageTrainer;
 import dev.pfgm.engine.train.Trainer;
+import dev.pfgm.shared.data.ImageSet;
 import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.shared.data.Dataset;
 import dev.pfgm.shared.data.GaussianMixture;
@@ -100,7 +102,104 @@ final class SamplingStudy {
     }
 
     record Result(String data, int dim, int trainRows, int count, double floorMean, double floorSd, double trueNll,
-                  List<Trained> trained, List<Cell> cells) {
+                  List<Trained> trained, List<Cell> cells, Quality quality) {
+    }
+
+    /**
+     * How far samples are from the data: the sliced Wasserstein-1 distance to held-out points for
+     * tables, the Fréchet distance in a classifier's features for images ({@link ImageQuality}).
+     */
+    interface Quality {
+        /** The distance of {@code n} samples [n, dim] (infinite if any value is not finite). */
+        double of(float[] samples, int n);
+
+        /** The same distance for a held-out draw in place of the samples: what a perfect model scores. */
+        double floor(int seed);
+
+        /** Short name for tables ("SW1"). */
+        String symbol();
+
+        /** What it is, for the floor's line. */
+        String description();
+
+        /** The plot's y axis. */
+        String axis();
+    }
+
+    /** Sliced W1 to held-out points {@code heldA}; the floor is another held-out draw per seed. */
+    record SlicedQuality(Dataset heldA, List<Dataset> heldB) implements Quality {
+        @Override
+        public double of(float[] samples, int n) {
+            double[] x = new double[samples.length];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = samples[i];
+            }
+            return quality(x, n, heldA);
+        }
+
+        @Override
+        public double floor(int seed) {
+            Dataset b = heldB.get(seed);
+            return quality(b.values(), b.count(), heldA);
+        }
+
+        @Override
+        public String symbol() {
+            return "SW1";
+        }
+
+        @Override
+        public String description() {
+            return "sliced W1 between held-out samples of " + heldA.count() + " points";
+        }
+
+        @Override
+        public String axis() {
+            return "sliced W1 to held-out points";
+        }
+    }
+
+    /** The data a method trains on: a table (the MLP) or images (the U-Net). */
+    record TrainingData(Dataset table, ImageSet images) {
+        boolean isImages() {
+            return images != null;
+        }
+
+        String sha256() {
+            return isImages() ? images.sha256() : table.sha256();
+        }
+
+        int count() {
+            return isImages() ? images.count() : table.count();
+        }
+
+        int dim() {
+            return isImages() ? images.dim() : table.dim();
+        }
+
+        /** The trainer's defaults for these data; images without checkpoints or preview grids (a study keeps neither). */
+        TrainSettings defaults() {
+            return isImages() ? TrainSettings.imageDefaults().with(JSON.createObjectNode().put("checkpoint_every", 0)
+                    .put("preview_every", 0), "bench-sampling") : TrainSettings.defaults();
+        }
+
+        /** The settings as the trainer resolves them for these data (what a model file records). */
+        TrainSettings resolve(TrainSettings s) {
+            return isImages() ? s.resolveImages(images.dim(), ImageTrainer.describe(images).meanNorm())
+                    : s.resolve(table.dim());
+        }
+
+        PfgmModel train(TrainSettings s, dev.pfgm.engine.sample.Progress progress) {
+            dev.pfgm.engine.train.TrainListener l = (step, total, loss) -> {
+                if (step % 100 == 0 || step == total) {
+                    progress.update((double) step / total);
+                }
+            };
+            if (isImages()) {
+                return ImageTrainer.train(images, s, null, l::onStep);
+            }
+            return Trainer.train(table, s, l);
+        }
     }
 
     interface Listener {
@@ -110,12 +209,12 @@ final class SamplingStudy {
     private SamplingStudy() {
     }
 
-    static Result run(String name, Dataset train, Dataset heldA, List<Dataset> heldB, GaussianMixture truth, Options o,
+    /** {@code heldA}: held-out points for the NLL against {@code truth} (both null for data of unknown density). */
+    static Result run(String name, TrainingData train, Quality quality, Dataset heldA, GaussianMixture truth, Options o,
                       Path modelDir, Listener listener) throws Exception {
-        // the floor: held-out against held-out, one independent draw per seed
-        double[] floor = new double[heldB.size()];
-        for (int s = 0; s < heldB.size(); s++) {
-            floor[s] = quality(heldB.get(s).values(), heldB.get(s).count(), heldA);
+        double[] floor = new double[o.seeds()];
+        for (int s = 0; s < floor.length; s++) {
+            floor[s] = quality.floor(s);
         }
         double trueNll = Double.NaN;
         if (truth != null) {
@@ -132,7 +231,8 @@ final class SamplingStudy {
             Method m = o.methods().get(mi);
             double base = (double) mi / methods;
             double share = 1.0 / methods;
-            Trained t = trainOrReuse(m, train, o, modelDir, f -> listener.on(base + 0.3 * share * f, "training " + m.name()));
+            Trained t = trainOrReuse(m, train, o.steps(), o.trainSeed(), o.extra(), modelDir.resolve(m.file()),
+                    f -> listener.on(base + 0.3 * share * f, "training " + m.name()));
             if (truth != null) {
                 listener.on(base + 0.3 * share, "NLL of " + m.name());
                 Likelihood.Result nll = new Likelihood(t.model()).nll(heldA, 0, 0, 1e-5, 1e-5, f -> { });
@@ -154,14 +254,14 @@ final class SamplingStudy {
                     }
                     listener.on(base + share * (0.35 + 0.65 * done / total), m.name() + " " + label(spec)
                             + (quantised ? " (quantised)" : ""));
-                    cells.add(measure(m.name(), model, spec, quantised, heldA, o));
+                    cells.add(measure(m.name(), model, spec, quantised, quality, o));
                     done++;
                 }
             }
         }
         double fm = java.util.Arrays.stream(floor).average().orElse(Double.NaN);
         double fsd = Math.sqrt(java.util.Arrays.stream(floor).map(q -> (q - fm) * (q - fm)).sum() / Math.max(1, floor.length - 1));
-        return new Result(name, train.dim(), train.count(), o.count(), fm, fsd, trueNll, trained, cells);
+        return new Result(name, train.dim(), train.count(), o.count(), fm, fsd, trueNll, trained, cells, quality);
     }
 
     private static int edmCount(List<SolverSpec> specs) {
@@ -194,7 +294,7 @@ final class SamplingStudy {
         return out;
     }
 
-    private static Cell measure(String method, PfgmModel model, SolverSpec spec, boolean quantised, Dataset heldA,
+    private static Cell measure(String method, PfgmModel model, SolverSpec spec, boolean quantised, Quality quality,
                                 Options o) {
         double[] q = new double[o.seeds()];
         double nfe = 0;
@@ -205,11 +305,7 @@ final class SamplingStudy {
             Sampler.Result r = sampler.sample(o.count(), 1000 + s, spec, f -> { });
             seconds += (System.nanoTime() - t0) / 1e9;
             nfe += r.meanNfe() / o.seeds();
-            double[] x = new double[r.samples().length];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = r.samples()[i];
-            }
-            q[s] = quality(x, r.count(), heldA);
+            q[s] = quality.of(r.samples(), r.count());
         }
         return new Cell(method, spec.name(), spec.adaptive() ? 0 : spec.steps(), spec.adaptive() ? spec.rtol() : 0,
                 quantised, nfe, q, 1000 * seconds / (o.seeds() * (double) o.count()));
@@ -225,25 +321,20 @@ final class SamplingStudy {
         return SampleStats.slicedWasserstein(x, n, heldA.values(), heldA.count(), heldA.dim(), PROJECTION_SEED);
     }
 
-    private static Trained trainOrReuse(Method m, Dataset train, Options o, Path modelDir,
-                                        dev.pfgm.engine.sample.Progress progress) throws Exception {
-        TrainSettings settings = TrainSettings.defaults().with(m.settings(), "--methods " + m.name())
-                .with(o.extra(), "--config").with(JSON.createObjectNode().put("steps", o.steps()).put("seed", o.trainSeed()),
+    /** The method trained on {@code train} with the budget and seed, or the model in {@code file} if it was trained so. */
+    static Trained trainOrReuse(Method m, TrainingData train, int steps, long trainSeed, JsonNode extra, Path file,
+                                dev.pfgm.engine.sample.Progress progress) throws Exception {
+        TrainSettings settings = train.defaults().with(m.settings(), "--methods " + m.name())
+                .with(extra, "--config").with(JSON.createObjectNode().put("steps", steps).put("seed", trainSeed),
                         "--steps");
-        Path file = modelDir.resolve(m.file());
         if (Files.isRegularFile(file)) {
             PfgmModel old = ModelFile.read(file, file.toString());
-            // the same data, budget, seed and method: reuse it (the rest of the settings are the same code's defaults)
-            if (old.provenance().dataSha256().equals(train.sha256()) && old.settings().steps() == o.steps()
-                    && old.settings().seed() == o.trainSeed() && old.settings().augDim() == settings.augDim()) {
+            // the same data and every setting the same (budget, seed, method, --config): reuse it
+            if (old.provenance().dataSha256().equals(train.sha256()) && old.settings().equals(train.resolve(settings))) {
                 return new Trained(m, old, old.provenance().trainSeconds(), true, Double.NaN, 0);
             }
         }
-        PfgmModel model = Trainer.train(train, settings, (step, total, loss) -> {
-            if (step % 100 == 0 || step == total) {
-                progress.update((double) step / total);
-            }
-        });
+        PfgmModel model = train.train(settings, progress);
         ModelFile.write(model, file);
         return new Trained(m, model, model.provenance().trainSeconds(), false, Double.NaN, 0);
     }

@@ -15,10 +15,9 @@ final class WeightQuantiser {
     }
 
     static PfgmModel quantised(PfgmModel m, int bits) {
-        if (m.isImage() || m.classes() > 0) {
-            throw new IllegalArgumentException("the bench quantises unconditional table models");
-        }
-        return new PfgmModel(m.settings(), m.standardizer(), quantise(m.weights(), bits), m.provenance(), m.losses());
+        // the image metadata and class counts carry over: only the weights change
+        return new PfgmModel(m.settings(), m.standardizer(), quantise(m.weights(), bits), m.provenance(), m.losses(),
+                m.image(), m.isImage() ? null : m.classCounts());
     }
 
     static float[] quantise(float[] w, int bits) {
