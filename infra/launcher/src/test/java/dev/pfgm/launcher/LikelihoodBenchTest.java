@@ -51,6 +51,9 @@ class LikelihoodBenchTest {
                 assertEquals(row.path("gap_tight").asDouble() - row.path("prior").asDouble()
                         - row.path("truncation").asDouble() - row.path("jitter").asDouble(),
                         row.path("network").asDouble(), 1e-12);
+                assertEquals(row.path("network").asDouble(), row.path("fit").asDouble()
+                        + row.path("generalisation").asDouble(), 1e-12);
+                assertTrue(Double.isFinite(row.path("train_gap").asDouble()), row.toString());
                 assertTrue(Math.abs(row.path("gap_tight").asDouble() - row.path("gap").asDouble()) < 0.05, row.toString());
             } else {
                 assertTrue(row.path("network").isMissingNode(), "parts only at the largest budget");

@@ -38,8 +38,8 @@ class SamplingBenchTest {
         assertEquals(0, run.code(), run.err());
         Path out = dir.resolve("mixture6");
         JsonNode r = JSON.readTree(Files.readAllBytes(out.resolve("results.json")));
-        // per method: euler, heun, edm at 2 NFE + one tolerance = 7; diffusion adds the 2 stochastic samplers; +2 quantised edm
-        assertEquals(7 + 2 + 7 + 2 + 11 + 2, r.path("cells").size());
+        // per method: euler, heun, edm at 2 NFE + one tolerance = 7; diffusion adds the 3 stochastic samplers; +2 quantised edm
+        assertEquals(7 + 2 + 7 + 2 + 13 + 2, r.path("cells").size());
         for (JsonNode c : r.path("cells")) {
             assertEquals(3, c.path("quality").size(), c.toString());
             assertTrue(c.path("nfe").asDouble() > 0, c.toString());
@@ -47,11 +47,11 @@ class SamplingBenchTest {
         assertEquals(6, r.path("dim").asInt());
         assertTrue(r.path("floor").asDouble() > 0 && Double.isFinite(r.path("true_nll").asDouble()));
         assertEquals(3, r.path("nll").size());
-        assertEquals(4, r.path("ratios").size(), "pfgm and pfgmpp:64 against diffusion's SDE and ODE samplers");
+        assertEquals(6, r.path("ratios").size(), "pfgm and pfgmpp:64 against diffusion's SDEs (two grids) and ODE");
         assertEquals(3, r.path("quantised").size());
         String md = Files.readString(out.resolve("table.md"));
         for (String part : new String[] {"NFE to reach 1.5 x the floor", "Held-out NLL", "Robustness", "Every point",
-            "euler-maruyama", "edm-churn", "./pfgm bench-sampling --data builtin:mixture6"}) {
+            "euler-maruyama", "edm-churn", "euler-maruyama-geometric", "./pfgm bench-sampling --data builtin:mixture6"}) {
             assertTrue(md.contains(part), part);
         }
         var png = javax.imageio.ImageIO.read(out.resolve("quality.png").toFile());
@@ -102,8 +102,8 @@ class SamplingBenchTest {
         assertEquals(0, run.code(), run.err());
         Path out = dir.resolve("discs");
         JsonNode r = JSON.readTree(Files.readAllBytes(out.resolve("results.json")));
-        // euler K=5, heun and edm K=3 per method; diffusion adds euler-maruyama and edm-churn
-        assertEquals(3 + 5, r.path("cells").size());
+        // euler K=5, heun and edm K=3 per method; diffusion adds the three stochastic samplers
+        assertEquals(3 + 6, r.path("cells").size());
         assertEquals(256, r.path("dim").asInt());
         assertTrue(r.path("true_nll").isMissingNode(), "no density is known for images");
         String md = Files.readString(out.resolve("table.md"));

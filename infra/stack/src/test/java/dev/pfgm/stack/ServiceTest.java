@@ -1272,7 +1272,7 @@ class ServiceTest {
         String diffusion = t.path("result").path("model").asText();
         assertEquals("inf", admin.get("/v1/models/" + diffusion).json().path("settings").path("aug_dim").asText(),
                 "the model records it");
-        for (String solver : List.of("euler-maruyama", "edm-churn")) {
+        for (String solver : List.of("euler-maruyama", "edm-churn", "euler-maruyama-geometric")) {
             JsonNode g = waitTerminal(admin, submit(admin, Map.of("type", "generate", "model", diffusion,
                     "params", Map.of("count", 50, "solver", solver, "steps", 20))), 120);
             assertEquals("succeeded", g.path("status").asText(), g.toString());
@@ -1280,6 +1280,8 @@ class ServiceTest {
         }
         assertProblem(admin.postJson("/v1/jobs", Map.of("type", "generate", "model", modelId,
                 "params", Map.of("count", 5, "solver", "edm-churn"))), 422, "/params/solver");
+        assertProblem(admin.postJson("/v1/jobs", Map.of("type", "generate", "model", modelId,
+                "params", Map.of("count", 5, "solver", "euler-maruyama-geometric"))), 422, "/params/solver");
         assertProblem(admin.postJson("/v1/jobs", Map.of("type", "synthesize", "model", diffusion,
                 "params", Map.of("count", 5, "solver", "euler-maruyama", "log_density", true))), 422, "/params/solver");
         assertProblem(admin.postJson("/v1/jobs", Map.of("type", "encode", "model", diffusion, "dataset", datasetId,

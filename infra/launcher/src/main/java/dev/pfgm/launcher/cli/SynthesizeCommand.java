@@ -48,7 +48,8 @@ public final class SynthesizeCommand implements Command {
     public String usage() {
         return String.join("\n",
                 "usage: ./pfgm synthesize --model MODEL --count N --out DIR [--seed S] [--shard-size K]",
-                "                         [--format npy|csv|parquet|png-tar] [--solver rk45|heun|euler|edm|euler-maruyama|edm-churn]",
+                "                         [--format npy|csv|parquet|png-tar]",
+                "                         [--solver rk45|heun|euler|edm|euler-maruyama|edm-churn|euler-maruyama-geometric]",
                 "                         [--rtol R] [--atol A] [--steps K] [--classes data|balanced|C:N,C:N]",
                 "                         [--guidance W] [--log-density] [--estimator exact|hutchinson]",
                 "                         [--probes K] [--min-log-density-quantile Q] [--data TRAIN]",

@@ -26,9 +26,10 @@ public record SynthesisSpec(long count, long seed, int shardSize, OutputFormat f
     public static final long MAX_SHARD_VALUES = 1L << 25;
     /** What a default shard should take a worker (the issue asks 30 to 60 s). */
     public static final double TARGET_SHARD_SECONDS = 45;
-    public static final List<String> SOLVERS = List.of("rk45", "heun", "euler", "edm", "euler-maruyama", "edm-churn");
+    public static final List<String> SOLVERS = List.of("rk45", "heun", "euler", "edm", "euler-maruyama", "edm-churn",
+            "euler-maruyama-geometric");
     /** The stochastic samplers: a diffusion model's reverse SDE, with no ODE path to carry a log density. */
-    public static final List<String> STOCHASTIC = List.of("euler-maruyama", "edm-churn");
+    public static final List<String> STOCHASTIC = List.of("euler-maruyama", "edm-churn", "euler-maruyama-geometric");
     public static final Set<String> KEYS = Set.of("count", "seed", "shard_size", "format", "solver", "rtol", "atol",
             "steps", "classes", "guidance", "log_density", "estimator", "probes", "filter", "report");
     static final int DEFAULT_STEPS = 100;
@@ -162,7 +163,7 @@ public record SynthesisSpec(long count, long seed, int shardSize, OutputFormat f
     static long defaultShardSize(ModelFacts facts, String solver, int steps) {
         double nfe = switch (solver) {
             case "rk45" -> 100;
-            case "euler", "euler-maruyama" -> steps;
+            case "euler", "euler-maruyama", "euler-maruyama-geometric" -> steps;
             default -> 2.0 * steps - 1;
         };
         double rows = TARGET_SHARD_SECONDS / (nfe * facts.secondsPerEvaluation());

@@ -67,7 +67,7 @@ public final class WorkEstimate {
         String solver = params.path("solver").asText("rk45");
         int steps = params.path("steps").asInt(SynthesisSpec.DEFAULT_STEPS);
         return switch (solver) {
-            case "euler", "euler-maruyama" -> steps;
+            case "euler", "euler-maruyama", "euler-maruyama-geometric" -> steps;
             case "heun", "edm", "edm-churn" -> 2.0 * steps - 1;
             default -> {
                 double tol = Math.min(params.path("rtol").asDouble(1e-5), params.path("atol").asDouble(1e-5));

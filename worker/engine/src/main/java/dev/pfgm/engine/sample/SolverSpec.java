@@ -18,9 +18,14 @@ public record SolverSpec(String name, double rtol, double atol, int steps) {
     /** The stochastic samplers of a diffusion model's reverse SDE ({@link StochasticSampler}). */
     public static final String EULER_MARUYAMA = "euler-maruyama";
     public static final String EDM_CHURN = "edm-churn";
+    /** Euler-Maruyama on the geometric grid of Song et al.'s VE SDE: the kind of sampler the "10-20x" claim is measured against. */
+    public static final String EULER_MARUYAMA_GEOMETRIC = "euler-maruyama-geometric";
+    /** The stochastic samplers by name. */
+    public static final java.util.List<String> STOCHASTIC = java.util.List.of(EULER_MARUYAMA, EDM_CHURN,
+            EULER_MARUYAMA_GEOMETRIC);
     /** Every sampler by name: the ODE solvers, then the stochastic ones. */
     public static final java.util.List<String> NAMES = java.util.stream.Stream.concat(SolverCatalog.NAMES.stream(),
-            java.util.stream.Stream.of(EULER_MARUYAMA, EDM_CHURN)).toList();
+            STOCHASTIC.stream()).toList();
 
     public static SolverSpec defaults() {
         return new SolverSpec("rk45", DEFAULT_TOLERANCE, DEFAULT_TOLERANCE, DEFAULT_STEPS);
@@ -47,7 +52,7 @@ public record SolverSpec(String name, double rtol, double atol, int steps) {
 
     /** A stochastic sampler (a diffusion model's reverse SDE) rather than an ODE solver. */
     public boolean stochastic() {
-        return name.equals(EULER_MARUYAMA) || name.equals(EDM_CHURN);
+        return STOCHASTIC.contains(name);
     }
 
     /**

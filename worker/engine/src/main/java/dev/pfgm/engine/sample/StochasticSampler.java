@@ -5,8 +5,8 @@ import dev.pfgm.engine.ode.Grid;
 
 /**
  * The stochastic samplers of a diffusion model (aug_dim "inf"), the kind of sampler the "fewer
- * evaluations than diffusion" claim is measured against. Both walk EDM's grid (rho = 7) of K steps
- * from sigma_max down to sigma_min, with the score s(x, sigma) = (m(x, sigma) - x) / sigma^2 of
+ * evaluations than diffusion" claim is measured against. The first two walk EDM's grid (rho = 7) of
+ * K steps from sigma_max down to sigma_min, with the score s(x, sigma) = (m(x, sigma) - x) / sigma^2 of
  * the network's charge mean m (the denoiser; pfgm-math.md section 11.6).
  *
  * <ul>
@@ -17,6 +17,9 @@ import dev.pfgm.engine.ode.Grid;
  * 1 + gamma (gamma = min(S_churn / K, sqrt 2 - 1) while S_min <= sigma <= S_max) by adding
  * noise, then take a Heun step of the probability-flow ODE down to the next level. 2K - 1
  * evaluations (the last step has no correction, as the edm solver).</li>
+ * <li>euler-maruyama-geometric: the same Euler-Maruyama steps on a grid evenly spaced in ln sigma,
+ * the discretisation of Song et al.'s VE SDE (2021) whose 1,000-step samplers the PFGM paper
+ * compares with: it spends as many steps at large sigma, where little happens, as near the data.</li>
  * </ul>
  *
  * <p>Each row draws its noise from its own stream, so a sample depends on (seed, its index) only.
@@ -47,16 +50,18 @@ final class StochasticSampler {
     static int run(ChargeMean field, double[] x, int rows, double from, double to, String name, int steps,
                    Churn churn, SeedPlan[] noise, Progress progress) {
         return switch (name) {
-            case SolverSpec.EULER_MARUYAMA -> eulerMaruyama(field, x, rows, from, to, steps, noise, progress);
+            case SolverSpec.EULER_MARUYAMA -> eulerMaruyama(field, x, rows, from, to, steps, Grid.EDM, noise, progress);
+            case SolverSpec.EULER_MARUYAMA_GEOMETRIC -> eulerMaruyama(field, x, rows, from, to, steps, Grid.GEOMETRIC, noise,
+                    progress);
             case SolverSpec.EDM_CHURN -> churn(field, x, rows, from, to, steps, churn, noise, progress);
             default -> throw new IllegalArgumentException("not a stochastic sampler: " + name);
         };
     }
 
     private static int eulerMaruyama(ChargeMean field, double[] x, int rows, double from, double to, int steps,
-                                     SeedPlan[] noise, Progress progress) {
+                                     Grid spacing, SeedPlan[] noise, Progress progress) {
         int dim = field.dim();
-        double[] grid = Grid.EDM.points(from, to, steps);
+        double[] grid = spacing.points(from, to, steps);
         double[] s = new double[rows];
         double[] m = new double[rows * dim];
         for (int k = 0; k < steps; k++) {

@@ -43,9 +43,20 @@ final class LikelihoodStudy {
 
     /** The gap at the largest budget taken apart. */
     record Parts(FlowBias.Estimate tightGap, double tightNfe, FlowBias.Estimate hutchinson, FlowBias.Estimate prior,
-                 FlowBias.Estimate truncation, FlowBias.Estimate jitter, double jitterStd) {
+                 FlowBias.Estimate truncation, FlowBias.Estimate jitter, double jitterStd, FlowBias.Estimate trainGap) {
+        /** What the flow's biases do not explain: the network's error. */
         double network() {
             return tightGap.mean() - prior.mean() - truncation.mean() - jitter.mean();
+        }
+
+        /** The network's error on points it was trained on: how well it fits. */
+        double fit() {
+            return trainGap.mean() - prior.mean() - truncation.mean() - jitter.mean();
+        }
+
+        /** Held-out gap minus the training points' gap: what finite data cost. */
+        double generalisation() {
+            return network() - fit();
         }
     }
 
@@ -83,6 +94,13 @@ final class LikelihoodStudy {
                     listener.on(base + 0.55 * share, "solver and estimator of " + m.name());
                     Likelihood.Result tight = lik.nll(held, 0, 0, TIGHT, TIGHT, f -> { });
                     Likelihood.Result hutch = lik.nll(held, 1, 1, RTOL, RTOL, f -> { });
+                    // the same on training points: a gap there is not overfitting
+                    Dataset seen = head(train, n);
+                    Likelihood.Result onTrain = lik.nll(seen, 0, 0, TIGHT, TIGHT, f -> { });
+                    double[] seenTruth = new double[seen.count()];
+                    for (int i = 0; i < seenTruth.length; i++) {
+                        seenTruth[i] = -truth.logDensity(seen.values(), i * seen.dim());
+                    }
                     listener.on(base + 0.85 * share, "prior, truncation and jitter of " + m.name());
                     FlowBias bias = new FlowBias(model, truth);
                     double[] y = model.standardizer().standardized(held);
@@ -91,7 +109,7 @@ final class LikelihoodStudy {
                             difference(hutch.values(), exact.values()),
                             bias.prior(y, n, ref, reference.count(), 11),
                             bias.truncation(y, n, INNER, 12), bias.jitter(y, n, INNER, 13),
-                            model.provenance().jitterStd());
+                            model.provenance().jitterStd(), difference(onTrain.values(), seenTruth));
                 }
                 rows.add(new Row(m.name(), steps, t.trainSeconds(), t.reused(), difference(exact.values(), trueNll),
                         exact.meanNfe(), parts));
@@ -100,6 +118,11 @@ final class LikelihoodStudy {
         }
         listener.on(1, "done");
         return new Result(name, train.dim(), train.count(), n, sum / n, rows);
+    }
+
+    private static Dataset head(Dataset d, int n) {
+        int m = Math.min(n, d.count());
+        return new Dataset(d.source(), java.util.Arrays.copyOf(d.values(), m * d.dim()), m, d.dim(), d.sha256() + ":head");
     }
 
     private static FlowBias.Estimate difference(double[] a, double[] b) {
@@ -132,7 +155,9 @@ final class LikelihoodStudy {
                         .put("hutchinson_se", p.hutchinson().se()).put("prior", p.prior().mean())
                         .put("prior_se", p.prior().se()).put("truncation", p.truncation().mean())
                         .put("truncation_se", p.truncation().se()).put("jitter", p.jitter().mean())
-                        .put("jitter_se", p.jitter().se()).put("jitter_std", p.jitterStd()).put("network", p.network());
+                        .put("jitter_se", p.jitter().se()).put("jitter_std", p.jitterStd()).put("network", p.network())
+                        .put("train_gap", p.trainGap().mean()).put("train_gap_se", p.trainGap().se())
+                        .put("fit", p.fit()).put("generalisation", p.generalisation());
             }
         }
         md.append(String.format(Locale.ROOT, "%n### The gap at %d steps taken apart%n%n", o.largest()));
@@ -140,20 +165,23 @@ final class LikelihoodStudy {
                 + " Hutchinson probe minus the exact divergence, point by point (unbiased: its mean should be 0 within"
                 + " its error). Prior: KL(p * k(z_max) || prior). Truncation: KL(p || p * k(z_min)). Jitter: KL(p || p *"
                 + " N(0, j^2)), j the charge jitter in standardised units. Network: the tight gap minus prior,"
-                + " truncation and jitter. Monte Carlo with " + INNER + " kernel draws per point and " + REFERENCE
+                + " truncation and jitter, split into fit (the same on " + r.count() + " training points: what the"
+                + " network misses on data it saw) and generalisation (the rest: what finite training data cost). Monte Carlo with " + INNER + " kernel draws per point and " + REFERENCE
                 + " reference points for the prior; +- standard errors.\n\n");
         md.append("| method | gap at " + RTOL + " | gap at " + TIGHT + " (NFE) | Hutchinson - exact | prior | truncation | jitter (j) |"
-                + " network |\n|---|---|---|---|---|---|---|---|\n");
+                + " network | gap on training points | fit | generalisation |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Row w : r.rows()) {
             Parts p = w.parts();
             if (p == null) {
                 continue;
             }
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s (%.0f) | %s +- %s | %s +- %s | %s +- %s | %s +- %s (%s) | %s |%n",
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s (%.0f) | %s +- %s | %s +- %s | %s +- %s | %s +- %s (%s) | %s"
+                    + " | %s +- %s | %s | %s |%n",
                     w.method(), f4(w.gap().mean()), f4(p.tightGap().mean()), p.tightNfe(), f4(p.hutchinson().mean()),
                     f4(p.hutchinson().se()), f4(p.prior().mean()), f4(p.prior().se()), f4(p.truncation().mean()),
                     f4(p.truncation().se()), f4(p.jitter().mean()), f4(p.jitter().se()), f4(p.jitterStd()),
-                    f4(p.network())));
+                    f4(p.network()), f4(p.trainGap().mean()), f4(p.trainGap().se()), f4(p.fit()),
+                    f4(p.generalisation())));
         }
         json.put("data", r.data()).put("dim", r.dim()).put("train_rows", r.trainRows()).put("count", r.count())
                 .put("true_nll", r.trueNll()).put("command", command);

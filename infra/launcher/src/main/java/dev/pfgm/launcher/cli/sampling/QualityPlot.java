@@ -185,6 +185,7 @@ final class QualityPlot {
             case "rk45" -> new float[] {1, 4};
             case "euler-maruyama" -> new float[] {10, 3, 2, 3};
             case "edm-churn" -> new float[] {14, 5};
+            case "euler-maruyama-geometric" -> new float[] {4, 2, 4, 8};
             default -> null; // edm: solid
         };
         return dash == null ? new BasicStroke(2f) : new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10, dash, 0);

@@ -37,7 +37,7 @@ final class SamplingStudy {
     private static final long PROJECTION_SEED = 7;
     /** Evaluations per row of heun-type samplers with K steps. */
     static final List<String> ODE_SAMPLERS = List.of("euler", "heun", "edm");
-    static final List<String> SDE_SAMPLERS = List.of(SolverSpec.EULER_MARUYAMA, SolverSpec.EDM_CHURN);
+    static final List<String> SDE_SAMPLERS = SolverSpec.STOCHASTIC;
 
     /** A method: a name and the training settings that make it (aug_dim 1, D or "inf"). */
     record Method(String name, JsonNode settings) {
@@ -280,7 +280,8 @@ final class SamplingStudy {
             samplers.addAll(SDE_SAMPLERS);
         }
         for (String s : samplers) {
-            boolean twice = !s.equals("euler") && !s.equals(SolverSpec.EULER_MARUYAMA);
+            boolean twice = !s.equals("euler") && !s.equals(SolverSpec.EULER_MARUYAMA)
+                    && !s.equals(SolverSpec.EULER_MARUYAMA_GEOMETRIC);
             for (int n : o.ladder()) {
                 int k = twice ? (n + 1) / 2 : n;
                 if (k >= (twice ? 2 : 1)) {
