@@ -114,7 +114,8 @@ final class AnalysisChecks {
     }
 
     /** Rows of a dataset reference (builtin sets as the worker draws them). */
-    private long rows(String tenant, String ref) {
+    /** Rows (or images) of the dataset {@code ref} names: a builtin set's, or an upload's (0 if unknown). */
+    long rows(String tenant, String ref) {
         if (ref.equals(ImageFiles.DISCS)) {
             return ImageFiles.DISCS_COUNT;
         }

@@ -272,7 +272,7 @@ public final class JobRoutes {
         if (facts == null) {
             facts = trainFacts(tenant, datasetRef, params);
         }
-        double gflop = WorkEstimate.gflop(type, params, facts, datasetRef == null ? 0 : datasetRows(tenant, datasetRef));
+        double gflop = WorkEstimate.gflop(type, params, facts, datasetRef == null ? 0 : analysis.rows(tenant, datasetRef));
         if (gflop > quota.jobGflop()) {
             throw ApiException.invalid("/params", String.format(java.util.Locale.ROOT, "the job is estimated at %.3g"
                     + " GFLOP (steps, batch, count, solver tolerance and network size), more than tenant %s's job_gflop"
@@ -425,11 +425,6 @@ public final class JobRoutes {
     }
 
     /** Rows of a dataset reference (builtin sets: a generous bound). */
-    private long datasetRows(String tenant, String ref) {
-        UUID id = Endpoint.parseUuid(ref);
-        return id == null ? 10_000 : datasets.get(tenant, id).map(DatasetRecord::count).orElse(0);
-    }
-
     /** The synthesis's parameters against the model (the rules the worker and the CLI apply too). */
     private static void checkSynthesis(JsonNode params, ModelRecord m) {
         JsonNode metrics = m.metrics() == null ? Json.object() : m.metrics();

@@ -160,12 +160,21 @@ public record SynthesisSpec(long count, long seed, int shardSize, OutputFormat f
         }
     }
 
-    static long defaultShardSize(ModelFacts facts, String solver, int steps) {
-        double nfe = switch (solver) {
-            case "rk45" -> 100;
+    /**
+     * Evaluations per row of a fixed-step sampler with K steps: one a step (euler and the
+     * Euler-Maruyama samplers) or Heun's two less the last correction; NaN for rk45, whose count adapts.
+     */
+    public static double fixedStepNfe(String solver, int steps) {
+        return switch (solver) {
+            case "rk45" -> Double.NaN;
             case "euler", "euler-maruyama", "euler-maruyama-geometric" -> steps;
             default -> 2.0 * steps - 1;
         };
+    }
+
+    static long defaultShardSize(ModelFacts facts, String solver, int steps) {
+        // rk45 at the default tolerance: about 100 evaluations a row on the tables measured
+        double nfe = solver.equals("rk45") ? 100 : fixedStepNfe(solver, steps);
         double rows = TARGET_SHARD_SECONDS / (nfe * facts.secondsPerEvaluation());
         long chunk = facts.chunkRows();
         return Math.max(chunk, (long) (rows / chunk) * chunk);

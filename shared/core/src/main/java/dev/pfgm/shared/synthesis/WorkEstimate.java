@@ -66,13 +66,10 @@ public final class WorkEstimate {
     static double nfe(JsonNode params) {
         String solver = params.path("solver").asText("rk45");
         int steps = params.path("steps").asInt(SynthesisSpec.DEFAULT_STEPS);
-        return switch (solver) {
-            case "euler", "euler-maruyama", "euler-maruyama-geometric" -> steps;
-            case "heun", "edm", "edm-churn" -> 2.0 * steps - 1;
-            default -> {
-                double tol = Math.min(params.path("rtol").asDouble(1e-5), params.path("atol").asDouble(1e-5));
-                yield RK45_NFE * Math.max(1, Math.pow(1e-5 / Math.max(tol, Double.MIN_NORMAL), 0.2));
-            }
-        };
+        if (!solver.equals("rk45") && SynthesisSpec.SOLVERS.contains(solver)) {
+            return SynthesisSpec.fixedStepNfe(solver, steps);
+        }
+        double tol = Math.min(params.path("rtol").asDouble(1e-5), params.path("atol").asDouble(1e-5));
+        return RK45_NFE * Math.max(1, Math.pow(1e-5 / Math.max(tol, Double.MIN_NORMAL), 0.2));
     }
 }
