@@ -21,8 +21,12 @@ import dev.pfgm.shared.data.GaussianMixture;
  * Each estimate comes with its Monte Carlo standard error (over the outer points).
  */
 final class FlowBias {
-    /** An estimate and its standard error. */
-    record Estimate(double mean, double se) {
+    /** An estimate, its standard error and the largest value averaged (one point's). */
+    record Estimate(double mean, double se, double max) {
+        Estimate(double mean, double se) {
+            this(mean, se, Double.NaN);
+        }
+
         static Estimate of(double[] v) {
             double m = 0;
             for (double x : v) {
@@ -33,7 +37,11 @@ final class FlowBias {
             for (double x : v) {
                 ss += (x - m) * (x - m);
             }
-            return new Estimate(m, Math.sqrt(ss / Math.max(1, v.length - 1) / v.length));
+            double max = Double.NEGATIVE_INFINITY;
+            for (double x : v) {
+                max = Math.max(max, x);
+            }
+            return new Estimate(m, Math.sqrt(ss / Math.max(1, v.length - 1) / v.length), max);
         }
     }
 
