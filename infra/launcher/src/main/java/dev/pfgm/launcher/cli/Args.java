@@ -114,6 +114,25 @@ public final class Args {
         return (int) n;
     }
 
+    /** A comma-separated list of integers in [min, max], each a {@code what} (named in the refusal). */
+    public java.util.List<Integer> integers(String name, String fallback, int min, int max, String what) {
+        java.util.List<Integer> out = new java.util.ArrayList<>();
+        for (String t : string(name, fallback).split(",")) {
+            long n;
+            try {
+                n = Long.parseLong(t.trim());
+            } catch (NumberFormatException e) {
+                n = Long.MIN_VALUE;
+            }
+            if (n < min || n > max) {
+                throw new InvalidInputException("--" + name + ": '" + t + "' is not " + what + " in [" + min + ", " + max
+                        + "]");
+            }
+            out.add((int) n);
+        }
+        return out;
+    }
+
     public long seed(String name, long fallback) {
         String v = values.get(name);
         if (v == null) {

@@ -90,13 +90,17 @@ public final class GaussianMixture {
 
     /** ln p(x) for the point at {@code x[off .. off + dim)}, by log-sum-exp over the components. */
     public double logDensity(double[] x, int off) {
-        double[] terms = componentLogDensities(x, off);
+        return logSumExp(componentLogDensities(x, off));
+    }
+
+    /** ln sum_i exp(v_i), shifted by the largest term so that nothing overflows. */
+    public static double logSumExp(double[] v) {
         double max = Double.NEGATIVE_INFINITY;
-        for (double t : terms) {
+        for (double t : v) {
             max = Math.max(max, t);
         }
         double sum = 0;
-        for (double t : terms) {
+        for (double t : v) {
             sum += Math.exp(t - max);
         }
         return max + Math.log(sum);

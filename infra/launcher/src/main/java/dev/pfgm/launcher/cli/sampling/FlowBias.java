@@ -136,14 +136,6 @@ final class FlowBias {
     }
 
     static double logMeanExp(double[] v) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (double x : v) {
-            max = Math.max(max, x);
-        }
-        double s = 0;
-        for (double x : v) {
-            s += Math.exp(x - max);
-        }
-        return max + Math.log(s / v.length);
+        return GaussianMixture.logSumExp(v) - Math.log(v.length);
     }
 }

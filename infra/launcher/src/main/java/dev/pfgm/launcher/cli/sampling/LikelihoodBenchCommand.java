@@ -58,19 +58,7 @@ public final class LikelihoodBenchCommand implements Command {
             throw new InvalidInputException("--data: '" + data + "' has no known density; use builtin:ring8 or"
                     + " builtin:mixture6");
         }
-        List<Integer> budgets = new ArrayList<>();
-        for (String t : a.string("steps", "5000,20000,80000").split(",")) {
-            int n;
-            try {
-                n = Integer.parseInt(t.trim());
-            } catch (NumberFormatException e) {
-                n = 0;
-            }
-            if (n < 1 || n > 10_000_000) {
-                throw new InvalidInputException("--steps: '" + t + "' is not a step count in [1, 10000000]");
-            }
-            budgets.add(n);
-        }
+        List<Integer> budgets = a.integers("steps", "5000,20000,80000", 1, 10_000_000, "a step count");
         List<SamplingStudy.Method> methods = new ArrayList<>();
         for (String t : a.string("methods", "pfgm,pfgmpp:128,diffusion").split(",")) {
             methods.add(SamplingStudy.Method.parse(t.trim()));

@@ -215,19 +215,7 @@ public final class SamplingBenchCommand implements Command {
     private static SamplingStudy.Options options(Args a, List<SamplingStudy.Method> methods, int steps, long trainSeed,
                                                  JsonNode extra, int count, String ladderDefault, String tolDefault) {
         int seeds = a.integer("seeds", 3, 1, 100);
-        List<Integer> ladder = new ArrayList<>();
-        for (String t : a.string("nfe", ladderDefault).split(",")) {
-            int n;
-            try {
-                n = Integer.parseInt(t.trim());
-            } catch (NumberFormatException e) {
-                n = 0;
-            }
-            if (n < 1 || n > 100_000) {
-                throw new InvalidInputException("--nfe: '" + t + "' is not an evaluation count in [1, 100000]");
-            }
-            ladder.add(n);
-        }
+        List<Integer> ladder = a.integers("nfe", ladderDefault, 1, 100_000, "an evaluation count");
         List<Double> tolerances = new ArrayList<>();
         String tolText = a.string("tolerances", tolDefault);
         for (String t : tolText.isBlank() ? new String[0] : tolText.split(",")) {
