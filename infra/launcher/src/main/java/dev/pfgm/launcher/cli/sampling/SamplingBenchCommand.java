@@ -105,8 +105,6 @@ public final class SamplingBenchCommand implements Command {
                         + " --labels or a --classifier from ./pfgm classifier train");
             }
             String setName = data.equals(ImageFiles.DISCS) ? "discs" : baseName(data);
-            dir = Files.createDirectories(outRoot.resolve(setName));
-            Path models = Files.createDirectories(dir.resolve("models"));
             ImageSet all = loaded.images();
             ImageSet train;
             List<ImageSet> held = new ArrayList<>();
@@ -125,6 +123,9 @@ public final class SamplingBenchCommand implements Command {
                 }
                 held.add(imageRows(out, 0, count));
             }
+            // written only once every check has passed
+            dir = Files.createDirectories(outRoot.resolve(setName));
+            Path models = Files.createDirectories(dir.resolve("models"));
             ClassifierModel classifier = classifier(a, data, train, models, bar);
             SamplingStudy.Quality quality = ImageQuality.of(classifier, train, held.size() == 1
                     ? java.util.Collections.nCopies(o.seeds(), held.get(0)) : held);
