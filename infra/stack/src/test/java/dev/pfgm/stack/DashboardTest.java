@@ -101,6 +101,21 @@ class DashboardTest {
         });
     }
 
+    /**
+     * Clicks the element {@code css} names, finding it again if the page's poll re-rendered it
+     * between finding and clicking (a user's click lands on whatever is there; a held reference goes stale).
+     */
+    void click(String css) {
+        waiting(20).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
+            List<WebElement> found = d.findElements(By.cssSelector(css));
+            if (found.isEmpty() || !found.get(0).isDisplayed()) {
+                return false;
+            }
+            found.get(0).click();
+            return true;
+        });
+    }
+
     void screenshot(String name) throws Exception {
         browser.executeScript("window.scrollTo(0, 0)");
         Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOTS.resolve(name),
@@ -322,13 +337,13 @@ class DashboardTest {
                 || d.findElement(By.id("progress-text")).getText().contains("step"));
         assertTrue(find("#no-files").getText().contains("appear here"), "a running job says when its files come");
         // cancel asks first; keeping it running changes nothing, even across the page's polls
-        find("#cancel").click();
-        find("#cancel-keep").click();
+        click("#cancel");
+        click("#cancel-keep");
         Thread.sleep(2000);
         assertEquals("running", badge());
-        find("#cancel").click();
+        click("#cancel");
         Thread.sleep(2000);
-        find("#cancel-confirm").click();
+        click("#cancel-confirm");
         waitForStatus("cancelled", 60);
         assertTrue(find("#timeline").getText().contains("status cancelled"));
     }
