@@ -71,7 +71,7 @@ final class SamplingReport {
     }
 
     static boolean stochastic(String sampler) {
-        return SamplingStudy.SDE_SAMPLERS.contains(sampler);
+        return SolverSpec.STOCHASTIC.contains(sampler);
     }
 
     /** The ratio lines: each flow's fastest ODE sampler against diffusion's stochastic samplers on either grid and its ODE. */

@@ -37,7 +37,6 @@ final class SamplingStudy {
     private static final long PROJECTION_SEED = 7;
     /** Evaluations per row of heun-type samplers with K steps. */
     static final List<String> ODE_SAMPLERS = List.of("euler", "heun", "edm");
-    static final List<String> SDE_SAMPLERS = SolverSpec.STOCHASTIC;
 
     /** A method: a name and the training settings that make it (aug_dim 1, D or "inf"). */
     record Method(String name, JsonNode settings) {
@@ -277,7 +276,7 @@ final class SamplingStudy {
         List<SolverSpec> out = new ArrayList<>();
         List<String> samplers = new ArrayList<>(ODE_SAMPLERS);
         if (m.diffusion()) {
-            samplers.addAll(SDE_SAMPLERS);
+            samplers.addAll(SolverSpec.STOCHASTIC);
         }
         for (String s : samplers) {
             boolean twice = !s.equals("euler") && !s.equals(SolverSpec.EULER_MARUYAMA)
