@@ -65,7 +65,7 @@ class LikelihoodBenchTest {
     @Test
     void badInputIsOneLineAndExitTwo(@TempDir Path dir) {
         String[][] bad = {{"--data", "builtin:moons"}, {"--data", "x.csv"}, {"--steps", "0"}, {"--methods", "ddpm"},
-            {"--count", "3"}};
+            {"--count", "3"}, {"--steps", ",,"}, {"--steps", "5000,"}, {"--methods", ","}};
         for (String[] b : bad) {
             String[] args = b[0].equals("--data") ? new String[] {"bench-likelihood", b[0], b[1], "--out", dir.toString()}
                     : new String[] {"bench-likelihood", "--data", "builtin:ring8", "--out", dir.toString(), b[0], b[1]};

@@ -136,10 +136,10 @@ class SamplingBenchTest {
     }
 
     @Test
-    void badInputIsOneLineAndExitTwo(@TempDir Path dir) {
+    void badInputIsOneLineAndExitTwo(@TempDir Path dir) throws Exception {
         String[][] bad = {
             {"--methods", "pfgm,ddpm"}, {"--nfe", "0"}, {"--tolerances", "2"}, {"--methods", "pfgmpp:1"}, {"--count", "5"},
-            {"--labels", "labels.csv"}, {"--classifier", "c.bin"}};
+            {"--labels", "labels.csv"}, {"--classifier", "c.bin"}, {"--nfe", "5,,10"}, {"--tolerances", "1e-3,"}};
         for (String[] b : bad) {
             String[] args = new String[] {"bench-sampling", "--data", "builtin:ring8", "--steps", "10", "--out", dir.toString(),
                 b[0], b[1]};
@@ -155,6 +155,14 @@ class SamplingBenchTest {
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().strip().startsWith("error: --classifier:") && r.err().contains("no labels"), r.err());
         assertTrue(!Files.exists(dir.resolve("imgs/models/pfgm.pfgm")), "nothing trained");
+        // a classifier that is not one: refused before any folder is made
+        Path notClassifier = dir.resolve("bad.bin");
+        Files.write(notClassifier, new byte[] {'x', 0, 'y'});
+        CliTest.Run c = CliTest.run(new String[] {"bench-sampling", "--data", "builtin:discs", "--steps", "10",
+            "--out", dir.toString(), "--classifier", notClassifier.toString()});
+        assertEquals(2, c.code(), c.err());
+        assertTrue(c.err().startsWith("error: --classifier"), c.err());
+        assertTrue(!Files.exists(dir.resolve("discs")), "nothing written");
     }
 
     /** 200 random 8x8 images as an .npy of shape [200, 8, 8]. */

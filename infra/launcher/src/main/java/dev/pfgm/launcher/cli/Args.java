@@ -117,7 +117,8 @@ public final class Args {
     /** A comma-separated list of integers in [min, max], each a {@code what} (named in the refusal). */
     public java.util.List<Integer> integers(String name, String fallback, int min, int max, String what) {
         java.util.List<Integer> out = new java.util.ArrayList<>();
-        for (String t : string(name, fallback).split(",")) {
+        // -1: empty items (",,", "5,") are refused, not dropped
+        for (String t : string(name, fallback).split(",", -1)) {
             long n;
             try {
                 n = Long.parseLong(t.trim());

@@ -60,7 +60,7 @@ public final class LikelihoodBenchCommand implements Command {
         }
         List<Integer> budgets = a.integers("steps", "5000,20000,80000", 1, 10_000_000, "a step count");
         List<SamplingStudy.Method> methods = new ArrayList<>();
-        for (String t : a.string("methods", "pfgm,pfgmpp:128,diffusion").split(",")) {
+        for (String t : a.string("methods", "pfgm,pfgmpp:128,diffusion").split(",", -1)) {
             methods.add(SamplingStudy.Method.parse(t.trim()));
         }
         int count = a.integer("count", 2000, 10, 100_000);

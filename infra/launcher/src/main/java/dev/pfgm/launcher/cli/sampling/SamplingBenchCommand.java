@@ -76,7 +76,7 @@ public final class SamplingBenchCommand implements Command {
         a.required("steps");
         int steps = a.integer("steps", 20_000, 1, 10_000_000);
         List<SamplingStudy.Method> methods = new ArrayList<>();
-        for (String t : a.string("methods", "pfgm,pfgmpp:128,pfgmpp:2048,diffusion").split(",")) {
+        for (String t : a.string("methods", "pfgm,pfgmpp:128,pfgmpp:2048,diffusion").split(",", -1)) {
             methods.add(SamplingStudy.Method.parse(t.trim()));
         }
         long trainSeed = a.seed("train-seed", 0);
@@ -124,9 +124,11 @@ public final class SamplingBenchCommand implements Command {
                 held.add(imageRows(out, 0, count));
             }
             // written only once every check has passed
-            dir = Files.createDirectories(outRoot.resolve(setName));
-            Path models = Files.createDirectories(dir.resolve("models"));
+            dir = outRoot.resolve(setName);
+            Path models = dir.resolve("models");
+            // a given classifier is checked before anything is written; a trained one makes the folders
             ClassifierModel classifier = classifier(a, data, train, models, bar);
+            Files.createDirectories(models);
             SamplingStudy.Quality quality = ImageQuality.of(classifier, train, held.size() == 1
                     ? java.util.Collections.nCopies(o.seeds(), held.get(0)) : held);
             try {
@@ -219,7 +221,7 @@ public final class SamplingBenchCommand implements Command {
         List<Integer> ladder = a.integers("nfe", ladderDefault, 1, 100_000, "an evaluation count");
         List<Double> tolerances = new ArrayList<>();
         String tolText = a.string("tolerances", tolDefault);
-        for (String t : tolText.isBlank() ? new String[0] : tolText.split(",")) {
+        for (String t : tolText.isBlank() ? new String[0] : tolText.split(",", -1)) {
             double v;
             try {
                 v = Double.parseDouble(t.trim());
@@ -260,6 +262,7 @@ public final class SamplingBenchCommand implements Command {
             labelled = new ImageSet(train.source(), train.pixels(), train.count(), train.channels(), train.height(),
                     train.width(), train.eightBit(), labels, train.sha256());
         }
+        Files.createDirectories(models);
         Path file = models.resolve("classifier.bin");
         if (Files.isRegularFile(file)) {
             ClassifierModel old = ClassifierModel.read(Files.readAllBytes(file), file.toString());
