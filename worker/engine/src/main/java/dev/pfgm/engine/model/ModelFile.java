@@ -91,7 +91,7 @@ public final class ModelFile {
                 throw new InvalidInputException(name + ": model format version " + version
                         + " is newer than this program reads (" + VERSION + "); upgrade pfgm");
             }
-            TrainSettings settings = TrainSettings.defaults().with(JSON.readTree(need(entries, "settings.json", name)),
+            TrainSettings settings = TrainSettings.storedDefaults().with(JSON.readTree(need(entries, "settings.json", name)),
                     name + " settings.json");
             Standardizer st = JSON.readValue(need(entries, "normalization.json", name), Standardizer.class);
             Provenance prov = JSON.readValue(need(entries, "provenance.json", name), Provenance.class);

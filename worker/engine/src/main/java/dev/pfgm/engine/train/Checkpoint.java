@@ -63,7 +63,7 @@ public record Checkpoint(TrainSettings settings, ImageMeta image, String dataSha
                 throw new InvalidInputException(name + ": checkpoint version " + head.path("version").asInt()
                         + " is newer than this program reads (" + VERSION + ")");
             }
-            TrainSettings settings = TrainSettings.defaults().with(head.get("settings"), name + " settings");
+            TrainSettings settings = TrainSettings.storedDefaults().with(head.get("settings"), name + " settings");
             ImageMeta image = JSON.treeToValue(head.get("image"), ImageMeta.class);
             return new Checkpoint(settings, image, head.path("data_sha256").asText(), head.path("step").asInt(),
                     array(entries, "params.npy", name), array(entries, "ema.npy", name),

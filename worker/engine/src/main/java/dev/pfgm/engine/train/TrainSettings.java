@@ -18,11 +18,11 @@ import java.util.function.Function;
  * with a message naming the key. A value of 0 for z_max, max_exponent or upper_norm means "derive
  * it" ({@link #resolve}); the model file stores the resolved values.
  *
- * <p>How the defaults were chosen is in the README ("Defaults", with the measurements): sigma, tau,
- * z_min and the restriction are the paper's; gamma = 1 instead of the paper's 5, which suits
- * images whose field displacements are ~50 long, not ~1; z_max, the clip radius and the jitter are
- * set for standardised low-dimensional data; the schedule and network size fit about two minutes
- * of training on two CPU cores.
+ * <p>How the defaults were chosen is in the README ("Defaults", with the measurements): tables train
+ * PFGM++ with D = 8 and images PFGM (D = 1); for PFGM, sigma, tau, z_min and the restriction are the
+ * paper's; gamma = 1 instead of the paper's 5, which suits images whose field displacements are ~50
+ * long, not ~1; z_max, the clip radius and PFGM's jitter are set for standardised low-dimensional
+ * data; the schedule and network size fit about two minutes of training on two CPU cores.
  */
 public record TrainSettings(
         int steps, int batch, int largeBatch, long seed,
@@ -35,6 +35,40 @@ public record TrainSettings(
 
     public static TrainSettings defaults() {
         return new Builder().build();
+    }
+
+    /**
+     * Tables default to PFGM++ with D = 8 and no charge jitter: at the default budget its held-out
+     * NLL is the closest to the truth of every D measured (docs/likelihood.md, "The default"), and
+     * unlike D = 128 or diffusion it puts no single held-out point far off on small data.
+     */
+    static final int TABLE_AUG_DIM = 8;
+
+    /** Where PFGM's ODE stops (the paper's), and that of PFGM++ and diffusion models on images. */
+    static final double PFGM_Z_MIN = 1e-3;
+
+    /**
+     * Where the ODE of PFGM++ and diffusion models stops on tables (sigma, standardised units). Below
+     * it a briefly trained network's charge mean is off the data by more than sigma, and the forward
+     * ODE multiplies that offset by about sigma_max / z_min: single held-out points then read tens of
+     * nats too low (docs/likelihood.md, "Small data"); the truncation costs < 0.001 nats here.
+     */
+    static final double TABLE_PLUS_PLUS_Z_MIN = 1e-2;
+
+    /** The charge jitter of PFGM (D = 1) on tables: it smooths the sparse empirical field (README, Defaults). */
+    static final double PFGM_JITTER = 0.4;
+
+    /**
+     * The base that stored settings (model files, checkpoints) are read onto: the defaults as they
+     * were before D = 8 became the tables' default, so a key a file lacks keeps the meaning it had
+     * when the file was written (files older than aug_dim are PFGM, with its jitter).
+     */
+    public static TrainSettings storedDefaults() {
+        Builder b = new Builder();
+        b.augDim = 1;
+        b.jitter = PFGM_JITTER;
+        b.zMin = PFGM_Z_MIN;
+        return b.build();
     }
 
     /**
@@ -52,6 +86,7 @@ public record TrainSettings(
         b.warmup = 500;
         b.gamma = 5;
         b.jitter = 0;
+        b.augDim = 1;
         return b.build();
     }
 
@@ -81,7 +116,13 @@ public record TrainSettings(
             if (b.zMax == 0) {
                 b.zMax = SIGMA_MAX;
             }
+            if (b.zMin == 0) {
+                b.zMin = TABLE_PLUS_PLUS_Z_MIN;
+            }
             return b.build();
+        }
+        if (b.zMin == 0) {
+            b.zMin = PFGM_Z_MIN;
         }
         if (b.zMax == 0) {
             b.zMax = 40;
@@ -111,6 +152,9 @@ public record TrainSettings(
         if (b.holdout > 0) {
             throw new InvalidInputException("settings: 'holdout' is for tables; image models train on every image"
                     + " (a synthesis report takes held-out images from its own --holdout)");
+        }
+        if (b.zMin == 0) {
+            b.zMin = PFGM_Z_MIN;
         }
         if (b.augDim > 1) {
             // PFGM++: z is EDM's sigma (r = sigma sqrt D) and the prior starts at sigma_max = 80
@@ -157,6 +201,10 @@ public record TrainSettings(
                         + String.join(", ", SETTINGS.keySet()));
             }
             s.apply(b, e.getValue(), source);
+        }
+        if (json.has("aug_dim") && !json.has("jitter") && (b.augDim == 1) != (augDim == 1)) {
+            // switching between PFGM and PFGM++ takes that family's jitter unless one is given
+            b.jitter = b.augDim == 1 ? PFGM_JITTER : 0;
         }
         return b.build();
     }
@@ -205,20 +253,20 @@ public record TrainSettings(
         boolean restrict = true;
         double gamma = 1;
         double zMax = 0;
-        double zMin = 1e-3;
+        double zMin = 0;
         double upperNorm = 0;
         int hidden = 128;
         int depth = 4;
         int frequencies = 8;
         int xDirections = 0;
         int xOctaves = 0;
-        double jitter = 0.4;
+        double jitter = 0;
         double weightDecay = 0;
         int unetWidth = 32;
         int unetLevels = 2;
         int checkpointEvery = 1000;
         int previewEvery = 1000;
-        int augDim = 1;
+        int augDim = TABLE_AUG_DIM;
         double labelDropout = 0.1;
         double holdout = 0;
 
@@ -305,7 +353,8 @@ public record TrainSettings(
                 (b, v) -> b.gamma = v));
         add(Setting.ofDouble("z_max", 0, 1e8, true, "plane of the prior (0 = 40)", TrainSettings::zMax,
                 (b, v) -> b.zMax = v));
-        add(Setting.ofDouble("z_min", 0, 1e3, false, "where the backward ODE stops", TrainSettings::zMin,
+        add(Setting.ofDouble("z_min", 0, 1e3, true, "where the backward ODE stops (0 = 1e-2 for PFGM++ and diffusion"
+                + " on tables, 1e-3 otherwise)", TrainSettings::zMin,
                 (b, v) -> b.zMin = v));
         add(Setting.ofDouble("upper_norm", 0, 1e12, true, "prior radius clip (0 = 300 sqrt(N) z_max)",
                 TrainSettings::upperNorm, (b, v) -> b.upperNorm = v));
@@ -318,7 +367,8 @@ public record TrainSettings(
         add(Setting.ofInt("x_octaves", 0, 16, "octaves of each direction's embedding", TrainSettings::xOctaves,
                 (b, v) -> b.xOctaves = v));
         add(Setting.ofDouble("jitter", 0, 10, true,
-                "noise added to the charges each step, as a fraction of the median nearest-neighbour distance",
+                "noise added to the charges each step, as a fraction of the median nearest-neighbour distance"
+                        + " (0.4 when aug_dim is 1 on tables)",
                 TrainSettings::jitter, (b, v) -> b.jitter = v));
         add(Setting.ofDouble("weight_decay", 0, 1, true, "decoupled (AdamW) weight decay", TrainSettings::weightDecay,
                 (b, v) -> b.weightDecay = v));
@@ -373,8 +423,8 @@ public record TrainSettings(
          */
         static Setting augDim() {
             String want = "an integer in [1, 1000000] or \"inf\"";
-            return new Setting("aug_dim", "int|inf", "extra dimensions D: 1 = PFGM; > 1 = PFGM++ (z is then sigma, z_max"
-                    + " defaults to 80); \"inf\" = the limit D -> infinity, a diffusion model (EDM's Gaussian"
+            return new Setting("aug_dim", "int|inf", "extra dimensions D: 1 = PFGM (images' default); > 1 = PFGM++ (tables:"
+                    + " 8; z is then sigma, z_max defaults to 80); \"inf\" = the limit D -> infinity, a diffusion model (EDM's Gaussian"
                     + " perturbation and prior)", t -> t.diffusion() ? "inf" : t.augDim(), (b, v, src) -> {
                         if (v.isTextual() && v.asText().equals("inf")) {
                             b.augDim = dev.pfgm.engine.field.NoiseKernel.INFINITE;

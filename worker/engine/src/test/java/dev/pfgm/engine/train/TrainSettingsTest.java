@@ -11,6 +11,10 @@ import org.junit.jupiter.api.Test;
 class TrainSettingsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private static com.fasterxml.jackson.databind.JsonNode json(String json) throws Exception {
+        return JSON.readTree(json);
+    }
+
     private static TrainSettings with(String json) throws Exception {
         return TrainSettings.defaults().with(JSON.readTree(json), "cfg");
     }
@@ -40,8 +44,8 @@ class TrainSettingsTest {
     }
 
     @Test
-    void resolvedValuesFollowTheKernelRelations() {
-        TrainSettings s = TrainSettings.defaults().resolve(2);
+    void resolvedValuesFollowTheKernelRelations() throws Exception {
+        TrainSettings s = with("{\"aug_dim\": 1}").resolve(2);
         // mean z at m = M is sigma sqrt(2/pi) (1 + tau)^M >= z_max, within one step of tau
         double meanZ = s.sigma() * Math.sqrt(2 / Math.PI) * Math.pow(1 + s.tau(), s.maxExponent());
         assertTrue(meanZ >= s.zMax() && meanZ < s.zMax() * (1 + s.tau()), "mean z at M: " + meanZ);
@@ -66,9 +70,34 @@ class TrainSettingsTest {
         assertMessage("{\"aug_dim\": \"infinity\"}", "'aug_dim' must be an integer in [1, 1000000] or \"inf\"");
         assertMessage("{\"aug_dim\": 2.5}", "'aug_dim' must be");
         // model files written before the setting existed hold no aug_dim: they are PFGM
-        com.fasterxml.jackson.databind.node.ObjectNode old = TrainSettings.defaults().toJson();
+        com.fasterxml.jackson.databind.node.ObjectNode old = with("{\"aug_dim\": 1}").toJson();
         old.remove("aug_dim");
-        assertEquals(1, TrainSettings.defaults().with(old, "old model").augDim());
+        assertEquals(1, TrainSettings.storedDefaults().with(old, "old model").augDim());
+        assertEquals(0.4, TrainSettings.storedDefaults().with(old, "old model").jitter());
+    }
+
+    @Test
+    void tablesDefaultToPfgmPlusPlusWithoutJitterAndPfgmKeepsItsJitter() throws Exception {
+        TrainSettings d = TrainSettings.defaults();
+        assertEquals(8, d.augDim());
+        assertEquals(0, d.jitter());
+        assertEquals(80, d.resolve(2).zMax());
+        // choosing PFGM brings its jitter unless the jitter is given; other D keep the default's
+        assertEquals(0.4, with("{\"aug_dim\": 1}").jitter());
+        assertEquals(0.1, with("{\"aug_dim\": 1, \"jitter\": 0.1}").jitter());
+        assertEquals(0, with("{\"aug_dim\": 128}").jitter());
+        assertEquals(0.3, with("{\"aug_dim\": \"inf\", \"jitter\": 0.3}").jitter());
+        assertEquals(0, with("{\"aug_dim\": 1}").with(json("{\"aug_dim\": 64}"), "t").jitter());
+        // images stay PFGM without jitter, and leaving D = 1 there keeps it so
+        assertEquals(1, TrainSettings.imageDefaults().augDim());
+        assertEquals(0, TrainSettings.imageDefaults().jitter());
+        assertEquals(0, TrainSettings.imageDefaults().with(json("{\"aug_dim\": 1}"), "t").jitter());
+        assertEquals(0, TrainSettings.imageDefaults().with(json("{\"aug_dim\": 128}"), "t").jitter());
+        // a stored file is read with the meaning it was written with: every key it holds, kept
+        TrainSettings pp = with("{\"aug_dim\": 8, \"jitter\": 0}");
+        assertEquals(pp, TrainSettings.storedDefaults().with(pp.toJson(), "file"));
+        TrainSettings pfgm = with("{\"aug_dim\": 1}");
+        assertEquals(pfgm, TrainSettings.storedDefaults().with(pfgm.toJson(), "file"));
     }
 
     @Test
