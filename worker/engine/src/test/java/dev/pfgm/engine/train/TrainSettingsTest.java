@@ -77,27 +77,32 @@ class TrainSettingsTest {
     }
 
     @Test
-    void tablesDefaultToPfgmPlusPlusWithoutJitterAndPfgmKeepsItsJitter() throws Exception {
+    void tablesDefaultToPfgmPlusPlusAndEachFamilyKeepsItsJitter() throws Exception {
         TrainSettings d = TrainSettings.defaults();
         assertEquals(8, d.augDim());
-        assertEquals(0, d.jitter());
+        assertEquals(0.2, d.jitter());
         assertEquals(80, d.resolve(2).zMax());
+        assertEquals(0.01, d.resolve(2).zMin());
+        assertEquals(0.001, with("{\"aug_dim\": 1}").resolve(2).zMin());
+        assertEquals(0.05, with("{\"z_min\": 0.05}").resolve(2).zMin());
         // choosing PFGM brings its jitter unless the jitter is given; other D keep the default's
         assertEquals(0.4, with("{\"aug_dim\": 1}").jitter());
         assertEquals(0.1, with("{\"aug_dim\": 1, \"jitter\": 0.1}").jitter());
-        assertEquals(0, with("{\"aug_dim\": 128}").jitter());
+        assertEquals(0.2, with("{\"aug_dim\": 128}").jitter());
         assertEquals(0.3, with("{\"aug_dim\": \"inf\", \"jitter\": 0.3}").jitter());
-        assertEquals(0, with("{\"aug_dim\": 1}").with(json("{\"aug_dim\": 64}"), "t").jitter());
+        assertEquals(0.2, with("{\"aug_dim\": 1}").with(json("{\"aug_dim\": 64}"), "t").jitter());
+        assertEquals(0.7, with("{\"aug_dim\": 1, \"jitter\": 0.7}").with(json("{\"aug_dim\": 64}"), "t").jitter());
         // images stay PFGM without jitter, and leaving D = 1 there keeps it so
         assertEquals(1, TrainSettings.imageDefaults().augDim());
         assertEquals(0, TrainSettings.imageDefaults().jitter());
         assertEquals(0, TrainSettings.imageDefaults().with(json("{\"aug_dim\": 1}"), "t").jitter());
         assertEquals(0, TrainSettings.imageDefaults().with(json("{\"aug_dim\": 128}"), "t").jitter());
         // a stored file is read with the meaning it was written with: every key it holds, kept
-        TrainSettings pp = with("{\"aug_dim\": 8, \"jitter\": 0}");
+        TrainSettings pp = with("{\"aug_dim\": 8}").resolve(2);
         assertEquals(pp, TrainSettings.storedDefaults().with(pp.toJson(), "file"));
-        TrainSettings pfgm = with("{\"aug_dim\": 1}");
+        TrainSettings pfgm = with("{\"aug_dim\": 1}").resolve(2);
         assertEquals(pfgm, TrainSettings.storedDefaults().with(pfgm.toJson(), "file"));
+        assertEquals(0.2, TrainSettings.storedDefaults().with(pp.toJson(), "file").jitter());
     }
 
     @Test
