@@ -20,7 +20,7 @@ function fmtNum(v) {
   return a >= 1e6 || (a < 1e-4 && v !== 0) ? v.toExponential(2) : String(+v.toPrecision(4));
 }
 
-/** About {@code n} round values spanning [lo, hi], 1, 2 or 5 times a power of ten apart. */
+/** About {@code n} (at least 3) round values spanning [lo, hi], 1, 2 or 5 times a power of ten apart. */
 function niceTicks(lo, hi, n = 5) {
   if (!(hi > lo)) return [lo];
   const raw = (hi - lo) / n;
@@ -28,7 +28,8 @@ function niceTicks(lo, hi, n = 5) {
   const step = [1, 2, 5, 10].map((m) => m * mag).find((v) => v >= raw);
   const out = [];
   for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(+v.toPrecision(12));
-  return out;
+  // a step rounded up can leave two ticks in a range that is not a round multiple of it
+  return out.length < 3 && n < 20 ? niceTicks(lo, hi, 2 * n) : out;
 }
 
 /** Ticks of a log axis over [lo, hi] (both > 0): 1, 2 and 5 times powers of ten, or the powers alone when many. */
