@@ -29,9 +29,13 @@ class SynthesisReportTest {
     @TempDir
     Path dir;
 
+    /**
+     * The tables' default model (PFGM++, D = 8) on 2,400 steps: it learns more slowly per step than
+     * PFGM (sliced W1 0.091 at 800 steps, where PFGM is at 0.049; 0.042 at 2,400, under the floor).
+     */
     static PfgmModel heldOutModel(Dataset data) {
-        return Trainer.train(data, TrainSettings.defaults().with(Models.json("{\"steps\": 800, \"hidden\": 64,"
-                + " \"batch\": 128, \"large_batch\": 1024, \"warmup\": 50, \"holdout\": 0.2}"), "test"), TrainListener.NONE);
+        return Trainer.train(data, TrainSettings.defaults().with(Models.json("{\"steps\": 2400, \"hidden\": 64,"
+                + " \"batch\": 128, \"warmup\": 50, \"holdout\": 0.2}"), "test"), TrainListener.NONE);
     }
 
     @Test
