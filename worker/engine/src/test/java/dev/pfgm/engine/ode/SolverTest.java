@@ -86,6 +86,25 @@ class SolverTest {
         assertTrue(errEuler < Math.abs(euler(10) - Math.exp(-1)) / 5, "first order convergence");
     }
 
+    /**
+     * Heun is second order: halving the step quarters the error (an Euler step counted as two
+     * evaluations would halve it). Its last step is Euler's, whose local error is also O(h^2).
+     */
+    @Test
+    void heunIsSecondOrder() {
+        double previous = Double.NaN;
+        for (int k : new int[] {20, 40, 80, 160}) {
+            double[] y = {1};
+            new Heun(k, Grid.UNIFORM).solve(linear(new double[] {-1}, 1), y, 1, 0, 1, StepObserver.NONE);
+            double err = Math.abs(y[0] - Math.exp(-1));
+            if (!Double.isNaN(previous)) {
+                double ratio = previous / err;
+                assertTrue(ratio > 3.6 && ratio < 4.4, "error ratio K/2 -> K: " + ratio + " (second order: 4)");
+            }
+            previous = err;
+        }
+    }
+
     private static double euler(int k) {
         double[] y = {1};
         new Euler(k, Grid.UNIFORM).solve(linear(new double[] {-1}, 1), y, 1, 0, 1, StepObserver.NONE);
