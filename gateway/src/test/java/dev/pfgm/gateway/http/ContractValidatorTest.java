@@ -1,5 +1,6 @@
 package dev.pfgm.gateway.http;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,11 +14,33 @@ class ContractValidatorTest {
 
     @Test
     void acceptsWhatTheDocumentAllows() {
-        v.check("TrainJob", new JsonObject("{\"type\":\"train\",\"dataset\":\"builtin:moons\","
-                + "\"params\":{\"steps\":100,\"lr\":0.001,\"restrict\":false}}"));
-        v.check("GenerateJob", new JsonObject("{\"type\":\"generate\",\"model\":\"6f1c2d8e-4a7b-4c55-9d1e-2b3c4d5e6f70\","
-                + "\"params\":{\"count\":5,\"solver\":\"heun\",\"steps\":20}}"));
-        v.check("KeyRequest", new JsonObject("{\"tenant\":\"acme-1\"}"));
+        assertDoesNotThrow(() -> v.check("TrainJob", new JsonObject("{\"type\":\"train\",\"dataset\":\"builtin:moons\","
+                + "\"params\":{\"steps\":100,\"lr\":0.001,\"restrict\":false}}")));
+        assertDoesNotThrow(() -> v.check("GenerateJob", new JsonObject("{\"type\":\"generate\","
+                + "\"model\":\"6f1c2d8e-4a7b-4c55-9d1e-2b3c4d5e6f70\",\"params\":{\"count\":5,\"solver\":\"heun\",\"steps\":20}}")));
+        assertDoesNotThrow(() -> v.check("KeyRequest", new JsonObject("{\"tenant\":\"acme-1\"}")));
+    }
+
+    /** Each train setting at the edge of its range passes, and the value just past it is refused by name. */
+    @Test
+    void acceptsTheEdgesOfARangeAndNothingPastThem() {
+        String[][] pairs = {
+            {"\"steps\": 1", "\"steps\": 0", "/params/steps"},
+            {"\"z_min\": 0", "\"z_min\": -0.001", "/params/z_min"},
+            {"\"aug_dim\": \"inf\"", "\"aug_dim\": \"infinity\"", "/params/aug_dim"},
+            {"\"aug_dim\": 1000000", "\"aug_dim\": 1000001", "/params/aug_dim"},
+            {"\"jitter\": 0", "\"jitter\": -0.1", "/params/jitter"},
+        };
+        for (String[] p : pairs) {
+            assertDoesNotThrow(() -> v.check("TrainJob", train(p[0])), p[0]);
+            ApiException e = assertThrows(ApiException.class, () -> v.check("TrainJob", train(p[1])), p[1]);
+            assertEquals(422, e.status());
+            assertTrue(e.errors().stream().anyMatch(f -> f.pointer().equals(p[2])), p[1] + ": " + e.errors());
+        }
+    }
+
+    private static JsonObject train(String param) {
+        return new JsonObject("{\"type\":\"train\",\"dataset\":\"builtin:moons\",\"params\":{" + param + "}}");
     }
 
     @Test
