@@ -123,18 +123,15 @@ public record TrainSettings(
     /** Derived values filled in for data of dimension {@code dim}. */
     public TrainSettings resolve(int dim) {
         Builder b = new Builder(this);
+        if (b.zMin == 0) {
+            b.zMin = b.augDim > 1 ? TABLE_PLUS_PLUS_Z_MIN : PFGM_Z_MIN;
+        }
         if (b.augDim > 1) {
             // PFGM++ and diffusion on standardised columns: z is EDM's sigma, the prior starts at sigma_max
             if (b.zMax == 0) {
                 b.zMax = SIGMA_MAX;
             }
-            if (b.zMin == 0) {
-                b.zMin = TABLE_PLUS_PLUS_Z_MIN;
-            }
             return b.build();
-        }
-        if (b.zMin == 0) {
-            b.zMin = PFGM_Z_MIN;
         }
         if (b.zMax == 0) {
             b.zMax = 40;
