@@ -66,7 +66,7 @@ class CliTest {
         // three blobs, as the contract checker makes them
         int n = 1500;
         float[] v = new float[n * 2];
-        var r = dev.pfgm.engine.sample.SeedPlan.of(1);
+        var r = dev.pfgm.engine.random.SeedPlan.of(1);
         double[][] centres = {{-2, 0}, {2, 0}, {0, 2}};
         for (int i = 0; i < n; i++) {
             double[] c = centres[r.nextInt(3)];
@@ -140,7 +140,7 @@ class CliTest {
     @Test
     void samplesGoToCsvWithTheTrainingDataColumnNames() throws IOException {
         StringBuilder csv = new StringBuilder("height cm,\"weight, kg\"\n");
-        var r = dev.pfgm.engine.sample.SeedPlan.of(4);
+        var r = dev.pfgm.engine.random.SeedPlan.of(4);
         for (int i = 0; i < 600; i++) {
             csv.append(170 + 8 * r.nextGaussian()).append(',').append(70 + 9 * r.nextGaussian()).append('\n');
         }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.pfgm.engine.train.TrainSettings;
+import dev.pfgm.engine.model.TrainSettings;
 import dev.pfgm.gateway.http.ContractValidator;
 import java.util.Set;
 import java.util.TreeSet;

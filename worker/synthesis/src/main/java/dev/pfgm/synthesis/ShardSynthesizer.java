@@ -1,11 +1,11 @@
 package dev.pfgm.synthesis;
 
 import dev.pfgm.engine.model.PfgmModel;
+import dev.pfgm.engine.random.SeedPlan;
 import dev.pfgm.engine.sample.ClassPlan;
 import dev.pfgm.engine.sample.Guidance;
 import dev.pfgm.engine.sample.Progress;
 import dev.pfgm.engine.sample.Sampler;
-import dev.pfgm.engine.sample.SeedPlan;
 import dev.pfgm.engine.sample.SolverSpec;
 import dev.pfgm.shared.synthesis.ShardPlan;
 import dev.pfgm.shared.synthesis.SynthesisSpec;

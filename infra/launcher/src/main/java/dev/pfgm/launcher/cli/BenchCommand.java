@@ -1,19 +1,19 @@
 package dev.pfgm.launcher.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pfgm.shared.data.BuiltinData;
-import dev.pfgm.shared.data.Dataset;
 import dev.pfgm.engine.field.EmpiricalField;
 import dev.pfgm.engine.likelihood.Likelihood;
 import dev.pfgm.engine.model.PfgmModel;
+import dev.pfgm.engine.model.TrainSettings;
 import dev.pfgm.engine.nn.Adam;
 import dev.pfgm.engine.nn.Mlp;
+import dev.pfgm.engine.random.SeedPlan;
 import dev.pfgm.engine.sample.Progress;
 import dev.pfgm.engine.sample.Sampler;
-import dev.pfgm.engine.sample.SeedPlan;
 import dev.pfgm.engine.sample.SolverSpec;
-import dev.pfgm.engine.train.TrainSettings;
 import dev.pfgm.engine.train.Trainer;
+import dev.pfgm.shared.data.BuiltinData;
+import dev.pfgm.shared.data.Dataset;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,9 +2,9 @@ package dev.pfgm.launcher.cli;
 
 import dev.pfgm.engine.model.ModelFile;
 import dev.pfgm.engine.model.PfgmModel;
+import dev.pfgm.engine.model.TrainSettings;
 import dev.pfgm.engine.train.Checkpoint;
 import dev.pfgm.engine.train.ImageTrainer;
-import dev.pfgm.engine.train.TrainSettings;
 import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.shared.data.DataFiles;
 import dev.pfgm.shared.data.ImageSet;

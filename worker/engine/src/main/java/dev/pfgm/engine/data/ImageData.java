@@ -1,6 +1,6 @@
 package dev.pfgm.engine.data;
 
-import dev.pfgm.engine.sample.SeedPlan;
+import dev.pfgm.engine.random.SeedPlan;
 import dev.pfgm.shared.data.Dataset;
 import dev.pfgm.shared.data.ImageSet;
 

@@ -1,6 +1,6 @@
 package dev.pfgm.engine.field;
 
-import dev.pfgm.engine.sample.SeedPlan;
+import dev.pfgm.engine.random.SeedPlan;
 
 /**
  * The D -> infinity limit of PFGM++'s kernel (pfgm-math.md, section 11.6): the Student-t of D

@@ -1,6 +1,6 @@
 package dev.pfgm.engine.field;
 
-import dev.pfgm.engine.sample.SeedPlan;
+import dev.pfgm.engine.random.SeedPlan;
 
 /**
  * The perturbation of PFGM++'s objective (pfgm-math.md, section 11.3): each clean point y gets a

@@ -1,6 +1,6 @@
 package dev.pfgm.engine.field;
 
-import dev.pfgm.engine.sample.SeedPlan;
+import dev.pfgm.engine.random.SeedPlan;
 
 /**
  * PFGM's perturbation kernel for training points (pfgm-math.md, section 4; paper, App. B.1.1).

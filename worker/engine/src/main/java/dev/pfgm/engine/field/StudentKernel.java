@@ -1,6 +1,6 @@
 package dev.pfgm.engine.field;
 
-import dev.pfgm.engine.sample.SeedPlan;
+import dev.pfgm.engine.random.SeedPlan;
 
 /**
  * PFGM++'s perturbation kernel for D extra dimensions (pfgm-math.md, section 11.2-11.3): the field

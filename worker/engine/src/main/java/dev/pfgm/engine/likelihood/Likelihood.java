@@ -1,15 +1,16 @@
 package dev.pfgm.engine.likelihood;
 
-import dev.pfgm.shared.data.Dataset;
 import dev.pfgm.engine.field.ChargeMean;
+import dev.pfgm.engine.flow.DivergenceOde;
 import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.engine.ode.DormandPrince;
 import dev.pfgm.engine.ode.Solution;
-import dev.pfgm.engine.sample.LogDensity;
+import dev.pfgm.engine.random.SeedPlan;
 import dev.pfgm.engine.sample.ChunkRunner;
+import dev.pfgm.engine.sample.LogDensity;
 import dev.pfgm.engine.sample.Progress;
 import dev.pfgm.engine.sample.Sampler;
-import dev.pfgm.engine.sample.SeedPlan;
+import dev.pfgm.shared.data.Dataset;
 import java.util.function.Supplier;
 
 /**

@@ -1,18 +1,19 @@
 package dev.pfgm.engine.model;
 
-import dev.pfgm.shared.InvalidInputException;
-import dev.pfgm.shared.data.Dataset;
 import dev.pfgm.engine.data.Standardizer;
-import dev.pfgm.engine.field.ChargeMean;
+import dev.pfgm.engine.field.Conditional;
 import dev.pfgm.engine.nn.FieldNetwork;
 import dev.pfgm.engine.nn.conv.UNet;
 import dev.pfgm.engine.nn.conv.UNetSpec;
+import dev.pfgm.engine.sample.FlowModel;
+import dev.pfgm.engine.sample.GaussianPrior;
+import dev.pfgm.engine.sample.NetworkSource;
 import dev.pfgm.engine.sample.PfgmPrior;
 import dev.pfgm.engine.sample.Prior;
 import dev.pfgm.engine.sample.Sampler;
-import dev.pfgm.engine.sample.GaussianPrior;
 import dev.pfgm.engine.sample.StudentPrior;
-import dev.pfgm.engine.train.TrainSettings;
+import dev.pfgm.shared.InvalidInputException;
+import dev.pfgm.shared.data.Dataset;
 
 /**
  * A trained PFGM: resolved settings, the data standardisation, the EMA weights of the network,
@@ -20,7 +21,7 @@ import dev.pfgm.engine.train.TrainSettings;
  * {@link ImageMeta}; their network is a {@link UNet} and their standardisation the identity (pixels
  * stay in [-1, 1]).
  */
-public final class PfgmModel {
+public final class PfgmModel implements FlowModel {
     private final TrainSettings settings;
     private final Standardizer standardizer;
     private final float[] weights;
@@ -31,9 +32,9 @@ public final class PfgmModel {
     private final int[] classCounts;
     /** The training table's column the labels came from (a name or an index), when it had one. */
     private final String labelColumn;
-    private ChargeMean network;
+    private Conditional network;
     /** Networks handed back by finished computations, for the next ones ({@link #networks()}). */
-    private final java.util.ArrayDeque<ChargeMean> idle = new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<Conditional> idle = new java.util.ArrayDeque<>();
     private static final int IDLE_NETWORKS = 8;
 
     public PfgmModel(TrainSettings settings, Standardizer standardizer, float[] weights, Provenance provenance,
@@ -67,14 +68,37 @@ public final class PfgmModel {
         this.losses = losses;
     }
 
+    @Override
     public int dim() {
         return standardizer.dim();
+    }
+
+    @Override
+    public double zMax() {
+        return settings.zMax();
+    }
+
+    @Override
+    public double zMin() {
+        return settings.zMin();
+    }
+
+    @Override
+    public boolean diffusion() {
+        return settings.diffusion();
+    }
+
+    @Override
+    public String family() {
+        return settings.diffusion() ? "diffusion (aug_dim \"inf\")"
+                : settings.plusPlus() ? "PFGM++ (aug_dim " + settings.augDim() + ")" : "PFGM (aug_dim 1)";
     }
 
     public TrainSettings settings() {
         return settings;
     }
 
+    @Override
     public Standardizer standardizer() {
         return standardizer;
     }
@@ -101,6 +125,7 @@ public final class PfgmModel {
     }
 
     /** Training examples per class of a class-conditional model; null for an unconditional one. */
+    @Override
     public int[] classCounts() {
         return image != null ? image.classCounts() : classCounts;
     }
@@ -115,14 +140,8 @@ public final class PfgmModel {
         return new PfgmModel(settings, standardizer, weights, provenance, losses, image, classCounts, column);
     }
 
-    /** Classes the network is conditioned on; 0 for an unconditional model. */
-    public int classes() {
-        int[] c = classCounts();
-        return c == null ? 0 : c.length;
-    }
-
     /** The network with this model's weights, shared (it keeps per-call buffers: one thread at a time). */
-    public synchronized ChargeMean network() {
+    public synchronized Conditional network() {
         if (network == null) {
             network = newNetwork();
         }
@@ -134,12 +153,13 @@ public final class PfgmModel {
      * of one model, and a network's construction and first pass at a batch size cost more than a
      * small shard's share of the work. A network comes back without labels.
      */
-    public dev.pfgm.engine.sample.NetworkSource networks() {
-        return new dev.pfgm.engine.sample.NetworkSource() {
+    @Override
+    public NetworkSource<Conditional> networks() {
+        return new NetworkSource<>() {
             @Override
-            public ChargeMean get() {
+            public Conditional get() {
                 synchronized (idle) {
-                    ChargeMean n = idle.poll();
+                    Conditional n = idle.poll();
                     if (n != null) {
                         return n;
                     }
@@ -148,10 +168,8 @@ public final class PfgmModel {
             }
 
             @Override
-            public void release(ChargeMean n) {
-                if (n instanceof dev.pfgm.engine.field.Conditional c) {
-                    c.condition(null);
-                }
+            public void release(Conditional n) {
+                n.condition(null);
                 synchronized (idle) {
                     if (idle.size() < IDLE_NETWORKS) {
                         idle.push(n);
@@ -162,7 +180,8 @@ public final class PfgmModel {
     }
 
     /** A network of its own with this model's weights, for one more thread. */
-    public ChargeMean newNetwork() {
+    @Override
+    public Conditional newNetwork() {
         if (image != null) {
             UNet net = new UNet(unetSpec(settings, image), image.sigmaData());
             net.load(weights);
@@ -192,11 +211,13 @@ public final class PfgmModel {
     }
 
     /** Rows per fixed-shape chunk when sampling, encoding or scoring with this model's network. */
+    @Override
     public int chunkRows() {
         return Sampler.chunkRows(image != null);
     }
 
     /** PFGM's Cauchy prior on z = z_max, or PFGM++'s Student-t one at sigma_max = z_max. */
+    @Override
     public Prior prior() {
         return settings.plusPlus() ? kernelAt(settings.zMax()) : new PfgmPrior(dim(), settings.zMax(), settings.upperNorm());
     }
@@ -217,6 +238,7 @@ public final class PfgmModel {
     }
 
     /** Refuses data whose width differs from the model's; {@code flag} names the input. */
+    @Override
     public void checkDimension(Dataset data, String flag) {
         if (image != null && data.dim() != dim()) {
             throw new InvalidInputException(flag + ": '" + data.source() + "' has " + data.dim()

@@ -1,7 +1,6 @@
 package dev.pfgm.engine.model;
 
 import dev.pfgm.shared.data.Dataset;
-import dev.pfgm.engine.train.TrainSettings;
 import java.time.Instant;
 import org.nd4j.linalg.factory.Nd4j;
 

@@ -74,7 +74,7 @@ public final class FieldNetwork implements Conditional {
         this.octaves = this.directions > 0 ? octaves : 0;
         this.dirs = new double[this.directions * dim];
         // fixed directions: a function of the dimension only, so the model file need not store them
-        dev.pfgm.engine.sample.SeedPlan r = dev.pfgm.engine.sample.SeedPlan.of(0x9E3779B9L + dim);
+        dev.pfgm.engine.random.SeedPlan r = dev.pfgm.engine.random.SeedPlan.of(0x9E3779B9L + dim);
         for (int d = 0; d < this.directions; d++) {
             double n2 = 0;
             for (int k = 0; k < dim; k++) {

@@ -20,8 +20,8 @@ import java.util.function.Supplier;
 public final class ChunkRunner {
     /** The work for one chunk, given a network of its own and a progress sink for that chunk. */
     @FunctionalInterface
-    public interface ChunkTask {
-        void run(int chunk, ChargeMean field, Progress progress);
+    public interface ChunkTask<N extends ChargeMean> {
+        void run(int chunk, N field, Progress progress);
     }
 
     private ChunkRunner() {
@@ -35,17 +35,19 @@ public final class ChunkRunner {
         return Runtime.getRuntime().availableProcessors();
     }
 
-    public static void run(int chunks, Supplier<ChargeMean> fields, Progress progress, ChunkTask task) {
-        run(chunks, (NetworkSource) fields::get, progress, task);
+    public static <N extends ChargeMean> void run(int chunks, Supplier<N> fields, Progress progress,
+                                                  ChunkTask<N> task) {
+        run(chunks, (NetworkSource<N>) fields::get, progress, task);
     }
 
     /** As {@link #run(int, Supplier, Progress, ChunkTask)}, each thread's network given back to its source at the end. */
-    public static void run(int chunks, NetworkSource fields, Progress progress, ChunkTask task) {
+    public static <N extends ChargeMean> void run(int chunks, NetworkSource<N> fields, Progress progress,
+                                                  ChunkTask<N> task) {
         int threads = Math.max(1, Math.min(threads(), chunks));
         double[] done = new double[chunks];
         Progress.Aggregate total = new Progress.Aggregate(done, progress);
         if (threads == 1) {
-            ChargeMean field = fields.get();
+            N field = fields.get();
             for (int c = 0; c < chunks; c++) {
                 final int chunk = c;
                 task.run(c, field, f -> total.set(chunk, f));
@@ -64,7 +66,7 @@ public final class ChunkRunner {
             List<Future<?>> futures = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 futures.add(pool.submit(() -> {
-                    ChargeMean field = fields.get();
+                    N field = fields.get();
                     int c;
                     while ((c = next.getAndIncrement()) < chunks) {
                         final int chunk = c;

@@ -1,5 +1,7 @@
 package dev.pfgm.engine.sample;
 
+import dev.pfgm.engine.random.SeedPlan;
+
 /**
  * Which class each row of a bulk synthesis of {@code count} rows gets, with exact counts per
  * class: the classes are laid out in order (counts[0] rows of class 0, then class 1, ...) and row

@@ -1,7 +1,6 @@
 package dev.pfgm.engine.sample;
 
 import dev.pfgm.shared.data.Dataset;
-import dev.pfgm.engine.model.PfgmModel;
 
 /**
  * The invertible map between data and the latent plane z = z_max (pfgm-math.md, section 10):
@@ -9,9 +8,9 @@ import dev.pfgm.engine.model.PfgmModel;
  * model's standardised units; their prior is {@link PfgmPrior}.
  */
 public final class FlowMap {
-    private final PfgmModel model;
+    private final FlowModel model;
 
-    public FlowMap(PfgmModel model) {
+    public FlowMap(FlowModel model) {
         this.model = model;
     }
 
@@ -20,7 +19,7 @@ public final class FlowMap {
         model.checkDimension(data, "--data");
         double[] x = model.standardizer().standardized(data);
         double nfe = Sampler.transport(model::newNetwork, model.chunkRows(), x, data.count(),
-                model.settings().zMin(), model.settings().zMax(), spec, progress);
+                model.zMin(), model.zMax(), spec, progress);
         float[] f = new float[x.length];
         for (int i = 0; i < x.length; i++) {
             f[i] = (float) x[i];
@@ -33,7 +32,7 @@ public final class FlowMap {
         model.checkDimension(latent, "--latent");
         double[] x = latent.values().clone();
         double nfe = Sampler.transport(model::newNetwork, model.chunkRows(), x, latent.count(),
-                model.settings().zMax(), model.settings().zMin(), spec, progress);
+                model.zMax(), model.zMin(), spec, progress);
         return new Sampler.Result(model.standardizer().inverseToFloat(x), latent.count(), latent.dim(), nfe);
     }
 }

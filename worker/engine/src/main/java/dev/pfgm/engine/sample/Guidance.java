@@ -1,8 +1,8 @@
 package dev.pfgm.engine.sample;
 
 import dev.pfgm.engine.field.ChargeMean;
-import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.engine.field.Conditional;
+import dev.pfgm.engine.random.SeedPlan;
 import dev.pfgm.shared.InvalidInputException;
 
 /**
@@ -43,7 +43,7 @@ public record Guidance(int label, double scale, double from, double to) {
      * an interval (each argument null when not given); else class {@code label} (default
      * {@link #DRAWN}) at scale {@code scale} (default 1) within {@code interval} (default: every z).
      */
-    public static Guidance forModel(PfgmModel model, Integer label, Double scale, double[] interval) {
+    public static Guidance forModel(FlowModel model, Integer label, Double scale, double[] interval) {
         int classes = model.classes();
         if (classes == 0) {
             String given = label != null ? "class" : scale != null ? "guidance" : interval != null ? "guidance_interval"

@@ -7,11 +7,13 @@ import dev.pfgm.engine.field.ChargeMean;
  * source may hand out networks it keeps between computations: building one and its first pass
  * at a batch size cost about 0.2-0.4 s for the Fashion-MNIST U-Net, paid again by every shard of
  * a synthesis otherwise. {@link #release} gives a network back when its thread is done.
+ *
+ * @param <N> what the networks are: a trained model's are {@link dev.pfgm.engine.field.Conditional}
  */
 @FunctionalInterface
-public interface NetworkSource {
-    ChargeMean get();
+public interface NetworkSource<N extends ChargeMean> {
+    N get();
 
-    default void release(ChargeMean network) {
+    default void release(N network) {
     }
 }

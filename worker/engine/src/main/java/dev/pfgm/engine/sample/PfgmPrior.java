@@ -1,5 +1,7 @@
 package dev.pfgm.engine.sample;
 
+import dev.pfgm.engine.random.SeedPlan;
+
 /**
  * PFGM's prior on the plane z = zMax (pfgm-math.md, section 6): the field of a unit charge at the
  * origin seen on that plane, a multivariate Cauchy density with scale zMax,

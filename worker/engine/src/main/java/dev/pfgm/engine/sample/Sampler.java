@@ -1,12 +1,13 @@
 package dev.pfgm.engine.sample;
 
 import dev.pfgm.engine.field.ChargeMean;
-import dev.pfgm.engine.likelihood.DivergenceOde;
-import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.engine.field.Conditional;
+import dev.pfgm.engine.flow.DivergenceOde;
+import dev.pfgm.engine.flow.FlowOde;
 import dev.pfgm.engine.ode.OdeSolver;
 import dev.pfgm.engine.ode.OdeSystem;
 import dev.pfgm.engine.ode.Solution;
+import dev.pfgm.engine.random.SeedPlan;
 import dev.pfgm.shared.InvalidInputException;
 import java.util.function.Supplier;
 
@@ -31,15 +32,15 @@ public final class Sampler {
         return images ? IMAGE_CHUNK : CHUNK;
     }
 
-    private final PfgmModel model;
+    private final FlowModel model;
     private final Guidance guidance;
 
-    public Sampler(PfgmModel model) {
+    public Sampler(FlowModel model) {
         this(model, null);
     }
 
     /** A sampler of a class-conditional model with {@code guidance} (null: unconditional). */
-    public Sampler(PfgmModel model, Guidance guidance) {
+    public Sampler(FlowModel model, Guidance guidance) {
         if (guidance != null) {
             guidance.check(model.classes());
         }
@@ -86,10 +87,9 @@ public final class Sampler {
                     : labels.length + " labels for " + count + " rows");
         }
         int dim = model.dim();
-        if (spec.stochastic() && !model.settings().diffusion()) {
+        if (spec.stochastic() && !model.diffusion()) {
             throw new InvalidInputException("--solver: " + spec.name() + " samples the reverse SDE of a diffusion model"
-                    + " (aug_dim \"inf\"); this model is " + (model.settings().plusPlus() ? "PFGM++ (aug_dim "
-                    + model.settings().augDim() + ")" : "PFGM (aug_dim 1)") + ": use rk45, heun, euler or edm");
+                    + " (aug_dim \"inf\"); this model is " + model.family() + ": use rk45, heun, euler or edm");
         }
         if (density != null) {
             spec.requireOde("a log density along the sampling path");
@@ -120,10 +120,8 @@ public final class Sampler {
                 }
             }
         }
-        NetworkSource nets = model.networks();
-        ChunkField perChunk = rowLabels == null ? null : (net, chunkLabels) -> guidance.on((Conditional) net, chunkLabels);
-        double nfe = transport(nets, model.chunkRows(), x, first, count, model.settings().zMax(),
-                model.settings().zMin(), spec, progress, perChunk, rowLabels, density, probes, noise);
+        ChunkField<Conditional> perChunk = rowLabels == null ? null : guidance::on;
+        double nfe = transport(model.networks(), model.chunkRows(), x, first, count, model.zMax(), model.zMin(), spec, progress, perChunk, rowLabels, density, probes, noise);
         double[] logDensity = null;
         if (density != null) {
             logDensity = new double[count];
@@ -144,15 +142,15 @@ public final class Sampler {
      * to z = {@code to}, in place, in fixed-shape chunks of {@code size} rows on every core. Returns
      * the mean NFE per point.
      */
-    public static double transport(Supplier<ChargeMean> fields, int size, double[] x, int count, double from,
+    public static double transport(Supplier<? extends ChargeMean> fields, int size, double[] x, int count, double from,
                                    double to, SolverSpec spec, Progress progress) {
         spec.requireOde("encoding and decoding (the invertible map)");
         return transport(fields::get, size, x, 0, count, from, to, spec, progress, null, null, null, null, null);
     }
 
     /** What a chunk's network becomes given the labels of the chunk's rows (guidance wraps it). */
-    interface ChunkField {
-        ChargeMean of(ChargeMean network, int[] chunkLabels);
+    interface ChunkField<N extends ChargeMean> {
+        ChargeMean of(N network, int[] chunkLabels);
     }
 
     /**
@@ -162,9 +160,9 @@ public final class Sampler {
      * {@code probes} holds each row's Hutchinson vectors ([count, probes, N]); with a stochastic
      * sampler {@code noise} holds each row's stream.
      */
-    private static double transport(NetworkSource fields, int size, double[] x, long first, int count,
+    private static <N extends ChargeMean> double transport(NetworkSource<N> fields, int size, double[] x, long first, int count,
                                     double from, double to, SolverSpec spec, Progress progress,
-                                    ChunkField perChunk, int[] labels, Density density, double[] probes,
+                                    ChunkField<N> perChunk, int[] labels, Density density, double[] probes,
                                     SeedPlan[] noise) {
         long firstChunk = first / size;
         int chunks = (int) ((first + count - 1) / size - firstChunk + 1);

@@ -2,6 +2,7 @@ package dev.pfgm.engine.sample;
 
 import dev.pfgm.engine.field.ChargeMean;
 import dev.pfgm.engine.ode.Grid;
+import dev.pfgm.engine.random.SeedPlan;
 
 /**
  * The stochastic samplers of a diffusion model (aug_dim "inf"), the kind of sampler the "fewer

@@ -1,6 +1,7 @@
 package dev.pfgm.engine.sample;
 
 import dev.pfgm.engine.field.StudentKernel;
+import dev.pfgm.engine.random.SeedPlan;
 
 /**
  * PFGM++'s prior for D extra dimensions (pfgm-math.md, sections 11.4 and 11.7): the kernel of a

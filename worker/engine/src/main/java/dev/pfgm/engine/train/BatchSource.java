@@ -1,9 +1,10 @@
 package dev.pfgm.engine.train;
 
 import dev.pfgm.engine.field.EmpiricalField;
-import dev.pfgm.engine.field.Perturbation;
 import dev.pfgm.engine.field.NoiseKernel;
-import dev.pfgm.engine.sample.SeedPlan;
+import dev.pfgm.engine.field.Perturbation;
+import dev.pfgm.engine.model.TrainSettings;
+import dev.pfgm.engine.random.SeedPlan;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pfgm.engine.model.ImageMeta;
+import dev.pfgm.engine.model.TrainSettings;
 import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.shared.data.NpyFile;
 import dev.pfgm.shared.data.ZipEntries;

@@ -1,7 +1,7 @@
 package dev.pfgm.engine.train;
 
+import dev.pfgm.engine.random.SeedPlan;
 import dev.pfgm.engine.sample.ClassPlan;
-import dev.pfgm.engine.sample.SeedPlan;
 import dev.pfgm.shared.data.Dataset;
 
 /**

@@ -1,6 +1,6 @@
 package dev.pfgm.engine.train;
 
-import dev.pfgm.engine.sample.SeedPlan;
+import dev.pfgm.engine.random.SeedPlan;
 import java.util.Arrays;
 
 /**

@@ -1,14 +1,15 @@
 package dev.pfgm.engine.train;
 
-import dev.pfgm.shared.data.Dataset;
 import dev.pfgm.engine.data.Standardizer;
 import dev.pfgm.engine.field.NormalisedField;
 import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.engine.model.Provenance;
+import dev.pfgm.engine.model.TrainSettings;
 import dev.pfgm.engine.nn.Adam;
 import dev.pfgm.engine.nn.Ema;
 import dev.pfgm.engine.nn.FieldNetwork;
-import dev.pfgm.engine.sample.SeedPlan;
+import dev.pfgm.engine.random.SeedPlan;
+import dev.pfgm.shared.data.Dataset;
 
 /**
  * Trains on vector data. With aug_dim D > 1 (PFGM++) or "inf" (diffusion), EDM's denoising

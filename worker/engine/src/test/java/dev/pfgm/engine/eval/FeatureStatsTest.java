@@ -3,7 +3,7 @@ package dev.pfgm.engine.eval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pfgm.engine.sample.SeedPlan;
+import dev.pfgm.engine.random.SeedPlan;
 import org.junit.jupiter.api.Test;
 
 class FeatureStatsTest {

@@ -3,7 +3,7 @@ package dev.pfgm.engine.field;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pfgm.engine.sample.SeedPlan;
+import dev.pfgm.engine.random.SeedPlan;
 import org.junit.jupiter.api.Test;
 
 /** pfgm-math.md section 14, items 1 to 3: the empirical field and its targets. */

@@ -3,7 +3,7 @@ package dev.pfgm.engine.field;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pfgm.engine.sample.SeedPlan;
+import dev.pfgm.engine.random.SeedPlan;
 import org.apache.commons.math3.distribution.BetaDistribution;
 import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.commons.math3.stat.inference.KolmogorovSmirnovTest;

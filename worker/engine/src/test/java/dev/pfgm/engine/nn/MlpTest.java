@@ -2,7 +2,7 @@ package dev.pfgm.engine.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.pfgm.engine.sample.SeedPlan;
+import dev.pfgm.engine.random.SeedPlan;
 import org.junit.jupiter.api.Test;
 
 /** The hand-written passes against finite differences of the forward pass. */

@@ -1,6 +1,6 @@
 package dev.pfgm.engine.quality;
 
-import dev.pfgm.engine.sample.SeedPlan;
+import dev.pfgm.engine.random.SeedPlan;
 
 /** A Gaussian mixture with known density, for quality tests: weights, means and covariances. */
 final class GaussianMixture {

@@ -2,18 +2,18 @@ package dev.pfgm.engine.quality;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pfgm.shared.data.DataFiles;
-import dev.pfgm.shared.data.Dataset;
 import dev.pfgm.engine.likelihood.Likelihood;
 import dev.pfgm.engine.model.PfgmModel;
+import dev.pfgm.engine.model.TrainSettings;
+import dev.pfgm.engine.random.SeedPlan;
 import dev.pfgm.engine.sample.FlowMap;
 import dev.pfgm.engine.sample.Progress;
 import dev.pfgm.engine.sample.Sampler;
-import dev.pfgm.engine.sample.SeedPlan;
 import dev.pfgm.engine.sample.SolverSpec;
 import dev.pfgm.engine.train.TrainListener;
-import dev.pfgm.engine.train.TrainSettings;
 import dev.pfgm.engine.train.Trainer;
+import dev.pfgm.shared.data.DataFiles;
+import dev.pfgm.shared.data.Dataset;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

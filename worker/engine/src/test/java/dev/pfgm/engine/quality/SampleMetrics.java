@@ -1,6 +1,6 @@
 package dev.pfgm.engine.quality;
 
-import dev.pfgm.engine.sample.SeedPlan;
+import dev.pfgm.engine.random.SeedPlan;
 import java.util.Arrays;
 
 /** Distances between point sets, as the engine issue defines them. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pfgm.engine.field.ExactChargeMean;
 import dev.pfgm.engine.likelihood.Likelihood;
+import dev.pfgm.engine.random.SeedPlan;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pfgm.engine.field.ChargeMean;
 import dev.pfgm.engine.nn.conv.UNet;
 import dev.pfgm.engine.nn.conv.UNetSpec;
+import dev.pfgm.engine.random.SeedPlan;
 import dev.pfgm.shared.InvalidInputException;
 import org.junit.jupiter.api.Test;
 

@@ -3,6 +3,7 @@ package dev.pfgm.engine.sample;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pfgm.engine.random.SeedPlan;
 import java.util.Arrays;
 import org.apache.commons.math3.distribution.BetaDistribution;
 import org.apache.commons.math3.stat.inference.KolmogorovSmirnovTest;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pfgm.engine.field.ChargeMean;
+import dev.pfgm.engine.random.SeedPlan;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.pfgm.engine.nn.conv.UNet;
 import dev.pfgm.engine.nn.conv.UNetSpec;
-import dev.pfgm.engine.sample.SeedPlan;
+import dev.pfgm.engine.random.SeedPlan;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pfgm.engine.model.PfgmModel;
+import dev.pfgm.engine.model.TrainSettings;
 import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.shared.data.ImageSet;
 import dev.pfgm.shared.data.ProceduralImages;

@@ -2,8 +2,8 @@ package dev.pfgm.launcher.cli.sampling;
 
 import dev.pfgm.engine.data.Standardizer;
 import dev.pfgm.engine.model.PfgmModel;
+import dev.pfgm.engine.random.SeedPlan;
 import dev.pfgm.engine.sample.Prior;
-import dev.pfgm.engine.sample.SeedPlan;
 import dev.pfgm.shared.data.GaussianMixture;
 
 /**

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pfgm.engine.model.PfgmModel;
+import dev.pfgm.engine.model.TrainSettings;
 import dev.pfgm.engine.sample.GaussianPrior;
-import dev.pfgm.engine.train.TrainSettings;
 import dev.pfgm.engine.train.Trainer;
 import dev.pfgm.shared.data.Dataset;
 import dev.pfgm.shared.data.GaussianMixture;

@@ -25,7 +25,7 @@ final class Params {
         return size;
     }
 
-    void initialise(float[] p, dev.pfgm.engine.sample.SeedPlan rng) {
+    void initialise(float[] p, dev.pfgm.engine.random.SeedPlan rng) {
         for (int i = 0; i < blocks.size(); i++) {
             int[] blk = blocks.get(i);
             double s = scales.get(i);

@@ -3,7 +3,7 @@ package dev.pfgm.engine.nn.conv;
 import dev.pfgm.engine.field.ChargeMean;
 import dev.pfgm.engine.field.Conditional;
 import dev.pfgm.engine.field.NormalisedField;
-import dev.pfgm.engine.sample.SeedPlan;
+import dev.pfgm.engine.random.SeedPlan;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

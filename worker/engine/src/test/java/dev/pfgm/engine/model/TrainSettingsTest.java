@@ -1,4 +1,4 @@
-package dev.pfgm.engine.train;
+package dev.pfgm.engine.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -103,13 +103,5 @@ class TrainSettingsTest {
         TrainSettings pfgm = with("{\"aug_dim\": 1}").resolve(2);
         assertEquals(pfgm, TrainSettings.storedDefaults().with(pfgm.toJson(), "file"));
         assertEquals(0.2, TrainSettings.storedDefaults().with(pp.toJson(), "file").jitter());
-    }
-
-    @Test
-    void learningRateWarmsUpThenDecaysToZero() {
-        TrainSettings s = TrainSettings.defaults();
-        assertEquals(s.lr() / s.warmup(), Trainer.learningRate(s, 1), 1e-15);
-        assertEquals(s.lr(), Trainer.learningRate(s, s.warmup()), 1e-15);
-        assertEquals(0, Trainer.learningRate(s, s.steps()), 1e-12);
     }
 }

@@ -1,4 +1,4 @@
-package dev.pfgm.engine.sample;
+package dev.pfgm.engine.random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -1,4 +1,4 @@
-package dev.pfgm.engine.train;
+package dev.pfgm.engine.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;

@@ -1,4 +1,4 @@
-package dev.pfgm.engine.sample;
+package dev.pfgm.engine.random;
 
 /**
  * A small, fully specified random generator (SplitMix64) and the rule that gives every sample its

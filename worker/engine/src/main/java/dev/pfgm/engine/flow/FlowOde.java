@@ -1,4 +1,4 @@
-package dev.pfgm.engine.sample;
+package dev.pfgm.engine.flow;
 
 import dev.pfgm.engine.field.ChargeMean;
 import dev.pfgm.engine.ode.OdeSystem;

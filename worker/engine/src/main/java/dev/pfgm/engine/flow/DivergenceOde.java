@@ -1,4 +1,4 @@
-package dev.pfgm.engine.likelihood;
+package dev.pfgm.engine.flow;
 
 import dev.pfgm.engine.field.ChargeMean;
 import dev.pfgm.engine.ode.OdeSystem;
@@ -24,7 +24,7 @@ public final class DivergenceOde implements OdeSystem {
     private double[] forms = new double[0];
 
     /** In t = ln z. */
-    DivergenceOde(ChargeMean field, int probes, double[] probe) {
+    public DivergenceOde(ChargeMean field, int probes, double[] probe) {
         this(field, probes, probe, true);
     }
 
