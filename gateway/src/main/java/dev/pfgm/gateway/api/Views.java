@@ -33,6 +33,7 @@ public final class Views {
         o.put("name", j.name());
         o.set("metadata", j.metadata() == null ? Json.object() : j.metadata());
         o.set("error", j.error());
+        o.set("errors", j.errors());
         o.set("result", publicResult(j.result()));
         o.put("version", j.version());
         return o;

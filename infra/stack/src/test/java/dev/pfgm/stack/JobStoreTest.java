@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pfgm.shared.config.Config;
 import dev.pfgm.shared.config.Settings;
 import dev.pfgm.shared.job.JobStatus;
+import dev.pfgm.shared.job.JobTransition;
 import dev.pfgm.shared.job.JobType;
 import dev.pfgm.shared.store.Database;
 import dev.pfgm.shared.store.JobRecord;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -224,5 +226,95 @@ class JobStoreTest {
                 + " WHERE id = '" + j.id() + "'"));
         jobs.reapExpired(0, 100);
         assertEquals(JobStatus.CANCELLED, jobs.get("t8", j.id()).orElseThrow().status());
+    }
+
+    /** Runs every path through the store and checks each status change it made against JobTransition. */
+    @Test
+    void theStoreMakesExactlyTheDeclaredTransitions() {
+        List<UUID> ids = new ArrayList<>();
+        JobRecord done = submit("t9", null, 100);
+        jobs.claim(done.id(), "w1", 30);
+        jobs.succeed(done.id(), "w1", 1, Json.object(), Json.object(), null);
+        JobRecord queued = submit("t9", null, 100);
+        jobs.cancel("t9", queued.id());
+        JobRecord stopped = submit("t9", null, 100);
+        jobs.claim(stopped.id(), "w1", 30);
+        jobs.cancel("t9", stopped.id());
+        jobs.cancelled(stopped.id(), "w1", 1);
+        JobRecord retried = submit("t9", null, 100); // two attempts: a retry, then out of attempts
+        jobs.claim(retried.id(), "w1", 30);
+        jobs.fail(retried.id(), "w1", 1, Json.object().put("code", "internal").put("message", "one"), true, 0);
+        jobs.claim(retried.id(), "w1", 30);
+        jobs.fail(retried.id(), "w1", 2, Json.object().put("code", "internal").put("message", "two"), true, 0);
+        ids.addAll(List.of(done.id(), queued.id(), stopped.id(), retried.id()));
+
+        Set<JobTransition> made = EnumSet.noneOf(JobTransition.class);
+        for (UUID id : ids) {
+            JobStatus at = null; // the first status event is the submission's: queued
+            for (JobStore.Event e : jobs.events(id, 0, 100)) {
+                if (!e.kind().equals("status")) {
+                    continue;
+                }
+                JobStatus next = JobStatus.parse(e.data().path("status").asText());
+                if (at == null) {
+                    assertEquals(JobStatus.QUEUED, next, "a job starts queued");
+                    at = next;
+                    continue;
+                }
+                JobTransition t = JobTransition.of(at, next);
+                assertNotNull(t, id + ": " + at + " -> " + next + " is not declared");
+                made.add(t);
+                at = next;
+            }
+            assertTrue(at.terminal(), id + " ended");
+        }
+        assertEquals(EnumSet.allOf(JobTransition.class), made, "every declared transition is one the store makes");
+    }
+
+    @Test
+    void everyFailedAttemptKeepsItsError() {
+        JobRecord j = submit("t10", null, 100);
+        jobs.claim(j.id(), "w1", 30);
+        jobs.fail(j.id(), "w1", 1, Json.object().put("code", "internal").put("message", "first"), true, 0);
+        jobs.claim(j.id(), "w2", 30);
+        jobs.fail(j.id(), "w2", 2, Json.object().put("code", "non_finite").put("message", "second"), false, 0);
+        JobRecord end = jobs.get("t10", j.id()).orElseThrow();
+        assertEquals(JobStatus.FAILED, end.status());
+        assertEquals(2, end.errors().size(), end.errors().toString());
+        assertEquals(1, end.errors().get(0).path("attempt").asInt());
+        assertEquals("first", end.errors().get(0).path("message").asText());
+        assertEquals(2, end.errors().get(1).path("attempt").asInt());
+        assertEquals("non_finite", end.errors().get(1).path("code").asText());
+        assertTrue(end.errors().get(1).hasNonNull("at"));
+        assertEquals("second", end.error().path("message").asText(), "error is the last attempt's");
+    }
+
+    /** The database this test migrated from empty: the constraints the state machine relies on are there, by name. */
+    @Test
+    void theMigratedSchemaEnforcesTheJobInvariants() {
+        for (String name : List.of("queued_has_no_lease", "failed_has_error", "running_has_lease", "terminal_has_finish",
+                "succeeded_has_result", "attempts_bounded", "errors_is_a_list")) {
+            assertEquals(1, count("SELECT count(*) FROM pg_constraint WHERE conrelid = 'jobs'::regclass AND conname = ?",
+                    name), name);
+        }
+        assertEquals(0, count("SELECT count(*) FROM flyway_schema_history WHERE NOT success"), "every migration applied");
+        JobRecord j = submit("t11", null, 100);
+        String leased = "UPDATE jobs SET lease_owner = 'w', lease_until = now() WHERE id = '" + j.id() + "'";
+        var e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                () -> db.run(c -> c.createStatement().executeUpdate(leased)));
+        assertTrue(String.valueOf(rootMessage(e)).contains("queued_has_no_lease"), rootMessage(e));
+        jobs.claim(j.id(), "w1", 30);
+        String noError = "UPDATE jobs SET status = 'failed', finished_at = now(), lease_owner = NULL, lease_until = NULL"
+                + " WHERE id = '" + j.id() + "'";
+        e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                () -> db.run(c -> c.createStatement().executeUpdate(noError)));
+        assertTrue(String.valueOf(rootMessage(e)).contains("failed_has_error"), rootMessage(e));
+    }
+
+    private static String rootMessage(Throwable e) {
+        while (e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e.getMessage();
     }
 }

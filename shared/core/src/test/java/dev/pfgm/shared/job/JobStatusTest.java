@@ -1,47 +1,89 @@
 package dev.pfgm.shared.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayDeque;
 import java.util.EnumSet;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
+/** The machine JobTransition declares: its shape, and the SQL the store builds from it. */
 class JobStatusTest {
     @Test
-    void terminalStatesGoNowhere() {
+    void theTerminalStatusesAreThoseNoTransitionLeaves() {
+        assertEquals(EnumSet.of(JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED), JobStatus.TERMINAL);
         for (JobStatus s : JobStatus.values()) {
-            boolean terminal = s == JobStatus.SUCCEEDED || s == JobStatus.FAILED || s == JobStatus.CANCELLED;
-            assertEquals(terminal, s.terminal(), s.name());
-            if (terminal) {
-                for (JobStatus next : JobStatus.values()) {
-                    assertFalse(s.canBecome(next), s + " -> " + next);
+            assertEquals(JobStatus.TERMINAL.contains(s), s.terminal(), s.name());
+        }
+        assertEquals(EnumSet.allOf(JobStatus.class), union(JobStatus.TERMINAL, JobStatus.UNFINISHED));
+        assertTrue(JobStatus.UNFINISHED.containsAll(JobStatus.ACTIVE));
+    }
+
+    @Test
+    void everyStatusIsReachedFromQueuedAndReachesAnEnd() {
+        Set<JobStatus> reached = EnumSet.of(JobStatus.QUEUED);
+        ArrayDeque<JobStatus> todo = new ArrayDeque<>(reached);
+        while (!todo.isEmpty()) {
+            JobStatus s = todo.poll();
+            for (JobStatus next : JobStatus.values()) {
+                if (s.canBecome(next) && reached.add(next)) {
+                    todo.add(next);
                 }
             }
         }
+        assertEquals(EnumSet.allOf(JobStatus.class), reached);
+        for (JobStatus s : JobStatus.UNFINISHED) {
+            assertTrue(JobStatus.TERMINAL.stream().anyMatch(t -> leadsTo(s, t, EnumSet.noneOf(JobStatus.class))),
+                    s + " reaches an end");
+        }
     }
 
     @Test
-    void lifecycle() {
-        assertTrue(JobStatus.QUEUED.canBecome(JobStatus.RUNNING));
-        assertTrue(JobStatus.QUEUED.canBecome(JobStatus.CANCELLED));
-        assertFalse(JobStatus.QUEUED.canBecome(JobStatus.SUCCEEDED), "a job is never finished without running");
-        assertTrue(JobStatus.RUNNING.canBecome(JobStatus.QUEUED), "an expired lease requeues");
-        assertTrue(JobStatus.RUNNING.canBecome(JobStatus.CANCELLING));
-        assertFalse(JobStatus.RUNNING.canBecome(JobStatus.RUNNING));
-        assertEquals(EnumSet.of(JobStatus.RUNNING, JobStatus.CANCELLING), JobStatus.sourcesOf(JobStatus.SUCCEEDED));
-        assertEquals(EnumSet.of(JobStatus.QUEUED), JobStatus.sourcesOf(JobStatus.RUNNING));
+    void noTransitionIsDeclaredTwiceOrLeavesAnEnd() {
+        for (JobTransition t : JobTransition.values()) {
+            assertEquals(t, JobTransition.of(t.from(), t.to()), t.name());
+            assertTrue(!t.from().terminal() && t.from() != t.to(), t.name());
+        }
+        assertNull(JobTransition.of(JobStatus.CANCELLING, JobStatus.SUCCEEDED), "a job asked to stop never succeeds");
+        assertNull(JobTransition.of(JobStatus.QUEUED, JobStatus.SUCCEEDED), "nor finishes without running");
     }
 
     @Test
-    void wireNames() {
+    void theSqlNamesTheStatusesByTheirWireNames() {
+        assertEquals("status = 'cancelling'", JobTransition.ASK_TO_STOP.set());
+        assertEquals("status = 'running'", JobTransition.ASK_TO_STOP.guard());
+        assertEquals("status IN ('running', 'cancelling')", JobTransition.statusIn(JobStatus.ACTIVE));
+    }
+
+    @Test
+    void parsesWireNames() {
         for (JobStatus s : JobStatus.values()) {
             assertEquals(s, JobStatus.parse(s.wireName()));
         }
-        assertNull(JobStatus.parse("canceled"));
-        assertEquals("pfgm.jobs.train", JobType.TRAIN.topic());
-        assertEquals(JobType.LIKELIHOOD, JobType.parse("likelihood"));
-        assertTrue(Topics.all().contains("pfgm.jobs.dlq"));
+        assertNull(JobStatus.parse("QUEUED"));
+        assertNull(JobStatus.parse("done"));
+    }
+
+    private static boolean leadsTo(JobStatus from, JobStatus end, Set<JobStatus> seen) {
+        if (from == end) {
+            return true;
+        }
+        if (!seen.add(from)) {
+            return false;
+        }
+        for (JobStatus next : JobStatus.values()) {
+            if (from.canBecome(next) && leadsTo(next, end, seen)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Set<JobStatus> union(Set<JobStatus> a, Set<JobStatus> b) {
+        Set<JobStatus> u = EnumSet.copyOf(a);
+        u.addAll(b);
+        return u;
     }
 }

@@ -1,8 +1,17 @@
 package dev.pfgm.shared.store;
 
+import static dev.pfgm.shared.job.JobTransition.ASK_TO_STOP;
+import static dev.pfgm.shared.job.JobTransition.CANCEL_QUEUED;
+import static dev.pfgm.shared.job.JobTransition.CLAIM;
+import static dev.pfgm.shared.job.JobTransition.FAIL;
+import static dev.pfgm.shared.job.JobTransition.RETRY;
+import static dev.pfgm.shared.job.JobTransition.STOPPED;
+import static dev.pfgm.shared.job.JobTransition.SUCCEED;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pfgm.shared.job.JobStatus;
+import dev.pfgm.shared.job.JobTransition;
 import dev.pfgm.shared.job.JobType;
 import dev.pfgm.shared.job.Topics;
 import java.sql.Connection;
@@ -26,6 +35,16 @@ public final class JobStore {
     private final long defaultRunningJobs;
     /** A job held back by its tenant's running quota is offered again after this long. */
     private static final int QUOTA_RETRY_SECONDS = 5;
+    /** {@code status IN (...)} for the jobs a worker holds, and for those that have ended. */
+    static final String ACTIVE_SQL = JobTransition.statusIn(JobStatus.ACTIVE);
+    static final String TERMINAL_SQL = JobTransition.statusIn(JobStatus.TERMINAL);
+    /**
+     * Sets a failed attempt's error and appends it, with the attempt and the time, to the job's list
+     * of errors. Two parameters, both the error.
+     */
+    static final String SET_ERROR = " error = ?::jsonb, errors = errors || jsonb_build_array(?::jsonb"
+            + " || jsonb_build_object('attempt', attempt, 'at', now()))";
+    static final String UNFINISHED_SQL = JobTransition.statusIn(JobStatus.UNFINISHED);
 
     public JobStore(Database db) {
         this(db, Long.MAX_VALUE);
@@ -185,12 +204,12 @@ public final class JobStore {
      */
     public Optional<JobRecord> cancel(String tenant, UUID id) {
         return db.inTransaction(c -> {
-            JobRecord r = update(c, "UPDATE jobs SET status = 'cancelled', finished_at = now(), version = version + 1,"
-                    + " progress = progress || '{\"message\": \"cancelled before it started\"}'::jsonb"
-                    + " WHERE id = ? AND tenant = ? AND status = 'queued' RETURNING " + JobRecord.COLUMNS, id, tenant);
+            JobRecord r = update(c, "UPDATE jobs SET " + CANCEL_QUEUED.set() + ", finished_at = now(),"
+                    + " version = version + 1, progress = progress || '{\"message\": \"cancelled before it started\"}'::jsonb"
+                    + " WHERE id = ? AND tenant = ? AND " + CANCEL_QUEUED.guard() + " RETURNING " + JobRecord.COLUMNS, id, tenant);
             if (r == null) {
-                r = update(c, "UPDATE jobs SET status = 'cancelling', version = version + 1"
-                        + " WHERE id = ? AND tenant = ? AND status = 'running' RETURNING " + JobRecord.COLUMNS, id, tenant);
+                r = update(c, "UPDATE jobs SET " + ASK_TO_STOP.set() + ", version = version + 1"
+                        + " WHERE id = ? AND tenant = ? AND " + ASK_TO_STOP.guard() + " RETURNING " + JobRecord.COLUMNS, id, tenant);
             }
             if (r != null) {
                 event(c, id, "status", Json.object().put("status", r.status().wireName()));
@@ -256,11 +275,11 @@ public final class JobStore {
             }
             lockTenant(c, tenant); // two workers claiming for one tenant cannot both pass the count
             JobRecord r;
-            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = 'running', attempt = attempt + 1,"
+            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET " + CLAIM.set() + ", attempt = attempt + 1,"
                     + " lease_owner = ?, lease_until = now() + make_interval(secs => ?),"
                     + " started_at = coalesce(started_at, now()), version = version + 1,"
-                    + " progress = '{}'::jsonb WHERE id = ? AND status = 'queued' AND attempt < max_attempts"
-                    + " AND (SELECT count(*) FROM jobs r WHERE r.tenant = jobs.tenant AND r.status IN ('running', 'cancelling'))"
+                    + " progress = '{}'::jsonb WHERE id = ? AND " + CLAIM.guard() + " AND attempt < max_attempts"
+                    + " AND (SELECT count(*) FROM jobs r WHERE r.tenant = jobs.tenant AND r." + ACTIVE_SQL + ")"
                     + " < coalesce((SELECT q.running_jobs FROM tenant_quotas q WHERE q.tenant = jobs.tenant), ?)"
                     + " RETURNING " + JobRecord.COLUMNS)) {
                 ps.setString(1, owner);
@@ -276,10 +295,10 @@ public final class JobStore {
             }
             JobRecord waiting = update(c, "UPDATE jobs SET progress = jsonb_build_object('message',"
                     + " 'waiting: the tenant runs as many jobs as its running_jobs quota allows'), version = version + 1"
-                    + " WHERE id = ? AND status = 'queued' AND attempt < max_attempts"
+                    + " WHERE id = ? AND " + CLAIM.guard() + " AND attempt < max_attempts"
                     + " AND coalesce(progress->>'message', '') NOT LIKE 'waiting:%' RETURNING " + JobRecord.COLUMNS, id);
             JobRecord queued = waiting != null ? waiting : update(c, "SELECT " + JobRecord.COLUMNS + " FROM jobs"
-                    + " WHERE id = ? AND status = 'queued' AND attempt < max_attempts", id);
+                    + " WHERE id = ? AND " + CLAIM.guard() + " AND attempt < max_attempts", id);
             if (queued != null) {
                 outbox(c, queued.type().topic(), id, message(id, queued.type(), queued.attempt()), QUOTA_RETRY_SECONDS);
             }
@@ -303,7 +322,7 @@ public final class JobStore {
     public JobStatus heartbeat(UUID id, String owner, int attempt, int leaseSeconds) {
         return db.run(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET lease_until = now() + make_interval(secs => ?)"
-                    + " WHERE id = ? AND lease_owner = ? AND attempt = ? AND status IN ('running', 'cancelling')"
+                    + " WHERE id = ? AND lease_owner = ? AND attempt = ? AND " + ACTIVE_SQL + ""
                     + " RETURNING status")) {
                 ps.setInt(1, leaseSeconds);
                 ps.setObject(2, id);
@@ -321,7 +340,7 @@ public final class JobStore {
         return db.inTransaction(c -> {
             int n;
             try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET progress = ?::jsonb, version = version + 1"
-                    + " WHERE id = ? AND lease_owner = ? AND attempt = ? AND status IN ('running', 'cancelling')")) {
+                    + " WHERE id = ? AND lease_owner = ? AND attempt = ? AND " + ACTIVE_SQL + "")) {
                 ps.setString(1, Json.write(progress));
                 ps.setObject(2, id);
                 ps.setString(3, owner);
@@ -376,10 +395,10 @@ public final class JobStore {
             NewModel model) {
         return db.inTransaction(c -> {
             int n;
-            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = 'succeeded', result = ?::jsonb, error = NULL,"
-                    + " progress = ?::jsonb, model_id = coalesce(?, model_id), finished_at = now(), lease_owner = NULL,"
+            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET " + SUCCEED.set() + ", result = ?::jsonb,"
+                    + " error = NULL, progress = ?::jsonb, model_id = coalesce(?, model_id), finished_at = now(), lease_owner = NULL,"
                     + " lease_until = NULL, version = version + 1 WHERE id = ? AND lease_owner = ? AND attempt = ?"
-                    + " AND status = 'running'")) {
+                    + " AND " + SUCCEED.guard())) {
                 ps.setString(1, Json.write(result));
                 ps.setString(2, Json.write(finalProgress));
                 ps.setObject(3, model == null ? null : model.id());
@@ -414,9 +433,9 @@ public final class JobStore {
     /** A cancelling job whose worker stopped: cancelled. */
     public boolean cancelled(UUID id, String owner, int attempt) {
         return db.inTransaction(c -> {
-            JobRecord r = update(c, "UPDATE jobs SET status = 'cancelled', finished_at = now(), lease_owner = NULL,"
-                    + " lease_until = NULL, version = version + 1 WHERE id = ? AND lease_owner = ? AND attempt = ?"
-                    + " AND status = 'cancelling' RETURNING " + JobRecord.COLUMNS, id, owner, attempt);
+            JobRecord r = update(c, "UPDATE jobs SET " + STOPPED.set() + ", finished_at = now(),"
+                    + " lease_owner = NULL, lease_until = NULL, version = version + 1 WHERE id = ? AND lease_owner = ?"
+                    + " AND attempt = ? AND " + STOPPED.guard() + " RETURNING " + JobRecord.COLUMNS, id, owner, attempt);
             if (r != null) {
                 event(c, id, "status", Json.object().put("status", "cancelled").put("attempt", attempt));
             }
@@ -448,7 +467,7 @@ public final class JobStore {
         return db.inTransaction(c -> {
             List<JobRecord> expired = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRecord.COLUMNS + " FROM jobs"
-                    + " WHERE status IN ('running', 'cancelling') AND lease_until < now()"
+                    + " WHERE " + ACTIVE_SQL + " AND lease_until < now()"
                     + " ORDER BY lease_until LIMIT ? FOR UPDATE SKIP LOCKED")) {
                 ps.setInt(1, limit);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -459,9 +478,9 @@ public final class JobStore {
             }
             for (JobRecord r : expired) {
                 if (r.status() == JobStatus.CANCELLING) {
-                    update(c, "UPDATE jobs SET status = 'cancelled', finished_at = now(), lease_owner = NULL,"
-                            + " lease_until = NULL, version = version + 1 WHERE id = ? AND status = 'cancelling'"
-                            + " AND lease_owner = ? RETURNING " + JobRecord.COLUMNS, r.id(), r.leaseOwner());
+                    update(c, "UPDATE jobs SET " + STOPPED.set() + ", finished_at = now(),"
+                            + " lease_owner = NULL, lease_until = NULL, version = version + 1 WHERE id = ?"
+                            + " AND " + STOPPED.guard() + " AND lease_owner = ? RETURNING " + JobRecord.COLUMNS, r.id(), r.leaseOwner());
                     event(c, r.id(), "status", Json.object().put("status", "cancelled")
                             .put("reason", "lease of " + r.leaseOwner() + " expired"));
                     continue;
@@ -477,7 +496,7 @@ public final class JobStore {
 
     private static JobRecord lockOwned(Connection c, UUID id, String owner, int attempt) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRecord.COLUMNS + " FROM jobs WHERE id = ?"
-                + " AND lease_owner = ? AND attempt = ? AND status IN ('running', 'cancelling') FOR UPDATE")) {
+                + " AND lease_owner = ? AND attempt = ? AND " + ACTIVE_SQL + " FOR UPDATE")) {
             ps.setObject(1, id);
             ps.setString(2, owner);
             ps.setInt(3, attempt);
@@ -493,8 +512,9 @@ public final class JobStore {
             // exponential, with jitter so that jobs failed together by one outage do not return together
             int delay = (int) Math.round(backoffSeconds * (1 << Math.min(10, r.attempt() - 1))
                     * java.util.concurrent.ThreadLocalRandom.current().nextDouble(0.75, 1.25));
-            update(c, "UPDATE jobs SET status = 'queued', lease_owner = NULL, lease_until = NULL, error = ?::jsonb,"
-                    + " version = version + 1 WHERE id = ? RETURNING " + JobRecord.COLUMNS, Json.write(error), r.id());
+            update(c, "UPDATE jobs SET " + RETRY.set() + ", lease_owner = NULL, lease_until = NULL,"
+                    + SET_ERROR + ", version = version + 1 WHERE id = ? AND " + RETRY.guard()
+                    + " RETURNING " + JobRecord.COLUMNS, Json.write(error), Json.write(error), r.id());
             event(c, r.id(), "status", Json.object().put("status", "queued").put("attempt", r.attempt())
                     .put("retry_in_seconds", delay).set("error", error));
             outbox(c, r.type().topic(), r.id(), message(r.id(), r.type(), r.attempt()), delay);
@@ -504,13 +524,14 @@ public final class JobStore {
                 finalError.put("message", error.path("message").asText() + " (attempt " + r.attempt() + " of "
                         + r.maxAttempts() + ", no attempts left)");
             }
-            String status = r.status() == JobStatus.CANCELLING ? "cancelled" : "failed";
-            update(c, "UPDATE jobs SET status = ?, lease_owner = NULL, lease_until = NULL,"
-                    + " error = ?::jsonb, finished_at = now(), version = version + 1 WHERE id = ? RETURNING "
-                    + JobRecord.COLUMNS, status, Json.write(finalError), r.id());
+            JobTransition end = r.status() == JobStatus.CANCELLING ? STOPPED : FAIL;
+            String status = end.to().wireName();
+            update(c, "UPDATE jobs SET " + end.set() + ", lease_owner = NULL, lease_until = NULL,"
+                    + SET_ERROR + ", finished_at = now(), version = version + 1 WHERE id = ? AND " + end.guard()
+                    + " RETURNING " + JobRecord.COLUMNS, Json.write(finalError), Json.write(finalError), r.id());
             event(c, r.id(), "status", Json.object().put("status", status).put("attempt", r.attempt())
                     .set("error", finalError));
-            if (status.equals("failed")) {
+            if (end == FAIL) {
                 ObjectNode dead = message(r.id(), r.type(), r.attempt());
                 dead.set("error", finalError);
                 outbox(c, Topics.DEAD_LETTER, r.id(), dead, 0);
@@ -570,7 +591,7 @@ public final class JobStore {
     public Deletion delete(String tenant, UUID id) {
         return db.run(c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM jobs j WHERE id = ? AND tenant = ?"
-                    + " AND status IN ('succeeded', 'failed', 'cancelled')"
+                    + " AND " + TERMINAL_SQL
                     + " AND NOT EXISTS (SELECT 1 FROM models m WHERE m.job_id = j.id)")) {
                 ps.setObject(1, id);
                 ps.setString(2, tenant);
@@ -578,7 +599,7 @@ public final class JobStore {
                     return Deletion.DELETED;
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT status IN ('succeeded', 'failed', 'cancelled'),"
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + TERMINAL_SQL + ","
                     + " EXISTS (SELECT 1 FROM models m WHERE m.job_id = j.id) FROM jobs j WHERE id = ? AND tenant = ?")) {
                 ps.setObject(1, id);
                 ps.setString(2, tenant);

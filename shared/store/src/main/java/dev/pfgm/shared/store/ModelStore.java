@@ -71,7 +71,7 @@ public final class ModelStore {
         return db.run(c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM models m WHERE id = ? AND tenant = ?"
                     + " AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.model_id = m.id"
-                    + " AND j.status IN ('queued', 'running', 'cancelling')) RETURNING object_key")) {
+                    + " AND j." + JobStore.UNFINISHED_SQL + ") RETURNING object_key")) {
                 ps.setObject(1, id);
                 ps.setString(2, tenant);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -81,7 +81,7 @@ public final class ModelStore {
                 }
             }
             try (PreparedStatement ps = c.prepareStatement("SELECT (SELECT j.id FROM jobs j WHERE j.model_id = m.id"
-                    + " AND j.status IN ('queued', 'running', 'cancelling') LIMIT 1) FROM models m WHERE id = ? AND tenant = ?")) {
+                    + " AND j." + JobStore.UNFINISHED_SQL + " LIMIT 1) FROM models m WHERE id = ? AND tenant = ?")) {
                 ps.setObject(1, id);
                 ps.setString(2, tenant);
                 try (ResultSet rs = ps.executeQuery()) {

@@ -126,8 +126,8 @@ public final class QuotaStore {
     public Usage usage(String tenant) {
         return db.run(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT"
-                    + " (SELECT count(*) FROM jobs WHERE tenant = ? AND status IN ('queued', 'running', 'cancelling')),"
-                    + " (SELECT count(*) FROM jobs WHERE tenant = ? AND status IN ('running', 'cancelling')),"
+                    + " (SELECT count(*) FROM jobs WHERE tenant = ? AND " + JobStore.UNFINISHED_SQL + "),"
+                    + " (SELECT count(*) FROM jobs WHERE tenant = ? AND " + JobStore.ACTIVE_SQL + "),"
                     + " (SELECT coalesce(sum(bytes), 0) FROM datasets WHERE tenant = ?)")) {
                 ps.setString(1, tenant);
                 ps.setString(2, tenant);

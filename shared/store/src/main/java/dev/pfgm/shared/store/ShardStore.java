@@ -1,8 +1,12 @@
 package dev.pfgm.shared.store;
 
+import static dev.pfgm.shared.job.JobTransition.FAIL;
+import static dev.pfgm.shared.job.JobTransition.STOPPED;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pfgm.shared.job.JobStatus;
+import dev.pfgm.shared.job.JobTransition;
 import dev.pfgm.shared.job.JobType;
 import dev.pfgm.shared.job.Topics;
 import java.sql.Connection;
@@ -75,7 +79,8 @@ public final class ShardStore {
             // the database's clock, which the progress's rate is later measured against
             int n = update(c, "UPDATE jobs SET phase = 'shards', plan = jsonb_set(?::jsonb, '{sharded_at}', to_jsonb(now())),"
                     + " lease_owner = NULL, lease_until = NULL, version = version + 1 WHERE id = ? AND lease_owner = ?"
-                    + " AND attempt = ? AND status = 'running'", Json.write(plan), job, owner, attempt);
+                    + " AND attempt = ? AND " + JobTransition.statusIs(JobStatus.RUNNING), Json.write(plan), job, owner,
+                    attempt);
             if (n == 0) {
                 c.rollback();
                 return false;
@@ -96,7 +101,8 @@ public final class ShardStore {
     // ---- a worker's shard ----
 
     private static final String CLAIMABLE = "status = 'queued' AND attempt < max_attempts"
-            + " AND EXISTS (SELECT 1 FROM jobs j WHERE j.id = shards.job_id AND j.status = 'running' AND j.phase = 'shards')";
+            + " AND EXISTS (SELECT 1 FROM jobs j WHERE j.id = shards.job_id AND j." + JobTransition.statusIs(JobStatus.RUNNING)
+            + " AND j.phase = 'shards')";
 
     /** Claims shard {@code index} of {@code job}: running, attempt + 1, a lease. Null when it is not queued. */
     public ShardRecord claim(UUID job, int index, String owner, int leaseSeconds) {
@@ -286,9 +292,9 @@ public final class ShardStore {
         ObjectNode jobError = Json.object().put("code", "shard_failed").put("message", "shard " + s.index() + " (rows "
                 + s.firstRow() + " to " + (s.firstRow() + s.rows() - 1) + ") failed: " + finalError.path("message").asText())
                 .put("retryable", false);
-        update(c, "UPDATE jobs SET status = 'failed', phase = NULL, lease_owner = NULL, lease_until = NULL,"
-                + " error = ?::jsonb, finished_at = now(), version = version + 1 WHERE id = ? AND status = 'running'",
-                Json.write(jobError), s.jobId());
+        update(c, "UPDATE jobs SET " + FAIL.set() + ", phase = NULL, lease_owner = NULL, lease_until = NULL,"
+                + JobStore.SET_ERROR + ", finished_at = now(), version = version + 1 WHERE id = ? AND " + FAIL.guard(),
+                Json.write(jobError), Json.write(jobError), s.jobId());
         cancelQueued(c, s.jobId());
         JobStore.event(c, s.jobId(), "status", Json.object().put("status", "failed").set("error", jobError));
         ObjectNode dead = JobStore.message(s.jobId(), JobType.SYNTHESIZE, s.attempt()).put("shard", s.index());
@@ -323,8 +329,9 @@ public final class ShardStore {
                 }
             }
         }
-        int n = update(c, "UPDATE jobs SET status = 'cancelled', finished_at = now(), lease_owner = NULL, lease_until = NULL,"
-                + " version = version + 1 WHERE id = ? AND status = 'cancelling' AND phase = 'shards'", j.id());
+        int n = update(c, "UPDATE jobs SET " + STOPPED.set() + ", finished_at = now(), lease_owner = NULL,"
+                + " lease_until = NULL, version = version + 1 WHERE id = ? AND " + STOPPED.guard() + " AND phase = 'shards'",
+                j.id());
         if (n == 1) {
             JobStore.event(c, j.id(), "status", Json.object().put("status", "cancelled"));
             refreshProgress(c, j.id());

@@ -1,5 +1,7 @@
 package dev.pfgm.shared.store;
 
+import dev.pfgm.shared.job.JobStatus;
+import dev.pfgm.shared.job.JobTransition;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.LinkedHashMap;
@@ -37,7 +39,7 @@ public final class Stats {
             }
             double oldest;
             try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0)"
-                    + " FROM jobs WHERE status = 'queued'"); ResultSet rs = ps.executeQuery()) {
+                    + " FROM jobs WHERE " + JobTransition.statusIs(JobStatus.QUEUED)); ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 oldest = rs.getDouble(1);
             }
