@@ -5,7 +5,7 @@ import dev.pfgm.shared.data.Dataset;
 import dev.pfgm.shared.data.ImageSet;
 
 /**
- * Images as the engine's points, and the discrete likelihood of 8-bit images (pfgm-math.md
+ * Images as the engine's points, and the discrete likelihood of 8-bit images (math.md
  * section 9): pixel levels k become (k + U) / 256 mapped to [-1, 1), U ~ U[0, 1), and
  * bits/dim = nll / (N ln 2) + log2(128), since each level's bin is 2/256 wide in model units.
  */

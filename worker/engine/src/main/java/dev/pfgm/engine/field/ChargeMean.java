@@ -2,7 +2,7 @@ package dev.pfgm.engine.field;
 
 /**
  * m(x, s): the weighted mean of the charges seen from the augmented point (x, s), where s is the
- * extra coordinate (z in PFGM). By pfgm-math.md F4 it fixes the ODE, dx/ds = (x - m) / s, and its
+ * extra coordinate (z in PFGM). By math.md F4 it fixes the ODE, dx/ds = (x - m) / s, and its
  * Jacobian gives the likelihood's divergence. The learned network implements it; so can an exact
  * field over a few charges, which is what the solver and likelihood tests use.
  *

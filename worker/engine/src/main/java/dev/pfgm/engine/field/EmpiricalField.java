@@ -3,7 +3,7 @@ package dev.pfgm.engine.field;
 
 /**
  * The empirical Poisson field of a batch of charges at augmented points (x, z): PFGM's training
- * target (pfgm-math.md, section 3; paper, section 3.2).
+ * target (math.md, section 3; paper, section 3.2).
  *
  * <p>Each charge y_j gets the weight d_ij^-(N+1), d_ij^2 = |x_i - y_j|^2 + z_i^2, normalised over
  * j: a softmax of the log-weights l_ij = -(N+1)/2 ln d_ij^2. Subtracting the largest log-weight

@@ -3,7 +3,7 @@ package dev.pfgm.engine.field;
 import dev.pfgm.engine.random.SeedPlan;
 
 /**
- * The D -> infinity limit of PFGM++'s kernel (pfgm-math.md, section 11.6): the Student-t of D
+ * The D -> infinity limit of PFGM++'s kernel (math.md, section 11.6): the Student-t of D
  * degrees of freedom at r = sigma sqrt(D) tends to N(y, sigma^2 I), EDM's Gaussian perturbation, so
  * training with it is EDM's denoising objective: a diffusion model on the same network.
  */

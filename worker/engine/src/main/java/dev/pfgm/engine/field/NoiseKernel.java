@@ -3,7 +3,7 @@ package dev.pfgm.engine.field;
 import dev.pfgm.engine.random.SeedPlan;
 
 /**
- * The perturbation of PFGM++'s objective (pfgm-math.md, section 11.3): each clean point y gets a
+ * The perturbation of PFGM++'s objective (math.md, section 11.3): each clean point y gets a
  * noise level sigma (EDM's ln sigma ~ N(-1.2, 1.2^2)) and a perturbed x drawn from the kernel of D
  * extra dimensions at r = sigma sqrt(D); the network regresses y from (x, sigma).
  */

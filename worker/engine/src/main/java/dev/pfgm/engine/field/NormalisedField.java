@@ -1,7 +1,7 @@
 package dev.pfgm.engine.field;
 
 /**
- * PFGM's soft-normalised field (pfgm-math.md, section 2) for a displacement Ê = (x - mu, z):
+ * PFGM's soft-normalised field (math.md, section 2) for a displacement Ê = (x - mu, z):
  * v = -sqrt(N) Ê / (|Ê| + gamma). It is both the training target (mu = the charges' weighted
  * mean, section 3) and the network's output layer (mu = the predicted mean), and
  * {@link #lossGradient} is the derivative of 1/2 |f - v|^2 through it.

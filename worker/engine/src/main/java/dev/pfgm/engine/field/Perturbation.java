@@ -3,7 +3,7 @@ package dev.pfgm.engine.field;
 import dev.pfgm.engine.random.SeedPlan;
 
 /**
- * PFGM's perturbation kernel for training points (pfgm-math.md, section 4; paper, App. B.1.1).
+ * PFGM's perturbation kernel for training points (math.md, section 4; paper, App. B.1.1).
  * For a clean point y: m ~ U[0, M); eps_x ~ N(0, sigma^2 I_N), eps_z ~ N(0, sigma^2); if the
  * restriction is on and |eps_z| < sigma / 2, m is redrawn from U[0, 0.7 M) (this keeps training
  * points that are close to the plane but far from the data, which backward trajectories never

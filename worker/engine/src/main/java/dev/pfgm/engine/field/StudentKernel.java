@@ -3,7 +3,7 @@ package dev.pfgm.engine.field;
 import dev.pfgm.engine.random.SeedPlan;
 
 /**
- * PFGM++'s perturbation kernel for D extra dimensions (pfgm-math.md, section 11.2-11.3): the field
+ * PFGM++'s perturbation kernel for D extra dimensions (math.md, section 11.2-11.3): the field
  * of one charge y seen at radius r = sigma sqrt(D) is a multivariate Student-t with D degrees of
  * freedom, x = y + r g / sqrt(c) with g ~ N(0, I_N) and c ~ chi^2_D. Noise levels follow EDM:
  * ln sigma ~ N(-1.2, 1.2^2). The chi^2 draw is a sum of D squared Gaussians, exact for any D

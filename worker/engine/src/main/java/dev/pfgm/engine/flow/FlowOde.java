@@ -4,7 +4,7 @@ import dev.pfgm.engine.field.ChargeMean;
 import dev.pfgm.engine.ode.OdeSystem;
 
 /**
- * PFGM's ODE for a charge mean m (learned, or exact in tests), dx/dz = f_x / f_z = (x - m(x, z)) / z (pfgm-math.md, F4 and
+ * PFGM's ODE for a charge mean m (learned, or exact in tests), dx/dz = f_x / f_z = (x - m(x, z)) / z (math.md, F4 and
  * section 7), written in the two variables the solvers use: t = ln z (adaptive RK45), where the
  * drift is x - m, and z itself (Euler and Heun on a geometric grid, as the official sampler).
  */

@@ -14,7 +14,7 @@ import dev.pfgm.shared.data.Dataset;
 import java.util.function.Supplier;
 
 /**
- * Log-likelihood by the instantaneous change of variables (pfgm-math.md, section 9): the forward
+ * Log-likelihood by the instantaneous change of variables (math.md, section 9): the forward
  * ODE from (x, z_min) to z_max in t = ln z, carrying the integral of the drift's divergence,
  * div(x - m) = N - tr(dm/dx); then ln p(x) = ln p_prior(x(z_max)) + that integral. The divergence
  * is exact (N Jacobian-vector products) or Hutchinson's estimate with K Rademacher probes per

@@ -117,7 +117,7 @@ public record TrainSettings(
         return augDim == dev.pfgm.engine.field.NoiseKernel.INFINITE;
     }
 
-    /** Sigma_max of PFGM++ and diffusion models when z_max is not set (EDM's, pfgm-math.md section 13). */
+    /** Sigma_max of PFGM++ and diffusion models when z_max is not set (EDM's, math.md section 13). */
     static final double SIGMA_MAX = 80;
 
     /** Derived values filled in for data of dimension {@code dim}. */
@@ -137,7 +137,7 @@ public record TrainSettings(
             b.zMax = 40;
         }
         if (b.maxExponent == 0) {
-            // the mean of z at m = M is sigma sqrt(2/pi) (1 + tau)^M; make it z_max (pfgm-math.md section 4)
+            // the mean of z at m = M is sigma sqrt(2/pi) (1 + tau)^M; make it z_max (math.md section 4)
             b.maxExponent = Math.ceil(Math.log(b.zMax / (b.sigma * Math.sqrt(2 / Math.PI))) / Math.log1p(b.tau));
         }
         if (b.upperNorm == 0) {
@@ -151,7 +151,7 @@ public record TrainSettings(
 
     /**
      * Derived values for images of N = {@code dim} values whose mean norm is {@code meanNorm}: the
-     * paper's rule (pfgm-math.md section 4) M = floor(0.75 ln(n^2 / (2 sqrt(N) sigma^2)) / ln(1 + tau)) + 1,
+     * paper's rule (math.md section 4) M = floor(0.75 ln(n^2 / (2 sqrt(N) sigma^2)) / ln(1 + tau)) + 1,
      * z_max = sqrt(2/pi) sigma (1 + tau)^M and the prior clip sqrt(N) sigma (1 + tau)^M. For
      * Fashion-MNIST (N = 784, mean norm 23.0) this gives M = 291, z_max = 43.4, clip 1,523;
      * the paper reports 291, 40 and 3,000 for CIFAR-10.
@@ -167,7 +167,7 @@ public record TrainSettings(
         }
         if (b.augDim > 1) {
             // PFGM++: z is EDM's sigma (r = sigma sqrt D) and the prior starts at sigma_max = 80
-            // (pfgm-math.md section 11); the kernel, M, gamma and the clip of PFGM do not apply
+            // (math.md section 11); the kernel, M, gamma and the clip of PFGM do not apply
             if (b.zMax == 0) {
                 b.zMax = SIGMA_MAX;
             }

@@ -7,10 +7,10 @@ import dev.pfgm.engine.field.Conditional;
  * m(x, z), and the normalised field of that mean as its (N+1)-vector output,
  * f = -sqrt(N) (x - m, z) / (|(x - m, z)| + gamma).
  *
- * <p>Why predict the mean: every training target of pfgm-math.md section 3 has exactly this form
+ * <p>Why predict the mean: every training target of math.md section 3 has exactly this form
  * with m = mu, so the head loses nothing, and it guarantees f_z < 0. The ODE's ratio then never
  * divides by a wrong-signed f_z, and dx/dz = f_x / f_z = (x - m) / z exactly (fact F4), so in
- * t = ln z the drift is simply x - m (section 7); the near-plane substitution of section 7.1 is not
+ * t = ln z the drift is simply x - m (section 7), and the paper's near-plane substitution is not
  * needed. The same m(x, s) is what PFGM++ and diffusion models learn (section 11.3), so they can
  * reuse this class with another objective and prior.
  *
@@ -203,7 +203,7 @@ public final class FieldNetwork implements Conditional {
     }
 
     /**
-     * PFGM++'s and diffusion's loss (pfgm-math.md section 11.3) for the charge means the last
+     * PFGM++'s and diffusion's loss (math.md section 11.3) for the charge means the last
      * {@link #chargeMean} call gave, against the clean points {@code clean} [rows, N]: EDM's weight
      * lambda = 1 / c_out^2 on the squared error of m, averaged over values and rows, so it is the
      * mean squared error of the raw output against its target. dL/dm goes into {@code dLdm}.

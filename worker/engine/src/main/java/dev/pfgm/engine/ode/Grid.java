@@ -6,12 +6,12 @@ public enum Grid {
     UNIFORM,
     /**
      * Evenly spaced in log|tau| (both ends of one sign, non-zero). PFGM's Euler and Heun step in
-     * z on this grid, which is uniform in t = ln z (pfgm-math.md, section 8).
+     * z on this grid, which is uniform in t = ln z (math.md, section 8).
      */
     GEOMETRIC,
     /**
      * Evenly spaced in tau^(1/7) (both ends positive): EDM's schedule (Karras et al. 2022, rho = 7),
-     * which PFGM++ samples with (pfgm-math.md, section 11.4); steps shrink toward the data, less
+     * which PFGM++ samples with (math.md, section 11.4); steps shrink toward the data, less
      * steeply than on the geometric grid.
      */
     EDM;

@@ -3,7 +3,7 @@ package dev.pfgm.engine.sample;
 import dev.pfgm.shared.data.Dataset;
 
 /**
- * The invertible map between data and the latent plane z = z_max (pfgm-math.md, section 10):
+ * The invertible map between data and the latent plane z = z_max (math.md, section 10):
  * encode runs the ODE forward from (x, z_min) to z_max, decode runs it back. Latents are in the
  * model's standardised units; their prior is {@link PfgmPrior}.
  */

@@ -3,7 +3,7 @@ package dev.pfgm.engine.sample;
 import dev.pfgm.engine.random.SeedPlan;
 
 /**
- * The diffusion limit's prior (pfgm-math.md, section 11.6): PFGM++'s Student-t prior at
+ * The diffusion limit's prior (math.md, section 11.6): PFGM++'s Student-t prior at
  * r_max = sigma_max sqrt(D) tends to N(0, sigma_max^2 I) as D grows, so a diffusion model starts
  * from Gaussian noise of the largest noise level:
  * ln p(x) = -(N/2) ln(2 pi sigma_max^2) - |x|^2 / (2 sigma_max^2).

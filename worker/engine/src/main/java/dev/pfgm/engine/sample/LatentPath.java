@@ -2,7 +2,7 @@ package dev.pfgm.engine.sample;
 
 /**
  * A path between two latents on the plane z = z_max. The PFGM prior is radially symmetric with a
- * heavy-tailed norm (pfgm-math.md section 6), not Gaussian: a straight line between two latents
+ * heavy-tailed norm (math.md section 6), not Gaussian: a straight line between two latents
  * would pass through norms far below both ends (two near-orthogonal latents of norm R meet at
  * R / sqrt 2 halfway), where the prior, and so the decoder, puts images of another kind. So the
  * direction moves along the great circle (slerp) and the norm linearly between the two ends;

@@ -3,7 +3,7 @@ package dev.pfgm.engine.sample;
 import dev.pfgm.engine.random.SeedPlan;
 
 /**
- * PFGM's prior on the plane z = zMax (pfgm-math.md, section 6): the field of a unit charge at the
+ * PFGM's prior on the plane z = zMax (math.md, section 6): the field of a unit charge at the
  * origin seen on that plane, a multivariate Cauchy density with scale zMax,
  * p(x) = 2 zMax / A_{N+1} (|x|^2 + zMax^2)^(-(N+1)/2), where A_n is the area of the unit sphere
  * in R^n. Samples are x = zMax g / |g0| with g ~ N(0, I_N), g0 ~ N(0, 1) (method (b)), with the

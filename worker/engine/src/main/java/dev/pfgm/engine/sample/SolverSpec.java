@@ -9,7 +9,7 @@ import dev.pfgm.engine.ode.SolverCatalog;
 /**
  * How to integrate PFGM's ODE: rk45 (adaptive in t = ln z, rtol/atol; the default, 1e-4 / 1e-4 as
  * in the paper), euler / heun with K steps taken in z on a grid uniform in ln z, as the official
- * sampler does (pfgm-math.md, section 8), or edm: Heun on EDM's grid, uniform in z^(1/7), which
+ * sampler does (math.md, section 8), or edm: Heun on EDM's grid, uniform in z^(1/7), which
  * PFGM++ uses with K = 18 (35 evaluations; section 11.4).
  */
 public record SolverSpec(String name, double rtol, double atol, int steps) {

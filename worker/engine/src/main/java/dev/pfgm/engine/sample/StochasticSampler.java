@@ -8,7 +8,7 @@ import dev.pfgm.engine.random.SeedPlan;
  * The stochastic samplers of a diffusion model (aug_dim "inf"), the kind of sampler the "fewer
  * evaluations than diffusion" claim is measured against. The first two walk EDM's grid (rho = 7) of
  * K steps from sigma_max down to sigma_min, with the score s(x, sigma) = (m(x, sigma) - x) / sigma^2 of
- * the network's charge mean m (the denoiser; pfgm-math.md section 11.6).
+ * the network's charge mean m (the denoiser; math.md section 11.6).
  *
  * <ul>
  * <li>euler-maruyama: the reverse-time SDE of the variance-exploding process as sigma falls,

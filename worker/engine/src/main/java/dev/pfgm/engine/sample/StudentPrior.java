@@ -4,7 +4,7 @@ import dev.pfgm.engine.field.StudentKernel;
 import dev.pfgm.engine.random.SeedPlan;
 
 /**
- * PFGM++'s prior for D extra dimensions (pfgm-math.md, sections 11.4 and 11.7): the kernel of a
+ * PFGM++'s prior for D extra dimensions (math.md, sections 11.4 and 11.7): the kernel of a
  * charge at the origin seen at radius r_max = sigma_max sqrt(D), a multivariate Student-t with D
  * degrees of freedom, ln p(x) = ln Gamma((N+D)/2) - ln Gamma(D/2) - (N/2) ln pi + D ln r_max
  * - ((N+D)/2) ln(|x|^2 + r_max^2). Draws x = r_max g / sqrt(c), g ~ N(0, I_N), c ~ chi^2_D. At

@@ -10,7 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Makes PFGM training batches (pfgm-math.md, section 5, steps 1 to 3) one step ahead, on its own
+ * Makes PFGM training batches (math.md, section 5, steps 1 to 3) one step ahead, on its own
  * thread, so that the empirical field of the next batch is computed while the network trains on
  * the current one. Batches depend only on the data and this source's random stream, so the
  * sequence is the same whatever the timing.

@@ -25,7 +25,7 @@ import java.util.Arrays;
  * charges, perturbation kernel, empirical-field targets, normalised-field loss) with the
  * hyperparameters scaled for N = c h w ({@link TrainSettings#resolveImages}); or, with
  * {@code aug_dim} D > 1, PFGM++ (Student-t kernel at r = sigma sqrt D, EDM's noise levels, the
- * clean image as target: pfgm-math.md section 11.3). Pixels stay in
+ * clean image as target: math.md section 11.3). Pixels stay in
  * [-1, 1]. Every {@code checkpoint_every} steps it hands the listener a {@link Checkpoint};
  * every {@code preview_every} steps a PNG grid of 36 samples from the current EMA weights (same
  * seed each time, a 12-step Heun solve, so consecutive grids show the same latents maturing).

@@ -13,7 +13,7 @@ import dev.pfgm.shared.data.Dataset;
 
 /**
  * Trains on vector data. With aug_dim D > 1 (PFGM++) or "inf" (diffusion), EDM's denoising
- * objective (pfgm-math.md, section 11.3): each row perturbed by the kernel of D at a noise level
+ * objective (math.md, section 11.3): each row perturbed by the kernel of D at a noise level
  * drawn from EDM's distribution, the network's charge mean regressed on the clean row. With D = 1,
  * PFGM's original objective (section 5; paper, Algorithm 1): per step, draw a large batch of charges, perturb its first B points with the
  * kernel of section 4, compute their empirical-field targets against all charges (section 3), and

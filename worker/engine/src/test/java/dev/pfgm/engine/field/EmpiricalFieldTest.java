@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pfgm.engine.random.SeedPlan;
 import org.junit.jupiter.api.Test;
 
-/** pfgm-math.md section 14, items 1 to 3: the empirical field and its targets. */
+/** math.md section 14, items 1 to 3: the empirical field and its targets. */
 class EmpiricalFieldTest {
     private static final double GAMMA = 5;
 

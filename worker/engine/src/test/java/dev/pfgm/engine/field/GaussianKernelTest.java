@@ -10,7 +10,7 @@ import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.commons.math3.stat.inference.KolmogorovSmirnovTest;
 import org.junit.jupiter.api.Test;
 
-/** pfgm-math.md section 11.6: the diffusion limit's kernel is N(y, sigma^2 I) at EDM's noise levels. */
+/** math.md section 11.6: the diffusion limit's kernel is N(y, sigma^2 I) at EDM's noise levels. */
 class GaussianKernelTest {
     @Test
     void offsetsAreGaussianAtEdmsNoiseLevels() {

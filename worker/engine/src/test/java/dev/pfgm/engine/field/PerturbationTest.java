@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pfgm.engine.random.SeedPlan;
 import org.junit.jupiter.api.Test;
 
-/** pfgm-math.md section 14, item 6: the perturbation kernel. */
+/** math.md section 14, item 6: the perturbation kernel. */
 class PerturbationTest {
 
     /** E[(1 + tau)^(2m)] for m ~ U[0, a). */

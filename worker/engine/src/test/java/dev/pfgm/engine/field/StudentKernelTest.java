@@ -9,7 +9,7 @@ import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.commons.math3.stat.inference.KolmogorovSmirnovTest;
 import org.junit.jupiter.api.Test;
 
-/** pfgm-math.md sections 11.2 and 11.3: PFGM++'s training kernel. */
+/** math.md sections 11.2 and 11.3: PFGM++'s training kernel. */
 class StudentKernelTest {
 
     @Test

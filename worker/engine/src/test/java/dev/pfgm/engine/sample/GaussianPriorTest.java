@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.pfgm.engine.random.SeedPlan;
 import org.junit.jupiter.api.Test;
 
-/** pfgm-math.md section 11.6: the diffusion limit's prior is N(0, sigma_max^2 I), the Student-t prior's limit. */
+/** math.md section 11.6: the diffusion limit's prior is N(0, sigma_max^2 I), the Student-t prior's limit. */
 class GaussianPriorTest {
     @Test
     void drawsHaveTheVarianceAndTheDensityIsNormalised() {

@@ -9,7 +9,7 @@ import org.apache.commons.math3.distribution.BetaDistribution;
 import org.apache.commons.math3.stat.inference.KolmogorovSmirnovTest;
 import org.junit.jupiter.api.Test;
 
-/** pfgm-math.md section 14, items 4 and 5: the prior on the plane z = z_max. */
+/** math.md section 14, items 4 and 5: the prior on the plane z = z_max. */
 class PfgmPriorTest {
     private static final double NO_CLIP = Double.POSITIVE_INFINITY;
 

@@ -9,7 +9,7 @@ import org.apache.commons.math3.distribution.BetaDistribution;
 import org.apache.commons.math3.stat.inference.KolmogorovSmirnovTest;
 import org.junit.jupiter.api.Test;
 
-/** pfgm-math.md sections 11.2, 11.4 and 11.7: PFGM++'s prior, a Student-t of D degrees of freedom. */
+/** math.md sections 11.2, 11.4 and 11.7: PFGM++'s prior, a Student-t of D degrees of freedom. */
 class StudentPriorTest {
 
     @Test

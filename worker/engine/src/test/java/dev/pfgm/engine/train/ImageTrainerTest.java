@@ -59,7 +59,7 @@ class ImageTrainerTest {
         assertTrue(e.getMessage().contains("other data"), e.getMessage());
     }
 
-    /** M, z_max and the prior clip follow the paper's rule (pfgm-math.md section 4) for N = 784. */
+    /** M, z_max and the prior clip follow the paper's rule (math.md section 4) for N = 784. */
     @Test
     void imageHyperparametersScaleWithN() {
         TrainSettings s = TrainSettings.imageDefaults().resolveImages(784, 23.0);

@@ -240,7 +240,7 @@ public final class UNet implements Conditional {
     }
 
     /**
-     * The PFGM loss (pfgm-math.md section 5, mean over rows) at points (x, z) against targets
+     * The PFGM loss (math.md section 5, mean over rows) at points (x, z) against targets
      * [rows, N + 1], and its weight gradient written into {@code grad}; returns the loss.
      */
     public double lossAndGradient(double[] x, double[] z, double[] target, int n, double[] m, double[] dm,
@@ -265,7 +265,7 @@ public final class UNet implements Conditional {
     }
 
     /**
-     * PFGM++'s loss (pfgm-math.md section 11.3) at points x with noise levels sigma against their
+     * PFGM++'s loss (math.md section 11.3) at points x with noise levels sigma against their
      * clean images [rows, N]: EDM's weight lambda = 1 / c_out^2 times the squared error of m, here
      * averaged over pixels and rows, so it is the mean squared error of the raw output F against
      * its target. Returns the loss; the weight gradient goes into {@code grad}.
