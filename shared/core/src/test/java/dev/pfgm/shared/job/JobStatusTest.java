@@ -66,6 +66,25 @@ class JobStatusTest {
         assertNull(JobStatus.parse("done"));
     }
 
+    /** docs/architecture.md draws the machine; the drawing must be this declaration's. */
+    @Test
+    void theDocumentedDiagramIsTheDeclaredMachine() throws java.io.IOException {
+        String doc = java.nio.file.Files.readString(java.nio.file.Path.of("../../docs/architecture.md"));
+        int start = doc.indexOf("stateDiagram-v2\n");
+        assertTrue(start >= 0, "docs/architecture.md has a stateDiagram-v2 block");
+        String drawn = doc.substring(start + "stateDiagram-v2\n".length(), doc.indexOf("```", start)).strip();
+        java.util.List<String> expected = new java.util.ArrayList<>();
+        expected.add("[*] --> queued");
+        for (JobTransition t : JobTransition.values()) {
+            expected.add(t.from().wireName() + " --> " + t.to().wireName() + ": " + t.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        for (JobStatus s : JobStatus.TERMINAL) {
+            expected.add(s.wireName() + " --> [*]");
+        }
+        assertEquals(String.join("\n", expected), drawn.lines().map(String::strip)
+                .collect(java.util.stream.Collectors.joining("\n")));
+    }
+
     private static boolean leadsTo(JobStatus from, JobStatus end, Set<JobStatus> seen) {
         if (from == end) {
             return true;

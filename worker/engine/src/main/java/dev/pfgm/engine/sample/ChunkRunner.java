@@ -27,10 +27,15 @@ public final class ChunkRunner {
     private ChunkRunner() {
     }
 
+    /**
+     * Threads for chunked work: the system property {@code pfgm.threads} if set (tests compare
+     * thread counts in one JVM), else the environment's PFGM_THREADS, else one per core.
+     */
     public static int threads() {
-        String env = System.getenv("PFGM_THREADS");
-        if (env != null && env.matches("[1-9][0-9]*")) {
-            return Integer.parseInt(env);
+        for (String value : new String[] {System.getProperty("pfgm.threads"), System.getenv("PFGM_THREADS")}) {
+            if (value != null && value.matches("[1-9][0-9]*")) {
+                return Integer.parseInt(value);
+            }
         }
         return Runtime.getRuntime().availableProcessors();
     }

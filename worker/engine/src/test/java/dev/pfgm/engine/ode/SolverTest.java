@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** pfgm-math.md section 14, item 15: solver sanity on dy/dt = lambda y. */
+/** math.md section 14, item 15: solver sanity on dy/dt = lambda y. */
 class SolverTest {
     /** dy/dt = lambda_r y, one rate per row. */
     private static OdeSystem linear(double[] lambda, int dim) {
@@ -105,6 +105,42 @@ class SolverTest {
         }
     }
 
+    /**
+     * RK45's order: on a harmonic oscillator over ten periods, the global error against the work
+     * (NFE) falls as NFE^-5 as the tolerance tightens. A lower-order step with the same evaluation
+     * count (or an error control that ignores the embedded estimate) gives a slope near -1 to -4.
+     */
+    @Test
+    void rk45IsFifthOrder() {
+        OdeSystem oscillator = new OdeSystem() {
+            @Override
+            public int dim() {
+                return 2;
+            }
+
+            @Override
+            public void derivative(double[] t, double[] y, double[] dydt, int rows) {
+                for (int r = 0; r < rows; r++) {
+                    dydt[2 * r] = y[2 * r + 1];
+                    dydt[2 * r + 1] = -y[2 * r];
+                }
+            }
+        };
+        double end = 20 * Math.PI;
+        double[] logNfe = new double[4];
+        double[] logErr = new double[4];
+        double[] tolerances = {1e-5, 1e-6, 1e-7, 1e-8};
+        for (int i = 0; i < tolerances.length; i++) {
+            double[] y = {1, 0};
+            Solution sol = new DormandPrince(tolerances[i], tolerances[i]).solve(oscillator, y, 1, 0, end,
+                    StepObserver.NONE);
+            logNfe[i] = Math.log(sol.evaluations()[0]);
+            logErr[i] = Math.log(Math.hypot(y[0] - Math.cos(end), y[1] + Math.sin(end)));
+        }
+        double slope = (logErr[3] - logErr[0]) / (logNfe[3] - logNfe[0]);
+        assertTrue(slope < -4.3 && slope > -6, "log error against log NFE: slope " + slope + " (fifth order: -5)");
+    }
+
     private static double euler(int k) {
         double[] y = {1};
         new Euler(k, Grid.UNIFORM).solve(linear(new double[] {-1}, 1), y, 1, 0, 1, StepObserver.NONE);
@@ -113,7 +149,7 @@ class SolverTest {
 
     @Test
     void edmGridIsUniformInTheSeventhRoot() {
-        // EDM's sigma_i = (max^(1/7) + i/(K-1) (min^(1/7) - max^(1/7)))^7 (pfgm-math.md section 11.4),
+        // EDM's sigma_i = (max^(1/7) + i/(K-1) (min^(1/7) - max^(1/7)))^7 (math.md section 11.4),
         // here with K steps between the ends
         double[] p = Grid.EDM.points(80, 0.002, 18);
         assertEquals(80, p[0], 1e-12);

@@ -9,7 +9,7 @@ import dev.pfgm.engine.random.SeedPlan;
 import org.junit.jupiter.api.Test;
 
 /**
- * pfgm-math.md section 14, items 7, 8, 9 and 13: the ODE, sampler and likelihood machinery driven
+ * math.md section 14, items 7, 8, 9 and 13: the ODE, sampler and likelihood machinery driven
  * by the exact field of a few charges, where the answer is known.
  */
 class ExactFlowTest {
@@ -89,6 +89,34 @@ class ExactFlowTest {
         for (int i = 0; i < 2; i++) {
             assertEquals(atMin.at(x, i * n), r.values()[i], 5e-5, "point " + i);
         }
+    }
+
+    /**
+     * PFGM++ and diffusion (math.md sections 11.2, 11.6 and 11.7): one charge's flow is the same
+     * straight line, so integrating up from sigma_min with the Student-t (or Gaussian) prior at
+     * sigma_max must give that kernel's density at sigma_min, in closed form.
+     */
+    @Test
+    void onePointLikelihoodMatchesThePlusPlusKernels() {
+        int n = 3;
+        ExactChargeMean field = new ExactChargeMean(n, new double[] {0, 0, 0});
+        double sigmaMax = 80;
+        double sigmaMin = 1e-2;
+        double[] x = {0.004, -0.012, 0.007, 0.02, 0.0, -0.015};
+        Prior[][] priors = {
+            {new StudentPrior(n, 8, sigmaMax), new StudentPrior(n, 8, sigmaMin)},
+            {new StudentPrior(n, 128, sigmaMax), new StudentPrior(n, 128, sigmaMin)},
+            {new GaussianPrior(n, sigmaMax), new GaussianPrior(n, sigmaMin)},
+        };
+        for (Prior[] p : priors) {
+            Likelihood.Result r = Likelihood.logDensity(() -> field, Sampler.CHUNK, p[0], sigmaMin, sigmaMax, x, 2, 0, 0,
+                    1e-7, 1e-9, Progress.NONE);
+            for (int i = 0; i < 2; i++) {
+                assertEquals(p[1].at(x, i * n), r.values()[i], 1e-4, p[0].getClass().getSimpleName() + " point " + i);
+            }
+        }
+        // and the two families differ at these points, so the check tells them apart
+        assertTrue(Math.abs(priors[0][1].at(x, 0) - priors[2][1].at(x, 0)) > 0.1);
     }
 
     @Test

@@ -56,6 +56,32 @@ class RowRangeTest {
         }
     }
 
+    /** Chunks have a fixed shape and their own rows, so one thread or two give the same bits. */
+    @Test
+    void samplesAndLikelihoodsDoNotDependOnTheThreadCount() {
+        SolverSpec rk45 = new SolverSpec("rk45", 1e-3, 1e-3, 1);
+        Dataset points = BuiltinData.load("builtin:moons").head(600);
+        Sampler.Result[] samples = new Sampler.Result[2];
+        Likelihood.Result[] exact = new Likelihood.Result[2];
+        Likelihood.Result[] hutchinson = new Likelihood.Result[2];
+        try {
+            for (int threads = 1; threads <= 2; threads++) {
+                System.setProperty("pfgm.threads", Integer.toString(threads));
+                assertEquals(threads, ChunkRunner.threads());
+                samples[threads - 1] = new Sampler(moons).sample(0, 700, 4, rk45, null, new Sampler.Density(0),
+                        Progress.NONE);
+                exact[threads - 1] = new Likelihood(moons).nll(points, 0, 4, 1e-4, 1e-4, Progress.NONE);
+                hutchinson[threads - 1] = new Likelihood(moons).nll(points, 2, 4, 1e-4, 1e-4, Progress.NONE);
+            }
+        } finally {
+            System.clearProperty("pfgm.threads");
+        }
+        assertArrayEquals(samples[0].samples(), samples[1].samples(), "samples");
+        assertArrayEquals(samples[0].logDensity(), samples[1].logDensity(), "log densities while sampling");
+        assertArrayEquals(exact[0].values(), exact[1].values(), "exact likelihoods");
+        assertArrayEquals(hutchinson[0].values(), hutchinson[1].values(), "Hutchinson likelihoods");
+    }
+
     @Test
     void rangesOfAGuidedImageRunEqualTheWholeRun() {
         UNet net = new UNet(new dev.pfgm.engine.nn.conv.UNetSpec(1, 8, 8, 8, 1, 3, 3), 0.5);
