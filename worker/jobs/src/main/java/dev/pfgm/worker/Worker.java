@@ -1,14 +1,13 @@
 package dev.pfgm.worker;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.pfgm.shared.config.Config;
 import dev.pfgm.shared.config.Settings;
+import dev.pfgm.shared.job.JobMessage;
 import dev.pfgm.shared.job.Topics;
 import dev.pfgm.shared.store.Database;
 import dev.pfgm.shared.store.DatasetStore;
 import dev.pfgm.shared.store.JobRecord;
 import dev.pfgm.shared.store.JobStore;
-import dev.pfgm.shared.store.Json;
 import dev.pfgm.shared.store.ModelStore;
 import dev.pfgm.shared.store.ObjectStore;
 import dev.pfgm.shared.store.QuotaStore;
@@ -274,9 +273,9 @@ public final class Worker implements AutoCloseable {
         UUID jobId;
         int shard;
         try {
-            JsonNode msg = Json.read(r.value());
-            jobId = UUID.fromString(msg.path("job_id").asText());
-            shard = msg.has("shard") ? msg.path("shard").asInt() : -1;
+            JobMessage msg = JobMessage.parse(r.value());
+            jobId = msg.jobId();
+            shard = msg.shard() == null ? -1 : msg.shard();
         } catch (RuntimeException e) {
             LOG.warn("worker {}: dead-lettering unreadable message at {}-{}@{}: {}", id, r.topic(), r.partition(),
                     r.offset(), e.getMessage());

@@ -9,6 +9,7 @@ import java.util.Locale;
 public enum JobType {
     TRAIN, GENERATE, LIKELIHOOD, SYNTHESIZE, ENCODE, DECODE, INTERPOLATE, CLASSIFIER, EVAL;
 
+    @com.fasterxml.jackson.annotation.JsonValue
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -23,6 +24,7 @@ public enum JobType {
     }
 
     /** Parses the wire name; null when it is not one. */
+    @com.fasterxml.jackson.annotation.JsonCreator
     public static JobType parse(String s) {
         for (JobType t : values()) {
             if (t.wireName().equals(s)) {

@@ -10,6 +10,7 @@ import static dev.pfgm.shared.job.JobTransition.SUCCEED;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pfgm.shared.job.JobMessage;
 import dev.pfgm.shared.job.JobStatus;
 import dev.pfgm.shared.job.JobTransition;
 import dev.pfgm.shared.job.JobType;
@@ -88,13 +89,14 @@ public final class JobStore {
      * round trip, as the API's hot path needs.
      */
     private static final String SUBMIT = "SELECT " + JobRecord.COLUMNS
-            + " FROM submit_job(?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)";
+            + " FROM submit_job(?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?)";
 
     public Submitted submit(NewJob j) {
         return db.run(c -> {
             JobRecord row;
             try (PreparedStatement ps = c.prepareStatement(SUBMIT)) {
-                ps.setObject(1, UUID.randomUUID());
+                UUID id = UUID.randomUUID();
+                ps.setObject(1, id);
                 ps.setString(2, j.tenant());
                 ps.setString(3, j.type().wireName());
                 ps.setInt(4, j.maxAttempts());
@@ -108,6 +110,8 @@ public final class JobStore {
                 ps.setString(12, j.name());
                 ps.setString(13, j.metadata() == null ? null : Json.write(j.metadata()));
                 ps.setString(14, j.webhook());
+                ps.setString(15, Json.write(JobMessage.of(id, j.type(), 0).toJson()));
+                ps.setArray(16, c.createArrayOf("text", JobStatus.UNFINISHED.stream().map(JobStatus::wireName).toArray()));
                 row = one(ps);
             }
             if (row != null) {
@@ -542,7 +546,7 @@ public final class JobStore {
     // ---- helpers ----
 
     static ObjectNode message(UUID id, JobType type, int attempt) {
-        return Json.object().put("job_id", id.toString()).put("type", type.wireName()).put("after_attempt", attempt);
+        return JobMessage.of(id, type, attempt).toJson();
     }
 
     static void outbox(Connection c, String topic, UUID key, JsonNode payload, int delaySeconds) throws SQLException {

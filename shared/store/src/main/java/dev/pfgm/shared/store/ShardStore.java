@@ -5,6 +5,7 @@ import static dev.pfgm.shared.job.JobTransition.STOPPED;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pfgm.shared.job.JobMessage;
 import dev.pfgm.shared.job.JobStatus;
 import dev.pfgm.shared.job.JobTransition;
 import dev.pfgm.shared.job.JobType;
@@ -88,9 +89,10 @@ public final class ShardStore {
             update(c, "INSERT INTO shards (job_id, index, status, first_row, rows, max_attempts)"
                     + " SELECT ?, g, 'queued', g::bigint * ?, LEAST(?::bigint, ? - g::bigint * ?)::int, ?"
                     + " FROM generate_series(0, ? - 1) g", job, shardSize, shardSize, count, shardSize, maxAttempts, shards);
+            // shard g's message is JobMessage's for shard 0 with g written in
             update(c, "INSERT INTO outbox (topic, message_key, payload) SELECT ?, ? || ':' || g,"
-                    + " jsonb_build_object('job_id', ?, 'type', 'synthesize', 'shard', g, 'after_attempt', 0)"
-                    + " FROM generate_series(0, ? - 1) g", SYNTHESIZE_TOPIC, job.toString(), job.toString(), shards);
+                    + " jsonb_set(?::jsonb, '{shard}', to_jsonb(g)) FROM generate_series(0, ? - 1) g", SYNTHESIZE_TOPIC,
+                    job.toString(), Json.write(new JobMessage(job, JobType.SYNTHESIZE, 0, 0).toJson()), shards);
             JobStore.event(c, job, "log", Json.object().put("message", String.format(Locale.ROOT,
                     "planned %d shards of up to %d rows", shards, shardSize)).put("attempt", attempt).put("worker", owner));
             refreshProgress(c, job);
@@ -271,7 +273,7 @@ public final class ShardStore {
             update(c, "UPDATE shards SET status = 'queued', lease_owner = NULL, lease_until = NULL, rows_done = 0,"
                     + " error = ?::jsonb, available_at = now() + make_interval(secs => ?) WHERE job_id = ? AND index = ?",
                     Json.write(error), delay, s.jobId(), s.index());
-            ObjectNode msg = JobStore.message(s.jobId(), JobType.SYNTHESIZE, s.attempt()).put("shard", s.index());
+            ObjectNode msg = new JobMessage(s.jobId(), JobType.SYNTHESIZE, s.index(), s.attempt()).toJson();
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (topic, message_key, payload, available_at)"
                     + " VALUES (?, ?, ?::jsonb, now() + make_interval(secs => ?))")) {
                 bind(ps, SYNTHESIZE_TOPIC, s.jobId() + ":" + s.index(), Json.write(msg), delay);
@@ -297,7 +299,7 @@ public final class ShardStore {
                 Json.write(jobError), Json.write(jobError), s.jobId());
         cancelQueued(c, s.jobId());
         JobStore.event(c, s.jobId(), "status", Json.object().put("status", "failed").set("error", jobError));
-        ObjectNode dead = JobStore.message(s.jobId(), JobType.SYNTHESIZE, s.attempt()).put("shard", s.index());
+        ObjectNode dead = new JobMessage(s.jobId(), JobType.SYNTHESIZE, s.index(), s.attempt()).toJson();
         dead.set("error", jobError);
         JobStore.outbox(c, Topics.DEAD_LETTER, s.jobId(), dead, 0);
         refreshProgress(c, s.jobId());
