@@ -26,10 +26,12 @@ final class JobTask implements Task {
     private final int leaseSeconds;
     private final int backoffSeconds;
     private final java.time.Instant deadline;
+    private final WorkerMetrics metrics;
 
     /** {@code deadline}: when the tenant's job_seconds quota ends this job (null: no limit). */
     JobTask(JobRecord job, JobStore jobs, JobRunner runner, String owner, int leaseSeconds, int backoffSeconds,
-            java.time.Instant deadline) {
+            java.time.Instant deadline, WorkerMetrics metrics) {
+        this.metrics = metrics;
         this.deadline = deadline;
         this.job = job;
         this.jobs = jobs;
@@ -51,6 +53,9 @@ final class JobTask implements Task {
 
     @Override
     public void run(LeaseHolder holder) {
+        long start = System.nanoTime();
+        WorkerMetrics.Outcome outcome = WorkerMetrics.Outcome.LOST;
+        com.fasterxml.jackson.databind.JsonNode result = null;
         try (Lease lease = Lease.ofJob(jobs, job.id(), owner, job.attempt(), leaseSeconds).until(deadline)) {
             holder.hold(lease);
             ProgressReporter progress = new ProgressReporter(jobs, job.id(), owner, job.attempt(), lease);
@@ -61,19 +66,31 @@ final class JobTask implements Task {
                     o.result().putObject("compute").put("backend", ComputeDevice.backend()).put("device",
                             ComputeDevice.device()).put("worker", owner);
                 }
+                outcome = o.result() == null ? WorkerMetrics.Outcome.PLANNED : WorkerMetrics.Outcome.SUCCEEDED;
+                result = o.result();
                 if (o.result() != null && !RECORD.call("recording the end of " + describe(), () -> jobs.succeed(job.id(),
                         owner, job.attempt(), o.result(), o.finalProgress(), o.model()))) {
+                    result = null;
                     // a cancel asked for before the end wins over the result: the API said "cancelling"
                     if (jobs.cancelled(job.id(), owner, job.attempt())) {
+                        outcome = WorkerMetrics.Outcome.CANCELLED;
                         LOG.info("worker {}: {} was cancelled as it finished; result discarded", owner, describe());
                     } else {
+                        outcome = WorkerMetrics.Outcome.LOST;
                         LOG.warn("worker {}: {} finished after losing its lease; result discarded", owner, describe());
                     }
                 }
             } catch (Lease.Stop s) {
+                outcome = switch (s.reason) {
+                    case CANCELLED -> WorkerMetrics.Outcome.CANCELLED;
+                    case WORKER_STOPPING -> WorkerMetrics.Outcome.RETRIED;
+                    case TIME_LIMIT -> WorkerMetrics.Outcome.FAILED;
+                    case LEASE_LOST -> WorkerMetrics.Outcome.LOST;
+                };
                 ended(jobs, job, owner, s.reason);
             } catch (Throwable t) {
                 Failure f = Failure.of(t);
+                outcome = f.retryable() ? WorkerMetrics.Outcome.RETRIED : WorkerMetrics.Outcome.FAILED;
                 if (f.code().equals("internal")) {
                     LOG.error("worker {}: {} failed", owner, describe(), t);
                 } else {
@@ -85,6 +102,8 @@ final class JobTask implements Task {
             }
         } catch (RuntimeException e) {
             LOG.error("worker {}: could not record the end of {}: {}", owner, describe(), e.getMessage());
+        } finally {
+            metrics.attemptEnded(job.type(), outcome, System.nanoTime() - start, result);
         }
     }
 

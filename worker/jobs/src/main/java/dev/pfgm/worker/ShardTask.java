@@ -22,9 +22,11 @@ final class ShardTask implements Task {
     private final String owner;
     private final int leaseSeconds;
     private final int backoffSeconds;
+    private final WorkerMetrics metrics;
 
     ShardTask(ShardStore.ShardRecord shard, JobStore jobs, ShardStore shards, SynthesisRunner synthesis, JobRunner runner,
-              String owner, int leaseSeconds, int backoffSeconds) {
+              String owner, int leaseSeconds, int backoffSeconds, WorkerMetrics metrics) {
+        this.metrics = metrics;
         this.shard = shard;
         this.jobs = jobs;
         this.shards = shards;
@@ -48,11 +50,16 @@ final class ShardTask implements Task {
     @Override
     public void run(LeaseHolder holder) {
         ShardStore.Commit commit = null;
+        long start = System.nanoTime();
+        WorkerMetrics.Outcome outcome = WorkerMetrics.Outcome.LOST;
         try (Lease lease = Lease.ofShard(shards, jobs, shard.jobId(), shard.index(), owner, shard.attempt(), leaseSeconds)) {
             holder.hold(lease);
             try {
                 commit = synthesis.runShard(jobs.find(shard.jobId()), shard, lease);
+                outcome = commit != null ? WorkerMetrics.Outcome.SUCCEEDED : WorkerMetrics.Outcome.LOST;
             } catch (Lease.Stop s) {
+                outcome = s.reason == Lease.Reason.CANCELLED ? WorkerMetrics.Outcome.CANCELLED
+                        : s.reason == Lease.Reason.WORKER_STOPPING ? WorkerMetrics.Outcome.RETRIED : WorkerMetrics.Outcome.LOST;
                 switch (s.reason) {
                     case CANCELLED -> shards.stopped(shard.jobId(), shard.index(), owner, shard.attempt());
                     case WORKER_STOPPING -> shards.fail(shard.jobId(), shard.index(), owner, shard.attempt(),
@@ -62,6 +69,7 @@ final class ShardTask implements Task {
                 }
             } catch (Throwable t) {
                 Failure f = Failure.of(t);
+                outcome = f.retryable() ? WorkerMetrics.Outcome.RETRIED : WorkerMetrics.Outcome.FAILED;
                 if (f.code().equals("internal")) {
                     LOG.error("worker {}: {} failed", owner, describe(), t);
                 }
@@ -71,12 +79,14 @@ final class ShardTask implements Task {
         } catch (RuntimeException e) {
             LOG.error("worker {}: could not record the end of {}: {}", owner, describe(), e.getMessage());
             return;
+        } finally {
+            metrics.attemptEnded("synthesize_shard", outcome, System.nanoTime() - start, null);
         }
         if (commit != null && commit.last()) {
             // the commit gave this worker the job's lease: the manifest is written as a job attempt
             JobRecord job = jobs.find(shard.jobId());
             if (job != null && owner.equals(job.leaseOwner()) && JobRecord.FINALIZE.equals(job.phase())) {
-                new JobTask(job, jobs, runner, owner, leaseSeconds, backoffSeconds, null).run(holder);
+                new JobTask(job, jobs, runner, owner, leaseSeconds, backoffSeconds, null, metrics).run(holder);
             }
         }
     }

@@ -75,6 +75,7 @@ public final class Worker implements AutoCloseable {
     private volatile boolean running = true;
     private volatile Lease currentLease;
     private volatile String busyWith;
+    private final WorkerMetrics metrics;
 
     private Worker(Config config, Database db, ObjectStore objects, String id, Path scratch) {
         this.id = id;
@@ -102,6 +103,8 @@ public final class Worker implements AutoCloseable {
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(500, config.getInt(Settings.KAFKA_SESSION_MS) / 4));
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
         this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+        this.metrics = new WorkerMetrics(id);
+        metrics.watch(consumer, db);
         this.jobThread = Executors.newSingleThreadExecutor(r -> daemon(r, "pfgm-job-" + id));
         this.reaper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "pfgm-reaper-" + id));
         this.consumerThread = new Thread(this::consume, "pfgm-consumer-" + id);
@@ -153,6 +156,10 @@ public final class Worker implements AutoCloseable {
     /** Whether it could record a job's end now: the database answers within 2 s. */
     public boolean databaseReachable() {
         return db.reachable();
+    }
+
+    public WorkerMetrics metrics() {
+        return metrics;
     }
 
     /** The job or shard it runs now, if any. */
@@ -295,7 +302,7 @@ public final class Worker implements AutoCloseable {
                     return s == null ? null : shardTask(s);
                 }
                 JobRecord j = jobs.claim(jobId, id, leaseSeconds);
-                return j == null ? null : new JobTask(j, jobs, runner, id, leaseSeconds, backoffSeconds, deadline(j));
+                return j == null ? null : new JobTask(j, jobs, runner, id, leaseSeconds, backoffSeconds, deadline(j), metrics);
             } catch (RuntimeException e) {
                 // the database is down: keep the message (do not commit) and retry
                 if (!running) {
@@ -330,7 +337,7 @@ public final class Worker implements AutoCloseable {
     }
 
     private Task shardTask(ShardStore.ShardRecord s) {
-        return new ShardTask(s, jobs, shards, synthesis, runner, id, leaseSeconds, backoffSeconds);
+        return new ShardTask(s, jobs, shards, synthesis, runner, id, leaseSeconds, backoffSeconds, metrics);
     }
 
     private void commit(ConsumerRecord<String, String> r) {

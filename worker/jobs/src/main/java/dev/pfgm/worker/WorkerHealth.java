@@ -14,7 +14,8 @@ import java.util.concurrent.Executors;
 /**
  * A worker's health for orchestrators (compose healthchecks, Kubernetes probes), on the JDK's own
  * HTTP server: GET /healthz is 200 while the worker takes work; GET /readyz is 200 when it also
- * reaches its database, and names the compute backend and device, and the job it runs.
+ * reaches its database, and names the compute backend and device, and the job it runs; GET
+ * /metrics is the worker's metrics in Prometheus' text format ({@link WorkerMetrics}).
  */
 public final class WorkerHealth implements AutoCloseable {
     private final HttpServer server;
@@ -34,6 +35,16 @@ public final class WorkerHealth implements AutoCloseable {
         server.createContext("/readyz", ex -> {
             boolean database = worker.databaseReachable();
             answer(ex, worker.alive() && database, status(worker).put("database", database));
+        });
+        server.createContext("/metrics", ex -> {
+            try (ex) {
+                byte[] b = worker.metrics().scrape().getBytes(StandardCharsets.UTF_8);
+                ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+                ex.sendResponseHeaders(200, b.length);
+                try (OutputStream out = ex.getResponseBody()) {
+                    out.write(b);
+                }
+            }
         });
         server.start();
         return new WorkerHealth(server);

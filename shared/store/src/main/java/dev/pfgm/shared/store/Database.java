@@ -50,6 +50,14 @@ public final class Database implements AutoCloseable {
         Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
     }
 
+    /**
+     * Has the pool record its metrics (connections in use, waits) in {@code meterRegistry}, a
+     * Micrometer MeterRegistry; typed Object so that the store needs Micrometer only where it is used.
+     */
+    public void recordMetricsIn(Object meterRegistry) {
+        pool.setMetricRegistry(meterRegistry);
+    }
+
     public DataSource dataSource() {
         return pool;
     }
