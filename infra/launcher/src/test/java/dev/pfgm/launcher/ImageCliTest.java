@@ -14,9 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The image commands end to end on procedural discs with a tiny U-Net (seconds, not quality). */
+@Tag("slow")
 class ImageCliTest {
     @Test
     void trainResumeSampleGridNllInterpolateAndEval() throws IOException {

@@ -13,10 +13,12 @@ import dev.pfgm.shared.data.Dataset;
 import dev.pfgm.shared.data.GaussianMixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** ./pfgm bench-likelihood on a tiny budget: its gaps recompute from the saved models and the truth. */
+@Tag("slow")
 class LikelihoodBenchTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 

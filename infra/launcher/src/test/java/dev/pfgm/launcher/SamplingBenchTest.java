@@ -19,6 +19,7 @@ import dev.pfgm.shared.data.ImageSet;
 import dev.pfgm.shared.data.ProceduralImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ./pfgm bench-sampling on a tiny budget: every output is written, and its figures are what they
  * say (a cell's quality and the floor recomputed here from the saved model and the same draws).
  */
+@Tag("slow")
 class SamplingBenchTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 

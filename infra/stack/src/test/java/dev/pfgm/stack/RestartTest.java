@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A whole stack stopped and started again on the same folder keeps datasets, jobs and keys. */
+@Tag("slow")
 class RestartTest {
     @Test
     void restartKeepsEverything(@TempDir Path tmp) throws Exception {

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
@@ -47,6 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * all started here, with the gateway and workers over HTTP. One stack for the class keeps CI fast;
  * leases are short so the failure tests run in seconds.
  */
+@Tag("slow")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ServiceTest {
@@ -276,8 +278,9 @@ class ServiceTest {
         JsonNode lr = l.path("result");
         assertEquals(3000, lr.path("count").asInt());
         double mean = lr.path("mean_nll_nats").asDouble();
-        // the data's true entropy is ln(2 pi e) + ln 0.5 = 2.14 nats; a short run is near it
-        assertTrue(mean > 1.5 && mean < 3.5, "mean nll " + mean);
+        // the data's true entropy is ln(2 pi e) + ln 0.5 = 2.14 nats; 600 steps on such data gave
+        // 2.116-2.140 (./pfgm train/nll on three draws); a dropped standardiser log-det would be 0.69 off
+        assertEquals(2.14, mean, 0.3, "mean nll");
         assertEquals(mean / (2 * Math.log(2)), lr.path("bits_per_dim").asDouble(), 1e-9);
         Http.Res nllFile = Http.fetch(admin.get("/v1/jobs/" + nll + "/artifacts").json().path("files").get(0)
                 .path("url").asText());
@@ -977,6 +980,15 @@ class ServiceTest {
             assertEquals("CpuBackend", compute.path("backend").asText(), done.toString());
             assertEquals(ready.path("device").asText(), compute.path("device").asText());
             assertEquals("health-worker", compute.path("worker").asText());
+
+            // the worker's own metrics: the attempt it ran, its consumer (lag among them), its pool, its JVM
+            String metrics = Http.fetch(base + "/metrics").text();
+            assertTrue(metrics.contains("pfgm_worker_attempt_duration_seconds_count{outcome=\"succeeded\",type=\"train\","
+                    + "worker=\"health-worker\"} 1"), metrics);
+            for (String name : List.of("kafka_consumer_fetch_manager_records_lag_max", "hikaricp_connections_active",
+                    "jvm_memory_used_bytes")) {
+                assertTrue(metrics.contains(name), name + " in the worker's metrics");
+            }
         } finally {
             w.destroy();
             w.waitFor(30, TimeUnit.SECONDS);

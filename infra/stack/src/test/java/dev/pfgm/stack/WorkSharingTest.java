@@ -9,6 +9,7 @@ import dev.pfgm.worker.Worker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A worker busy with a long job hands its partitions to the others, so jobs queued behind it in
  * the same partition run on an idle worker instead of waiting for the long one to end.
  */
+@Tag("slow")
 class WorkSharingTest {
     private static final byte[] TABLE = "0,1\n1,0\n2,1\n1,2\n0.5,0.5\n".getBytes(StandardCharsets.UTF_8);
 

@@ -16,6 +16,7 @@ import dev.pfgm.engine.train.ImageTrainer;
 import dev.pfgm.engine.train.TrainListener;
 import dev.pfgm.shared.data.ImageSet;
 import dev.pfgm.shared.data.ProceduralImages;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * U-Net trained for 1,500 steps, 128 samples by RK45, every sample measured back. Each image of
  * the data holds one disc, radius uniform in [2, 4] px, centre uniform in [4, 11] px on both axes.
  */
+@Tag("slow")
 class DiscFactorsTest {
     private static final int SIZE = 16;
 

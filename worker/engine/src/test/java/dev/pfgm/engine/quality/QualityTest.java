@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with a known density must produce samples and likelihoods close to the truth. Each test trains
  * one model (a few minutes on two cores) and prints its figures.
  */
+@Tag("slow")
 class QualityTest {
     private static final int TRAIN_POINTS = 20_000;
     private static final int SAMPLES = 5_000;
