@@ -1,5 +1,6 @@
 package dev.pfgm.worker;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pfgm.engine.nn.ComputeDevice;
 import dev.pfgm.shared.store.DependencyWait;
@@ -55,7 +56,7 @@ final class JobTask implements Task {
     public void run(LeaseHolder holder) {
         long start = System.nanoTime();
         WorkerMetrics.Outcome outcome = WorkerMetrics.Outcome.LOST;
-        com.fasterxml.jackson.databind.JsonNode result = null;
+        JsonNode result = null;
         try (Lease lease = Lease.ofJob(jobs, job.id(), owner, job.attempt(), leaseSeconds).until(deadline)) {
             holder.hold(lease);
             ProgressReporter progress = new ProgressReporter(jobs, job.id(), owner, job.attempt(), lease);
@@ -90,7 +91,7 @@ final class JobTask implements Task {
                 ended(jobs, job, owner, s.reason);
             } catch (Throwable t) {
                 Failure f = Failure.of(t);
-                outcome = f.retryable() ? WorkerMetrics.Outcome.RETRIED : WorkerMetrics.Outcome.FAILED;
+                outcome = WorkerMetrics.Outcome.of(f);
                 if (f.code().equals("internal")) {
                     LOG.error("worker {}: {} failed", owner, describe(), t);
                 } else {

@@ -69,7 +69,7 @@ final class ShardTask implements Task {
                 }
             } catch (Throwable t) {
                 Failure f = Failure.of(t);
-                outcome = f.retryable() ? WorkerMetrics.Outcome.RETRIED : WorkerMetrics.Outcome.FAILED;
+                outcome = WorkerMetrics.Outcome.of(f);
                 if (f.code().equals("internal")) {
                     LOG.error("worker {}: {} failed", owner, describe(), t);
                 }

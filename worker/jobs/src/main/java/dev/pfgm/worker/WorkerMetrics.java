@@ -22,7 +22,14 @@ import org.apache.kafka.clients.consumer.Consumer;
  */
 public final class WorkerMetrics {
     /** How an attempt ended, as the outcome tag says it. */
-    enum Outcome { SUCCEEDED, FAILED, RETRIED, CANCELLED, PLANNED, LOST }
+    enum Outcome {
+        SUCCEEDED, FAILED, RETRIED, CANCELLED, PLANNED, LOST;
+
+        /** A failed attempt: retried when its error allows another attempt, else failed. */
+        static Outcome of(Failure f) {
+            return f.retryable() ? RETRIED : FAILED;
+        }
+    }
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 

@@ -5,25 +5,27 @@ import java.util.List;
 /** Every setting of the gateway and the workers, declared once. */
 public final class Settings {
     public static final Setting DB_URL = Setting.string("PFGM_DB_URL", null,
-            "JDBC URL of the PostgreSQL database, e.g. jdbc:postgresql://localhost:5432/pfgm");
+            "JDBC URL of the PostgreSQL database, e.g. jdbc:postgresql://localhost:5432/pfgm; the gateway and"
+                    + " the workers run the Flyway migrations on start");
     public static final Setting DB_USER = Setting.string("PFGM_DB_USER", "postgres", "database user");
     public static final Setting DB_PASSWORD = Setting.secret("PFGM_DB_PASSWORD", "", "database password");
     public static final Setting DB_POOL = Setting.integer("PFGM_DB_POOL", 8, 1, 256,
-            "database connections per process");
+            "database connections per process (and the gateway's worker threads)");
     public static final Setting KAFKA = Setting.string("PFGM_KAFKA_BOOTSTRAP", null,
             "Kafka bootstrap servers, host:port[,host:port]");
     public static final Setting TOPIC_PARTITIONS = Setting.integer("PFGM_TOPIC_PARTITIONS", 8, 1, 1024,
             "partitions of each job topic when the service creates it; bounds how many workers share one type");
     public static final Setting S3_ENDPOINT = Setting.url("PFGM_S3_ENDPOINT", null,
-            "S3-compatible endpoint, e.g. http://localhost:9000");
+            "S3-compatible endpoint (MinIO client), e.g. http://localhost:9000");
     public static final Setting S3_ACCESS_KEY = Setting.string("PFGM_S3_ACCESS_KEY", null, "S3 access key");
     public static final Setting S3_SECRET_KEY = Setting.secret("PFGM_S3_SECRET_KEY", null, "S3 secret key");
     public static final Setting S3_BUCKET = Setting.string("PFGM_S3_BUCKET", "pfgm",
             "bucket holding datasets/, jobs/ (created if missing)");
     public static final Setting S3_REGION = Setting.string("PFGM_S3_REGION", "us-east-1", "S3 region");
     public static final Setting S3_PUBLIC_ENDPOINT = Setting.string("PFGM_S3_PUBLIC_ENDPOINT", "",
-            "object-store URL clients can reach; set, downloads are presigned for it; empty, they stream through"
-                    + " the gateway");
+            "the object store's URL as clients reach it. Empty: downloads stream through the gateway, so the"
+                    + " store can stay on a private network and clients need only the gateway's address; set: links and"
+                    + " downloads are presigned for it and the bytes bypass the gateway");
     public static final Setting HTTP_HOST = Setting.string("PFGM_HTTP_HOST", "0.0.0.0", "gateway listen address");
     public static final Setting HTTP_PORT = Setting.integer("PFGM_HTTP_PORT", 8080, 0, 65535,
             "gateway port (0 picks a free one)");
@@ -34,12 +36,13 @@ public final class Settings {
     public static final Setting HTTP_IDLE_SECONDS = Setting.integer("PFGM_HTTP_IDLE_SECONDS", 60, 1, 86400,
             "a connection silent this long in the middle of a request is closed");
     public static final Setting ADMIN_KEY = Setting.secret("PFGM_ADMIN_KEY", "",
-            "an admin API key the gateway makes valid at start unless it was revoked (pfgm_ and 32+ characters)");
+            "an admin API key of the operator's choosing (pfgm_ and 32-200 letters, digits, _ or -), made"
+                    + " valid at every start unless it was revoked; no key is generated then");
     public static final Setting ADMIN_KEY_FILE = Setting.string("PFGM_ADMIN_KEY_FILE", "",
             "a file holding the admin key (a mounted secret), read as PFGM_ADMIN_KEY; missing or empty, the first"
                     + " start writes the key it creates there (empty setting: the key is only printed)");
     public static final Setting MAX_UPLOAD_MB = Setting.integer("PFGM_MAX_UPLOAD_MB", 512, 1, 65536,
-            "largest dataset upload, MiB");
+            "largest dataset upload body, MiB (it streams to a temporary file: this bounds disk, not memory)");
     public static final Setting MAX_UPLOADS = Setting.integer("PFGM_MAX_UPLOADS", 4, 1, 1024,
             "dataset uploads a gateway receives and checks at once; more answer 503 with Retry-After");
     public static final Setting MAX_DATASET_VALUES = Setting.integer("PFGM_MAX_DATASET_VALUES", 134_217_728L, 1,
@@ -73,9 +76,10 @@ public final class Settings {
     public static final Setting PRESIGN_SECONDS = Setting.integer("PFGM_PRESIGN_SECONDS", 300, 10, 604800,
             "lifetime of presigned artifact URLs");
     public static final Setting RETENTION_DAYS = Setting.integer("PFGM_RETENTION_DAYS", 30, 0, 36_500,
-            "days a finished job's files are kept (a model's file stays while the model exists); 0: for ever");
+            "days a finished job's files are kept (a model's file stays while the model exists); 0: for ever."
+                    + " The job stays, with expires_at and files_expired_at, and its artifacts answer 410");
     public static final Setting RETENTION_SWEEP_SECONDS = Setting.integer("PFGM_RETENTION_SWEEP_SECONDS", 300, 1,
-            86_400, "how often a gateway deletes the files of jobs past their retention");
+            86_400, "how often a gateway deletes the files of jobs past their retention (gateways skip rows another holds)");
     public static final Setting WEBHOOK_ALLOW_PRIVATE = Setting.integer("PFGM_WEBHOOK_ALLOW_PRIVATE", 0, 0, 1,
             "1: webhooks may call loopback and private-network addresses (refused by default: SSRF)");
     public static final Setting WEBHOOK_RETRY_SECONDS = Setting.integer("PFGM_WEBHOOK_RETRY_SECONDS", 5, 1, 3600,
@@ -98,7 +102,10 @@ public final class Settings {
     public static final Setting WORKER_ID = Setting.string("PFGM_WORKER_ID", "",
             "worker name in leases (empty: host-pid-random)");
     public static final Setting WORKER_HEALTH_PORT = Setting.integer("PFGM_WORKER_HEALTH_PORT", 0, 0, 65535,
-            "port of the worker's /healthz and /readyz (0: none)");
+            "port of the worker's GET /healthz (200 while it takes work), /readyz (200 when its database answers"
+                    + " too; JSON with worker, backend, device and the job it runs) and /metrics (Prometheus text:"
+                    + " pfgm_worker_attempt_duration_seconds by job type and outcome, pfgm_worker_nfe,"
+                    + " pfgm_worker_rows_per_second, the Kafka consumer's metrics with its lag, hikaricp_*, jvm_*); 0: none");
     public static final Setting WORK_DIR = Setting.string("PFGM_WORK_DIR", "",
             "scratch folder for job files (empty: the system temp folder)");
 
