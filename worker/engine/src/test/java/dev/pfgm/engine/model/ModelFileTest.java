@@ -90,4 +90,29 @@ class ModelFileTest {
             assertTrue(other.samples()[0] != few.samples()[0], "another seed gives other samples");
         }
     }
+
+    /**
+     * A model file of the first format (fixtures/first-format: the first engine's, with its settings
+     * keys only and gamma 5) still reads as PFGM and samples what that engine sampled from it.
+     */
+    @Test
+    void aFirstFormatFileSamplesWhatTheFirstEngineDid() throws IOException {
+        byte[] file;
+        byte[] expected;
+        try (var in = ModelFileTest.class.getResourceAsStream("/fixtures/first-format/moons.pfgm");
+             var samples = ModelFileTest.class.getResourceAsStream("/fixtures/first-format/samples-seed3.npy")) {
+            file = in.readAllBytes();
+            expected = samples.readAllBytes();
+        }
+        PfgmModel old = ModelFile.read(file, "first-format moons");
+        assertEquals(1, old.settings().augDim(), "a file without aug_dim is PFGM");
+        assertEquals(5.0, old.settings().gamma(), "the file's own gamma, not today's default");
+        Sampler.Result r = new Sampler(old).sample(200, 3, SolverSpec.defaults(), Progress.NONE);
+        assertEquals(111.47, r.meanNfe(), 1e-9, "the first engine's NFE for these samples");
+        double[] then = dev.pfgm.shared.data.NpyFile.readTable(expected, "samples", "").values();
+        // the same to the bit today; a small tolerance leaves room for a harmless change of float order
+        for (int i = 0; i < then.length; i++) {
+            assertEquals(then[i], r.samples()[i], 1e-5, "value " + i);
+        }
+    }
 }
