@@ -102,7 +102,10 @@ public final class Gateway implements AutoCloseable {
         Admin admin = Admin.create(KafkaTopics.props(bootstrap));
 
         // blocking handlers each hold a database connection: more threads than connections only queue
-        Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(config.getInt(Settings.DB_POOL)));
+        // Vert.x's own metrics (HTTP server, worker pool) go to the same registry as the gateway's
+        Vertx vertx = Vertx.builder().with(new VertxOptions().setWorkerPoolSize(config.getInt(Settings.DB_POOL))
+                        .setMetricsOptions(new io.vertx.micrometer.MicrometerMetricsOptions().setEnabled(true)))
+                .withMetrics(new io.vertx.micrometer.MicrometerMetricsFactory(metrics.registry())).build();
         Router router = Router.router(vertx);
         ConnectionGuard guard = new ConnectionGuard(vertx, config.getInt(Settings.HTTP_MAX_CONNECTIONS),
                 config.getInt(Settings.HTTP_HEADER_SECONDS));

@@ -1,131 +1,129 @@
 package dev.pfgm.gateway.http;
 
+import dev.pfgm.shared.ProcessMemory;
+import dev.pfgm.shared.job.JobStatus;
 import dev.pfgm.shared.store.Stats;
-import java.util.Locale;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntSupplier;
+import java.util.function.ToDoubleFunction;
 
-/** Request counts and latency histograms per route, rendered in Prometheus' text format. */
+/**
+ * The gateway's metrics (Micrometer, rendered in Prometheus' text format at /metrics): requests
+ * and their latency per route, connections and uploads, the job table's state at the scrape, the
+ * outbox relay's count, the JVM's, and Vert.x's own (the registry is also Vert.x's, see
+ * {@link #registry()}). The names are the ones the gateway has always served.
+ */
 public final class Metrics {
-    private static final double[] BUCKETS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+    private static final Duration[] BUCKETS = {Duration.ofMillis(1), Duration.ofNanos(2_500_000), Duration.ofMillis(5),
+        Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+        Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
+        Duration.ofSeconds(5), Duration.ofSeconds(10)};
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final AtomicLong relayed = new AtomicLong();
+    /** The job table as read for the scrape in progress (null when the database did not answer). */
+    private final AtomicReference<Stats.Snapshot> stats = new AtomicReference<>();
+
+    public Metrics() {
+        FunctionCounter.builder("pfgm.outbox.published", relayed, AtomicLong::get)
+                .description("Job messages this gateway published").register(registry);
+        for (JobStatus s : JobStatus.values()) {
+            statsGauge("pfgm.jobs", "Jobs by status", snap -> snap.jobsByStatus().getOrDefault(s.wireName(), 0L))
+                    .tag("status", s.wireName()).register(registry);
+        }
+        statsGauge("pfgm.outbox.unsent", "Job messages not yet published to Kafka", Stats.Snapshot::outboxUnsent)
+                .register(registry);
+        statsGauge("pfgm.queue.oldest.seconds", "Age of the oldest queued job (queue lag)",
+                Stats.Snapshot::oldestQueuedSeconds).register(registry);
+        // heap figures under the names (and the one area tag) the gateway has served, which dashboards
+        // built for Prometheus' JVM exporters read; Micrometer's per-pool memory meters would clash
+        heap("jvm.memory.used", "Memory in use, by area", MemoryUsage::getUsed);
+        heap("jvm.memory.committed", "Memory committed, by area", MemoryUsage::getCommitted);
+        heap("jvm.memory.max", "The most memory the area may take, by area", MemoryUsage::getMax);
+        Gauge.builder("process.resident.memory", () -> ProcessMemory.residentBytes(ProcessHandle.current().pid()))
+                .description("Resident set size").baseUnit("bytes").register(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+    }
+
+    private Gauge.Builder<AtomicReference<Stats.Snapshot>> statsGauge(String name, String help,
+                                                                     ToDoubleFunction<Stats.Snapshot> value) {
+        return Gauge.builder(name, stats, ref -> ref.get() == null ? Double.NaN : value.applyAsDouble(ref.get()))
+                .description(help);
+    }
+
+    private void heap(String name, String help, ToDoubleFunction<MemoryUsage> value) {
+        Gauge.builder(name, () -> value.applyAsDouble(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage()))
+                .description(help).baseUnit("bytes").tag("area", "heap").register(registry);
+    }
+
+    /** The registry, for Vert.x's own metrics (HTTP server, pools). */
+    public MeterRegistry registry() {
+        return registry;
+    }
 
     private record Key(String method, String route, int status) {
     }
 
-    private static final class Series {
-        final AtomicLongArray buckets = new AtomicLongArray(BUCKETS.length);
-        final AtomicLong count = new AtomicLong();
-        final DoubleAdder sum = new DoubleAdder();
+    private record Meters(Counter requests, Timer duration) {
     }
 
-    private final Map<Key, Series> series = new ConcurrentHashMap<>();
-    private final AtomicLong relayed = new AtomicLong();
+    /** Each series' meters, found once: a request then costs a map lookup, not a registration. */
+    private final Map<Key, Meters> meters = new ConcurrentHashMap<>();
 
     public void record(String method, String route, int status, double seconds) {
-        Series s = series.computeIfAbsent(new Key(method, route, status), k -> new Series());
-        s.count.incrementAndGet();
-        s.sum.add(seconds);
-        for (int i = 0; i < BUCKETS.length; i++) {
-            if (seconds <= BUCKETS[i]) {
-                s.buckets.incrementAndGet(i);
-                break;
-            }
-        }
+        Meters m = meters.computeIfAbsent(new Key(method, route, status), k -> {
+            String code = Integer.toString(k.status());
+            return new Meters(Counter.builder("pfgm.http.requests").description("HTTP requests by method, route and status")
+                    .tags("method", k.method(), "route", k.route(), "status", code).register(registry),
+                    Timer.builder("pfgm.http.request.duration").description("Time to the last byte of the response")
+                            .tags("method", k.method(), "route", k.route(), "status", code)
+                            .serviceLevelObjectives(BUCKETS).register(registry));
+        });
+        m.requests().increment();
+        m.duration().record(Math.round(seconds * 1e9), TimeUnit.NANOSECONDS);
     }
 
     public void relayed(int n) {
         relayed.addAndGet(n);
     }
 
-    private volatile ConnectionGuard connections;
-    private volatile java.util.function.IntSupplier uploads;
-
     /** Adds the connection and upload gauges. */
-    public void watch(ConnectionGuard guard, java.util.function.IntSupplier uploadsInFlight) {
-        this.connections = guard;
-        this.uploads = uploadsInFlight;
+    public void watch(ConnectionGuard guard, IntSupplier uploadsInFlight) {
+        Gauge.builder("pfgm.http.connections.open", guard, ConnectionGuard::open)
+                .description("Connections open now").register(registry);
+        FunctionCounter.builder("pfgm.http.connections.closed", guard, ConnectionGuard::refused)
+                .description("Connections closed by the gateway, by reason").tag("reason", "cap").register(registry);
+        FunctionCounter.builder("pfgm.http.connections.closed", guard, ConnectionGuard::timedOut)
+                .description("Connections closed by the gateway, by reason").tag("reason", "header_timeout")
+                .register(registry);
+        Gauge.builder("pfgm.uploads.in.flight", uploadsInFlight, IntSupplier::getAsInt)
+                .description("Uploads being received or checked").register(registry);
     }
 
-    public String render(Stats.Snapshot stats) {
-        StringBuilder sb = new StringBuilder();
-        ConnectionGuard g = connections;
-        if (g != null) {
-            sb.append("# HELP pfgm_http_connections_open Connections open now.\n# TYPE pfgm_http_connections_open gauge\n");
-            sb.append("pfgm_http_connections_open ").append(g.open()).append('\n');
-            sb.append("# HELP pfgm_http_connections_closed_total Connections closed by the gateway, by reason.\n");
-            sb.append("# TYPE pfgm_http_connections_closed_total counter\n");
-            sb.append("pfgm_http_connections_closed_total{reason=\"cap\"} ").append(g.refused()).append('\n');
-            sb.append("pfgm_http_connections_closed_total{reason=\"header_timeout\"} ").append(g.timedOut())
-                    .append('\n');
-            sb.append("# HELP pfgm_uploads_in_flight Uploads being received or checked.\n");
-            sb.append("# TYPE pfgm_uploads_in_flight gauge\npfgm_uploads_in_flight ").append(uploads.getAsInt())
-                    .append('\n');
-        }
-        sb.append("# HELP pfgm_http_requests_total HTTP requests by method, route and status.\n");
-        sb.append("# TYPE pfgm_http_requests_total counter\n");
-        series.forEach((k, s) -> sb.append(String.format(Locale.ROOT, "pfgm_http_requests_total{%s} %d%n",
-                labels(k), s.count.get())));
-        sb.append("# HELP pfgm_http_request_duration_seconds Time to the last byte of the response.\n");
-        sb.append("# TYPE pfgm_http_request_duration_seconds histogram\n");
-        series.forEach((k, s) -> {
-            long cumulative = 0;
-            for (int i = 0; i < BUCKETS.length; i++) {
-                cumulative += s.buckets.get(i);
-                sb.append(String.format(Locale.ROOT, "pfgm_http_request_duration_seconds_bucket{%s,le=\"%s\"} %d%n",
-                        labels(k), BUCKETS[i], cumulative));
-            }
-            sb.append(String.format(Locale.ROOT, "pfgm_http_request_duration_seconds_bucket{%s,le=\"+Inf\"} %d%n",
-                    labels(k), s.count.get()));
-            sb.append(String.format(Locale.ROOT, "pfgm_http_request_duration_seconds_sum{%s} %.6f%n", labels(k),
-                    s.sum.sum()));
-            sb.append(String.format(Locale.ROOT, "pfgm_http_request_duration_seconds_count{%s} %d%n", labels(k),
-                    s.count.get()));
-        });
-        if (stats != null) {
-            sb.append("# HELP pfgm_jobs Jobs by status.\n# TYPE pfgm_jobs gauge\n");
-            stats.jobsByStatus().forEach((status, n) -> sb.append(String.format(Locale.ROOT,
-                    "pfgm_jobs{status=\"%s\"} %d%n", status, n)));
-            sb.append("# HELP pfgm_outbox_unsent Job messages not yet published to Kafka.\n");
-            sb.append("# TYPE pfgm_outbox_unsent gauge\n");
-            sb.append(String.format(Locale.ROOT, "pfgm_outbox_unsent %d%n", stats.outboxUnsent()));
-            sb.append("# HELP pfgm_queue_oldest_seconds Age of the oldest queued job (queue lag).\n");
-            sb.append("# TYPE pfgm_queue_oldest_seconds gauge\n");
-            sb.append(String.format(Locale.ROOT, "pfgm_queue_oldest_seconds %.3f%n", stats.oldestQueuedSeconds()));
-        }
-        sb.append("# HELP pfgm_outbox_published_total Job messages this gateway published.\n");
-        sb.append("# TYPE pfgm_outbox_published_total counter\n");
-        sb.append(String.format(Locale.ROOT, "pfgm_outbox_published_total %d%n", relayed.get()));
-        memory(sb);
-        return sb.toString();
-    }
-
-    /**
-     * This process's memory, under the names Prometheus' JVM exporters use, so that dashboards
-     * built for those read it (in ./pfgm up the process also holds Kafka and the S3 store).
-     */
-    private static void memory(StringBuilder sb) {
-        java.lang.management.MemoryUsage heap = java.lang.management.ManagementFactory.getMemoryMXBean()
-                .getHeapMemoryUsage();
-        sb.append("# HELP jvm_memory_used_bytes Memory in use, by area.\n# TYPE jvm_memory_used_bytes gauge\n");
-        sb.append("jvm_memory_used_bytes{area=\"heap\"} ").append(heap.getUsed()).append('\n');
-        sb.append("# HELP jvm_memory_committed_bytes Memory committed, by area.\n");
-        sb.append("# TYPE jvm_memory_committed_bytes gauge\n");
-        sb.append("jvm_memory_committed_bytes{area=\"heap\"} ").append(heap.getCommitted()).append('\n');
-        sb.append("# HELP jvm_memory_max_bytes The most memory the area may take, by area.\n");
-        sb.append("# TYPE jvm_memory_max_bytes gauge\n");
-        sb.append("jvm_memory_max_bytes{area=\"heap\"} ").append(heap.getMax()).append('\n');
-        long rss = dev.pfgm.shared.ProcessMemory.residentBytes(ProcessHandle.current().pid());
-        if (rss >= 0) {
-            sb.append("# HELP process_resident_memory_bytes Resident set size.\n");
-            sb.append("# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes ").append(rss)
-                    .append('\n');
-        }
-    }
-
-    private static String labels(Key k) {
-        return String.format(Locale.ROOT, "method=\"%s\",route=\"%s\",status=\"%d\"", k.method(), k.route(), k.status());
+    /** The Prometheus text, with the job table as {@code snapshot} shows it (null: the database did not answer). */
+    public String render(Stats.Snapshot snapshot) {
+        stats.set(snapshot);
+        return registry.scrape();
     }
 }

@@ -35,9 +35,10 @@ import java.util.regex.Pattern;
  */
 public final class SoakBench {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern HEAP = Pattern.compile("(?m)^jvm_memory_used_bytes\\{area=\"heap\"} (\\d+)");
-    private static final Pattern HEAP_MAX = Pattern.compile("(?m)^jvm_memory_max_bytes\\{area=\"heap\"} (\\d+)");
-    private static final Pattern JOBS = Pattern.compile("(?m)^pfgm_jobs\\{status=\"(\\w+)\"} (\\d+)");
+    // values are Prometheus numbers: 123.0, 2.68435456E8, NaN
+    private static final Pattern HEAP = Pattern.compile("(?m)^jvm_memory_used_bytes\\{area=\"heap\"} (\\S+)");
+    private static final Pattern HEAP_MAX = Pattern.compile("(?m)^jvm_memory_max_bytes\\{area=\"heap\"} (\\S+)");
+    private static final Pattern JOBS = Pattern.compile("(?m)^pfgm_jobs\\{status=\"(\\w+)\"} (\\S+)");
 
     /** What to run. */
     public record Options(int clients, int seconds, int windowSeconds, int workers, double jobsPerSecond,
@@ -377,14 +378,15 @@ public final class SoakBench {
 
     private static long first(Pattern p, String text) {
         Matcher m = p.matcher(text);
-        return m.find() ? Long.parseLong(m.group(1)) : -1;
+        return m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
     }
 
     private static long jobs(String metrics, String status) {
         Matcher m = JOBS.matcher(metrics);
         while (m.find()) {
             if (m.group(1).equals(status)) {
-                return Long.parseLong(m.group(2));
+                double n = Double.parseDouble(m.group(2));
+                return Double.isNaN(n) ? 0 : (long) n;
             }
         }
         return 0;
