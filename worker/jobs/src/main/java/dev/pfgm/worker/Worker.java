@@ -260,7 +260,7 @@ public final class Worker implements AutoCloseable {
                     LOG.warn("worker {}: job did not stop in time: {}", id, e.toString());
                 }
             }
-            consumer.close(Duration.ofSeconds(5));
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
         }
     }
 

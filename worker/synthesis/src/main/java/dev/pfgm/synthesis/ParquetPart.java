@@ -69,6 +69,7 @@ final class ParquetPart {
         }
 
         @Override
+        @Deprecated // still abstract in WriteSupport, and what parquet calls on its Hadoop path
         public WriteContext init(org.apache.hadoop.conf.Configuration configuration) {
             return new WriteContext(schema, Map.of());
         }
@@ -126,6 +127,7 @@ final class ParquetPart {
         }
 
         @Override
+        @Deprecated // still abstract in ParquetWriter.Builder, and what parquet calls on its Hadoop path
         protected WriteSupport<Integer> getWriteSupport(org.apache.hadoop.conf.Configuration conf) {
             return new RowSupport(schema, dim, rows);
         }

@@ -42,7 +42,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws java.io.IOException {
         pg.close();
     }
 }

@@ -47,8 +47,16 @@ public final class EmbeddedS3 implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        proxy.stop();
-        context.close();
+    public void close() throws java.io.IOException {
+        try {
+            proxy.stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.IOException("interrupted while stopping the S3 server", e);
+        } catch (Exception e) {
+            throw new java.io.IOException("stopping the S3 server: " + e.getMessage(), e);
+        } finally {
+            context.close();
+        }
     }
 }

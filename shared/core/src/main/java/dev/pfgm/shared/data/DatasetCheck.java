@@ -138,7 +138,7 @@ public final class DatasetCheck {
     private static Summary csv(InputStream in, String name, String labelSpec, DataLimits limits) throws IOException {
         int[] at = {-1};
         long[] rows = {0};
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"}) // a one-slot array the callback below writes to
         List<String>[] names = new List[1];
         ClassCounter classes = new ClassCounter(name + ", column '" + labelSpec + "'");
         List<String> header = CsvFile.read(in, name, limits, new CsvFile.Rows() {

@@ -95,6 +95,6 @@ public final class ImageGrid {
 
     /** A value in [-1, 1] as one of 256 levels (clamped). */
     public static int level(float v) {
-        return (int) Math.max(0, Math.min(255, Math.round((v + 1) * 127.5f)));
+        return Math.max(0, Math.min(255, Math.round((v + 1) * 127.5f)));
     }
 }
