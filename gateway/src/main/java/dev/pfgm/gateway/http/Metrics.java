@@ -94,7 +94,8 @@ public final class Metrics {
     public void record(String method, String route, int status, double seconds) {
         Meters m = meters.computeIfAbsent(new Key(method, route, status), k -> {
             String code = Integer.toString(k.status());
-            return new Meters(Counter.builder("pfgm.http.requests").description("HTTP requests by method, route and status")
+            return new Meters(Counter.builder("pfgm.http.requests")
+                    .description("HTTP requests by method, route and status")
                     .tags("method", k.method(), "route", k.route(), "status", code).register(registry),
                     Timer.builder("pfgm.http.request.duration").description("Time to the last byte of the response")
                             .tags("method", k.method(), "route", k.route(), "status", code)

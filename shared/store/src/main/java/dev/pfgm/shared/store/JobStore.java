@@ -89,7 +89,10 @@ public final class JobStore {
      * round trip, as the API's hot path needs.
      */
     private static final String SUBMIT = "SELECT " + JobRecord.COLUMNS
-            + " FROM submit_job(?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?)";
+            + " FROM submit_job(?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?::text[])";
+    /** The unfinished statuses as a PostgreSQL array literal, for submit_job's quota count. */
+    private static final String UNFINISHED_ARRAY = "{" + String.join(",",
+            JobStatus.UNFINISHED.stream().map(JobStatus::wireName).toList()) + "}";
 
     public Submitted submit(NewJob j) {
         return db.run(c -> {
@@ -111,7 +114,7 @@ public final class JobStore {
                 ps.setString(13, j.metadata() == null ? null : Json.write(j.metadata()));
                 ps.setString(14, j.webhook());
                 ps.setString(15, Json.write(JobMessage.of(id, j.type(), 0).toJson()));
-                ps.setArray(16, c.createArrayOf("text", JobStatus.UNFINISHED.stream().map(JobStatus::wireName).toArray()));
+                ps.setString(16, UNFINISHED_ARRAY);
                 row = one(ps);
             }
             if (row != null) {
@@ -326,7 +329,7 @@ public final class JobStore {
     public JobStatus heartbeat(UUID id, String owner, int attempt, int leaseSeconds) {
         return db.run(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET lease_until = now() + make_interval(secs => ?)"
-                    + " WHERE id = ? AND lease_owner = ? AND attempt = ? AND " + ACTIVE_SQL + ""
+                    + " WHERE id = ? AND lease_owner = ? AND attempt = ? AND " + ACTIVE_SQL
                     + " RETURNING status")) {
                 ps.setInt(1, leaseSeconds);
                 ps.setObject(2, id);
@@ -344,7 +347,7 @@ public final class JobStore {
         return db.inTransaction(c -> {
             int n;
             try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET progress = ?::jsonb, version = version + 1"
-                    + " WHERE id = ? AND lease_owner = ? AND attempt = ? AND " + ACTIVE_SQL + "")) {
+                    + " WHERE id = ? AND lease_owner = ? AND attempt = ? AND " + ACTIVE_SQL)) {
                 ps.setString(1, Json.write(progress));
                 ps.setObject(2, id);
                 ps.setString(3, owner);

@@ -121,7 +121,8 @@ public final class Sampler {
             }
         }
         ChunkField<Conditional> perChunk = rowLabels == null ? null : guidance::on;
-        double nfe = transport(model.networks(), model.chunkRows(), x, first, count, model.zMax(), model.zMin(), spec, progress, perChunk, rowLabels, density, probes, noise);
+        double nfe = transport(model.networks(), model.chunkRows(), x, first, count, model.zMax(), model.zMin(), spec,
+                progress, perChunk, rowLabels, density, probes, noise);
         double[] logDensity = null;
         if (density != null) {
             logDensity = new double[count];
@@ -160,7 +161,8 @@ public final class Sampler {
      * {@code probes} holds each row's Hutchinson vectors ([count, probes, N]); with a stochastic
      * sampler {@code noise} holds each row's stream.
      */
-    private static <N extends ChargeMean> double transport(NetworkSource<N> fields, int size, double[] x, long first, int count,
+    private static <N extends ChargeMean> double transport(NetworkSource<N> fields, int size, double[] x, long first,
+                                                           int count,
                                     double from, double to, SolverSpec spec, Progress progress,
                                     ChunkField<N> perChunk, int[] labels, Density density, double[] probes,
                                     SeedPlan[] noise) {
