@@ -101,6 +101,7 @@ async function jobView(id) {
   let shownVersion = -1;
   let previewDone = false;
   let live = null; // the latest preview grid of a running image training: { step, url }
+  let hooksPending = false; // deliveries are made after the job's last change: the page keeps asking until they settle
 
   async function refresh() {
     if (location.hash !== '#/jobs/' + id) return;
@@ -144,8 +145,10 @@ async function jobView(id) {
         put(files, h('h2', { text: 'Files' }), h('p', { class: 'muted', id: 'no-files', text: active(job)
           ? 'Files appear here when the job has succeeded.' : 'This job made no files.' }));
       }
+    } else if (hooksPending) {
+      await drawWebhooks(job);
     }
-    schedule(refresh, active(job));
+    schedule(refresh, active(job) || hooksPending);
   }
 
   // cancelling asks first (a training may be hours of work); the question outlives the page's polls
@@ -211,6 +214,8 @@ async function jobView(id) {
   async function drawWebhooks(job) {
     let w;
     try { w = await api(`/v1/jobs/${id}/webhooks`); } catch (e) { return; }
+    // a finished job's deliveries are still to come (none yet) or under way (pending) until each is delivered or failed
+    hooksPending = !active(job) && (w.data.some((d) => d.status === 'pending') || (!!job.webhook && !w.data.length));
     if (!w.data.length && !job.webhook) { hooks.hidden = true; return; }
     hooks.hidden = false;
     put(hooks, h('h2', { text: 'Webhook deliveries' }), w.data.length ? h('div', { class: 'table-wrap' }, h('table', { id: 'deliveries' },

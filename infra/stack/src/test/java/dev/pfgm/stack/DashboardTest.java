@@ -622,7 +622,7 @@ class DashboardTest {
         find("#f-search").click();
     }
 
-    /** A job with a webhook lists its deliveries on its page. */
+    /** A job with a webhook lists its deliveries on its page, and the page follows them to delivered. */
     @Test
     @Order(14)
     void jobPageShowsWebhookDeliveries() throws Exception {
@@ -630,6 +630,11 @@ class DashboardTest {
                 new java.net.InetSocketAddress("127.0.0.1", 0), 4);
         receiver.createContext("/", ex -> {
             ex.getRequestBody().readAllBytes();
+            try {
+                Thread.sleep(3000); // a slow receiver: the page has drawn the finished job before the delivery is made
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             ex.sendResponseHeaders(204, -1);
             ex.close();
         });
