@@ -38,6 +38,7 @@ public final class Stack implements AutoCloseable {
     private Gateway gateway;
     private final List<Worker> workers = new ArrayList<>();
     private String adminKey;
+    private int boundHttpPort;
 
     /** What to start. {@code overrides} replace service settings (tests shorten leases, for example). */
     public record Options(Path dataDir, int port, int workers, Map<String, String> overrides) {
@@ -116,7 +117,10 @@ public final class Stack implements AutoCloseable {
         if (gateway != null) {
             throw new IllegalStateException("the gateway is running");
         }
-        gateway = Gateway.start(config);
+        // a restart keeps the address the first start was given, so clients holding url() find it again
+        gateway = Gateway.start(boundHttpPort == 0 ? config
+                : config.with(Map.of(Settings.HTTP_PORT.name(), Integer.toString(boundHttpPort))));
+        boundHttpPort = gateway.port();
         gateway.firstAdminKey().ifPresent(k -> adminKey = k.key());
         if (adminKey == null && Files.exists(dir.resolve("api-key"))) {
             adminKey = Files.readString(dir.resolve("api-key")).strip();
@@ -258,7 +262,8 @@ public final class Stack implements AutoCloseable {
                 changed = true;
             }
         }
-        String http = Integer.toString(requestedHttpPort == 0 ? freePort() : requestedHttpPort);
+        // 0: the gateway binds a port the kernel picks (one picked here and bound later may be taken in between)
+        String http = Integer.toString(requestedHttpPort);
         if (!http.equals(p.getProperty("http.port"))) {
             p.setProperty("http.port", http);
             changed = true;
