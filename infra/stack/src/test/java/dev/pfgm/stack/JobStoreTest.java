@@ -311,6 +311,48 @@ class JobStoreTest {
         assertTrue(String.valueOf(rootMessage(e)).contains("failed_has_error"), rootMessage(e));
     }
 
+    /**
+     * Where SQL must spell statuses out (a partial index's predicate, and the query that has to use
+     * it: a parameter there cost a sequential read of the tenant's jobs), it spells JobStatus's sets.
+     */
+    @Test
+    void statusListsWrittenInTheSchemaAreTheDeclaredOnes() {
+        assertEquals(wireNames(JobStatus.UNFINISHED), quoted(text(
+                "SELECT pg_get_expr(indpred, indrelid) FROM pg_index WHERE indexrelid = 'jobs_tenant_unfinished'::regclass")));
+        assertEquals(wireNames(JobStatus.ACTIVE), quoted(text(
+                "SELECT pg_get_expr(indpred, indrelid) FROM pg_index WHERE indexrelid = 'jobs_leased'::regclass")));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("status IN \\(([^)]*)\\)")
+                .matcher(text("SELECT prosrc FROM pg_proc WHERE proname = 'submit_job'"));
+        assertTrue(m.find(), "submit_job counts unfinished jobs with a written list");
+        assertEquals(wireNames(JobStatus.UNFINISHED), quoted(m.group(1)));
+    }
+
+    private static Set<String> wireNames(Set<JobStatus> statuses) {
+        Set<String> names = new HashSet<>();
+        statuses.forEach(s -> names.add(s.wireName()));
+        return names;
+    }
+
+    private static Set<String> quoted(String sql) {
+        Set<String> words = new HashSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("'([a-z_]+)'").matcher(sql);
+        while (m.find()) {
+            words.add(m.group(1));
+        }
+        return words;
+    }
+
+    private String text(String sql) {
+        return db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next(), sql);
+                String v = rs.getString(1);
+                assertFalse(rs.next(), "one row: " + sql);
+                return v;
+            }
+        });
+    }
+
     private static String rootMessage(Throwable e) {
         while (e.getCause() != null) {
             e = e.getCause();
