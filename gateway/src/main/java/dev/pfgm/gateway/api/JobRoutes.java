@@ -164,13 +164,8 @@ public final class JobRoutes {
     }
 
     /** A job as the API shows it, with when its files expire (finished_at + retention) or did. */
-    private ObjectNode view(JobRecord j) {
-        ObjectNode o = Views.job(j);
-        o.put("expires_at", retentionDays == 0 || j.finishedAt() == null ? null
-                : Views.time(j.finishedAt().plusDays(retentionDays)));
-        o.put("files_expired_at", Views.time(j.filesExpiredAt()));
-        o.put("webhook", j.webhook());
-        return o;
+    private Views.Job view(JobRecord j) {
+        return Views.job(j, retentionDays);
     }
 
     private JobRecord find(String tenant, String raw) {
@@ -508,7 +503,7 @@ public final class JobRoutes {
         }
         ObjectNode body = Json.object();
         ArrayNode data = body.putArray("data");
-        page.forEach(j -> data.add(view(j)));
+        page.forEach(j -> data.addPOJO(view(j)));
         body.put("has_more", more);
         if (more) {
             StringBuilder next = new StringBuilder("/v1/jobs?limit=" + limit);

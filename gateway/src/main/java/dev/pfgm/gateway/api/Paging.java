@@ -35,13 +35,13 @@ final class Paging {
      * The page body from {@code limit + 1} rows fetched: the extra row only says there is more.
      * {@code next} is {@code base} with the limit and the last id shown.
      */
-    static <T> ObjectNode body(List<T> rows, int limit, Function<T, ObjectNode> view, Function<T, UUID> id,
+    static <T> ObjectNode body(List<T> rows, int limit, Function<T, ?> view, Function<T, UUID> id,
             String base) {
         boolean more = rows.size() > limit;
         List<T> page = more ? rows.subList(0, limit) : rows;
         ObjectNode body = Json.object();
         ArrayNode data = body.putArray("data");
-        page.forEach(r -> data.add(view.apply(r)));
+        page.forEach(r -> data.addPOJO(view.apply(r))); // written by the mapper with the page
         body.put("has_more", more);
         body.put("next", more ? base + (base.contains("?") ? "&" : "?") + "limit=" + limit + "&after="
                 + id.apply(page.get(page.size() - 1)) : null);

@@ -1,6 +1,5 @@
 package dev.pfgm.gateway.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.pfgm.shared.store.Json;
 import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
@@ -17,7 +16,8 @@ public record Reply(int status, String contentType, String body, Map<String, Str
         this(status, contentType, body, headers, null);
     }
 
-    public static Reply json(int status, JsonNode body) {
+    /** {@code body}: a JsonNode or one of {@link Views}' records. */
+    public static Reply json(int status, Object body) {
         return new Reply(status, "application/json", Json.write(body), new LinkedHashMap<>());
     }
 

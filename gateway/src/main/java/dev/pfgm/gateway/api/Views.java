@@ -1,7 +1,11 @@
 package dev.pfgm.gateway.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pfgm.shared.job.JobStatus;
 import dev.pfgm.shared.store.DatasetStore.DatasetRecord;
 import dev.pfgm.shared.store.JobRecord;
 import dev.pfgm.shared.store.Json;
@@ -10,33 +14,58 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
-/** The JSON shapes of the API's resources (the OpenAPI document's schemas). */
+/**
+ * The JSON shapes of the API's resources (the OpenAPI document's schemas), one record each, written
+ * by the service's ObjectMapper with snake_case names. A field is always present (null when unknown)
+ * unless marked otherwise.
+ */
 public final class Views {
     private Views() {
     }
 
-    public static ObjectNode job(JobRecord j) {
-        ObjectNode o = Json.object();
-        o.put("id", j.id().toString());
-        o.put("type", j.type().wireName());
-        o.put("status", j.status().wireName());
-        o.put("terminal", j.status().terminal());
-        o.put("attempt", j.attempt());
-        o.put("max_attempts", j.maxAttempts());
-        o.set("progress", progress(j));
-        o.set("params", j.params());
-        o.put("dataset", j.dataset());
-        o.put("model", j.modelId() == null ? null : j.modelId().toString());
-        o.put("created_at", time(j.createdAt()));
-        o.put("started_at", time(j.startedAt()));
-        o.put("finished_at", time(j.finishedAt()));
-        o.put("name", j.name());
-        o.set("metadata", j.metadata() == null ? Json.object() : j.metadata());
-        o.set("error", j.error());
-        o.set("errors", j.errors());
-        o.set("result", publicResult(j.result()));
-        o.put("version", j.version());
-        return o;
+    /** A job; {@code retentionDays} 0 means its files are kept until deleted. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Job(String id, String type, String status, boolean terminal, int attempt, int maxAttempts,
+            Progress progress, JsonNode params, String dataset, String model, String createdAt, String startedAt,
+            String finishedAt, String name, JsonNode metadata, JsonNode error, JsonNode errors, JsonNode result,
+            long version, String expiresAt, String filesExpiredAt, String webhook) {
+    }
+
+    /** How far a job has come; the last three fields only for the jobs that have them. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Progress(double completed, double total, double fraction, Double etaSeconds, String message,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Integer previewStep,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Double rowsPerSecond,
+            @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode shards) {
+    }
+
+    /** A dataset; {@code image} for image datasets and {@code labels} for labelled ones, else absent. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Dataset(String id, String name, String format, int count, int dim, long bytes, String sha256,
+            String kind, @JsonInclude(JsonInclude.Include.NON_NULL) Image image,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Labels labels, String createdAt) {
+    }
+
+    public record Image(int channels, int height, int width) {
+    }
+
+    /** {@code column} only when the labels came from a column of a table. */
+    public record Labels(int classes, @JsonInclude(JsonInclude.Include.NON_NULL) String column, int[] counts) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Model(String id, String name, String dataset, String datasetName, int dim, JsonNode settings,
+            JsonNode metrics, String trainingJob, String createdAt) {
+    }
+
+    public static Job job(JobRecord j, int retentionDays) {
+        return new Job(j.id().toString(), j.type().wireName(), j.status().wireName(), j.status().terminal(),
+                j.attempt(), j.maxAttempts(), progress(j), j.params(), j.dataset(),
+                j.modelId() == null ? null : j.modelId().toString(), time(j.createdAt()), time(j.startedAt()),
+                time(j.finishedAt()), j.name(), j.metadata() == null ? Json.object() : j.metadata(), j.error(),
+                j.errors(), publicResult(j.result()), j.version(),
+                retentionDays == 0 || j.finishedAt() == null ? null : time(j.finishedAt().plusDays(retentionDays)),
+                time(j.filesExpiredAt()), j.webhook());
     }
 
     /** The stored result without the object keys of its files (those are served as artifacts). */
@@ -49,71 +78,28 @@ public final class Views {
         return copy;
     }
 
-    static ObjectNode progress(JobRecord j) {
+    static Progress progress(JobRecord j) {
         JsonNode p = j.progress();
-        ObjectNode o = Json.object();
-        double completed = p.path("completed").asDouble(0);
-        double total = p.path("total").asDouble(0);
-        o.put("completed", completed);
-        o.put("total", total);
-        o.put("fraction", p.has("fraction") ? p.get("fraction").asDouble() : (j.status().wireName().equals("succeeded") ? 1 : 0));
-        if (p.hasNonNull("eta_seconds")) {
-            o.put("eta_seconds", p.get("eta_seconds").asDouble());
-        } else {
-            o.putNull("eta_seconds");
-        }
-        o.put("message", p.path("message").asText(j.status().wireName()));
-        if (p.has("preview")) {
-            o.put("preview_step", p.path("preview").path("step").asInt());
-        }
-        if (p.has("shards")) {
-            o.put("rows_per_second", p.path("rows_per_second").asDouble());
-            o.set("shards", p.get("shards"));
-        }
-        return o;
+        double fraction = p.has("fraction") ? p.get("fraction").asDouble() : j.status() == JobStatus.SUCCEEDED ? 1 : 0;
+        boolean sharded = p.has("shards");
+        return new Progress(p.path("completed").asDouble(0), p.path("total").asDouble(0), fraction,
+                p.hasNonNull("eta_seconds") ? p.get("eta_seconds").asDouble() : null,
+                p.path("message").asText(j.status().wireName()),
+                p.has("preview") ? p.path("preview").path("step").asInt() : null,
+                sharded ? p.path("rows_per_second").asDouble() : null, sharded ? p.get("shards") : null);
     }
 
-    public static ObjectNode dataset(DatasetRecord d) {
-        ObjectNode o = Json.object();
-        o.put("id", d.id().toString());
-        o.put("name", d.name());
-        o.put("format", d.format());
-        o.put("count", d.count());
-        o.put("dim", d.dim());
-        o.put("bytes", d.bytes());
-        o.put("sha256", d.sha256());
-        o.put("kind", d.images() ? "images" : "table");
-        if (d.images()) {
-            o.putObject("image").put("channels", d.image().channels()).put("height", d.image().height())
-                    .put("width", d.image().width());
-        }
-        if (d.labels() != null) {
-            ObjectNode l = o.putObject("labels");
-            l.put("classes", d.labels().classes());
-            if (d.labels().column() != null) {
-                l.put("column", d.labels().column());
-            }
-            var counts = l.putArray("counts");
-            for (int c : d.labels().classCounts()) {
-                counts.add(c);
-            }
-        }
-        o.put("created_at", time(d.createdAt()));
-        return o;
+    public static Dataset dataset(DatasetRecord d) {
+        Image image = d.images() ? new Image(d.image().channels(), d.image().height(), d.image().width()) : null;
+        Labels labels = d.labels() == null ? null
+                : new Labels(d.labels().classes(), d.labels().column(), d.labels().classCounts());
+        return new Dataset(d.id().toString(), d.name(), d.format(), d.count(), d.dim(), d.bytes(), d.sha256(),
+                d.images() ? "images" : "table", image, labels, time(d.createdAt()));
     }
 
-    public static ObjectNode model(ModelRecord m) {
-        ObjectNode o = Json.object();
-        o.put("id", m.id().toString());
-        o.put("name", m.name());
-        o.put("dataset", m.dataset());
-        o.put("dataset_name", m.datasetName());
-        o.put("dim", m.dim());
-        o.set("settings", m.settings());
-        o.set("metrics", m.metrics());
-        o.put("training_job", m.jobId().toString());
-        o.put("created_at", time(m.createdAt()));
-        return o;
+    public static Model model(ModelRecord m) {
+        return new Model(m.id().toString(), m.name(), m.dataset(), m.datasetName(), m.dim(), m.settings(), m.metrics(),
+                m.jobId().toString(), time(m.createdAt()));
     }
 
     public static String time(OffsetDateTime t) {

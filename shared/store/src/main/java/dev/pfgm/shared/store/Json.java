@@ -16,9 +16,10 @@ public final class Json {
         return MAPPER.createObjectNode();
     }
 
-    public static String write(JsonNode node) {
+    /** A tree or a record, as JSON text. */
+    public static String write(Object value) {
         try {
-            return MAPPER.writeValueAsString(node);
+            return MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
