@@ -14,27 +14,16 @@ import dev.pfgm.shared.store.QuotaStore;
 import dev.pfgm.shared.store.ShardStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Collection;
-import java.util.Deque;
-import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,13 +54,12 @@ public final class Worker implements AutoCloseable {
     private final QuotaStore quotas;
     private final JobRunner runner;
     private final SynthesisRunner synthesis;
-    private final KafkaConsumer<String, String> consumer;
+    private final WorkLoop loop;
     private final ExecutorService jobThread;
     private final ScheduledExecutorService reaper;
     private final Thread consumerThread;
     private final int leaseSeconds;
     private final int backoffSeconds;
-    private final long handoffNanos;
     private volatile boolean running = true;
     private volatile Lease currentLease;
     private volatile String busyWith;
@@ -91,7 +79,6 @@ public final class Worker implements AutoCloseable {
         this.synthesis = new SynthesisRunner(jobs, shards, files, new ModelCache(models, objects, scratch), objects, id,
                 scratch, leaseSeconds);
         this.runner = new JobRunner(objects, files, synthesis, new AnalysisRunner(jobs, objects, files), scratch);
-        this.handoffNanos = TimeUnit.SECONDS.toNanos(config.getInt(Settings.HANDOFF_SECONDS));
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(Settings.KAFKA));
         p.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP);
@@ -102,12 +89,29 @@ public final class Worker implements AutoCloseable {
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, config.getInt(Settings.KAFKA_SESSION_MS));
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(500, config.getInt(Settings.KAFKA_SESSION_MS) / 4));
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
-        this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
+                new StringDeserializer());
         this.metrics = new WorkerMetrics(id);
         metrics.watch(consumer, db);
         this.jobThread = Executors.newSingleThreadExecutor(r -> daemon(r, "pfgm-job-" + id));
         this.reaper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "pfgm-reaper-" + id));
-        this.consumerThread = new Thread(this::consume, "pfgm-consumer-" + id);
+        this.loop = new WorkLoop(consumer, Topics.work(), new WorkLoop.Work() {
+            @Override
+            public Task claim(ConsumerRecord<String, String> message) {
+                return Worker.this.claim(message);
+            }
+
+            @Override
+            public Task steal() {
+                return Worker.this.steal();
+            }
+
+            @Override
+            public void execute(Task task) {
+                Worker.this.execute(task);
+            }
+        }, jobThread, TimeUnit.SECONDS.toNanos(config.getInt(Settings.HANDOFF_SECONDS)), STEAL_IDLE_NANOS, id);
+        this.consumerThread = new Thread(loop::run, "pfgm-consumer-" + id);
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -179,102 +183,6 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    private void consume() {
-        Deque<ConsumerRecord<String, String>> pending = new ArrayDeque<>();
-        Future<?> current = null;
-        Task currentTask = null;
-        long startedAt = 0;
-        long nextSteal = 0;
-        final Future<?>[] busy = {null};
-        ConsumerRebalanceListener listener = new ConsumerRebalanceListener() {
-            @Override
-            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                // their records will be delivered to the new owner from the last commit
-                pending.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.partition())));
-            }
-
-            @Override
-            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                if (busy[0] != null) {
-                    consumer.pause(partitions);
-                }
-            }
-        };
-        consumer.subscribe(Topics.work(), listener);
-        try {
-            while (running) {
-                try {
-                    for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(current == null ? 500 : 100))) {
-                        pending.add(r);
-                    }
-                } catch (WakeupException e) {
-                    // a job ended (see execute) or close() was called
-                    if (!running) {
-                        break;
-                    }
-                }
-                if (current != null && !currentTask.bounded() && !current.isDone()
-                        && System.nanoTime() - startedAt >= handoffNanos) {
-                    // a long job: leave the group so that idle workers take the partitions (and the
-                    // uncommitted records read from them), rejoin after it
-                    pending.clear();
-                    consumer.unsubscribe();
-                    awaitQuietly(current);
-                    if (running) {
-                        consumer.subscribe(Topics.work(), listener);
-                    }
-                }
-                if (current != null && current.isDone()) {
-                    current = null;
-                    currentTask = null;
-                    busy[0] = null;
-                    consumer.resume(consumer.paused());
-                }
-                Task claimed = null;
-                while (current == null && claimed == null && !pending.isEmpty() && running) {
-                    ConsumerRecord<String, String> r = pending.poll();
-                    claimed = claim(r);
-                    commit(r);
-                }
-                if (current == null && claimed == null && running && System.nanoTime() >= nextSteal) {
-                    // idle with nothing in our partitions: take a queued shard whose message waits elsewhere
-                    claimed = steal();
-                    nextSteal = System.nanoTime() + (claimed == null ? STEAL_IDLE_NANOS : 0);
-                }
-                if (claimed != null) {
-                    final Task task = claimed;
-                    currentTask = task;
-                    current = jobThread.submit(() -> execute(task));
-                    busy[0] = current;
-                    startedAt = System.nanoTime();
-                    consumer.pause(consumer.assignment());
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.error("worker {}: consumer stopped: {}", id, e.toString(), e);
-        } finally {
-            if (current != null) {
-                try {
-                    current.get(30, TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    LOG.warn("worker {}: job did not stop in time: {}", id, e.toString());
-                }
-            }
-            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
-        }
-    }
-
-    /** Waits for a job to end; its own failures are recorded by {@link #execute}. */
-    private static void awaitQuietly(Future<?> job) {
-        try {
-            job.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
-            // execute() catches everything it can; nothing is left to do here
-        }
-    }
-
     /** The work a message names, claimed; null for a duplicate, or work another worker holds or finished. */
     private Task claim(ConsumerRecord<String, String> r) {
         UUID jobId;
@@ -340,21 +248,6 @@ public final class Worker implements AutoCloseable {
         return new ShardTask(s, jobs, shards, synthesis, runner, id, leaseSeconds, backoffSeconds, metrics);
     }
 
-    private void commit(ConsumerRecord<String, String> r) {
-        var offsets = Map.of(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
-        try {
-            try {
-                consumer.commitSync(offsets);
-            } catch (WakeupException e) {
-                consumer.commitSync(offsets); // the wake-up was meant for poll; it is used up now
-            }
-        } catch (KafkaException e) {
-            // a rebalance moved the partition: the next owner may see the message again and will
-            // find the job already claimed or finished
-            LOG.info("worker {}: commit of {}-{}@{} skipped: {}", id, r.topic(), r.partition(), r.offset(), e.getMessage());
-        }
-    }
-
     private void execute(Task task) {
         LOG.info("worker {}: running {}", id, task.describe());
         busyWith = task.describe();
@@ -368,7 +261,6 @@ public final class Worker implements AutoCloseable {
         } finally {
             currentLease = null;
             busyWith = null;
-            consumer.wakeup(); // take the next job now, not at the end of the current poll
         }
     }
 
@@ -388,7 +280,7 @@ public final class Worker implements AutoCloseable {
         if (l != null) {
             l.stopSoon();
         }
-        consumer.wakeup();
+        loop.stop();
         try {
             consumerThread.join(40_000);
         } catch (InterruptedException e) {
