@@ -17,7 +17,7 @@ class PfgmClientTest {
     @Test
     void a503IsRetriedAfterItsRetryAfterUnderTheSameIdempotencyKey() throws Exception {
         List<String> keys = new CopyOnWriteArrayList<>();
-        HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 4);
+        HttpServer s = HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 4);
         s.createContext("/v1/jobs", ex -> {
             keys.add(ex.getRequestHeaders().getFirst("Idempotency-Key"));
             ex.getRequestBody().readAllBytes();
@@ -52,7 +52,7 @@ class PfgmClientTest {
     @Test
     void aRefusalIsAnErrorWithTheProblemsDetailAndIsNotRetried() throws Exception {
         int[] calls = {0};
-        HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 4);
+        HttpServer s = HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 4);
         s.createContext("/v1/jobs", ex -> {
             calls[0]++;
             byte[] body = ("{\"title\":\"Unprocessable Content\",\"status\":422,\"detail\":\"invalid request\","

@@ -42,7 +42,7 @@ final class AnalysisChecks {
         switch (type) {
             case DECODE -> {
                 DatasetRecord d = uploaded(tenant, datasetRef);
-                if (d != null && d.images() || datasetRef.equals(ImageFiles.DISCS)) {
+                if ((d != null && d.images()) || datasetRef.equals(ImageFiles.DISCS)) {
                     throw ApiException.invalid("/dataset", "latents are a table of " + m.dim() + " columns (an encode"
                             + " job's latents.npy uploaded as it is), not images");
                 }
@@ -81,7 +81,7 @@ final class AnalysisChecks {
         if (params.has("train")) {
             String ref = params.get("train").asText();
             DatasetRecord d = uploaded(tenant, ref);
-            boolean images = ref.equals(ImageFiles.DISCS) || d != null && d.images();
+            boolean images = ref.equals(ImageFiles.DISCS) || (d != null && d.images());
             if (!images) {
                 throw ApiException.invalid("/params/train", "'" + ref + "' is not an image dataset of this tenant");
             }

@@ -1,7 +1,5 @@
 package dev.pfgm.gateway.api;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pfgm.gateway.http.ApiException;
 import dev.pfgm.gateway.http.Problem;
 import dev.pfgm.shared.InvalidInputException;

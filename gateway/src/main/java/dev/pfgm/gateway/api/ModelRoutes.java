@@ -1,9 +1,6 @@
 package dev.pfgm.gateway.api;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pfgm.gateway.http.ApiException;
-import dev.pfgm.shared.store.Json;
 import dev.pfgm.shared.store.ModelStore;
 import dev.pfgm.shared.store.ObjectStore;
 import io.vertx.ext.web.Router;

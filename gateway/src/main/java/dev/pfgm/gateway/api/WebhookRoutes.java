@@ -74,7 +74,9 @@ public final class WebhookRoutes {
         r.get("/v1/jobs/:id/webhooks").handler(ctx -> endpoint.run(ctx, caller -> {
             String raw = ctx.pathParam("id");
             UUID id = Endpoint.uuid(raw, "job");
-            jobs.get(caller.tenant(), id).orElseThrow(() -> ApiException.notFound("job", raw));
+            if (jobs.get(caller.tenant(), id).isEmpty()) {
+                throw ApiException.notFound("job", raw);
+            }
             ObjectNode body = Json.object();
             ArrayNode data = body.putArray("data");
             for (WebhookStore.Delivery d : webhooks.deliveries(caller.tenant(), id)) {

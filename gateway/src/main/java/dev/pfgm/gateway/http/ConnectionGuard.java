@@ -42,6 +42,7 @@ public final class ConnectionGuard {
     }
 
     /** A request's headers arrived on {@code c}. */
+    @SuppressWarnings("NonAtomicVolatileUpdate") // only c's event loop writes; volatile is for the watcher's reads
     public void requestStarted(HttpConnection c) {
         State s = connections.get(c);
         if (s != null) {

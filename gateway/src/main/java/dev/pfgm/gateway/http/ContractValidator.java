@@ -93,6 +93,7 @@ public final class ContractValidator {
             }
             boolean additional = m.endsWith("does not match additional properties schema");
             if (additional) {
+                @SuppressWarnings("ReferenceEquality") // the other messages than this very one
                 boolean explained = all.stream().anyMatch(o -> o != e
                         && !o.message().endsWith("does not match additional properties schema")
                         && !o.message().startsWith("A subschema had errors") && !o.message().endsWith("does not match schema")

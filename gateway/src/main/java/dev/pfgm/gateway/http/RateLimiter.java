@@ -71,7 +71,7 @@ public final class RateLimiter {
         }
         synchronized (b) {
             double perSecond = b.perMinute / 60.0;
-            b.tokens = Math.min(b.perMinute, b.tokens + (now - b.lastNanos) / 1e9 * perSecond);
+            b.tokens = Math.min((double) b.perMinute, b.tokens + (double) (now - b.lastNanos) / 1e9 * perSecond);
             b.lastNanos = now;
             long resetFull = (long) Math.ceil((b.perMinute - b.tokens) / perSecond);
             if (b.tokens < 1) {

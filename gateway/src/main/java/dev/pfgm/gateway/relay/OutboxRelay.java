@@ -104,6 +104,7 @@ public final class OutboxRelay implements AutoCloseable {
         }
     }
 
+    @SuppressWarnings("WaitNotInLoop") // one bounded wait: a spurious wake-up only starts the next pass early
     private void waitForWork(long millis) {
         lock.lock();
         try {

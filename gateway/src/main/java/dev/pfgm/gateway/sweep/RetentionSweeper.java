@@ -35,7 +35,7 @@ public final class RetentionSweeper implements AutoCloseable {
     /** Sweeps every {@code seconds}; does nothing when retention is 0 (files are kept for ever). */
     public RetentionSweeper start(int seconds) {
         if (days > 0) {
-            timer.scheduleWithFixedDelay(this::sweep, seconds, seconds, TimeUnit.SECONDS);
+            var unused = timer.scheduleWithFixedDelay(this::sweep, seconds, seconds, TimeUnit.SECONDS); // ends with the timer
         }
         return this;
     }

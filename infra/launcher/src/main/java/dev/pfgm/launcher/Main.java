@@ -1,6 +1,5 @@
 package dev.pfgm.launcher;
 
-import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.launcher.cli.BenchCommand;
 import dev.pfgm.launcher.cli.ClassifierCommand;
 import dev.pfgm.launcher.cli.Command;
@@ -18,6 +17,7 @@ import dev.pfgm.launcher.cli.SynthesizeCommand;
 import dev.pfgm.launcher.cli.TrainCommand;
 import dev.pfgm.launcher.cli.UpCommand;
 import dev.pfgm.launcher.cli.WorkerCommand;
+import dev.pfgm.shared.InvalidInputException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;

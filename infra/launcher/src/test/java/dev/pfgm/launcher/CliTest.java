@@ -103,6 +103,8 @@ class CliTest {
         Run b = run("sample", "--model", model.toString(), "--count", "300", "--seed", "5", "--out", p("b.npy"));
         Run c = run("sample", "--model", model.toString(), "--count", "40", "--seed", "5", "--out", p("c.npy"));
         assertEquals(0, a.code(), a.err());
+        assertEquals(0, b.code(), b.err());
+        assertEquals(0, c.code(), c.err());
         for (String key : List.of("count", "nfe", "seconds", "samples_per_second")) {
             assertTrue(a.summary().has(key), "sample summary lacks " + key);
         }

@@ -1,11 +1,11 @@
 package dev.pfgm.stack;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -544,7 +544,7 @@ class DashboardTest {
         for (int i = 0; i < 200; i++) {
             labels.append(dev.pfgm.shared.data.ProceduralImages.measure(discs.pixels(), i * 256, 16).r() > 3 ? 1 : 0).append('\n');
         }
-        assertEquals(200, api.postBytes("/v1/datasets/" + ds + "/labels?format=csv", labels.toString().getBytes()).status());
+        assertEquals(200, api.postBytes("/v1/datasets/" + ds + "/labels?format=csv", labels.toString().getBytes(UTF_8)).status());
         JsonNode train = ServiceTest.waitTerminal(api, ServiceTest.submit(api, Map.of("type", "train", "dataset", ds,
                 "name", "discs-tiny", "params", Map.of("steps", 60, "unet_width", 8, "unet_levels", 1, "batch", 16,
                         "large_batch", 128, "warmup", 20, "aug_dim", 128))), 180);
@@ -627,7 +627,7 @@ class DashboardTest {
     @Order(14)
     void jobPageShowsWebhookDeliveries() throws Exception {
         com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress("127.0.0.1", 0), 4);
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 4);
         receiver.createContext("/", ex -> {
             ex.getRequestBody().readAllBytes();
             try {

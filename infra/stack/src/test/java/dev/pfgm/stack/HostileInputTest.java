@@ -1,6 +1,7 @@
 package dev.pfgm.stack;
 
 import static dev.pfgm.stack.ServiceTest.assertProblem;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -92,22 +93,22 @@ class HostileInputTest {
         refused("png-zip", zipOfZeros(6, 100L << 20), 413, "unpacks to more than");
         byte[] wide = ("1" + ",1".repeat(10_000_000) + "\n").getBytes(StandardCharsets.US_ASCII);
         refused("csv", wide, 413, "PFGM_MAX_COLUMNS");
-        assertProblem(admin.postBytes("/v1/datasets?name=a%00b&format=csv", "1,2\n".getBytes()), 422, "/query/name");
-        assertProblem(admin.postBytes("/v1/datasets?name=a%01b&format=csv", "1,2\n".getBytes()), 422, "/query/name");
+        assertProblem(admin.postBytes("/v1/datasets?name=a%00b&format=csv", "1,2\n".getBytes(UTF_8)), 422, "/query/name");
+        assertProblem(admin.postBytes("/v1/datasets?name=a%01b&format=csv", "1,2\n".getBytes(UTF_8)), 422, "/query/name");
         assertEquals(before, datasets(), "nothing refused was stored");
         // and the gateway is whole: a valid upload still works
-        assertEquals(201, admin.postBytes("/v1/datasets?name=ok&format=csv", "x,y\n1,2\n3,4\n".getBytes()).status());
+        assertEquals(201, admin.postBytes("/v1/datasets?name=ok&format=csv", "x,y\n1,2\n3,4\n".getBytes(UTF_8)).status());
     }
 
     @Test
     void bodiesPastTheLimitAreRefusedBeforeTheyAreRead() throws Exception {
-        String declared = rawPost("/v1/datasets?name=x&format=npy", stack.adminKey(), 40L << 20, 0, true);
+        String declared = rawPost("/v1/datasets?name=x&format=npy", stack.adminKey(), 40L << 20, 0);
         assertTrue(declared.startsWith("HTTP/1.1 413"), declared);
         // chunked, no length: cut off once past the limit
-        String chunked = rawPost("/v1/datasets?name=x&format=npy", stack.adminKey(), -1, 40L << 20, true);
+        String chunked = rawPost("/v1/datasets?name=x&format=npy", stack.adminKey(), -1, 40L << 20);
         assertTrue(chunked.startsWith("HTTP/1.1 413"), chunked);
         // a stranger's body is not read at all
-        String stranger = rawPost("/v1/datasets?name=x&format=npy", "pfgm_nope", 1L << 20, 0, true);
+        String stranger = rawPost("/v1/datasets?name=x&format=npy", "pfgm_nope", 1L << 20, 0);
         assertTrue(stranger.startsWith("HTTP/1.1 401"), stranger);
     }
 
@@ -119,7 +120,7 @@ class HostileInputTest {
                 held.add(openUpload(1000, 10)); // sends 10 of 1,000 bytes, then waits
             }
             Thread.sleep(300);
-            Http.Res busy = admin.postBytes("/v1/datasets?name=x&format=csv", "1,2\n".getBytes());
+            Http.Res busy = admin.postBytes("/v1/datasets?name=x&format=csv", "1,2\n".getBytes(UTF_8));
             assertProblem(busy, 503, null);
             assertNotNull(busy.header("Retry-After"), busy.toString());
             assertEquals(200, other.get("/v1/jobs").status(), "other routes are not bounded by uploads");
@@ -132,7 +133,7 @@ class HostileInputTest {
         Http.Res after;
         do {
             Thread.sleep(100);
-            after = admin.postBytes("/v1/datasets?name=after&format=csv", "1,2\n".getBytes());
+            after = admin.postBytes("/v1/datasets?name=after&format=csv", "1,2\n".getBytes(UTF_8));
         } while (after.status() == 503 && System.nanoTime() < deadline);
         assertEquals(201, after.status(), "slots come back when their clients go: " + after);
     }
@@ -208,7 +209,7 @@ class HostileInputTest {
     // ---- raw HTTP, for what a polite client would not send ----
 
     /** POSTs with a declared length (or chunked when -1), sending {@code send} bytes; returns the response head. */
-    private String rawPost(String path, String key, long contentLength, long send, boolean readReply) throws IOException {
+    private String rawPost(String path, String key, long contentLength, long send) throws IOException {
         URI u = URI.create(stack.url());
         try (Socket s = new Socket(u.getHost(), u.getPort())) {
             s.setSoTimeout(20_000);
@@ -284,7 +285,7 @@ class HostileInputTest {
     /** A minimal PNG header (signature and IHDR, checksum right) claiming w x h, 8-bit grayscale. */
     private static byte[] pngClaiming(int w, int h) {
         ByteBuffer b = ByteBuffer.allocate(33);
-        b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}).putInt(13).put("IHDR".getBytes())
+        b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}).putInt(13).put("IHDR".getBytes(UTF_8))
                 .putInt(w).putInt(h).put(new byte[] {8, 0, 0, 0, 0});
         CRC32 crc = new CRC32();
         crc.update(b.array(), 12, 17);

@@ -1,5 +1,7 @@
 package dev.pfgm.stack;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -34,7 +36,7 @@ final class Http {
             try {
                 return JSON.readTree(raw.body());
             } catch (IOException e) {
-                throw new AssertionError("not JSON (" + status + "): " + new String(raw.body()), e);
+                throw new AssertionError("not JSON (" + status + "): " + new String(raw.body(), UTF_8), e);
             }
         }
 
@@ -43,7 +45,7 @@ final class Http {
         }
 
         String text() {
-            return new String(raw.body());
+            return new String(raw.body(), UTF_8);
         }
 
         @Override

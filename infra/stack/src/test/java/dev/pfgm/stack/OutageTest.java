@@ -4,6 +4,7 @@ import static dev.pfgm.stack.ServiceTest.assertProblem;
 import static dev.pfgm.stack.ServiceTest.submit;
 import static dev.pfgm.stack.ServiceTest.waitFor;
 import static dev.pfgm.stack.ServiceTest.waitTerminal;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -92,7 +93,7 @@ class OutageTest {
             Http.Res ready = api.as(null).get("/readyz");
             assertEquals(503, ready.status(), ready.toString());
             assertEquals(false, ready.json().path("storage").asBoolean());
-            Http.Res upload = api.postBytes("/v1/datasets?name=during&format=csv", "1,2\n3,4\n".getBytes());
+            Http.Res upload = api.postBytes("/v1/datasets?name=during&format=csv", "1,2\n3,4\n".getBytes(UTF_8));
             assertProblem(upload, 503, null);
             assertNotNull(upload.header("Retry-After"));
             assertTrue(upload.json().path("detail").asText().contains("object storage"), upload.toString());

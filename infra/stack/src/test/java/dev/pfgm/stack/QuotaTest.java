@@ -1,8 +1,6 @@
 package dev.pfgm.stack;
 
 import static dev.pfgm.stack.ServiceTest.assertProblem;
-import static dev.pfgm.stack.ServiceTest.submit;
-import static dev.pfgm.stack.ServiceTest.waitFor;
 import static dev.pfgm.stack.ServiceTest.waitTerminal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

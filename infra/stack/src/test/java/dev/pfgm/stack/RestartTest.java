@@ -1,5 +1,6 @@
 package dev.pfgm.stack;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,7 +27,7 @@ class RestartTest {
             assertEquals(key, Files.readString(dir.resolve("api-key")).strip());
             assertTrue(Files.readString(dir.resolve("stack.env")).contains("PFGM_KAFKA_BOOTSTRAP="));
             Http api = new Http(first.url(), key);
-            dataset = api.postBytes("/v1/datasets?name=kept&format=csv", "1,2\n2,3\n4,1\n".getBytes()).json()
+            dataset = api.postBytes("/v1/datasets?name=kept&format=csv", "1,2\n2,3\n4,1\n".getBytes(UTF_8)).json()
                     .path("id").asText();
             // no workers: the job waits in the queue across the restart
             Http.Res r = api.postJson("/v1/jobs", Map.of("type", "train", "dataset", dataset,

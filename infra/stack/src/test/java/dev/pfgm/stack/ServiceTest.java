@@ -1,5 +1,6 @@
 package dev.pfgm.stack;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -17,7 +18,6 @@ import dev.pfgm.shared.job.Topics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -454,7 +454,7 @@ class ServiceTest {
         assertProblem(b.get("/v1/jobs/" + job + "/preview"), 404, null);
         assertProblem(b.get("/v1/jobs/" + job + "/shards"), 404, null);
         assertProblem(b.get("/v1/models/" + aModel), 404, null);
-        assertProblem(b.postBytes("/v1/datasets/" + ds + "/labels?format=csv", "0\n1\n0\n".getBytes()), 404, null);
+        assertProblem(b.postBytes("/v1/datasets/" + ds + "/labels?format=csv", "0\n1\n0\n".getBytes(UTF_8)), 404, null);
         assertProblem(b.postJson("/v1/jobs", Map.of("type", "generate", "model", aModel, "params", Map.of("count", 5))),
                 422, "/model");
         assertEquals(0, b.get("/v1/models").json().path("data").size());
@@ -475,7 +475,7 @@ class ServiceTest {
         long jobsBefore = admin.get("/v1/jobs?limit=200").json().path("data").size();
 
         assertProblem(admin.as(null).get("/v1/jobs"), 401, null);
-        assertProblem(admin.as("pfgm_nope").postBytes("/v1/datasets?name=x&format=csv", "1,2\n3,4\n".getBytes()), 401, null);
+        assertProblem(admin.as("pfgm_nope").postBytes("/v1/datasets?name=x&format=csv", "1,2\n3,4\n".getBytes(UTF_8)), 401, null);
         assertProblem(admin.as("pfgm_nope").get("/v1/jobs"), 401, null);
         assertProblem(admin.get("/v1/jobs/" + UUID.randomUUID()), 404, null);
         assertProblem(admin.get("/v1/jobs/not-a-uuid"), 404, null);
@@ -502,12 +502,12 @@ class ServiceTest {
                 "dataset", threeColumns)), 422, "/dataset");
         assertEquals(204, admin.delete("/v1/datasets/" + threeColumns).status());
 
-        assertProblem(admin.postBytes("/v1/datasets?name=x&format=csv", "a,b\n1,2\n3\n".getBytes()), 422, "/body");
-        assertProblem(admin.postBytes("/v1/datasets?name=x&format=csv", "1,2\nNaN,3\n".getBytes()), 422, "/body");
-        assertProblem(admin.postBytes("/v1/datasets?name=x&format=npy", "\u0093NUMPY garbage".getBytes()), 422, "/body");
+        assertProblem(admin.postBytes("/v1/datasets?name=x&format=csv", "a,b\n1,2\n3\n".getBytes(UTF_8)), 422, "/body");
+        assertProblem(admin.postBytes("/v1/datasets?name=x&format=csv", "1,2\nNaN,3\n".getBytes(UTF_8)), 422, "/body");
+        assertProblem(admin.postBytes("/v1/datasets?name=x&format=npy", "\u0093NUMPY garbage".getBytes(UTF_8)), 422, "/body");
         assertProblem(admin.postBytes("/v1/datasets?name=x&format=npy", new byte[0]), 422, "/body");
-        assertProblem(admin.postBytes("/v1/datasets?name=x&format=parquet", "1".getBytes()), 400, "/query/format");
-        assertProblem(admin.postBytes("/v1/datasets?format=csv", "1".getBytes()), 400, "/query/name");
+        assertProblem(admin.postBytes("/v1/datasets?name=x&format=parquet", "1".getBytes(UTF_8)), 400, "/query/format");
+        assertProblem(admin.postBytes("/v1/datasets?format=csv", "1".getBytes(UTF_8)), 400, "/query/name");
 
         assertEquals(datasetsBefore, admin.get("/v1/datasets").json().path("data").size());
         assertEquals(jobsBefore, admin.get("/v1/jobs?limit=200").json().path("data").size());
@@ -575,7 +575,7 @@ class ServiceTest {
     @Test
     @Order(11)
     void exhaustedAttemptsFailTheJobAndReachTheDeadLetterTopic() throws Exception {
-        String ds = admin.postBytes("/v1/datasets?name=doomed&format=csv", "1,2\n3,4\n5,6\n".getBytes())
+        String ds = admin.postBytes("/v1/datasets?name=doomed&format=csv", "1,2\n3,4\n5,6\n".getBytes(UTF_8))
                 .json().path("id").asText();
         // the file vanishes from storage behind the service's back: every attempt fails
         var objects = new dev.pfgm.shared.store.ObjectStore(stack.config());
@@ -1006,7 +1006,7 @@ class ServiceTest {
         for (int i = 0; i < 400; i++) {
             csv.append(50 + 10 * r.nextGaussian()).append(',').append(40 + 12 * r.nextGaussian()).append('\n');
         }
-        String ds = admin.postBytes("/v1/datasets?name=people&format=csv", csv.toString().getBytes())
+        String ds = admin.postBytes("/v1/datasets?name=people&format=csv", csv.toString().getBytes(UTF_8))
                 .json().path("id").asText();
         JsonNode t = waitTerminal(admin, submit(admin, Map.of("type", "train", "dataset", ds,
                 "params", Map.of("steps", 30, "hidden", 32, "depth", 2, "batch", 64, "large_batch", 256))), 120);
@@ -1014,7 +1014,7 @@ class ServiceTest {
         JsonNode g = waitTerminal(admin, submit(admin, Map.of("type", "generate", "model",
                 t.path("result").path("model").asText(), "params", Map.of("count", 40, "format", "csv"))), 120);
         assertEquals("succeeded", g.path("status").asText(), g.toString());
-        List<String> lines = new String(download(g, "samples.csv")).lines().toList();
+        List<String> lines = new String(download(g, "samples.csv"), UTF_8).lines().toList();
         assertEquals("income,\"age, years\"", lines.get(0));
         assertEquals(41, lines.size());
         assertEquals(2, lines.get(1).split(",").length);
@@ -1162,7 +1162,7 @@ class ServiceTest {
         Http t = admin.as(admin.postJson("/v1/admin/keys", Map.of("tenant", "pages")).json().path("key").asText());
         List<String> made = new java.util.ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            made.add(0, t.postBytes("/v1/datasets?name=p" + i + "&format=csv", ("x\n" + i + "\n" + (i + 1) + "\n").getBytes())
+            made.add(0, t.postBytes("/v1/datasets?name=p" + i + "&format=csv", ("x\n" + i + "\n" + (i + 1) + "\n").getBytes(UTF_8))
                     .json().path("id").asText());
         }
         List<String> seen = new java.util.ArrayList<>();

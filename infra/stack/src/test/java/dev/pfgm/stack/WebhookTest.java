@@ -60,7 +60,7 @@ class WebhookTest {
         stack = Stack.start(new Stack.Options(tmp.resolve("stack"), 0, 1, Map.of(
                 Settings.WEBHOOK_ALLOW_PRIVATE.name(), "1", Settings.WEBHOOK_RETRY_SECONDS.name(), "1")));
         api = new Http(stack.url(), stack.adminKey());
-        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        receiver = HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 16);
         receiver.createContext("/", ex -> {
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String path = ex.getRequestURI().getPath();

@@ -72,8 +72,9 @@ final class Lease implements AutoCloseable {
             return t;
         });
         long period = Math.max(200, seconds * 1000L / 3);
-        timer.scheduleAtFixedRate(this::renew, period, period, TimeUnit.MILLISECONDS);
-        timer.scheduleWithFixedDelay(this::look, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
+        // both end with the timer (shutdownNow), not through their futures
+        var unusedRenew = timer.scheduleAtFixedRate(this::renew, period, period, TimeUnit.MILLISECONDS);
+        var unusedLook = timer.scheduleWithFixedDelay(this::look, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     private void look() {

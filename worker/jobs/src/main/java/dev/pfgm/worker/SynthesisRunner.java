@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.shared.InvalidInputException;
+import dev.pfgm.shared.data.ImageFiles;
 import dev.pfgm.shared.job.JobStatus;
 import dev.pfgm.shared.store.JobRecord;
 import dev.pfgm.shared.store.JobStore;
@@ -22,10 +23,9 @@ import dev.pfgm.synthesis.PartLayout;
 import dev.pfgm.synthesis.PartRecord;
 import dev.pfgm.synthesis.PartWriter;
 import dev.pfgm.synthesis.ReportSample;
-import dev.pfgm.synthesis.SynthesisReport;
-import dev.pfgm.shared.data.ImageFiles;
 import dev.pfgm.synthesis.ShardRows;
 import dev.pfgm.synthesis.ShardSynthesizer;
+import dev.pfgm.synthesis.SynthesisReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -195,7 +195,11 @@ final class SynthesisRunner {
         List<PartRecord> parts = new ArrayList<>();
         List<String> sampleKeys = new ArrayList<>();
         int after = -1;
-        for (List<ShardStore.ShardRecord> page; !(page = shards.committed(job.id(), after, 1000)).isEmpty();) {
+        while (true) {
+            List<ShardStore.ShardRecord> page = shards.committed(job.id(), after, 1000);
+            if (page.isEmpty()) {
+                break;
+            }
             for (ShardStore.ShardRecord s : page) {
                 parts.add(part(s));
                 if (s.stats().hasNonNull("sample")) {
@@ -225,7 +229,7 @@ final class SynthesisRunner {
         }
         JsonNode totals = manifest.path("totals");
         double seconds = job.startedAt() == null ? 0
-                : java.time.Duration.between(job.startedAt(), java.time.OffsetDateTime.now()).toMillis() / 1e3;
+                : java.time.Duration.between(job.startedAt(), java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC)).toMillis() / 1e3;
         ObjectNode result = Json.object().put("count", spec.count()).put("parts", parts.size())
                 .put("rows", totals.path("rows").asLong()).put("bytes", totals.path("bytes").asLong())
                 .put("format", spec.format().wireName()).put("shard_size", spec.shardSize())

@@ -143,7 +143,7 @@ public final class Worker implements AutoCloseable {
         Worker w = new Worker(config, db, objects, id, scratch);
         w.consumerThread.start();
         int reapMillis = config.getInt(Settings.REAPER_MILLIS);
-        w.reaper.scheduleWithFixedDelay(w::reap, reapMillis, reapMillis, TimeUnit.MILLISECONDS);
+        var unused = w.reaper.scheduleWithFixedDelay(w::reap, reapMillis, reapMillis, TimeUnit.MILLISECONDS); // ends with close()
         LOG.info("worker {} started", id);
         return w;
     }

@@ -35,7 +35,7 @@ class WorkLoopTest {
     private long offset;
 
     /** Claims a task per message (none for "dup"); each task runs {@code body}, which the test may set. */
-    private final class FakeWork implements WorkLoop.Work {
+    private static final class FakeWork implements WorkLoop.Work {
         final List<String> claimed = Collections.synchronizedList(new ArrayList<>());
         final List<String> ran = Collections.synchronizedList(new ArrayList<>());
         final AtomicInteger running = new AtomicInteger();

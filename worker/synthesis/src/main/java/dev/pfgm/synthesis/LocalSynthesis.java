@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -74,7 +75,7 @@ public final class LocalSynthesis {
         Files.createDirectories(out);
         ShardPlan plan = spec.plan();
         ObjectNode identity = identity(model, spec, threshold);
-        TreeMap<Integer, PartRecord> kept = resume ? kept(out, identity) : refuseOld(out);
+        NavigableMap<Integer, PartRecord> kept = resume ? kept(out, identity) : refuseOld(out);
         ShardSynthesizer synthesizer = new ShardSynthesizer(pfgm, spec, threshold);
         PartWriter writer = new PartWriter(spec.format(), PartLayout.of(pfgm));
         ReportSample sample = new ReportSample(plan, pfgm.isImage());
@@ -175,7 +176,7 @@ public final class LocalSynthesis {
     }
 
     /** A new run refuses a folder that already holds one. */
-    private static TreeMap<Integer, PartRecord> refuseOld(Path out) throws IOException {
+    private static NavigableMap<Integer, PartRecord> refuseOld(Path out) throws IOException {
         boolean old = Files.exists(out.resolve(MANIFEST)) || Files.exists(out.resolve(JOURNAL));
         try (Stream<Path> files = Files.list(out)) {
             old |= files.anyMatch(p -> p.getFileName().toString().startsWith("part-"));
@@ -188,7 +189,7 @@ public final class LocalSynthesis {
     }
 
     /** The parts of an earlier run of the same synthesis whose files are still intact. */
-    private static TreeMap<Integer, PartRecord> kept(Path out, ObjectNode identity) throws IOException {
+    private static NavigableMap<Integer, PartRecord> kept(Path out, ObjectNode identity) throws IOException {
         TreeMap<Integer, PartRecord> kept = new TreeMap<>();
         JsonNode earlier = null;
         Path journal = out.resolve(JOURNAL);
@@ -253,7 +254,7 @@ public final class LocalSynthesis {
         return "other settings";
     }
 
-    private static void writeJournal(Path out, ObjectNode identity, TreeMap<Integer, PartRecord> parts)
+    private static void writeJournal(Path out, ObjectNode identity, NavigableMap<Integer, PartRecord> parts)
             throws IOException {
         ObjectNode j = identity.deepCopy();
         ArrayNode list = j.putArray("parts");

@@ -24,7 +24,6 @@ public final class ShardSynthesizer {
     /** A filter that keeps rejecting after this many rounds is refused (the threshold is out of reach). */
     static final int MAX_ROUNDS = 200;
 
-    private final PfgmModel model;
     private final SynthesisSpec spec;
     private final ShardPlan plan;
     private final Double threshold;
@@ -38,7 +37,6 @@ public final class ShardSynthesizer {
         if (spec.filterQuantile() != null && threshold == null) {
             throw new IllegalArgumentException("a filter needs its threshold");
         }
-        this.model = model;
         this.spec = spec;
         this.plan = spec.plan();
         this.threshold = threshold;

@@ -140,10 +140,10 @@ public final class SynthesisReport {
                 : heldOut != null ? "the " + Math.round(holdout * 100) + "% of rows the model was trained without"
                 : "none: the model was trained on every row (train with holdout > 0 for a floor and a privacy baseline)");
         List<String> columns = PartLayout.of(model).columns();
-        double[] t = standardised(model, spread(train.values(), train.count(), dim, REFERENCE), dim);
+        double[] t = standardised(model, spread(train.values(), train.count(), dim, REFERENCE));
         int nt = t.length / dim;
-        double[] x = standardised(model, toDouble(syn), dim);
-        double[] h = heldOut == null ? null : standardised(model, spread(heldOut.values(), heldOut.count(), dim, HELD_OUT), dim);
+        double[] x = standardised(model, toDouble(syn));
+        double[] h = heldOut == null ? null : standardised(model, spread(heldOut.values(), heldOut.count(), dim, HELD_OUT));
         int nh = h == null ? 0 : h.length / dim;
         float[] tf = new float[t.length];
         for (int i = 0; i < t.length; i++) {
@@ -344,7 +344,7 @@ public final class SynthesisReport {
         return out;
     }
 
-    private static double[] standardised(PfgmModel model, double[] rows, int dim) {
+    private static double[] standardised(PfgmModel model, double[] rows) {
         double[] x = rows.clone();
         model.standardizer().forward(x);
         return x;

@@ -67,8 +67,10 @@ class SynthesisReportTest {
         assertTrue(share < 0.2, "a model that does not copy puts few rows closer than held-out rows: " + share);
         assertEquals(2, report.path("marginals").size());
         assertEquals(30, report.path("marginals").get(0).path("synthetic").size());
-        assertTrue(!Files.list(dir.resolve("a")).anyMatch(f -> f.getFileName().toString().startsWith(".report")),
-                "the report's samples are cleaned up");
+        try (var files = Files.list(dir.resolve("a"))) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith(".report")),
+                    "the report's samples are cleaned up");
+        }
         assertEquals(4, r.manifest().path("parts").size());
 
         // a "synthesizer" that hands back training rows: every row a copy, all closer than the floor

@@ -167,7 +167,7 @@ public final class BenchCommand implements Command {
     private static String markdown(List<Row> rows, boolean quick) {
         StringBuilder sb = new StringBuilder();
         sb.append(START).append('\n');
-        sb.append("Measured ").append(LocalDate.now()).append(" with `./pfgm bench").append(quick ? " --quick" : "")
+        sb.append("Measured ").append(LocalDate.now(java.time.ZoneOffset.UTC)).append(" with `./pfgm bench").append(quick ? " --quick" : "")
                 .append("` on ").append(machine()).append(".\n");
         sb.append("Timings are min / median over repetitions; ratio = PyTorch time / ours (above 1: we are faster).\n\n");
         sb.append("| what | setting | ours | PyTorch (2 threads) | ratio |\n|---|---|---|---|---|\n");

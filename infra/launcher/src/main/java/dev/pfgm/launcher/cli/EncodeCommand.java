@@ -1,12 +1,12 @@
 package dev.pfgm.launcher.cli;
 
-import dev.pfgm.shared.data.DataFiles;
-import dev.pfgm.shared.data.Dataset;
 import dev.pfgm.engine.model.ModelFile;
 import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.engine.sample.FlowMap;
 import dev.pfgm.engine.sample.Sampler;
 import dev.pfgm.engine.sample.SolverSpec;
+import dev.pfgm.shared.data.DataFiles;
+import dev.pfgm.shared.data.Dataset;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;

@@ -9,7 +9,6 @@ import dev.pfgm.engine.nn.conv.UNet;
 import dev.pfgm.engine.nn.conv.UNetSpec;
 import dev.pfgm.engine.random.SeedPlan;
 import dev.pfgm.engine.sample.ChunkRunner;
-import dev.pfgm.engine.sample.Progress;
 import dev.pfgm.engine.sample.Sampler;
 import dev.pfgm.engine.sample.SolverSpec;
 import dev.pfgm.engine.train.ChunkedGradient;
@@ -118,7 +117,7 @@ public final class ImageBenchCommand implements Command {
                 + model.image().shape() + ", width " + model.settings().unetWidth() + ")"
                 : "300 steps on 28x28 discs";
         StringBuilder sb = new StringBuilder(START).append('\n');
-        sb.append("Measured ").append(LocalDate.now()).append(" with `./pfgm bench-images")
+        sb.append("Measured ").append(LocalDate.now(java.time.ZoneOffset.UTC)).append(" with `./pfgm bench-images")
                 .append(a.has("model") ? " --model " + a.required("model") : "").append("` on ")
                 .append(BenchCommand.machine()).append(".\n");
         sb.append("U-Net width ").append(width).append(", ").append(defaults.unetLevels()).append(" levels, ")

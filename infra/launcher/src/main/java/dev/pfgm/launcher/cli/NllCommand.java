@@ -1,15 +1,15 @@
 package dev.pfgm.launcher.cli;
 
-import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.engine.data.ImageData;
-import dev.pfgm.shared.data.DataFiles;
-import dev.pfgm.shared.data.ImageFiles;
-import dev.pfgm.shared.data.ImageSet;
-import dev.pfgm.shared.data.Dataset;
 import dev.pfgm.engine.likelihood.Likelihood;
 import dev.pfgm.engine.model.ModelFile;
 import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.engine.sample.SolverSpec;
+import dev.pfgm.shared.InvalidInputException;
+import dev.pfgm.shared.data.DataFiles;
+import dev.pfgm.shared.data.Dataset;
+import dev.pfgm.shared.data.ImageFiles;
+import dev.pfgm.shared.data.ImageSet;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;

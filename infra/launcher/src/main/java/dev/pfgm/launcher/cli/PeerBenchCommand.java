@@ -220,7 +220,7 @@ public final class PeerBenchCommand implements Command {
     private static String markdown(Args a, List<String[]> table, double peak, double imgFlops, double rowFlops,
                                    String torch) {
         StringBuilder sb = new StringBuilder(START).append('\n');
-        sb.append("Measured ").append(LocalDate.now()).append(" with `./pfgm bench-peer")
+        sb.append("Measured ").append(LocalDate.now(java.time.ZoneOffset.UTC)).append(" with `./pfgm bench-peer")
                 .append(a.has("image-model") ? " --image-model " + a.required("image-model") : "")
                 .append(a.has("vector-model") ? " --vector-model " + a.required("vector-model") : "")
                 .append("` on ").append(BenchCommand.machine()).append("; PyTorch ").append(torch)

@@ -1,17 +1,16 @@
 package dev.pfgm.launcher.cli;
 
-import dev.pfgm.synthesis.PartLayout;
-import dev.pfgm.synthesis.TableCsv;
-
 import dev.pfgm.engine.model.ImageMeta;
-import dev.pfgm.shared.InvalidInputException;
-import dev.pfgm.shared.data.DataFiles;
-import dev.pfgm.shared.data.ImageGrid;
 import dev.pfgm.engine.model.ModelFile;
 import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.engine.sample.Guidance;
 import dev.pfgm.engine.sample.Sampler;
 import dev.pfgm.engine.sample.SolverSpec;
+import dev.pfgm.shared.InvalidInputException;
+import dev.pfgm.shared.data.DataFiles;
+import dev.pfgm.shared.data.ImageGrid;
+import dev.pfgm.synthesis.PartLayout;
+import dev.pfgm.synthesis.TableCsv;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;

@@ -177,7 +177,7 @@ public record SynthesisSpec(long count, long seed, int shardSize, OutputFormat f
         double nfe = solver.equals("rk45") ? 100 : fixedStepNfe(solver, steps);
         double rows = TARGET_SHARD_SECONDS / (nfe * facts.secondsPerEvaluation());
         long chunk = facts.chunkRows();
-        return Math.max(chunk, (long) (rows / chunk) * chunk);
+        return Math.max(chunk, ((long) (rows / chunk)) * chunk); // whole chunks
     }
 
     private static long roundUp(long v, long m) {

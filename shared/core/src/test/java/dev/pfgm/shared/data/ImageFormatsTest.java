@@ -156,9 +156,9 @@ class ImageFormatsTest {
                 "m.zip"));
         assertTrue(mixed.getMessage().contains("'b.png' is 5x4"), mixed.getMessage());
         var corrupt = assertThrows(InvalidInputException.class, () -> PngZip.read(zip(new String[] {"a.png"},
-                new byte[][] {"not a png".getBytes()}), "c.zip"));
+                new byte[][] {"not a png".getBytes(java.nio.charset.StandardCharsets.UTF_8)}), "c.zip"));
         assertTrue(corrupt.getMessage().contains("'a.png' is not a readable PNG"), corrupt.getMessage());
-        assertThrows(InvalidInputException.class, () -> PngZip.read("plain text".getBytes(), "t.zip"));
+        assertThrows(InvalidInputException.class, () -> PngZip.read("plain text".getBytes(java.nio.charset.StandardCharsets.UTF_8), "t.zip"));
     }
 
     @Test

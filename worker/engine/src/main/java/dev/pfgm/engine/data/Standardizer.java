@@ -1,8 +1,7 @@
 package dev.pfgm.engine.data;
 
-import dev.pfgm.shared.data.Dataset;
-
 import dev.pfgm.shared.InvalidInputException;
+import dev.pfgm.shared.data.Dataset;
 
 /**
  * Per-column affine map to zero mean and unit variance; the model works in these units.

@@ -9,7 +9,6 @@ import dev.pfgm.engine.random.SeedPlan;
 import dev.pfgm.engine.sample.ChunkRunner;
 import dev.pfgm.engine.sample.LogDensity;
 import dev.pfgm.engine.sample.Progress;
-import dev.pfgm.engine.sample.Sampler;
 import dev.pfgm.shared.data.Dataset;
 import java.util.function.Supplier;
 

@@ -38,8 +38,8 @@ public final class Adam {
         double norm = Math.sqrt(sq);
         float scale = (clipNorm > 0 && norm > clipNorm) ? (float) (clipNorm / norm) : 1f;
         step++;
-        double c1 = 1 - Math.pow(beta1, step);
-        double c2 = 1 - Math.pow(beta2, step);
+        double c1 = 1 - Math.pow(beta1, (double) step);
+        double c2 = 1 - Math.pow(beta2, (double) step);
         float a = (float) (lr * Math.sqrt(c2) / c1);
         float epsHat = (float) (eps * Math.sqrt(c2));
         float decay = (float) (1 - lr * weightDecay);

@@ -1,10 +1,10 @@
 package dev.pfgm.engine.sample;
 
-import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.engine.ode.DormandPrince;
 import dev.pfgm.engine.ode.Grid;
 import dev.pfgm.engine.ode.OdeSolver;
 import dev.pfgm.engine.ode.SolverCatalog;
+import dev.pfgm.shared.InvalidInputException;
 
 /**
  * How to integrate PFGM's ODE: rk45 (adaptive in t = ln z, rtol/atol; the default, 1e-4 / 1e-4 as

@@ -1,11 +1,10 @@
 package dev.pfgm.engine.data;
 
-import dev.pfgm.shared.data.Dataset;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.pfgm.shared.InvalidInputException;
+import dev.pfgm.shared.data.Dataset;
 import org.junit.jupiter.api.Test;
 
 class StandardizerTest {

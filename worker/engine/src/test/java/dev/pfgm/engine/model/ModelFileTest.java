@@ -63,7 +63,8 @@ class ModelFileTest {
             while ((e = in.getNextEntry()) != null) {
                 byte[] b = in.readAllBytes();
                 if (e.getName().equals("manifest.json")) {
-                    b = new String(b).replace("\"version\" : 1", "\"version\" : 7").getBytes();
+                    b = new String(b, java.nio.charset.StandardCharsets.UTF_8).replace("\"version\" : 1", "\"version\" : 7")
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 }
                 zip.putNextEntry(new ZipEntry(e.getName()));
                 zip.write(b);
@@ -72,7 +73,7 @@ class ModelFileTest {
         }
         InvalidInputException ex = assertThrows(InvalidInputException.class, () -> ModelFile.read(out.toByteArray(), "m"));
         assertTrue(ex.getMessage().contains("version 7") && ex.getMessage().contains("(1)"), ex.getMessage());
-        assertThrows(InvalidInputException.class, () -> ModelFile.read("not a zip".getBytes(), "m"));
+        assertThrows(InvalidInputException.class, () -> ModelFile.read("not a zip".getBytes(java.nio.charset.StandardCharsets.UTF_8), "m"));
     }
 
     @Test

@@ -134,7 +134,7 @@ class SolverTest {
             double[] y = {1, 0};
             Solution sol = new DormandPrince(tolerances[i], tolerances[i]).solve(oscillator, y, 1, 0, end,
                     StepObserver.NONE);
-            logNfe[i] = Math.log(sol.evaluations()[0]);
+            logNfe[i] = Math.log((double) sol.evaluations()[0]);
             logErr[i] = Math.log(Math.hypot(y[0] - Math.cos(end), y[1] + Math.sin(end)));
         }
         double slope = (logErr[3] - logErr[0]) / (logNfe[3] - logNfe[0]);

@@ -14,7 +14,6 @@ import dev.pfgm.engine.sample.Sampler;
 import dev.pfgm.engine.sample.SolverSpec;
 import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.shared.data.Dataset;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,7 +1,6 @@
 package dev.pfgm.launcher.cli.sampling;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pfgm.engine.likelihood.Likelihood;
@@ -22,7 +21,6 @@ import java.util.Locale;
  * learned.
  */
 final class LikelihoodStudy {
-    private static final ObjectMapper JSON = new ObjectMapper();
     static final double RTOL = 1e-5;
     static final double TIGHT = 1e-7;
     /** Monte Carlo sizes of the bias estimates: kernel draws per point, reference points for the prior. */

@@ -29,6 +29,7 @@ final class Kernels {
      * coefficients Eigen uses; absolute error below 1e-6), +-1 beyond. Only multiplies, adds and
      * one division, so the JIT vectorises the loops that call it; Math.exp cost 15 ns a value here.
      */
+    @SuppressWarnings("FloatingPointLiteralPrecision") // the coefficients as published; float rounds them
     static float tanh(float x) {
         x = Math.max(-9f, Math.min(9f, x));
         float x2 = x * x;

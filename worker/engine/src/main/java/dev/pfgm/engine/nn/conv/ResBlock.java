@@ -90,7 +90,6 @@ final class ResBlock {
         x = xIn;
         t = tIn;
         int area = height * width;
-        int ni = rows * in * area;
         int no = rows * out * area;
         NhwcKernels.groupNormSwish(x, gn, inv, sig0, a0, rows, in, area, GROUP);
         conv1.forward(a0, h1, rows, height, width);

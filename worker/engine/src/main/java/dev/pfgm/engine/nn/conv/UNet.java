@@ -1,6 +1,5 @@
 package dev.pfgm.engine.nn.conv;
 
-import dev.pfgm.engine.field.ChargeMean;
 import dev.pfgm.engine.field.Conditional;
 import dev.pfgm.engine.field.NormalisedField;
 import dev.pfgm.engine.random.SeedPlan;
