@@ -15,31 +15,19 @@ import org.slf4j.LoggerFactory;
  * result, back to the queue or failed (by the error's kind and the attempts left), or cancelled. A
  * synthesize job's planning ends with its shards queued and no result yet.
  */
-final class JobTask implements Task {
+final class JobTask extends AttemptTask {
     private static final Logger LOG = LoggerFactory.getLogger(JobTask.class);
 
     /** The end of an attempt is worth waiting a while for: its result would otherwise be computed again. */
     static final DependencyWait RECORD = new DependencyWait(60);
     private final JobRecord job;
-    private final JobStore jobs;
-    private final JobRunner runner;
-    private final String owner;
-    private final int leaseSeconds;
-    private final int backoffSeconds;
     private final java.time.Instant deadline;
-    private final WorkerMetrics metrics;
 
     /** {@code deadline}: when the tenant's job_seconds quota ends this job (null: no limit). */
-    JobTask(JobRecord job, JobStore jobs, JobRunner runner, String owner, int leaseSeconds, int backoffSeconds,
-            java.time.Instant deadline, WorkerMetrics metrics) {
-        this.metrics = metrics;
+    JobTask(JobRecord job, java.time.Instant deadline, Context context) {
+        super(context);
         this.deadline = deadline;
         this.job = job;
-        this.jobs = jobs;
-        this.runner = runner;
-        this.owner = owner;
-        this.leaseSeconds = leaseSeconds;
-        this.backoffSeconds = backoffSeconds;
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.pfgm.worker;
 
 import dev.pfgm.shared.store.JobRecord;
-import dev.pfgm.shared.store.JobStore;
 import dev.pfgm.shared.store.ShardStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,30 +10,18 @@ import org.slf4j.LoggerFactory;
  * back to the queue or failed (which fails the job), or cancelled when the job stopped. The worker
  * that commits a job's last shard then finalises the job (its manifest) as a job attempt of its own.
  */
-final class ShardTask implements Task {
+final class ShardTask extends AttemptTask {
     private static final Logger LOG = LoggerFactory.getLogger(ShardTask.class);
 
     private final ShardStore.ShardRecord shard;
-    private final JobStore jobs;
     private final ShardStore shards;
     private final SynthesisRunner synthesis;
-    private final JobRunner runner;
-    private final String owner;
-    private final int leaseSeconds;
-    private final int backoffSeconds;
-    private final WorkerMetrics metrics;
 
-    ShardTask(ShardStore.ShardRecord shard, JobStore jobs, ShardStore shards, SynthesisRunner synthesis, JobRunner runner,
-              String owner, int leaseSeconds, int backoffSeconds, WorkerMetrics metrics) {
-        this.metrics = metrics;
+    ShardTask(ShardStore.ShardRecord shard, ShardStore shards, SynthesisRunner synthesis, Context context) {
+        super(context);
         this.shard = shard;
-        this.jobs = jobs;
         this.shards = shards;
         this.synthesis = synthesis;
-        this.runner = runner;
-        this.owner = owner;
-        this.leaseSeconds = leaseSeconds;
-        this.backoffSeconds = backoffSeconds;
     }
 
     @Override
@@ -86,7 +73,7 @@ final class ShardTask implements Task {
             // the commit gave this worker the job's lease: the manifest is written as a job attempt
             JobRecord job = jobs.find(shard.jobId());
             if (job != null && owner.equals(job.leaseOwner()) && JobRecord.FINALIZE.equals(job.phase())) {
-                new JobTask(job, jobs, runner, owner, leaseSeconds, backoffSeconds, null, metrics).run(holder);
+                new JobTask(job, null, context).run(holder);
             }
         }
     }

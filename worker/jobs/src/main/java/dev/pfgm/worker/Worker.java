@@ -64,6 +64,7 @@ public final class Worker implements AutoCloseable {
     private volatile Lease currentLease;
     private volatile String busyWith;
     private final WorkerMetrics metrics;
+    private final AttemptTask.Context attempts;
 
     private Worker(Config config, Database db, ObjectStore objects, String id, Path scratch) {
         this.id = id;
@@ -92,6 +93,7 @@ public final class Worker implements AutoCloseable {
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
                 new StringDeserializer());
         this.metrics = new WorkerMetrics(id);
+        this.attempts = new AttemptTask.Context(jobs, runner, id, leaseSeconds, backoffSeconds, metrics);
         metrics.watch(consumer, db);
         this.jobThread = Executors.newSingleThreadExecutor(r -> daemon(r, "pfgm-job-" + id));
         this.reaper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "pfgm-reaper-" + id));
@@ -210,7 +212,7 @@ public final class Worker implements AutoCloseable {
                     return s == null ? null : shardTask(s);
                 }
                 JobRecord j = jobs.claim(jobId, id, leaseSeconds);
-                return j == null ? null : new JobTask(j, jobs, runner, id, leaseSeconds, backoffSeconds, deadline(j), metrics);
+                return j == null ? null : new JobTask(j, deadline(j), attempts);
             } catch (RuntimeException e) {
                 // the database is down: keep the message (do not commit) and retry
                 if (!running) {
@@ -245,7 +247,7 @@ public final class Worker implements AutoCloseable {
     }
 
     private Task shardTask(ShardStore.ShardRecord s) {
-        return new ShardTask(s, jobs, shards, synthesis, runner, id, leaseSeconds, backoffSeconds, metrics);
+        return new ShardTask(s, shards, synthesis, attempts);
     }
 
     private void execute(Task task) {
