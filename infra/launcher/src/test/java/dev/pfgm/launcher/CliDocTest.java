@@ -1,11 +1,8 @@
 package dev.pfgm.launcher;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.pfgm.launcher.cli.Command;
+import dev.pfgm.shared.docs.GeneratedBlock;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +12,6 @@ import org.junit.jupiter.api.Test;
  * ({@code ./mvnw -pl infra/launcher test -Dtest=CliDocTest -Dpfgm.docs.write=true}).
  */
 class CliDocTest {
-    private static final Path DOC = Path.of("../../docs/cli.md");
     private static final String START = "<!-- reference: generated from each command's --help by CliDocTest -->";
     private static final String END = "<!-- end of reference -->";
 
@@ -29,17 +25,7 @@ class CliDocTest {
 
     @Test
     void theDocumentedHelpIsTheCommandsHelp() throws IOException {
-        String doc = Files.readString(DOC);
-        int a = doc.indexOf(START);
-        int b = doc.indexOf(END);
-        assertTrue(a >= 0 && b > a, "docs/cli.md marks its reference with " + START + " and " + END);
-        String documented = doc.substring(a + START.length(), b).strip();
-        String declared = reference().strip();
-        if (Boolean.getBoolean("pfgm.docs.write") && !documented.equals(declared)) {
-            Files.writeString(DOC, doc.substring(0, a + START.length()) + "\n" + declared + "\n" + doc.substring(b));
-            return;
-        }
-        assertEquals(declared, documented, "docs/cli.md's reference differs from the commands' --help; regenerate it:"
-                + " ./mvnw -pl infra/launcher test -Dtest=CliDocTest -Dpfgm.docs.write=true");
+        new GeneratedBlock(Path.of("../../docs/cli.md"), START, END,
+                "./mvnw -pl infra/launcher test -Dtest=CliDocTest -Dpfgm.docs.write=true").check(reference());
     }
 }

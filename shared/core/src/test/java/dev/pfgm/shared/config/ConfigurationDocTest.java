@@ -1,10 +1,7 @@
 package dev.pfgm.shared.config;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import dev.pfgm.shared.docs.GeneratedBlock;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
@@ -15,7 +12,6 @@ import org.junit.jupiter.api.Test;
  * ({@code ./mvnw -pl shared/core test -Dtest=ConfigurationDocTest -Dpfgm.docs.write=true}).
  */
 class ConfigurationDocTest {
-    private static final Path DOC = Path.of("../../docs/configuration.md");
     private static final String START = "<!-- settings table: generated from Settings.ALL by ConfigurationDocTest -->";
     private static final String END = "<!-- end of settings table -->";
 
@@ -34,17 +30,7 @@ class ConfigurationDocTest {
 
     @Test
     void theDocumentedSettingsAreTheDeclaredOnes() throws IOException {
-        String doc = Files.readString(DOC);
-        int a = doc.indexOf(START);
-        int b = doc.indexOf(END);
-        assertTrue(a >= 0 && b > a, "docs/configuration.md marks its settings table with " + START + " and " + END);
-        String documented = doc.substring(a + START.length(), b).strip();
-        String declared = table().strip();
-        if (Boolean.getBoolean("pfgm.docs.write") && !documented.equals(declared)) {
-            Files.writeString(DOC, doc.substring(0, a + START.length()) + "\n" + declared + "\n" + doc.substring(b));
-            return;
-        }
-        assertEquals(declared, documented, "docs/configuration.md's settings table differs from Settings.ALL;"
-                + " regenerate it: ./mvnw -pl shared/core test -Dtest=ConfigurationDocTest -Dpfgm.docs.write=true");
+        new GeneratedBlock(Path.of("../../docs/configuration.md"), START, END,
+                "./mvnw -pl shared/core test -Dtest=ConfigurationDocTest -Dpfgm.docs.write=true").check(table());
     }
 }
