@@ -53,8 +53,8 @@ public final class Likelihood {
     public Result nll(Dataset data, int probes, long seed, double rtol, double atol, Progress progress) {
         model.checkDimension(data, "--data");
         double[] x = model.standardizer().standardized(data);
-        Result r = logDensity(model::newNetwork, model.chunkRows(), model.prior(), model.settings().zMin(),
-                model.settings().zMax(), x, data.count(), probes, seed, rtol, atol, progress);
+        Result r = logDensity(model::newNetwork, model.chunkRows(), model.prior(), model.zMin(),
+                model.zMax(), x, data.count(), probes, seed, rtol, atol, progress);
         double logDet = model.standardizer().logDetScale();
         double[] nll = new double[data.count()];
         for (int i = 0; i < nll.length; i++) {
