@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 /**
  * A worker's health for orchestrators (compose healthchecks, Kubernetes probes), on the JDK's own
@@ -36,16 +37,8 @@ public final class WorkerHealth implements AutoCloseable {
             boolean database = worker.databaseReachable();
             answer(ex, worker.alive() && database, status(worker).put("database", database));
         });
-        server.createContext("/metrics", ex -> {
-            try (ex) {
-                byte[] b = worker.metrics().scrape().getBytes(StandardCharsets.UTF_8);
-                ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-                ex.sendResponseHeaders(200, b.length);
-                try (OutputStream out = ex.getResponseBody()) {
-                    out.write(b);
-                }
-            }
-        });
+        server.createContext("/metrics", ex -> send(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
+                () -> worker.metrics().scrape()));
         server.start();
         return new WorkerHealth(server);
     }
@@ -62,14 +55,21 @@ public final class WorkerHealth implements AutoCloseable {
     }
 
     private static void answer(HttpExchange ex, boolean ok, ObjectNode body) throws IOException {
+        send(ex, ok ? 200 : 503, "application/json", () -> Json.write(body.put("status", ok ? "ok" : "unavailable")));
+    }
+
+    /** Answers a GET with {@code body}, and anything else with 405 (the body is not made then). */
+    private static void send(HttpExchange ex, int status, String contentType, Supplier<String> body)
+            throws IOException {
         try (ex) {
             if (!ex.getRequestMethod().equals("GET")) {
+                ex.getResponseHeaders().set("Allow", "GET");
                 ex.sendResponseHeaders(405, -1);
                 return;
             }
-            byte[] b = Json.write(body.put("status", ok ? "ok" : "unavailable")).getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().set("Content-Type", "application/json");
-            ex.sendResponseHeaders(ok ? 200 : 503, b.length);
+            byte[] b = body.get().getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", contentType);
+            ex.sendResponseHeaders(status, b.length);
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(b);
             }
