@@ -118,7 +118,8 @@ public final class Metrics {
         FunctionCounter.builder("pfgm.http.connections.closed", guard, ConnectionGuard::timedOut)
                 .description("Connections closed by the gateway, by reason").tag("reason", "header_timeout")
                 .register(registry);
-        Gauge.builder("pfgm.uploads.in.flight", uploadsInFlight, IntSupplier::getAsInt)
+        // strongly: the supplier is a method reference nothing else holds, and a gauge's weak one read NaN after a GC
+        Gauge.builder("pfgm.uploads.in.flight", uploadsInFlight, IntSupplier::getAsInt).strongReference(true)
                 .description("Uploads being received or checked").register(registry);
     }
 

@@ -112,6 +112,24 @@ class HostileInputTest {
         assertTrue(stranger.startsWith("HTTP/1.1 401"), stranger);
     }
 
+    /** Waits until the gateway's /metrics says {@code n} uploads hold its slots. */
+    private void awaitUploadsInFlight(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            for (String line : Http.fetch(stack.url() + "/metrics").text().split("\n")) {
+                if (line.startsWith("pfgm_uploads_in_flight ")) {
+                    last = line;
+                    if (Double.parseDouble(line.substring(line.indexOf(' ') + 1)) == n) {
+                        return;
+                    }
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the gateway did not count " + n + " uploads in flight in 10 s; last: " + last);
+    }
+
     @Test
     void uploadsPastTheConcurrencyBoundAnswer503WithRetryAfter() throws Exception {
         List<Socket> held = new ArrayList<>();
@@ -119,7 +137,7 @@ class HostileInputTest {
             for (int i = 0; i < MAX_UPLOADS; i++) {
                 held.add(openUpload(1000, 10)); // sends 10 of 1,000 bytes, then waits
             }
-            Thread.sleep(300);
+            awaitUploadsInFlight(MAX_UPLOADS);
             Http.Res busy = admin.postBytes("/v1/datasets?name=x&format=csv", "1,2\n".getBytes(UTF_8));
             assertProblem(busy, 503, null);
             assertNotNull(busy.header("Retry-After"), busy.toString());
