@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What one call of the database function submit_job costs, today's (V12) against V11's (the
+# What one call of the database function submit_job costs, today's (R__submit_job.sql) against V11's (the
 # unfinished statuses as a parameter), alternately, in one database. Starts ./pfgm up --workers 0
 # in a temporary folder, gives the tenant 200,000 finished jobs (a long-lived tenant), installs
 # V11's function under another name, then times ROUNDS pairs of 500 calls, each pair rolled back.
@@ -31,5 +31,5 @@ ms() { { echo '\timing on'; loop "$1" "$2"; } | sql | sed -n 's/^Time: \([0-9.]*
 for r in $(seq 1 "$rounds"); do
   old="$(ms submit_job_v11 "$args, '{queued,running,cancelling}'")"
   new="$(ms submit_job "$args")"
-  echo "round $r: 500 calls: V11 $old ms, V12 $new ms"
+  echo "round $r: 500 calls: V11 $old ms, today $new ms"
 done

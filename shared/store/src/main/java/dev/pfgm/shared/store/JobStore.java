@@ -85,7 +85,7 @@ public final class JobStore {
 
     /**
      * The quota check, the job row, its first event and its outbox message in one call of the
-     * database function submit_job (migration V12): atomic, exact under parallel submissions, and one
+     * database function submit_job (migrations/.../R__submit_job.sql): atomic, exact under parallel submissions, and one
      * round trip, as the API's hot path needs. Its quota count spells the unfinished statuses out, as
      * the partial index it must use does; JobStoreTest holds both to {@link JobStatus#UNFINISHED}.
      */

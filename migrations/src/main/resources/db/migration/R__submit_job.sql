@@ -1,11 +1,15 @@
--- submit_job as in V11, except that the unfinished statuses are written in the quota count again
--- instead of coming as a parameter. With a parameter the planner cannot prove that the partial
--- index jobs_tenant_unfinished (V5) covers the rows, so each submission scanned all of the
--- tenant's jobs: about 15% fewer submissions per second (docs/benchmarks.md). The list must equal
--- JobStatus.UNFINISHED and the index's predicate; JobStoreTest checks both against it.
-DROP FUNCTION submit_job(uuid, text, text, integer, jsonb, text, uuid, text, text, text, bigint, text, jsonb, text,
-        jsonb, text[]);
-CREATE FUNCTION submit_job(p_id uuid, p_tenant text, p_type text, p_max_attempts integer, p_params jsonb,
+-- submit_job: the quota check, the job row, its first event and its outbox message in one call.
+-- Defined here and only here from now on: a repeatable migration, which Flyway runs again (after
+-- the versioned ones) whenever this file changes, so a change edits this body instead of copying
+-- it into a new version (V5, V6, V8 and V11 hold its history and stay as they are).
+-- As in V11, except that the unfinished statuses are written in the quota count again instead of
+-- coming as a parameter: with a parameter the planner cannot prove that the partial index
+-- jobs_tenant_unfinished (V5) covers the rows, and each call cost a third more
+-- (infra/bench/submit-job-sql.sh, docs/benchmarks.md). The list must equal JobStatus.UNFINISHED
+-- and the index's predicate; JobStoreTest checks both against it.
+DROP FUNCTION IF EXISTS submit_job(uuid, text, text, integer, jsonb, text, uuid, text, text, text, bigint, text, jsonb,
+        text, jsonb, text[]);
+CREATE OR REPLACE FUNCTION submit_job(p_id uuid, p_tenant text, p_type text, p_max_attempts integer, p_params jsonb,
         p_dataset text, p_model_id uuid, p_idempotency_key text, p_request_hash text, p_topic text,
         p_max_active bigint, p_name text, p_metadata jsonb, p_webhook text, p_message jsonb)
     RETURNS SETOF jobs LANGUAGE plpgsql AS $$
