@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pfgm.shared.job.JobStatus;
 import dev.pfgm.shared.store.DatasetStore.DatasetRecord;
+import dev.pfgm.shared.store.DatasetStore.ImageShape;
 import dev.pfgm.shared.store.JobRecord;
 import dev.pfgm.shared.store.Json;
 import dev.pfgm.shared.store.ModelStore.ModelRecord;
@@ -42,11 +43,8 @@ public final class Views {
     /** A dataset; {@code image} for image datasets and {@code labels} for labelled ones, else absent. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Dataset(String id, String name, String format, int count, int dim, long bytes, String sha256,
-            String kind, @JsonInclude(JsonInclude.Include.NON_NULL) Image image,
+            String kind, @JsonInclude(JsonInclude.Include.NON_NULL) ImageShape image,
             @JsonInclude(JsonInclude.Include.NON_NULL) Labels labels, String createdAt) {
-    }
-
-    public record Image(int channels, int height, int width) {
     }
 
     /** {@code column} only when the labels came from a column of a table. */
@@ -90,11 +88,10 @@ public final class Views {
     }
 
     public static Dataset dataset(DatasetRecord d) {
-        Image image = d.images() ? new Image(d.image().channels(), d.image().height(), d.image().width()) : null;
         Labels labels = d.labels() == null ? null
                 : new Labels(d.labels().classes(), d.labels().column(), d.labels().classCounts());
         return new Dataset(d.id().toString(), d.name(), d.format(), d.count(), d.dim(), d.bytes(), d.sha256(),
-                d.images() ? "images" : "table", image, labels, time(d.createdAt()));
+                d.images() ? "images" : "table", d.image(), labels, time(d.createdAt()));
     }
 
     public static Model model(ModelRecord m) {
