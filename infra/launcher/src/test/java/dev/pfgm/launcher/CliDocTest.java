@@ -1,10 +1,11 @@
 package dev.pfgm.launcher;
 
-import dev.pfgm.launcher.cli.Command;
 import dev.pfgm.shared.docs.GeneratedBlock;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Collection;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /**
  * docs/cli.md ends with every command's --help, generated from the commands themselves: this test
@@ -16,11 +17,19 @@ class CliDocTest {
     private static final String END = "<!-- end of reference -->";
 
     static String reference() {
-        StringBuilder sb = new StringBuilder("```\n").append(Main.usage(Main.commands())).append("\n```\n");
-        for (Command c : Main.commands().values()) {
-            sb.append("\n### ").append(c.name()).append("\n\n```\n").append(c.usage().stripTrailing()).append("\n```\n");
-        }
+        CommandLine cli = Main.commandLine();
+        StringBuilder sb = new StringBuilder("```\n").append(cli.getUsageMessage().stripTrailing()).append("\n```\n");
+        append(sb, cli.getSubcommands().values());
         return sb.toString();
+    }
+
+    private static void append(StringBuilder sb, Collection<CommandLine> commands) {
+        for (CommandLine c : commands) {
+            String name = c.getCommandSpec().qualifiedName(" ").replaceFirst("^\\./pfgm ", "");
+            sb.append("\n### ").append(name).append("\n\n```\n").append(c.getUsageMessage().stripTrailing())
+                    .append("\n```\n");
+            append(sb, c.getSubcommands().values());
+        }
     }
 
     @Test

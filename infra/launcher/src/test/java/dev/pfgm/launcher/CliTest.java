@@ -16,7 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -237,6 +239,40 @@ class CliTest {
         assertTrue(run(cases.get(9)).err().contains("unknown option --bogus"));
     }
 
+    /** What picocli refuses while binding arguments also ends in one line naming the option, exit 2. */
+    @Test
+    void malformedArgumentsAreRefusedNamingTheOption() throws IOException {
+        String out = p("out.npy");
+        String m = model.toString();
+        // were "@FILE" expanded, this would sample into out.npy
+        Path argsFile = Files.writeString(dir.resolve("args.txt"), "--seed 3");
+        Map<List<String>, String> cases = new LinkedHashMap<>();
+        cases.put(List.of("sample", "--model", m, "--count", "abc", "--out", out), "sample: --count: 'abc' is not an integer");
+        cases.put(List.of("sample", "--model", m, "--count", "99999999999", "--out", out), "--count: '99999999999' is not an integer");
+        cases.put(List.of("sample", "--model", m, "--count", "5", "--out"), "sample: --out needs a value");
+        cases.put(List.of("sample", "--model", m, "--model", m, "--count", "5", "--out", out), "sample: --model is given twice");
+        cases.put(List.of("sample", "--model", "", "--count", "5", "--out", out), "--model: must not be empty");
+        cases.put(List.of("sample", "--model", "a\0b", "--count", "5", "--out", out), "--model: contains a NUL character");
+        cases.put(List.of("sample", "--count", "5", "--out", out), "sample: --model is required");
+        cases.put(List.of("sample", "--model", m, "--count", "5", "--out", out, "@" + argsFile),
+                "sample: unexpected argument '@");
+        cases.put(List.of("nll", "--model", m, "--data", data.toString(), "--out", out, "--rtol", "2"),
+                "--rtol: must be a number in (0.0, 1.0), got 2.0");
+        cases.put(List.of("sample", "--model", m, "--count", "5", "--out", out, "--steps", "1e3"), "--steps: '1e3' is not an integer");
+        cases.put(List.of("classifier"), "classifier: the only subcommand is 'train'");
+        cases.put(List.of("classifier", "train", "--data", data.toString(), "--labels", data.toString(), "--out", out,
+                "--epochs", "0"), "--epochs: must be an integer in [1, 1000], got 0");
+        for (Map.Entry<List<String>, String> c : cases.entrySet()) {
+            Run r = run(c.getKey().toArray(String[]::new));
+            String name = String.join(" ", c.getKey());
+            assertEquals(2, r.code(), name + " -> " + r.err());
+            assertEquals(List.of("error: "), r.err().lines().map(l -> l.substring(0, Math.min(7, l.length()))).toList(),
+                    name + " should print one error line: " + r.err());
+            assertTrue(r.err().contains(c.getValue()), name + ": " + r.err());
+            assertFalse(Files.exists(Path.of(out)), name + " left an output file");
+        }
+    }
+
     @Test
     void helpAndUnknownCommand() {
         Run h = run("--help");
@@ -246,5 +282,14 @@ class CliTest {
         assertEquals(2, u.code());
         assertTrue(u.err().startsWith("error: unknown command 'fly'"));
         assertTrue(run("train", "--help").out().contains("--config"));
+        Run sampleHelp = run("sample", "--model", "x", "--bogus", "--help");
+        assertEquals(0, sampleHelp.code(), sampleHelp.err());
+        assertTrue(sampleHelp.out().contains("--guidance-interval=LO,HI"), sampleHelp.out());
+        Run version = run("--version");
+        assertEquals(0, version.code());
+        assertTrue(version.out().startsWith("pfgm "), version.out());
+        Run none = run();
+        assertEquals(2, none.code());
+        assertTrue(none.out().contains("synthesize"), none.out());
     }
 }

@@ -23,15 +23,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * ./pfgm bench: times the engine's hot paths and compares them with PyTorch's figures on this
  * machine class (from the engine issue), then writes the table into docs/benchmarks.md between
  * its markers.
  */
-public final class BenchCommand implements Command {
+@Command(name = "bench", description = "time training, sampling, likelihood and the hot kernels; update docs/benchmarks.md")
+public final class BenchCommand extends CliCommand {
     static final String START = "<!-- engine-bench:start -->";
     static final String END = "<!-- engine-bench:end -->";
 
@@ -40,33 +42,19 @@ public final class BenchCommand implements Command {
     private static final double TORCH_EVAL_MS = 2.5;
     private static final double TORCH_FIELD_MS = 5.5;
 
-    @Override
-    public String name() {
-        return "bench";
-    }
+    @Option(names = "--write", paramLabel = "FILE",
+            description = "the markdown file whose engine section is replaced (default docs/benchmarks.md; 'none'"
+                    + " prints only)")
+    String write = "docs/benchmarks.md";
 
-    @Override
-    public String summary() {
-        return "time training, sampling, likelihood and the hot kernels; update docs/benchmarks.md";
-    }
-
-    @Override
-    public String usage() {
-        return String.join("\n",
-                "usage: ./pfgm bench [--write FILE] [--quick]",
-                "  --write: the markdown file whose engine section is replaced (default docs/benchmarks.md;",
-                "           'none' prints only)",
-                "  --quick: fewer repetitions (a smoke run, not for the record)");
-    }
+    @Option(names = "--quick", description = "fewer repetitions (a smoke run, not for the record)")
+    boolean quick;
 
     private record Row(String what, String setting, String figure, String reference, String ratio) {
     }
 
     @Override
-    public void run(String[] argv) throws Exception {
-        Args a = Args.parse("bench", argv, Set.of("write"), Set.of("quick"));
-        boolean quick = a.flag("quick");
-        String write = a.string("write", "docs/benchmarks.md");
+    protected void run() throws Exception {
         int reps = quick ? 3 : 15;
         List<Row> rows = new ArrayList<>();
         ProgressBar bar = new ProgressBar("bench");

@@ -6,59 +6,63 @@ import dev.pfgm.shared.data.DataFiles;
 import dev.pfgm.shared.data.ImageFiles;
 import dev.pfgm.shared.data.ImageSet;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** ./pfgm classifier train: fits the domain classifier that ./pfgm eval measures samples with. */
-public final class ClassifierCommand implements Command {
+@Command(name = "classifier", description = "train the image classifier used by eval (classifier train ...)",
+        subcommands = ClassifierCommand.Train.class)
+public final class ClassifierCommand extends CliCommand {
     @Override
-    public String name() {
-        return "classifier";
+    protected void run() {
+        throw new InvalidInputException("classifier: the only subcommand is 'train' (./pfgm classifier train --help)");
     }
 
-    @Override
-    public String summary() {
-        return "train the image classifier used by eval (classifier train ...)";
-    }
+    /** ./pfgm classifier train. */
+    @Command(name = "train", description = "train the classifier on labelled images",
+            footer = {"A small CNN (3 conv stages, 128 features); a tenth of the images (at most 5,000) is held out",
+                "and its accuracy reported."})
+    static final class Train extends CliCommand {
+        @Option(names = "--data", required = true, paramLabel = "TRAIN",
+                description = "images (IDX, .zip of PNGs, .npy)")
+        String dataSpec;
 
-    @Override
-    public String usage() {
-        return String.join("\n",
-                "usage: ./pfgm classifier train --data TRAIN --labels LABELS --out CLASSIFIER [--epochs E] [--seed S]",
-                "  TRAIN: images (IDX, .zip of PNGs, .npy); LABELS: IDX labels, or a .npy/.csv column of integers",
-                "  a small CNN (3 conv stages, 128 features); a tenth of the images (at most 5,000) is held out",
-                "  and its accuracy reported; default 3 epochs");
-    }
+        @Option(names = "--labels", required = true, paramLabel = "LABELS",
+                description = "IDX labels, or a .npy/.csv column of integers")
+        String labels;
 
-    @Override
-    public void run(String[] argv) throws Exception {
-        if (argv.length == 0 || !argv[0].equals("train")) {
-            throw new InvalidInputException("classifier: the only subcommand is 'train' (./pfgm classifier train --help)");
+        @Option(names = "--out", required = true, paramLabel = "CLASSIFIER", description = "the classifier file")
+        Path outPath;
+
+        @Option(names = "--epochs", paramLabel = "E", description = "epochs, 1..1000 (default 3)")
+        int epochs = 3;
+
+        @Option(names = "--seed", paramLabel = "S", description = "the random seed, >= 0 (default 0)")
+        long seed;
+
+        @Override
+        protected void run() throws Exception {
+            Path out = Check.output("--out", outPath);
+            Check.range("--epochs", epochs, 1, 1000);
+            Check.seed("--seed", seed);
+            ImageSet data = ImageFiles.images(dataSpec, labels, "--data", "--labels");
+            System.err.printf(Locale.ROOT, "classifier: %d images of %dx%dx%d, %d epochs%n", data.count(), data.channels(),
+                    data.height(), data.width(), epochs);
+            ProgressBar bar = new ProgressBar("classifier");
+            long t0 = System.nanoTime();
+            ClassifierModel model;
+            try {
+                model = ClassifierModel.train(data, epochs, seed, (epoch, f, loss) -> bar.update(f,
+                        String.format(Locale.ROOT, "epoch %d/%d  loss %.3f", epoch, epochs, loss)));
+            } finally {
+                bar.close();
+            }
+            byte[] bytes = model.toBytes();
+            DataFiles.writeAtomically(out, o -> o.write(bytes));
+            new Summary().put("out", out.toString()).put("classes", model.network().classes())
+                    .put("validation_accuracy", model.accuracy()).put("epochs", epochs)
+                    .put("seconds", TrainCommand.round((System.nanoTime() - t0) / 1e9)).print();
         }
-        Args a = Args.parse("classifier train", Arrays.copyOfRange(argv, 1, argv.length),
-                Set.of("data", "labels", "out", "epochs", "seed"), Set.of());
-        String dataSpec = a.required("data");
-        String labels = a.required("labels");
-        Path out = a.output("out");
-        int epochs = a.integer("epochs", 3, 1, 1000);
-        long seed = a.seed("seed", 0);
-        ImageSet data = ImageFiles.images(dataSpec, labels, "--data", "--labels");
-        System.err.printf(Locale.ROOT, "classifier: %d images of %dx%dx%d, %d epochs%n", data.count(), data.channels(),
-                data.height(), data.width(), epochs);
-        ProgressBar bar = new ProgressBar("classifier");
-        long t0 = System.nanoTime();
-        ClassifierModel model;
-        try {
-            model = ClassifierModel.train(data, epochs, seed, (epoch, f, loss) -> bar.update(f,
-                    String.format(Locale.ROOT, "epoch %d/%d  loss %.3f", epoch, epochs, loss)));
-        } finally {
-            bar.close();
-        }
-        byte[] bytes = model.toBytes();
-        DataFiles.writeAtomically(out, o -> o.write(bytes));
-        new Summary().put("out", out.toString()).put("classes", model.network().classes())
-                .put("validation_accuracy", model.accuracy()).put("epochs", epochs)
-                .put("seconds", TrainCommand.round((System.nanoTime() - t0) / 1e9)).print();
     }
 }

@@ -10,138 +10,193 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The job API from the shell, through {@link PfgmClient}: upload, submit (optionally waiting with a
- * progress bar), status, wait, download, cancel. The service is --url (or PFGM_URL, default
- * http://127.0.0.1:8080) and the key --key (or PFGM_API_KEY, or the file DIR/api-key of ./pfgm up's
- * --data-dir, default .pfgm). A refusal by the API is one line and exit 2, as bad input is.
+ * progress bar), status, wait, download, cancel. A refusal by the API is one line and exit 2, as bad
+ * input is.
  */
 public final class ClientCommands {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> CONNECTION = Set.of("url", "key", "data-dir");
 
     private ClientCommands() {
     }
 
-    /** The client commands, for ./pfgm's command list. */
-    public static List<Command> all() {
-        return List.of(
-                command("upload", "upload a dataset file to the service",
-                        "usage: ./pfgm upload --file FILE [--name NAME] [--format npy|csv|idx|png-zip] [connection]",
-                        Set.of("file", "name", "format"), Set.of(), ClientCommands::upload),
-                command("submit", "submit a job to the service, optionally waiting for it",
-                        "usage: ./pfgm submit --job JOB.json|-|'{...}' [--wait] [--timeout SECONDS] [--idempotency-key K]"
-                                + " [connection]\n  JOB: the API's job body (a file, - for stdin, or the JSON itself);"
-                                + " --wait shows progress\n  until it ends (exit 1 if it failed or was cancelled)",
-                        Set.of("job", "timeout", "idempotency-key"), Set.of("wait"), ClientCommands::submit),
-                command("status", "show a job of the service", "usage: ./pfgm status --id JOB [connection]",
-                        Set.of("id"), Set.of(), (a, c) -> print(c.job(a.required("id")))),
-                command("wait", "wait for a job of the service to end, with progress",
-                        "usage: ./pfgm wait --id JOB [--timeout SECONDS] [connection]", Set.of("id", "timeout"), Set.of(),
-                        (a, c) -> finish(await(a, c, a.required("id")))),
-                command("download", "download a job's files from the service",
-                        "usage: ./pfgm download --id JOB [--name FILE] [--out DIR] [connection]\n  every file the job"
-                                + " lists, or the one named, into DIR (default .)",
-                        Set.of("id", "name", "out"), Set.of(), ClientCommands::download),
-                command("cancel", "cancel a job of the service", "usage: ./pfgm cancel --id JOB [connection]",
-                        Set.of("id"), Set.of(), (a, c) -> print(c.cancel(a.required("id")))));
-    }
+    /** --url, --key and --data-dir: the service and the API key to call it with. */
+    static final class Connection {
+        @Option(names = "--url", paramLabel = "URL", description = "the service (PFGM_URL, default http://127.0.0.1:8080)")
+        String url = System.getenv().getOrDefault("PFGM_URL", "http://127.0.0.1:8080");
 
-    @FunctionalInterface
-    private interface Action {
-        void run(Args a, PfgmClient c) throws Exception;
-    }
+        @Option(names = "--key", paramLabel = "KEY",
+                description = "the API key (PFGM_API_KEY, or DIR/api-key as ./pfgm up writes it)")
+        String key = System.getenv("PFGM_API_KEY");
 
-    private static Command command(String name, String summary, String usage, Set<String> options,
-            Set<String> switches, Action action) {
-        Set<String> all = new HashSet<>(options);
-        all.addAll(CONNECTION);
-        String fullUsage = usage + "\n  connection: [--url URL] [--key KEY] [--data-dir DIR]: the service (PFGM_URL,"
-                + " default http://127.0.0.1:8080)\n  and the API key (PFGM_API_KEY, or DIR/api-key as ./pfgm up writes"
-                + " it; DIR default .pfgm)";
-        return new Command() {
-            @Override
-            public String name() {
-                return name;
-            }
+        @Option(names = "--data-dir", paramLabel = "DIR", description = "./pfgm up's folder, for its api-key (default .pfgm)")
+        Path dataDir = Path.of(".pfgm");
 
-            @Override
-            public String summary() {
-                return summary;
-            }
-
-            @Override
-            public String usage() {
-                return fullUsage;
-            }
-
-            @Override
-            public void run(String[] argv) throws Exception {
-                Args a = Args.parse(name, argv, all, switches);
-                try {
-                    action.run(a, client(a));
-                } catch (PfgmClient.ApiError e) {
-                    if (e.status() / 100 == 4) {
-                        throw new InvalidInputException(name + ": the service refused it: " + e.getMessage());
-                    }
-                    throw e;
+        PfgmClient client() throws IOException {
+            String k = key;
+            if (k == null) {
+                Path file = dataDir.resolve("api-key");
+                if (!Files.isRegularFile(file)) {
+                    throw new InvalidInputException("--key: no API key given (--key, PFGM_API_KEY, or " + file
+                            + " as ./pfgm up writes it)");
                 }
+                k = Files.readString(file, StandardCharsets.UTF_8).strip();
             }
-        };
+            if (!url.startsWith("http://") && !url.startsWith("https://")) {
+                throw new InvalidInputException("--url: '" + url + "' is not an http(s) URL");
+            }
+            return new PfgmClient(url, k);
+        }
     }
 
-    static PfgmClient client(Args a) throws IOException {
-        String url = a.string("url", System.getenv().getOrDefault("PFGM_URL", "http://127.0.0.1:8080"));
-        String key = a.string("key", System.getenv("PFGM_API_KEY"));
-        if (key == null) {
-            Path file = Path.of(a.string("data-dir", ".pfgm")).resolve("api-key");
-            if (!Files.isRegularFile(file)) {
-                throw new InvalidInputException("--key: no API key given (--key, PFGM_API_KEY, or " + file
-                        + " as ./pfgm up writes it)");
+    /** A command calling the service: the API's 4xx refusals are bad input (exit 2). */
+    abstract static class ServiceCommand extends CliCommand {
+        @Mixin
+        Connection connection;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        protected final void run() throws Exception {
+            try {
+                call(connection.client());
+            } catch (PfgmClient.ApiError e) {
+                if (e.status() / 100 == 4) {
+                    throw new InvalidInputException(spec.name() + ": the service refused it: " + e.getMessage());
+                }
+                throw e;
             }
-            key = Files.readString(file, StandardCharsets.UTF_8).strip();
         }
-        if (!url.startsWith("http://") && !url.startsWith("https://")) {
-            throw new InvalidInputException("--url: '" + url + "' is not an http(s) URL");
-        }
-        return new PfgmClient(url, key);
+
+        abstract void call(PfgmClient c) throws Exception;
     }
 
-    private static void upload(Args a, PfgmClient c) throws Exception {
-        Path file = Path.of(a.required("file"));
-        if (!Files.isRegularFile(file)) {
-            throw new InvalidInputException("--file: no file at " + file);
-        }
+    /** The job's --timeout: how long wait and submit --wait follow it. */
+    static final class Timeout {
+        @Option(names = "--timeout", paramLabel = "SECONDS", description = "how long to wait, 1..31,536,000 (default 86400)")
+        int seconds = 86_400;
+    }
+
+    @Command(name = "upload", description = "upload a dataset file to the service")
+    public static final class Upload extends ServiceCommand {
+        @Option(names = "--file", required = true, paramLabel = "FILE", description = "the dataset")
+        Path file;
+
+        @Option(names = "--name", paramLabel = "NAME", description = "its name (default: the file's)")
+        String name;
+
+        @Option(names = "--format", paramLabel = "npy|csv|idx|png-zip", description = "its format (default: from the name)")
         String format;
-        try {
-            format = a.has("format") ? a.string("format", null) : null;
-            print(c.upload(file, a.string("name", file.getFileName().toString()), format));
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInputException("--format: " + e.getMessage());
+
+        @Override
+        void call(PfgmClient c) throws Exception {
+            if (!Files.isRegularFile(file)) {
+                throw new InvalidInputException("--file: no file at " + file);
+            }
+            try {
+                print(c.upload(file, name != null ? name : file.getFileName().toString(), format));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException("--format: " + e.getMessage());
+            }
         }
     }
 
-    private static void submit(Args a, PfgmClient c) throws Exception {
-        String raw = a.required("job");
-        String text = raw.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
-                : raw.strip().startsWith("{") ? raw : readFile(raw);
-        JsonNode body;
-        try {
-            body = JSON.readTree(text);
-        } catch (IOException e) {
-            throw new InvalidInputException("--job: not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+    @Command(name = "submit", description = "submit a job to the service, optionally waiting for it",
+            footer = "--wait shows progress until the job ends (exit 1 if it failed or was cancelled).")
+    public static final class Submit extends ServiceCommand {
+        @Option(names = "--job", required = true, paramLabel = "JOB.json|-|'{...}'",
+                description = "the API's job body: a file, - for stdin, or the JSON itself")
+        String job;
+
+        @Option(names = "--wait", description = "follow the job until it ends")
+        boolean await;
+
+        @Mixin
+        Timeout timeout;
+
+        @Option(names = "--idempotency-key", paramLabel = "K", description = "the same key submits once")
+        String idempotencyKey;
+
+        @Override
+        void call(PfgmClient c) throws Exception {
+            String text = job.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+                    : job.strip().startsWith("{") ? job : readFile(job);
+            JsonNode body;
+            try {
+                body = JSON.readTree(text);
+            } catch (IOException e) {
+                throw new InvalidInputException("--job: not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            }
+            JsonNode made = c.submit(body, idempotencyKey);
+            System.err.println("submitted " + made.path("type").asText() + " job " + made.path("id").asText());
+            if (await) {
+                finish(await(c, made.path("id").asText(), timeout));
+            } else {
+                print(made);
+            }
         }
-        JsonNode job = c.submit(body, a.string("idempotency-key", null));
-        System.err.println("submitted " + job.path("type").asText() + " job " + job.path("id").asText());
-        if (a.flag("wait")) {
-            finish(await(a, c, job.path("id").asText()));
-        } else {
-            print(job);
+    }
+
+    @Command(name = "status", description = "show a job of the service")
+    public static final class Status extends ServiceCommand {
+        @Option(names = "--id", required = true, paramLabel = "JOB", description = "the job")
+        String id;
+
+        @Override
+        void call(PfgmClient c) throws Exception {
+            print(c.job(id));
+        }
+    }
+
+    @Command(name = "wait", description = "wait for a job of the service to end, with progress")
+    public static final class Wait extends ServiceCommand {
+        @Option(names = "--id", required = true, paramLabel = "JOB", description = "the job")
+        String id;
+
+        @Mixin
+        Timeout timeout;
+
+        @Override
+        void call(PfgmClient c) throws Exception {
+            finish(await(c, id, timeout));
+        }
+    }
+
+    @Command(name = "download", description = "download a job's files from the service")
+    public static final class Download extends ServiceCommand {
+        @Option(names = "--id", required = true, paramLabel = "JOB", description = "the job")
+        String id;
+
+        @Option(names = "--name", paramLabel = "FILE", description = "only this file (default: every file the job lists)")
+        String name;
+
+        @Option(names = "--out", paramLabel = "DIR", description = "where to write them (default .)")
+        Path out = Path.of(".");
+
+        @Override
+        void call(PfgmClient c) throws Exception {
+            download(c, id, name, out);
+        }
+    }
+
+    @Command(name = "cancel", description = "cancel a job of the service")
+    public static final class Cancel extends ServiceCommand {
+        @Option(names = "--id", required = true, paramLabel = "JOB", description = "the job")
+        String id;
+
+        @Override
+        void call(PfgmClient c) throws Exception {
+            print(c.cancel(id));
         }
     }
 
@@ -153,8 +208,8 @@ public final class ClientCommands {
         return Files.readString(p, StandardCharsets.UTF_8);
     }
 
-    private static JsonNode await(Args a, PfgmClient c, String id) throws Exception {
-        long seconds = a.integer("timeout", 86_400, 1, 31_536_000);
+    private static JsonNode await(PfgmClient c, String id, Timeout timeout) throws Exception {
+        long seconds = Check.range("--timeout", timeout.seconds, 1, 31_536_000);
         ProgressBar bar = new ProgressBar(id.substring(0, Math.min(8, id.length())));
         try {
             return c.await(id, Duration.ofSeconds(seconds), j -> bar.update(j.path("progress").path("fraction")
@@ -179,12 +234,11 @@ public final class ClientCommands {
         }
     }
 
-    private static void download(Args a, PfgmClient c) throws Exception {
-        String id = a.required("id");
-        Path dir = Files.createDirectories(Path.of(a.string("out", ".")));
+    private static void download(PfgmClient c, String id, String name, Path out) throws Exception {
+        Path dir = Files.createDirectories(out);
         List<String> names = new ArrayList<>();
-        if (a.has("name")) {
-            names.add(a.required("name"));
+        if (name != null) {
+            names.add(name);
         } else {
             c.artifacts(id).path("files").forEach(f -> names.add(f.path("name").asText()));
         }
@@ -194,9 +248,9 @@ public final class ClientCommands {
             if (n.contains("/") || n.contains("\\") || n.startsWith(".")) {
                 throw new InvalidInputException("download: the service named a file '" + n + "' this will not write");
             }
-            Path out = c.download(id, n, dir.resolve(n));
-            bytes += Files.size(out);
-            System.err.println(String.format(Locale.ROOT, "downloaded %s (%,d bytes)", out, Files.size(out)));
+            Path file = c.download(id, n, dir.resolve(n));
+            bytes += Files.size(file);
+            System.err.println(String.format(Locale.ROOT, "downloaded %s (%,d bytes)", file, Files.size(file)));
         }
         s.put("job", id).put("files", names.size()).put("bytes", bytes).put("dir", dir.toString()).print();
     }

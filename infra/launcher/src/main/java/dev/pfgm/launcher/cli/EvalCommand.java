@@ -13,62 +13,67 @@ import dev.pfgm.shared.data.ImageFiles;
 import dev.pfgm.shared.data.ImageSet;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** ./pfgm eval: the model's samples beside held-out real images and a Gaussian baseline. */
-public final class EvalCommand implements Command {
-    @Override
-    public String name() {
-        return "eval";
-    }
+@Command(name = "eval", description = "evaluate an image model: Frechet distance, confidence, class TV, bits/dim",
+        footer = {"Columns: the model's N samples, the first N held-out TEST images (the floor), and N samples of a",
+            "full-covariance Gaussian fitted to TRAIN. Rows: Frechet distance of the classifier's 128 features to",
+            "those of up to 10,000 TRAIN images; share of images classified with confidence >= 0.8; total",
+            "variation between predicted-class histograms (vs TRAIN's); NLL in bits/dim on the first K TEST",
+            "images; then, per predicted class: each column's share of images given the class, and the share of",
+            "those classified with confidence >= 0.8. Without --classifier only bits/dim is computed. The last",
+            "stdout line is JSON. Class-conditional models: each sample's class is drawn from the training",
+            "labels' shares and guided with W; an extra row gives the share the classifier assigns the class",
+            "asked for (per class in the last column); bits/dim is the model's without a label."})
+public final class EvalCommand extends CliCommand {
+    @Option(names = "--model", required = true, paramLabel = "MODEL", description = "an image model")
+    Path modelPath;
+
+    @Option(names = "--data", required = true, paramLabel = "TEST", description = "held-out images")
+    String testSpec;
+
+    @Option(names = "--classifier", paramLabel = "C", description = "a classifier from ./pfgm classifier train")
+    Path classifierPath;
+
+    @Option(names = "--train", paramLabel = "TRAIN",
+            description = "the training images (default: the model's training data, as recorded in the model file)")
+    String trainOption;
+
+    @Option(names = "--count", paramLabel = "N", description = "samples and images per column, 2..1,000,000 (default 1000)")
+    int count = 1000;
+
+    @Option(names = "--nll-count", paramLabel = "K", description = "TEST images for bits/dim, 0 skips (default 200)")
+    int nllCount = 200;
+
+    @Option(names = "--seed", paramLabel = "S", description = "the random seed, >= 0 (default 0)")
+    long seed;
+
+    @Mixin
+    SolverOptions solver;
+
+    @Mixin
+    GuidanceOptions guidanceOptions;
 
     @Override
-    public String summary() {
-        return "evaluate an image model: Frechet distance, confidence, class TV, bits/dim";
-    }
-
-    @Override
-    public String usage() {
-        return String.join("\n",
-                "usage: ./pfgm eval --model MODEL --data TEST [--classifier C] [--train TRAIN]",
-                "                   [--count N] [--nll-count K] [--seed S] [--solver ...] [--rtol R] [--atol A]",
-                "                   [--guidance W] [--guidance-interval LO,HI]",
-                "  columns: the model's N samples (default 1000), the first N held-out TEST images (the floor),",
-                "  and N samples of a full-covariance Gaussian fitted to TRAIN (default: the model's training",
-                "  data, as recorded in the model file)",
-                "  rows: Frechet distance of the classifier's 128 features to those of up to 10,000 TRAIN images;",
-                "  share of images classified with confidence >= 0.8; total variation between predicted-class",
-                "  histograms (vs TRAIN's); NLL in bits/dim on the first K TEST images (default 200; 0 skips)",
-                "  then, per predicted class: each column's share of images given the class, and the share of",
-                "  those classified with confidence >= 0.8",
-                "  without --classifier only bits/dim is computed. The last stdout line is JSON.",
-                "  class-conditional models: each sample's class is drawn from the training labels' shares and",
-                "  guided with W (default 1; --guidance-interval as in sample); an extra row gives the share",
-                "  the classifier assigns the class asked for (per class in the last column); bits/dim is the",
-                "  model's without a label");
-    }
-
-    @Override
-    public void run(String[] argv) throws Exception {
-        Args a = Args.parse("eval", argv, SampleCommand.union(Set.of("model", "data", "classifier", "train", "count",
-                "nll-count", "seed", "guidance", "guidance-interval"), SampleCommand.SOLVER_OPTIONS), Set.of());
-        Path modelPath = Path.of(a.required("model"));
-        String testSpec = a.required("data");
-        int count = a.integer("count", 1000, 2, 1_000_000);
-        int nllCount = a.integer("nll-count", 200, 0, 1_000_000);
-        long seed = a.seed("seed", 0);
-        SolverSpec spec = SampleCommand.solverSpec(a);
+    protected void run() throws Exception {
+        Check.range("--count", count, 2, 1_000_000);
+        Check.range("--nll-count", nllCount, 0, 1_000_000);
+        Check.seed("--seed", seed);
+        SolverSpec spec = solver.spec();
         PfgmModel model = ModelFile.read(modelPath, "--model");
         if (!model.isImage()) {
             throw new InvalidInputException("--model: '" + modelPath + "' is a vector model; eval is for image models");
         }
-        Guidance guidance = SampleCommand.guidance(a, model);
-        ClassifierModel classifier = a.has("classifier")
-                ? ClassifierModel.read(DataFiles.readBytes(Path.of(a.required("classifier")), "--classifier"),
-                "--classifier '" + a.required("classifier") + "'") : null;
-        String trainSpec = a.has("train") ? a.required("train") : model.provenance().dataSource();
+        Guidance guidance = guidanceOptions.forModel(model, null);
+        ClassifierModel classifier = classifierPath != null
+                ? ClassifierModel.read(DataFiles.readBytes(classifierPath, "--classifier"),
+                "--classifier '" + classifierPath + "'") : null;
+        String trainSpec = trainOption != null ? trainOption : model.provenance().dataSource();
         ImageSet test = ImageFiles.images(testSpec, null, "--data", null);
-        ImageSet train = ImageFiles.images(trainSpec, null, a.has("train") ? "--train" : "--train (from the model file)",
+        ImageSet train = ImageFiles.images(trainSpec, null, trainOption != null ? "--train" : "--train (from the model file)",
                 null);
         ProgressBar bar = new ProgressBar("eval");
         long t0 = System.nanoTime();
@@ -93,7 +98,7 @@ public final class EvalCommand implements Command {
         s.node().setAll(EvalReport.json(r));
         s.put("seconds", TrainCommand.round(seconds));
         if (guidance != null) {
-            SampleCommand.describe(s, guidance);
+            GuidanceOptions.describe(s, guidance);
         }
         if (classifier != null) {
             s.put("classifier_accuracy", classifier.accuracy())

@@ -18,7 +18,8 @@ import dev.pfgm.shared.data.ProceduralImages;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Locale;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * ./pfgm bench-images: the U-Net's speed at the default image size (28x28, batch 64, width 32):
@@ -27,7 +28,9 @@ import java.util.Set;
  * 18-step Heun (35 NFE), from a given model (a trained one gives the NFE that matters) or from a
  * briefly trained one.
  */
-public final class ImageBenchCommand implements Command {
+@Command(name = "bench-images",
+        description = "time the image U-Net (train step, forward, sampling); update docs/benchmarks.md")
+public final class ImageBenchCommand extends CliCommand {
     static final String START = "<!-- image-bench:start -->";
     static final String END = "<!-- image-bench:end -->";
     /** The reference: PyTorch, CPU, 2 threads, a small conv net at 28x28, batch 64, forward + backward. */
@@ -35,29 +38,20 @@ public final class ImageBenchCommand implements Command {
     /** EDM's sampler at the step count PFGM++ uses (35 network evaluations). */
     private static final int EDM_STEPS = 18;
 
-    @Override
-    public String name() {
-        return "bench-images";
-    }
+    @Option(names = "--model", paramLabel = "MODEL",
+            description = "an image model to time sampling with (default: 300 steps on procedural 28x28 discs)")
+    Path modelPath;
+
+    @Option(names = "--write", paramLabel = "FILE",
+            description = "the markdown file whose section is replaced (default docs/benchmarks.md; 'none' prints only)")
+    String write = "docs/benchmarks.md";
+
+    @Option(names = "--count", paramLabel = "N", description = "images sampled, 1..100,000 (default 128)")
+    int count = 128;
 
     @Override
-    public String summary() {
-        return "time the image U-Net (train step, forward, sampling); update docs/benchmarks.md";
-    }
-
-    @Override
-    public String usage() {
-        return String.join("\n",
-                "usage: ./pfgm bench-images [--model MODEL] [--write FILE] [--count N]",
-                "  --model: an image model to time sampling with (default: 300 steps on procedural 28x28 discs)",
-                "  --count: images sampled (default 128); --write: default docs/benchmarks.md, 'none' prints only");
-    }
-
-    @Override
-    public void run(String[] argv) throws Exception {
-        Args a = Args.parse("bench-images", argv, Set.of("model", "write", "count"), Set.of());
-        String write = a.string("write", "docs/benchmarks.md");
-        int count = a.integer("count", 128, 1, 100_000);
+    protected void run() throws Exception {
+        Check.range("--count", count, 1, 100_000);
         ProgressBar bar = new ProgressBar("bench-images");
         TrainSettings defaults = TrainSettings.imageDefaults();
         int width = defaults.unetWidth();
@@ -102,7 +96,7 @@ public final class ImageBenchCommand implements Command {
             bar.update(0.3 + 0.3 * st / total, "training on discs");
         });
         double perStep = (mark[1] - mark[0]) / 1e9 / (steps - warm);
-        PfgmModel model = a.has("model") ? ModelFile.read(Path.of(a.required("model")), "--model") : quick;
+        PfgmModel model = modelPath != null ? ModelFile.read(modelPath, "--model") : quick;
         Sampler sampler = new Sampler(model);
         long t0 = System.nanoTime();
         Sampler.Result res = sampler.sample(count, 3, SolverSpec.defaults(), f -> bar.update(0.6 + 0.3 * f, "rk45"));
@@ -113,12 +107,12 @@ public final class ImageBenchCommand implements Command {
         double edmRate = count / ((System.nanoTime() - t0) / 1e9);
         bar.close();
 
-        String source = a.has("model") ? "model " + Path.of(a.required("model")).getFileName() + " ("
+        String source = modelPath != null ? "model " + modelPath.getFileName() + " ("
                 + model.image().shape() + ", width " + model.settings().unetWidth() + ")"
                 : "300 steps on 28x28 discs";
         StringBuilder sb = new StringBuilder(START).append('\n');
         sb.append("Measured ").append(LocalDate.now(java.time.ZoneOffset.UTC)).append(" with `./pfgm bench-images")
-                .append(a.has("model") ? " --model " + a.required("model") : "").append("` on ")
+                .append(modelPath != null ? " --model " + modelPath : "").append("` on ")
                 .append(BenchCommand.machine()).append(".\n");
         sb.append("U-Net width ").append(width).append(", ").append(defaults.unetLevels()).append(" levels, ")
                 .append(net.parameterCount()).append(" weights. The PyTorch reference is the issue's (a smaller conv net").append(

@@ -16,51 +16,60 @@ import dev.pfgm.shared.data.ImageGrid;
 import dev.pfgm.shared.data.ImageSet;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * ./pfgm interpolate: encodes two images to the latent plane z = z_max, walks between the latents
  * along {@link LatentPath} (direction by slerp, norm linearly), decodes every point and writes
  * the strip as a PNG.
  */
-public final class InterpolateCommand implements Command {
-    @Override
-    public String name() {
-        return "interpolate";
-    }
+@Command(name = "interpolate", description = "encode two images, interpolate in the latent space, decode a PNG strip",
+        footer = {"The decoded endpoints reproduce the inputs up to solver tolerance. The path keeps the latent's",
+            "norm in the prior's typical range: the direction moves on the great circle (slerp), the norm",
+            "linearly."})
+public final class InterpolateCommand extends CliCommand {
+    @Option(names = "--model", required = true, paramLabel = "MODEL", description = "an image model")
+    Path modelPath;
+
+    @Option(names = "--data", required = true, paramLabel = "FILE",
+            description = "images of the model's shape (any image format train accepts)")
+    String dataSpec;
+
+    @Option(names = "--from", required = true, paramLabel = "I", description = "the first image's 0-based index")
+    int from;
+
+    @Option(names = "--to", required = true, paramLabel = "J", description = "the last image's 0-based index")
+    int to;
+
+    @Option(names = "--steps", required = true, paramLabel = "K",
+            description = "images in the strip, 2..1000, endpoints included")
+    int steps;
+
+    @Option(names = "--out", required = true, paramLabel = "STRIP.png", description = "the strip")
+    Path outPath;
+
+    @Option(names = "--solver", paramLabel = "NAME", description = "rk45 (default), heun, euler or edm")
+    String solver = "rk45";
+
+    @Option(names = "--rtol", paramLabel = "R", description = "rk45's relative tolerance (default 1e-4)")
+    double rtol = SolverSpec.DEFAULT_TOLERANCE;
+
+    @Option(names = "--atol", paramLabel = "A", description = "rk45's absolute tolerance (default 1e-4)")
+    double atol = SolverSpec.DEFAULT_TOLERANCE;
+
+    @Option(names = "--ode-steps", paramLabel = "N",
+            description = "steps of the fixed-step solvers each way (default " + SolverSpec.DEFAULT_STEPS + ")")
+    int odeSteps = SolverSpec.DEFAULT_STEPS;
 
     @Override
-    public String summary() {
-        return "encode two images, interpolate in the latent space, decode a PNG strip";
-    }
-
-    @Override
-    public String usage() {
-        return String.join("\n",
-                "usage: ./pfgm interpolate --model MODEL --data FILE --from I --to J --steps K --out STRIP.png",
-                "                          [--solver rk45|heun|euler|edm] [--rtol R] [--atol A] [--ode-steps N]",
-                "  FILE: images of the model's shape (any image format train accepts); I, J: 0-based indices",
-                "  K >= 2 images in the strip, endpoints included (the decoded endpoints reproduce the inputs",
-                "  up to solver tolerance). The path keeps the latent's norm in the prior's typical range:",
-                "  the direction moves on the great circle (slerp), the norm linearly.",
-                "  N: steps of the fixed-step solvers each way (default " + SolverSpec.DEFAULT_STEPS + "; --steps is the strip's K).");
-    }
-
-    @Override
-    public void run(String[] argv) throws Exception {
-        Args a = Args.parse("interpolate", argv, SampleCommand.union(Set.of("model", "data", "from", "to", "out", "ode-steps"),
-                SampleCommand.SOLVER_OPTIONS), Set.of());
-        Path modelPath = Path.of(a.required("model"));
-        String dataSpec = a.required("data");
-        a.required("from");
-        a.required("to");
-        a.required("steps");
-        int from = a.integer("from", 0, 0, Integer.MAX_VALUE);
-        int to = a.integer("to", 0, 0, Integer.MAX_VALUE);
-        int steps = a.integer("steps", 10, 2, 1000);
-        Path out = a.output("out");
-        SolverSpec spec = new SolverSpec(a.string("solver", "rk45"), a.number("rtol", SolverSpec.DEFAULT_TOLERANCE, 0, 1),
-                a.number("atol", SolverSpec.DEFAULT_TOLERANCE, 0, 1), a.integer("ode-steps", SolverSpec.DEFAULT_STEPS, 1, 100_000));
+    protected void run() throws Exception {
+        Check.range("--from", from, 0, Integer.MAX_VALUE);
+        Check.range("--to", to, 0, Integer.MAX_VALUE);
+        Check.range("--steps", steps, 2, 1000);
+        Path out = Check.output("--out", outPath);
+        SolverSpec spec = new SolverSpec(solver, Check.open("--rtol", rtol, 0, 1), Check.open("--atol", atol, 0, 1),
+                Check.range("--ode-steps", odeSteps, 1, 100_000));
         PfgmModel model = ModelFile.read(modelPath, "--model");
         if (!model.isImage()) {
             throw new InvalidInputException("--model: '" + modelPath + "' is a vector model; interpolate needs an image model");

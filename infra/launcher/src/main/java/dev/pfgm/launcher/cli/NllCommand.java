@@ -12,53 +12,61 @@ import dev.pfgm.shared.data.ImageFiles;
 import dev.pfgm.shared.data.ImageSet;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** ./pfgm nll: negative log-likelihood of each point, in nats in the data's units. */
-public final class NllCommand implements Command {
-    @Override
-    public String name() {
-        return "nll";
-    }
+/** ./pfgm nll: the negative log-likelihood of each point under a model. */
+@Command(name = "nll", description = "negative log-likelihood of each point (nats, data units)",
+        footer = {"Writes float32 [n, 1]; the summary's bits_per_dim is mean_nll_nats / (d ln 2). The divergence",
+            "is exact by default for d <= " + Likelihood.EXACT_MAX_DIM + ", else Hutchinson's estimate with one"
+                + " Rademacher probe. Image models:",
+            "--data holds images of the model's shape; 8-bit images are uniformly dequantised (seeded by",
+            "--seed) and bits_per_dim = mean_nll / (d ln 2) + 7 (256 levels on [-1, 1])."})
+public final class NllCommand extends CliCommand {
+    @Option(names = "--model", required = true, paramLabel = "MODEL", description = "the model file")
+    Path modelPath;
+
+    @Option(names = "--data", required = true, paramLabel = "FILE", description = "the points (or images)")
+    String dataSpec;
+
+    @Option(names = "--out", required = true, paramLabel = "OUT.npy", description = "each point's NLL in nats")
+    Path outPath;
+
+    @Option(names = "--count", paramLabel = "N",
+            description = "only the first N points (an image costs about a second per point here)")
+    int count = Integer.MAX_VALUE;
+
+    @Option(names = "--exact", description = "the exact divergence (tables)")
+    boolean exactAsked;
+
+    @Option(names = "--hutchinson", paramLabel = "K", description = "Hutchinson's estimate with K probes, 1..1024")
+    Integer hutchinson;
+
+    @Option(names = "--seed", paramLabel = "S", description = "seeds the probes and the dequantisation (default 0)")
+    long seed;
+
+    @Option(names = "--rtol", paramLabel = "R", description = "the solver's relative tolerance (default 1e-4)")
+    double rtol = SolverSpec.DEFAULT_TOLERANCE;
+
+    @Option(names = "--atol", paramLabel = "A", description = "the solver's absolute tolerance (default 1e-4)")
+    double atol = SolverSpec.DEFAULT_TOLERANCE;
 
     @Override
-    public String summary() {
-        return "negative log-likelihood of each point (nats, data units)";
-    }
-
-    @Override
-    public String usage() {
-        return String.join("\n",
-                "usage: ./pfgm nll --model MODEL --data FILE --out OUT.npy [--count N] [--exact | --hutchinson K]",
-                "                  [--seed S] [--rtol R] [--atol A]",
-                "  --count: only the first N points (an image costs about a second per point here)",
-                "  divergence: exact by default for d <= " + Likelihood.EXACT_MAX_DIM
-                        + ", else Hutchinson with 1 Rademacher probe",
-                "  output: float32 [n, 1]; the summary's bits_per_dim is mean_nll_nats / (d ln 2)",
-                "  image models: --data holds images of the model's shape; 8-bit images are uniformly",
-                "  dequantised (seeded by --seed) and bits_per_dim = mean_nll / (d ln 2) + 7 (256 levels on [-1, 1])");
-    }
-
-    @Override
-    public void run(String[] argv) throws Exception {
-        Args a = Args.parse("nll", argv, Set.of("model", "data", "out", "count", "hutchinson", "seed", "rtol", "atol"),
-                Set.of("exact"));
-        Path modelPath = Path.of(a.required("model"));
-        String dataSpec = a.required("data");
-        Path out = a.output("out");
-        if (a.flag("exact") && a.has("hutchinson")) {
+    protected void run() throws Exception {
+        Path out = Check.output("--out", outPath);
+        if (exactAsked && hutchinson != null) {
             throw new InvalidInputException("nll: give --exact or --hutchinson K, not both");
         }
-        int probes = a.integer("hutchinson", 1, 1, 1024);
-        int count = a.integer("count", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
-        long seed = a.seed("seed", 0);
-        double rtol = a.number("rtol", SolverSpec.DEFAULT_TOLERANCE, 0, 1);
-        double atol = a.number("atol", SolverSpec.DEFAULT_TOLERANCE, 0, 1);
+        int probes = hutchinson == null ? 1 : Check.range("--hutchinson", hutchinson, 1, 1024);
+        Check.range("--count", count, 1, Integer.MAX_VALUE);
+        Check.seed("--seed", seed);
+        Check.open("--rtol", rtol, 0, 1);
+        Check.open("--atol", atol, 0, 1);
         PfgmModel model = ModelFile.read(modelPath, "--model");
         boolean eightBit = false;
         Dataset data;
         if (model.isImage()) {
-            if (a.flag("exact")) {
+            if (exactAsked) {
                 throw new InvalidInputException("--exact: image models give Hutchinson estimates only");
             }
             ImageSet images = ImageFiles.images(dataSpec, null, "--data", null);
@@ -70,7 +78,7 @@ public final class NllCommand implements Command {
         model.checkDimension(data, "--data");
         Dataset points = count < data.count() ? data.head(count) : data;
         boolean exact = !model.isImage()
-                && (a.flag("exact") || (!a.has("hutchinson") && Likelihood.defaultExact(points.dim())));
+                && (exactAsked || (hutchinson == null && Likelihood.defaultExact(points.dim())));
 
         ProgressBar bar = new ProgressBar("nll");
         long t0 = System.nanoTime();

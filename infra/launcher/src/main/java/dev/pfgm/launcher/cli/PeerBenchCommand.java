@@ -25,12 +25,13 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.IntFunction;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * ./pfgm bench-peer: the engine against PyTorch side by side, in one run on the same cores. For
@@ -39,7 +40,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * machine's measured float32 matrix-product peak, and the network FLOP/s sampling achieves as a
  * share of it.
  */
-public final class PeerBenchCommand implements Command {
+@Command(name = "bench-peer",
+        description = "time the U-Net and MLP against PyTorch side by side; update docs/benchmarks.md")
+public final class PeerBenchCommand extends CliCommand {
     static final String START = "<!-- peer-bench:start -->";
     static final String END = "<!-- peer-bench:end -->";
     private static final int GEMM = 1024;
@@ -48,36 +51,33 @@ public final class PeerBenchCommand implements Command {
     private static final int EDM_STEPS = 18;
     private static final int HEUN_STEPS = 50;
 
-    @Override
-    public String name() {
-        return "bench-peer";
-    }
+    @Option(names = "--python", paramLabel = "PYTHON",
+            description = "an interpreter with PyTorch (default /usr/bin/python3: Debian's python3-torch)")
+    String python = "/usr/bin/python3";
+
+    @Option(names = "--image-model", paramLabel = "MODEL",
+            description = "an image model to sample (default: a briefly trained one; fixed-step solvers do the same"
+                    + " work whatever the weights)")
+    Path imageModelPath;
+
+    @Option(names = "--vector-model", paramLabel = "MODEL", description = "a table model to sample (default: likewise)")
+    Path vectorModelPath;
+
+    @Option(names = "--images", paramLabel = "N", description = "images sampled (default 512, at least 64 per core)")
+    int images = 512;
+
+    @Option(names = "--rows", paramLabel = "N", description = "rows sampled (default 65536)")
+    int rows = 65_536;
+
+    @Option(names = "--write", paramLabel = "FILE",
+            description = "the markdown file whose section is replaced (default docs/benchmarks.md; 'none' prints only)")
+    String write = "docs/benchmarks.md";
 
     @Override
-    public String summary() {
-        return "time the U-Net and MLP against PyTorch side by side; update docs/benchmarks.md";
-    }
-
-    @Override
-    public String usage() {
-        return String.join("\n",
-                "usage: ./pfgm bench-peer [--python PYTHON] [--image-model MODEL] [--vector-model MODEL] [--images N] [--rows N] [--write FILE]",
-                "  --python: an interpreter with PyTorch (default /usr/bin/python3: Debian's python3-torch)",
-                "  --image-model, --vector-model: models to sample (default: briefly trained ones; fixed-step",
-                "    solvers do the same work whatever the weights)",
-                "  --images: images sampled (default 512, at least 64 per core); --rows: rows sampled (default 65536)",
-                "  --write: default docs/benchmarks.md, 'none' prints only");
-    }
-
-    @Override
-    public void run(String[] argv) throws Exception {
-        Args a = Args.parse("bench-peer", argv, Set.of("python", "image-model", "vector-model", "images", "rows", "write"),
-                Set.of());
-        String write = a.string("write", "docs/benchmarks.md");
-        String python = a.string("python", "/usr/bin/python3");
+    protected void run() throws Exception {
         // at least a chunk per core, or ours would leave a core idle while each PyTorch process has work
-        int images = a.integer("images", 512, IMAGE_BATCH * ChunkRunner.threads(), 1_000_000);
-        int rows = a.integer("rows", 65_536, VECTOR_BATCH, 100_000_000);
+        Check.range("--images", images, IMAGE_BATCH * ChunkRunner.threads(), 1_000_000);
+        Check.range("--rows", rows, VECTOR_BATCH, 100_000_000);
         Path script = script();
         Peer peer = new Peer(python, script);
         peer.check();
@@ -101,10 +101,10 @@ public final class PeerBenchCommand implements Command {
 
         // the U-Net
         bar.update(0.1, "U-Net model");
-        PfgmModel imageModel = a.has("image-model") ? ModelFile.read(Path.of(a.required("image-model")), "--image-model")
+        PfgmModel imageModel = imageModelPath != null ? ModelFile.read(imageModelPath, "--image-model")
                 : briefImageModel();
         if (!imageModel.isImage()) {
-            throw new InvalidInputException("--image-model: " + a.required("image-model") + " is not an image model");
+            throw new InvalidInputException("--image-model: " + imageModelPath + " is not an image model");
         }
         UNet unet = (UNet) imageModel.newNetwork();
         double unetFlop = 2.0 * unet.convMultiplyAdds();
@@ -154,10 +154,10 @@ public final class PeerBenchCommand implements Command {
 
         // the MLP
         bar.update(0.65, "MLP model");
-        PfgmModel vectorModel = a.has("vector-model") ? ModelFile.read(Path.of(a.required("vector-model")), "--vector-model")
+        PfgmModel vectorModel = vectorModelPath != null ? ModelFile.read(vectorModelPath, "--vector-model")
                 : briefVectorModel();
         if (vectorModel.isImage()) {
-            throw new InvalidInputException("--vector-model: " + a.required("vector-model") + " is an image model");
+            throw new InvalidInputException("--vector-model: " + vectorModelPath + " is an image model");
         }
         FieldNetwork mlp = (FieldNetwork) vectorModel.newNetwork();
         int[] widths = mlp.mlp().widths();
@@ -205,7 +205,7 @@ public final class PeerBenchCommand implements Command {
         double rowFlops = oursRowRate * vr.meanNfe() * mlpFlop;
         bar.close();
 
-        String md = markdown(a, table, peak, imgFlops, rowFlops, tGemm1.get("torch").asText());
+        String md = markdown(table, peak, imgFlops, rowFlops, tGemm1.get("torch").asText());
         System.err.println(md);
         if (!write.equals("none")) {
             BenchCommand.update(Path.of(write), md, START, END, "Side by side with PyTorch (`./pfgm bench-peer`)");
@@ -217,12 +217,12 @@ public final class PeerBenchCommand implements Command {
                 .put("vector_sampling_peak_share", rowFlops / (peak * 1e9)).print();
     }
 
-    private static String markdown(Args a, List<String[]> table, double peak, double imgFlops, double rowFlops,
+    private String markdown(List<String[]> table, double peak, double imgFlops, double rowFlops,
                                    String torch) {
         StringBuilder sb = new StringBuilder(START).append('\n');
         sb.append("Measured ").append(LocalDate.now(java.time.ZoneOffset.UTC)).append(" with `./pfgm bench-peer")
-                .append(a.has("image-model") ? " --image-model " + a.required("image-model") : "")
-                .append(a.has("vector-model") ? " --vector-model " + a.required("vector-model") : "")
+                .append(imageModelPath != null ? " --image-model " + imageModelPath : "")
+                .append(vectorModelPath != null ? " --vector-model " + vectorModelPath : "")
                 .append("` on ").append(BenchCommand.machine()).append("; PyTorch ").append(torch)
                 .append(" (`infra/bench/peer/torch_peer.py`, run by the command between our timings).\n");
         sb.append("Ratio: our speed / PyTorch's (above 1: we are faster). FLOP counts are the networks' matrix and")

@@ -14,65 +14,62 @@ import dev.pfgm.synthesis.TableCsv;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** ./pfgm sample: draws new points from a model. */
-public final class SampleCommand implements Command {
-    static final Set<String> SOLVER_OPTIONS = Set.of("solver", "rtol", "atol", "steps");
+@Command(name = "sample", description = "draw samples from a model into a .npy or .csv file",
+        footer = {"Writes float32 [N, d] in the data's units ([N, c, h, w] in [-1, 1] for image models) to .npy, or,",
+            "for table models, CSV with the training data's column names (and a label column for a",
+            "class-conditional model) to .csv; other extensions are refused. Sample i depends only on",
+            "(model, seed, i, solver). rk45 is adaptive; heun and euler take K steps in z on a grid uniform in",
+            "ln z; edm is heun on EDM's grid, uniform in z^(1/7) (PFGM++: K = 18). Diffusion models (aug_dim",
+            "\"inf\") also take the stochastic samplers of their reverse SDE on EDM's grid: euler-maruyama (K",
+            "evaluations) and edm-churn (EDM's Algorithm 2, 2K - 1), and euler-maruyama-geometric (K",
+            "evaluations on a grid uniform in ln sigma, as Song et al.'s VE SDE). --class, --guidance and",
+            "--guidance-interval are for class-conditional models (trained with --labels)."})
+public final class SampleCommand extends CliCommand {
+    @Option(names = "--model", required = true, paramLabel = "MODEL", description = "the model file")
+    Path modelPath;
+
+    @Option(names = "--count", required = true, paramLabel = "N", description = "samples to draw, 1..100,000,000")
+    int count;
+
+    @Option(names = "--out", required = true, paramLabel = "OUT.npy|OUT.csv", description = "the samples")
+    Path outPath;
+
+    @Option(names = "--seed", paramLabel = "S", description = "the random seed, >= 0 (default 0)")
+    long seed;
+
+    @Option(names = "--grid", paramLabel = "PNG",
+            description = "image models: also a PNG grid of the first min(N, 100) samples, 10 per row")
+    Path gridPath;
+
+    @Mixin
+    SolverOptions solver;
+
+    @Option(names = "--class", paramLabel = "C|cycle",
+            description = "every sample of class C (cycle: sample i of class i mod classes; default: each drawn"
+                    + " from the training labels' shares)")
+    String label;
+
+    @Mixin
+    GuidanceOptions guidanceOptions;
 
     @Override
-    public String name() {
-        return "sample";
-    }
-
-    @Override
-    public String summary() {
-        return "draw samples from a model into a .npy or .csv file";
-    }
-
-    @Override
-    public String usage() {
-        return String.join("\n",
-                "usage: ./pfgm sample --model MODEL --count N --out OUT.npy|OUT.csv [--seed S] [--grid GRID.png]",
-                "                     [--solver rk45|heun|euler|edm|euler-maruyama|edm-churn|euler-maruyama-geometric]",
-                "                     [--rtol R] [--atol A] [--steps K]",
-                "                     [--class C|cycle] [--guidance W] [--guidance-interval LO,HI]",
-                "  writes float32 [N, d] in the data's units ([N, c, h, w] in [-1, 1] for image models) to .npy,",
-                "  or, for table models, CSV with the training data's column names (and a label column for a",
-                "  class-conditional model) to .csv; other extensions are refused",
-                "  sample i depends only on (model, seed, i, solver)",
-                "  --grid (image models): also a PNG grid of the first min(N, 100) samples, 10 per row",
-                "  rk45 (default) is adaptive with rtol = atol = 1e-4; heun and euler take K steps (default 100)",
-                "  in z on a grid uniform in ln z; edm is heun on EDM's grid, uniform in z^(1/7) (PFGM++: K = 18)",
-                "  diffusion models (aug_dim \"inf\") also take the stochastic samplers of their reverse SDE on",
-                "  EDM's grid: euler-maruyama (K evaluations) and edm-churn (EDM's Algorithm 2, 2K - 1), and",
-                "  euler-maruyama-geometric (K evaluations on a grid uniform in ln sigma, as Song et al.'s VE SDE)",
-                "  class-conditional models (trained with --labels): every sample of class C (cycle: sample i",
-                "  of class i mod classes; default: each drawn from the training labels' shares), with",
-                "  classifier-free guidance W (default 1: the conditional model as trained; 0: unconditional;",
-                "  above 1 more typical of the class, at two network passes per evaluation); with",
-                "  --guidance-interval, W applies only while z (PFGM++: the noise level sigma) is in [LO, HI]",
-                "  and the rest of the path is conditional (W = 1)");
-    }
-
-    @Override
-    public void run(String[] argv) throws Exception {
-        Args a = Args.parse("sample", argv, union(Set.of("model", "count", "out", "seed", "grid"), GUIDANCE_OPTIONS, SOLVER_OPTIONS), Set.of());
-        Path modelPath = Path.of(a.required("model"));
-        int count = a.integer("count", 0, 1, 100_000_000);
-        if (!a.has("count")) {
-            a.required("count");
-        }
-        Path out = a.output("out");
+    protected void run() throws Exception {
+        Check.range("--count", count, 1, 100_000_000);
+        Path out = Check.output("--out", outPath);
         String ext = out.getFileName().toString().toLowerCase(Locale.ROOT);
         boolean csv = ext.endsWith(".csv");
         if (!csv && !ext.endsWith(".npy")) {
             throw new InvalidInputException("--out: '" + out + "' must end in .npy or .csv (for Parquet or PNG files"
                     + " use ./pfgm synthesize --format)");
         }
-        long seed = a.seed("seed", 0);
-        SolverSpec spec = solverSpec(a);
-        Path grid = a.has("grid") ? a.output("grid") : null;
+        Check.seed("--seed", seed);
+        SolverSpec spec = solver.spec();
+        Path grid = gridPath == null ? null : Check.output("--grid", gridPath);
         PfgmModel model = ModelFile.read(modelPath, "--model");
         if (csv && model.isImage()) {
             throw new InvalidInputException("--out: '" + modelPath + "' is an image model; its samples go to .npy (or"
@@ -82,7 +79,7 @@ public final class SampleCommand implements Command {
             throw new InvalidInputException("--grid: '" + modelPath + "' is a vector model; grids are for image models");
         }
 
-        Guidance guidance = guidance(a, model);
+        Guidance guidance = guidanceOptions.forModel(model, label);
         ProgressBar bar = new ProgressBar("sample");
         long t0 = System.nanoTime();
         Sampler.Result r;
@@ -115,66 +112,10 @@ public final class SampleCommand implements Command {
             summary.put("grid", grid.toString());
         }
         if (guidance != null) {
-            describe(summary, guidance);
+            GuidanceOptions.describe(summary, guidance);
             summary.put("class_counts", classCounts(r.labels(), model.classes()));
         }
         summary.print();
-    }
-
-    static SolverSpec solverSpec(Args a) {
-        SolverSpec d = SolverSpec.defaults();
-        return new SolverSpec(a.string("solver", d.name()), a.number("rtol", d.rtol(), 0, 1),
-                a.number("atol", d.atol(), 0, 1), a.integer("steps", d.steps(), 1, 100_000));
-    }
-
-    static final Set<String> GUIDANCE_OPTIONS = Set.of("class", "guidance", "guidance-interval");
-
-    /**
-     * --class, --guidance and --guidance-interval for a class-conditional model (null for an
-     * unconditional one, which refuses all three).
-     */
-    static Guidance guidance(Args a, PfgmModel model) {
-        int classes = model.classes();
-        if (classes == 0) {
-            for (String flag : GUIDANCE_OPTIONS) {
-                if (a.has(flag)) {
-                    throw new InvalidInputException("--" + flag + ": the model is not class-conditional (train with"
-                            + " --labels for one)");
-                }
-            }
-            return null;
-        }
-        Integer label = !a.has("class") ? null : "cycle".equals(a.string("class", null)) ? Guidance.CYCLE
-                : a.integer("class", 0, 0, classes - 1);
-        Double scale = a.has("guidance") ? a.numberIn("guidance", 1, 0, 20) : null;
-        return Guidance.forModel(model, label, scale, a.has("guidance-interval") ? interval(a) : null);
-    }
-
-    /** Puts the guidance scale and, when it is limited, its z interval (HI null for no bound) into a summary. */
-    static void describe(Summary summary, Guidance g) {
-        summary.put("guidance", g.scale());
-        if (g.from() > 0 || g.to() < Double.POSITIVE_INFINITY) {
-            var interval = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode().add(g.from());
-            summary.put("guidance_interval", Double.isInfinite(g.to()) ? interval.addNull() : interval.add(g.to()));
-        }
-    }
-
-    /** --guidance-interval LO,HI: 0 <= LO < HI (HI may be inf). */
-    private static double[] interval(Args a) {
-        String raw = a.string("guidance-interval", "");
-        String[] parts = raw.split(",", -1);
-        try {
-            if (parts.length == 2) {
-                double lo = Double.parseDouble(parts[0].trim());
-                double hi = Double.parseDouble(parts[1].trim().replace("inf", "Infinity"));
-                if (lo >= 0 && hi > lo) {
-                    return new double[] {lo, hi};
-                }
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new InvalidInputException("--guidance-interval: '" + raw + "' is not LO,HI with 0 <= LO < HI");
     }
 
     static String classCounts(int[] labels, int classes) {
@@ -183,14 +124,5 @@ public final class SampleCommand implements Command {
             counts[l]++;
         }
         return java.util.Arrays.toString(counts);
-    }
-
-    @SafeVarargs
-    static Set<String> union(Set<String>... sets) {
-        var s = new java.util.HashSet<String>();
-        for (Set<String> set : sets) {
-            s.addAll(set);
-        }
-        return s;
     }
 }

@@ -4,40 +4,37 @@ import dev.pfgm.stack.bench.ServiceBench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** ./pfgm bench-service: the job service's speed on a fresh one-command stack. */
-public final class ServiceBenchCommand implements Command {
+@Command(name = "bench-service",
+        description = "time the job service (submissions/s, latency, submit-to-running, polls/s)",
+        footer = {"Starts a stack in a temporary folder (1 worker), measures submit-to-running over --jobs tiny jobs",
+            "with the worker idle, then, with the worker stopped, POST /v1/jobs and GET /v1/jobs/{id} under a",
+            "closed loop of --clients clients for --seconds each; writes the service section of FILE."})
+public final class ServiceBenchCommand extends CliCommand {
     static final String START = "<!-- service-bench:start -->";
     static final String END = "<!-- service-bench:end -->";
 
-    @Override
-    public String name() {
-        return "bench-service";
-    }
+    @Option(names = "--clients", paramLabel = "N", description = "closed-loop clients, 1..1024 (default 32)")
+    int clients = 32;
+
+    @Option(names = "--seconds", paramLabel = "S", description = "seconds of each load, 1..3600 (default 20)")
+    int seconds = 20;
+
+    @Option(names = "--jobs", paramLabel = "N", description = "tiny jobs timed submit-to-running, 1..10,000 (default 50)")
+    int jobs = 50;
+
+    @Option(names = "--write", paramLabel = "FILE|none",
+            description = "the markdown file whose section is replaced (default docs/benchmarks.md; 'none' prints only)")
+    String write = "docs/benchmarks.md";
 
     @Override
-    public String summary() {
-        return "time the job service (submissions/s, latency, submit-to-running, polls/s)";
-    }
-
-    @Override
-    public String usage() {
-        return String.join("\n",
-                "usage: ./pfgm bench-service [--clients 32] [--seconds 20] [--jobs 50] [--write FILE|none]",
-                "  starts a stack in a temporary folder (1 worker), measures submit-to-running over --jobs tiny",
-                "  jobs with the worker idle, then, with the worker stopped, POST /v1/jobs and GET /v1/jobs/{id}",
-                "  under a closed loop of --clients clients for --seconds each; writes the service section of",
-                "  FILE (default docs/benchmarks.md)");
-    }
-
-    @Override
-    public void run(String[] argv) throws Exception {
-        Args a = Args.parse("bench-service", argv, Set.of("clients", "seconds", "jobs", "write"), Set.of());
-        int clients = a.integer("clients", 32, 1, 1024);
-        int seconds = a.integer("seconds", 20, 1, 3600);
-        int jobs = a.integer("jobs", 50, 1, 10_000);
-        String write = a.string("write", "docs/benchmarks.md");
+    protected void run() throws Exception {
+        Check.range("--clients", clients, 1, 1024);
+        Check.range("--seconds", seconds, 1, 3600);
+        Check.range("--jobs", jobs, 1, 10_000);
         Path dir = Files.createTempDirectory("pfgm-bench-service");
         ServiceBench.Result r = new ServiceBench().run(dir, clients, seconds, jobs, line -> System.err.println("bench: " + line));
         if (!write.equals("none")) {

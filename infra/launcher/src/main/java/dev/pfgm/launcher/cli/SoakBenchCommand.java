@@ -7,50 +7,55 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** ./pfgm bench-soak: a mixed load held for a while; the gateway's memory and the queue over time. */
-public final class SoakBenchCommand implements Command {
-    @Override
-    public String name() {
-        return "bench-soak";
-    }
+@Command(name = "bench-soak",
+        description = "hold a mixed load on a fresh stack; throughput, latency, gateway heap/RSS and queue over time",
+        footer = {"Starts a stack in a temporary folder with the gateway and the workers in JVMs of their own;",
+            "--clients clients read jobs, lists, events and quotas and upload small CSV datasets (3%% of requests)",
+            "while train, generate and likelihood jobs are offered at --jobs-per-second; every --window seconds",
+            "prints requests/s, p50/p99, errors, the gateway's heap (least and most seen) and RSS, and the queue.",
+            "Writes the soak section for this duration (and hostile count) of FILE."})
+public final class SoakBenchCommand extends CliCommand {
+    @Option(names = "--clients", paramLabel = "N", description = "closed-loop clients, a tenant each, 1..1024 (default 32)")
+    int clients = 32;
+
+    @Option(names = "--seconds", paramLabel = "S", description = "the load's length, 10..86,400 (default 600)")
+    int seconds = 600;
+
+    @Option(names = "--window", paramLabel = "S", description = "seconds between reports (default 30)")
+    int window = 30;
+
+    @Option(names = "--workers", paramLabel = "K", description = "worker JVMs, 1..16 (default 1)")
+    int workers = 1;
+
+    @Option(names = "--jobs-per-second", paramLabel = "R", description = "jobs offered per second (default 2)")
+    double jobsPerSecond = 2;
+
+    @Option(names = "--gateway-heap", paramLabel = "SIZE", description = "the gateway's heap limit (default 512m)")
+    String heap = "512m";
+
+    @Option(names = "--hostile-clients", paramLabel = "N",
+            description = "more clients, as one more tenant, uploading the 240 KB .npy header that once froze the"
+                    + " gateway, in a loop, all along (default 0)")
+    int hostileClients;
+
+    @Option(names = "--write", paramLabel = "FILE|none",
+            description = "the markdown file whose section is replaced (default docs/benchmarks.md; 'none' prints only)")
+    String write = "docs/benchmarks.md";
 
     @Override
-    public String summary() {
-        return "hold a mixed load on a fresh stack; throughput, latency, gateway heap/RSS and queue over time";
-    }
-
-    @Override
-    public String usage() {
-        return String.join("\n",
-                "usage: ./pfgm bench-soak [--clients 32] [--seconds 600] [--window 30] [--workers 1]",
-                "                         [--jobs-per-second 2] [--gateway-heap 512m] [--hostile-clients 0]",
-                "                         [--write FILE|none]",
-                "  starts a stack in a temporary folder with the gateway and the workers in JVMs of their own;",
-                "  --clients closed-loop clients (a tenant each) read jobs, lists, events and quotas and upload",
-                "  small CSV datasets (3% of requests) while train, generate and likelihood jobs are offered at",
-                "  --jobs-per-second; every --window seconds prints requests/s, p50/p99, errors, the gateway's",
-                "  heap (least and most seen) and RSS, and the queue. --hostile-clients more clients, as one",
-                "  more tenant, upload the 240 KB .npy header that once froze the gateway, in a loop, all along.",
-                "  Writes the soak section for this duration (and hostile count) of FILE (default",
-                "  docs/benchmarks.md).");
-    }
-
-    @Override
-    public void run(String[] argv) throws Exception {
-        Args a = Args.parse("bench-soak", argv, Set.of("clients", "seconds", "window", "workers", "jobs-per-second",
-                "gateway-heap", "hostile-clients", "write"), Set.of());
-        int seconds = a.integer("seconds", 600, 10, 86_400);
-        int window = a.integer("window", 30, 1, seconds);
-        String heap = a.string("gateway-heap", "512m");
+    protected void run() throws Exception {
+        Check.range("--seconds", seconds, 10, 86_400);
+        Check.range("--window", window, 1, seconds);
         if (!heap.matches("[1-9][0-9]{0,5}[mMgG]")) {
             throw new InvalidInputException("--gateway-heap: '" + heap + "' is not a heap size such as 512m or 1g");
         }
-        SoakBench.Options o = new SoakBench.Options(a.integer("clients", 32, 1, 1024), seconds, window,
-                a.integer("workers", 1, 1, 16), a.number("jobs-per-second", 2, 0, 1000), heap,
-                a.integer("hostile-clients", 0, 0, 64));
-        String write = a.string("write", "docs/benchmarks.md");
+        SoakBench.Options o = new SoakBench.Options(Check.range("--clients", clients, 1, 1024), seconds, window,
+                Check.range("--workers", workers, 1, 16), Check.open("--jobs-per-second", jobsPerSecond, 0, 1000),
+                heap, Check.range("--hostile-clients", hostileClients, 0, 64));
         Path dir = Files.createTempDirectory("pfgm-bench-soak");
         SoakBench.Result r = new SoakBench().run(dir, o, line -> System.err.println("bench: " + line));
         if (!write.equals("none")) {

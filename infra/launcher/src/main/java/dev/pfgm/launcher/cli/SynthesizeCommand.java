@@ -19,77 +19,97 @@ import dev.pfgm.synthesis.SynthesisReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** ./pfgm synthesize: a bulk synthesis into a folder of parts and a manifest, resumable. */
-public final class SynthesizeCommand implements Command {
+@Command(name = "synthesize", description = "bulk synthesis: N rows or images as part files + manifest.json, resumable",
+        footer = {"Writes DIR/part-00000.EXT ... and DIR/manifest.json (per part: first row, rows, bytes, sha256); row i",
+            "depends on (model, seed, i) only, so any shard size gives the same rows. Tables: npy (float32 [rows,",
+            "d]), csv (header: the training data's column names), parquet (a float column per data column);",
+            "images: npy (uint8 [n, c, h, w]) or png-tar (WebDataset: 000000123.png, and .cls for a class);",
+            "classes and log densities travel as label and log_density columns, or part-00000.labels.npy /",
+            ".log_density.npy beside npy parts."})
+public final class SynthesizeCommand extends CliCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Flag -> parameter key, for the options that are parameters of the synthesis. */
-    private static final Map<String, String> PARAMS = Map.ofEntries(Map.entry("count", "count"),
-            Map.entry("seed", "seed"), Map.entry("shard-size", "shard_size"), Map.entry("format", "format"),
-            Map.entry("solver", "solver"), Map.entry("rtol", "rtol"), Map.entry("atol", "atol"),
-            Map.entry("steps", "steps"), Map.entry("classes", "classes"), Map.entry("guidance", "guidance"),
-            Map.entry("estimator", "estimator"), Map.entry("probes", "probes"));
-    private static final Set<String> NUMBERS = Set.of("count", "seed", "shard-size", "rtol", "atol", "steps",
-            "guidance", "probes");
+
+    @Option(names = "--model", required = true, paramLabel = "MODEL", description = "the model file")
+    Path modelPath;
+
+    @Option(names = "--count", required = true, paramLabel = "N", description = "rows (or images) to deliver")
+    long count;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "the folder (created if missing)")
+    Path outPath;
+
+    @Option(names = "--seed", paramLabel = "S", description = "the random seed (default 0)")
+    Long seed;
+
+    @Option(names = "--shard-size", paramLabel = "K",
+            description = "rows per part (default: about 45 s of sampling on a 2-core machine)")
+    Long shardSize;
+
+    @Option(names = "--format", paramLabel = "npy|csv|parquet|png-tar", description = "the parts' format")
+    String format;
+
+    @Mixin
+    SolverOptions solver;
+
+    @Option(names = "--classes", paramLabel = "data|balanced|C:N,C:N",
+            description = "class-conditional models: the training shares (default), balanced, or exact counts (or a"
+                    + " JSON object) adding up to N; each exact, shuffled through the rows")
+    String classes;
+
+    @Option(names = "--guidance", paramLabel = "W", description = "classifier-free guidance (default 1)")
+    Double guidance;
+
+    @Option(names = "--log-density",
+            description = "each row's log density under the model, integrated along its sampling path")
+    boolean logDensity;
+
+    @Option(names = "--estimator", paramLabel = "exact|hutchinson", description = "the log density's divergence")
+    String estimator;
+
+    @Option(names = "--probes", paramLabel = "K", description = "Hutchinson probes per row")
+    Integer probes;
+
+    @Option(names = "--min-log-density-quantile", paramLabel = "Q",
+            description = "drop rows whose log density is below the Q-quantile of the training data's (read from"
+                    + " --data), sampling on so that exactly N rows remain")
+    Double minLogDensityQuantile;
+
+    @Option(names = "--data", paramLabel = "TRAIN",
+            description = "the training data the filter and the report compare with (default: the path the model"
+                    + " recorded)")
+    String dataOption;
+
+    @Option(names = "--report", negatable = true,
+            description = "DIR/report.json (default for tables): quality against the training data (per-column KS,"
+                    + " correlation difference, sliced W1) and privacy (distance to the closest training row, exact"
+                    + " copies), each beside rows the model never saw and a Gaussian fit")
+    Boolean report;
+
+    @Option(names = "--holdout", paramLabel = "FILE",
+            description = "rows the model never saw, for the report (default: the split a table model was trained"
+                    + " without)")
+    String holdout;
+
+    @Option(names = "--classifier", paramLabel = "C", description = "images: adds the eval's figures to the report")
+    Path classifierPath;
+
+    @Option(names = "--resume",
+            description = "keep the parts of an earlier run into DIR whose files still match their sha256 and draw"
+                    + " the rest (the same bytes as an uninterrupted run)")
+    boolean resume;
 
     @Override
-    public String name() {
-        return "synthesize";
-    }
-
-    @Override
-    public String summary() {
-        return "bulk synthesis: N rows or images as part files + manifest.json, resumable";
-    }
-
-    @Override
-    public String usage() {
-        return String.join("\n",
-                "usage: ./pfgm synthesize --model MODEL --count N --out DIR [--seed S] [--shard-size K]",
-                "                         [--format npy|csv|parquet|png-tar]",
-                "                         [--solver rk45|heun|euler|edm|euler-maruyama|edm-churn|euler-maruyama-geometric]",
-                "                         [--rtol R] [--atol A] [--steps K] [--classes data|balanced|C:N,C:N]",
-                "                         [--guidance W] [--log-density] [--estimator exact|hutchinson]",
-                "                         [--probes K] [--min-log-density-quantile Q] [--data TRAIN]",
-                "                         [--report | --no-report] [--holdout FILE] [--classifier C] [--resume]",
-                "  writes DIR/part-00000.EXT ... and DIR/manifest.json (per part: first row, rows, bytes, sha256);",
-                "  row i depends on (model, seed, i) only, so any shard size gives the same rows",
-                "  tables: npy (float32 [rows, d]), csv (header: the training data's column names), parquet",
-                "  (a float column per data column); images: npy (uint8 [n, c, h, w]) or png-tar (WebDataset:",
-                "  000000123.png, and .cls for a class); classes and log densities travel as label and",
-                "  log_density columns, or part-00000.labels.npy / .log_density.npy beside npy parts",
-                "  --shard-size: rows per part (default: about 45 s of sampling on a 2-core machine)",
-                "  --classes (class-conditional models): data (the training shares, default), balanced, or",
-                "  exact counts C:N,C:N (or a JSON object) adding up to N; each exact, shuffled through the rows",
-                "  --log-density: each row's log density under the model, integrated along its sampling path",
-                "  --min-log-density-quantile Q: drop rows whose log density is below the Q-quantile of the",
-                "  training data's (read from --data, default the path the model recorded), sampling on so",
-                "  that exactly N rows remain",
-                "  --report (default for tables): DIR/report.json, quality against the training data (per-column",
-                "  KS, correlation difference, sliced W1) and privacy (distance to the closest training row,",
-                "  exact copies), each beside rows the model never saw (--holdout FILE, or the split a table",
-                "  model was trained without) and a Gaussian fit; images: --classifier C adds the eval's figures",
-                "  --resume: keep the parts of an earlier run into DIR whose files still match their sha256",
-                "  and draw the rest (the same bytes as an uninterrupted run)");
-    }
-
-    @Override
-    public void run(String[] argv) throws Exception {
-        Set<String> options = new java.util.HashSet<>(PARAMS.keySet());
-        options.addAll(Set.of("model", "out", "min-log-density-quantile", "data", "holdout", "classifier"));
-        Args a = Args.parse("synthesize", argv, options, Set.of("log-density", "report", "no-report", "resume"));
-        Path modelPath = Path.of(a.required("model"));
-        a.required("count");
-        Path out = Path.of(a.required("out")).toAbsolutePath();
+    protected void run() throws Exception {
+        Path out = outPath.toAbsolutePath();
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new InvalidInputException("--out: '" + out + "' is a file; give a folder (it is created if missing)");
         }
-        if (a.flag("report") && a.flag("no-report")) {
-            throw new InvalidInputException("synthesize: give --report or --no-report, not both");
-        }
-        ObjectNode params = params(a);
+        ObjectNode params = params();
         byte[] modelBytes = DataFiles.readBytes(modelPath, "--model");
         PfgmModel model = ModelFile.read(modelBytes, "--model '" + modelPath + "'");
         SynthesisSpec spec;
@@ -105,13 +125,13 @@ public final class SynthesizeCommand implements Command {
         LocalSynthesis.Result r;
         try {
             if (spec.filterQuantile() != null) {
-                String source = a.string("data", model.provenance().dataSource());
-                ImageFiles.Loaded training = training(model, source, a.has("data"));
+                String source = dataOption != null ? dataOption : model.provenance().dataSource();
+                ImageFiles.Loaded training = training(model, source, dataOption != null);
                 threshold = DensityThreshold.of(model, training, spec,
                         f -> bar.update(0, String.format(Locale.ROOT, "filter threshold %.0f%%", 100 * f)));
             }
-            LocalSynthesis.Reporter reporter = spec.report() ? reporter(a, model, spec) : null;
-            r = LocalSynthesis.run(model, modelInfo, spec, threshold, out, a.flag("resume"), reporter,
+            LocalSynthesis.Reporter reporter = spec.report() ? reporter(model, spec) : null;
+            r = LocalSynthesis.run(model, modelInfo, spec, threshold, out, resume, reporter,
                     (rows, count) -> bar.update(rows / count, String.format(Locale.ROOT, "%,.0f/%,d rows", rows, count)));
         } finally {
             bar.close();
@@ -138,11 +158,11 @@ public final class SynthesizeCommand implements Command {
      * source the model recorded; when neither reads, the report says so), rows held out (--holdout,
      * or a table model's recorded holdout) and, for images, a classifier (--classifier).
      */
-    private static LocalSynthesis.Reporter reporter(Args a, PfgmModel model, SynthesisSpec spec) {
-        String source = a.string("data", model.provenance().dataSource());
-        ImageFiles.Loaded heldOut = a.has("holdout") ? ImageFiles.load(a.string("holdout", ""), null, "--holdout", null) : null;
-        ClassifierModel classifier = a.has("classifier") ? ClassifierModel.read(DataFiles.readBytes(
-                Path.of(a.string("classifier", "")), "--classifier"), "--classifier") : null;
+    private LocalSynthesis.Reporter reporter(PfgmModel model, SynthesisSpec spec) {
+        String source = dataOption != null ? dataOption : model.provenance().dataSource();
+        ImageFiles.Loaded heldOut = holdout != null ? ImageFiles.load(holdout, null, "--holdout", null) : null;
+        ClassifierModel classifier = classifierPath != null ? ClassifierModel.read(DataFiles.readBytes(
+                classifierPath, "--classifier"), "--classifier") : null;
         if (classifier != null && !model.isImage()) {
             throw new InvalidInputException("--classifier: the report judges images with a classifier; this is a table model");
         }
@@ -152,7 +172,7 @@ public final class SynthesizeCommand implements Command {
             try {
                 training = read(model, source);
             } catch (InvalidInputException e) {
-                if (a.has("data")) {
+                if (dataOption != null) {
                     throw e;
                 }
                 problem = "the model's recorded source '" + source + "' cannot be read (" + e.getMessage()
@@ -163,44 +183,41 @@ public final class SynthesizeCommand implements Command {
         };
     }
 
-    /** The flags that are synthesis parameters, as the job's params object. */
-    private static ObjectNode params(Args a) {
-        ObjectNode p = JSON.createObjectNode();
-        for (Map.Entry<String, String> e : PARAMS.entrySet()) {
-            if (!a.has(e.getKey())) {
-                continue;
-            }
-            String v = a.string(e.getKey(), "").trim();
-            if (e.getKey().equals("classes")) {
-                p.set("classes", classes(v));
-            } else if (NUMBERS.contains(e.getKey())) {
-                p.set(e.getValue(), number(e.getKey(), v));
-            } else {
-                p.put(e.getValue(), v);
-            }
+    /** The flags that are synthesis parameters, as the job's params object (the synthesis checks them). */
+    private ObjectNode params() {
+        ObjectNode p = JSON.createObjectNode().put("count", count);
+        if (seed != null) {
+            p.put("seed", seed);
         }
-        if (a.flag("log-density")) {
+        if (shardSize != null) {
+            p.put("shard_size", shardSize);
+        }
+        if (format != null) {
+            p.put("format", format.trim());
+        }
+        solver.putInto(p);
+        if (classes != null) {
+            p.set("classes", classes(classes.trim()));
+        }
+        if (guidance != null) {
+            p.put("guidance", guidance);
+        }
+        if (estimator != null) {
+            p.put("estimator", estimator.trim());
+        }
+        if (probes != null) {
+            p.put("probes", probes);
+        }
+        if (logDensity) {
             p.put("log_density", true);
         }
-        if (a.has("min-log-density-quantile")) {
-            p.putObject("filter").set("min_log_density_quantile", number("min-log-density-quantile",
-                    a.string("min-log-density-quantile", "")));
+        if (minLogDensityQuantile != null) {
+            p.putObject("filter").put("min_log_density_quantile", minLogDensityQuantile);
         }
-        if (a.flag("report") || a.flag("no-report")) {
-            p.put("report", a.flag("report"));
+        if (report != null) {
+            p.put("report", report);
         }
         return p;
-    }
-
-    private static JsonNode number(String flag, String v) {
-        try {
-            if (v.matches("[+-]?\\d+")) {
-                return JSON.getNodeFactory().numberNode(Long.parseLong(v));
-            }
-            return JSON.getNodeFactory().numberNode(Double.parseDouble(v));
-        } catch (NumberFormatException e) {
-            throw new InvalidInputException("--" + flag + ": '" + v + "' is not a number");
-        }
     }
 
     /** data, balanced, a JSON object, or C:N,C:N. */

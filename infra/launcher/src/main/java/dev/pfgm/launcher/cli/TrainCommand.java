@@ -13,79 +13,112 @@ import dev.pfgm.shared.data.ImageFiles;
 import dev.pfgm.shared.data.Labels;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * ./pfgm train: fits a model to a table of points (an MLP) or to images (a U-Net) and writes the
  * model file. Image training also keeps a run folder: loss.csv, preview grids and the checkpoint
  * that --resume continues from.
  */
-public final class TrainCommand implements Command {
-    @Override
-    public String name() {
-        return "train";
+@Command(name = "train", description = "train a model on a table (.npy/.csv/builtin:NAME) or on images",
+        footer = {"FILE: a table: .npy (float32/float64, [n, d]), .csv (numeric columns, optional header) or",
+            "builtin:ring8|moons|checkerboard|swissroll|mixture6 (a 6-D Gaussian mixture); or images: IDX",
+            "(*-ubyte, optionally .gz), a .zip of same-size PNGs, a .npy of shape [n, h, w], [n, c, h, w] or",
+            "[n, h, w, c] (uint8 or float), or builtin:discs.",
+            "--config: a JSON object overriding any of these settings (flags win over it):"})
+public final class TrainCommand extends CliCommand {
+    @Option(names = "--data", required = true, paramLabel = "FILE", description = "the training data")
+    String dataSpec;
+
+    @Option(names = "--out", required = true, paramLabel = "MODEL", description = "the model file to write")
+    Path outPath;
+
+    @Option(names = "--steps", paramLabel = "N", description = "training steps, 1..10,000,000 (replaces the setting)")
+    Integer steps;
+
+    @Option(names = "--batch", paramLabel = "B", description = "batch size, 1..65,536 (replaces the setting)")
+    Integer batch;
+
+    @Option(names = "--seed", paramLabel = "S", description = "the random seed, >= 0 (replaces the setting)")
+    Long seed;
+
+    @Option(names = "--config", paramLabel = "JSON", description = "a file of settings, a JSON object")
+    Path config;
+
+    @Option(names = "--run", paramLabel = "DIR",
+            description = "images: the run folder for loss.csv, preview-STEP.png grids and checkpoint.ckpt"
+                    + " (default MODEL.run)")
+    Path run;
+
+    @Option(names = "--resume", description = "images: continue from DIR/checkpoint.ckpt (its settings and step"
+            + " count apply; --steps replaces the count)")
+    boolean resume;
+
+    @Option(names = "--labels", paramLabel = "LABELS",
+            description = "images, PFGM++: IDX labels, or a .npy/.csv column of integers, one per image: a"
+                    + " class-conditional model (sample --class / --guidance); label_dropout of the rows train"
+                    + " without their label, for classifier-free guidance")
+    String labelsSpec;
+
+    @Option(names = "--init", paramLabel = "MODEL",
+            description = "images: start from MODEL's weights and settings (--config and flags override them);"
+                    + " an unconditional MODEL can start a conditional run")
+    Path initPath;
+
+    @Option(names = "--label-column", paramLabel = "C",
+            description = "tables: the column (header name or 0-based index) holding each row's class, an"
+                    + " integer; it leaves the features and the model is class-conditional")
+    String labelColumnName;
+
+    /** The settings --config takes, for the help's footer: the description column wrapped within 100 columns. */
+    static String[] settingsHelp() {
+        List<String> lines = new ArrayList<>();
+        for (String setting : TrainSettings.describe()) {
+            // describe() pads key, type and default to 40 characters; the rest is prose
+            StringBuilder line = new StringBuilder("  ").append(setting, 0, 40);
+            for (String word : setting.substring(40).split(" ")) {
+                if (line.length() + 1 + word.length() > 99) {
+                    lines.add(line.toString());
+                    line = new StringBuilder(" ".repeat(42));
+                }
+                line.append(line.charAt(line.length() - 1) == ' ' ? "" : " ").append(word);
+            }
+            lines.add(line.toString());
+        }
+        return lines.toArray(String[]::new);
     }
 
     @Override
-    public String summary() {
-        return "train a model on a table (.npy/.csv/builtin:NAME) or on images";
-    }
-
-    @Override
-    public String usage() {
-        return String.join("\n",
-                "usage: ./pfgm train --data FILE --out MODEL [--steps N] [--batch B] [--seed S] [--config FILE.json]",
-                "                    [--run DIR] [--resume] [--labels LABELS] [--init MODEL] [--label-column C]",
-                "  FILE: a table: .npy (float32/float64, [n, d]), .csv (numeric columns, optional header) or",
-                "        builtin:ring8|moons|checkerboard|swissroll|mixture6 (a 6-D Gaussian mixture);",
-                "        or images: IDX (*-ubyte, optionally .gz), a .zip of same-size PNGs, a .npy of shape",
-                "        [n, h, w], [n, c, h, w] or [n, h, w, c] (uint8 or float), or builtin:discs",
-                "  images only: --run DIR (default MODEL.run) receives loss.csv, preview-STEP.png grids and",
-                "        checkpoint.ckpt as training goes; --resume continues from DIR/checkpoint.ckpt",
-                "        (its settings and step count apply; --steps replaces the count)",
-                "  --labels (images, PFGM++): IDX labels, or a .npy/.csv column of integers, one per image:",
-                "        trains a class-conditional model (sample --class / --guidance); label_dropout of the",
-                "        rows train without their label, for classifier-free guidance",
-                "  --label-column C (tables): the column (header name or 0-based index) holding each row's",
-                "        class, an integer; it leaves the features and the model is class-conditional",
-                "  --init MODEL (images): start from MODEL's weights and settings (--config and flags",
-                "        override them); an unconditional MODEL can start a conditional run",
-                "  --config: a JSON object overriding any of these settings (flags win over it):",
-                "    " + String.join("\n    ", TrainSettings.describe()));
-    }
-
-    @Override
-    public void run(String[] argv) throws IOException {
-        Args a = Args.parse("train", argv, Set.of("data", "out", "steps", "batch", "seed", "config", "run",
-                "labels", "init", "label-column"), Set.of("resume"));
-        String dataSpec = a.required("data");
-        Path out = a.output("out");
-        ImageFiles.Loaded loaded = ImageFiles.load(dataSpec, a.string("labels", null), "--data", "--labels");
+    protected void run() throws IOException {
+        Path out = Check.output("--out", outPath);
+        ImageFiles.Loaded loaded = ImageFiles.load(dataSpec, labelsSpec, "--data", "--labels");
         int[] labels = null;
         String labelColumn = null;
-        if (a.has("label-column")) {
+        if (labelColumnName != null) {
             if (loaded.isImages()) {
                 throw new InvalidInputException("--label-column: images take their labels from --labels");
             }
-            Labels.Split split = Labels.split(loaded.table(), a.required("label-column"), "--label-column");
+            Labels.Split split = Labels.split(loaded.table(), labelColumnName, "--label-column");
             loaded = new ImageFiles.Loaded(split.features(), null, split.labels());
             labels = split.labels();
             labelColumn = split.column();
         }
-        if (!loaded.isImages() && (a.has("run") || a.flag("resume") || a.has("init"))) {
-            String flag = a.has("run") ? "--run" : a.has("init") ? "--init" : "--resume";
+        if (!loaded.isImages() && (run != null || resume || initPath != null)) {
+            String flag = run != null ? "--run" : initPath != null ? "--init" : "--resume";
             throw new InvalidInputException(flag + ": checkpoints, run folders and --init"
                     + " are for image training; '" + dataSpec + "' is a table");
         }
-        if (a.has("init") && a.flag("resume")) {
+        if (initPath != null && resume) {
             throw new InvalidInputException("--init: a resumed run continues from its checkpoint; give one of"
                     + " --init and --resume");
         }
-        PfgmModel init = a.has("init") ? ModelFile.read(Path.of(a.required("init")), "--init") : null;
+        PfgmModel init = initPath != null ? ModelFile.read(initPath, "--init") : null;
         TrainSettings settings = init != null ? init.settings() : TrainSettings.defaultsFor(loaded.isImages());
-        if (a.has("config")) {
-            Path config = Path.of(a.required("config"));
+        if (config != null) {
             byte[] bytes = DataFiles.readBytes(config, "--config");
             JsonNode json;
             try {
@@ -97,20 +130,20 @@ public final class TrainCommand implements Command {
             settings = settings.with(json, "--config '" + config + "'");
         }
         var flags = new ObjectMapper().createObjectNode();
-        if (a.has("steps")) {
-            flags.put("steps", a.integer("steps", 0, 1, 10_000_000));
+        if (steps != null) {
+            flags.put("steps", Check.range("--steps", steps, 1, 10_000_000));
         }
-        if (a.has("batch")) {
-            flags.put("batch", a.integer("batch", 0, 1, 65_536));
+        if (batch != null) {
+            flags.put("batch", Check.range("--batch", batch, 1, 65_536));
         }
-        if (a.has("seed")) {
-            flags.put("seed", a.seed("seed", 0));
+        if (seed != null) {
+            flags.put("seed", Check.seed("--seed", seed));
         }
         settings = settings.with(flags, "flags");
         if (loaded.isImages()) {
             new ImageTraining(loaded.images(), settings, out,
-                    a.has("run") ? Path.of(a.required("run")) : Path.of(out + ".run"), a.flag("resume"),
-                    a.has("steps") ? settings.steps() : 0, init, a.has("labels")).run();
+                    run != null ? run : Path.of(out + ".run"), resume, steps != null ? settings.steps() : 0, init,
+                    labelsSpec != null).run();
             return;
         }
         Dataset data = loaded.table();

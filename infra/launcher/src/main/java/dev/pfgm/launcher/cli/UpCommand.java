@@ -7,36 +7,30 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * ./pfgm up: the whole service on this machine, state under one folder: PostgreSQL, Kafka, the S3
  * store and the gateway in this process, each worker in a JVM of its own, so that a job that
  * exhausts a worker's heap cannot take the gateway (or another worker) down with it.
  */
-public final class UpCommand implements Command {
-    @Override
-    public String name() {
-        return "up";
-    }
+@Command(name = "up", description = "run the job service: PostgreSQL, Kafka, S3 store, gateway and workers",
+        footer = {"Starts PostgreSQL, Kafka (KRaft), an S3-compatible store over DIR/objects and the HTTP gateway in",
+            "this process, and K workers as processes of their own (JVM options from PFGM_WORKER_JAVA_OPTS, logs",
+            "in DIR/worker-N.log). Prints the URL and, on the first start, an admin API key (also in",
+            "DIR/api-key). DIR/stack.env lets more workers join: ./pfgm worker --env DIR/stack.env. Ctrl-C stops."})
+public final class UpCommand extends CliCommand {
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "where all state lives (default ./.pfgm)")
+    Path dir = Path.of(".pfgm");
 
-    @Override
-    public String summary() {
-        return "run the job service: PostgreSQL, Kafka, S3 store, gateway and workers";
-    }
+    @Option(names = "--port", paramLabel = "PORT", description = "the gateway's port, 0..65535; 0: any free port (default 8080)")
+    int port = 8080;
 
-    @Override
-    public String usage() {
-        return String.join("\n",
-                "usage: ./pfgm up [--data-dir DIR] [--port 8080] [--workers K]",
-                "  starts PostgreSQL, Kafka (KRaft), an S3-compatible store over DIR/objects and the HTTP gateway",
-                "  in this process, and K workers (default 1) as processes of their own (JVM options from",
-                "  PFGM_WORKER_JAVA_OPTS, logs in DIR/worker-N.log); all state lives under DIR (default ./.pfgm).",
-                "  Prints the URL and, on the first start, an admin API key (also in DIR/api-key).",
-                "  DIR/stack.env lets more workers join: ./pfgm worker --env DIR/stack.env. Ctrl-C stops.");
-    }
+    @Option(names = "--workers", paramLabel = "K", description = "worker processes, 0..64 (default 1)")
+    int workers = 1;
 
     /** A worker JVM on this one's class path, told this process's pid so that it stops if this one dies. */
     static Process startWorker(Path env, Path log, int index) throws java.io.IOException {
@@ -48,11 +42,9 @@ public final class UpCommand implements Command {
     }
 
     @Override
-    public void run(String[] argv) throws Exception {
-        Args a = Args.parse("up", argv, Set.of("data-dir", "port", "workers"), Set.of());
-        Path dir = Path.of(a.string("data-dir", ".pfgm"));
-        int port = a.integer("port", 8080, 0, 65535);
-        int workers = a.integer("workers", 1, 0, 64);
+    protected void run() throws Exception {
+        Check.range("--port", port, 0, 65535);
+        Check.range("--workers", workers, 0, 64);
         long t0 = System.nanoTime();
         System.err.println("pfgm up: starting PostgreSQL, Kafka, S3 store, gateway and " + workers + " worker(s) under "
                 + dir.toAbsolutePath());

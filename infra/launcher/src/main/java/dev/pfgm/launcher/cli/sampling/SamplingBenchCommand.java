@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pfgm.engine.eval.ClassifierModel;
 import dev.pfgm.engine.train.Holdout;
-import dev.pfgm.launcher.cli.Args;
-import dev.pfgm.launcher.cli.Command;
+import dev.pfgm.launcher.cli.Check;
+import dev.pfgm.launcher.cli.Cli;
+import dev.pfgm.launcher.cli.CliCommand;
 import dev.pfgm.launcher.cli.ProgressBar;
 import dev.pfgm.launcher.cli.Summary;
 import dev.pfgm.shared.InvalidInputException;
@@ -23,84 +24,97 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** ./pfgm bench-sampling: quality against NFE for PFGM, PFGM++ and diffusion on one data set. */
-public final class SamplingBenchCommand implements Command {
+@Command(name = "bench-sampling",
+        description = "quality vs network evaluations: PFGM, PFGM++ at several D and diffusion, every sampler",
+        footer = {"Trains each method on D with the same network, optimiser, N steps and seed (a model already in",
+            "OUT/NAME/models trained on the same data with the same settings is reused), then samples C points",
+            "with S seeds for every sampler at each NFE of the ladder (euler, euler-maruyama and",
+            "euler-maruyama-geometric K = NFE; heun, edm and edm-churn K = (NFE + 1) / 2; the stochastic ones for",
+            "diffusion only) and RK45 at each tolerance.",
+            "Tables (builtin:NAME or a file; C 2000, NFE 5,10,18,35,50,100,200,500,1000, tolerances",
+            "1e-2,1e-3,1e-4,1e-5): sliced Wasserstein-1 to C held-out points (fresh draws for builtin sets; else a",
+            "fifth of the rows, kept out of training) beside the floor (held-out against held-out); NLL against",
+            "the truth where the density is known (builtin:ring8, builtin:mixture6).",
+            "Images (builtin:discs, IDX, .zip of PNGs, .npy; C 250, NFE 5,10,18,35,50,100, tolerances 1e-2,1e-3;",
+            "the image training defaults): eval's Frechet distance in classifier features to the training images,",
+            "beside held-out images' (fresh discs, else a fifth kept out); the classifier is --classifier, else",
+            "trained here on --labels (discs: small r < 3 / large) and kept in models/.",
+            "Writes OUT/NAME/{table.md, results.json, quality.png, models/} (OUT default docs/sampling); the last",
+            "stdout line is JSON."})
+public final class SamplingBenchCommand extends CliCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Epochs of the classifier trained for the image quality when none is given (99% on discs by size). */
     static final int CLASSIFIER_EPOCHS = 4;
 
-    @Override
-    public String name() {
-        return "bench-sampling";
-    }
+    @Option(names = "--data", required = true, paramLabel = "D", description = "builtin:NAME, a table, or images")
+    String data;
+
+    @Option(names = "--steps", required = true, paramLabel = "N", description = "training steps of every method")
+    int steps;
+
+    @Mixin
+    StudyOptions study;
+
+    @Option(names = "--count", paramLabel = "C", description = "points sampled per seed (tables 2000, images 250)")
+    Integer count;
+
+    @Option(names = "--seeds", paramLabel = "S", description = "sampling seeds, 1..100 (default 3)")
+    int seeds = 3;
+
+    @Option(names = "--nfe", paramLabel = "5,10,...", description = "the ladder of network evaluations")
+    String nfe;
+
+    @Option(names = "--tolerances", paramLabel = "1e-2,...", converter = Cli.AnyText.class,
+            description = "RK45's tolerances (empty: none)")
+    String tolerances;
+
+    @Option(names = "--quantise-bits", paramLabel = "B",
+            description = "the edm ladder again with weights rounded to B bits (8 is the robustness check; 0, the"
+                    + " default, skips it)")
+    int quantiseBits;
+
+    @Option(names = "--labels", paramLabel = "LABELS", description = "images: labels to train the classifier on")
+    String labels;
+
+    @Option(names = "--classifier", paramLabel = "C", description = "images: a classifier from ./pfgm classifier train")
+    Path classifierPath;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
-    public String summary() {
-        return "quality vs network evaluations: PFGM, PFGM++ at several D and diffusion, every sampler";
-    }
-
-    @Override
-    public String usage() {
-        return String.join("\n",
-                "usage: ./pfgm bench-sampling --data D --steps N [--methods pfgm,pfgmpp:128,pfgmpp:2048,diffusion]",
-                "                             [--out docs/sampling] [--count C] [--seeds S] [--nfe 5,10,...]",
-                "                             [--tolerances 1e-2,...] [--train-seed S] [--config FILE.json] [--quantise-bits B]",
-                "                             [--labels LABELS] [--classifier C]",
-                "  trains each method on D with the same network, optimiser, N steps and seed (a model already in",
-                "  OUT/NAME/models trained on the same data with the same settings is reused), then samples C points",
-                "  with S seeds (default 3) for every sampler at each NFE of the ladder (euler, euler-maruyama and",
-                "  euler-maruyama-geometric K = NFE; heun, edm and edm-churn K = (NFE + 1) / 2; the stochastic ones",
-                "  for diffusion only) and",
-                "  RK45 at each tolerance",
-                "  tables (builtin:NAME or a file; C 2000, NFE 5,10,18,35,50,100,200,500,1000, tolerances",
-                "  1e-2,1e-3,1e-4,1e-5): sliced Wasserstein-1 to C held-out points (fresh draws for builtin sets;",
-                "  else a fifth of the rows, kept out of training) beside the floor (held-out against held-out);",
-                "  NLL against the truth where the density is known (builtin:ring8, builtin:mixture6)",
-                "  images (builtin:discs, IDX, .zip of PNGs, .npy; C 250, NFE 5,10,18,35,50,100, tolerances",
-                "  1e-2,1e-3; the image training defaults): eval's Frechet distance in classifier features to the",
-                "  training images, beside held-out images' (fresh discs, else a fifth kept out); the classifier",
-                "  is --classifier, else trained here on --labels (discs: small r < 3 / large) and kept in models/",
-                "  --config: training settings for every method (not aug_dim, steps or seed)",
-                "  --quantise-bits B: the edm ladder again with weights rounded to B bits (8 is the robustness check;",
-                "  0, the default, skips it)",
-                "  writes OUT/NAME/{table.md, results.json, quality.png, models/}; the last stdout line is JSON");
-    }
-
-    @Override
-    public void run(String[] argv) throws Exception {
-        Args a = Args.parse(name(), argv, Set.of("data", "steps", "methods", "out", "count", "seeds", "nfe", "tolerances",
-                "train-seed", "config", "quantise-bits", "labels", "classifier"), Set.of());
-        String data = a.required("data");
-        a.required("steps");
-        int steps = a.integer("steps", 20_000, 1, 10_000_000);
-        List<SamplingStudy.Method> methods = new ArrayList<>();
-        for (String t : a.string("methods", "pfgm,pfgmpp:128,pfgmpp:2048,diffusion").split(",", -1)) {
-            methods.add(SamplingStudy.Method.parse(t.trim()));
-        }
-        long trainSeed = a.seed("train-seed", 0);
-        JsonNode extra = config(a);
-        Path outRoot = Path.of(a.string("out", "docs/sampling")).toAbsolutePath();
+    protected void run() throws Exception {
+        Check.range("--steps", steps, 1, 10_000_000);
+        List<SamplingStudy.Method> methods = study.methods("pfgm,pfgmpp:128,pfgmpp:2048,diffusion");
+        long trainSeed = study.trainSeed();
+        JsonNode extra = study.config();
+        Path outRoot = study.out("docs/sampling");
 
         Path dir;
         SamplingStudy.Options o;
-        ProgressBar bar = new ProgressBar(name());
+        ProgressBar bar = new ProgressBar("bench-sampling");
         SamplingStudy.Result r;
         boolean table = BuiltinData.isBuiltin(data) && !data.equals(ImageFiles.DISCS);
-        if (table && (a.has("labels") || a.has("classifier"))) {
-            throw new InvalidInputException((a.has("labels") ? "--labels" : "--classifier") + ": for images only; '"
+        if (table && (labels != null || classifierPath != null)) {
+            throw new InvalidInputException((labels != null ? "--labels" : "--classifier") + ": for images only; '"
                     + data + "' is a table");
         }
-        ImageFiles.Loaded loaded = table ? null : ImageFiles.load(data, a.string("labels", null), "--data", "--labels");
-        if (loaded != null && !loaded.isImages() && a.has("classifier")) {
+        ImageFiles.Loaded loaded = table ? null : ImageFiles.load(data, labels, "--data", "--labels");
+        if (loaded != null && !loaded.isImages() && classifierPath != null) {
             throw new InvalidInputException("--classifier: for images only; '" + data + "' is a table");
         }
         if (loaded != null && loaded.isImages()) {
             // images: a smaller default ladder and count, Frechet distance in a classifier's features
-            int count = a.integer("count", 250, 20, 100_000);
-            o = options(a, methods, steps, trainSeed, extra, count, "5,10,18,35,50,100", "1e-2,1e-3");
-            if (!a.has("classifier") && !data.equals(ImageFiles.DISCS) && loaded.images().labels() == null) {
+            int count = count(250, 100_000);
+            o = options(methods, trainSeed, extra, count, "5,10,18,35,50,100", "1e-2,1e-3");
+            if (classifierPath == null && !data.equals(ImageFiles.DISCS) && loaded.images().labels() == null) {
                 throw new InvalidInputException("--classifier: '" + data + "' has no labels to train one on; give"
                         + " --labels or a --classifier from ./pfgm classifier train");
             }
@@ -127,7 +141,7 @@ public final class SamplingBenchCommand implements Command {
             dir = outRoot.resolve(setName);
             Path models = dir.resolve("models");
             // a given classifier is checked before anything is written; a trained one makes the folders
-            ClassifierModel classifier = classifier(a, data, train, models, bar);
+            ClassifierModel classifier = classifier(train, models, bar);
             Files.createDirectories(models);
             SamplingStudy.Quality quality = ImageQuality.of(classifier, train, held.size() == 1
                     ? java.util.Collections.nCopies(o.seeds(), held.get(0)) : held);
@@ -138,8 +152,8 @@ public final class SamplingBenchCommand implements Command {
                 bar.close();
             }
         } else {
-            int count = a.integer("count", 2000, 20, 1_000_000);
-            o = options(a, methods, steps, trainSeed, extra, count, "5,10,18,35,50,100,200,500,1000",
+            int count = count(2000, 1_000_000);
+            o = options(methods, trainSeed, extra, count, "5,10,18,35,50,100,200,500,1000",
                     "1e-2,1e-3,1e-4,1e-5");
             // training rows and held-out rows: fresh draws of a builtin set's law, else a fifth kept out
             Dataset train;
@@ -181,7 +195,7 @@ public final class SamplingBenchCommand implements Command {
             }
         }
         ObjectNode json = SamplingReport.newJson();
-        String command = "./pfgm bench-sampling " + String.join(" ", argv);
+        String command = StudyOptions.commandLine(spec);
         String md = SamplingReport.markdown(r, o, command, json);
         DataFiles.writeAtomically(dir.resolve("table.md"), out -> out.write(md.getBytes(StandardCharsets.UTF_8)));
         byte[] results = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(json);
@@ -193,34 +207,17 @@ public final class SamplingBenchCommand implements Command {
                 .put("cells", r.cells().size()).put("ratios", json.path("ratios")).print();
     }
 
-    /** --config: training settings for every method, a JSON object without aug_dim, steps or seed. */
-    static JsonNode config(Args a) throws java.io.IOException {
-        if (!a.has("config")) {
-            return JSON.createObjectNode();
-        }
-        Path config = Path.of(a.required("config"));
-        JsonNode extra;
-        try {
-            extra = JSON.readTree(DataFiles.readBytes(config, "--config"));
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new InvalidInputException("--config: '" + config + "' is not valid JSON");
-        }
-        if (extra == null || !extra.isObject()) {
-            throw new InvalidInputException("--config: '" + config + "' is not a JSON object");
-        }
-        if (extra.has("aug_dim") || extra.has("steps") || extra.has("seed")) {
-            throw new InvalidInputException("--config: aug_dim, steps and seed come from --methods, --steps and"
-                    + " --train-seed");
-        }
-        return extra;
+    private int count(int fallback, int max) {
+        return count == null ? fallback : Check.range("--count", count, 20, max);
     }
 
-    private static SamplingStudy.Options options(Args a, List<SamplingStudy.Method> methods, int steps, long trainSeed,
-                                                 JsonNode extra, int count, String ladderDefault, String tolDefault) {
-        int seeds = a.integer("seeds", 3, 1, 100);
-        List<Integer> ladder = a.integers("nfe", ladderDefault, 1, 100_000, "an evaluation count");
+    private SamplingStudy.Options options(List<SamplingStudy.Method> methods, long trainSeed, JsonNode extra, int count,
+            String ladderDefault, String tolDefault) {
+        Check.range("--seeds", seeds, 1, 100);
+        List<Integer> ladder = Check.integers("--nfe", nfe == null ? ladderDefault : nfe, 1, 100_000,
+                "an evaluation count");
         List<Double> tolerances = new ArrayList<>();
-        String tolText = a.string("tolerances", tolDefault);
+        String tolText = this.tolerances == null ? tolDefault : this.tolerances;
         for (String t : tolText.isBlank() ? new String[0] : tolText.split(",", -1)) {
             double v;
             try {
@@ -234,17 +231,16 @@ public final class SamplingBenchCommand implements Command {
             tolerances.add(v);
         }
         return new SamplingStudy.Options(methods, steps, trainSeed, extra, count, seeds, ladder, tolerances,
-                a.integer("quantise-bits", 0, 0, 16));
+                Check.range("--quantise-bits", quantiseBits, 0, 16));
     }
 
     /**
      * The feature extractor of the image quality: --classifier, else one trained here (and kept in
      * models/) on the training images' labels, or for builtin:discs on their size (radius >= 3 large).
      */
-    private static ClassifierModel classifier(Args a, String data, ImageSet train, Path models, ProgressBar bar)
-            throws java.io.IOException {
-        if (a.has("classifier")) {
-            Path p = Path.of(a.required("classifier"));
+    private ClassifierModel classifier(ImageSet train, Path models, ProgressBar bar) throws java.io.IOException {
+        if (classifierPath != null) {
+            Path p = classifierPath;
             ClassifierModel c = ClassifierModel.read(DataFiles.readBytes(p, "--classifier"), "--classifier '" + p + "'");
             int[] cs = c.network().shape();
             if (cs[0] * cs[1] * cs[2] != train.dim()) {

@@ -1,0 +1,81 @@
+package dev.pfgm.launcher.cli;
+
+import dev.pfgm.shared.InvalidInputException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Range checks of option values picocli has already typed; each refusal names the option, the
+ * range and the value given.
+ */
+public final class Check {
+    private Check() {
+    }
+
+    public static int range(String option, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new InvalidInputException(option + ": must be an integer in [" + min + ", " + max + "], got " + value);
+        }
+        return value;
+    }
+
+    public static long seed(String option, long value) {
+        if (value < 0) {
+            throw new InvalidInputException(option + ": must be a non-negative integer, got " + value);
+        }
+        return value;
+    }
+
+    /** A number in [min, max]. */
+    public static double closed(String option, double value, double min, double max) {
+        if (!(value >= min && value <= max)) {
+            throw new InvalidInputException(option + ": must be a number in [" + min + ", " + max + "], got " + value);
+        }
+        return value;
+    }
+
+    /** A number in (min, max). */
+    public static double open(String option, double value, double min, double max) {
+        if (!(value > min && value < max)) {
+            throw new InvalidInputException(option + ": must be a number in (" + min + ", " + max + "), got " + value);
+        }
+        return value;
+    }
+
+    /** A comma-separated list of integers in [min, max], each a {@code what} (named in the refusal). */
+    public static List<Integer> integers(String option, String list, int min, int max, String what) {
+        List<Integer> out = new ArrayList<>();
+        // -1: empty items (",,", "5,") are refused, not dropped
+        for (String t : list.split(",", -1)) {
+            long n;
+            try {
+                n = Long.parseLong(t.trim());
+            } catch (NumberFormatException e) {
+                n = Long.MIN_VALUE;
+            }
+            if (n < min || n > max) {
+                throw new InvalidInputException(option + ": '" + t + "' is not " + what + " in [" + min + ", " + max + "]");
+            }
+            out.add((int) n);
+        }
+        return out;
+    }
+
+    /** An output path whose folder exists and which is not itself a folder. */
+    public static Path output(String option, Path given) {
+        Path p = given.toAbsolutePath();
+        if (Files.isDirectory(p)) {
+            throw new InvalidInputException(option + ": '" + p + "' is a directory");
+        }
+        Path dir = p.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new InvalidInputException(option + ": folder '" + dir + "' does not exist");
+        }
+        if (!Files.isWritable(dir)) {
+            throw new InvalidInputException(option + ": folder '" + dir + "' is not writable");
+        }
+        return p;
+    }
+}

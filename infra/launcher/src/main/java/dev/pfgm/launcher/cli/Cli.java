@@ -1,0 +1,80 @@
+package dev.pfgm.launcher.cli;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Help;
+
+/**
+ * This project's conventions on top of picocli, for ./pfgm's command line: exit 0 on success, 2 on
+ * bad input with one line on stderr naming it, 1 on an internal failure (one line; PFGM_DEBUG=1
+ * adds the stack trace), 4 when the compute backend cannot start here; help as plain text.
+ */
+public final class Cli {
+    public static final int BAD_INPUT = 2;
+    public static final int FAILED = 1;
+    /** Exit code when ND4J's native backend cannot start here (no NVIDIA driver for the CUDA build, say). */
+    public static final int BACKEND_UNAVAILABLE = 4;
+
+    private Cli() {
+    }
+
+    /** The command line, its help plain text 100 columns wide, errors one line each. */
+    public static CommandLine configure(CommandLine cli) {
+        // an argument "@FILE" stays itself: the arguments are not read from files a client names
+        cli.setExpandAtFiles(false);
+        // empty values and NUL characters are refused for every text and path option, naming it
+        cli.registerConverter(String.class, Cli::text);
+        cli.registerConverter(Path.class, value -> Path.of(text(value)));
+        cli.setColorScheme(Help.defaultColorScheme(Help.Ansi.OFF));
+        cli.setParameterExceptionHandler(OneLineErrors::badArguments);
+        cli.setExecutionExceptionHandler((e, c, parsed) -> OneLineErrors.failure(e, c));
+        cli.setUsageHelpWidth(100);
+        layout(cli);
+        var train = cli.getSubcommands().get("train").getCommandSpec().usageMessage();
+        train.footer(Stream.concat(Arrays.stream(train.footer()), Arrays.stream(TrainCommand.settingsHelp()))
+                .toArray(String[]::new));
+        return cli;
+    }
+
+    /** The one line and exit code of a command that threw (see {@link OneLineErrors}). */
+    public static int failure(Throwable e, CommandLine command) {
+        return OneLineErrors.failure(e, command);
+    }
+
+    /** Options in the order declared, the synopsis as written. */
+    private static void layout(CommandLine cli) {
+        cli.getCommandSpec().usageMessage().sortOptions(false).sortSynopsis(false).optionListHeading("%nOptions:%n")
+                .commandListHeading("%nCommands:%n").footerHeading("%n");
+        cli.getSubcommands().values().forEach(Cli::layout);
+    }
+
+    /** Any text, empty included, for an option where empty means something (a converter overrides the rule). */
+    public static final class AnyText implements CommandLine.ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            return value;
+        }
+    }
+
+    private static String text(String value) {
+        if (value.isBlank()) {
+            throw new CommandLine.TypeConversionException("must not be empty");
+        }
+        if (value.indexOf('\0') >= 0) {
+            throw new CommandLine.TypeConversionException("contains a NUL character");
+        }
+        return value;
+    }
+
+    /** --version: the launcher jar's version (a development build has none). */
+    public static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Cli.class.getPackage().getImplementationVersion();
+            return new String[] {"pfgm " + Optional.ofNullable(v).orElse("(development build)")};
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.pfgm.launcher.cli;
+
+import dev.pfgm.engine.nn.ComputeDevice;
+import dev.pfgm.shared.InvalidInputException;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * What ./pfgm prints when a command cannot run: one line on stderr, never the usage or a stack
+ * trace (scripts read that line), and the exit code that says whose fault it was.
+ */
+final class OneLineErrors {
+    private OneLineErrors() {
+    }
+
+    /** Arguments picocli could not bind: exit 2, naming the command and the option. */
+    static int badArguments(ParameterException e, String[] args) {
+        CommandLine c = e.getCommandLine();
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            // help asked for beside a mistake: the help, as before the mistake
+            c.usage(c.getOut());
+            return 0;
+        }
+        PrintWriter err = c.getErr();
+        if (c.getParent() == null && e instanceof CommandLine.UnmatchedArgumentException u
+                && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
+            err.println("error: unknown command '" + u.getUnmatched().get(0) + "'; commands: "
+                    + String.join(", ", c.getSubcommands().keySet()));
+        } else {
+            err.println("error: " + c.getCommandSpec().qualifiedName(" ").replaceFirst("^\\./pfgm ", "") + ": "
+                    + message(e));
+        }
+        err.flush();
+        return Cli.BAD_INPUT;
+    }
+
+    private static String message(ParameterException e) {
+        CommandLine.Model.CommandSpec spec = e.getCommandLine().getCommandSpec();
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+            String arg = u.getUnmatched().get(0);
+            String options = spec.options().stream().filter(o -> !o.usageHelp() && !o.versionHelp())
+                    .map(OptionSpec::longestName).collect(Collectors.joining(", "));
+            return (arg.startsWith("--") ? "unknown option " + arg.replaceFirst("=.*", "")
+                    : "unexpected argument '" + arg + "'") + "; options are " + options;
+        }
+        if (e instanceof CommandLine.MissingParameterException m && !m.getMissing().isEmpty()
+                && m.getMissing().get(0) instanceof OptionSpec o) {
+            return o.longestName() + (e.getMessage().startsWith("Missing required option") ? " is required"
+                    : " needs a value");
+        }
+        if (e instanceof CommandLine.OverwrittenOptionException o && o.getOverwritten() instanceof OptionSpec option) {
+            return option.longestName() + " is given twice";
+        }
+        // "Invalid value for option '--count': 'abc' is not an int" -> "--count: 'abc' is not an integer"
+        String first = e.getMessage().lines().findFirst().orElse("bad arguments");
+        if (e.getArgSpec() instanceof OptionSpec o && first.startsWith("Invalid value for option ")) {
+            return o.longestName() + ": " + first.substring(first.indexOf("': ") + 3).replaceFirst(
+                    "is not an? (int|long)$", "is not an integer").replaceFirst("is not a (double|float)$",
+                    "is not a number");
+        }
+        return first;
+    }
+
+    /** A command that threw: bad input (exit 2), no backend here (4), or an internal failure (1). */
+    static int failure(Throwable e, CommandLine c) {
+        PrintWriter err = c.getErr();
+        try {
+            if (e instanceof InvalidInputException) {
+                err.println("error: " + e.getMessage());
+                return Cli.BAD_INPUT;
+            }
+            Optional<String> backend = ComputeDevice.unavailable(e);
+            if (backend.isPresent()) {
+                err.println("error: " + backend.get());
+                return Cli.BACKEND_UNAVAILABLE;
+            }
+            String m = e.getMessage();
+            err.println("error: " + c.getCommandName() + " failed: " + e.getClass().getSimpleName()
+                    + (m == null ? "" : ": " + m.lines().findFirst().orElse("")));
+            if (System.getenv("PFGM_DEBUG") != null) {
+                e.printStackTrace(err);
+            }
+            return Cli.FAILED;
+        } finally {
+            err.flush();
+        }
+    }
+}
