@@ -139,8 +139,10 @@ final class LikelihoodStudy {
         md.append(String.format(Locale.ROOT, "%d training rows; %d fresh held-out points; true NLL %s nats. Gap ="
                 + " model NLL - true NLL on the same points (nats, +- its standard error over the points); exact"
                 + " divergence, RK45 at rtol = atol = %s.%n%n", r.trainRows(), r.count(), f4(r.trueNll()), RTOL));
-        md.append("| method | training steps | training seconds | model | gap | worst point's gap | NFE per point |\n"
-                + "|---|---|---|---|---|---|---|\n");
+        md.append("""
+                | method | training steps | training seconds | model | gap | worst point's gap | NFE per point |
+                |---|---|---|---|---|---|---|
+                """);
         ArrayNode rows = json.putArray("rows");
         for (Row w : r.rows()) {
             md.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %s | %s +- %s | %.2f | %.1f |%n", w.method(), w.steps(),
