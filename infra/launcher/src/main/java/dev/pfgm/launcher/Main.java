@@ -4,6 +4,7 @@ import dev.pfgm.launcher.cli.BenchCommand;
 import dev.pfgm.launcher.cli.ClassifierCommand;
 import dev.pfgm.launcher.cli.Cli;
 import dev.pfgm.launcher.cli.ClientCommands;
+import dev.pfgm.launcher.cli.CompletionCommand;
 import dev.pfgm.launcher.cli.DecodeCommand;
 import dev.pfgm.launcher.cli.EncodeCommand;
 import dev.pfgm.launcher.cli.EvalCommand;
@@ -45,7 +46,7 @@ import picocli.CommandLine.Spec;
             GatewayCommand.class, WorkerCommand.class, ServiceBenchCommand.class, SoakBenchCommand.class,
             SamplingBenchCommand.class, LikelihoodBenchCommand.class, ClientCommands.Upload.class,
             ClientCommands.Submit.class, ClientCommands.Status.class, ClientCommands.Wait.class,
-            ClientCommands.Download.class, ClientCommands.Cancel.class})
+            ClientCommands.Download.class, ClientCommands.Cancel.class, CompletionCommand.class})
 public final class Main implements Callable<Integer> {
     @Spec
     private CommandSpec spec;

@@ -273,6 +273,21 @@ class CliTest {
         }
     }
 
+    /** The completion script, run by bash as its completion would, completes a command and an option. */
+    @Test
+    void completionScriptCompletesCommandsAndOptions() throws Exception {
+        Run r = run("completion");
+        assertEquals(0, r.code(), r.err());
+        Path script = Files.writeString(dir.resolve("pfgm-completion.bash"), r.out());
+        String probe = "source '" + script + "' 2>/dev/null; "
+                + "COMP_WORDS=(./pfgm sam); COMP_CWORD=1; _complete_pfgm 2>/dev/null; echo \"${COMPREPLY[*]}\"; "
+                + "COMP_WORDS=(./pfgm sample --guid); COMP_CWORD=2; _complete_pfgm 2>/dev/null; echo \"${COMPREPLY[*]}\"";
+        Process bash = new ProcessBuilder("bash", "-c", probe).redirectErrorStream(true).start();
+        List<String> lines = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        assertEquals(0, bash.waitFor());
+        assertEquals(List.of("sample", "--guidance --guidance-interval"), lines);
+    }
+
     @Test
     void helpAndUnknownCommand() {
         Run h = run("--help");
