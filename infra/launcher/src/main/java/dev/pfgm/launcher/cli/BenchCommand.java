@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -42,10 +43,8 @@ public final class BenchCommand extends CliCommand {
     private static final double TORCH_EVAL_MS = 2.5;
     private static final double TORCH_FIELD_MS = 5.5;
 
-    @Option(names = "--write", paramLabel = "FILE",
-            description = "the markdown file whose engine section is replaced (default docs/benchmarks.md; 'none'"
-                    + " prints only)")
-    String write = "docs/benchmarks.md";
+    @Mixin
+    BenchOutput output;
 
     @Option(names = "--quick", description = "fewer repetitions (a smoke run, not for the record)")
     boolean quick;
@@ -141,8 +140,8 @@ public final class BenchCommand extends CliCommand {
 
         String table = markdown(rows, quick);
         System.err.println(table);
-        if (!write.equals("none")) {
-            update(Path.of(write), table);
+        if (output.writes()) {
+            update(output.file(), table);
         }
         Summary out = new Summary().put("train_steps_per_second", 1000 / perStep)
                 .put("sample_heun50_per_second", heunRate).put("sample_rk45_per_second", rkRate)

@@ -8,6 +8,7 @@ import dev.pfgm.shared.data.ImageSet;
 import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** ./pfgm classifier train: fits the domain classifier that ./pfgm eval measures samples with. */
@@ -38,14 +39,14 @@ public final class ClassifierCommand extends CliCommand {
         @Option(names = "--epochs", paramLabel = "E", description = "epochs, 1..1000 (default 3)")
         int epochs = 3;
 
-        @Option(names = "--seed", paramLabel = "S", description = "the random seed, >= 0 (default 0)")
-        long seed;
+        @Mixin
+        SeedOption seed;
 
         @Override
         protected void run() throws Exception {
             Path out = Check.output("--out", outPath);
             Check.range("--epochs", epochs, 1, 1000);
-            Check.seed("--seed", seed);
+            long seed = this.seed.value();
             ImageSet data = ImageFiles.images(dataSpec, labels, "--data", "--labels");
             System.err.printf(Locale.ROOT, "classifier: %d images of %dx%dx%d, %d epochs%n", data.count(), data.channels(),
                     data.height(), data.width(), epochs);

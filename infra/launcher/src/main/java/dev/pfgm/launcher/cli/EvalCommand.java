@@ -3,11 +3,9 @@ package dev.pfgm.launcher.cli;
 import dev.pfgm.engine.eval.ClassifierModel;
 import dev.pfgm.engine.eval.EvalReport;
 import dev.pfgm.engine.eval.Evaluation;
-import dev.pfgm.engine.model.ModelFile;
 import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.engine.sample.Guidance;
 import dev.pfgm.engine.sample.SolverSpec;
-import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.shared.data.DataFiles;
 import dev.pfgm.shared.data.ImageFiles;
 import dev.pfgm.shared.data.ImageSet;
@@ -29,8 +27,8 @@ import picocli.CommandLine.Option;
             "labels' shares and guided with W; an extra row gives the share the classifier assigns the class",
             "asked for (per class in the last column); bits/dim is the model's without a label."})
 public final class EvalCommand extends CliCommand {
-    @Option(names = "--model", required = true, paramLabel = "MODEL", description = "an image model")
-    Path modelPath;
+    @Mixin
+    ModelOption modelFile;
 
     @Option(names = "--data", required = true, paramLabel = "TEST", description = "held-out images")
     String testSpec;
@@ -48,8 +46,8 @@ public final class EvalCommand extends CliCommand {
     @Option(names = "--nll-count", paramLabel = "K", description = "TEST images for bits/dim, 0 skips (default 200)")
     int nllCount = 200;
 
-    @Option(names = "--seed", paramLabel = "S", description = "the random seed, >= 0 (default 0)")
-    long seed;
+    @Mixin
+    SeedOption seed;
 
     @Mixin
     SolverOptions solver;
@@ -61,12 +59,9 @@ public final class EvalCommand extends CliCommand {
     protected void run() throws Exception {
         Check.range("--count", count, 2, 1_000_000);
         Check.range("--nll-count", nllCount, 0, 1_000_000);
-        Check.seed("--seed", seed);
+        long seed = this.seed.value();
         SolverSpec spec = solver.spec();
-        PfgmModel model = ModelFile.read(modelPath, "--model");
-        if (!model.isImage()) {
-            throw new InvalidInputException("--model: '" + modelPath + "' is a vector model; eval is for image models");
-        }
+        PfgmModel model = modelFile.readImage("eval is for image models");
         Guidance guidance = guidanceOptions.forModel(model, null);
         ClassifierModel classifier = classifierPath != null
                 ? ClassifierModel.read(DataFiles.readBytes(classifierPath, "--classifier"),

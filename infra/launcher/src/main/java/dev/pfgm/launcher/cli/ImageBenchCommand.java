@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -42,9 +43,8 @@ public final class ImageBenchCommand extends CliCommand {
             description = "an image model to time sampling with (default: 300 steps on procedural 28x28 discs)")
     Path modelPath;
 
-    @Option(names = "--write", paramLabel = "FILE",
-            description = "the markdown file whose section is replaced (default docs/benchmarks.md; 'none' prints only)")
-    String write = "docs/benchmarks.md";
+    @Mixin
+    BenchOutput output;
 
     @Option(names = "--count", paramLabel = "N", description = "images sampled, 1..100,000 (default 128)")
     int count = 128;
@@ -137,8 +137,8 @@ public final class ImageBenchCommand extends CliCommand {
                 gflop(net, batch) / step[1] * 1000, gflop(small, batch), gflop(small, batch) / smallStep[1] * 1000));
         sb.append(END);
         System.err.println(sb);
-        if (!write.equals("none")) {
-            BenchCommand.update(Path.of(write), sb.toString(), START, END, "Images (`./pfgm bench-images`)");
+        if (output.writes()) {
+            BenchCommand.update(output.file(), sb.toString(), START, END, "Images (`./pfgm bench-images`)");
         }
         new Summary().put("unet_step_ms", step[1]).put("reference_shaped_step_ms", smallStep[1])
                 .put("unet_step_gflop", gflop(net, batch)).put("unet_forward_ms", fwd[1]).put("train_steps_per_second", 1 / perStep)

@@ -2,7 +2,6 @@ package dev.pfgm.launcher.cli;
 
 import dev.pfgm.engine.data.ImageData;
 import dev.pfgm.engine.model.ImageMeta;
-import dev.pfgm.engine.model.ModelFile;
 import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.engine.sample.FlowMap;
 import dev.pfgm.engine.sample.LatentPath;
@@ -17,6 +16,7 @@ import dev.pfgm.shared.data.ImageSet;
 import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -29,8 +29,8 @@ import picocli.CommandLine.Option;
             "norm in the prior's typical range: the direction moves on the great circle (slerp), the norm",
             "linearly."})
 public final class InterpolateCommand extends CliCommand {
-    @Option(names = "--model", required = true, paramLabel = "MODEL", description = "an image model")
-    Path modelPath;
+    @Mixin
+    ModelOption modelFile;
 
     @Option(names = "--data", required = true, paramLabel = "FILE",
             description = "images of the model's shape (any image format train accepts)")
@@ -70,10 +70,7 @@ public final class InterpolateCommand extends CliCommand {
         Path out = Check.output("--out", outPath);
         SolverSpec spec = new SolverSpec(solver, Check.open("--rtol", rtol, 0, 1), Check.open("--atol", atol, 0, 1),
                 Check.range("--ode-steps", odeSteps, 1, 100_000));
-        PfgmModel model = ModelFile.read(modelPath, "--model");
-        if (!model.isImage()) {
-            throw new InvalidInputException("--model: '" + modelPath + "' is a vector model; interpolate needs an image model");
-        }
+        PfgmModel model = modelFile.readImage("interpolate needs an image model");
         ImageSet images = ImageFiles.images(dataSpec, null, "--data", null);
         for (String[] f : new String[][] {{"from", String.valueOf(from)}, {"to", String.valueOf(to)}}) {
             if (Integer.parseInt(f[1]) >= images.count()) {

@@ -1,6 +1,5 @@
 package dev.pfgm.launcher.cli;
 
-import dev.pfgm.engine.model.ModelFile;
 import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.engine.sample.FlowMap;
 import dev.pfgm.engine.sample.Progress;
@@ -19,8 +18,8 @@ import picocli.CommandLine.Option;
  * the model's standardised units.
  */
 abstract class LatentMapCommand extends CliCommand {
-    @Option(names = "--model", required = true, paramLabel = "MODEL", description = "the model file")
-    Path modelPath;
+    @Mixin
+    ModelOption modelFile;
 
     @Option(names = "--out", required = true, paramLabel = "OUT.npy", description = "float32 [n, d]")
     Path outPath;
@@ -40,7 +39,7 @@ abstract class LatentMapCommand extends CliCommand {
         Path out = Check.output("--out", outPath);
         SolverSpec spec = solver.spec();
         Dataset in = DataFiles.load(input(), inputOption());
-        PfgmModel model = ModelFile.read(modelPath, "--model");
+        PfgmModel model = modelFile.read();
         model.checkDimension(in, inputOption());
 
         String name = getClass().getAnnotation(Command.class).name();

@@ -2,7 +2,6 @@ package dev.pfgm.launcher.cli;
 
 import dev.pfgm.engine.data.ImageData;
 import dev.pfgm.engine.likelihood.Likelihood;
-import dev.pfgm.engine.model.ModelFile;
 import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.engine.sample.SolverSpec;
 import dev.pfgm.shared.InvalidInputException;
@@ -13,6 +12,7 @@ import dev.pfgm.shared.data.ImageSet;
 import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** ./pfgm nll: the negative log-likelihood of each point under a model. */
@@ -23,8 +23,8 @@ import picocli.CommandLine.Option;
             "--data holds images of the model's shape; 8-bit images are uniformly dequantised (seeded by",
             "--seed) and bits_per_dim = mean_nll / (d ln 2) + 7 (256 levels on [-1, 1])."})
 public final class NllCommand extends CliCommand {
-    @Option(names = "--model", required = true, paramLabel = "MODEL", description = "the model file")
-    Path modelPath;
+    @Mixin
+    ModelOption modelFile;
 
     @Option(names = "--data", required = true, paramLabel = "FILE", description = "the points (or images)")
     String dataSpec;
@@ -42,8 +42,8 @@ public final class NllCommand extends CliCommand {
     @Option(names = "--hutchinson", paramLabel = "K", description = "Hutchinson's estimate with K probes, 1..1024")
     Integer hutchinson;
 
-    @Option(names = "--seed", paramLabel = "S", description = "seeds the probes and the dequantisation (default 0)")
-    long seed;
+    @Mixin
+    SeedOption seed;
 
     @Option(names = "--rtol", paramLabel = "R", description = "the solver's relative tolerance (default 1e-4)")
     double rtol = SolverSpec.DEFAULT_TOLERANCE;
@@ -59,10 +59,10 @@ public final class NllCommand extends CliCommand {
         }
         int probes = hutchinson == null ? 1 : Check.range("--hutchinson", hutchinson, 1, 1024);
         Check.range("--count", count, 1, Integer.MAX_VALUE);
-        Check.seed("--seed", seed);
+        long seed = this.seed.value();
         Check.open("--rtol", rtol, 0, 1);
         Check.open("--atol", atol, 0, 1);
-        PfgmModel model = ModelFile.read(modelPath, "--model");
+        PfgmModel model = modelFile.read();
         boolean eightBit = false;
         Dataset data;
         if (model.isImage()) {

@@ -31,6 +31,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -69,9 +70,8 @@ public final class PeerBenchCommand extends CliCommand {
     @Option(names = "--rows", paramLabel = "N", description = "rows sampled (default 65536)")
     int rows = 65_536;
 
-    @Option(names = "--write", paramLabel = "FILE",
-            description = "the markdown file whose section is replaced (default docs/benchmarks.md; 'none' prints only)")
-    String write = "docs/benchmarks.md";
+    @Mixin
+    BenchOutput output;
 
     @Override
     protected void run() throws Exception {
@@ -207,8 +207,8 @@ public final class PeerBenchCommand extends CliCommand {
 
         String md = markdown(table, peak, imgFlops, rowFlops, tGemm1.get("torch").asText());
         System.err.println(md);
-        if (!write.equals("none")) {
-            BenchCommand.update(Path.of(write), md, START, END, "Side by side with PyTorch (`./pfgm bench-peer`)");
+        if (output.writes()) {
+            BenchCommand.update(output.file(), md, START, END, "Side by side with PyTorch (`./pfgm bench-peer`)");
         }
         new Summary().put("gemm_peak_gflops", peak).put("image_sampling_ratio", oursImgRate / torchImgRate)
                 .put("image_sampling_peak_share", imgFlops / (peak * 1e9))

@@ -1,7 +1,6 @@
 package dev.pfgm.launcher.cli;
 
 import dev.pfgm.engine.model.ImageMeta;
-import dev.pfgm.engine.model.ModelFile;
 import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.engine.sample.Guidance;
 import dev.pfgm.engine.sample.Sampler;
@@ -30,8 +29,8 @@ import picocli.CommandLine.Option;
             "evaluations on a grid uniform in ln sigma, as Song et al.'s VE SDE). --class, --guidance and",
             "--guidance-interval are for class-conditional models (trained with --labels)."})
 public final class SampleCommand extends CliCommand {
-    @Option(names = "--model", required = true, paramLabel = "MODEL", description = "the model file")
-    Path modelPath;
+    @Mixin
+    ModelOption modelFile;
 
     @Option(names = "--count", required = true, paramLabel = "N", description = "samples to draw, 1..100,000,000")
     int count;
@@ -39,8 +38,8 @@ public final class SampleCommand extends CliCommand {
     @Option(names = "--out", required = true, paramLabel = "OUT.npy|OUT.csv", description = "the samples")
     Path outPath;
 
-    @Option(names = "--seed", paramLabel = "S", description = "the random seed, >= 0 (default 0)")
-    long seed;
+    @Mixin
+    SeedOption seed;
 
     @Option(names = "--grid", paramLabel = "PNG",
             description = "image models: also a PNG grid of the first min(N, 100) samples, 10 per row")
@@ -67,16 +66,16 @@ public final class SampleCommand extends CliCommand {
             throw new InvalidInputException("--out: '" + out + "' must end in .npy or .csv (for Parquet or PNG files"
                     + " use ./pfgm synthesize --format)");
         }
-        Check.seed("--seed", seed);
+        long seed = this.seed.value();
         SolverSpec spec = solver.spec();
         Path grid = gridPath == null ? null : Check.output("--grid", gridPath);
-        PfgmModel model = ModelFile.read(modelPath, "--model");
+        PfgmModel model = modelFile.read();
         if (csv && model.isImage()) {
-            throw new InvalidInputException("--out: '" + modelPath + "' is an image model; its samples go to .npy (or"
+            throw new InvalidInputException("--out: '" + modelFile.path + "' is an image model; its samples go to .npy (or"
                     + " PNG files with ./pfgm synthesize --format png-tar), not CSV");
         }
         if (grid != null && !model.isImage()) {
-            throw new InvalidInputException("--grid: '" + modelPath + "' is a vector model; grids are for image models");
+            throw new InvalidInputException("--grid: '" + modelFile.path + "' is a vector model; grids are for image models");
         }
 
         Guidance guidance = guidanceOptions.forModel(model, label);

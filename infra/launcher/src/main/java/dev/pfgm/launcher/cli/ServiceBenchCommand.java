@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** ./pfgm bench-service: the job service's speed on a fresh one-command stack. */
@@ -26,9 +27,8 @@ public final class ServiceBenchCommand extends CliCommand {
     @Option(names = "--jobs", paramLabel = "N", description = "tiny jobs timed submit-to-running, 1..10,000 (default 50)")
     int jobs = 50;
 
-    @Option(names = "--write", paramLabel = "FILE|none",
-            description = "the markdown file whose section is replaced (default docs/benchmarks.md; 'none' prints only)")
-    String write = "docs/benchmarks.md";
+    @Mixin
+    BenchOutput output;
 
     @Override
     protected void run() throws Exception {
@@ -37,9 +37,9 @@ public final class ServiceBenchCommand extends CliCommand {
         Check.range("--jobs", jobs, 1, 10_000);
         Path dir = Files.createTempDirectory("pfgm-bench-service");
         ServiceBench.Result r = new ServiceBench().run(dir, clients, seconds, jobs, line -> System.err.println("bench: " + line));
-        if (!write.equals("none")) {
-            section(Path.of(write), r);
-            System.err.println("bench: wrote the service section of " + write);
+        if (output.writes()) {
+            section(output.file(), r);
+            System.err.println("bench: wrote the service section of " + output.file());
         }
         new Summary().put("clients", r.clients()).put("submits_per_second", r.submitsPerSecond())
                 .put("submit_p50_ms", r.submitP50Ms()).put("submit_p99_ms", r.submitP99Ms())

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** ./pfgm bench-soak: a mixed load held for a while; the gateway's memory and the queue over time. */
@@ -42,9 +43,8 @@ public final class SoakBenchCommand extends CliCommand {
                     + " gateway, in a loop, all along (default 0)")
     int hostileClients;
 
-    @Option(names = "--write", paramLabel = "FILE|none",
-            description = "the markdown file whose section is replaced (default docs/benchmarks.md; 'none' prints only)")
-    String write = "docs/benchmarks.md";
+    @Mixin
+    BenchOutput output;
 
     @Override
     protected void run() throws Exception {
@@ -58,9 +58,9 @@ public final class SoakBenchCommand extends CliCommand {
                 heap, Check.range("--hostile-clients", hostileClients, 0, 64));
         Path dir = Files.createTempDirectory("pfgm-bench-soak");
         SoakBench.Result r = new SoakBench().run(dir, o, line -> System.err.println("bench: " + line));
-        if (!write.equals("none")) {
-            section(Path.of(write), r);
-            System.err.println("bench: wrote the " + seconds + " s soak section of " + write);
+        if (output.writes()) {
+            section(output.file(), r);
+            System.err.println("bench: wrote the " + seconds + " s soak section of " + output.file());
         }
         new Summary().put("clients", o.clients()).put("seconds", o.seconds()).put("requests", r.requests())
                 .put("errors", r.errors()).put("errors_by_status", new java.util.TreeMap<>(r.errorsByStatus()).toString()).put("requests_per_second", r.perSecond()).put("p50_ms", r.p50Ms())

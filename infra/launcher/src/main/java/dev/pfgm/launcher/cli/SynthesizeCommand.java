@@ -34,8 +34,8 @@ import picocli.CommandLine.Option;
 public final class SynthesizeCommand extends CliCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(names = "--model", required = true, paramLabel = "MODEL", description = "the model file")
-    Path modelPath;
+    @Mixin
+    ModelOption modelFile;
 
     @Option(names = "--count", required = true, paramLabel = "N", description = "rows (or images) to deliver")
     long count;
@@ -110,15 +110,15 @@ public final class SynthesizeCommand extends CliCommand {
             throw new InvalidInputException("--out: '" + out + "' is a file; give a folder (it is created if missing)");
         }
         ObjectNode params = params();
-        byte[] modelBytes = DataFiles.readBytes(modelPath, "--model");
-        PfgmModel model = ModelFile.read(modelBytes, "--model '" + modelPath + "'");
+        byte[] modelBytes = DataFiles.readBytes(modelFile.path, "--model");
+        PfgmModel model = ModelFile.read(modelBytes, "--model '" + modelFile.path + "'");
         SynthesisSpec spec;
         try {
             spec = SynthesisSpec.parse(params, ModelDescription.facts(model));
         } catch (SpecException e) {
             throw new InvalidInputException("--" + flag(e.field()) + ": " + e.problem());
         }
-        ObjectNode modelInfo = describe(model, modelPath, DataFiles.sha256(modelBytes));
+        ObjectNode modelInfo = describe(model, modelFile.path, DataFiles.sha256(modelBytes));
 
         ProgressBar bar = new ProgressBar("synth");
         Double threshold = null;
