@@ -39,15 +39,18 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "./pfgm", versionProvider = Cli.Version.class,
         description = "Poisson flow generative models: train, sample, synthesize, score, and the job service.",
-        footer = "./pfgm COMMAND --help describes a command.",
-        subcommands = {TrainCommand.class, SampleCommand.class, SynthesizeCommand.class, NllCommand.class,
-            EncodeCommand.class, DecodeCommand.class, InterpolateCommand.class, ClassifierCommand.class,
-            EvalCommand.class, BenchCommand.class, ImageBenchCommand.class, PeerBenchCommand.class, UpCommand.class,
-            GatewayCommand.class, WorkerCommand.class, ServiceBenchCommand.class, SoakBenchCommand.class,
-            SamplingBenchCommand.class, LikelihoodBenchCommand.class, ClientCommands.Upload.class,
-            ClientCommands.Submit.class, ClientCommands.Status.class, ClientCommands.Wait.class,
-            ClientCommands.Download.class, ClientCommands.Cancel.class, CompletionCommand.class})
+        footer = "./pfgm COMMAND --help describes a command.")
 public final class Main implements Callable<Integer> {
+    /** The commands, in the order the help lists them. */
+    static final List<Class<?>> COMMANDS = List.of(TrainCommand.class, SampleCommand.class, SynthesizeCommand.class,
+            NllCommand.class, EncodeCommand.class, DecodeCommand.class, InterpolateCommand.class,
+            ClassifierCommand.class, EvalCommand.class, BenchCommand.class, ImageBenchCommand.class,
+            PeerBenchCommand.class, UpCommand.class, GatewayCommand.class, WorkerCommand.class,
+            ServiceBenchCommand.class, SoakBenchCommand.class, SamplingBenchCommand.class,
+            LikelihoodBenchCommand.class, ClientCommands.Upload.class, ClientCommands.Submit.class,
+            ClientCommands.Status.class, ClientCommands.Wait.class, ClientCommands.Download.class,
+            ClientCommands.Cancel.class, CompletionCommand.class);
+
     @Spec
     private CommandSpec spec;
 
@@ -68,12 +71,34 @@ public final class Main implements Callable<Integer> {
         return Cli.BAD_INPUT;
     }
 
+    /** Every command. */
     static CommandLine commandLine() {
-        return Cli.configure(new CommandLine(new Main()));
+        return commandLine(COMMANDS);
+    }
+
+    /**
+     * The command the arguments name, alone: picocli builds each command's model by reflection, a
+     * few hundred milliseconds for all of them, which a script calling ./pfgm status need not wait
+     * for. Help, completion and an unknown command get every command.
+     */
+    static CommandLine commandLine(String[] argv) {
+        for (Class<?> c : COMMANDS) {
+            String name = c.getAnnotation(Command.class).name();
+            if (argv.length > 0 && argv[0].equals(name) && c != CompletionCommand.class) {
+                return commandLine(List.of(c));
+            }
+        }
+        return commandLine();
+    }
+
+    private static CommandLine commandLine(List<Class<?>> commands) {
+        CommandLine cli = new CommandLine(new Main());
+        commands.forEach(cli::addSubcommand);
+        return Cli.configure(cli);
     }
 
     static int run(String[] argv) {
-        CommandLine cli = commandLine();
+        CommandLine cli = commandLine(argv);
         try {
             return cli.execute(argv);
         } catch (Error e) {

@@ -33,9 +33,12 @@ public final class Cli {
         cli.setExecutionExceptionHandler((e, c, parsed) -> OneLineErrors.failure(e, c));
         cli.setUsageHelpWidth(100);
         layout(cli);
-        var train = cli.getSubcommands().get("train").getCommandSpec().usageMessage();
-        train.footer(Stream.concat(Arrays.stream(train.footer()), Arrays.stream(TrainCommand.settingsHelp()))
-                .toArray(String[]::new));
+        CommandLine train = cli.getSubcommands().get("train");
+        if (train != null) {
+            var usage = train.getCommandSpec().usageMessage();
+            usage.footer(Stream.concat(Arrays.stream(usage.footer()), Arrays.stream(TrainCommand.settingsHelp()))
+                    .toArray(String[]::new));
+        }
         return cli;
     }
 
