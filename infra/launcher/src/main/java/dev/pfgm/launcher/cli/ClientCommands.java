@@ -81,6 +81,12 @@ public final class ClientCommands {
         abstract void call(PfgmClient c) throws Exception;
     }
 
+    /** A command about one job of the service: --id. */
+    abstract static class JobCommand extends ServiceCommand {
+        @Option(names = "--id", required = true, paramLabel = "JOB", description = "the job")
+        String id;
+    }
+
     /** The job's --timeout: how long wait and submit --wait follow it. */
     static final class Timeout {
         @Option(names = "--timeout", paramLabel = "SECONDS", description = "how long to wait, 1..31,536,000 (default 86400)")
@@ -148,10 +154,7 @@ public final class ClientCommands {
     }
 
     @Command(name = "status", description = "show a job of the service")
-    public static final class Status extends ServiceCommand {
-        @Option(names = "--id", required = true, paramLabel = "JOB", description = "the job")
-        String id;
-
+    public static final class Status extends JobCommand {
         @Override
         void call(PfgmClient c) throws Exception {
             print(c.job(id));
@@ -159,10 +162,7 @@ public final class ClientCommands {
     }
 
     @Command(name = "wait", description = "wait for a job of the service to end, with progress")
-    public static final class Wait extends ServiceCommand {
-        @Option(names = "--id", required = true, paramLabel = "JOB", description = "the job")
-        String id;
-
+    public static final class Wait extends JobCommand {
         @Mixin
         Timeout timeout;
 
@@ -173,10 +173,7 @@ public final class ClientCommands {
     }
 
     @Command(name = "download", description = "download a job's files from the service")
-    public static final class Download extends ServiceCommand {
-        @Option(names = "--id", required = true, paramLabel = "JOB", description = "the job")
-        String id;
-
+    public static final class Download extends JobCommand {
         @Option(names = "--name", paramLabel = "FILE", description = "only this file (default: every file the job lists)")
         String name;
 
@@ -190,10 +187,7 @@ public final class ClientCommands {
     }
 
     @Command(name = "cancel", description = "cancel a job of the service")
-    public static final class Cancel extends ServiceCommand {
-        @Option(names = "--id", required = true, paramLabel = "JOB", description = "the job")
-        String id;
-
+    public static final class Cancel extends JobCommand {
         @Override
         void call(PfgmClient c) throws Exception {
             print(c.cancel(id));
