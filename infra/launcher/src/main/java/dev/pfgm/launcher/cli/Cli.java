@@ -1,11 +1,10 @@
 package dev.pfgm.launcher.cli;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Optional;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Help;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * This project's conventions on top of picocli, for ./pfgm's command line: exit 0 on success, 2 on
@@ -33,12 +32,6 @@ public final class Cli {
         cli.setExecutionExceptionHandler((e, c, parsed) -> OneLineErrors.failure(e, c));
         cli.setUsageHelpWidth(100);
         layout(cli);
-        CommandLine train = cli.getSubcommands().get("train");
-        if (train != null) {
-            var usage = train.getCommandSpec().usageMessage();
-            usage.footer(Stream.concat(Arrays.stream(usage.footer()), Arrays.stream(TrainCommand.settingsHelp()))
-                    .toArray(String[]::new));
-        }
         return cli;
     }
 
@@ -47,10 +40,18 @@ public final class Cli {
         return OneLineErrors.failure(e, command);
     }
 
-    /** Options in the order declared, the synopsis as written. */
+    /**
+     * Options in the order declared, the synopsis as written; and each command's model transformer
+     * applied (picocli applies them to a hierarchy it builds from annotations; ./pfgm adds its
+     * commands one by one, only those a call needs).
+     */
     private static void layout(CommandLine cli) {
-        cli.getCommandSpec().usageMessage().sortOptions(false).sortSynopsis(false).optionListHeading("%nOptions:%n")
+        CommandSpec spec = cli.getCommandSpec();
+        spec.usageMessage().sortOptions(false).sortSynopsis(false).optionListHeading("%nOptions:%n")
                 .commandListHeading("%nCommands:%n").footerHeading("%n");
+        if (spec.modelTransformer() != null) {
+            spec.modelTransformer().transform(spec);
+        }
         cli.getSubcommands().values().forEach(Cli::layout);
     }
 

@@ -14,9 +14,13 @@ import dev.pfgm.shared.data.Labels;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -29,7 +33,8 @@ import picocli.CommandLine.Option;
             "builtin:ring8|moons|checkerboard|swissroll|mixture6 (a 6-D Gaussian mixture); or images: IDX",
             "(*-ubyte, optionally .gz), a .zip of same-size PNGs, a .npy of shape [n, h, w], [n, c, h, w] or",
             "[n, h, w, c] (uint8 or float), or builtin:discs.",
-            "--config: a JSON object overriding any of these settings (flags win over it):"})
+            "--config: a JSON object overriding any of these settings (flags win over it):"},
+        modelTransformer = TrainCommand.SettingsHelp.class)
 public final class TrainCommand extends CliCommand {
     @Option(names = "--data", required = true, paramLabel = "FILE", description = "the training data")
     String dataSpec;
@@ -74,8 +79,19 @@ public final class TrainCommand extends CliCommand {
                     + " integer; it leaves the features and the model is class-conditional")
     String labelColumnName;
 
-    /** The settings --config takes, for the help's footer: the description column wrapped within 100 columns. */
-    static String[] settingsHelp() {
+    /** Ends the help with the settings --config takes, from TrainSettings' own list. */
+    static final class SettingsHelp implements CommandLine.IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            String[] footer = spec.usageMessage().footer();
+            spec.usageMessage().footer(Stream.concat(Arrays.stream(footer), Arrays.stream(settingsHelp()))
+                    .toArray(String[]::new));
+            return spec;
+        }
+    }
+
+    /** The settings, the description column wrapped within 100 columns. */
+    private static String[] settingsHelp() {
         List<String> lines = new ArrayList<>();
         for (String setting : TrainSettings.describe()) {
             // describe() pads key, type and default to 40 characters; the rest is prose
