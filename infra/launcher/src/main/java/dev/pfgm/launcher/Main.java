@@ -99,6 +99,10 @@ public final class Main implements Callable<Integer> {
 
     static int run(String[] argv) {
         CommandLine cli = commandLine(argv);
+        if (argv.length > 0 && !argv[0].startsWith("-") && !cli.getSubcommands().containsKey(argv[0])) {
+            // before picocli, which would print the help for "./pfgm fly --help": the command is what is wrong
+            return Cli.unknownCommand(cli, argv[0]);
+        }
         try {
             return cli.execute(argv);
         } catch (Error e) {

@@ -296,6 +296,12 @@ class CliTest {
         Run u = run("fly");
         assertEquals(2, u.code());
         assertTrue(u.err().startsWith("error: unknown command 'fly'"));
+        Run uh = run("fly", "--help");
+        assertEquals(2, uh.code());
+        assertTrue(uh.err().startsWith("error: unknown command 'fly'"), uh.err());
+        Run o = run("--bogus");
+        assertEquals(2, o.code());
+        assertEquals("error: unknown option --bogus; ./pfgm --help lists the commands", o.err().strip());
         assertTrue(run("train", "--help").out().contains("--config"));
         Run sampleHelp = run("sample", "--model", "x", "--bogus", "--help");
         assertEquals(0, sampleHelp.code(), sampleHelp.err());

@@ -35,6 +35,11 @@ public final class Cli {
         return cli;
     }
 
+    /** The one line and exit code of a first argument that names no command. */
+    public static int unknownCommand(CommandLine root, String name) {
+        return OneLineErrors.unknownCommand(root, name);
+    }
+
     /** The one line and exit code of a command that threw (see {@link OneLineErrors}). */
     public static int failure(Throwable e, CommandLine command) {
         return OneLineErrors.failure(e, command);

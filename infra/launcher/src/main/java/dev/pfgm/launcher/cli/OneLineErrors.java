@@ -21,21 +21,31 @@ final class OneLineErrors {
     /** Arguments picocli could not bind: exit 2, naming the command and the option. */
     static int badArguments(ParameterException e, String[] args) {
         CommandLine c = e.getCommandLine();
-        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+        PrintWriter err = c.getErr();
+        if (c.getParent() == null && e instanceof CommandLine.UnmatchedArgumentException u
+                && !u.getUnmatched().isEmpty()) {
+            String arg = u.getUnmatched().get(0);
+            if (!arg.startsWith("-")) {
+                return unknownCommand(c, arg);
+            }
+            err.println("error: unknown option " + arg + "; ./pfgm --help lists the commands");
+        } else if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
             // help asked for beside a mistake: the help, as before the mistake
             c.usage(c.getOut());
             return 0;
-        }
-        PrintWriter err = c.getErr();
-        if (c.getParent() == null && e instanceof CommandLine.UnmatchedArgumentException u
-                && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
-            err.println("error: unknown command '" + u.getUnmatched().get(0) + "'; commands: "
-                    + String.join(", ", c.getSubcommands().keySet()));
         } else {
             err.println("error: " + c.getCommandSpec().qualifiedName(" ").replaceFirst("^\\./pfgm ", "") + ": "
                     + message(e));
         }
         err.flush();
+        return Cli.BAD_INPUT;
+    }
+
+    /** A first argument that names no command: exit 2, listing the commands. */
+    static int unknownCommand(CommandLine root, String name) {
+        root.getErr().println("error: unknown command '" + name + "'; commands: "
+                + String.join(", ", root.getSubcommands().keySet()));
+        root.getErr().flush();
         return Cli.BAD_INPUT;
     }
 
