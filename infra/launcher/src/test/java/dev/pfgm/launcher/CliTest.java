@@ -254,6 +254,8 @@ class CliTest {
         cases.put(List.of("sample", "--model", "", "--count", "5", "--out", out), "--model: must not be empty");
         cases.put(List.of("sample", "--model", "a\0b", "--count", "5", "--out", out), "--model: contains a NUL character");
         cases.put(List.of("sample", "--count", "5", "--out", out), "sample: --model is required");
+        // a line break in a value echoed back stays one line
+        cases.put(List.of("sample", "--model", p("a\nb.model"), "--count", "5", "--out", out), "a\\nb.model");
         cases.put(List.of("sample", "--model", m, "--count", "5", "--out", out, "@" + argsFile),
                 "sample: unexpected argument '@");
         cases.put(List.of("nll", "--model", m, "--data", data.toString(), "--out", out, "--rtol", "2"),

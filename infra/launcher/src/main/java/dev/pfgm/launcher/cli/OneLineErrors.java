@@ -4,6 +4,7 @@ import dev.pfgm.engine.nn.ComputeDevice;
 import dev.pfgm.shared.InvalidInputException;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -28,22 +29,37 @@ final class OneLineErrors {
             if (!arg.startsWith("-")) {
                 return unknownCommand(c, arg);
             }
-            err.println("error: unknown option " + arg + "; ./pfgm --help lists the commands");
+            print(err, "unknown option " + arg + "; ./pfgm --help lists the commands");
         } else if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
             // help asked for beside a mistake: the help, as before the mistake
             c.usage(c.getOut());
             return 0;
         } else {
-            err.println("error: " + c.getCommandSpec().qualifiedName(" ").replaceFirst("^\\./pfgm ", "") + ": "
-                    + message(e));
+            print(err, c.getCommandSpec().qualifiedName(" ").replaceFirst("^\\./pfgm ", "") + ": " + message(e));
         }
         err.flush();
         return Cli.BAD_INPUT;
     }
 
+    /**
+     * "error: " and the message on one line: a line break or other control character in it (an
+     * option's value echoed back, say) is written as an escape, so a script reads one line.
+     */
+    static void print(PrintWriter err, String message) {
+        StringBuilder line = new StringBuilder("error: ");
+        message.codePoints().forEach(ch -> {
+            if (Character.isISOControl(ch)) {
+                line.append(ch == '\n' ? "\\n" : ch == '\r' ? "\\r" : ch == '\t' ? "\\t" : String.format(Locale.ROOT, "\\u%04x", ch));
+            } else {
+                line.appendCodePoint(ch);
+            }
+        });
+        err.println(line);
+    }
+
     /** A first argument that names no command: exit 2, listing the commands. */
     static int unknownCommand(CommandLine root, String name) {
-        root.getErr().println("error: unknown command '" + name + "'; commands: "
+        print(root.getErr(), "unknown command '" + name + "'; commands: "
                 + String.join(", ", root.getSubcommands().keySet()));
         root.getErr().flush();
         return Cli.BAD_INPUT;
@@ -81,16 +97,16 @@ final class OneLineErrors {
         PrintWriter err = c.getErr();
         try {
             if (e instanceof InvalidInputException) {
-                err.println("error: " + e.getMessage());
+                print(err, e.getMessage());
                 return Cli.BAD_INPUT;
             }
             Optional<String> backend = ComputeDevice.unavailable(e);
             if (backend.isPresent()) {
-                err.println("error: " + backend.get());
+                print(err, backend.get());
                 return Cli.BACKEND_UNAVAILABLE;
             }
             String m = e.getMessage();
-            err.println("error: " + c.getCommandName() + " failed: " + e.getClass().getSimpleName()
+            print(err, c.getCommandName() + " failed: " + e.getClass().getSimpleName()
                     + (m == null ? "" : ": " + m.lines().findFirst().orElse("")));
             if (System.getenv("PFGM_DEBUG") != null) {
                 e.printStackTrace(err);
