@@ -50,17 +50,17 @@ public final class InterpolateCommand extends CliCommand {
     Path outPath;
 
     @Option(names = "--solver", paramLabel = "NAME", description = "rk45 (default), heun, euler or edm")
-    String solver = "rk45";
+    String solver;
 
     @Option(names = "--rtol", paramLabel = "R", description = "rk45's relative tolerance (default 1e-4)")
-    double rtol = SolverSpec.DEFAULT_TOLERANCE;
+    Double rtol;
 
     @Option(names = "--atol", paramLabel = "A", description = "rk45's absolute tolerance (default 1e-4)")
-    double atol = SolverSpec.DEFAULT_TOLERANCE;
+    Double atol;
 
     @Option(names = "--ode-steps", paramLabel = "N",
             description = "steps of the fixed-step solvers each way (default " + SolverSpec.DEFAULT_STEPS + ")")
-    int odeSteps = SolverSpec.DEFAULT_STEPS;
+    Integer odeSteps;
 
     @Override
     protected void run() throws Exception {
@@ -68,8 +68,7 @@ public final class InterpolateCommand extends CliCommand {
         Check.range("--to", to, 0, Integer.MAX_VALUE);
         Check.range("--steps", steps, 2, 1000);
         Path out = Check.output("--out", outPath);
-        SolverSpec spec = new SolverSpec(solver, Check.open("--rtol", rtol, 0, 1), Check.open("--atol", atol, 0, 1),
-                Check.range("--ode-steps", odeSteps, 1, 100_000));
+        SolverSpec spec = SolverOptions.spec(solver, rtol, atol, odeSteps, "--ode-steps");
         PfgmModel model = modelFile.readImage("interpolate needs an image model");
         ImageSet images = ImageFiles.images(dataSpec, null, "--data", null);
         for (String[] f : new String[][] {{"from", String.valueOf(from)}, {"to", String.valueOf(to)}}) {

@@ -21,16 +21,19 @@ final class SolverOptions {
     Integer steps;
 
     SolverSpec spec() {
-        return spec(steps, "--steps");
+        return spec(solver, rtol, atol, steps, "--steps");
     }
 
-    /** The solver with its step count from another option (interpolate's --ode-steps). */
-    SolverSpec spec(Integer stepCount, String stepOption) {
+    /**
+     * The solver from options that may be missing (null: the default), checked and named in a refusal;
+     * {@code stepOption} names the step count's option (interpolate's is --ode-steps).
+     */
+    static SolverSpec spec(String solver, Double rtol, Double atol, Integer steps, String stepOption) {
         SolverSpec d = SolverSpec.defaults();
         return new SolverSpec(solver == null ? d.name() : solver,
                 rtol == null ? d.rtol() : Check.open("--rtol", rtol, 0, 1),
                 atol == null ? d.atol() : Check.open("--atol", atol, 0, 1),
-                stepCount == null ? d.steps() : Check.range(stepOption, stepCount, 1, 100_000));
+                steps == null ? d.steps() : Check.range(stepOption, steps, 1, 100_000));
     }
 
     /** The options given, as a synthesis's parameters (the synthesis checks them). */
