@@ -1,6 +1,5 @@
 package dev.pfgm.engine.nn.conv;
 
-import dev.pfgm.engine.random.SeedPlan;
 import java.util.Arrays;
 
 /**
@@ -10,7 +9,7 @@ import java.util.Arrays;
  * after the first two (while the sides stay even), global average pooling, a 128-unit SiLU layer
  * (the features) and a linear layer to class logits.
  */
-public final class Classifier {
+public final class Classifier extends FlatNetwork {
     public static final int FEATURES = 128;
     private static final int[] WIDTHS = {16, 32, 64};
 
@@ -19,11 +18,9 @@ public final class Classifier {
     private final int width;
     private final int classes;
     private final int pools;
-    private final Params layout = new Params();
     private final Conv[] convs = new Conv[WIDTHS.length];
     private final Dense hidden;
     private final Dense head;
-    private final float[] params;
 
     private int rows = -1;
     private float[][] convOut;
@@ -45,6 +42,7 @@ public final class Classifier {
     private float[] input;
 
     public Classifier(int channels, int height, int width, int classes) {
+        super("the classifier");
         this.channels = channels;
         this.height = height;
         this.width = width;
@@ -65,7 +63,7 @@ public final class Classifier {
         }
         hidden = new Dense(c, FEATURES, layout, 1.0);
         head = new Dense(FEATURES, classes, layout, 0.5);
-        params = new float[layout.size()];
+        allocate();
     }
 
     public int classes() {
@@ -76,23 +74,7 @@ public final class Classifier {
         return new int[] {channels, height, width};
     }
 
-    public float[] parameters() {
-        return params;
-    }
-
-    public void initialise(SeedPlan rng) {
-        layout.initialise(params, rng);
-        commit();
-    }
-
-    public void load(float[] w) {
-        if (w.length != params.length) {
-            throw new IllegalArgumentException("the classifier has " + params.length + " weights; got " + w.length);
-        }
-        System.arraycopy(w, 0, params, 0, w.length);
-        commit();
-    }
-
+    @Override
     public void commit() {
         for (Conv c : convs) {
             c.upload(params);

@@ -2,7 +2,6 @@ package dev.pfgm.engine.nn.conv;
 
 import dev.pfgm.engine.field.Conditional;
 import dev.pfgm.engine.field.NormalisedField;
-import dev.pfgm.engine.random.SeedPlan;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,12 +28,11 @@ import java.util.List;
  * [n, h, w, c] ({@link NhwcKernels}: oneDNN is faster on it); inputs and outputs stay [n, c, h, w]. {@code UNetGraph} in the tests builds the same
  * network in SameDiff and checks outputs and gradients against it. Not thread-safe.
  */
-public final class UNet implements Conditional {
+public final class UNet extends FlatNetwork implements Conditional {
     private static final double BASE_FREQUENCY = 0.125;
 
     private final UNetSpec spec;
     private final double sigmaData;
-    private final Params layout = new Params();
     private final Dense embed1;
     private final Dense embed2;
     private final Conv convIn;
@@ -42,7 +40,6 @@ public final class UNet implements Conditional {
     private final ResBlock mid;
     private final List<ResBlock> up = new ArrayList<>();
     private final Conv convOut;
-    private final float[] params;
 
     private int rows = -1;
     private float[] emb;
@@ -87,6 +84,7 @@ public final class UNet implements Conditional {
     private int[] labels;
 
     public UNet(UNetSpec spec, double sigmaData) {
+        super("the U-Net");
         this.spec = spec;
         this.sigmaData = sigmaData;
         int base = spec.base();
@@ -109,7 +107,7 @@ public final class UNet implements Conditional {
             c = b.out;
         }
         convOut = new Conv(c, spec.channels(), 3, layout, 0.1, true);
-        params = new float[layout.size()];
+        allocate();
     }
 
     public UNetSpec spec() {
@@ -151,24 +149,6 @@ public final class UNet implements Conditional {
         return m;
     }
 
-    /** The live weights, in a fixed layout; call {@link #commit()} after changing them. */
-    public float[] parameters() {
-        return params;
-    }
-
-    public void initialise(SeedPlan rng) {
-        layout.initialise(params, rng);
-        commit();
-    }
-
-    public void load(float[] weights) {
-        if (weights.length != params.length) {
-            throw new IllegalArgumentException("the U-Net has " + params.length + " weights; got " + weights.length);
-        }
-        System.arraycopy(weights, 0, params, 0, params.length);
-        commit();
-    }
-
     /**
      * Loads the weights of the same network without class inputs, the class inputs' weights set to
      * zero: the result computes exactly what the unconditional network did, for any label, and
@@ -207,7 +187,7 @@ public final class UNet implements Conditional {
         this.labels = labels;
     }
 
-    /** Sends the weights to the convolution ops after an update. */
+    @Override
     public void commit() {
         convIn.upload(params);
         for (ResBlock b : down) {
