@@ -88,7 +88,7 @@ public final class JobRoutes {
         }));
         r.get("/v1/jobs").handler(ctx -> endpoint.run(ctx, caller -> withEtag(ctx, list(ctx, caller.tenant()))));
         r.get("/v1/jobs/:id").handler(ctx -> endpoint.run(ctx, caller -> {
-            JobRecord j = find(caller.tenant(), ctx.pathParam("id"));
+            JobRecord j = find(jobs, caller.tenant(), ctx.pathParam("id"));
             String etag = "\"" + j.version() + "\"";
             String inm = ctx.request().getHeader("If-None-Match");
             if (inm != null && (inm.equals(etag) || inm.equals("W/" + etag))) {
@@ -122,7 +122,7 @@ public final class JobRoutes {
             return Reply.json(200, view(j));
         }));
         r.get("/v1/jobs/:id/events").handler(ctx -> endpoint.run(ctx, caller -> {
-            JobRecord j = find(caller.tenant(), ctx.pathParam("id"));
+            JobRecord j = find(jobs, caller.tenant(), ctx.pathParam("id"));
             long after = longParam(ctx, "after", 0, 0, Long.MAX_VALUE);
             int limit = (int) longParam(ctx, "limit", 200, 1, 1000);
             ObjectNode body = Json.object();
@@ -137,7 +137,7 @@ public final class JobRoutes {
             return Reply.json(200, body);
         }));
         r.get("/v1/jobs/:id/artifacts").handler(ctx -> endpoint.run(ctx, caller -> {
-            JobRecord j = find(caller.tenant(), ctx.pathParam("id"));
+            JobRecord j = find(jobs, caller.tenant(), ctx.pathParam("id"));
             int limit = (int) longParam(ctx, "limit", 1000, 1, 10_000);
             JobArtifacts.Page page = artifacts.list(j, ctx.request().getParam("after"), limit);
             ObjectNode body = Json.object();
@@ -158,7 +158,7 @@ public final class JobRoutes {
             return Reply.json(200, body);
         }));
         r.get("/v1/jobs/:id/artifacts/:name").handler(ctx -> endpoint.run(ctx, caller -> {
-            JobRecord j = find(caller.tenant(), ctx.pathParam("id"));
+            JobRecord j = find(jobs, caller.tenant(), ctx.pathParam("id"));
             return links.download(artifacts.find(j, ctx.pathParam("name")).key());
         }));
     }
@@ -168,7 +168,8 @@ public final class JobRoutes {
         return Views.job(j, retentionDays);
     }
 
-    private JobRecord find(String tenant, String raw) {
+    /** The tenant's job the path names ({@code raw}, not yet parsed), or a 404 (a 400 for a malformed id). */
+    static JobRecord find(JobStore jobs, String tenant, String raw) {
         return jobs.get(tenant, Endpoint.uuid(raw, "job")).orElseThrow(() -> ApiException.notFound("job", raw));
     }
 

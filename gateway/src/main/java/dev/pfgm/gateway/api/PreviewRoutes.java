@@ -45,9 +45,7 @@ public final class PreviewRoutes {
 
     public void mount(Router r) {
         r.get("/v1/jobs/:id/preview").handler(ctx -> endpoint.run(ctx, caller -> {
-            String raw = ctx.pathParam("id");
-            JobRecord j = jobs.get(caller.tenant(), Endpoint.uuid(raw, "job"))
-                    .orElseThrow(() -> ApiException.notFound("job", raw));
+            JobRecord j = JobRoutes.find(jobs, caller.tenant(), ctx.pathParam("id"));
             if (j.filesExpiredAt() != null) {
                 throw new ApiException(410, "Gone", "job " + j.id() + "'s files were deleted at "
                         + Views.time(j.filesExpiredAt()) + ", past the deployment's retention");

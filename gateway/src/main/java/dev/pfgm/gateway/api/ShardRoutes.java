@@ -29,9 +29,7 @@ public final class ShardRoutes {
 
     public void mount(Router r) {
         r.get("/v1/jobs/:id/shards").handler(ctx -> endpoint.run(ctx, caller -> {
-            String raw = ctx.pathParam("id");
-            JobRecord j = jobs.get(caller.tenant(), Endpoint.uuid(raw, "job"))
-                    .orElseThrow(() -> ApiException.notFound("job", raw));
+            JobRecord j = JobRoutes.find(jobs, caller.tenant(), ctx.pathParam("id"));
             if (j.type() != JobType.SYNTHESIZE) {
                 throw new ApiException(404, "Not Found", "job " + j.id() + " is a " + j.type().wireName()
                         + " job; only synthesize jobs have shards");
