@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 
 /**
  * NumPy's .npy format, version 1 to 3: reads float32 or float64 arrays of shape [n, d] (or [n],
@@ -190,32 +191,32 @@ public final class NpyFile {
 
     /** float32 array of any shape (C order). */
     public static void writeFloat32(OutputStream out, float[] values, long[] shape) throws IOException {
-        checkCount(values.length, shape);
-        ByteBuffer body = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        body.asFloatBuffer().put(values);
-        write(out, "<f4", shape, body.array());
+        write(out, "<f4", shape, values.length, Float.BYTES, b -> b.asFloatBuffer().put(values));
     }
 
     /** float64 array of any shape (C order). */
     public static void writeFloat64(OutputStream out, double[] values, long[] shape) throws IOException {
-        checkCount(values.length, shape);
-        ByteBuffer body = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
-        body.asDoubleBuffer().put(values);
-        write(out, "<f8", shape, body.array());
+        write(out, "<f8", shape, values.length, Double.BYTES, b -> b.asDoubleBuffer().put(values));
     }
 
     /** int32 array of any shape (C order). */
     public static void writeInt32(OutputStream out, int[] values, long[] shape) throws IOException {
-        checkCount(values.length, shape);
-        ByteBuffer body = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        body.asIntBuffer().put(values);
-        write(out, "<i4", shape, body.array());
+        write(out, "<i4", shape, values.length, Integer.BYTES, b -> b.asIntBuffer().put(values));
     }
 
     /** uint8 array of any shape (C order): bytes read as 0..255. */
     public static void writeUint8(OutputStream out, byte[] values, long[] shape) throws IOException {
         checkCount(values.length, shape);
         write(out, "|u1", shape, values);
+    }
+
+    /** {@code count} values of {@code width} bytes each, put little-endian into the body by {@code fill}. */
+    private static void write(OutputStream out, String descr, long[] shape, int count, int width,
+            Consumer<ByteBuffer> fill) throws IOException {
+        checkCount(count, shape);
+        ByteBuffer body = ByteBuffer.allocate(Math.multiplyExact(count, width)).order(ByteOrder.LITTLE_ENDIAN);
+        fill.accept(body);
+        write(out, descr, shape, body.array());
     }
 
     private static void checkCount(int length, long[] shape) {

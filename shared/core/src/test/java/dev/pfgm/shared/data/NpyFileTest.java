@@ -49,6 +49,27 @@ class NpyFileTest {
         }
     }
 
+    /** Each writer's bytes are what {@link #npy} builds as NumPy would: header, then little-endian values. */
+    @Test
+    void everyWriterWritesNumpysBytes() throws IOException {
+        ByteArrayOutputStream f8 = new ByteArrayOutputStream();
+        NpyFile.writeFloat64(f8, new double[] {1, -2.5, 3}, new long[] {3});
+        assertArrayEquals(npy("<f8", false, "3,", doubles(ByteOrder.LITTLE_ENDIAN, 1, -2.5, 3)), f8.toByteArray());
+
+        ByteArrayOutputStream i4 = new ByteArrayOutputStream();
+        NpyFile.writeInt32(i4, new int[] {1, -2, 70000, 0}, new long[] {2, 2});
+        byte[] ints = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putInt(1).putInt(-2).putInt(70000).putInt(0)
+                .array();
+        assertArrayEquals(npy("<i4", false, "2, 2,", ints), i4.toByteArray());
+
+        ByteArrayOutputStream u1 = new ByteArrayOutputStream();
+        NpyFile.writeUint8(u1, new byte[] {0, (byte) 255, 7}, new long[] {1, 3});
+        assertArrayEquals(npy("|u1", false, "1, 3,", new byte[] {0, (byte) 255, 7}), u1.toByteArray());
+
+        assertThrows(IllegalArgumentException.class,
+                () -> NpyFile.writeInt32(new ByteArrayOutputStream(), new int[] {1, 2, 3}, new long[] {2, 2}));
+    }
+
     @Test
     void readsFloat64BigEndianAndFortranOrder() {
         byte[] be = npy(">f8", false, "2, 2", doubles(ByteOrder.BIG_ENDIAN, 1, 2, 3, 4));
