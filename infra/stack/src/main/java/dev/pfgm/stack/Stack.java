@@ -285,9 +285,21 @@ public final class Stack implements AutoCloseable {
         return Integer.parseInt(p.getProperty(key));
     }
 
+    /**
+     * A port free now, for a server that binds it a few seconds later. Drawn below the kernel's
+     * ephemeral range (Linux: 32768-60999) so that no outgoing connection, of this process or of a
+     * test JVM beside it, can take it in between, as one the kernel picked from that range could.
+     */
     private static int freePort() throws IOException {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int tries = 0; tries < 100; tries++) {
+            try (ServerSocket s = new ServerSocket(random.nextInt(20_000, 32_768))) {
+                return s.getLocalPort();
+            } catch (IOException taken) {
+                // in use: draw again
+            }
+        }
         try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
             return s.getLocalPort();
         }
     }
