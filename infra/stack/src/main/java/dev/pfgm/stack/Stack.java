@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The whole service in one process, no Docker: PostgreSQL, Kafka (KRaft), an S3-compatible store,
@@ -291,7 +292,7 @@ public final class Stack implements AutoCloseable {
      * test JVM beside it, can take it in between, as one the kernel picked from that range could.
      */
     private static int freePort() throws IOException {
-        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        ThreadLocalRandom random = ThreadLocalRandom.current();
         for (int tries = 0; tries < 100; tries++) {
             try (ServerSocket s = new ServerSocket(random.nextInt(20_000, 32_768))) {
                 return s.getLocalPort();
