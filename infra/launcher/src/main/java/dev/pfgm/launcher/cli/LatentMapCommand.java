@@ -27,20 +27,29 @@ abstract class LatentMapCommand extends CliCommand {
     @Mixin
     SolverOptions solver;
 
-    /** The input file and the option that named it. */
-    abstract String input();
+    /** One direction of the map: FlowMap's encode or decode. */
+    interface Direction {
+        Sampler.Result map(FlowMap map, Dataset in, SolverSpec spec, Progress progress);
+    }
 
-    abstract String inputOption();
+    private final String inputOption;
+    private final Direction direction;
 
-    abstract Sampler.Result map(FlowMap map, Dataset in, SolverSpec spec, Progress progress);
+    /** The input file, set by the subclass's option (--data or --latent). */
+    String input;
+
+    LatentMapCommand(String inputOption, Direction direction) {
+        this.inputOption = inputOption;
+        this.direction = direction;
+    }
 
     @Override
     protected void run() throws Exception {
         Path out = Check.output("--out", outPath);
         SolverSpec spec = solver.spec();
-        Dataset in = DataFiles.load(input(), inputOption());
+        Dataset in = DataFiles.load(input, inputOption);
         PfgmModel model = modelFile.read();
-        model.checkDimension(in, inputOption());
+        model.checkDimension(in, inputOption);
 
         String name = getClass().getAnnotation(Command.class).name();
         ProgressBar bar = new ProgressBar(name);
@@ -48,7 +57,7 @@ abstract class LatentMapCommand extends CliCommand {
         Sampler.Result r;
         try {
             String detail = String.format(Locale.ROOT, "%d points", in.count());
-            r = map(new FlowMap(model), in, spec, f -> bar.update(f, detail));
+            r = direction.map(new FlowMap(model), in, spec, f -> bar.update(f, detail));
         } finally {
             bar.close();
         }
