@@ -1051,10 +1051,17 @@ class ServiceTest {
             assertEquals(ready.path("device").asText(), compute.path("device").asText());
             assertEquals("health-worker", compute.path("worker").asText());
 
-            // the worker's own metrics: the attempt it ran, its consumer (lag among them), its pool, its JVM
+            // the worker's own metrics: the attempt it ran, its consumer (lag among them), its pool, its JVM;
+            // the worker records the attempt just after its end is committed, so the job can read as
+            // finished a moment before the timer counts it
+            String attempt = "pfgm_worker_attempt_duration_seconds_count{outcome=\"succeeded\",type=\"train\","
+                    + "worker=\"health-worker\"} 1";
             String metrics = Http.fetch(base + "/metrics").text();
-            assertTrue(metrics.contains("pfgm_worker_attempt_duration_seconds_count{outcome=\"succeeded\",type=\"train\","
-                    + "worker=\"health-worker\"} 1"), metrics);
+            for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); !metrics.contains(attempt)
+                    && System.nanoTime() < until; metrics = Http.fetch(base + "/metrics").text()) {
+                Thread.sleep(100);
+            }
+            assertTrue(metrics.contains(attempt), metrics);
             for (String name : List.of("kafka_consumer_fetch_manager_records_lag_max", "hikaricp_connections_active",
                     "jvm_memory_used_bytes")) {
                 assertTrue(metrics.contains(name), name + " in the worker's metrics");
