@@ -1,20 +1,26 @@
 package dev.pfgm.engine.quality;
 
 import dev.pfgm.engine.random.SeedPlan;
+import dev.pfgm.shared.data.BuiltinData;
 
-/** A Gaussian mixture with known density, for quality tests: weights, means and covariances. */
+/** A Gaussian mixture with known density, for quality tests: its weights, draws and log density. */
 final class GaussianMixture {
     final int dim;
     final double[] weights;
-    final double[][] means;
     /** The density and the Cholesky transform: the shared class the builtin sets use. */
     private final dev.pfgm.shared.data.GaussianMixture law;
 
     GaussianMixture(double[] weights, double[][] means, double[][][] covariances) {
-        this.dim = means[0].length;
-        this.weights = weights;
-        this.means = means;
-        this.law = new dev.pfgm.shared.data.GaussianMixture(weights, means, covariances);
+        this(new dev.pfgm.shared.data.GaussianMixture(weights, means, covariances));
+    }
+
+    private GaussianMixture(dev.pfgm.shared.data.GaussianMixture law) {
+        this.dim = law.dim();
+        this.weights = new double[law.components()];
+        for (int c = 0; c < weights.length; c++) {
+            weights[c] = law.weight(c);
+        }
+        this.law = law;
     }
 
     /** Five anisotropic components in 2-D with unequal weights. */
@@ -25,34 +31,9 @@ final class GaussianMixture {
                         {{0.05, 0}, {0, 0.05}}, {{0.08, 0.03}, {0.03, 0.08}}});
     }
 
-    /** Six components in 6-D with random means (scale 1.2) and random full covariances. */
+    /** builtin:mixture6's law: six anisotropic components in 6-D with unequal weights. */
     static GaussianMixture sixD() {
-        int k = 6;
-        int d = 6;
-        SeedPlan r = SeedPlan.of(42);
-        double[][] means = new double[k][d];
-        double[][][] cov = new double[k][d][d];
-        for (int c = 0; c < k; c++) {
-            for (int i = 0; i < d; i++) {
-                means[c][i] = 1.2 * r.nextGaussian();
-            }
-            double[][] a = new double[d][d];
-            for (int i = 0; i < d; i++) {
-                for (int j = 0; j < d; j++) {
-                    a[i][j] = 0.15 * r.nextGaussian();
-                }
-            }
-            for (int i = 0; i < d; i++) {
-                for (int j = 0; j < d; j++) {
-                    double s = i == j ? 0.05 : 0;
-                    for (int l = 0; l < d; l++) {
-                        s += a[i][l] * a[j][l];
-                    }
-                    cov[c][i][j] = s;
-                }
-            }
-        }
-        return new GaussianMixture(new double[] {0.25, 0.2, 0.18, 0.15, 0.12, 0.10}, means, cov);
+        return new GaussianMixture(BuiltinData.density("mixture6"));
     }
 
     /** n points, row-major, from stream {@code seed}. */

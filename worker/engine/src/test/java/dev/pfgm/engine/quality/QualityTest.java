@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The engine issue's quality bar, with the default settings as shipped: models trained on data
  * with a known density must produce samples and likelihoods close to the truth. Each test trains
- * one model (a few minutes on two cores) and prints its figures.
+ * one model (under a minute on two cores) and prints its figures; docs/defaults.md has them.
  */
 @Tag("slow")
 class QualityTest {
