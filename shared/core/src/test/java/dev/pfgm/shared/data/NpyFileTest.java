@@ -68,6 +68,8 @@ class NpyFileTest {
 
         assertThrows(IllegalArgumentException.class,
                 () -> NpyFile.writeInt32(new ByteArrayOutputStream(), new int[] {1, 2, 3}, new long[] {2, 2}));
+        assertThrows(IllegalArgumentException.class,
+                () -> NpyFile.writeUint8(new ByteArrayOutputStream(), new byte[] {1, 2, 3}, new long[] {2, 2}));
     }
 
     @Test
@@ -94,6 +96,31 @@ class NpyFileTest {
         assertMessage(npy("<f8", false, "1, 1", doubles(ByteOrder.LITTLE_ENDIAN, Double.POSITIVE_INFINITY)), "Infinity");
         byte[] junk = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) 0xff, (byte) 0xff, '{', 'j'};
         assertMessage(junk, "header claims");
+    }
+
+    /**
+     * Version 2 and 3 headers give their length in four bytes: a small one reads as version 1's does,
+     * and one whose upper bytes are set is refused by its size, not read as a short header.
+     */
+    @Test
+    void readsVersionTwoHeadersByAllFourLengthBytes() {
+        byte[] v1 = npy("<f8", false, "2, 1", doubles(ByteOrder.LITTLE_ENDIAN, 1.5, -3));
+        int headerLen = (v1[8] & 0xff) | (v1[9] & 0xff) << 8;
+        byte[] v2 = version2(v1, headerLen);
+        assertArrayEquals(new double[] {1.5, -3}, NpyFile.readTable(v2, "v2", "x").values(), 0);
+        byte[] huge = version2(v1, headerLen);
+        huge[10] = 1; // 65,536 more bytes of header than the file has
+        assertMessage(huge, "header claims " + (headerLen + 65_536) + " bytes");
+        byte[] past = version2(v1, headerLen);
+        past[11] = 1;
+        assertMessage(past, "header claims " + (headerLen + (1L << 24)) + " bytes");
+    }
+
+    /** {@code v1} with its version 1 prelude made version 2's (a four-byte header length). */
+    private static byte[] version2(byte[] v1, int headerLen) {
+        ByteBuffer b = ByteBuffer.allocate(v1.length + 2).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(v1, 0, 6).put(new byte[] {2, 0}).putInt(headerLen).put(v1, 10, v1.length - 10);
+        return b.array();
     }
 
     private static void assertMessage(byte[] bytes, String part) {

@@ -28,7 +28,7 @@ class JobStatusTest {
         while (!todo.isEmpty()) {
             JobStatus s = todo.poll();
             for (JobStatus next : JobStatus.values()) {
-                if (s.canBecome(next) && reached.add(next)) {
+                if (JobTransition.of(s, next) != null && reached.add(next)) {
                     todo.add(next);
                 }
             }
@@ -93,7 +93,7 @@ class JobStatusTest {
             return false;
         }
         for (JobStatus next : JobStatus.values()) {
-            if (from.canBecome(next) && leadsTo(next, end, seen)) {
+            if (JobTransition.of(from, next) != null && leadsTo(next, end, seen)) {
                 return true;
             }
         }

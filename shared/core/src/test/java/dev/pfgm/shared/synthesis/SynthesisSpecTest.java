@@ -83,4 +83,75 @@ class SynthesisSpecTest {
         assertArrayEquals(new long[] {3, 0, 7}, s.classes().counts(10, training));
         assertEquals("{\"0\":3,\"2\":7}", s.classes().toJson().toString());
     }
+
+    /** Each limit the contract states is where it says: the bound itself taken, one past it refused. */
+    @Test
+    void limitsAreInclusiveWhereTheContractSaysSo() throws Exception {
+        assertEquals(1, parse("{\"count\": 1}", TABLE).count());
+        assertEquals(1_000_000_000L, parse("{\"count\": 1000000000}", TABLE).count());
+        assertEquals(1, parse("{\"count\": 10, \"solver\": \"euler\", \"steps\": 1}", TABLE).steps());
+        assertEquals(100_000, parse("{\"count\": 10, \"solver\": \"euler\", \"steps\": 100000}", TABLE).steps());
+        assertEquals("steps", refusal("{\"count\": 10, \"steps\": 0}", TABLE));
+        assertEquals("steps", refusal("{\"count\": 10, \"steps\": 100001}", TABLE));
+        assertEquals(0.5, parse("{\"count\": 10, \"rtol\": 0.5}", TABLE).rtol());
+        assertEquals("rtol", refusal("{\"count\": 10, \"rtol\": 1}", TABLE));
+        assertEquals("atol", refusal("{\"count\": 10, \"atol\": 0}", TABLE));
+        assertEquals(0.0, parse("{\"count\": 10, \"guidance\": 0}", IMAGES).guidance());
+        assertEquals(20.0, parse("{\"count\": 10, \"guidance\": 20}", IMAGES).guidance());
+        assertEquals("guidance", refusal("{\"count\": 10, \"guidance\": 20.5}", IMAGES));
+        assertEquals("guidance", refusal("{\"count\": 10, \"guidance\": -0.5}", IMAGES));
+        assertEquals(0.999, parse("{\"count\": 10, \"filter\": {\"min_log_density_quantile\": 0.999}}", TABLE)
+                .filterQuantile());
+        assertEquals("filter.min_log_density_quantile",
+                refusal("{\"count\": 10, \"filter\": {\"min_log_density_quantile\": 1}}", TABLE));
+        assertEquals(1024, parse("{\"count\": 10, \"estimator\": \"hutchinson\", \"probes\": 1024}", TABLE).probes());
+        assertEquals("probes", refusal("{\"count\": 10, \"estimator\": \"hutchinson\", \"probes\": 1025}", TABLE));
+        assertEquals("probes", refusal("{\"count\": 10, \"probes\": 2}", TABLE), "the exact estimator takes no probes");
+        // a class may have no rows; the last class is the model's classes - 1
+        assertArrayEquals(new long[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 10},
+                parse("{\"count\": 10, \"classes\": {\"0\": 0, \"9\": 10}}", IMAGES).classes().counts(10, new int[10]));
+    }
+
+    /**
+     * shard_size: at most count, at most 2^25 values a shard (memory) and at least count / 100,000
+     * (the shard limit); the default is cut to whole chunks, then held within the same bounds.
+     */
+    @Test
+    void shardSizesKeepToTheMemoryAndShardLimits() throws Exception {
+        assertEquals(10, parse("{\"count\": 10, \"shard_size\": 10}", TABLE).shardSize());
+        // 2^25 / 784 = 42,799.02: a shard of 28x28 images holds at most 42,799
+        assertEquals(42_799, parse("{\"count\": 100000, \"shard_size\": 42799}", IMAGES).shardSize());
+        assertEquals("shard_size", refusal("{\"count\": 100000, \"shard_size\": 42800}", IMAGES));
+        // a billion rows in at most 100,000 shards: at least 10,000 rows each
+        assertEquals(10_000, parse("{\"count\": 1000000000, \"shard_size\": 10000}", TABLE).shardSize());
+        assertEquals("shard_size", refusal("{\"count\": 1000000000, \"shard_size\": 9999}", TABLE));
+        // the default: heun with 100,000 steps takes ~77 rows in 45 s, one chunk (256); the shard limit
+        // lifts it to 10,000 rounded up to whole chunks
+        SynthesisSpec slow = parse("{\"count\": 1000000000, \"solver\": \"heun\", \"steps\": 100000}", TABLE);
+        assertEquals(10_240, slow.shardSize());
+        assertEquals(97_657, slow.plan().shards());
+        // and the memory bound caps a fast default: 2^25 / 10,000 columns = 3,355 rows
+        ModelFacts wide = ModelFacts.of(JSON.createObjectNode(), 10_000, null, 0);
+        assertEquals(3_355, parse("{\"count\": 1000000, \"solver\": \"euler\", \"steps\": 1}", wide).shardSize());
+    }
+
+    /** The resolved parameters (the manifest's record of them) read back as the same synthesis. */
+    @Test
+    void resolvedParametersReadBackAsTheSameSpec() throws Exception {
+        ModelFacts three = ModelFacts.of(JSON.createObjectNode(), 2, null, 3);
+        for (String params : new String[] {"{\"count\": 1000}",
+            "{\"count\": 5000, \"seed\": 7, \"format\": \"csv\", \"solver\": \"heun\", \"steps\": 12,"
+                    + " \"log_density\": true, \"estimator\": \"hutchinson\", \"probes\": 3, \"report\": false}",
+            "{\"count\": 300, \"rtol\": 0.001, \"atol\": 0.01, \"filter\": {\"min_log_density_quantile\": 0.05}}"}) {
+            SynthesisSpec spec = parse(params, TABLE);
+            assertEquals(spec, SynthesisSpec.parse(spec.toJson(), TABLE), params);
+        }
+        SynthesisSpec conditional = parse("{\"count\": 30, \"classes\": {\"1\": 30}, \"guidance\": 2.5}", three);
+        assertEquals(conditional, SynthesisSpec.parse(conditional.toJson(), three));
+        SynthesisSpec balanced = parse("{\"count\": 30, \"classes\": \"balanced\"}", three);
+        assertEquals(balanced, SynthesisSpec.parse(balanced.toJson(), three));
+        assertTrue(parse("{\"count\": 10, \"log_density\": true}", TABLE).needsDensity());
+        assertTrue(parse("{\"count\": 10, \"filter\": {\"min_log_density_quantile\": 0.5}}", TABLE).needsDensity());
+        assertTrue(!parse("{\"count\": 10}", TABLE).needsDensity());
+    }
 }
