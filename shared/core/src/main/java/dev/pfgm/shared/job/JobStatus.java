@@ -32,10 +32,6 @@ public enum JobStatus {
         return true;
     }
 
-    public boolean canBecome(JobStatus next) {
-        return JobTransition.of(this, next) != null;
-    }
-
     public static JobStatus parse(String s) {
         for (JobStatus v : values()) {
             if (v.wireName().equals(s)) {

@@ -13,8 +13,8 @@ import java.util.Set;
 /**
  * Every status change a job can make, declared once. The store writes each as one UPDATE whose
  * SET and WHERE come from here ({@link #set()}, {@link #guard()}), so the SQL cannot allow what
- * this list does not; {@link JobStatus#canBecome} reads it too, and docs/architecture.md draws it
- * (a test compares the drawing with this list).
+ * this list does not ({@link #of} answers whether a change is one of them), and
+ * docs/architecture.md draws it (a test compares the drawing with this list).
  */
 public enum JobTransition {
     /** A worker takes a queued job: its lease starts and the attempt counts. */
