@@ -73,8 +73,8 @@ public final class RateLimiter {
             double perSecond = b.perMinute / 60.0;
             b.tokens = Math.min((double) b.perMinute, b.tokens + (double) (now - b.lastNanos) / 1e9 * perSecond);
             b.lastNanos = now;
-            long resetFull = (long) Math.ceil((b.perMinute - b.tokens) / perSecond);
             if (b.tokens < 1) {
+                long resetFull = (long) Math.ceil((b.perMinute - b.tokens) / perSecond);
                 long wait = Math.max(1, (long) Math.ceil((1 - b.tokens) / perSecond));
                 ApiException e = new ApiException(429, "Too Many Requests", "key " + p.prefix() + " made more than "
                         + b.perMinute + " requests a minute (tenant " + p.tenant() + "'s requests_per_minute quota);"
@@ -83,7 +83,9 @@ public final class RateLimiter {
                 throw e.header("Retry-After", Long.toString(wait));
             }
             b.tokens -= 1;
-            return new Decision(b.perMinute, (long) Math.floor(b.tokens), resetFull);
+            // the reset is when the bucket is full again, counting the request just taken
+            return new Decision(b.perMinute, (long) Math.floor(b.tokens),
+                    (long) Math.ceil((b.perMinute - b.tokens) / perSecond));
         }
     }
 

@@ -1,0 +1,50 @@
+package dev.pfgm.gateway.webhook;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import org.junit.jupiter.api.Test;
+
+/** The SSRF guard on literal addresses (no name lookups): each refused range at both of its edges. */
+class WebhookTargetsTest {
+    private static boolean isPublic(String literal) throws UnknownHostException {
+        return WebhookTargets.isPublic(InetAddress.getByName(literal));
+    }
+
+    @Test
+    void privateRangesAreRefusedToTheirEdges() throws UnknownHostException {
+        String[] refused = {"127.0.0.1", "127.255.255.254", "0.0.0.0", "0.1.2.3", "10.0.0.0", "10.255.255.255",
+            "172.16.0.0", "172.31.255.255", "192.168.0.1", "192.168.255.255", "169.254.169.254", "100.64.0.0",
+            "100.127.255.255", "192.0.0.0", "192.0.0.255", "198.18.0.0", "198.19.255.255", "224.0.0.1",
+            "239.255.255.255", "::1", "::", "fe80::1", "fc00::1", "fdff:ffff::1", "ff02::1", "::ffff:10.0.0.1",
+            "::ffff:127.0.0.1"};
+        for (String a : refused) {
+            assertTrue(!isPublic(a), a + " is not public");
+        }
+        String[] allowed = {"8.8.8.8", "9.255.255.255", "11.0.0.0", "172.15.255.255", "172.32.0.0", "100.63.255.255",
+            "100.128.0.0", "192.0.1.0", "191.255.255.255", "198.17.255.255", "198.20.0.0", "1.1.1.1",
+            "2001:4860:4860::8888", "fbff::1", "fe00::1"};
+        for (String a : allowed) {
+            assertTrue(isPublic(a), a + " is public");
+        }
+    }
+
+    @Test
+    void urlsMustBeHttpWithAHostAndNoCredentials() {
+        assertNull(WebhookTargets.problem("https://8.8.8.8/hook", false));
+        assertNull(WebhookTargets.problem("HTTP://8.8.8.8:8080/hook?x=1", false));
+        assertEquals("must be an http or https URL", WebhookTargets.problem("ftp://8.8.8.8/x", false));
+        assertEquals("must be an http or https URL", WebhookTargets.problem("/relative/path", false));
+        assertEquals("must name a host (and no user:password)", WebhookTargets.problem("http://u:p@8.8.8.8/x", false));
+        assertEquals("must name a host (and no user:password)", WebhookTargets.problem("http:///x", false));
+        assertTrue(WebhookTargets.problem("http://a b/", false).startsWith("is not a URL"));
+        String refused = WebhookTargets.problem("http://[::ffff:10.1.2.3]/x", false);
+        assertTrue(refused != null && refused.startsWith("resolves to 10.1.2.3"), refused);
+        // the operator's switch lets a receiver on the same network through, and nothing else
+        assertNull(WebhookTargets.problem("http://10.1.2.3/x", true));
+        assertEquals("must be an http or https URL", WebhookTargets.problem("file:///etc/passwd", true));
+    }
+}
