@@ -9,7 +9,8 @@ import java.net.UnknownHostException;
 /**
  * Where the service may send webhooks: http(s) URLs whose host resolves only to public addresses,
  * so that a tenant cannot make the service call into its own network (SSRF). Loopback, private,
- * link-local, carrier-grade NAT, unique-local and multicast addresses are refused unless the
+ * link-local, carrier-grade NAT, unique-local and multicast addresses are refused, as are IPv6
+ * addresses that carry one of them to an IPv4 host (NAT64, 6to4, IPv4-compatible), unless the
  * operator allows them (PFGM_WEBHOOK_ALLOW_PRIVATE=1, for a receiver on the same network).
  */
 public final class WebhookTargets {
@@ -53,12 +54,49 @@ public final class WebhookTargets {
         }
         byte[] b = a.getAddress();
         if (a instanceof Inet6Address) {
-            return (b[0] & 0xfe) != 0xfc; // fc00::/7, unique local
+            byte[] v4 = embeddedIpv4(b);
+            if (v4 != null) {
+                try {
+                    return isPublic(InetAddress.getByAddress(v4));
+                } catch (UnknownHostException e) {
+                    return false; // four bytes always make an address
+                }
+            }
+            // fc00::/7, unique local; 64:ff9b:1::/48, NAT64 for a local network (RFC 8215)
+            return (b[0] & 0xfe) != 0xfc && !prefix(b, 0x00, 0x64, 0xff, 0x9b, 0x00, 0x01);
         }
         // 100.64.0.0/10 (carrier-grade NAT), 0.0.0.0/8, 192.0.0.0/24, 198.18.0.0/15 (benchmarking)
         int x = b[0] & 0xff;
         int y = b[1] & 0xff;
         return !(x == 100 && (y & 0xc0) == 64) && x != 0 && !(x == 192 && y == 0 && (b[2] & 0xff) == 0)
                 && !(x == 198 && (y & 0xfe) == 18);
+    }
+
+    /**
+     * The IPv4 address an IPv6 one carries to an IPv4 host, which a gateway on the way (NAT64,
+     * 6to4) or the stack (IPv4-compatible) would reach: ::a.b.c.d, 64:ff9b::a.b.c.d (NAT64's
+     * well-known prefix), 2002:AABB:CCDD::/48 (6to4); null for any other address.
+     */
+    private static byte[] embeddedIpv4(byte[] b) {
+        boolean zeroMiddle = true;
+        for (int i = 4; i < 12; i++) {
+            zeroMiddle &= b[i] == 0;
+        }
+        if (zeroMiddle && (prefix(b, 0, 0, 0, 0) || prefix(b, 0x00, 0x64, 0xff, 0x9b))) {
+            return java.util.Arrays.copyOfRange(b, 12, 16);
+        }
+        if (prefix(b, 0x20, 0x02)) {
+            return java.util.Arrays.copyOfRange(b, 2, 6);
+        }
+        return null;
+    }
+
+    private static boolean prefix(byte[] b, int... p) {
+        for (int i = 0; i < p.length; i++) {
+            if ((b[i] & 0xff) != p[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 }
