@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 
 /**
  * Where the service may send webhooks: http(s) URLs whose host resolves only to public addresses,
@@ -83,10 +84,10 @@ public final class WebhookTargets {
             zeroMiddle &= b[i] == 0;
         }
         if (zeroMiddle && (prefix(b, 0, 0, 0, 0) || prefix(b, 0x00, 0x64, 0xff, 0x9b))) {
-            return java.util.Arrays.copyOfRange(b, 12, 16);
+            return Arrays.copyOfRange(b, 12, 16);
         }
         if (prefix(b, 0x20, 0x02)) {
-            return java.util.Arrays.copyOfRange(b, 2, 6);
+            return Arrays.copyOfRange(b, 2, 6);
         }
         return null;
     }
