@@ -14,14 +14,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
  * The job API from Java: upload a dataset, submit a job, wait for it, download its files, cancel it.
- * Every call is retried on 429 and 503 after the Retry-After the service names, and on a lost
- * connection for calls that are safe to repeat; a submission carries an Idempotency-Key (one is made
- * when none is given), so a retried submission never makes a second job. Any other 4xx/5xx is a
+ * Every call is retried on 429 and 503 after the Retry-After the service names (seconds or a date),
+ * and on a lost connection for calls that are safe to repeat; a submission carries an
+ * Idempotency-Key (one is made when none is given), so a retried submission never makes a second
+ * job. Any other 4xx/5xx is a
  * {@link ApiError} with the problem's detail.
  */
 public final class PfgmClient {
@@ -117,15 +122,27 @@ public final class PfgmClient {
 
     /**
      * Waits until the job ends or {@code timeout} passes (then returns it unfinished), polling with
-     * If-None-Match so that an unchanged job costs the service a 304; {@code progress} sees each change.
+     * If-None-Match so that an unchanged job costs the service a 304; {@code progress} sees the job
+     * after each poll (the same job after a 304).
      */
     public JsonNode await(String id, Duration timeout, Consumer<JsonNode> progress) throws IOException,
             InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        JsonNode job = job(id);
+        JsonNode job = null;
         String etag = null;
         long delay = 200;
         while (true) {
+            String tag = etag;
+            HttpResponse<InputStream> r = send(() -> {
+                HttpRequest.Builder b = request("/v1/jobs/" + enc(id)).GET();
+                return tag == null ? b : b.header("If-None-Match", tag);
+            }, true);
+            if (r.statusCode() == 304 && job != null) {
+                r.body().close();
+            } else {
+                etag = r.headers().firstValue("ETag").orElse(null);
+                job = json(r);
+            }
             if (progress != null) {
                 progress.accept(job);
             }
@@ -134,17 +151,6 @@ public final class PfgmClient {
             }
             Thread.sleep(Math.min(delay, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
             delay = Math.min(2000, delay * 3 / 2);
-            String tag = etag;
-            HttpResponse<InputStream> r = send(() -> {
-                HttpRequest.Builder b = request("/v1/jobs/" + enc(id)).GET();
-                return tag == null ? b : b.header("If-None-Match", tag);
-            }, true);
-            if (r.statusCode() == 304) {
-                r.body().close();
-                continue;
-            }
-            etag = r.headers().firstValue("ETag").orElse(null);
-            job = json(r);
         }
     }
 
@@ -192,7 +198,8 @@ public final class PfgmClient {
             }
             String body = new String(r.body().readAllBytes(), StandardCharsets.UTF_8);
             if ((s == 429 || s == 503) && attempt < attempts) {
-                long wait = r.headers().firstValueAsLong("Retry-After").orElse(backoff(attempt) / 1000);
+                long wait = retryAfterSeconds(r.headers().firstValue("Retry-After").orElse(null), Instant.now(),
+                        backoff(attempt) / 1000);
                 Thread.sleep(Math.min(60, Math.max(1, wait)) * 1000);
                 continue;
             }
@@ -205,6 +212,27 @@ public final class PfgmClient {
             throw new ApiError(s, problem, body);
         }
         throw last;
+    }
+
+    /**
+     * A Retry-After header in seconds from {@code now}: a count of seconds or an HTTP date (RFC 9110
+     * allows both; a proxy in front of the service may send the date); {@code fallback} when absent
+     * or neither.
+     */
+    static long retryAfterSeconds(String header, Instant now, long fallback) {
+        if (header == null) {
+            return fallback;
+        }
+        String v = header.trim();
+        if (v.matches("\\d{1,9}")) {
+            return Long.parseLong(v);
+        }
+        try {
+            Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            return Math.max(0, (Duration.between(now, at).toMillis() + 999) / 1000);
+        } catch (DateTimeParseException e) {
+            return fallback;
+        }
     }
 
     private static long backoff(int attempt) {

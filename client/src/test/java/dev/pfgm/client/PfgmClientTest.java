@@ -73,4 +73,55 @@ class PfgmClientTest {
             s.stop(0);
         }
     }
+
+    @Test
+    void retryAfterIsSecondsOrAnHttpDate() {
+        java.time.Instant now = java.time.Instant.parse("2026-12-06T10:00:00Z");
+        assertEquals(5, PfgmClient.retryAfterSeconds("5", now, 9));
+        assertEquals(5, PfgmClient.retryAfterSeconds(" 5 ", now, 9));
+        assertEquals(3, PfgmClient.retryAfterSeconds("Sun, 06 Dec 2026 10:00:03 GMT", now, 9));
+        assertEquals(0, PfgmClient.retryAfterSeconds("Sun, 06 Dec 2026 09:59:00 GMT", now, 9), "a date passed");
+        assertEquals(9, PfgmClient.retryAfterSeconds(null, now, 9));
+        assertEquals(9, PfgmClient.retryAfterSeconds("soon", now, 9));
+        assertEquals(9, PfgmClient.retryAfterSeconds("-1", now, 9));
+        assertEquals(9, PfgmClient.retryAfterSeconds("99999999999999999999", now, 9), "no overflow");
+    }
+
+    /** await polls with the job's ETag; a 304 keeps the job it has, a change is seen once. */
+    @Test
+    void awaitPollsWithTheEtagUntilTheJobEnds() throws Exception {
+        List<String> ifNoneMatch = new CopyOnWriteArrayList<>();
+        int[] gets = {0};
+        HttpServer s = HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 4);
+        s.createContext("/v1/jobs/j1", ex -> {
+            gets[0]++;
+            ifNoneMatch.add(String.valueOf(ex.getRequestHeaders().getFirst("If-None-Match")));
+            if (gets[0] == 3 || gets[0] == 4) {
+                ex.sendResponseHeaders(304, -1);
+                ex.close();
+                return;
+            }
+            String status = gets[0] < 5 ? "running" : "succeeded";
+            byte[] body = ("{\"id\":\"j1\",\"status\":\"" + status + "\",\"terminal\":" + (gets[0] >= 5) + "}")
+                    .getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("ETag", "\"v" + gets[0] + "\"");
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        s.start();
+        try {
+            PfgmClient c = new PfgmClient("http://127.0.0.1:" + s.getAddress().getPort(), "k");
+            List<String> seen = new CopyOnWriteArrayList<>();
+            var job = c.await("j1", java.time.Duration.ofSeconds(30), j -> seen.add(j.path("status").asText()));
+            assertEquals("succeeded", job.path("status").asText());
+            assertEquals(5, gets[0]);
+            // the first read has no tag to send; each poll sends the tag of the last full answer, kept
+            // across 304s
+            assertEquals(List.of("null", "\"v1\"", "\"v2\"", "\"v2\"", "\"v2\""), ifNoneMatch);
+            assertEquals(List.of("running", "running", "running", "running", "succeeded"), seen);
+        } finally {
+            s.stop(0);
+        }
+    }
 }
