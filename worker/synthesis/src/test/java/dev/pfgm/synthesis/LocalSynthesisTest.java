@@ -10,11 +10,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.engine.sample.Progress;
 import dev.pfgm.shared.InvalidInputException;
+import dev.pfgm.shared.data.DataFiles;
 import dev.pfgm.shared.data.ImageFiles;
 import dev.pfgm.shared.data.NpyFile;
 import dev.pfgm.shared.synthesis.SynthesisSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +31,38 @@ class LocalSynthesisTest {
         return Models.JSON.createObjectNode().put("sha256", sha);
     }
 
+    /**
+     * The manifest speaks of the files on disk: each part's bytes and sha256 (and its side files'),
+     * and totals that are the parts' sums (bytes counting side files; nfe the mean over candidates).
+     */
+    private static void assertManifestMatchesTheFiles(Path out, JsonNode manifest) throws Exception {
+        long rows = 0;
+        long bytes = 0;
+        long candidates = 0;
+        double evaluations = 0;
+        JsonNode parts = manifest.path("parts");
+        for (JsonNode p : parts) {
+            List<JsonNode> files = new ArrayList<>(List.of(p));
+            p.path("files").forEach(files::add);
+            for (JsonNode f : files) {
+                byte[] b = Files.readAllBytes(out.resolve(f.path("name").asText()));
+                assertEquals(b.length, f.path("bytes").asLong(), f.path("name").asText());
+                assertEquals(DataFiles.sha256(b), f.path("sha256").asText(), f.path("name").asText());
+                bytes += b.length;
+            }
+            rows += p.path("rows").asLong();
+            candidates += p.path("candidates").asLong();
+            evaluations += p.path("nfe").asDouble() * p.path("candidates").asLong();
+        }
+        JsonNode totals = manifest.path("totals");
+        assertEquals(parts.size(), totals.path("parts").asInt());
+        assertEquals(rows, totals.path("rows").asLong());
+        assertEquals(manifest.path("count").asLong(), rows);
+        assertEquals(bytes, totals.path("bytes").asLong());
+        assertEquals(candidates, totals.path("candidates").asLong());
+        assertEquals(evaluations / candidates, totals.path("nfe").asDouble(), 1e-9);
+    }
+
     @Test
     void anInterruptedRunResumesToTheSameBytes() throws Exception {
         PfgmModel m = Models.table();
@@ -37,6 +72,9 @@ class LocalSynthesisTest {
         LocalSynthesis.Result whole = LocalSynthesis.run(m, describe("m1"), spec, null, clean, false, (r, c) -> { });
         assertEquals(7, whole.manifest().path("parts").size());
         assertEquals(2000, whole.manifest().path("totals").path("rows").asLong());
+        assertManifestMatchesTheFiles(clean, whole.manifest());
+        assertEquals(2000, whole.manifest().path("totals").path("candidates").asLong(), "no filter: a row a candidate");
+        assertEquals(11, whole.manifest().path("totals").path("nfe").asDouble(), "heun, 6 steps: 2 x 6 - 1");
 
         // stop a second run in its fourth shard, as a kill would
         Path resumed = dir.resolve("resumed");
@@ -95,6 +133,7 @@ class LocalSynthesisTest {
         // about a fifth of the training data lies below the threshold; the samples are similar
         assertTrue(candidates > 620 && candidates < 1000, "candidates drawn " + candidates);
         assertEquals(threshold, r.manifest().path("filter").path("threshold").asDouble());
+        assertManifestMatchesTheFiles(dir.resolve("f"), r.manifest());
         int rows = 0;
         for (JsonNode p : r.manifest().path("parts")) {
             Path f = dir.resolve("f").resolve(p.path("files").get(0).path("name").asText());
@@ -139,5 +178,20 @@ class LocalSynthesisTest {
             JsonNode cc = r.manifest().path("totals").path("class_counts");
             assertEquals(want[1], cc.path("1").asLong());
         }
+    }
+
+    /** A new run takes an empty folder or one of other files, and refuses one holding any part. */
+    @Test
+    void aNewRunRefusesAFolderHoldingParts() throws Exception {
+        PfgmModel m = Models.table();
+        SynthesisSpec spec = Models.spec(m, "{\"count\": 10, \"solver\": \"euler\", \"steps\": 2}");
+        Path mixed = Files.createDirectories(dir.resolve("mixed"));
+        Files.writeString(mixed.resolve("notes.txt"), "not a part");
+        assertEquals(1, LocalSynthesis.run(m, describe("m4"), spec, null, mixed, false, (x, c) -> { }).drawnParts());
+        Path stray = Files.createDirectories(dir.resolve("stray"));
+        Files.write(stray.resolve("part-00003.npy"), new byte[] {1});
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> LocalSynthesis.run(m, describe("m4"), spec, null, stray, false, (x, c) -> { }));
+        assertTrue(e.getMessage().contains("already holds a synthesis"), e.getMessage());
     }
 }

@@ -134,7 +134,13 @@ class SynthesisFormatsTest {
             int r = 0;
             while ((e = in.getNextEntry()) != null) {
                 names.add(e.getName());
+                // fixed owner, mode and time: the part's bytes depend on the images only
+                assertEquals(0, e.getLastModifiedTime().toMillis(), e.getName());
+                assertEquals(0644, e.getMode(), e.getName());
+                assertEquals(0, e.getLongUserId() + e.getLongGroupId(), e.getName());
+                assertEquals("", e.getUserName() + e.getGroupName(), e.getName());
                 byte[] data = in.readAllBytes();
+                assertEquals(data.length, e.getSize(), e.getName());
                 if (e.getName().endsWith(".png")) {
                     var img = ImageIO.read(new ByteArrayInputStream(data));
                     assertEquals(8, img.getWidth());
@@ -150,6 +156,11 @@ class SynthesisFormatsTest {
                     r++;
                 }
             }
+        }
+        byte[] whole = Files.readAllBytes(tar.path());
+        assertEquals(0, whole.length % 512, "whole tar records");
+        for (int i = whole.length - 1024; i < whole.length; i++) {
+            assertEquals(0, whole[i], "the archive ends with two zero blocks");
         }
         assertEquals("000000080.png", names.get(0));
         assertEquals("000000080.cls", names.get(1));
