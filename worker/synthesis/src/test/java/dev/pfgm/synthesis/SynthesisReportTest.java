@@ -65,6 +65,7 @@ class SynthesisReportTest {
         assertEquals(0, p.path("exact_copies").path("synthetic").asLong());
         double share = p.path("share_below_held_out_p05").path("synthetic").asDouble();
         assertTrue(share < 0.2, "a model that does not copy puts few rows closer than held-out rows: " + share);
+        assertHistogram(p.path("dcr_histogram"));
         assertEquals(2, report.path("marginals").size());
         assertEquals(30, report.path("marginals").get(0).path("synthetic").size());
         try (var files = Files.list(dir.resolve("a"))) {
@@ -87,6 +88,28 @@ class SynthesisReportTest {
         assertEquals(1.0, copied.path("privacy").path("share_below_held_out_p05").path("synthetic").asDouble());
         // the copies are the training rows rounded to float32, as the parts hold them
         assertTrue(copied.path("privacy").path("dcr_median").path("synthetic").asDouble() < 1e-6, copied.toString());
+        JsonNode copiedHist = copied.path("privacy").path("dcr_histogram");
+        assertHistogram(copiedHist);
+        assertEquals(1.0, copiedHist.path("synthetic").get(0).asDouble(), 1e-6, "every copy in the first bin");
+    }
+
+    /** Edges rising from 0, one share a bin between them, each row set's shares adding up to 1. */
+    private static void assertHistogram(JsonNode h) {
+        JsonNode edges = h.path("edges");
+        assertEquals(0.0, edges.get(0).asDouble());
+        for (int k = 1; k < edges.size(); k++) {
+            assertTrue(edges.get(k).asDouble() > edges.get(k - 1).asDouble(), "edges rise: " + edges);
+        }
+        for (String set : new String[] {"synthetic", "held_out"}) {
+            JsonNode shares = h.path(set);
+            assertEquals(edges.size() - 1, shares.size(), set);
+            double sum = 0;
+            for (JsonNode v : shares) {
+                assertTrue(v.asDouble() >= 0, set);
+                sum += v.asDouble();
+            }
+            assertEquals(1.0, sum, 1e-4, set + " shares: " + shares);
+        }
     }
 
     @Test
