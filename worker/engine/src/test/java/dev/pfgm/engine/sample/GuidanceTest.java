@@ -92,4 +92,22 @@ class GuidanceTest {
         InvalidInputException interval = assertThrows(InvalidInputException.class, () -> new Guidance(0, 2, 3, 1));
         assertTrue(interval.getMessage().startsWith("guidance_interval:"), interval.getMessage());
     }
+
+    /** The stated ranges hold at their edges: scale in [0, 20], z in [LO, HI] both ends, classes 0..K-1. */
+    @Test
+    void rangesHoldAtTheirEdges() {
+        assertEquals(0.0, new Guidance(0, 0).scale());
+        assertEquals(20.0, new Guidance(0, 20).scale());
+        assertThrows(InvalidInputException.class, () -> new Guidance(0, 20.001));
+        assertThrows(InvalidInputException.class, () -> new Guidance(0, 2, -0.1, 1));
+        assertThrows(InvalidInputException.class, () -> new Guidance(0, 2, 1, 1));
+        Guidance window = new Guidance(0, 2, 0.5, 4);
+        assertTrue(window.guides(0.5) && window.guides(4) && window.guides(2), "LO and HI are inside");
+        assertTrue(!window.guides(0.4999) && !window.guides(4.0001), "just outside is not");
+        assertTrue(new Guidance(0, 2).guides(0) && new Guidance(0, 2).guides(1e9), "every z by default");
+        new Guidance(9, 1).check(10);
+        new Guidance(Guidance.CYCLE, 1).check(10);
+        new Guidance(Guidance.DRAWN, 1).check(10);
+        assertThrows(InvalidInputException.class, () -> new Guidance(-3, 1).check(10));
+    }
 }
