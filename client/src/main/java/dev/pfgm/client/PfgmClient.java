@@ -26,8 +26,7 @@ import java.util.function.Consumer;
  * Every call is retried on 429 and 503 after the Retry-After the service names (seconds or a date),
  * and on a lost connection for calls that are safe to repeat; a submission carries an
  * Idempotency-Key (one is made when none is given), so a retried submission never makes a second
- * job. Any other 4xx/5xx is a
- * {@link ApiError} with the problem's detail.
+ * job. Any other 4xx/5xx is a {@link ApiError} with the problem's detail.
  */
 public final class PfgmClient {
     private static final ObjectMapper JSON = new ObjectMapper();

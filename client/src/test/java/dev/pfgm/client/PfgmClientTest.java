@@ -5,40 +5,57 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /** The client against a scripted server: what it retries, with which key, and what it gives up on. */
 class PfgmClientTest {
+    /** A scripted server answering {@code path} with {@code handler}, on a loopback port. */
+    private static HttpServer serve(String path, HttpHandler handler) throws IOException {
+        HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);
+        s.createContext(path, handler);
+        s.start();
+        return s;
+    }
+
+    private static PfgmClient client(HttpServer s) {
+        return new PfgmClient("http://127.0.0.1:" + s.getAddress().getPort(), "k");
+    }
+
+    private static void reply(HttpExchange ex, int status, String json) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        ex.sendResponseHeaders(status, body.length);
+        ex.getResponseBody().write(body);
+        ex.close();
+    }
+
     @Test
     void a503IsRetriedAfterItsRetryAfterUnderTheSameIdempotencyKey() throws Exception {
         List<String> keys = new CopyOnWriteArrayList<>();
-        HttpServer s = HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 4);
-        s.createContext("/v1/jobs", ex -> {
+        HttpServer s = serve("/v1/jobs", ex -> {
             keys.add(ex.getRequestHeaders().getFirst("Idempotency-Key"));
             ex.getRequestBody().readAllBytes();
-            byte[] body;
             if (keys.size() == 1) {
                 ex.getResponseHeaders().set("Retry-After", "1");
                 ex.getResponseHeaders().set("Content-Type", "application/problem+json");
-                body = "{\"title\":\"Service Unavailable\",\"status\":503}".getBytes(StandardCharsets.UTF_8);
-                ex.sendResponseHeaders(503, body.length);
+                reply(ex, 503, "{\"title\":\"Service Unavailable\",\"status\":503}");
             } else {
-                body = "{\"id\":\"j1\",\"status\":\"queued\"}".getBytes(StandardCharsets.UTF_8);
-                ex.sendResponseHeaders(202, body.length);
+                reply(ex, 202, "{\"id\":\"j1\",\"status\":\"queued\"}");
             }
-            ex.getResponseBody().write(body);
-            ex.close();
         });
-        s.start();
         try {
-            PfgmClient c = new PfgmClient("http://127.0.0.1:" + s.getAddress().getPort(), "k");
             long t0 = System.nanoTime();
-            var job = c.submit(new ObjectMapper().readTree("{\"type\":\"train\"}"), null);
+            var job = client(s).submit(new ObjectMapper().readTree("{\"type\":\"train\"}"), null);
             assertEquals("j1", job.path("id").asText());
             assertEquals(2, keys.size());
             assertEquals(keys.get(0), keys.get(1), "a retried submission names the same job");
@@ -52,18 +69,13 @@ class PfgmClientTest {
     @Test
     void aRefusalIsAnErrorWithTheProblemsDetailAndIsNotRetried() throws Exception {
         int[] calls = {0};
-        HttpServer s = HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 4);
-        s.createContext("/v1/jobs", ex -> {
+        HttpServer s = serve("/v1/jobs", ex -> {
             calls[0]++;
-            byte[] body = ("{\"title\":\"Unprocessable Content\",\"status\":422,\"detail\":\"invalid request\","
-                    + "\"errors\":[{\"pointer\":\"/dataset\",\"message\":\"is required\"}]}").getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(422, body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
+            reply(ex, 422, "{\"title\":\"Unprocessable Content\",\"status\":422,\"detail\":\"invalid request\","
+                    + "\"errors\":[{\"pointer\":\"/dataset\",\"message\":\"is required\"}]}");
         });
-        s.start();
         try {
-            PfgmClient c = new PfgmClient("http://127.0.0.1:" + s.getAddress().getPort(), "k");
+            PfgmClient c = client(s);
             PfgmClient.ApiError e = assertThrows(PfgmClient.ApiError.class,
                     () -> c.submit(new ObjectMapper().readTree("{\"type\":\"train\"}"), "key-1"));
             assertEquals(422, e.status());
@@ -76,7 +88,7 @@ class PfgmClientTest {
 
     @Test
     void retryAfterIsSecondsOrAnHttpDate() {
-        java.time.Instant now = java.time.Instant.parse("2026-12-06T10:00:00Z");
+        Instant now = Instant.parse("2026-12-06T10:00:00Z");
         assertEquals(5, PfgmClient.retryAfterSeconds("5", now, 9));
         assertEquals(5, PfgmClient.retryAfterSeconds(" 5 ", now, 9));
         assertEquals(3, PfgmClient.retryAfterSeconds("Sun, 06 Dec 2026 10:00:03 GMT", now, 9));
@@ -87,13 +99,12 @@ class PfgmClientTest {
         assertEquals(9, PfgmClient.retryAfterSeconds("99999999999999999999", now, 9), "no overflow");
     }
 
-    /** await polls with the job's ETag; a 304 keeps the job it has, a change is seen once. */
+    /** await polls with the job's ETag and hands each poll's job to its listener (the same one after a 304). */
     @Test
     void awaitPollsWithTheEtagUntilTheJobEnds() throws Exception {
         List<String> ifNoneMatch = new CopyOnWriteArrayList<>();
         int[] gets = {0};
-        HttpServer s = HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 4);
-        s.createContext("/v1/jobs/j1", ex -> {
+        HttpServer s = serve("/v1/jobs/j1", ex -> {
             gets[0]++;
             ifNoneMatch.add(String.valueOf(ex.getRequestHeaders().getFirst("If-None-Match")));
             if (gets[0] == 3 || gets[0] == 4) {
@@ -101,19 +112,13 @@ class PfgmClientTest {
                 ex.close();
                 return;
             }
-            String status = gets[0] < 5 ? "running" : "succeeded";
-            byte[] body = ("{\"id\":\"j1\",\"status\":\"" + status + "\",\"terminal\":" + (gets[0] >= 5) + "}")
-                    .getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().set("ETag", "\"v" + gets[0] + "\"");
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
+            reply(ex, 200, "{\"id\":\"j1\",\"status\":\"" + (gets[0] < 5 ? "running" : "succeeded")
+                    + "\",\"terminal\":" + (gets[0] >= 5) + "}");
         });
-        s.start();
         try {
-            PfgmClient c = new PfgmClient("http://127.0.0.1:" + s.getAddress().getPort(), "k");
             List<String> seen = new CopyOnWriteArrayList<>();
-            var job = c.await("j1", java.time.Duration.ofSeconds(30), j -> seen.add(j.path("status").asText()));
+            var job = client(s).await("j1", Duration.ofSeconds(30), j -> seen.add(j.path("status").asText()));
             assertEquals("succeeded", job.path("status").asText());
             assertEquals(5, gets[0]);
             // the first read has no tag to send; each poll sends the tag of the last full answer, kept
