@@ -74,19 +74,21 @@ public final class RateLimiter {
             b.tokens = Math.min((double) b.perMinute, b.tokens + (double) (now - b.lastNanos) / 1e9 * perSecond);
             b.lastNanos = now;
             if (b.tokens < 1) {
-                long resetFull = (long) Math.ceil((b.perMinute - b.tokens) / perSecond);
                 long wait = Math.max(1, (long) Math.ceil((1 - b.tokens) / perSecond));
                 ApiException e = new ApiException(429, "Too Many Requests", "key " + p.prefix() + " made more than "
                         + b.perMinute + " requests a minute (tenant " + p.tenant() + "'s requests_per_minute quota);"
                         + " retry in " + wait + " s");
-                new Decision(b.perMinute, 0, resetFull).headers().forEach(e::header);
+                new Decision(b.perMinute, 0, secondsToFull(b, perSecond)).headers().forEach(e::header);
                 throw e.header("Retry-After", Long.toString(wait));
             }
             b.tokens -= 1;
-            // the reset is when the bucket is full again, counting the request just taken
-            return new Decision(b.perMinute, (long) Math.floor(b.tokens),
-                    (long) Math.ceil((b.perMinute - b.tokens) / perSecond));
+            return new Decision(b.perMinute, (long) Math.floor(b.tokens), secondsToFull(b, perSecond));
         }
+    }
+
+    /** The reset: seconds until the bucket is full again, from its tokens now (after any request taken). */
+    private static long secondsToFull(Bucket b, double perSecond) {
+        return (long) Math.ceil((b.perMinute - b.tokens) / perSecond);
     }
 
     /** A tenant's quota changed: its keys look it up again at their next request. */
