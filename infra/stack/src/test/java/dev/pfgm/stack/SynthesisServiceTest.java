@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pfgm.engine.model.ModelFile;
 import dev.pfgm.shared.config.Settings;
 import dev.pfgm.shared.data.DataFiles;
 import dev.pfgm.shared.data.NpyFile;
@@ -333,6 +334,10 @@ class SynthesisServiceTest {
         assertEquals("succeeded", t.path("status").asText(), t.toString());
         String conditional = t.path("result").path("model").asText();
         assertEquals(3, api.get("/v1/models/" + conditional).json().path("metrics").path("classes").asInt());
+        // the model file names the column its classes came from (synthesize --data splits a table by it)
+        Path modelFile = tmp.resolve("conditional.pfgm");
+        Files.write(modelFile, api.get("/v1/jobs/" + t.path("id").asText() + "/artifacts/model.pfgm").raw().body());
+        assertEquals("kind", ModelFile.read(modelFile, "model").labelColumn());
 
         String id = submit(api, Map.of("type", "synthesize", "model", conditional, "params", Map.of("count", 900,
                 "shard_size", 400, "classes", Map.of("0", 600, "2", 300), "guidance", 2, "format", "csv")));

@@ -40,9 +40,18 @@ final class JobFiles {
 
     /** A dataset as a table or as images, by its stored format (and, for .npy, its rank). */
     ImageFiles.Loaded load(String tenant, String ref, Path dir) throws IOException {
+        return fetch(tenant, ref, dir).data();
+    }
+
+    /** A dataset as {@link #load} gives it, with the name of the table's label column (null when none). */
+    record Fetched(ImageFiles.Loaded data, String labelColumn) {
+    }
+
+    /** {@link #load} with the label column read from the same database row (one read, one version of it). */
+    Fetched fetch(String tenant, String ref, Path dir) throws IOException {
         if (BuiltinData.isBuiltin(ref)) {
-            return ref.equals(ImageFiles.DISCS) ? ImageFiles.load(ref, null, "dataset", null)
-                    : new ImageFiles.Loaded(BuiltinData.load(ref), null);
+            return new Fetched(ref.equals(ImageFiles.DISCS) ? ImageFiles.load(ref, null, "dataset", null)
+                    : new ImageFiles.Loaded(BuiltinData.load(ref), null), null);
         }
         var d = datasets.get(tenant, UUID.fromString(ref))
                 .orElseThrow(() -> new InvalidInputException("dataset " + ref + " no longer exists"));
@@ -54,27 +63,18 @@ final class JobFiles {
         objects.get(d.objectKey(), file);
         ImageFiles.Loaded loaded = ImageFiles.load(file.toString(), null, "dataset " + ref, null, limits);
         if (d.labels() == null) {
-            return loaded;
+            return new Fetched(loaded, null);
         }
         if (!loaded.isImages()) {
             Labels.Split split = Labels.split(loaded.table(), d.labels().column(), "dataset " + ref);
-            return new ImageFiles.Loaded(split.features(), null, split.labels());
+            return new Fetched(new ImageFiles.Loaded(split.features(), null, split.labels()), d.labels().column());
         }
         Path labels = dir.resolve("labels." + d.labels().format());
         objects.get(d.labels().key(), labels);
         ImageSet im = loaded.images();
         int[] l = Labels.read(Files.readAllBytes(labels), d.labels().format(), "labels of dataset " + ref, im.count());
-        return new ImageFiles.Loaded(null, new ImageSet(im.source(), im.pixels(), im.count(), im.channels(), im.height(),
-                im.width(), im.eightBit(), l, im.sha256()));
-    }
-
-    /** A table dataset's label column, or null. */
-    String labelColumn(String tenant, String ref) {
-        if (BuiltinData.isBuiltin(ref)) {
-            return null;
-        }
-        return datasets.get(tenant, UUID.fromString(ref)).map(d -> d.labels() == null ? null : d.labels().column())
-                .orElse(null);
+        return new Fetched(new ImageFiles.Loaded(null, new ImageSet(im.source(), im.pixels(), im.count(), im.channels(),
+                im.height(), im.width(), im.eightBit(), l, im.sha256())), null);
     }
 
     /** The dataset a model was trained on (an id or builtin:NAME). */

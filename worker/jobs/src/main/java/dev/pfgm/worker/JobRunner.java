@@ -90,7 +90,8 @@ final class JobRunner {
 
     private Outcome train(JobRecord job, Path dir, ProgressReporter progress) throws IOException {
         progress.phase("loading dataset");
-        ImageFiles.Loaded loaded = files.load(job.tenant(), job.dataset(), dir);
+        JobFiles.Fetched fetched = files.fetch(job.tenant(), job.dataset(), dir);
+        ImageFiles.Loaded loaded = fetched.data();
         if (loaded.isImages()) {
             return trainImages(job, loaded.images(), dir, progress);
         }
@@ -107,7 +108,7 @@ final class JobRunner {
                 data.dim(), settings.steps(), labels == null ? "" : ", conditional on their class"));
         PfgmModel model = Trainer.train(data, labels, settings, new LossReporter(progress));
         if (labels != null) {
-            model = model.withLabelColumn(files.labelColumn(job.tenant(), job.dataset()));
+            model = model.withLabelColumn(fetched.labelColumn());
         }
         Path modelFile = dir.resolve("model.pfgm");
         ModelFile.write(model, modelFile);
