@@ -60,6 +60,9 @@ public final class PfgmClient {
         }
     }
 
+    /** Bytes of an error response's body read into its {@link ApiError}; the rest is not read. */
+    static final int MAX_ERROR_BODY = 64 * 1024;
+
     public PfgmClient(String baseUrl, String apiKey) {
         this(baseUrl, apiKey, 6);
     }
@@ -195,7 +198,11 @@ public final class PfgmClient {
             if (s / 100 == 2 || s == 304) {
                 return r;
             }
-            String body = new String(r.body().readAllBytes(), StandardCharsets.UTF_8);
+            String body;
+            try (InputStream in = r.body()) {
+                // the service's problem documents are small; whatever answers in its place is read no further
+                body = new String(in.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
+            }
             if ((s == 429 || s == 503) && attempt < attempts) {
                 long wait = retryAfterSeconds(r.headers().firstValue("Retry-After").orElse(null), Instant.now(),
                         backoff(attempt) / 1000);

@@ -86,6 +86,38 @@ class PfgmClientTest {
         }
     }
 
+    /** An error page far larger than any problem document (a proxy's, say) is read only to the bound. */
+    @Test
+    void anErrorBodyIsReadOnlyToItsBound() throws Exception {
+        HttpServer s = serve("/v1/jobs", ex -> {
+            ex.getRequestBody().readAllBytes();
+            ex.sendResponseHeaders(502, 0);
+            byte[] block = new byte[1 << 20];
+            java.util.Arrays.fill(block, (byte) 'x');
+            try {
+                for (int i = 0; i < 256; i++) {
+                    ex.getResponseBody().write(block);
+                }
+            } catch (IOException clientWentAway) {
+                // expected: the client stops reading at its bound
+            }
+            ex.close();
+        });
+        try {
+            PfgmClient c = client(s);
+            long t0 = System.nanoTime();
+            PfgmClient.ApiError e = assertThrows(PfgmClient.ApiError.class,
+                    () -> c.submit(new ObjectMapper().readTree("{\"type\":\"train\"}"), "key-1"));
+            assertEquals(502, e.status());
+            int length = e.getMessage().length();
+            assertEquals(4 + PfgmClient.MAX_ERROR_BODY, length, "the message's length");
+            assertEquals("502 " + "x".repeat(PfgmClient.MAX_ERROR_BODY), e.getMessage());
+            assertTrue((System.nanoTime() - t0) / 1e9 < 10, "it did not read the 256 MiB");
+        } finally {
+            s.stop(0);
+        }
+    }
+
     @Test
     void retryAfterIsSecondsOrAnHttpDate() {
         Instant now = Instant.parse("2026-12-06T10:00:00Z");
