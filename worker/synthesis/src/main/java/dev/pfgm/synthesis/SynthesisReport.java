@@ -37,7 +37,7 @@ public final class SynthesisReport {
     static final int IMAGE_REFERENCE = 2_000;
     static final int HELD_OUT = 5_000;
     private static final int MARGINAL_COLUMNS = 12;
-    private static final int BINS = 30;
+    static final int BINS = 30;
     private static final long SEED = 0x5EED;
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
@@ -376,7 +376,7 @@ public final class SynthesisReport {
     }
 
     /** Shares of {@code v} per bin of [lo, hi] (values outside count in the end bins). */
-    private static double[] histogram(double[] v, double lo, double hi) {
+    static double[] histogram(double[] v, double lo, double hi) {
         double top = hi > lo ? hi : lo + 1;
         double[] h = new double[BINS];
         for (double x : v) {

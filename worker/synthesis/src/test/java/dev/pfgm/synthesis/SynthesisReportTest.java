@@ -93,6 +93,22 @@ class SynthesisReportTest {
         assertEquals(1.0, copiedHist.path("synthetic").get(0).asDouble(), 1e-6, "every copy in the first bin");
     }
 
+    /**
+     * The bins by hand: 30 bins of [0, 3] are 0.1 wide; a value on an edge opens the bin above it, and
+     * values past either end count in the end bins (the histogram's top edge is a 99th percentile).
+     */
+    @Test
+    void histogramBinsAreHalfOpenAndTheEndsTakeTheTails() {
+        assertEquals(30, SynthesisReport.BINS);
+        double[] h = SynthesisReport.histogram(new double[] {-1, 0, 0.05, 0.1, 1.55, 2.95, 3, 7}, 0, 3);
+        double eighth = 1.0 / 8;
+        assertEquals(3 * eighth, h[0], 1e-12, "-1, 0 and 0.05");
+        assertEquals(eighth, h[1], 1e-12, "0.1 opens the second bin");
+        assertEquals(eighth, h[15], 1e-12, "1.55");
+        assertEquals(3 * eighth, h[29], 1e-12, "2.95, the top edge 3 and 7 above it");
+        assertEquals(8 * eighth, java.util.Arrays.stream(h).sum(), 1e-12, "nothing else");
+    }
+
     /** Edges rising from 0, one share a bin between them, each row set's shares adding up to 1. */
     private static void assertHistogram(JsonNode h) {
         JsonNode edges = h.path("edges");
