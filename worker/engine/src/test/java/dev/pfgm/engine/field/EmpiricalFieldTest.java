@@ -49,7 +49,7 @@ class EmpiricalFieldTest {
             double[] charges = gaussians(count * n, 10 + n);
             double[] x = gaussians(n, 20 + n);
             double z = 0.3;
-            double[] w = new EmpiricalField(n, GAMMA).weights(x, z, charges, count);
+            double[] w = new ReferenceWeights(n).weights(x, z, charges, count);
             double[] direct = new double[count];
             double sum = 0;
             for (int j = 0; j < count; j++) {
@@ -142,7 +142,7 @@ class EmpiricalFieldTest {
         double[] charges = gaussians(count * n, 8);
         double[] x = gaussians(n, 9);
         for (double z : new double[] {1e-3, 1, 40}) {
-            double[] w = new EmpiricalField(n, GAMMA).weights(x, z, charges, count);
+            double[] w = new ReferenceWeights(n).weights(x, z, charges, count);
             double sum = 0;
             for (double v : w) {
                 assertTrue(Double.isFinite(v) && v >= 0);
@@ -161,10 +161,10 @@ class EmpiricalFieldTest {
             double[] x = gaussians(rows * n, 40 + n);
             double[] z = {1e-4, 0.05, 0.7, 4, 60};
             double[] mu = new double[rows * n];
-            EmpiricalField field = new EmpiricalField(n, GAMMA);
-            field.chargeMeans(x, z, rows, charges, count, mu);
+            new EmpiricalField(n, GAMMA).chargeMeans(x, z, rows, charges, count, mu);
+            ReferenceWeights reference = new ReferenceWeights(n);
             for (int i = 0; i < rows; i++) {
-                double[] w = field.weights(java.util.Arrays.copyOfRange(x, i * n, (i + 1) * n), z[i], charges, count);
+                double[] w = reference.weights(java.util.Arrays.copyOfRange(x, i * n, (i + 1) * n), z[i], charges, count);
                 for (int k = 0; k < n; k++) {
                     double want = 0;
                     for (int j = 0; j < count; j++) {
@@ -189,7 +189,7 @@ class EmpiricalFieldTest {
         double[] z = {0.01, 0.3, 1, 3, 10, 100};
         double[] mu = new double[rows * n];
         new EmpiricalField(n, GAMMA).chargeMeans(x, z, rows, charges, count, mu);
-        EmpiricalField direct = new EmpiricalField(n, GAMMA);
+        ReferenceWeights direct = new ReferenceWeights(n);
         for (int i = 0; i < rows; i++) {
             double[] w = direct.weights(java.util.Arrays.copyOfRange(x, i * n, (i + 1) * n), z[i], charges, count);
             for (int k = 0; k < n; k++) {

@@ -10,7 +10,7 @@ public final class ExactChargeMean implements ChargeMean {
     private final int dim;
     private final double[] charges;
     private final int count;
-    private final EmpiricalField field;
+    private final ReferenceWeights field;
     private double[] lastX = new double[0];
     private double[] lastS = new double[0];
     private double[] lastM = new double[0];
@@ -20,7 +20,7 @@ public final class ExactChargeMean implements ChargeMean {
         this.dim = dim;
         this.charges = charges.clone();
         this.count = charges.length / dim;
-        this.field = new EmpiricalField(dim, 5);
+        this.field = new ReferenceWeights(dim);
     }
 
     @Override
