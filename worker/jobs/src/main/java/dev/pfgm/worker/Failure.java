@@ -5,6 +5,7 @@ import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.shared.NonFiniteException;
 import dev.pfgm.shared.store.DependencyWait;
 import dev.pfgm.shared.store.Json;
+import org.apache.commons.lang3.exception.ExceptionUtils;
 
 /**
  * Why an attempt failed, and whether another attempt could do better. Permanent: the data or
@@ -21,10 +22,11 @@ record Failure(String code, String message, boolean retryable) {
         if (t instanceof NonFiniteException) {
             return new Failure("non_finite", t.getMessage(), false);
         }
-        OutOfMemoryError oom = outOfMemory(t);
+        OutOfMemoryError oom = ExceptionUtils.throwableOfType(t, OutOfMemoryError.class);
         if (oom != null) {
             // ND4J's arrays live outside the heap; javacpp refuses them past its own limits, and
-            // the engine may wrap that refusal, hence the search down the causes
+            // the engine may wrap that refusal, hence the search down the causes (which ends where
+            // a cause chain loops back on itself)
             String where = String.valueOf(oom.getMessage()).contains("Java heap space")
                     ? "this worker's heap (" + (Runtime.getRuntime().maxMemory() >> 20) + " MiB)"
                     : "this worker's memory (" + oom.getMessage() + ")";
@@ -35,15 +37,6 @@ record Failure(String code, String message, boolean retryable) {
             return new Failure("dependency_unavailable", message(t), true);
         }
         return new Failure("internal", message(t), true);
-    }
-
-    private static OutOfMemoryError outOfMemory(Throwable t) {
-        for (int depth = 0; t != null && depth < 16; t = t.getCause(), depth++) {
-            if (t instanceof OutOfMemoryError e) {
-                return e;
-            }
-        }
-        return null;
     }
 
     ObjectNode json() {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.shared.NonFiniteException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Which failures end a job at once and which earn another attempt. */
 class FailureTest {
@@ -33,6 +34,34 @@ class FailureTest {
         assertEquals("out_of_memory", f.code());
         assertFalse(f.retryable());
         assertTrue(f.message().contains("physicalBytes = 5161M"), f.message());
+    }
+
+    /**
+     * Causes are searched to the end of the chain, and a chain that loops back on itself (Throwable
+     * allows A -> B -> A) ends the search instead of spinning the worker's thread for ever.
+     */
+    @Test
+    @Timeout(10)
+    void theWholeCauseChainIsSearchedAndALoopEndsTheSearch() {
+        Throwable t = new OutOfMemoryError("Java heap space");
+        for (int i = 0; i < 40; i++) {
+            t = new IllegalStateException("wrapper " + i, t);
+        }
+        Failure deep = Failure.of(t);
+        assertEquals("out_of_memory", deep.code());
+        assertTrue(deep.message().contains("this worker's heap (" + (Runtime.getRuntime().maxMemory() >> 20) + " MiB)"),
+                deep.message());
+        IllegalStateException a = new IllegalStateException("a");
+        IllegalStateException b = new IllegalStateException("b", a);
+        a.initCause(b);
+        Failure looped = Failure.of(a);
+        assertEquals("internal", looped.code());
+        assertTrue(looped.retryable());
+        IllegalStateException c = new IllegalStateException("c", new OutOfMemoryError("Java heap space"));
+        IllegalStateException d = new IllegalStateException("d", c);
+        IllegalStateException e = new IllegalStateException("e", d);
+        c.addSuppressed(e); // not a cause: only the cause chain counts
+        assertEquals("out_of_memory", Failure.of(e).code());
     }
 
     @Test

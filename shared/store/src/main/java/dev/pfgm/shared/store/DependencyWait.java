@@ -2,6 +2,7 @@ package dev.pfgm.shared.store;
 
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import org.apache.commons.lang3.exception.ExceptionUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,8 @@ public final class DependencyWait {
 
     /** True for failures of a dependency that is away (not for a refused or malformed request). */
     public static boolean unavailable(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
+        // the library's walk stops where a cause chain loops back on itself
+        for (Throwable c : ExceptionUtils.getThrowableList(t)) {
             if (c instanceof Database.StoreException s) {
                 return s.unavailable();
             }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.lang3.exception.ExceptionUtils;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -58,7 +59,7 @@ public final class ComputeDevice {
     public static java.util.Optional<String> unavailable(Throwable t) {
         boolean native_ = false;
         boolean cuda = false;
-        for (Throwable c = t; c != null; c = c.getCause()) {
+        for (Throwable c : ExceptionUtils.getThrowableList(t)) { // ends where a cause chain loops
             if (c instanceof UnavailableException) {
                 return java.util.Optional.of(c.getMessage());
             }
@@ -85,10 +86,8 @@ public final class ComputeDevice {
     }
 
     private static String root(Throwable t) {
-        Throwable r = t;
-        while (r.getCause() != null && r.getCause() != r) {
-            r = r.getCause();
-        }
+        List<Throwable> chain = ExceptionUtils.getThrowableList(t);
+        Throwable r = chain.get(chain.size() - 1);
         String m = r.getMessage();
         return r.getClass().getSimpleName() + (m == null ? "" : ": " + m.lines().findFirst().orElse(""));
     }

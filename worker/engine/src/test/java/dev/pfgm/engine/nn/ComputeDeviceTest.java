@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** What a node that cannot run the backend is told, and what the backend here reports. */
 class ComputeDeviceTest {
@@ -34,8 +35,13 @@ class ComputeDeviceTest {
     }
 
     @Test
+    @Timeout(10)
     void otherFailuresAreNotBlamedOnTheBackend() {
         assertTrue(ComputeDevice.unavailable(new IllegalStateException("boom")).isEmpty());
+        // a cause chain that loops back on itself ends the search
+        IllegalStateException a = new IllegalStateException("a");
+        a.initCause(new IllegalStateException("b", a));
+        assertTrue(ComputeDevice.unavailable(a).isEmpty());
         assertTrue(ComputeDevice.unavailable(new OutOfMemoryError("Java heap space")).isEmpty());
     }
 
