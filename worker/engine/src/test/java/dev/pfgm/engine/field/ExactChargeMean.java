@@ -10,7 +10,7 @@ public final class ExactChargeMean implements ChargeMean {
     private final int dim;
     private final double[] charges;
     private final int count;
-    private final ReferenceWeights field;
+    private final ReferenceWeights reference;
     private double[] lastX = new double[0];
     private double[] lastS = new double[0];
     private double[] lastM = new double[0];
@@ -20,7 +20,7 @@ public final class ExactChargeMean implements ChargeMean {
         this.dim = dim;
         this.charges = charges.clone();
         this.count = charges.length / dim;
-        this.field = new ReferenceWeights(dim);
+        this.reference = new ReferenceWeights(dim);
     }
 
     @Override
@@ -32,7 +32,7 @@ public final class ExactChargeMean implements ChargeMean {
     public void chargeMean(double[] x, double[] s, int rows, double[] m) {
         // the double-precision reference weights: this class is a test oracle
         for (int i = 0; i < rows; i++) {
-            double[] w = field.weights(java.util.Arrays.copyOfRange(x, i * dim, (i + 1) * dim), s[i], charges, count);
+            double[] w = reference.weights(java.util.Arrays.copyOfRange(x, i * dim, (i + 1) * dim), s[i], charges, count);
             for (int k = 0; k < dim; k++) {
                 double sum = 0;
                 for (int j = 0; j < count; j++) {
@@ -80,7 +80,7 @@ public final class ExactChargeMean implements ChargeMean {
     /** dm_k/dx_l at row i of the last call. */
     public double[][] jacobian(int i) {
         double[] xi = java.util.Arrays.copyOfRange(lastX, i * dim, (i + 1) * dim);
-        double[] w = field.weights(xi, lastS[i], charges, count);
+        double[] w = reference.weights(xi, lastS[i], charges, count);
         double[][] jac = new double[dim][dim];
         for (int j = 0; j < count; j++) {
             double d2 = lastS[i] * lastS[i];
