@@ -903,7 +903,7 @@ class ServiceTest {
         Process other = startWorkerProcess();
         try {
             Map<String, Object> params = new java.util.HashMap<>(TINY_UNET);
-            params.putAll(Map.of("steps", 1200, "preview_every", 100, "checkpoint_every", 100, "seed", 2));
+            params.putAll(Map.of("steps", 800, "preview_every", 100, "checkpoint_every", 100, "seed", 2));
             String id = submit(admin, Map.of("type", "train", "dataset", ds, "params", params));
             JsonNode running = waitFor(admin, id, j -> j.path("status").asText().equals("running")
                     && j.path("progress").path("completed").asDouble() >= 250, 180);
@@ -940,7 +940,7 @@ class ServiceTest {
                 }
             }
             List<String> expected = new java.util.ArrayList<>();
-            for (int step = 100; step <= 1200; step += 100) {
+            for (int step = 100; step <= 800; step += 100) {
                 expected.add(String.format(java.util.Locale.ROOT, "preview-%07d.png", step));
             }
             assertEquals(expected, grids);
