@@ -171,15 +171,15 @@ public final class DatasetRoutes {
         if (name == null || name.isBlank() || name.length() > 200) {
             throw ApiException.badRequest("/query/name", "required: 1 to 200 characters naming the dataset");
         }
-        if (Text.hasControl(name)) {
-            throw ApiException.invalid("/query/name", "must not contain NUL or other control characters");
+        if (Text.hasUnfit(name)) {
+            throw ApiException.invalid("/query/name", "must not contain NUL, other control characters or half a surrogate pair");
         }
         if (format == null || !FORMATS.containsKey(format)) {
             throw ApiException.badRequest("/query/format", "required: npy, csv, idx or png-zip, got "
                     + (format == null ? "nothing" : "'" + Text.printable(format) + "'"));
         }
         String labelColumn = ctx.request().getParam("label_column");
-        if (labelColumn != null && (labelColumn.isBlank() || labelColumn.length() > 200 || Text.hasControl(labelColumn))) {
+        if (labelColumn != null && (labelColumn.isBlank() || labelColumn.length() > 200 || Text.hasUnfit(labelColumn))) {
             throw ApiException.invalid("/query/label_column", "a column name or 0-based index of 1 to 200 printable"
                     + " characters");
         }

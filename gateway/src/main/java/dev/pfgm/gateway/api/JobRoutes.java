@@ -222,6 +222,9 @@ public final class JobRoutes {
                         + " class-conditional model, which needs PFGM++ (aug_dim > 1; 128 when not given)");
             }
         }
+        if (type == JobType.TRAIN) {
+            checkZRange(params);
+        }
         if (type != JobType.TRAIN && type != JobType.CLASSIFIER) {
             String raw = body.getString("model");
             UUID parsed = Endpoint.parseUuid(raw);
@@ -372,14 +375,14 @@ public final class JobRoutes {
     /**
      * What JSON Schema cannot say exactly: integers beyond 64 bits (a validator compares them as
      * doubles, so 2^64 passed a maximum of 2^63 - 1 and ran as seed 0), seeds outside 0..2^63 - 1,
-     * and strings holding NUL or other control characters.
+     * and strings holding NUL, other control characters or half a surrogate pair.
      */
     static void refuseOutOfRange(JsonNode node, String pointer) {
         if (node.isObject()) {
             node.fields().forEachRemaining(e -> {
                 // a name too (metadata keys are the caller's): PostgreSQL's jsonb refuses NUL outright
-                if (dev.pfgm.shared.Text.hasControl(e.getKey())) {
-                    throw ApiException.invalid(pointer, "a key must not contain NUL or other control characters");
+                if (dev.pfgm.shared.Text.hasUnfit(e.getKey())) {
+                    throw ApiException.invalid(pointer, "a key must not contain NUL, other control characters or half a surrogate pair");
                 }
                 refuseOutOfRange(e.getValue(), pointer + "/" + e.getKey());
             });
@@ -387,15 +390,36 @@ public final class JobRoutes {
             for (int i = 0; i < node.size(); i++) {
                 refuseOutOfRange(node.get(i), pointer + "/" + i);
             }
-        } else if (node.isTextual() && dev.pfgm.shared.Text.hasControl(node.asText())) {
-            throw ApiException.invalid(pointer, "must not contain NUL or other control characters");
-        } else if (node.isNumber() && pointer.endsWith("/seed")
-                && (!node.canConvertToExactIntegral() || !node.canConvertToLong() || node.asLong() < 0)) {
+        } else if (node.isTextual() && dev.pfgm.shared.Text.hasUnfit(node.asText())) {
+            throw ApiException.invalid(pointer, "must not contain NUL, other control characters or half a surrogate pair");
+        } else if (node.isNumber() && pointer.endsWith("/seed") && !isSeed(node)) {
             throw ApiException.invalid(pointer, "a seed is an integer from 0 to " + Long.MAX_VALUE + " (2^63 - 1); got "
                     + node.asText());
         } else if (node.isIntegralNumber() && !node.canConvertToLong()) {
             throw ApiException.invalid(pointer, node.asText() + " is out of range");
         }
+    }
+
+    /** z_min below z_max when both are given (0 derives either): the worker's rule, before the job is queued. */
+    static void checkZRange(JsonNode params) {
+        double zMin = params.path("z_min").asDouble(0);
+        double zMax = params.path("z_max").asDouble(0);
+        if (zMin > 0 && zMax > 0 && zMin >= zMax) {
+            throw ApiException.invalid("/params/z_min", "must be below z_max (" + params.get("z_max") + "), got "
+                    + params.get("z_min"));
+        }
+    }
+
+    /**
+     * 0 to 2^63 - 1, compared exactly: Jackson's canConvertToLong compares a double with
+     * (double) Long.MAX_VALUE, which is 2^63, so 9223372036854775808.0 passed and ran wrapped.
+     */
+    private static boolean isSeed(JsonNode node) {
+        if (!node.canConvertToExactIntegral()) {
+            return false;
+        }
+        java.math.BigDecimal v = node.decimalValue();
+        return v.signum() >= 0 && v.compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) <= 0;
     }
 
     /** What the work estimate needs of a model: its row's settings, dimension, image shape and classes. */
@@ -481,17 +505,17 @@ public final class JobRoutes {
         int limit = (int) longParam(ctx, "limit", 50, 1, 200);
         UUID after = Paging.after(ctx, "a job");
         String name = ctx.request().getParam("name");
-        if (name != null && (name.isEmpty() || name.length() > 200 || dev.pfgm.shared.Text.hasControl(name))) {
-            throw ApiException.badRequest("/query/name", "must be 1 to 200 characters without control characters");
+        if (name != null && (name.isEmpty() || name.length() > 200 || dev.pfgm.shared.Text.hasUnfit(name))) {
+            throw ApiException.badRequest("/query/name", "must be 1 to 200 characters without control characters or half a surrogate pair");
         }
         ObjectNode metadata = Json.object();
         for (var e : ctx.request().params()) {
             if (e.getKey().startsWith("metadata[") && e.getKey().endsWith("]")) {
                 String key = e.getKey().substring(9, e.getKey().length() - 1);
                 if (key.isEmpty() || key.length() > 64 || e.getValue().length() > 512
-                        || dev.pfgm.shared.Text.hasControl(key) || dev.pfgm.shared.Text.hasControl(e.getValue())) {
+                        || dev.pfgm.shared.Text.hasUnfit(key) || dev.pfgm.shared.Text.hasUnfit(e.getValue())) {
                     throw ApiException.badRequest("/query/" + e.getKey(), "a metadata key is 1 to 64 characters and its"
-                            + " value at most 512, neither with control characters");
+                            + " value at most 512, neither with control characters or half a surrogate pair");
                 }
                 metadata.put(key, e.getValue());
             }

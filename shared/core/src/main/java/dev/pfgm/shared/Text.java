@@ -5,9 +5,24 @@ public final class Text {
     private Text() {
     }
 
-    /** True when {@code s} holds NUL or another control character (C0, DEL, C1). */
-    public static boolean hasControl(String s) {
-        return s.chars().anyMatch(Character::isISOControl);
+    /**
+     * True when {@code s} holds NUL or another control character (C0, DEL, C1), or half of a UTF-16
+     * surrogate pair: a JSON string escape can spell one alone, and having no UTF-8 form it was stored
+     * as '?', so a name no longer matched what the client sent.
+     */
+    public static boolean hasUnfit(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isISOControl(c)) {
+                return true;
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++; // a whole pair: one character beyond the BMP
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code s} fit for a one-line message: control characters as '?', at most 200 characters. */

@@ -43,6 +43,9 @@ public record ClassMix(String kind, Map<Integer, Long> exact) {
             if (c < 0 || c >= classes) {
                 throw new SpecException("classes", "class " + e.getKey() + " is outside the model's 0.." + (classes - 1));
             }
+            if (counts.containsKey(c)) { // "1" and "01": one class counted twice, and the map would keep one count
+                throw new SpecException("classes", "class " + c + " is given twice (as '" + e.getKey() + "' and before)");
+            }
             JsonNode n = e.getValue();
             if (!n.canConvertToLong() || !n.isIntegralNumber() || n.asLong() < 0) {
                 throw new SpecException("classes", "the count of class " + c + " must be a non-negative integer, got "

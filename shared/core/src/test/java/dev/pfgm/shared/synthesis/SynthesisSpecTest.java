@@ -62,6 +62,9 @@ class SynthesisSpecTest {
         assertEquals("classes", refusal("{\"count\": 10, \"classes\": {\"x\": 10}}", IMAGES));
         assertEquals("classes", refusal("{\"count\": 10, \"classes\": {\"1\": -1, \"2\": 11}}", IMAGES));
         assertEquals("classes", refusal("{\"count\": 10, \"classes\": \"all\"}", IMAGES));
+        // one class spelled twice: the counts added up, the map kept one, and the job failed on its worker
+        assertEquals("classes", refusal("{\"count\": 10, \"classes\": {\"01\": 5, \"1\": 5}}", IMAGES));
+        assertEquals("classes", refusal("{\"count\": 10, \"classes\": {\"+1\": 4, \"1\": 6}}", IMAGES));
         assertEquals("guidance", refusal("{\"count\": 10, \"guidance\": 25}", IMAGES));
         assertEquals("estimator", refusal("{\"count\": 10, \"estimator\": \"exact\"}", IMAGES));
         assertEquals("filter.min_log_density_quantile",

@@ -421,10 +421,11 @@ public record TrainSettings(
                              BiConsumer<Builder, Integer> set) {
             String want = "an integer in [" + min + ", " + max + "]";
             return new Setting(key, "int", doc, get, (b, v, src) -> {
-                if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < min || v.intValue() > max) {
+                Long w = whole(v);
+                if (w == null || w < min || w > max) {
                     throw bad(src, key, want, v);
                 }
-                set.accept(b, v.intValue());
+                set.accept(b, w.intValue());
             });
         }
 
@@ -440,8 +441,8 @@ public record TrainSettings(
                     + " a diffusion model (EDM's Gaussian perturbation and prior)", t -> t.diffusion() ? "inf" : t.augDim(), (b, v, src) -> {
                         if (v.isTextual() && v.asText().equals("inf")) {
                             b.augDim = dev.pfgm.engine.field.NoiseKernel.INFINITE;
-                        } else if (v.isIntegralNumber() && v.canConvertToInt() && v.intValue() >= 1 && v.intValue() <= 1_000_000) {
-                            b.augDim = v.intValue();
+                        } else if (whole(v) != null && whole(v) >= 1 && whole(v) <= 1_000_000) {
+                            b.augDim = whole(v).intValue();
                         } else {
                             throw bad(src, "aug_dim", want, v);
                         }
@@ -451,11 +452,29 @@ public record TrainSettings(
         static Setting ofLong(String key, String doc, Function<TrainSettings, Object> get,
                               BiConsumer<Builder, Long> set) {
             return new Setting(key, "int", doc, get, (b, v, src) -> {
-                if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 0) {
+                Long w = whole(v);
+                if (w == null || w < 0) {
                     throw bad(src, key, "a non-negative integer", v);
                 }
-                set.accept(b, v.longValue());
+                set.accept(b, w);
             });
+        }
+
+        /**
+         * {@code v} as a whole number within 64 bits when it is one, 10.0 as well as 10 (JSON Schema's
+         * integer, which the service's contract accepted and this then refused), else null. Compared
+         * exactly: 9223372036854775808.0 is past the range, though Jackson's canConvertToLong says not.
+         */
+        static Long whole(JsonNode v) {
+            if (!v.isNumber() || !v.canConvertToExactIntegral()) {
+                return null;
+            }
+            java.math.BigDecimal d = v.decimalValue();
+            if (d.compareTo(java.math.BigDecimal.valueOf(Long.MIN_VALUE)) < 0
+                    || d.compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+                return null;
+            }
+            return d.longValue();
         }
 
         static Setting ofDouble(String key, double min, double max, boolean minIncluded, String doc,

@@ -36,6 +36,17 @@ class TrainSettingsTest {
         assertMessage("{\"restrict\": 1}", "'restrict' must be true or false");
         assertMessage("[1]", "must be a JSON object");
         assertMessage("{\"z_max\": 1, \"z_min\": 2}", "z_min (2.0) must be below z_max (1.0)");
+        assertMessage("{\"steps\": 10.5}", "'steps' must be an integer in [1, 10000000], got 10.5");
+        // 2^63 written as a float: past a seed's 64 bits (Jackson's own range check lets it through)
+        assertMessage("{\"seed\": 9223372036854775808.0}", "'seed' must be a non-negative integer");
+        assertMessage("{\"aug_dim\": 2.5}", "'aug_dim' must be an integer in [1, 1000000] or \"inf\"");
+    }
+
+    /** 10.0 is the integer 10 (JSON Schema's reading, which the service's contract checks by): accepted alike. */
+    @Test
+    void wholeNumbersWrittenAsFloatsAreIntegers() throws Exception {
+        TrainSettings s = with("{\"steps\": 10.0, \"hidden\": 3.2e1, \"aug_dim\": 8.0, \"seed\": 1e3}");
+        assertEquals(with("{\"steps\": 10, \"hidden\": 32, \"aug_dim\": 8, \"seed\": 1000}"), s);
     }
 
     private static void assertMessage(String json, String part) {
