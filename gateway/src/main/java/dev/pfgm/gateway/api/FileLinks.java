@@ -2,6 +2,7 @@ package dev.pfgm.gateway.api;
 
 import dev.pfgm.gateway.http.ApiException;
 import dev.pfgm.gateway.http.Problem;
+import dev.pfgm.shared.Text;
 import dev.pfgm.shared.config.Config;
 import dev.pfgm.shared.config.Settings;
 import dev.pfgm.shared.store.ObjectStore;
@@ -114,6 +115,11 @@ public final class FileLinks {
 
     /** Streams the object, passing Range and conditional requests to the store and its answer back. */
     private void relay(RoutingContext ctx, String key) {
+        relay(ctx, key, true);
+    }
+
+    /** The same, the Range header left out when {@code partial} is false (an If-Range that did not hold). */
+    private void relay(RoutingContext ctx, String key, boolean partial) {
         String from;
         try {
             from = objects.presignedGet(key, 60, name(key));
@@ -122,16 +128,19 @@ public final class FileLinks {
             return;
         }
         RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(from);
-        for (String h : List.of("If-Range", "If-None-Match", "If-Modified-Since")) {
-            String v = ctx.request().getHeader(h);
-            if (v != null) {
-                request.putHeader(h, v);
-            }
+        String ifNoneMatch = ctx.request().getHeader("If-None-Match");
+        if (ifNoneMatch != null && ConditionalHeaders.isTagList(ifNoneMatch)) {
+            request.putHeader("If-None-Match", ifNoneMatch);
+        }
+        String ifModifiedSince = ctx.request().getHeader("If-Modified-Since");
+        if (ifModifiedSince != null && ConditionalHeaders.isDate(ifModifiedSince)) {
+            request.putHeader("If-Modified-Since", ifModifiedSince);
         }
         String range = ctx.request().getHeader("Range");
-        if (range != null && usableRange(range)) {
+        if (partial && range != null && usableRange(range)) {
             request.putHeader("Range", range);
         }
+        String ifRange = ctx.request().getHeader("If-Range");
         store.request(request).compose(req -> req.send()).onComplete(ar -> {
             if (ar.failed()) {
                 Endpoint.fail(ctx, new ObjectStore.ObjectStoreException(ar.cause().getMessage(), ar.cause(), true));
@@ -144,7 +153,18 @@ public final class FileLinks {
                 Problem.send(ctx, ApiException.notFound("file", name(key)));
                 return;
             }
-            if (status != 200 && status != 206 && status != 304 && status != 416) {
+            if (status == 206 && ifRange != null
+                    && !ConditionalHeaders.ifRangeHolds(ifRange, up.getHeader("ETag"), up.getHeader("Last-Modified"))) {
+                up.request().reset(); // the part is of another version than the client holds: the whole file instead
+                relay(ctx, key, false);
+                return;
+            }
+            if (status == 416) {
+                up.body();
+                unsatisfiable(ctx, key, from, range);
+                return;
+            }
+            if (status != 200 && status != 206 && status != 304) {
                 up.body();
                 Endpoint.fail(ctx, new ObjectStore.ObjectStoreException("object storage answered " + status, null,
                         status >= 500));
@@ -165,6 +185,41 @@ public final class FileLinks {
                     res.reset(); // the store went away mid-file: the client sees a cut transfer, not a short file
                 }
             });
+        });
+    }
+
+    /**
+     * A range past the end: 416 as problem+json with the file's length in Content-Range (RFC 9110
+     * section 15.5.17), which the store's answer lacks; its length comes from a one-byte request.
+     */
+    private void unsatisfiable(RoutingContext ctx, String key, String from, String range) {
+        RequestOptions probe = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(from)
+                .putHeader("Range", "bytes=0-0");
+        store.request(probe).compose(req -> req.send()).onComplete(ar -> {
+            long length = -1;
+            if (ar.succeeded()) {
+                HttpClientResponse up = ar.result();
+                up.body();
+                String cr = up.getHeader("Content-Range");
+                String cl = up.getHeader("Content-Length");
+                try {
+                    if (up.statusCode() == 206 && cr != null && cr.contains("/")) {
+                        length = Long.parseLong(cr.substring(cr.lastIndexOf('/') + 1).strip());
+                    } else if (up.statusCode() == 416) {
+                        length = 0; // not even byte 0: an empty file
+                    } else if (up.statusCode() == 200 && cl != null) {
+                        length = Long.parseLong(cl.strip());
+                    }
+                } catch (NumberFormatException e) {
+                    length = -1;
+                }
+            }
+            ApiException e = new ApiException(416, "Range Not Satisfiable", "the range " + (range == null ? "asked for" : Text.printable(range))
+                    + " starts past the end of " + name(key) + (length >= 0 ? " (" + length + " bytes)" : ""));
+            if (length >= 0) {
+                e.header("Content-Range", "bytes */" + length);
+            }
+            Problem.send(ctx, e);
         });
     }
 
