@@ -19,9 +19,11 @@ import dev.pfgm.gateway.http.ContractValidator;
 import dev.pfgm.gateway.http.Metrics;
 import dev.pfgm.gateway.http.Problem;
 import dev.pfgm.gateway.http.RateLimiter;
+import dev.pfgm.gateway.http.UnparsableRequest;
 import dev.pfgm.gateway.relay.OutboxRelay;
 import dev.pfgm.gateway.sweep.RetentionSweeper;
 import dev.pfgm.gateway.webhook.WebhookSender;
+import dev.pfgm.shared.Text;
 import dev.pfgm.shared.config.Config;
 import dev.pfgm.shared.config.Settings;
 import dev.pfgm.shared.data.DataLimits;
@@ -120,6 +122,13 @@ public final class Gateway implements AutoCloseable {
                 metrics.record(ctx.request().method().name(), path, ctx.response().getStatusCode(),
                         (System.nanoTime() - t0) / 1e9);
             });
+            try {
+                ctx.request().params(); // decoded here once: a malformed %-escape later was a 500 wherever it was read
+            } catch (IllegalArgumentException e) {
+                Problem.send(ctx, ApiException.badRequest("/query", "the query string is not valid percent-encoding ("
+                        + Text.printable(String.valueOf(e.getMessage())) + ")"));
+                return;
+            }
             ctx.next();
         });
         DatasetStore datasets = new DatasetStore(db);
@@ -176,6 +185,7 @@ public final class Gateway implements AutoCloseable {
                         .setHttp2ClearTextEnabled(false)
                         .setIdleTimeout(config.getInt(Settings.HTTP_IDLE_SECONDS)).setIdleTimeoutUnit(TimeUnit.SECONDS))
                 .connectionHandler(guard::opened)
+                .invalidRequestHandler(UnparsableRequest::answer)
                 .requestHandler(router)
                 .listen(config.getInt(Settings.HTTP_PORT), config.get(Settings.HTTP_HOST))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

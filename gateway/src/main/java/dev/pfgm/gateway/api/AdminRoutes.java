@@ -3,6 +3,7 @@ package dev.pfgm.gateway.api;
 import dev.pfgm.gateway.http.ApiException;
 import dev.pfgm.gateway.http.Auth;
 import dev.pfgm.gateway.http.ContractValidator;
+import dev.pfgm.shared.Text;
 import dev.pfgm.shared.store.Json;
 import dev.pfgm.shared.store.KeyStore;
 import dev.pfgm.shared.store.KeyStore.Principal;
@@ -23,6 +24,8 @@ public final class AdminRoutes {
         this.contract = contract;
     }
 
+    private static final java.util.regex.Pattern KEY_PREFIX = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
     public void mount(Router r) {
         r.post("/v1/admin/keys").handler(ctx -> endpoint.run(ctx, caller -> {
             requireAdmin(caller);
@@ -35,8 +38,9 @@ public final class AdminRoutes {
         r.delete("/v1/admin/keys/:prefix").handler(ctx -> endpoint.run(ctx, caller -> {
             requireAdmin(caller);
             String prefix = ctx.pathParam("prefix");
-            if (!keys.revoke(prefix)) {
-                throw new ApiException(404, "Not Found", "no live key with prefix " + prefix);
+            // a prefix is the 12 characters after "pfgm_": anything else (NUL, which PostgreSQL refuses) names no key
+            if (!KEY_PREFIX.matcher(prefix).matches() || !keys.revoke(prefix)) {
+                throw new ApiException(404, "Not Found", "no live key with prefix " + Text.printable(prefix));
             }
             auth.forget();
             return Reply.empty(204);

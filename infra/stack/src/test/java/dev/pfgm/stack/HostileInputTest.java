@@ -222,6 +222,81 @@ class HostileInputTest {
         assertEquals(Long.MAX_VALUE, ok.json().path("params").path("seed").asLong());
         assertProblem(admin.postJson("/v1/jobs", "{\"type\": \"train\", \"dataset\": \"builtin:moons\\u0000\"}"), 422,
                 "/dataset");
+        // 2^63 as a float once passed as a seed and ran wrapped to a negative one
+        assertProblem(admin.postJson("/v1/jobs", String.format(big, "9223372036854775808.0")), 422, "/params/seed");
+        // half a surrogate pair has no UTF-8 form: it was stored as '?'
+        String named = "{\"type\": \"train\", \"dataset\": \"builtin:moons\", \"params\": {\"steps\": 5}, %s}";
+        assertProblem(admin.postJson("/v1/jobs", String.format(named, "\"name\": \"caf\\ud800e\"")), 422, "/name");
+        assertProblem(admin.postJson("/v1/jobs", String.format(named, "\"metadata\": {\"team\\udfff\": \"x\"}")), 422,
+                "/metadata");
+        Http.Res emoji = admin.postJson("/v1/jobs", String.format(named, "\"name\": \"run \\ud83d\\ude00\""));
+        assertEquals(202, emoji.status(), emoji.toString());
+        assertEquals("run \ud83d\ude00", emoji.json().path("name").asText());
+        // the worker's rule on z_min and z_max, before the job is queued
+        assertProblem(admin.postJson("/v1/jobs", "{\"type\": \"train\", \"dataset\": \"builtin:moons\","
+                + " \"params\": {\"z_min\": 5, \"z_max\": 1}}"), 422, "/params/z_min");
+    }
+
+    /** Bytes that are not a request the API reads: problem+json with a 4xx, never a 500 or an empty body. */
+    @Test
+    void malformedQueriesKeysAndHeadersAre4xxProblems() throws Exception {
+        int before = datasets();
+        String badQuery = "(?s)HTTP/1.1 400 .*application/problem\\+json.*\"pointer\":\"/query\".*";
+        assertTrue(raw("GET /v1/jobs?limit=%zz", "").matches(badQuery), "a malformed %-escape");
+        assertTrue(raw("GET /v1/datasets?after=%", "").matches(badQuery), "a cut %-escape");
+        // before authentication too: the upload route read its query first
+        assertTrue(raw("POST /v1/datasets?name=x&format=%zz", "Content-Length: 4\r\n\r\n1,2\n").matches(badQuery),
+                "an upload's query");
+        assertEquals(before, datasets());
+        assertProblem(admin.delete("/v1/admin/keys/%00"), 404, null);
+        assertProblem(admin.delete("/v1/admin/keys/" + "x".repeat(300)), 404, null);
+        // a header past the decoder's limit, and one with a control character: refused by the HTTP layer
+        assertTrue(raw("GET /v1/jobs", "X-Big: " + "a".repeat(20_000) + "\r\n")
+                .matches("(?s)HTTP/1.1 431 .*application/problem\\+json.*"), "431 as problem+json");
+        assertTrue(raw("GET /v1/jobs", "Idempotency-Key: a\u0001b\r\n")
+                .matches("(?s)HTTP/1.1 400 .*application/problem\\+json.*"), "400 as problem+json");
+    }
+
+    /** A job body of 70,000 unknown keys (about 900 KB): a 422 at once, and other requests answered meanwhile. */
+    @Test
+    void aBodyOfManyUnknownKeysIsRefusedWithoutHoldingTheGateway() throws Exception {
+        StringBuilder body = new StringBuilder("{\"type\": \"train\", \"dataset\": \"builtin:moons\"");
+        for (int i = 0; i < 70_000; i++) {
+            body.append(", \"k").append(i).append("\": 1");
+        }
+        String json = body.append('}').toString();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Http.Res>> attacks = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                attacks.add(pool.submit(() -> admin.postJson("/v1/jobs/validate", json)));
+            }
+            for (Future<Http.Res> a : attacks) {
+                Http.Res r = a.get(60, TimeUnit.SECONDS);
+                assertProblem(r, 422, "/k0");
+                assertEquals(100, r.json().path("errors").size(), "the first 100 of 70000 listed");
+            }
+            assertEquals(200, admin.get("/v1/quotas").status());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * A request sent as raw bytes (what java.net.URI would refuse to build): its request line's method
+     * and target, then {@code rest} after the Host and key lines (more headers; an empty line and a
+     * body when it has one). The whole response as text.
+     */
+    private String raw(String methodAndTarget, String rest) throws IOException {
+        URI u = URI.create(stack.url());
+        try (Socket s = new Socket(u.getHost(), u.getPort())) {
+            s.setSoTimeout(20_000);
+            String head = methodAndTarget + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer "
+                    + stack.adminKey() + "\r\n";
+            s.getOutputStream().write((head + (rest.contains("\r\n\r\n") ? rest : rest + "\r\n"))
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
     }
 
     // ---- raw HTTP, for what a polite client would not send ----
