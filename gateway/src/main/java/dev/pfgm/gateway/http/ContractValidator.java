@@ -150,7 +150,13 @@ public final class ContractValidator {
             if (pointer.startsWith("#")) {
                 pointer = pointer.substring(1);
             }
-            errors.add(new ApiException.FieldError(pointer, u.getError()));
+            String message = u.getError();
+            String keyword = u.getKeywordLocation() == null ? "" : u.getKeywordLocation();
+            if (keyword.endsWith("/maxProperties") && message.startsWith("Instance does not have at least ")) {
+                // the validator words a maximum as a minimum ("does not have at least 16 properties")
+                message = "has more than " + message.substring("Instance does not have at least ".length());
+            }
+            errors.add(new ApiException.FieldError(pointer, message));
         }
     }
 

@@ -91,6 +91,17 @@ class ContractValidatorTest {
         assertEquals(new ApiException.FieldError("/k0", "unknown property 'k0'"), e.errors().get(0));
     }
 
+    @Test
+    void aMaximumOfPropertiesIsWordedAsOne() {
+        JsonObject metadata = new JsonObject();
+        for (int i = 0; i < 17; i++) {
+            metadata.put("k" + i, "v");
+        }
+        ApiException e = assertThrows(ApiException.class, () -> v.check("TrainJob", new JsonObject()
+                .put("type", "train").put("dataset", "builtin:moons").put("metadata", metadata)));
+        assertEquals(List.of(new ApiException.FieldError("/metadata", "has more than 16 properties")), e.errors());
+    }
+
     /** What is kept of the validator's errors: the specific ones, each once. */
     @Test
     void keepsTheErrorsThatNameTheProblem() {
