@@ -12,6 +12,7 @@ import dev.pfgm.gateway.api.QuotaRoutes;
 import dev.pfgm.gateway.api.ShardRoutes;
 import dev.pfgm.gateway.api.UploadGate;
 import dev.pfgm.gateway.api.WebhookRoutes;
+import dev.pfgm.gateway.http.AllowedMethods;
 import dev.pfgm.gateway.http.ApiException;
 import dev.pfgm.gateway.http.Auth;
 import dev.pfgm.gateway.http.ConnectionGuard;
@@ -165,13 +166,17 @@ public final class Gateway implements AutoCloseable {
         new ModelRoutes(endpoint, models, objects, links).mount(router);
         new WebhookRoutes(endpoint, webhooks, jobs, contract, allowPrivate).mount(router);
         new AdminRoutes(endpoint, keys, auth, contract).mount(router);
-        // the dashboard: static files, after every API route
-        router.get("/*").handler(StaticHandler.create("pfgm/web").setCachingEnabled(false)
+        // the dashboard: static files, after every API route, outside /v1/ (where a GET on a POST-only
+        // route would otherwise reach it and be a 404 instead of a 405)
+        router.getWithRegex("^(?!/v1/).*").handler(StaticHandler.create("pfgm/web").setCachingEnabled(false)
                 .setIndexPage("index.html"));
         router.errorHandler(404, ctx -> Problem.send(ctx, new ApiException(404, "Not Found",
                 "no resource at " + ctx.request().method() + " " + ctx.request().path())));
-        router.errorHandler(405, ctx -> Problem.send(ctx, new ApiException(405, "Method Not Allowed",
-                ctx.request().method() + " is not allowed on " + ctx.request().path())));
+        router.errorHandler(405, ctx -> {
+            String allow = AllowedMethods.at(router, ctx.request().path());
+            Problem.send(ctx, new ApiException(405, "Method Not Allowed", ctx.request().method() + " is not allowed on "
+                    + ctx.request().path() + (allow.isEmpty() ? "" : "; allowed: " + allow)).header("Allow", allow));
+        });
         router.errorHandler(413, ctx -> Problem.send(ctx, new ApiException(413, "Content Too Large",
                 "a JSON body may be at most 1 MiB")));
         router.errorHandler(400, ctx -> Problem.send(ctx, new ApiException(400, "Bad Request",

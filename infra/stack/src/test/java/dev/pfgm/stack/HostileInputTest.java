@@ -248,6 +248,13 @@ class HostileInputTest {
         assertTrue(raw("POST /v1/datasets?name=x&format=%zz", "Content-Length: 4\r\n\r\n1,2\n").matches(badQuery),
                 "an upload's query");
         assertEquals(before, datasets());
+        // a method a route does not serve: 405 naming the ones it does (a GET here reached the dashboard's files: 404)
+        Http.Res get = admin.get("/v1/jobs/" + java.util.UUID.randomUUID() + "/cancel");
+        assertProblem(get, 405, null);
+        assertEquals("POST", get.header("Allow"));
+        Http.Res put = admin.putJson("/v1/jobs", Map.of());
+        assertProblem(put, 405, null);
+        assertEquals("GET, POST", put.header("Allow"));
         assertProblem(admin.delete("/v1/admin/keys/%00"), 404, null);
         assertProblem(admin.delete("/v1/admin/keys/" + "x".repeat(300)), 404, null);
         // a header past the decoder's limit, and one with a control character: refused by the HTTP layer
