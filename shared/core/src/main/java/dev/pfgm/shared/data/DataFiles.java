@@ -92,6 +92,10 @@ public final class DataFiles {
         if (!Files.exists(path)) {
             throw new InvalidInputException(flag + ": file '" + path + "' does not exist");
         }
+        if (!Files.isRegularFile(path)) {
+            // a device or pipe may never end (/dev/zero) or never start (a FIFO nobody writes)
+            throw new InvalidInputException(flag + ": '" + path + "' is not a regular file (a device, pipe or socket)");
+        }
         if (!Files.isReadable(path)) {
             throw new InvalidInputException(flag + ": file '" + path + "' is not readable (permission denied)");
         }
@@ -101,10 +105,15 @@ public final class DataFiles {
         return new InvalidInputException(flag + ": cannot read '" + path + "': " + e.getMessage());
     }
 
+    /** Files read whole (models, checkpoints, settings, labels) hold at most this many bytes: one Java array. */
+    static final long MAX_WHOLE_FILE = Integer.MAX_VALUE - 8;
+
     public static byte[] readBytes(Path path, String flag) {
         try {
-            if (Files.isDirectory(path)) {
-                throw new InvalidInputException(flag + ": '" + path + "' is a directory, not a file");
+            checkReadable(path, flag);
+            if (Files.size(path) > MAX_WHOLE_FILE) {
+                throw new InvalidInputException(flag + ": '" + path + "' is " + Files.size(path) + " bytes; a file read"
+                        + " whole may have at most " + MAX_WHOLE_FILE);
             }
             return Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
@@ -142,7 +151,8 @@ public final class DataFiles {
     public static void writeAtomically(Path path, Writer writer) throws IOException {
         Path abs = path.toAbsolutePath();
         Path dir = abs.getParent();
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        // a short name of its own: NAME plus a suffix could pass the file system's 255-byte limit
+        Path tmp = Files.createTempFile(dir, ".pfgm-", ".tmp");
         try {
             try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
                 writer.write(out);
