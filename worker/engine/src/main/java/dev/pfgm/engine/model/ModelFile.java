@@ -98,8 +98,11 @@ public final class ModelFile {
             float[] weights = new float[w.values().length];
             for (int i = 0; i < weights.length; i++) {
                 weights[i] = (float) w.values()[i];
+                if (!Float.isFinite(weights[i])) {
+                    throw new InvalidInputException(name + ": damaged model file: weight " + i + " is " + weights[i]);
+                }
             }
-            float[] losses = readLosses(entries.get("loss.csv"));
+            float[] losses = readLosses(entries.get("loss.csv"), name);
             ImageMeta image = entries.containsKey("image.json")
                     ? JSON.readValue(entries.get("image.json"), ImageMeta.class) : null;
             int[] classCounts = null;
@@ -107,12 +110,16 @@ public final class ModelFile {
             if (entries.containsKey("classes.json")) {
                 JsonNode classes = JSON.readTree(entries.get("classes.json"));
                 JsonNode counts = classes.path("counts");
+                if (!counts.isArray()) {
+                    throw new InvalidInputException(name + ": damaged model file: classes.json's counts is not a list");
+                }
                 classCounts = new int[counts.size()];
                 for (int k = 0; k < classCounts.length; k++) {
-                    classCounts[k] = counts.get(k).asInt();
+                    classCounts[k] = counts.get(k).asInt(-1);
                 }
                 labelColumn = classes.hasNonNull("label_column") ? classes.get("label_column").asText() : null;
             }
+            checkShapes(st, image, classCounts, name);
             PfgmModel model = new PfgmModel(settings, st, weights, prov, losses, image, classCounts)
                     .withLabelColumn(labelColumn);
             int expected = model.expectedWeights();
@@ -122,7 +129,45 @@ public final class ModelFile {
             }
             return model;
         } catch (IOException e) {
-            throw new InvalidInputException(name + ": damaged model file: " + e.getMessage());
+            throw new InvalidInputException(name + ": damaged model file: "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+        } catch (InvalidInputException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // an entry of the right name and the wrong content (a null, a word for a number): what the
+            // checks above did not foresee is still the file's damage, not the program's
+            throw new InvalidInputException(name + ": damaged model file" + (e.getMessage() == null ? ""
+                    : ": " + e.getMessage().lines().findFirst().orElse("")));
+        }
+    }
+
+    /**
+     * The entries agree with one another: a mean and a spread per column, each finite (spreads
+     * positive), an image shape that holds exactly those columns, class counts that are counts.
+     */
+    private static void checkShapes(Standardizer st, ImageMeta image, int[] classCounts, String name) {
+        if (st == null || st.mean() == null || st.std() == null || st.mean().length == 0
+                || st.mean().length != st.std().length) {
+            throw new InvalidInputException(name + ": damaged model file: normalization.json needs as many spreads"
+                    + " as means, at least one");
+        }
+        for (int j = 0; j < st.dim(); j++) {
+            if (!Double.isFinite(st.mean()[j]) || !Double.isFinite(st.std()[j]) || st.std()[j] <= 0) {
+                throw new InvalidInputException(name + ": damaged model file: normalization.json column " + j
+                        + " has mean " + st.mean()[j] + " and spread " + st.std()[j]);
+            }
+        }
+        if (image != null && (image.channels() < 1 || image.height() < 1 || image.width() < 1
+                || (long) image.channels() * image.height() * image.width() != st.dim())) {
+            throw new InvalidInputException(name + ": damaged model file: image.json's " + image.channels() + "x"
+                    + image.height() + "x" + image.width() + " is not the model's " + st.dim() + " values");
+        }
+        if (classCounts != null) {
+            for (int c : classCounts) {
+                if (c < 0) {
+                    throw new InvalidInputException(name + ": damaged model file: classes.json has a negative count");
+                }
+            }
         }
     }
 
@@ -134,14 +179,19 @@ public final class ModelFile {
         return b;
     }
 
-    private static float[] readLosses(byte[] csv) {
+    private static float[] readLosses(byte[] csv, String name) {
         if (csv == null) {
             return new float[0];
         }
         String[] lines = new String(csv, StandardCharsets.UTF_8).split("\n");
         float[] out = new float[Math.max(0, lines.length - 1)];
         for (int i = 1; i < lines.length; i++) {
-            out[i - 1] = Float.parseFloat(lines[i].substring(lines[i].indexOf(',') + 1));
+            try {
+                out[i - 1] = Float.parseFloat(lines[i].substring(lines[i].indexOf(',') + 1));
+            } catch (NumberFormatException e) {
+                throw new InvalidInputException(name + ": damaged model file: loss.csv line " + (i + 1)
+                        + " is not STEP,LOSS");
+            }
         }
         return out;
     }

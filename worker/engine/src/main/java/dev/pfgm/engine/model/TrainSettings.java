@@ -117,6 +117,9 @@ public record TrainSettings(
         return augDim == dev.pfgm.engine.field.NoiseKernel.INFINITE;
     }
 
+    /** hidden^2 depth at most this: the MLP's weights are one float array, its offsets ints. */
+    static final long MAX_MLP_WEIGHTS = 1L << 30;
+
     /** Sigma_max of PFGM++ and diffusion models when z_max is not set (EDM's, math.md section 13). */
     static final double SIGMA_MAX = 80;
 
@@ -324,6 +327,11 @@ public record TrainSettings(
             }
             if (zMax != 0 && zMin >= zMax) {
                 throw new InvalidInputException("settings: z_min (" + zMin + ") must be below z_max (" + zMax + ")");
+            }
+            // each within its range, together past what one Java array (the network's weights) holds
+            if ((long) hidden * hidden * depth > MAX_MLP_WEIGHTS) {
+                throw new InvalidInputException("settings: hidden " + hidden + " and depth " + depth + " make an MLP of"
+                        + " more than " + MAX_MLP_WEIGHTS + " weights; make them smaller");
             }
             return new TrainSettings(steps, batch, largeBatch, seed, lr, warmup, clip, ema, sigma, tau, maxExponent,
                     restrict, gamma, zMax, zMin, upperNorm, hidden, depth, frequencies, xDirections, xOctaves, jitter, weightDecay,

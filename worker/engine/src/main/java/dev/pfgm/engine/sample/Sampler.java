@@ -96,6 +96,13 @@ public final class Sampler {
         }
         Prior prior = model.prior();
         int width = density == null ? dim : DivergenceOde.width(dim, density.probes());
+        long values = (long) count * Math.max(width, density == null ? 0 : density.probes() * dim);
+        if (values > Integer.MAX_VALUE - 8) {
+            // one array holds them all: more overflowed an int into a negative size
+            throw new InvalidInputException("--count: " + count + " samples of " + width + " values each are more than"
+                    + " one run holds (at most " + (Integer.MAX_VALUE - 8) / Math.max(width, 1) + " here); synthesize"
+                    + " draws any number in parts");
+        }
         double[] x = new double[count * width];
         double[] probes = density == null || density.probes() == 0 ? null : new double[count * density.probes() * dim];
         double[] priorLogp = density == null ? null : new double[count];
