@@ -69,6 +69,11 @@ public final class PfgmClient {
 
     /** {@code attempts}: how many times a call is tried in all before its error is thrown. */
     public PfgmClient(String baseUrl, String apiKey, int attempts) {
+        checkUrl(baseUrl);
+        if (apiKey == null || apiKey.isEmpty() || !apiKey.chars().allMatch(ch -> ch > 0x20 && ch < 0x7f)) {
+            // not echoed: the message may reach a log
+            throw new IllegalArgumentException("the API key must be printable ASCII without spaces");
+        }
         this.base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.key = apiKey;
         this.attempts = attempts;
@@ -245,10 +250,45 @@ public final class PfgmClient {
         return Math.min(30_000, 500L << Math.min(6, attempt - 1));
     }
 
-    private static JsonNode json(HttpResponse<InputStream> r) throws IOException {
-        try (InputStream in = r.body()) {
-            return JSON.readTree(in);
+    /**
+     * The service's base URL: http or https with a host (and a port in range); throws
+     * IllegalArgumentException saying what is wrong.
+     */
+    public static void checkUrl(String url) {
+        URI u;
+        try {
+            u = new URI(url);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("'" + url + "' is not a URL: " + e.getReason());
         }
+        if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme())) {
+            throw new IllegalArgumentException("'" + url + "' is not an http(s) URL");
+        }
+        if (u.getHost() == null || u.getHost().isEmpty()) {
+            throw new IllegalArgumentException("'" + url + "' names no host");
+        }
+        if (u.getPort() > 65535) {
+            throw new IllegalArgumentException("'" + url + "' has port " + u.getPort() + " (at most 65535)");
+        }
+    }
+
+    /** A successful answer's JSON is read up to this many bytes (a job, a page of a list: kilobytes). */
+    static final int MAX_JSON_BODY = 16 << 20;
+
+    private static JsonNode json(HttpResponse<InputStream> r) throws IOException {
+        byte[] body;
+        try (InputStream in = r.body()) {
+            body = in.readNBytes(MAX_JSON_BODY + 1);
+        }
+        if (body.length > MAX_JSON_BODY) {
+            throw new IOException("the service answered HTTP " + r.statusCode() + " with more than " + MAX_JSON_BODY
+                    + " bytes, more than any answer of the API");
+        }
+        JsonNode node = body.length == 0 ? null : JSON.readTree(body);
+        if (node == null || !node.isContainerNode()) {
+            throw new IOException("the service answered HTTP " + r.statusCode() + " without a JSON object");
+        }
+        return node;
     }
 
     private static String enc(String s) {

@@ -161,4 +161,41 @@ class PfgmClientTest {
             s.stop(0);
         }
     }
+
+    /** A 200 must carry a JSON object (an empty body was a job of null); and its size is bounded. */
+    @Test
+    void aSuccessWithoutAJsonBodyOrWithAnEndlessOneIsAnError() throws Exception {
+        HttpServer empty = serve("/v1/jobs/j1", ex -> reply(ex, 200, ""));
+        try {
+            IOException e = assertThrows(IOException.class, () -> client(empty).job("j1"));
+            assertTrue(e.getMessage().contains("without a JSON object"), e.getMessage());
+        } finally {
+            empty.stop(0);
+        }
+        HttpServer endless = serve("/v1/jobs/j1", ex -> {
+            ex.sendResponseHeaders(200, 0); // chunked, and more than any answer of the API
+            byte[] zeros = "0,".repeat(1 << 16).getBytes(StandardCharsets.UTF_8);
+            ex.getResponseBody().write('[');
+            for (int i = 0; i < 200; i++) {
+                ex.getResponseBody().write(zeros);
+            }
+            ex.close();
+        });
+        try {
+            IOException e = assertThrows(IOException.class, () -> client(endless).job("j1"));
+            assertTrue(e.getMessage().contains("more than"), e.getMessage());
+        } finally {
+            endless.stop(0);
+        }
+    }
+
+    @Test
+    void aBadUrlOrKeyIsRefusedWithoutEchoingTheKey() {
+        for (String url : new String[] {"http://exa mple.com", "ftp://h", "http://", "http://127.0.0.1:99999"}) {
+            assertThrows(IllegalArgumentException.class, () -> new PfgmClient(url, "k"), url);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new PfgmClient("http://127.0.0.1:1", "secret\nvalue"));
+        assertTrue(!e.getMessage().contains("secret"), e.getMessage());
+    }
 }
