@@ -49,12 +49,22 @@ public final class ClientCommands {
                     throw new InvalidInputException("--key: no API key given (--key, PFGM_API_KEY, or " + file
                             + " as ./pfgm up writes it)");
                 }
-                k = Files.readString(file, StandardCharsets.UTF_8).strip();
+                try {
+                    k = Files.readString(file, StandardCharsets.UTF_8).strip();
+                } catch (java.nio.charset.CharacterCodingException e) {
+                    throw new InvalidInputException("--key: " + file + " is not UTF-8 text, so not an API key");
+                }
             }
-            if (!url.startsWith("http://") && !url.startsWith("https://")) {
-                throw new InvalidInputException("--url: '" + url + "' is not an http(s) URL");
+            try {
+                PfgmClient.checkUrl(url);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException("--url: " + e.getMessage());
             }
-            return new PfgmClient(url, k);
+            try {
+                return new PfgmClient(url, k);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException("--key: " + e.getMessage());
+            }
         }
     }
 
@@ -135,14 +145,15 @@ public final class ClientCommands {
 
         @Override
         void call(PfgmClient c) throws Exception {
-            String text = job.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
-                    : job.strip().startsWith("{") ? job : readFile(job);
-            JsonNode body;
-            try {
-                body = JSON.readTree(text);
-            } catch (IOException e) {
-                throw new InvalidInputException("--job: not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            if (await) {
+                Check.range("--timeout", timeout.seconds, 1, 31_536_000); // before the job exists, not after
             }
+            if (idempotencyKey != null && (idempotencyKey.length() > 200
+                    || !idempotencyKey.chars().allMatch(ch -> ch >= 0x20 && ch < 0x7f))) {
+                throw new InvalidInputException("--idempotency-key: 1 to 200 printable ASCII characters");
+            }
+            String text = job.equals("-") ? stdin() : job.strip().startsWith("{") ? job : readFile(job);
+            JsonNode body = StrictJson.object(text.getBytes(StandardCharsets.UTF_8), "--job");
             JsonNode made = c.submit(body, idempotencyKey);
             System.err.println("submitted " + made.path("type").asText() + " job " + made.path("id").asText());
             if (await) {
@@ -194,10 +205,24 @@ public final class ClientCommands {
         }
     }
 
+    /** A job body is at most what the API takes (1 MiB); more is refused before it fills memory. */
+    private static final int MAX_JOB_BYTES = 1 << 20;
+
+    private static String stdin() throws IOException {
+        byte[] b = System.in.readNBytes(MAX_JOB_BYTES + 1);
+        if (b.length > MAX_JOB_BYTES) {
+            throw new InvalidInputException("--job: standard input holds more than a job body's 1 MiB");
+        }
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
     private static String readFile(String name) throws IOException {
         Path p = Path.of(name);
         if (!Files.isRegularFile(p)) {
             throw new InvalidInputException("--job: no file at " + p + " (give a file, - for stdin, or the JSON)");
+        }
+        if (Files.size(p) > MAX_JOB_BYTES) {
+            throw new InvalidInputException("--job: " + p + " is " + Files.size(p) + " bytes, more than a job body's 1 MiB");
         }
         return Files.readString(p, StandardCharsets.UTF_8);
     }

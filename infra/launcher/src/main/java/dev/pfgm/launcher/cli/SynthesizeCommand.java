@@ -160,23 +160,25 @@ public final class SynthesizeCommand extends CliCommand {
      */
     private LocalSynthesis.Reporter reporter(PfgmModel model, SynthesisSpec spec) {
         String source = dataOption != null ? dataOption : model.provenance().dataSource();
-        ImageFiles.Loaded heldOut = holdout != null ? ImageFiles.load(holdout, null, "--holdout", null) : null;
+        // the files the user named are read and matched to the model now, before any part is drawn
+        ImageFiles.Loaded given = dataOption != null ? fits(model, read(model, dataOption), "--data") : null;
+        ImageFiles.Loaded heldOut = holdout != null
+                ? fits(model, ImageFiles.load(holdout, null, "--holdout", null), "--holdout") : null;
         ClassifierModel classifier = classifierPath != null ? ClassifierModel.read(DataFiles.readBytes(
                 classifierPath, "--classifier"), "--classifier") : null;
         if (classifier != null && !model.isImage()) {
             throw new InvalidInputException("--classifier: the report judges images with a classifier; this is a table model");
         }
         return sample -> {
-            ImageFiles.Loaded training = null;
+            ImageFiles.Loaded training = given;
             String problem = null;
-            try {
-                training = read(model, source);
-            } catch (InvalidInputException e) {
-                if (dataOption != null) {
-                    throw e;
+            if (training == null) {
+                try {
+                    training = fits(model, read(model, source), "--data");
+                } catch (InvalidInputException e) {
+                    problem = "the model's recorded source '" + source + "' cannot be read (" + e.getMessage()
+                            + "); give it with --data";
                 }
-                problem = "the model's recorded source '" + source + "' cannot be read (" + e.getMessage()
-                        + "); give it with --data";
             }
             return SynthesisReport.build(model, sample, spec.classes() != null, spec.logDensity(), training, problem,
                     heldOut, classifier);
@@ -235,8 +237,13 @@ public final class SynthesizeCommand extends CliCommand {
         ObjectNode o = JSON.createObjectNode();
         for (String pair : v.split(",")) {
             String[] kv = pair.split(":");
-            if (kv.length != 2 || !kv[1].trim().matches("\\d+")) {
-                throw new InvalidInputException("--classes: '" + pair + "' is not CLASS:COUNT");
+            // at most 18 digits: a count past a long was a NumberFormatException; --count bounds it anyway
+            if (kv.length != 2 || !kv[1].trim().matches("\\d{1,18}")) {
+                throw new InvalidInputException("--classes: '" + pair + "' is not CLASS:COUNT (a count of at most 18"
+                        + " digits)");
+            }
+            if (o.has(kv[0].trim())) {
+                throw new InvalidInputException("--classes: class " + kv[0].trim() + " is given twice");
             }
             o.put(kv[0].trim(), Long.parseLong(kv[1].trim()));
         }
@@ -266,6 +273,25 @@ public final class SynthesizeCommand extends CliCommand {
         }
         Labels.Split split = Labels.split(l.table(), model.labelColumn(), "--data");
         return new ImageFiles.Loaded(split.features(), null, split.labels());
+    }
+
+    /** {@code l} when it holds what the model draws (images of its shape, or rows of its width). */
+    private static ImageFiles.Loaded fits(PfgmModel model, ImageFiles.Loaded l, String flag) {
+        if (l.isImages() != model.isImage()) {
+            throw new InvalidInputException(flag + ": " + (l.isImages() ? "images" : "a table") + ", but the model draws "
+                    + (model.isImage() ? "images" : "table rows"));
+        }
+        if (l.isImages() && (l.images().channels() != model.image().channels() || l.images().height()
+                != model.image().height() || l.images().width() != model.image().width())) {
+            throw new InvalidInputException(flag + ": images of " + l.images().channels() + "x" + l.images().height() + "x"
+                    + l.images().width() + ", but the model's are " + model.image().channels() + "x"
+                    + model.image().height() + "x" + model.image().width());
+        }
+        if (!l.isImages() && l.table().dim() != model.dim()) {
+            throw new InvalidInputException(flag + ": rows of " + l.table().dim() + " columns, but the model's have "
+                    + model.dim());
+        }
+        return l;
     }
 
     private static ImageFiles.Loaded training(PfgmModel model, String source, boolean given) {

@@ -135,14 +135,7 @@ public final class TrainCommand extends CliCommand {
         PfgmModel init = initPath != null ? ModelFile.read(initPath, "--init") : null;
         TrainSettings settings = init != null ? init.settings() : TrainSettings.defaultsFor(loaded.isImages());
         if (config != null) {
-            byte[] bytes = DataFiles.readBytes(config, "--config");
-            JsonNode json;
-            try {
-                json = new ObjectMapper().readTree(bytes);
-            } catch (IOException e) {
-                throw new InvalidInputException("--config: '" + config + "' is not valid JSON: "
-                        + e.getMessage().lines().findFirst().orElse(""));
-            }
+            JsonNode json = StrictJson.object(DataFiles.readBytes(config, "--config"), "--config '" + config + "'");
             settings = settings.with(json, "--config '" + config + "'");
         }
         var flags = new ObjectMapper().createObjectNode();

@@ -1,0 +1,172 @@
+package dev.pfgm.launcher;
+
+import static dev.pfgm.launcher.CliTest.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pfgm.launcher.CliTest.Run;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Inputs a fuzzing session found the command line mishandling (exit 1 with an internal exception,
+ * unbounded memory, a hang, or work done before the refusal): each is one line and exit 2 now.
+ */
+class HostileCliInputTest {
+    @TempDir
+    static Path dir;
+    static Path model;
+    static Path imageModel;
+
+    @BeforeAll
+    static void trainModels() throws IOException {
+        Files.writeString(dir.resolve("small.json"), "{\"hidden\": 16, \"depth\": 2, \"batch\": 64, \"large_batch\": 256}");
+        model = dir.resolve("m.pfgm");
+        Run t = run("train", "--data", "builtin:moons", "--out", model.toString(), "--steps", "20", "--config",
+                dir.resolve("small.json").toString());
+        assertEquals(0, t.code(), t.err());
+        Files.writeString(dir.resolve("tiny-unet.json"),
+                "{\"unet_width\": 8, \"unet_levels\": 1, \"batch\": 8, \"large_batch\": 32}");
+        imageModel = dir.resolve("img.pfgm");
+        Run i = run("train", "--data", "builtin:discs", "--out", imageModel.toString(), "--steps", "2", "--config",
+                dir.resolve("tiny-unet.json").toString());
+        assertEquals(0, i.code(), i.err());
+    }
+
+    private static void refused(Run r, String says) {
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains(says), "'" + says + "' in " + r.err());
+        assertEquals(1, r.err().lines().filter(l -> l.startsWith("error: ")).count(), r.err());
+        assertFalse(r.err().contains("Exception"), r.err());
+    }
+
+    @Test
+    void aDeviceIsNotADataOrModelFile() throws IOException {
+        // /dev/zero never ends: reading it whole filled memory, hashing it never returned
+        Path zeros = Files.createSymbolicLink(dir.resolve("zeros.npy"), Path.of("/dev/zero"));
+        refused(run("train", "--data", zeros.toString(), "--out", dir.resolve("x.pfgm").toString()), "not a regular file");
+        refused(run("sample", "--model", zeros.toString(), "--count", "5", "--out", dir.resolve("x.npy").toString()),
+                "not a regular file");
+    }
+
+    @Test
+    void aModelWhoseEntriesUnpackToGigabytesIsRefused() throws IOException {
+        Map<String, byte[]> entries = entries(model);
+        entries.put("padding.bin", new byte[100 << 20]); // zeros: a few hundred KB compressed
+        Path bomb = write("bomb.pfgm", entries);
+        assertTrue(Files.size(bomb) < (1 << 20), "the bomb is small on disk: " + Files.size(bomb));
+        refused(run("sample", "--model", bomb.toString(), "--count", "5", "--out", dir.resolve("x.npy").toString()),
+                "unpack to more than 64 times its size");
+    }
+
+    @Test
+    void damagedModelEntriesAreNamed() throws IOException {
+        Map<String, String> damage = Map.of(
+                "normalization.json", "{\"mean\": [0, 0], \"std\": [1], \"maxNorm\": 1}",
+                "loss.csv", "step,loss\n1,abc\n",
+                "classes.json", "{\"counts\": {\"a\": 1}}");
+        for (var d : damage.entrySet()) {
+            Map<String, byte[]> entries = entries(model);
+            entries.put(d.getKey(), d.getValue().getBytes(StandardCharsets.UTF_8));
+            Path bad = write("bad-" + d.getKey() + ".pfgm", entries);
+            refused(run("sample", "--model", bad.toString(), "--count", "5", "--out", dir.resolve("x.npy").toString()),
+                    "damaged model file");
+        }
+    }
+
+    @Test
+    void settingsAndCountsThatOverflowAnArrayAreRefused() throws IOException {
+        Files.writeString(dir.resolve("huge.json"), "{\"hidden\": 8192, \"depth\": 64}");
+        refused(run("train", "--data", "builtin:moons", "--out", dir.resolve("x.pfgm").toString(), "--steps", "1",
+                "--config", dir.resolve("huge.json").toString()), "make an MLP of more than");
+        // 8,388,609 images of 256 values overflowed an int into a negative array size
+        refused(run("sample", "--model", imageModel.toString(), "--count", "8388609", "--out",
+                dir.resolve("x.npy").toString(), "--solver", "euler", "--steps", "1"), "--count: 8388609 samples");
+    }
+
+    @Test
+    void settingsFilesAreOneObjectWithEachKeyOnce() throws IOException {
+        Path out = dir.resolve("s.pfgm");
+        for (String[] c : new String[][] {{"{\"steps\": 5} garbage", "not valid JSON"},
+            {"{\"steps\": 5, \"steps\": 7}", "Duplicate field 'steps'"}, {"null", "must be a JSON object"}}) {
+            Files.writeString(dir.resolve("c.json"), c[0]);
+            refused(run("train", "--data", "builtin:moons", "--out", out.toString(), "--config",
+                    dir.resolve("c.json").toString()), c[1]);
+        }
+        // a whole number written as a float is that integer, as the service's contract reads it
+        Files.writeString(dir.resolve("c.json"), "{\"steps\": 5.0, \"hidden\": 16.0, \"depth\": 2}");
+        Run ok = run("train", "--data", "builtin:moons", "--out", out.toString(), "--config", dir.resolve("c.json").toString());
+        assertEquals(0, ok.code(), ok.err());
+        assertEquals(5, ok.summary().path("steps").asInt());
+    }
+
+    @Test
+    void synthesisChecksItsDataBeforeDrawingAnything() {
+        Path out = dir.resolve("synth");
+        refused(run("synthesize", "--model", model.toString(), "--count", "200", "--shard-size", "50", "--out",
+                out.toString(), "--data", "builtin:discs"), "--data: images, but the model draws table rows");
+        assertFalse(Files.exists(out), "no part was drawn");
+        refused(run("synthesize", "--model", model.toString(), "--count", "10", "--out", out.toString(), "--classes",
+                "0:99999999999999999999"), "--classes");
+    }
+
+    @Test
+    void aLongOutputNameThatTheFileSystemTakesWorks() {
+        // NAME plus the temporary file's suffix once passed the file system's 255 bytes
+        Path out = dir.resolve("a".repeat(240) + ".npy");
+        Run r = run("sample", "--model", model.toString(), "--count", "5", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.exists(out));
+    }
+
+    @Test
+    void clientOptionsAreCheckedBeforeAnyCall() {
+        // the timeout before the submission (a refusal after it left a job behind); port 9 would take
+        // retries and exit 1 if anything were sent
+        refused(run("submit", "--url", "http://127.0.0.1:9", "--key", "k", "--job", "{\"type\": \"train\"}", "--wait",
+                "--timeout", "0"), "--timeout");
+        refused(run("status", "--url", "http://exa mple.com", "--key", "k", "--id", "x"), "--url");
+        refused(run("status", "--url", "http://127.0.0.1:99999", "--key", "k", "--id", "x"), "--url");
+        Run key = run("status", "--url", "http://127.0.0.1:9", "--key", "secret\nvalue", "--id", "x");
+        refused(key, "--key");
+        assertFalse(key.err().contains("secret"), "the key is not echoed: " + key.err());
+        refused(run("submit", "--url", "http://127.0.0.1:9", "--key", "k", "--job", "{\"type\": \"train\"} x"), "--job");
+    }
+
+    private static Map<String, byte[]> entries(Path zip) throws IOException {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(Files.readAllBytes(zip)))) {
+            for (ZipEntry e; (e = in.getNextEntry()) != null;) {
+                out.put(e.getName(), in.readAllBytes());
+            }
+        }
+        return out;
+    }
+
+    private static Path write(String name, Map<String, byte[]> entries) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(b)) {
+            for (var e : entries.entrySet()) {
+                zip.putNextEntry(new ZipEntry(e.getKey()));
+                zip.write(e.getValue());
+                zip.closeEntry();
+            }
+        }
+        Path p = dir.resolve(name);
+        Files.write(p, b.toByteArray());
+        return p;
+    }
+}
