@@ -115,7 +115,8 @@ public final class PngZip {
                 if (img == null) {
                     throw new InvalidInputException(name + ": '" + Text.printable(entry) + "' is not a readable PNG image");
                 }
-                int channels = img.getColorModel().getNumColorComponents() == 1 ? 1 : 3;
+                // by the file's own colour type: ImageIO gives 1-, 2- and 4-bit grayscale an RGB palette
+                int channels = grayscale(png) ? 1 : 3;
                 if (first == null) {
                     first = entry;
                     h = img.getHeight();
@@ -153,6 +154,16 @@ public final class PngZip {
         limits.checkImage(name + ": '" + Text.printable(entry) + "'", width, height);
     }
 
+    /** IHDR's colour type 0 (gray) or 4 (gray with alpha), at any bit depth. */
+    private static boolean grayscale(byte[] png) {
+        return png.length > 25 && (png[25] == 0 || png[25] == 4);
+    }
+
+    /** A gray sample of {@code bits} bits as 0..255: 16 bits keep their high byte, 1 to 4 bits are scaled up. */
+    static int gray(int sample, int bits) {
+        return bits >= 8 ? sample >> (bits - 8) : sample * 255 / ((1 << bits) - 1);
+    }
+
     private static long be32(byte[] b, int at) {
         return ((b[at] & 0xffL) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8) | (b[at + 3] & 0xff);
     }
@@ -160,11 +171,11 @@ public final class PngZip {
     private static float[] pixels(BufferedImage img, int c, int h, int w) {
         float[] px = new float[c * h * w];
         var raster = img.getRaster();
+        int bits = raster.getSampleModel().getSampleSize(0);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 if (c == 1) {
-                    px[y * w + x] = ImageSet.level(raster.getSample(x, y, 0) >> (raster.getSampleModel()
-                            .getSampleSize(0) - 8));
+                    px[y * w + x] = ImageSet.level(gray(raster.getSample(x, y, 0), bits));
                 } else {
                     int rgb = img.getRGB(x, y);
                     px[y * w + x] = ImageSet.level((rgb >> 16) & 255);

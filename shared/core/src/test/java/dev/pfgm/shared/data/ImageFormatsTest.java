@@ -133,6 +133,72 @@ class ImageFormatsTest {
         return out.toByteArray();
     }
 
+    /**
+     * Grayscale PNGs of 1, 2 and 4 bits (ImageIO reads them with an RGB palette): one channel, each
+     * level scaled to 0..255, and mixable with 8-bit gray ones.
+     */
+    @Test
+    void lowBitGrayscalePngsAreOneChannel() throws IOException {
+        for (int bits : new int[] {1, 2, 4}) {
+            int top = (1 << bits) - 1;
+            int[] levels = {0, top, top / 2, 1, 1, top / 2, top, 0};
+            ImageSet set = PngZip.read(zip(new String[] {"a.png", "b.png"}, new byte[][] {
+                grayPng(bits, levels), png(8, 8, BufferedImage.TYPE_BYTE_GRAY, 3)}), bits + ".zip");
+            assertEquals(1, set.channels(), bits + " bits");
+            for (int i = 0; i < 64; i++) {
+                assertEquals(ImageSet.level(levels[i % 8] * 255 / top), set.pixels()[i], 1e-6, bits + " bits, pixel " + i);
+            }
+        }
+    }
+
+    /**
+     * An 8 x 8 grayscale PNG of {@code bits} bits per pixel, written by hand (colour type 0): each
+     * row the eight {@code levels}.
+     */
+    static byte[] grayPng(int bits, int[] levels) throws IOException {
+        ByteArrayOutputStream rows = new ByteArrayOutputStream();
+        for (int y = 0; y < 8; y++) {
+            rows.write(0); // filter: none
+            int acc = 0;
+            int used = 0;
+            for (int v : levels) {
+                acc = (acc << bits) | v;
+                used += bits;
+                if (used == 8) {
+                    rows.write(acc);
+                    acc = 0;
+                    used = 0;
+                }
+            }
+            if (used > 0) {
+                rows.write(acc << (8 - used));
+            }
+        }
+        ByteArrayOutputStream idat = new ByteArrayOutputStream();
+        try (var z = new java.util.zip.DeflaterOutputStream(idat)) {
+            z.write(rows.toByteArray());
+        }
+        ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(levels.length).putInt(8).put((byte) bits).put((byte) 0)
+                .put((byte) 0).put((byte) 0).put((byte) 0);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        chunk(out, "IHDR", ihdr.array());
+        chunk(out, "IDAT", idat.toByteArray());
+        chunk(out, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
+    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) throws IOException {
+        out.write(ByteBuffer.allocate(4).putInt(data.length).array());
+        byte[] t = type.getBytes(StandardCharsets.US_ASCII);
+        out.write(t);
+        out.write(data);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(t);
+        crc.update(data);
+        out.write(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+
     @Test
     void pngZipGrayAndRgb() throws IOException {
         ImageSet gray = PngZip.read(zip(new String[] {"b.png", "a.png"}, new byte[][] {
