@@ -184,7 +184,7 @@ class SynthesisFormatsTest {
         }
     }
 
-    /** The project's .npy reader takes floats and bytes only: reads an int32 .npy by hand instead. */
+    /** Reads the int32 .npy by hand, independently of the project's own reader. */
     private static byte[] intsAsFloats(Path p) throws IOException {
         byte[] b = Files.readAllBytes(p);
         String header = new String(b, 10, b[8] & 0xff, StandardCharsets.ISO_8859_1);

@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
  * that --resume continues from.
  */
 @Command(name = "train", description = "train a model on a table (.npy/.csv/builtin:NAME) or on images",
-        footer = {"FILE: a table: .npy (float32/float64, [n, d]), .csv (numeric columns, optional header) or",
+        footer = {"FILE: a table: .npy (float32/64 or int32/64, [n, d]), .csv (numeric columns, optional header) or",
             "builtin:ring8|moons|checkerboard|swissroll|mixture6 (a 6-D Gaussian mixture); or images: IDX",
             "(*-ubyte, optionally .gz), a .zip of same-size PNGs, a .npy of shape [n, h, w], [n, c, h, w] or",
             "[n, h, w, c] (uint8 or float), or builtin:discs.",

@@ -22,7 +22,7 @@ public final class ImageNpy {
             long perImage = h.count() / Math.max(1, shape[0]);
             shape[0] = Math.min(n, shape[0]);
             double[] v = new double[(int) (shape[0] * perImage)];
-            NpyFile.values(in, new NpyFile.Header(shape, h.fortran(), h.width(), h.order(), h.dataStart(), v.length),
+            NpyFile.values(in, new NpyFile.Header(shape, h.fortran(), h.width(), h.order(), h.dataStart(), v.length, h.integer()),
                     (i, x) -> v[(int) i] = x);
             return images(new NpyFile.Array(shape, v, h.eightBit()), name, "", limits);
         }

@@ -28,7 +28,8 @@ public final class NpyFile {
      * A checked header: dtype width and byte order, layout, shape, where the data start and how
      * many values follow. The file's length was found to be exactly the header and the data.
      */
-    public record Header(long[] shape, boolean fortran, int width, ByteOrder order, long dataStart, long count) {
+    public record Header(long[] shape, boolean fortran, int width, ByteOrder order, long dataStart, long count,
+                         boolean integer) {
         public boolean eightBit() {
             return width == 1;
         }
@@ -110,14 +111,20 @@ public final class NpyFile {
 
         ByteOrder order;
         int width;
+        // signed integers too: numpy's default for np.arange and integer labels
+        boolean integer = dict.descr().matches("[<>=|]i[48]");
         switch (dict.descr()) {
             case "<f4", "=f4", "|f4" -> { order = ByteOrder.LITTLE_ENDIAN; width = 4; }
             case ">f4" -> { order = ByteOrder.BIG_ENDIAN; width = 4; }
             case "<f8", "=f8", "|f8" -> { order = ByteOrder.LITTLE_ENDIAN; width = 8; }
             case ">f8" -> { order = ByteOrder.BIG_ENDIAN; width = 8; }
             case "|u1", "<u1", "=u1" -> { order = ByteOrder.LITTLE_ENDIAN; width = 1; }
+            case "<i4", "=i4" -> { order = ByteOrder.LITTLE_ENDIAN; width = 4; }
+            case ">i4" -> { order = ByteOrder.BIG_ENDIAN; width = 4; }
+            case "<i8", "=i8" -> { order = ByteOrder.LITTLE_ENDIAN; width = 8; }
+            case ">i8" -> { order = ByteOrder.BIG_ENDIAN; width = 8; }
             default -> throw new InvalidInputException(name + ": dtype '" + dict.descr()
-                    + "' is not supported; use float32, float64 or uint8");
+                    + "' is not supported; use float32, float64, uint8, int32 or int64");
         }
         long[] shape = dict.shape();
         if (shape.length == 0) {
@@ -135,7 +142,7 @@ public final class NpyFile {
             throw new InvalidInputException(name + ": " + (length - dataStart - need) + " bytes follow the "
                     + need + " bytes of data that shape " + shapeText(shape) + " holds");
         }
-        return new Header(shape, dict.fortran(), width, order, dataStart, count);
+        return new Header(shape, dict.fortran(), width, order, dataStart, count, integer);
     }
 
     /** Streams the {@code h.count()} values after the header to {@code sink}, 64 KiB at a time. */
@@ -154,7 +161,8 @@ public final class NpyFile {
                 throw new InvalidInputException("the .npy data end early");
             }
             for (int k = 0; k < want; k += h.width(), i++) {
-                double v = h.width() == 1 ? buf[k] & 0xff : h.width() == 4 ? bb.getFloat(k) : bb.getDouble(k);
+                double v = h.width() == 1 ? buf[k] & 0xff : h.integer() ? (h.width() == 4 ? bb.getInt(k) : bb.getLong(k))
+                        : h.width() == 4 ? bb.getFloat(k) : bb.getDouble(k);
                 // Fortran order stores column after column: value i is row i % rows of column i / rows
                 sink.accept(transpose ? (i % rows) * cols + i / rows : i, v);
             }

@@ -84,11 +84,23 @@ class NpyFileTest {
         assertEquals(3, d.count());
     }
 
+    /** Signed 32- and 64-bit integers (np.arange's dtype, integer labels) in either byte order. */
+    @Test
+    void readsSignedIntegers() {
+        ByteBuffer i8 = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN).putLong(-3).putLong(0)
+                .putLong(1L << 40);
+        Dataset d = NpyFile.readTable(npy("<i8", false, "3,", i8.array()), "i8", "");
+        assertArrayEquals(new double[] {-3, 0, 1L << 40}, d.values());
+        ByteBuffer i4 = ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN).putInt(7).putInt(-2);
+        assertArrayEquals(new double[] {7, -2}, NpyFile.readTable(npy(">i4", false, "2,", i4.array()), "i4", "").values());
+    }
+
     @Test
     void refusesWhatItCannotUseWithTheReason() {
         assertMessage(new byte[0], "empty");
         assertMessage("hello".getBytes(StandardCharsets.UTF_8), "not a .npy file");
-        assertMessage(npy("<i8", false, "2, 2", new byte[32]), "dtype '<i8'");
+        assertMessage(npy("<i2", false, "2, 2", new byte[8]), "dtype '<i2'");
+        assertMessage(npy("<u4", false, "2, 2", new byte[16]), "dtype '<u4'");
         assertMessage(npy("<f8", false, "2, 2", new byte[16]), "only 16 bytes follow");
         assertMessage(npy("<f8", false, "2, 2, 2", new byte[64]), "not a table");
         assertMessage(npy("<f8", false, "0, 2", new byte[0]), "no rows");
