@@ -151,10 +151,13 @@ public final class DataFiles {
     public static void writeAtomically(Path path, Writer writer) throws IOException {
         Path abs = path.toAbsolutePath();
         Path dir = abs.getParent();
-        // a short name of its own: NAME plus a suffix could pass the file system's 255-byte limit
-        Path tmp = Files.createTempFile(dir, ".pfgm-", ".tmp");
+        // a short name of its own (NAME plus a suffix could pass the file system's 255-byte limit), made
+        // as any new file is, so the umask decides its mode (createTempFile's is 0600 whatever the umask)
+        Path tmp = dir.resolve(".pfgm-" + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current()
+                .nextLong(), 36) + ".tmp");
         try {
-            try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+            try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp,
+                    java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE), 1 << 16)) {
                 writer.write(out);
             }
             Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -1,0 +1,49 @@
+package dev.pfgm.shared.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pfgm.shared.InvalidInputException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DataFilesTest {
+    @TempDir
+    Path dir;
+
+    /** An output gets the mode any new file gets here (the umask's); a temporary file's 0600 was kept. */
+    @Test
+    void atomicWritesGetTheModeOfANewFileAndLeaveNothingElse() throws IOException {
+        Path probe = Files.createFile(dir.resolve("probe"));
+        Path out = dir.resolve("a".repeat(240) + ".bin"); // near the 255-byte limit: the temporary name is short
+        DataFiles.writeAtomically(out, o -> o.write("hello".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("hello", Files.readString(out));
+        assertEquals(Files.getPosixFilePermissions(probe), Files.getPosixFilePermissions(out));
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(out, probe).stream().sorted().toList(), files.sorted().toList());
+        }
+        // a failure leaves the old file and no temporary one
+        assertThrows(IOException.class, () -> DataFiles.writeAtomically(out, o -> {
+            o.write(1);
+            throw new IOException("disk full");
+        }));
+        assertEquals("hello", Files.readString(out));
+        try (var files = Files.list(dir)) {
+            assertEquals(2, files.count());
+        }
+    }
+
+    @Test
+    void aDeviceIsNotAFileToRead() throws IOException {
+        Path zeros = Files.createSymbolicLink(dir.resolve("zeros.npy"), Path.of("/dev/zero"));
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> DataFiles.readBytes(zeros, "--model"));
+        assertTrue(e.getMessage().startsWith("--model: ") && e.getMessage().contains("not a regular file"), e.getMessage());
+        assertThrows(InvalidInputException.class, () -> DataFiles.load(zeros.toString(), "--data"));
+    }
+}
