@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pfgm.launcher.CliTest.Run;
+import dev.pfgm.shared.data.DataFiles;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -111,6 +112,25 @@ class HostileCliInputTest {
         Run ok = run("train", "--data", "builtin:moons", "--out", out.toString(), "--config", dir.resolve("c.json").toString());
         assertEquals(0, ok.code(), ok.err());
         assertEquals(5, ok.summary().path("steps").asInt());
+    }
+
+    /** 8 x 32 images hold a 16 x 16 model's 256 pixels: they ran, and meant nothing. */
+    @Test
+    void imagesOfAnotherShapeWithTheSamePixelCountAreRefused() throws IOException {
+        Path wide = dir.resolve("wide.npy");
+        DataFiles.writeAtomically(wide, o -> dev.pfgm.shared.data.NpyFile.writeUint8(o, new byte[4 * 8 * 32],
+                new long[] {4, 8, 32}));
+        refused(run("nll", "--model", imageModel.toString(), "--data", wide.toString(), "--out",
+                dir.resolve("n.npy").toString()), "holds 1x8x32 images; the model's are 1x16x16");
+        refused(run("interpolate", "--model", imageModel.toString(), "--data", wide.toString(), "--from", "0", "--to",
+                "1", "--steps", "3", "--out", dir.resolve("i.png").toString()), "holds 1x8x32 images");
+    }
+
+    @Test
+    void aFileWhereAFolderGoesIsNamed() throws IOException {
+        Path file = Files.writeString(dir.resolve("plain-file"), "x");
+        refused(run("synthesize", "--model", model.toString(), "--count", "10", "--out", file.resolve("sub").toString()),
+                "--out: cannot create the folder");
     }
 
     @Test

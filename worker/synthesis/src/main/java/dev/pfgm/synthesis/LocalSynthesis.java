@@ -72,7 +72,7 @@ public final class LocalSynthesis {
     public static Result run(PfgmModel pfgm, ObjectNode model, SynthesisSpec spec, Double threshold, Path out,
                              boolean resume, Reporter reporter, Listener listener) throws IOException {
         long t0 = System.nanoTime();
-        Files.createDirectories(out);
+        DataFiles.createFolder(out, "--out");
         ShardPlan plan = spec.plan();
         ObjectNode identity = identity(model, spec, threshold);
         NavigableMap<Integer, PartRecord> kept = resume ? kept(out, identity) : refuseOld(out);

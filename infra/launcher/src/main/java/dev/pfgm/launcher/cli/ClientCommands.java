@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pfgm.client.PfgmClient;
 import dev.pfgm.shared.InvalidInputException;
+import dev.pfgm.shared.data.DataFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -254,7 +255,7 @@ public final class ClientCommands {
     }
 
     private static void download(PfgmClient c, String id, String name, Path out) throws Exception {
-        Path dir = Files.createDirectories(out);
+        Path dir = DataFiles.createFolder(out, "--out");
         List<String> names = new ArrayList<>();
         if (name != null) {
             names.add(name);

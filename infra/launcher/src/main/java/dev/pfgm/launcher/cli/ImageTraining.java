@@ -52,7 +52,7 @@ final class ImageTraining {
         }
         // every refusal comes before anything is printed or written
         ImageTrainer.Start start = ImageTrainer.prepare(data, settings, from, init, conditional, steps);
-        Files.createDirectories(run);
+        DataFiles.createFolder(run, "--run");
         System.err.printf(Locale.ROOT, "train: %d images of %dx%dx%d from %s, %s%d steps; run folder %s%n",
                 data.count(), data.channels(), data.height(), data.width(), data.source(),
                 from == null ? "" : "resuming at step " + start.firstStep() + " of ", start.settings().steps(), run);

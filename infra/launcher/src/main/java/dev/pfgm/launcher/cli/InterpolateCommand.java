@@ -71,6 +71,7 @@ public final class InterpolateCommand extends CliCommand {
         SolverSpec spec = SolverOptions.spec(solver, rtol, atol, odeSteps, "--ode-steps");
         PfgmModel model = modelFile.readImage("interpolate needs an image model");
         ImageSet images = ImageFiles.images(dataSpec, null, "--data", null);
+        model.checkImages(images, "--data");
         for (String[] f : new String[][] {{"from", String.valueOf(from)}, {"to", String.valueOf(to)}}) {
             if (Integer.parseInt(f[1]) >= images.count()) {
                 throw new InvalidInputException("--" + f[0] + ": " + f[1] + " is not an image index; '" + dataSpec

@@ -70,6 +70,7 @@ public final class NllCommand extends CliCommand {
                 throw new InvalidInputException("--exact: image models give Hutchinson estimates only");
             }
             ImageSet images = ImageFiles.images(dataSpec, null, "--data", null);
+            model.checkImages(images, "--data");
             eightBit = images.eightBit();
             data = ImageData.dequantised(images, seed);
         } else {

@@ -133,6 +133,18 @@ public final class DataFiles {
         }
     }
 
+    /** Creates the folder {@code dir} names (and its parents), or says in one line why not, naming {@code flag}. */
+    public static Path createFolder(Path dir, String flag) {
+        try {
+            return Files.createDirectories(dir);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new InvalidInputException(flag + ": '" + dir + "' is a file; give a folder (it is created if missing)");
+        } catch (IOException e) {
+            throw new InvalidInputException(flag + ": cannot create the folder '" + dir + "': "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        }
+    }
+
     /** Writes float32 [rows, cols] to {@code path} through a temporary file, so a failure leaves nothing behind. */
     public static void writeNpy(Path path, float[] values, int rows, int cols) throws IOException {
         writeAtomically(path, out -> NpyFile.writeFloat32(out, values, rows, cols));

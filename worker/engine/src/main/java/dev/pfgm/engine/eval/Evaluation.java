@@ -72,12 +72,8 @@ public final class Evaluation {
             throw new InvalidInputException("--model: eval needs an image model");
         }
         int dim = model.dim();
-        for (ImageSet s : new ImageSet[] {test, train}) {
-            if (s.dim() != dim || s.channels() != model.image().channels()) {
-                throw new InvalidInputException("--data: '" + s.source() + "' holds " + s.channels() + "x" + s.height()
-                        + "x" + s.width() + " images; the model's are " + model.image().shape());
-            }
-        }
+        model.checkImages(test, "--data");
+        model.checkImages(train, "--train");
         if (classifier != null) {
             int[] cs = classifier.network().shape();
             if (cs[0] * cs[1] * cs[2] != dim) {

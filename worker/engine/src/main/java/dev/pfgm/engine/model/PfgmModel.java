@@ -237,6 +237,19 @@ public final class PfgmModel implements FlowModel {
         return new PfgmPrior(dim(), level, Double.POSITIVE_INFINITY);
     }
 
+    /**
+     * Refuses images of another shape than the model's, the same number of pixels in another layout
+     * (8 x 32 for 16 x 16) included: they would run, and mean nothing.
+     */
+    public void checkImages(dev.pfgm.shared.data.ImageSet set, String flag) {
+        if (image == null || set.channels() != image.channels() || set.height() != image.height()
+                || set.width() != image.width()) {
+            throw new InvalidInputException(flag + ": '" + set.source() + "' holds " + set.channels() + "x" + set.height()
+                    + "x" + set.width() + " images; the model's are " + (image == null ? "none (a table model)"
+                    : image.shape()));
+        }
+    }
+
     /** Refuses data whose width differs from the model's; {@code flag} names the input. */
     @Override
     public void checkDimension(Dataset data, String flag) {

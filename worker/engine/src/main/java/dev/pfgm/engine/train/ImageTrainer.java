@@ -125,7 +125,8 @@ public final class ImageTrainer {
                         + " labels it was trained on" : "--labels: the checkpoint is of an unconditional run");
             }
         } else if (init != null) {
-            if (!init.isImage() || init.image().dim() != data.dim() || init.image().channels() != data.channels()) {
+            if (!init.isImage() || init.image().channels() != data.channels() || init.image().height() != data.height()
+                    || init.image().width() != data.width()) {
                 throw new InvalidInputException("--init: the model's data are " + (init.isImage()
                         ? init.image().shape() + " images" : "a table") + ", this data " + data.channels() + "x"
                         + data.height() + "x" + data.width() + " images");
