@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.pfgm.launcher.CliTest.Run;
 import dev.pfgm.shared.data.DataFiles;
 import java.io.ByteArrayInputStream;
@@ -141,6 +142,33 @@ class HostileCliInputTest {
         assertFalse(Files.exists(out), "no part was drawn");
         refused(run("synthesize", "--model", model.toString(), "--count", "10", "--out", out.toString(), "--classes",
                 "0:99999999999999999999"), "--classes");
+    }
+
+    /** --resume reads the folder's manifest, which the user may have edited: it keeps only the plan's parts. */
+    @Test
+    void aResumedSynthesisKeepsOnlyThePartsOfItsPlan() throws IOException {
+        Path out = dir.resolve("resumed");
+        String[] args = {"synthesize", "--model", model.toString(), "--count", "100", "--shard-size", "10", "--out",
+            out.toString(), "--no-report", "--resume"};
+        assertEquals(0, run(args).code());
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var manifest = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(out.resolve("manifest.json").toFile());
+        var parts = (com.fasterxml.jackson.databind.node.ArrayNode) manifest.get("parts");
+        parts.add(((com.fasterxml.jackson.databind.node.ObjectNode) parts.get(0).deepCopy()).put("index", 999)); // not in the plan
+        parts.add(parts.get(2).deepCopy()); // one listed twice
+        ((com.fasterxml.jackson.databind.node.ObjectNode) parts.get(1)).put("rows", -5); // rows that are not its
+        json.writeValue(out.resolve("manifest.json").toFile(), manifest);
+        Run again = run(args);
+        assertEquals(0, again.code(), again.err());
+        JsonNode totals = json.readTree(out.resolve("manifest.json").toFile()).get("totals");
+        assertEquals(100, totals.get("rows").asLong(), totals.toString());
+        assertEquals(10, totals.get("parts").asInt(), totals.toString());
+        assertEquals(9, again.summary().get("kept_parts").asInt(), "part 1 drawn again: " + again.out());
+        // a journal that is JSON but not a synthesis's: one line, not a ClassCastException
+        Path other = Files.createDirectories(dir.resolve("not-a-synthesis"));
+        Files.writeString(other.resolve("synthesis.partial.json"), "{}");
+        refused(run("synthesize", "--model", model.toString(), "--count", "10", "--out", other.toString(), "--resume"),
+                "not a synthesis's");
     }
 
     @Test

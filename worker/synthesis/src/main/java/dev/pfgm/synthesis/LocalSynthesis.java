@@ -75,7 +75,7 @@ public final class LocalSynthesis {
         DataFiles.createFolder(out, "--out");
         ShardPlan plan = spec.plan();
         ObjectNode identity = identity(model, spec, threshold);
-        NavigableMap<Integer, PartRecord> kept = resume ? kept(out, identity) : refuseOld(out);
+        NavigableMap<Integer, PartRecord> kept = resume ? kept(out, identity, plan) : refuseOld(out);
         ShardSynthesizer synthesizer = new ShardSynthesizer(pfgm, spec, threshold);
         PartWriter writer = new PartWriter(spec.format(), PartLayout.of(pfgm));
         ReportSample sample = new ReportSample(plan, pfgm.isImage());
@@ -188,8 +188,13 @@ public final class LocalSynthesis {
         return new TreeMap<>();
     }
 
-    /** The parts of an earlier run of the same synthesis whose files are still intact. */
-    private static NavigableMap<Integer, PartRecord> kept(Path out, ObjectNode identity) throws IOException {
+    /**
+     * The parts of an earlier run of the same synthesis whose files are still intact and which are the
+     * plan's: its index, first row and row count. The folder's files are the user's to edit: a part
+     * listed twice, or with other rows, once made the totals disagree with --count.
+     */
+    private static NavigableMap<Integer, PartRecord> kept(Path out, ObjectNode identity, ShardPlan plan)
+            throws IOException {
         TreeMap<Integer, PartRecord> kept = new TreeMap<>();
         JsonNode earlier = null;
         Path journal = out.resolve(JOURNAL);
@@ -209,6 +214,10 @@ public final class LocalSynthesis {
             refuseOld(out);
             return kept;
         }
+        if (!earlier.isObject() || !earlier.path("params").isObject() || !earlier.path("parts").isArray()) {
+            throw new InvalidInputException("--resume: '" + out + "' holds a " + (Files.exists(journal) ? JOURNAL : MANIFEST)
+                    + " that is not a synthesis's (no params or parts); choose another folder");
+        }
         ObjectNode was = ((ObjectNode) earlier.deepCopy()).without("parts");
         ((ObjectNode) was.path("params")).remove("report");
         if (!was.equals(identity)) {
@@ -217,7 +226,9 @@ public final class LocalSynthesis {
         }
         for (JsonNode p : earlier.path("parts")) {
             PartRecord r = PartRecord.fromJson(p);
-            if (intact(out, r)) {
+            boolean planned = r.index() >= 0 && r.index() < plan.shards() && r.firstRow() == plan.first(r.index())
+                    && r.rows() == plan.rows(r.index());
+            if (planned && !kept.containsKey(r.index()) && intact(out, r)) {
                 kept.put(r.index(), r);
             }
         }
