@@ -51,15 +51,8 @@ final class StudyOptions {
         if (config == null) {
             return JSON.createObjectNode();
         }
-        JsonNode extra;
-        try {
-            extra = JSON.readTree(DataFiles.readBytes(config, "--config"));
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new InvalidInputException("--config: '" + config + "' is not valid JSON");
-        }
-        if (extra == null || !extra.isObject()) {
-            throw new InvalidInputException("--config: '" + config + "' is not a JSON object");
-        }
+        JsonNode extra = dev.pfgm.launcher.cli.StrictJson.object(DataFiles.readBytes(config, "--config"),
+                "--config '" + config + "'");
         if (extra.has("aug_dim") || extra.has("steps") || extra.has("seed")) {
             throw new InvalidInputException("--config: aug_dim, steps and seed come from --methods, --steps and"
                     + " --train-seed");
