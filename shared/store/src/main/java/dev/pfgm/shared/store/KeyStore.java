@@ -108,8 +108,17 @@ public final class KeyStore {
         });
     }
 
-    /** Revokes the key with this prefix; false when there is no live key with it. */
+    /** What a prefix can be: the key's 12 characters after "pfgm_" (those of the keys this store makes or takes). */
+    private static final java.util.regex.Pattern PREFIX = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{12}");
+
+    /**
+     * Revokes the key with this prefix; false when there is no live key with it, or the text cannot be
+     * a prefix (a NUL in it was the database's error, a 500 at the API).
+     */
     public boolean revoke(String prefix) {
+        if (!PREFIX.matcher(prefix).matches()) {
+            return false;
+        }
         return db.run(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE api_keys SET revoked_at = now()"
                     + " WHERE prefix = ? AND revoked_at IS NULL")) {
