@@ -217,4 +217,30 @@ class HostileCliInputTest {
         Files.write(p, b.toByteArray());
         return p;
     }
+
+    @Test
+    void anOutputThatNamesAnInputIsRefusedAndTheInputKept() throws IOException {
+        byte[] before = Files.readAllBytes(model);
+        Path points = dir.resolve("points.npy");
+        DataFiles.writeNpy(points, new float[] {0.1f, 0.2f, -0.3f, 0.4f}, 2, 2);
+        // encode --out MODEL wrote latents over the model file
+        refused(run("encode", "--model", model.toString(), "--data", points.toString(), "--out", model.toString()),
+                "--out: '" + model + "' is the file --model reads");
+        Path link = Files.createSymbolicLink(dir.resolve("link.pfgm"), model);
+        refused(run("nll", "--model", model.toString(), "--data", points.toString(), "--out", link.toString()),
+                "is the file --model reads");
+        refused(run("encode", "--model", model.toString(), "--data", points.toString(), "--out",
+                dir.resolve(".").resolve("points.npy").toString()), "is the file --data reads");
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(model)), "the model is unchanged");
+        Path grid = dir.resolve("same.png");
+        refused(run("sample", "--model", imageModel.toString(), "--count", "2", "--out", grid.toString(), "--grid",
+                grid.toString()), "--grid: '" + grid + "' is also --out");
+        assertFalse(Files.exists(grid));
+        // retraining a model in place is what a user means by --init M --out M: allowed
+        Path copy = Files.copy(imageModel, dir.resolve("retrained.pfgm"));
+        Run again = run("train", "--data", "builtin:discs", "--init", copy.toString(), "--out", copy.toString(),
+                "--steps", "1");
+        assertEquals(0, again.code(), again.err());
+        assertFalse(java.util.Arrays.equals(Files.readAllBytes(imageModel), Files.readAllBytes(copy)), "retrained");
+    }
 }

@@ -15,9 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * The job API from the shell, through {@link PfgmClient}: upload, submit (optionally waiting with a
@@ -73,9 +71,6 @@ public final class ClientCommands {
     abstract static class ServiceCommand extends CliCommand {
         @Mixin
         Connection connection;
-
-        @Spec
-        CommandSpec spec;
 
         @Override
         protected final void run() throws Exception {

@@ -2,16 +2,11 @@ package dev.pfgm.launcher.cli;
 
 import picocli.AutoComplete;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** ./pfgm completion: bash (and zsh's bashcompinit) completion of commands and options, from the declarations. */
 @Command(name = "completion", description = "print a bash completion script: source <(./pfgm completion)",
         footer = "Completes commands and options for both pfgm (on the PATH) and ./pfgm.")
 public final class CompletionCommand extends CliCommand {
-    @Spec
-    CommandSpec spec;
-
     @Override
     protected void run() {
         System.out.print(AutoComplete.bash("pfgm", spec.root().commandLine()));

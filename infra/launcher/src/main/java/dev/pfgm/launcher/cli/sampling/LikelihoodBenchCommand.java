@@ -17,9 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** ./pfgm bench-likelihood: how far each method's held-out NLL is from the truth, and why. */
 @Command(name = "bench-likelihood",
@@ -50,9 +48,6 @@ public final class LikelihoodBenchCommand extends CliCommand {
     @Option(names = "--rows", paramLabel = "R",
             description = "train on R fresh rows of the set's law instead of its 20,000")
     int rows;
-
-    @Spec
-    CommandSpec spec;
 
     @Override
     protected void run() throws Exception {

@@ -26,9 +26,7 @@ import java.util.Arrays;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** ./pfgm bench-sampling: quality against NFE for PFGM, PFGM++ and diffusion on one data set. */
 @Command(name = "bench-sampling",
@@ -85,9 +83,6 @@ public final class SamplingBenchCommand extends CliCommand {
 
     @Option(names = "--classifier", paramLabel = "C", description = "images: a classifier from ./pfgm classifier train")
     Path classifierPath;
-
-    @Spec
-    CommandSpec spec;
 
     @Override
     protected void run() throws Exception {
