@@ -216,7 +216,7 @@ public final class CsvFile {
     private static boolean isNumericRow(List<String> cells) {
         for (String c : cells) {
             try {
-                Double.parseDouble(c.trim());
+                number(c.trim());
             } catch (NumberFormatException e) {
                 return false;
             }
@@ -227,15 +227,28 @@ public final class CsvFile {
     private static double parseCell(String cell, String name, int line, int col) {
         String c = cell.trim();
         try {
-            double v = Double.parseDouble(c);
-            if (!Double.isFinite(v)) {
-                throw new InvalidInputException(name + ": line " + line + ", column " + col + " is '" + c
-                        + "'; every value must be finite");
+            double v = number(c);
+            if (!Dataset.fits(v)) {
+                throw new InvalidInputException(Dataset.unfit(name + ": line " + line + ", column " + col,
+                        "'" + c + "'"));
             }
             return v;
         } catch (NumberFormatException e) {
             throw new InvalidInputException(name + ": line " + line + ", column " + col + " is '"
                     + Text.printable(c) + "', not a number");
         }
+    }
+
+    /**
+     * A decimal number (or NaN/Infinity, refused as not finite by the caller). Java's parseDouble
+     * also reads hexadecimal ("0x1p3") and type suffixes ("1f", "2d"), which no CSV writer means.
+     */
+    private static double number(String c) {
+        boolean suffixed = !c.isEmpty() && Character.isLetter(c.charAt(c.length() - 1)) && !c.endsWith("NaN")
+                && !c.endsWith("Infinity");
+        if (suffixed || c.indexOf('x') >= 0 || c.indexOf('X') >= 0) {
+            throw new NumberFormatException(c);
+        }
+        return Double.parseDouble(c);
     }
 }

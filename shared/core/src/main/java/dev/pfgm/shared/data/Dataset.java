@@ -29,11 +29,24 @@ public record Dataset(String source, double[] values, int count, int dim, String
         }
         columns = columns == null ? null : java.util.List.copyOf(columns);
         for (int i = 0; i < values.length; i++) {
-            if (!Double.isFinite(values[i])) {
-                throw new InvalidInputException(source + ": value at row " + (i / dim) + ", column " + (i % dim)
-                        + " is " + values[i] + "; every value must be finite");
+            if (!fits(values[i])) {
+                throw new InvalidInputException(unfit(source + ": value at row " + (i / dim) + ", column " + (i % dim),
+                        Double.toString(values[i])));
             }
         }
+    }
+
+    /**
+     * A value a table may hold: finite and within float32's range, since samples, latents and
+     * arrays are written as float32 (1e300 trained a model whose spread overflowed to infinity).
+     */
+    public static boolean fits(double v) {
+        return Math.abs(v) <= Float.MAX_VALUE;
+    }
+
+    /** The refusal of a value that does not {@link #fits fit}: {@code where} names the file, row and column. */
+    public static String unfit(String where, String value) {
+        return where + " is " + value + "; every value must be finite and within float32's range (|x| <= 3.4e38)";
     }
 
     public double get(int row, int col) {

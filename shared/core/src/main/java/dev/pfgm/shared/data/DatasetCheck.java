@@ -123,9 +123,9 @@ public final class DatasetCheck {
         int at = labelSpec == null ? -1 : labelColumn(() -> Labels.column(null, (int) cols, labelSpec, name));
         ClassCounter classes = new ClassCounter(name + ", column '" + labelSpec + "'");
         NpyFile.values(in, h, (i, v) -> {
-            if (!Double.isFinite(v)) {
-                throw new InvalidInputException(name + ": value at row " + (i / cols) + ", column " + (i % cols)
-                        + " is " + v + "; every value must be finite");
+            if (!Dataset.fits(v)) {
+                throw new InvalidInputException(Dataset.unfit(name + ": value at row " + (i / cols) + ", column "
+                        + (i % cols), Double.toString(v)));
             }
             if (i % cols == at) {
                 classes.add(v, i / cols);

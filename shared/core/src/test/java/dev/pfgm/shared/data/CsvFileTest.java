@@ -33,6 +33,26 @@ class CsvFileTest {
         assertMessage("1,Infinity\n", "must be finite");
     }
 
+    @Test
+    void readsDecimalNumbersOnly() {
+        // Java's parseDouble reads these; no CSV writer means them as numbers
+        assertMessage("a,b\n1,0x1p3\n", "line 2, column 2 is '0x1p3', not a number");
+        assertMessage("a,b\n1,2f\n", "line 2, column 2 is '2f', not a number");
+        assertMessage("a,b\n1d,2\n", "line 2, column 1 is '1d', not a number");
+        assertArrayEquals(new double[] {1e5, -2.5, 0.5, 3}, read("a,b\n1e5,-2.5\n.5,+3.\n").values(), 0);
+    }
+
+    @Test
+    void valuesBeyondFloat32AreRefused() {
+        // 1e300 trained a model whose spread was infinite, which every later command refused
+        assertMessage("a,b\n1e300,2\n-1e300,3\n", "line 2, column 1 is '1e300'; every value must be finite and"
+                + " within float32's range");
+        assertEquals(3.4e38, read("a\n3.4e38\n-3.4e38\n").values()[0], 1e30);
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> new Dataset("t.npy", new double[] {1, 2, -1e39, 4}, 2, 2, null));
+        assertTrue(e.getMessage().contains("t.npy: value at row 1, column 0 is -1.0E39"), e.getMessage());
+    }
+
     private static void assertMessage(String text, String part) {
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> read(text));
         assertTrue(e.getMessage().contains(part), "message '" + e.getMessage() + "' should mention '" + part + "'");
