@@ -70,10 +70,12 @@ public final class ClassifierModel {
             throw new InvalidInputException("--labels: the classifier needs one label per image");
         }
         int classes = 0;
+        boolean varied = false;
         for (int l : labels) {
             classes = Math.max(classes, l + 1);
+            varied |= l != labels[0];
         }
-        if (classes < 2) {
+        if (!varied) { // label 3 alone made 4 classes, 3 of them never seen
             throw new InvalidInputException("--labels: every image has label " + labels[0] + "; need at least 2 classes");
         }
         int n = data.count();

@@ -2,8 +2,10 @@ package dev.pfgm.engine.eval;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.shared.data.ImageSet;
 import dev.pfgm.shared.data.ProceduralImages;
 import org.junit.jupiter.api.Test;
@@ -37,5 +39,16 @@ class ClassifierModelTest {
         c.classify(px, 20, p1, null);
         back.classify(px, 20, p2, null);
         assertArrayEquals(p1, p2, 1e-6f);
+    }
+
+    @Test
+    void oneLabelIsRefusedWhateverItIs() {
+        ImageSet discs = ProceduralImages.discs(40, 8, 1.5, 2.0, 1);
+        int[] threes = new int[40];
+        java.util.Arrays.fill(threes, 3);
+        ImageSet one = new ImageSet("threes", discs.pixels(), 40, 1, 8, 8, false, threes, "threes");
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> ClassifierModel.train(one, 1, 7, 1, (ep, f, loss) -> { }));
+        assertTrue(e.getMessage().contains("every image has label 3; need at least 2 classes"), e.getMessage());
     }
 }
