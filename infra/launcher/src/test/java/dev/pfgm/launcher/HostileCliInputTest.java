@@ -87,6 +87,16 @@ class HostileCliInputTest {
             refused(run("sample", "--model", bad.toString(), "--count", "5", "--out", dir.resolve("x.npy").toString()),
                     "damaged model file");
         }
+        // a file cut short inside its first entry said "cannot read pfgm model file: null"
+        Path cut = dir.resolve("cut.pfgm");
+        Files.write(cut, java.util.Arrays.copyOf(Files.readAllBytes(model), 30));
+        refused(run("sample", "--model", cut.toString(), "--count", "5", "--out", dir.resolve("x.npy").toString()),
+                "it ends inside an entry: cut short?");
+    }
+
+    @Test
+    void anUnknownSubcommandIsAnsweredWithTheSubcommands() {
+        refused(run("classifier", "fly"), "unexpected argument 'fly'; subcommands are train");
     }
 
     @Test

@@ -71,8 +71,12 @@ final class OneLineErrors {
             String arg = u.getUnmatched().get(0);
             String options = spec.options().stream().filter(o -> !o.usageHelp() && !o.versionHelp())
                     .map(OptionSpec::longestName).collect(Collectors.joining(", "));
-            return (arg.startsWith("--") ? "unknown option " + arg.replaceFirst("=.*", "")
-                    : "unexpected argument '" + arg + "'") + "; options are " + options;
+            String what = arg.startsWith("--") ? "unknown option " + arg.replaceFirst("=.*", "")
+                    : "unexpected argument '" + arg + "'";
+            if (!arg.startsWith("-") && !spec.subcommands().isEmpty()) { // classifier fly: name the subcommands
+                return what + "; subcommands are " + String.join(", ", spec.subcommands().keySet());
+            }
+            return what + (options.isEmpty() ? "; it takes no options" : "; options are " + options);
         }
         if (e instanceof CommandLine.MissingParameterException m && !m.getMissing().isEmpty()
                 && m.getMissing().get(0) instanceof OptionSpec o) {

@@ -40,6 +40,8 @@ public final class ZipEntries {
             }
         } catch (ZipException e) {
             throw new InvalidInputException(name + ": not a " + what + " (" + e.getMessage() + ")");
+        } catch (java.io.EOFException e) { // its message is null: a file cut short said "cannot read ...: null"
+            throw new InvalidInputException(name + ": not a " + what + " (it ends inside an entry: cut short?)");
         } catch (IOException e) {
             throw new InvalidInputException(name + ": cannot read " + what + ": " + e.getMessage());
         }
