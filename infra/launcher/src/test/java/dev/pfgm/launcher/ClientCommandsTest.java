@@ -2,6 +2,7 @@ package dev.pfgm.launcher;
 
 import static dev.pfgm.launcher.CliTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -83,6 +84,17 @@ class ClientCommandsTest {
         List<String> lines = Files.readAllLines(out.resolve("samples.csv"));
         assertEquals("x,y", lines.get(0));
         assertEquals(31, lines.size());
+
+        // a refusal leaves nothing behind: the folder it made went with the file the service did not have
+        Path fresh = tmp.resolve("fresh");
+        CliTest.Run none = cli("download", "--id", genId, "--name", "no-such.csv", "--out", fresh.toString());
+        assertEquals(2, none.code(), none.err());
+        assertTrue(none.err().contains("404"), none.err());
+        assertFalse(Files.exists(fresh), "the folder the refused download made is gone");
+        CliTest.Run up2 = cli("download", "--id", genId, "--name", "../samples.csv", "--out", fresh.toString());
+        assertEquals(2, up2.code(), up2.err());
+        assertTrue(up2.err().contains("--name: '../samples.csv' this will not write"), up2.err());
+        assertFalse(Files.exists(fresh));
     }
 
     @Test

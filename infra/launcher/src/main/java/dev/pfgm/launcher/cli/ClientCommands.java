@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pfgm.client.PfgmClient;
 import dev.pfgm.shared.InvalidInputException;
+import dev.pfgm.shared.Text;
 import dev.pfgm.shared.data.DataFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -249,23 +250,52 @@ public final class ClientCommands {
         }
     }
 
+    /**
+     * Downloads into {@code out}; a refusal or failure part-way removes what this run added (the files
+     * it wrote that were not there before, and the folder if it made it): an earlier file it already
+     * replaced stays replaced, complete.
+     */
     private static void download(PfgmClient c, String id, String name, Path out) throws Exception {
-        Path dir = DataFiles.createFolder(out, "--out");
         List<String> names = new ArrayList<>();
         if (name != null) {
             names.add(name);
         } else {
             c.artifacts(id).path("files").forEach(f -> names.add(f.path("name").asText()));
         }
+        for (String n : names) {
+            if (n.isEmpty() || n.contains("/") || n.contains("\\") || n.startsWith(".")) {
+                throw new InvalidInputException((name != null ? "--name: '" : "download: the service named a file '")
+                        + Text.printable(n) + "' this will not write");
+            }
+        }
+        boolean made = !Files.exists(out);
+        Path dir = DataFiles.createFolder(out, "--out");
+        List<Path> added = new ArrayList<>();
         Summary s = new Summary();
         long bytes = 0;
-        for (String n : names) {
-            if (n.contains("/") || n.contains("\\") || n.startsWith(".")) {
-                throw new InvalidInputException("download: the service named a file '" + n + "' this will not write");
+        try {
+            for (String n : names) {
+                Path target = dir.resolve(n);
+                boolean fresh = !Files.exists(target);
+                Path file = c.download(id, n, target);
+                if (fresh) {
+                    added.add(file);
+                }
+                bytes += Files.size(file);
+                System.err.println(String.format(Locale.ROOT, "downloaded %s (%,d bytes)", file, Files.size(file)));
             }
-            Path file = c.download(id, n, dir.resolve(n));
-            bytes += Files.size(file);
-            System.err.println(String.format(Locale.ROOT, "downloaded %s (%,d bytes)", file, Files.size(file)));
+        } catch (Exception e) {
+            for (Path p : added) {
+                Files.deleteIfExists(p);
+            }
+            if (made) {
+                try {
+                    Files.deleteIfExists(dir);
+                } catch (IOException notEmpty) {
+                    // something else wrote there meanwhile: it stays
+                }
+            }
+            throw e;
         }
         s.put("job", id).put("files", names.size()).put("bytes", bytes).put("dir", dir.toString()).print();
     }
