@@ -34,6 +34,7 @@ public final class PfgmClient {
     private final String key;
     private final HttpClient http;
     private final int attempts;
+    private final Duration stall;
 
     /** A problem answer of the API (RFC 9457): its status, title, detail and raw body. */
     public static final class ApiError extends IOException {
@@ -69,6 +70,11 @@ public final class PfgmClient {
 
     /** {@code attempts}: how many times a call is tried in all before its error is thrown. */
     public PfgmClient(String baseUrl, String apiKey, int attempts) {
+        this(baseUrl, apiKey, attempts, Duration.ofSeconds(60));
+    }
+
+    /** {@code stall}: how long an answer's body may send nothing before the call gives up on it. */
+    PfgmClient(String baseUrl, String apiKey, int attempts, Duration stall) {
         checkUrl(baseUrl);
         if (apiKey == null || apiKey.isEmpty() || !apiKey.chars().allMatch(ch -> ch > 0x20 && ch < 0x7f)) {
             // not echoed: the message may reach a log
@@ -77,6 +83,7 @@ public final class PfgmClient {
         this.base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.key = apiKey;
         this.attempts = attempts;
+        this.stall = stall;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
     }
@@ -165,7 +172,7 @@ public final class PfgmClient {
     public Path download(String id, String name, Path target) throws IOException, InterruptedException {
         HttpResponse<InputStream> r = send(() -> request("/v1/jobs/" + enc(id) + "/artifacts/" + enc(name)).GET(), true);
         Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), ".pfgm-download-", ".part");
-        try (InputStream in = r.body()) {
+        try (InputStream in = body(r)) {
             Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
@@ -204,7 +211,7 @@ public final class PfgmClient {
                 return r;
             }
             String body;
-            try (InputStream in = r.body()) {
+            try (InputStream in = body(r)) {
                 // the service's problem documents are small; whatever answers in its place is read no further
                 body = new String(in.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
             }
@@ -275,9 +282,13 @@ public final class PfgmClient {
     /** A successful answer's JSON is read up to this many bytes (a job, a page of a list: kilobytes). */
     static final int MAX_JSON_BODY = 16 << 20;
 
-    private static JsonNode json(HttpResponse<InputStream> r) throws IOException {
+    private InputStream body(HttpResponse<InputStream> r) {
+        return new StalledBody(r.body(), stall);
+    }
+
+    private JsonNode json(HttpResponse<InputStream> r) throws IOException {
         byte[] body;
-        try (InputStream in = r.body()) {
+        try (InputStream in = body(r)) {
             body = in.readNBytes(MAX_JSON_BODY + 1);
         }
         if (body.length > MAX_JSON_BODY) {

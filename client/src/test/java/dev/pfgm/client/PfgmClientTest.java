@@ -190,6 +190,34 @@ class PfgmClientTest {
     }
 
     @Test
+    void aBodyThatStopsArrivingIsGivenUpOnAfterTheStallLimit() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        HttpServer stalls = serve("/v1/jobs/j1", ex -> {
+            ex.sendResponseHeaders(200, 100);
+            ex.getResponseBody().write("{\"id\":".getBytes(StandardCharsets.UTF_8));
+            ex.getResponseBody().flush();
+            try {
+                release.await(); // the headers came, the rest of the body never does
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ex.close();
+        });
+        try {
+            PfgmClient c = new PfgmClient("http://127.0.0.1:" + stalls.getAddress().getPort(), "k", 1,
+                    java.time.Duration.ofMillis(400));
+            long t0 = System.nanoTime();
+            IOException e = assertThrows(IOException.class, () -> c.job("j1"));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            assertTrue(e.getMessage().contains("sent no byte of its answer for"), e.getMessage());
+            assertTrue(seconds < 5, "gave up after " + seconds + " s");
+        } finally {
+            release.countDown();
+            stalls.stop(0);
+        }
+    }
+
+    @Test
     void aBadUrlOrKeyIsRefusedWithoutEchoingTheKey() {
         for (String url : new String[] {"http://exa mple.com", "ftp://h", "http://", "http://127.0.0.1:99999"}) {
             assertThrows(IllegalArgumentException.class, () -> new PfgmClient(url, "k"), url);
