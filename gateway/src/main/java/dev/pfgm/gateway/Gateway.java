@@ -112,6 +112,10 @@ public final class Gateway implements AutoCloseable {
         Router router = Router.router(vertx);
         ConnectionGuard guard = new ConnectionGuard(vertx, config.getInt(Settings.HTTP_MAX_CONNECTIONS),
                 config.getInt(Settings.HTTP_HEADER_SECONDS));
+        // HEAD is GET without the body (RFC 9110 section 9.3.2), which Vert.x Web leaves to the routes:
+        // rerouted as GET, the server still sends no body, as the request it answers is a HEAD
+        router.route().method(io.vertx.core.http.HttpMethod.HEAD)
+                .handler(ctx -> ctx.reroute(io.vertx.core.http.HttpMethod.GET, ctx.request().uri()));
         router.route().handler(ctx -> {
             long t0 = System.nanoTime();
             var connection = ctx.request().connection();

@@ -22,6 +22,9 @@ public final class AllowedMethods {
                 route.methods().stream().map(HttpMethod::name).forEach(methods::add);
             }
         }
+        if (methods.contains("GET")) {
+            methods.add("HEAD"); // served for every GET route (the gateway reroutes it)
+        }
         return String.join(", ", methods);
     }
 

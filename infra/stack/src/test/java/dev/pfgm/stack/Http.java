@@ -64,6 +64,10 @@ final class Http {
         return get(path, Map.of());
     }
 
+    Res head(String path) {
+        return send(request(path).method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+    }
+
     Res postJson(String path, Object body, Map<String, String> headers) {
         try {
             HttpRequest.Builder b = request(path).header("Content-Type", "application/json");

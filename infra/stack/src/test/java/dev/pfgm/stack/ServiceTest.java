@@ -244,6 +244,16 @@ class ServiceTest {
         String lossCsv = loss.text();
         assertTrue(lossCsv.startsWith("step,loss\n1,"), lossCsv.substring(0, 40));
         assertEquals(601, lossCsv.strip().split("\n").length);
+        // HEAD: the GET's headers without its body (it was a 405)
+        Http.Res head = admin.head("/v1/jobs/" + train + "/artifacts/loss.csv");
+        assertEquals(200, head.status(), head.toString());
+        assertEquals(String.valueOf(lossCsv.length()), head.header("Content-Length"));
+        assertEquals(loss.header("ETag"), head.header("ETag"));
+        assertEquals("", head.text());
+        Http.Res jobHead = admin.head("/v1/jobs/" + train);
+        assertEquals(200, jobHead.status(), jobHead.toString());
+        assertEquals(admin.get("/v1/jobs/" + train).header("ETag"), jobHead.header("ETag"));
+        assertEquals("", jobHead.text());
         Http.Res part = admin.get("/v1/jobs/" + train + "/artifacts/loss.csv", Map.of("Range", "bytes=5-14"));
         assertEquals(206, part.status(), part.toString());
         assertEquals("bytes 5-14/" + lossCsv.length(), part.header("Content-Range"));
