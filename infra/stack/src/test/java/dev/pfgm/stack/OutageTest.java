@@ -32,7 +32,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Outages and stops on a real stack: object storage away for a minute (the API answers 503 with
+ * Outages and stops on a real stack: object storage away for 30 s (the API answers 503 with
  * Retry-After, readiness says so, and a job accepted meanwhile finishes once storage returns, its
  * attempt not spent), the database away (503, then recovery), a cancel that takes effect within
  * a second, and half-sent request headers that are not allowed to hold connections.
@@ -103,7 +103,7 @@ class OutageTest {
             assertTrue(download.json().path("detail").asText().contains("object storage"), download.toString());
             // accepted while storage is away: the worker waits for it instead of spending attempts
             job = submit(api, Map.of("type", "generate", "model", model, "params", Map.of("count", 50)));
-            Thread.sleep(TimeUnit.SECONDS.toMillis(60) - (System.nanoTime() - outage) / 1_000_000);
+            Thread.sleep(TimeUnit.SECONDS.toMillis(30) - (System.nanoTime() - outage) / 1_000_000);
             assertEquals("running", api.get("/v1/jobs/" + job).json().path("status").asText(),
                     "still waiting for storage, not failed");
         } finally {

@@ -171,6 +171,17 @@ class SynthesisServiceTest {
             }
         }
         for (Process p : processes) {
+            stop(p);
+        }
+    }
+
+    /**
+     * Stops a worker process as an operator would (SIGTERM): its consumer leaves the group at once,
+     * where a SIGKILLed one held its partitions for the session timeout and the next test's job waited.
+     */
+    private static void stop(Process p) throws InterruptedException {
+        p.destroy();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
             p.destroyForcibly();
         }
     }
@@ -294,7 +305,7 @@ class SynthesisServiceTest {
         // peak resident memory: 12 times the rows cost at most a few MB more (allocation noise), not 12 times
         assertTrue(peakBig < peakSmall + (64L << 20), "peak RSS " + (peakSmall >> 20) + " MB for 2M rows, "
                 + (peakBig >> 20) + " MB for 24M");
-        small.destroyForcibly();
+        stop(small);
         stack.addWorker();
     }
 
