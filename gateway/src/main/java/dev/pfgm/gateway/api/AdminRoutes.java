@@ -29,6 +29,7 @@ public final class AdminRoutes {
             requireAdmin(caller);
             JsonObject body = JobRoutes.jsonBody(ctx);
             contract.check("KeyRequest", body);
+            QuotaRoutes.checkTenant(body.getString("tenant"), "/tenant");
             KeyStore.NewKey k = keys.create(body.getString("tenant"), body.getBoolean("admin", false));
             return Reply.json(201, Json.object().put("key", k.key()).put("tenant", k.tenant())
                     .put("prefix", k.prefix()).put("admin", k.admin()));

@@ -224,6 +224,10 @@ public final class JobRoutes {
         }
         if (type == JobType.TRAIN) {
             checkZRange(params);
+            if (params.path("holdout").asDouble(0) > 0 && images(tenant, datasetRef)) {
+                throw ApiException.invalid("/params/holdout", "is for tables; image models train on every image (the"
+                        + " worker refused it after the job was queued)");
+            }
         }
         if (type != JobType.TRAIN && type != JobType.CLASSIFIER) {
             String raw = body.getString("model");
@@ -454,6 +458,15 @@ public final class JobRoutes {
         } catch (SpecException e) {
             throw ApiException.invalid("/params/" + e.field().replace('.', '/'), e.problem());
         }
+    }
+
+    /** Whether {@code ref} names images (builtin:discs or an image upload); false for anything else. */
+    private boolean images(String tenant, String ref) {
+        if (ref.equals(dev.pfgm.shared.data.ImageFiles.DISCS)) {
+            return true;
+        }
+        UUID id = Endpoint.parseUuid(ref);
+        return id != null && datasets.get(tenant, id).map(DatasetRecord::images).orElse(false);
     }
 
     /** The dataset {@code ref} names when it is a labelled image set, else null. */

@@ -11,8 +11,9 @@ import java.util.Arrays;
  * Where the service may send webhooks: http(s) URLs whose host resolves only to public addresses,
  * so that a tenant cannot make the service call into its own network (SSRF). Loopback, private,
  * link-local, carrier-grade NAT, unique-local and multicast addresses are refused, as are IPv6
- * addresses that carry one of them to an IPv4 host (NAT64, 6to4, IPv4-compatible), unless the
- * operator allows them (PFGM_WEBHOOK_ALLOW_PRIVATE=1, for a receiver on the same network).
+ * addresses that carry one of them to an IPv4 host (NAT64, 6to4, IPv4-compatible or -translated,
+ * Teredo), and documentation and reserved nets, unless the operator allows them
+ * (PFGM_WEBHOOK_ALLOW_PRIVATE=1, for a receiver on the same network).
  */
 public final class WebhookTargets {
     private WebhookTargets() {
@@ -20,17 +21,24 @@ public final class WebhookTargets {
 
     /** Null when {@code url} may be called; otherwise what is wrong with it. */
     public static String problem(String url, boolean allowPrivate) {
+        if (dev.pfgm.shared.Text.hasUnfit(url)) {
+            return "holds a control character or half a surrogate pair"; // stored, it was altered to '?'
+        }
         URI u;
         try {
             u = new URI(url);
         } catch (URISyntaxException e) {
             return "is not a URL: " + e.getMessage();
         }
-        if (u.getScheme() == null || !(u.getScheme().equalsIgnoreCase("http") || u.getScheme().equalsIgnoreCase("https"))) {
-            return "must be an http or https URL";
+        // lower case, as the stored URL is checked (HTTP:// passed here and failed the table's check: a 500)
+        if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))) {
+            return "must be an http or https URL (the scheme in lower case)";
         }
         if (u.getHost() == null || u.getRawUserInfo() != null) {
             return "must name a host (and no user:password)";
+        }
+        if (u.getPort() == 0 || u.getPort() > 65535) {
+            return "has port " + u.getPort() + "; a port is 1 to 65535";
         }
         if (allowPrivate) {
             return null;
@@ -63,14 +71,21 @@ public final class WebhookTargets {
                     return false; // four bytes always make an address
                 }
             }
-            // fc00::/7, unique local; 64:ff9b:1::/48, NAT64 for a local network (RFC 8215)
-            return (b[0] & 0xfe) != 0xfc && !prefix(b, 0x00, 0x64, 0xff, 0x9b, 0x00, 0x01);
+            // fc00::/7, unique local; 64:ff9b:1::/48, NAT64 for a local network (RFC 8215); 2001::/32,
+            // Teredo, whose tunnel endpoint is an IPv4 address of the tunnel's choosing; 2001:db8::/32,
+            // documentation
+            return (b[0] & 0xfe) != 0xfc && !prefix(b, 0x00, 0x64, 0xff, 0x9b, 0x00, 0x01)
+                    && !prefix(b, 0x20, 0x01, 0x00, 0x00) && !prefix(b, 0x20, 0x01, 0x0d, 0xb8);
         }
-        // 100.64.0.0/10 (carrier-grade NAT), 0.0.0.0/8, 192.0.0.0/24, 198.18.0.0/15 (benchmarking)
+        // 100.64.0.0/10 (carrier-grade NAT), 0.0.0.0/8, 192.0.0.0/24, 198.18.0.0/15 (benchmarking),
+        // the documentation nets 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, and 240.0.0.0/4
+        // (reserved, with the broadcast address): none is a public host
         int x = b[0] & 0xff;
         int y = b[1] & 0xff;
-        return !(x == 100 && (y & 0xc0) == 64) && x != 0 && !(x == 192 && y == 0 && (b[2] & 0xff) == 0)
-                && !(x == 198 && (y & 0xfe) == 18);
+        int z = b[2] & 0xff;
+        return !(x == 100 && (y & 0xc0) == 64) && x != 0 && !(x == 192 && y == 0 && (z == 0 || z == 2))
+                && !(x == 198 && (y & 0xfe) == 18) && !(x == 198 && y == 51 && z == 100)
+                && !(x == 203 && y == 0 && z == 113) && x < 240;
     }
 
     /**
@@ -84,6 +99,9 @@ public final class WebhookTargets {
             zeroMiddle &= b[i] == 0;
         }
         if (zeroMiddle && (prefix(b, 0, 0, 0, 0) || prefix(b, 0x00, 0x64, 0xff, 0x9b))) {
+            return Arrays.copyOfRange(b, 12, 16);
+        }
+        if (prefix(b, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0)) { // ::ffff:0:a.b.c.d, IPv4-translated (RFC 2765)
             return Arrays.copyOfRange(b, 12, 16);
         }
         if (prefix(b, 0x20, 0x02)) {

@@ -21,14 +21,16 @@ class WebhookTargetsTest {
             "100.127.255.255", "192.0.0.0", "192.0.0.255", "198.18.0.0", "198.19.255.255", "224.0.0.1",
             "239.255.255.255", "::1", "::", "fe80::1", "fc00::1", "fdff:ffff::1", "ff02::1", "::ffff:10.0.0.1",
             "::ffff:127.0.0.1", "::10.0.0.1", "64:ff9b::10.0.0.1", "64:ff9b::169.254.169.254", "2002:a00:1::1",
-            "2002:7f00:1::", "64:ff9b:1::8.8.8.8"};
+            "2002:7f00:1::", "64:ff9b:1::8.8.8.8", "::ffff:0:7f00:1", "::ffff:0:a00:1", "2001::1",
+            "2001:0:ffff:ffff::1", "2001:db8::1", "192.0.2.0", "192.0.2.255", "198.51.100.7", "203.0.113.255", "240.0.0.0",
+            "255.255.255.255"};
         for (String a : refused) {
             assertTrue(!isPublic(a), a + " is not public");
         }
         String[] allowed = {"8.8.8.8", "9.255.255.255", "11.0.0.0", "172.15.255.255", "172.32.0.0", "100.63.255.255",
             "100.128.0.0", "192.0.1.0", "191.255.255.255", "198.17.255.255", "198.20.0.0", "1.1.1.1",
             "2001:4860:4860::8888", "fbff::1", "fe00::1", "64:ff9b::8.8.8.8", "2002:808:808::1", "::8.8.8.8",
-            "64:ff9b:2::1"};
+            "64:ff9b:2::1", "2001:1::1", "192.0.3.0", "198.51.99.255", "203.0.114.0", "223.255.255.255"};
         for (String a : allowed) {
             assertTrue(isPublic(a), a + " is public");
         }
@@ -37,9 +39,16 @@ class WebhookTargetsTest {
     @Test
     void urlsMustBeHttpWithAHostAndNoCredentials() {
         assertNull(WebhookTargets.problem("https://8.8.8.8/hook", false));
-        assertNull(WebhookTargets.problem("HTTP://8.8.8.8:8080/hook?x=1", false));
-        assertEquals("must be an http or https URL", WebhookTargets.problem("ftp://8.8.8.8/x", false));
-        assertEquals("must be an http or https URL", WebhookTargets.problem("/relative/path", false));
+        assertNull(WebhookTargets.problem("http://8.8.8.8:8080/hook?x=1", false));
+        String scheme = "must be an http or https URL (the scheme in lower case)";
+        // the stored URL is checked in lower case: HTTP:// passed here and was a 500 at the table's check
+        assertEquals(scheme, WebhookTargets.problem("HTTP://8.8.8.8:8080/hook?x=1", false));
+        assertEquals(scheme, WebhookTargets.problem("ftp://8.8.8.8/x", false));
+        assertEquals(scheme, WebhookTargets.problem("/relative/path", false));
+        assertEquals("has port 99999; a port is 1 to 65535", WebhookTargets.problem("http://8.8.8.8:99999/x", false));
+        assertEquals("has port 0; a port is 1 to 65535", WebhookTargets.problem("http://8.8.8.8:0/x", false));
+        assertEquals("holds a control character or half a surrogate pair",
+                WebhookTargets.problem("https://8.8.8.8/\ud800", false));
         assertEquals("must name a host (and no user:password)", WebhookTargets.problem("http://u:p@8.8.8.8/x", false));
         assertEquals("must name a host (and no user:password)", WebhookTargets.problem("http:///x", false));
         assertTrue(WebhookTargets.problem("http://a b/", false).startsWith("is not a URL"));
@@ -47,6 +56,6 @@ class WebhookTargetsTest {
         assertTrue(refused != null && refused.startsWith("resolves to 10.1.2.3"), refused);
         // the operator's switch lets a receiver on the same network through, and nothing else
         assertNull(WebhookTargets.problem("http://10.1.2.3/x", true));
-        assertEquals("must be an http or https URL", WebhookTargets.problem("file:///etc/passwd", true));
+        assertEquals(scheme, WebhookTargets.problem("file:///etc/passwd", true));
     }
 }

@@ -235,6 +235,19 @@ class HostileInputTest {
         // the worker's rule on z_min and z_max, before the job is queued
         assertProblem(admin.postJson("/v1/jobs", "{\"type\": \"train\", \"dataset\": \"builtin:moons\","
                 + " \"params\": {\"z_min\": 5, \"z_max\": 1}}"), 422, "/params/z_min");
+        // accepted with 202, then refused by the worker: the gateway refuses them now (a third fuzzing round)
+        assertProblem(admin.postJson("/v1/jobs", "{\"type\": \"train\", \"dataset\": \"builtin:discs\","
+                + " \"params\": {\"holdout\": 0.3}}"), 422, "/params/holdout");
+        assertProblem(admin.postJson("/v1/jobs", "{\"type\": \"generate\", \"model\": \"" + java.util.UUID.randomUUID()
+                + "\", \"params\": {\"rtol\": 1}}"), 422, "/params/rtol");
+        // 500s from the tables' checks: a tenant with a final line break (the schema's $ let it through), a
+        // webhook whose scheme is in capitals, a port out of range
+        assertProblem(admin.postJson("/v1/admin/keys", "{\"tenant\": \"x\\n\"}"), 422, "/tenant");
+        assertProblem(admin.postJson("/v1/admin/keys", "{\"tenant\": \"x\\u2028\"}"), 422, "/tenant");
+        assertProblem(admin.postJson("/v1/webhooks", "{\"url\": \"HTTP://1.1.1.1/\"}"), 422, "/url");
+        assertProblem(admin.postJson("/v1/jobs", String.format(named, "\"webhook\": \"HTTPS://1.1.1.1/\"")), 422,
+                "/webhook");
+        assertProblem(admin.postJson("/v1/webhooks", "{\"url\": \"https://1.1.1.1:99999/\"}"), 422, "/url");
     }
 
     /** Bytes that are not a request the API reads: problem+json with a 4xx, never a 500 or an empty body. */

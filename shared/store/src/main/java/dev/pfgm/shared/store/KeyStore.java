@@ -61,6 +61,9 @@ public final class KeyStore {
     }
 
     /** What a key an operator supplies must look like: the service's own form, or as long and as random. */
+    /** What a tenant name is: 1 to 64 of A-Z a-z 0-9 . _ - (the api_keys table's check). */
+    public static final java.util.regex.Pattern TENANT = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
     public static final java.util.regex.Pattern SUPPLIED = java.util.regex.Pattern.compile("pfgm_[A-Za-z0-9_-]{32,200}");
 
     /**
