@@ -15,6 +15,7 @@ import dev.pfgm.gateway.api.WebhookRoutes;
 import dev.pfgm.gateway.http.AllowedMethods;
 import dev.pfgm.gateway.http.ApiException;
 import dev.pfgm.gateway.http.Auth;
+import dev.pfgm.gateway.http.BodyDeadline;
 import dev.pfgm.gateway.http.ConnectionGuard;
 import dev.pfgm.gateway.http.ContractValidator;
 import dev.pfgm.gateway.http.Metrics;
@@ -151,6 +152,7 @@ public final class Gateway implements AutoCloseable {
         DatasetRoutes datasetRoutes = new DatasetRoutes(endpoint, datasets, objects, uploads, DataLimits.from(config),
                 quotas, links);
         datasetRoutes.mountUpload(router);
+        router.route().handler(BodyDeadline.of(vertx, config.getInt(Settings.HTTP_BODY_SECONDS)));
         router.route().handler(jsonBodies);
         ContractValidator contract = new ContractValidator();
         ModelStore models = new ModelStore(db);

@@ -50,7 +50,7 @@ class OutageTest {
     @BeforeAll
     void start() throws Exception {
         stack = Stack.start(new Stack.Options(tmp.resolve("stack"), 0, 1, Map.of(
-                Settings.HTTP_HEADER_SECONDS.name(), "2",
+                Settings.HTTP_HEADER_SECONDS.name(), "2", Settings.HTTP_BODY_SECONDS.name(), "3",
                 Settings.RETRY_BACKOFF_SECONDS.name(), "1")));
         api = new Http(stack.url(), stack.adminKey());
         String train = submit(api, Map.of("type", "train", "dataset", "builtin:moons", "params", Map.of("steps", 60)));
@@ -185,6 +185,42 @@ class OutageTest {
                 s.close();
             }
         }
+        assertEquals(200, api.get("/v1/jobs").status());
+    }
+
+    /** A JSON body trickled a byte at a time is cut off (408, then the connection closes): it held one for ever. */
+    @Test
+    @Order(5)
+    void aTrickledBodyIsCutOffAfterTheBodyDeadline() throws Exception {
+        URI u = URI.create(stack.url());
+        String body = "{\"type\": \"train\", \"dataset\": \"builtin:moons\"}";
+        try (Socket s = new Socket(u.getHost(), u.getPort())) {
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write(("POST /v1/jobs/validate HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                    + stack.adminKey() + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length()
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            long t0 = System.nanoTime();
+            Thread trickle = new Thread(() -> {
+                try {
+                    for (int i = 0; i < body.length() - 1; i++) { // never the last byte
+                        s.getOutputStream().write(body.charAt(i));
+                        s.getOutputStream().flush();
+                        Thread.sleep(500);
+                    }
+                } catch (Exception e) {
+                    // the server closed the connection: what the test waits for
+                }
+            });
+            trickle.setDaemon(true);
+            trickle.start();
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            assertTrue(answer.matches("(?s)HTTP/1.1 408 .*application/problem\\+json.*PFGM_HTTP_BODY_SECONDS.*"),
+                    answer);
+            assertTrue(seconds >= 2.5 && seconds < 10, "cut off after " + seconds + " s (the deadline is 3 s)");
+        }
+        // a body that arrives in time, and a request without one, are untouched by the deadline
+        assertEquals(200, api.postJson("/v1/jobs/validate", Map.of("type", "train", "dataset", "builtin:moons")).status());
         assertEquals(200, api.get("/v1/jobs").status());
     }
 }
