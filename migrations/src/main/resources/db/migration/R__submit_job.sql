@@ -6,7 +6,8 @@
 -- coming as a parameter: with a parameter the planner cannot prove that the partial index
 -- jobs_tenant_unfinished (V5) covers the rows, and each call cost a third more
 -- (infra/bench/submit-job-sql.sh, docs/benchmarks.md). The list must equal JobStatus.UNFINISHED
--- and the index's predicate; JobStoreTest checks both against it.
+-- and the index's predicate; JobStoreTest checks both against it. A job naming a model holds the
+-- model's row (KEY SHARE) until it is written.
 DROP FUNCTION IF EXISTS submit_job(uuid, text, text, integer, jsonb, text, uuid, text, text, text, bigint, text, jsonb,
         text, jsonb, text[]);
 CREATE OR REPLACE FUNCTION submit_job(p_id uuid, p_tenant text, p_type text, p_max_attempts integer, p_params jsonb,
@@ -18,6 +19,15 @@ BEGIN
     IF (SELECT count(*) FROM (SELECT 1 FROM jobs WHERE tenant = p_tenant
             AND status IN ('queued', 'running', 'cancelling') LIMIT p_max_active) a) >= p_max_active THEN
         RETURN;
+    END IF;
+    -- the job's model is held while the job is written: a delete waits for this call and then finds
+    -- the job (ModelStore.delete); a model deleted first refuses the job, which otherwise was
+    -- accepted and then failed on the worker ("no longer exists")
+    IF p_model_id IS NOT NULL THEN
+        PERFORM 1 FROM models WHERE id = p_model_id AND tenant = p_tenant FOR KEY SHARE;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'model % does not exist', p_model_id USING ERRCODE = 'P0002';
+        END IF;
     END IF;
     RETURN QUERY
     WITH j AS (INSERT INTO jobs (id, tenant, type, status, max_attempts, params, dataset, model_id, idempotency_key,

@@ -72,7 +72,9 @@ public final class JobStore {
      * The outcome of a submission: a new job, the job an idempotency key already named, a clash,
      * or nothing because the tenant already has {@code maxActive} unfinished jobs.
      */
-    public record Submitted(JobRecord job, boolean created, boolean keyReusedWithOtherBody, boolean overQuota) {
+    /** {@code modelGone}: the job's model was deleted before the job could be written (nothing was). */
+    public record Submitted(JobRecord job, boolean created, boolean keyReusedWithOtherBody, boolean overQuota,
+            boolean modelGone) {
     }
 
     /** Serialises a tenant's quota checks with its inserts and claims (transaction-scoped; namespace 1). */
@@ -91,6 +93,9 @@ public final class JobStore {
      */
     private static final String SUBMIT = "SELECT " + JobRecord.COLUMNS
             + " FROM submit_job(?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb)";
+
+    /** What submit_job raises when the job's model is gone (PL/pgSQL's no_data_found). */
+    private static final String MODEL_GONE = "P0002";
 
     public Submitted submit(NewJob j) {
         return db.run(c -> {
@@ -113,12 +118,17 @@ public final class JobStore {
                 ps.setString(14, j.webhook());
                 ps.setString(15, Json.write(JobMessage.of(id, j.type(), 0).toJson()));
                 row = one(ps);
+            } catch (SQLException e) {
+                if (MODEL_GONE.equals(e.getSQLState())) {
+                    return new Submitted(null, false, false, false, true);
+                }
+                throw e;
             }
             if (row != null) {
-                return new Submitted(row, true, false, false);
+                return new Submitted(row, true, false, false, false);
             }
             if (j.idempotencyKey() == null) {
-                return new Submitted(null, false, false, true);
+                return new Submitted(null, false, false, true, false);
             }
             try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRecord.COLUMNS
                     + ", request_hash FROM jobs WHERE tenant = ? AND idempotency_key = ?")) {
@@ -126,10 +136,11 @@ public final class JobStore {
                 ps.setString(2, j.idempotencyKey());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
-                        return new Submitted(null, false, false, true); // no clash: the quota held it back
+                        return new Submitted(null, false, false, true, false); // no clash: the quota held it back
                     }
                     JobRecord existing = JobRecord.read(rs);
-                    return new Submitted(existing, false, !j.requestHash().equals(rs.getString("request_hash")), false);
+                    return new Submitted(existing, false, !j.requestHash().equals(rs.getString("request_hash")), false,
+                            false);
                 }
             }
         });

@@ -63,30 +63,40 @@ public final class ModelStore {
     }
 
     /**
-     * Deletes the model unless a queued or running job uses it (checked in the same statement, so a
-     * job claimed meanwhile keeps it). Empty when the tenant has no such model.
+     * Deletes the model unless a queued or running job uses it. The row is locked first, which waits
+     * for a submission writing a job that names it (submit_job holds the row); the jobs are then read
+     * by a statement of their own, which sees that job. One statement's NOT EXISTS read them as of its
+     * start: a delete racing a submission deleted the model the new job needed. Empty when the tenant
+     * has no such model.
      */
     public Optional<Deleted> delete(String tenant, UUID id) {
-        return db.run(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM models m WHERE id = ? AND tenant = ?"
-                    + " AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.model_id = m.id"
-                    + " AND j." + JobStore.UNFINISHED_SQL + ") RETURNING object_key")) {
+        return db.inTransaction(c -> {
+            String key;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT object_key FROM models WHERE id = ? AND tenant = ? FOR UPDATE")) {
                 ps.setObject(1, id);
                 ps.setString(2, tenant);
                 try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    key = rs.getString(1);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM jobs j WHERE j.model_id = ? AND j."
+                    + JobStore.UNFINISHED_SQL + " LIMIT 1")) {
+                ps.setObject(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
-                        return Optional.of(new Deleted(rs.getString(1), null));
+                        return Optional.of(new Deleted(null, rs.getObject(1, UUID.class)));
                     }
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT (SELECT j.id FROM jobs j WHERE j.model_id = m.id"
-                    + " AND j." + JobStore.UNFINISHED_SQL + " LIMIT 1) FROM models m WHERE id = ? AND tenant = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM models WHERE id = ?")) {
                 ps.setObject(1, id);
-                ps.setString(2, tenant);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(new Deleted(null, rs.getObject(1, UUID.class))) : Optional.empty();
-                }
+                ps.executeUpdate();
             }
+            return Optional.of(new Deleted(key, null));
         });
     }
 }
