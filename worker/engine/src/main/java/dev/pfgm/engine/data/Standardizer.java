@@ -76,6 +76,12 @@ public record Standardizer(double[] mean, double[] std, double maxNorm, java.uti
         for (int i = 0; i < x.length; i++) {
             int j = i % dim;
             out[i] = (float) (x[i] * std[j] + mean[j]);
+            if (Float.isInfinite(out[i]) && Double.isFinite(x[i])) {
+                // data near float32's limit: written, these were Infinity, which no reader takes back
+                throw new InvalidInputException(String.format(java.util.Locale.ROOT, "the model's samples overflow"
+                        + " float32 in column %d (mean %.3g, spread %.3g): train it on data scaled down", j, mean[j],
+                        std[j]));
+            }
         }
         return out;
     }

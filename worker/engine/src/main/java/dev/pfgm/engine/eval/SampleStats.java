@@ -35,11 +35,13 @@ public final class SampleStats {
         int j = 0;
         double d = 0;
         while (i < x.length && j < y.length) {
-            double v = Math.min(x[i], y[j]);
-            while (i < x.length && x[i] <= v) {
+            // Double.compare's order, which Arrays.sort used: a NaN is the largest value and equals
+            // itself (with <=, a NaN never advanced either index and the loop never ended)
+            double v = Double.compare(x[i], y[j]) <= 0 ? x[i] : y[j];
+            while (i < x.length && Double.compare(x[i], v) <= 0) {
                 i++;
             }
-            while (j < y.length && y[j] <= v) {
+            while (j < y.length && Double.compare(y[j], v) <= 0) {
                 j++;
             }
             d = Math.max(d, Math.abs((double) i / x.length - (double) j / y.length));

@@ -28,4 +28,14 @@ class StandardizerTest {
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> Standardizer.fit(d));
         assertEquals(true, e.getMessage().contains("column 0 is constant"));
     }
+
+    @Test
+    void samplesPastFloat32AreRefusedNotWrittenAsInfinity() {
+        Standardizer st = new Standardizer(new double[] {0, 3e38}, new double[] {1, 1e38}, 1);
+        float[] ok = st.inverseToFloat(new double[] {1, 0.1});
+        assertEquals(3.1e38f, ok[1], 1e32f);
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> st.inverseToFloat(new double[] {1, 0.1, 2, 1.0}));
+        assertEquals(true, e.getMessage().contains("overflow float32 in column 1"), e.getMessage());
+    }
 }
