@@ -95,6 +95,23 @@ class HostileCliInputTest {
     }
 
     @Test
+    void aModelVersionIsAWholeNumberFromOneReadExactly() throws IOException {
+        for (String[] c : new String[][] {{"-1", "version is -1, not a format version"},
+            {"1.5", "version is 1.5, not a format version"}, {"\"1\"", "not a format version"},
+            {"99999999999999999999", "model format version 99999999999999999999 is newer"}}) {
+            Map<String, byte[]> entries = entries(model);
+            entries.put("manifest.json", ("{\"format\": \"pfgm-model\", \"version\": " + c[0] + "}")
+                    .getBytes(StandardCharsets.UTF_8));
+            Path bad = write("version.pfgm", entries);
+            refused(run("sample", "--model", bad.toString(), "--count", "5", "--out", dir.resolve("x.npy").toString()),
+                    c[1]);
+        }
+        // --classes as JSON is as strict as --config (a class twice kept the last; trailing text was ignored)
+        refused(run("synthesize", "--model", model.toString(), "--count", "7", "--out", dir.resolve("syn").toString(),
+                "--classes", "{\"0\": 2, \"0\": 5}"), "--classes: not valid JSON: Duplicate field");
+    }
+
+    @Test
     void anUnknownSubcommandIsAnsweredWithTheSubcommands() {
         refused(run("classifier", "fly"), "unexpected argument 'fly'; subcommands are train");
     }

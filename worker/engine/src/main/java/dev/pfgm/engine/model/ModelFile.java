@@ -85,9 +85,14 @@ public final class ModelFile {
             if (!FORMAT.equals(manifest.path("format").asText())) {
                 throw new InvalidInputException(name + ": not a pfgm model file");
             }
-            int version = manifest.path("version").asInt(-1);
-            if (version > VERSION) {
-                throw new InvalidInputException(name + ": model format version " + version
+            JsonNode version = manifest.path("version");
+            if (!version.isIntegralNumber() || version.bigIntegerValue().signum() <= 0) {
+                throw new InvalidInputException(name + ": damaged model file: manifest.json's version is "
+                        + version + ", not a format version (a whole number from 1)");
+            }
+            if (version.bigIntegerValue().compareTo(java.math.BigInteger.valueOf(VERSION)) > 0) {
+                // the number as written: read as an int, a huge one wrapped into another
+                throw new InvalidInputException(name + ": model format version " + version.asText()
                         + " is newer than this program reads (" + VERSION + "); upgrade pfgm");
             }
             TrainSettings settings = TrainSettings.storedDefaults().with(JSON.readTree(need(entries, "settings.json", name)),
@@ -152,7 +157,8 @@ public final class ModelFile {
                     + " as means, at least one");
         }
         for (int j = 0; j < st.dim(); j++) {
-            if (!Double.isFinite(st.mean()[j]) || !Double.isFinite(st.std()[j]) || st.std()[j] <= 0) {
+            // within float32, as the data a model trains on is (a mean of 1e39 sampled Infinity)
+            if (!(Math.abs(st.mean()[j]) <= Float.MAX_VALUE) || !(st.std()[j] <= Float.MAX_VALUE) || !(st.std()[j] > 0)) {
                 throw new InvalidInputException(name + ": damaged model file: normalization.json column " + j
                         + " has mean " + st.mean()[j] + " and spread " + st.std()[j]);
             }

@@ -1,6 +1,7 @@
 package dev.pfgm.engine.sample;
 
 import dev.pfgm.engine.field.ChargeMean;
+import dev.pfgm.shared.InvalidInputException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -33,9 +34,14 @@ public final class ChunkRunner {
      */
     public static int threads() {
         for (String value : new String[] {System.getProperty("pfgm.threads"), System.getenv("PFGM_THREADS")}) {
-            if (value != null && value.matches("[1-9][0-9]*")) {
-                return Integer.parseInt(value);
+            if (value == null || value.isEmpty()) {
+                continue;
             }
+            if (!value.matches("[1-9][0-9]{0,3}")) { // 99999999999 overflowed parseInt; 0 and abc were ignored
+                throw new InvalidInputException("PFGM_THREADS: '" + dev.pfgm.shared.Text.printable(value)
+                        + "' is not a thread count from 1 to 9999");
+            }
+            return Integer.parseInt(value);
         }
         return Runtime.getRuntime().availableProcessors();
     }
