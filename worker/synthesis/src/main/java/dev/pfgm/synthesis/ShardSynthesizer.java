@@ -64,8 +64,11 @@ public final class ShardSynthesizer {
             int[] pending = rejected(logp, null, rows);
             for (int round = 1; pending.length > 0; round++) {
                 if (round > MAX_ROUNDS) {
-                    throw new IllegalStateException("filter: after " + MAX_ROUNDS + " rounds " + pending.length + " of "
-                            + rows + " rows of shard " + shard + " are still below the threshold " + threshold);
+                    // the user's quantile, out of this model's reach: bad input, not an internal failure
+                    throw new dev.pfgm.shared.InvalidInputException("min_log_density_quantile"
+                            + " (--min-log-density-quantile): after " + MAX_ROUNDS + " rounds of redrawing, "
+                            + pending.length + " of " + rows + " rows of shard " + shard + " are still below the log"
+                            + " density threshold " + threshold + "; the model rarely reaches it: give a lower quantile");
                 }
                 int[] want = null;
                 if (labels != null) {

@@ -224,12 +224,8 @@ public final class SynthesizeCommand extends CliCommand {
 
     /** data, balanced, a JSON object, or C:N,C:N. */
     private static JsonNode classes(String v) {
-        if (v.startsWith("{")) {
-            try {
-                return JSON.readTree(v);
-            } catch (java.io.IOException e) {
-                throw new InvalidInputException("--classes: '" + v + "' is not a JSON object of counts");
-            }
+        if (v.startsWith("{")) { // strict as --config: a class twice kept the last, trailing text was ignored
+            return StrictJson.object(v.getBytes(java.nio.charset.StandardCharsets.UTF_8), "--classes");
         }
         if (!v.contains(":")) {
             return JSON.getNodeFactory().textNode(v);

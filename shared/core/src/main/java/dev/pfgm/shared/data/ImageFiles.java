@@ -94,7 +94,7 @@ public final class ImageFiles {
                 return new Loaded(null, withLabels(ImageNpy.images(r.array(), spec, r.sha256(), limits), labels, labelsFlag));
             }
             refuseLabels(labels, labelsFlag);
-            return new Loaded(r.table(), null);
+            return new Loaded(r.table(limits), null);
         }
         refuseLabels(labels, labelsFlag);
         return new Loaded(DataFiles.load(spec, flag, limits), null);

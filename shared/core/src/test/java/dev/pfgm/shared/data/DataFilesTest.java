@@ -46,4 +46,16 @@ class DataFilesTest {
         assertTrue(e.getMessage().startsWith("--model: ") && e.getMessage().contains("not a regular file"), e.getMessage());
         assertThrows(InvalidInputException.class, () -> DataFiles.load(zeros.toString(), "--data"));
     }
+
+    @Test
+    void anNpyTableHasTheColumnLimitOfACsv() throws IOException {
+        // 4 x 1,000,000 was read (a CSV that wide is refused) and ran train out of memory
+        Path wide = dir.resolve("wide.npy");
+        DataFiles.writeNpy(wide, new float[2 * 10_001], 2, 10_001);
+        LimitExceededException e = assertThrows(LimitExceededException.class, () -> DataFiles.load(wide.toString(), "--data"));
+        assertTrue(e.getMessage().contains("10001 columns, more than the 10000 allowed"), e.getMessage());
+        LimitExceededException images = assertThrows(LimitExceededException.class,
+                () -> ImageFiles.load(wide.toString(), null, "--data", "--labels"));
+        assertTrue(images.getMessage().contains("10001 columns"), images.getMessage());
+    }
 }
