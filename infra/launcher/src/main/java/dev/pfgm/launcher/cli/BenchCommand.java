@@ -54,6 +54,7 @@ public final class BenchCommand extends CliCommand {
 
     @Override
     protected void run() throws Exception {
+        output.check();
         int reps = quick ? 3 : 15;
         List<Row> rows = new ArrayList<>();
         ProgressBar bar = new ProgressBar("bench");

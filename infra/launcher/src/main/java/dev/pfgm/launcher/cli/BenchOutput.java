@@ -1,5 +1,7 @@
 package dev.pfgm.launcher.cli;
 
+import dev.pfgm.shared.InvalidInputException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -10,7 +12,14 @@ final class BenchOutput {
     String write = "docs/benchmarks.md";
 
     boolean writes() {
-        return !write.equals("none");
+        return !write.equalsIgnoreCase("none"); // NONE made a file of that name
+    }
+
+    /** Before the run: a folder here was found after the whole benchmark had run. */
+    void check() {
+        if (writes() && Files.isDirectory(file())) {
+            throw new InvalidInputException("--write: '" + write + "' is a folder; give the markdown file, or none");
+        }
     }
 
     Path file() {

@@ -51,7 +51,14 @@ public final class ImageBenchCommand extends CliCommand {
 
     @Override
     protected void run() throws Exception {
+        output.check();
         Check.range("--count", count, 1, 100_000);
+        // read first: a missing or table model was found after minutes of timing
+        PfgmModel given = modelPath == null ? null : ModelFile.read(modelPath, "--model");
+        if (given != null && !given.isImage()) {
+            throw new dev.pfgm.shared.InvalidInputException("--model: '" + modelPath + "' is a vector model;"
+                    + " bench-images times image models");
+        }
         ProgressBar bar = new ProgressBar("bench-images");
         TrainSettings defaults = TrainSettings.imageDefaults();
         int width = defaults.unetWidth();
@@ -96,7 +103,7 @@ public final class ImageBenchCommand extends CliCommand {
             bar.update(0.3 + 0.3 * st / total, "training on discs");
         });
         double perStep = (mark[1] - mark[0]) / 1e9 / (steps - warm);
-        PfgmModel model = modelPath != null ? ModelFile.read(modelPath, "--model") : quick;
+        PfgmModel model = given != null ? given : quick;
         Sampler sampler = new Sampler(model);
         long t0 = System.nanoTime();
         Sampler.Result res = sampler.sample(count, 3, SolverSpec.defaults(), f -> bar.update(0.6 + 0.3 * f, "rk45"));

@@ -75,6 +75,7 @@ public final class PeerBenchCommand extends CliCommand {
 
     @Override
     protected void run() throws Exception {
+        output.check();
         // at least a chunk per core, or ours would leave a core idle while each PyTorch process has work
         Check.range("--images", images, IMAGE_BATCH * ChunkRunner.threads(), 1_000_000);
         Check.range("--rows", rows, VECTOR_BATCH, 100_000_000);

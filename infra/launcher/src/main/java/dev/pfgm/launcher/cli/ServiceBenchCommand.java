@@ -32,6 +32,7 @@ public final class ServiceBenchCommand extends CliCommand {
 
     @Override
     protected void run() throws Exception {
+        output.check();
         Check.range("--clients", clients, 1, 1024);
         Check.range("--seconds", seconds, 1, 3600);
         Check.range("--jobs", jobs, 1, 10_000);

@@ -48,6 +48,7 @@ public final class SoakBenchCommand extends CliCommand {
 
     @Override
     protected void run() throws Exception {
+        output.check();
         Check.range("--seconds", seconds, 10, 86_400);
         Check.range("--window", window, 1, seconds);
         if (!heap.matches("[1-9][0-9]{0,5}[mMgG]")) {

@@ -42,8 +42,13 @@ final class StudyOptions {
         return Check.seed("--train-seed", trainSeed);
     }
 
+    /** The folder OUT/NAME/ goes in; a file there is refused before the study runs (it failed at its end). */
     Path out(String fallback) {
-        return (out == null ? Path.of(fallback) : out).toAbsolutePath();
+        Path dir = (out == null ? Path.of(fallback) : out).toAbsolutePath();
+        if (java.nio.file.Files.exists(dir) && !java.nio.file.Files.isDirectory(dir)) {
+            throw new dev.pfgm.shared.InvalidInputException("--out: '" + dir + "' is a file; give a folder");
+        }
+        return dir;
     }
 
     /** --config: training settings for every method, a JSON object without aug_dim, steps or seed. */
