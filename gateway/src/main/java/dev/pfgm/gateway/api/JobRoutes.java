@@ -637,6 +637,10 @@ public final class JobRoutes {
             }
             return sb.append(']').toString();
         }
+        if (n.isNumber()) { // one value, one spelling: 2, 2.0 and 2e0 are the same request (integer fields take each)
+            java.math.BigDecimal v = n.decimalValue().stripTrailingZeros();
+            return v.signum() == 0 ? "0" : v.toPlainString().length() <= 40 ? v.toPlainString() : v.toString();
+        }
         return n.toString();
     }
 }

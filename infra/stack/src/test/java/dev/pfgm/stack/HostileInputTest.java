@@ -248,6 +248,11 @@ class HostileInputTest {
         assertProblem(admin.postJson("/v1/jobs", String.format(named, "\"webhook\": \"HTTPS://1.1.1.1/\"")), 422,
                 "/webhook");
         assertProblem(admin.postJson("/v1/webhooks", "{\"url\": \"https://1.1.1.1:99999/\"}"), 422, "/url");
+        // 2^60 + 1 passed the schema's maximum of 2^60, compared as a double, and was stored
+        assertProblem(admin.putJson("/v1/admin/tenants/t-max/quotas", "{\"stored_bytes\": 1152921504606846977}"), 422,
+                "/stored_bytes");
+        assertEquals(200, admin.putJson("/v1/admin/tenants/t-max/quotas", "{\"stored_bytes\": 1152921504606846976}")
+                .status());
     }
 
     /** Bytes that are not a request the API reads: problem+json with a 4xx, never a 500 or an empty body. */

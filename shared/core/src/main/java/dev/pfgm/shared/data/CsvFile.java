@@ -225,7 +225,8 @@ public final class CsvFile {
     }
 
     private static double parseCell(String cell, String name, int line, int col) {
-        String c = cell.trim();
+        // trim() drops every character up to a space, NUL among them: "\0" + "2" was read as 2
+        String c = cell.indexOf('\0') >= 0 ? cell : cell.trim();
         try {
             double v = number(c);
             if (!Dataset.fits(v)) {
@@ -246,8 +247,14 @@ public final class CsvFile {
     private static double number(String c) {
         boolean suffixed = !c.isEmpty() && Character.isLetter(c.charAt(c.length() - 1)) && !c.endsWith("NaN")
                 && !c.endsWith("Infinity");
-        if (suffixed || c.indexOf('x') >= 0 || c.indexOf('X') >= 0) {
+        if (suffixed) {
             throw new NumberFormatException(c);
+        }
+        for (int i = 0; i < c.length(); i++) {
+            char ch = c.charAt(i);
+            if (ch == 'x' || ch == 'X' || ch < 0x20) { // parseDouble trims NUL and the like away: "\0" + "2" read 2
+                throw new NumberFormatException(c);
+            }
         }
         return Double.parseDouble(c);
     }

@@ -39,6 +39,7 @@ class CsvFileTest {
         assertMessage("a,b\n1,0x1p3\n", "line 2, column 2 is '0x1p3', not a number");
         assertMessage("a,b\n1,2f\n", "line 2, column 2 is '2f', not a number");
         assertMessage("a,b\n1d,2\n", "line 2, column 1 is '1d', not a number");
+        assertMessage("a,b\n1,\u00002\n", "line 2, column 2 is '?2', not a number");
         assertArrayEquals(new double[] {1e5, -2.5, 0.5, 3}, read("a,b\n1e5,-2.5\n.5,+3.\n").values(), 0);
     }
 
