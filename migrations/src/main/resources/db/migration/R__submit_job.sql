@@ -6,8 +6,8 @@
 -- coming as a parameter: with a parameter the planner cannot prove that the partial index
 -- jobs_tenant_unfinished (V5) covers the rows, and each call cost a third more
 -- (infra/bench/submit-job-sql.sh, docs/benchmarks.md). The list must equal JobStatus.UNFINISHED
--- and the index's predicate; JobStoreTest checks both against it. A job naming a model holds the
--- model's row (KEY SHARE) until it is written.
+-- and the index's predicate; JobStoreTest checks both against it. A job naming a model or an
+-- uploaded dataset holds its row (KEY SHARE) until the job is written.
 DROP FUNCTION IF EXISTS submit_job(uuid, text, text, integer, jsonb, text, uuid, text, text, text, bigint, text, jsonb,
         text, jsonb, text[]);
 CREATE OR REPLACE FUNCTION submit_job(p_id uuid, p_tenant text, p_type text, p_max_attempts integer, p_params jsonb,
@@ -26,7 +26,14 @@ BEGIN
     IF p_model_id IS NOT NULL THEN
         PERFORM 1 FROM models WHERE id = p_model_id AND tenant = p_tenant FOR KEY SHARE;
         IF NOT FOUND THEN
-            RAISE EXCEPTION 'model % does not exist', p_model_id USING ERRCODE = 'P0002';
+            RAISE EXCEPTION 'model % does not exist', p_model_id USING ERRCODE = 'PFG01';
+        END IF;
+    END IF;
+    -- likewise the dataset it names (an uploaded one; builtin:NAME has no row), for DatasetStore.delete
+    IF p_dataset ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' THEN
+        PERFORM 1 FROM datasets WHERE id = p_dataset::uuid AND tenant = p_tenant FOR KEY SHARE;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'dataset % does not exist', p_dataset USING ERRCODE = 'PFG02';
         END IF;
     END IF;
     RETURN QUERY

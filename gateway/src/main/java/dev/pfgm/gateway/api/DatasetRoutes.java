@@ -135,7 +135,13 @@ public final class DatasetRoutes {
         }));
         r.delete("/v1/datasets/:id").handler(ctx -> endpoint.run(ctx, caller -> {
             DatasetRecord d = find(caller.tenant(), ctx.pathParam("id"));
-            if (datasets.delete(caller.tenant(), d.id())) {
+            DatasetStore.Deleted deleted = datasets.delete(caller.tenant(), d.id()).orElse(new DatasetStore.Deleted(false,
+                    null));
+            if (deleted.busyWith() != null) {
+                throw new ApiException(409, "Conflict", "job " + deleted.busyWith() + " (queued or running) uses dataset "
+                        + d.id() + "; delete it when no queued or running job does");
+            }
+            if (deleted.done()) {
                 objects.delete(d.objectKey());
                 if (d.images()) {
                     objects.delete(Keys.datasetThumbnails(d.id()));

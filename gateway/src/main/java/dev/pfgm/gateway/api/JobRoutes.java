@@ -307,9 +307,8 @@ public final class JobRoutes {
         }
         JobStore.Submitted s = jobs.submit(new JobStore.NewJob(tenant, c.type(), c.params(), c.datasetRef(), c.modelId(),
                 c.maxAttempts(), idempotencyKey, hash, quota.activeJobs(), c.name(), c.metadata(), c.webhook()));
-        if (s.modelGone()) {
-            throw ApiException.invalid("/model", "no model with id " + c.modelId() + " (it was deleted as this job"
-                    + " was submitted)");
+        if (s.missing() != null) {
+            throw ApiException.invalid(s.missing(), "it was deleted as this job was submitted");
         }
         if (s.overQuota()) {
             throw new ApiException(429, "Too Many Requests", "tenant " + tenant + " has " + quota.activeJobs()

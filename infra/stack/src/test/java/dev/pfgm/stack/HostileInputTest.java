@@ -248,6 +248,13 @@ class HostileInputTest {
         assertProblem(admin.postJson("/v1/jobs", String.format(named, "\"webhook\": \"HTTPS://1.1.1.1/\"")), 422,
                 "/webhook");
         assertProblem(admin.postJson("/v1/webhooks", "{\"url\": \"https://1.1.1.1:99999/\"}"), 422, "/url");
+        // a dataset a queued or running job names is kept (deleted, the job failed "no longer exists")
+        String ds = admin.postBytes("/v1/datasets?name=inuse&format=csv", "1,2\n3,4\n5,7\n".getBytes(
+                java.nio.charset.StandardCharsets.UTF_8)).json().path("id").asText();
+        String job = admin.postJson("/v1/jobs", Map.of("type", "train", "dataset", ds, "params", Map.of("steps", 200_000)))
+                .json().path("id").asText();
+        assertProblem(admin.delete("/v1/datasets/" + ds), 409, null);
+        admin.postJson("/v1/jobs/" + job + "/cancel", Map.of());
         // 2^60 + 1 passed the schema's maximum of 2^60, compared as a double, and was stored
         assertProblem(admin.putJson("/v1/admin/tenants/t-max/quotas", "{\"stored_bytes\": 1152921504606846977}"), 422,
                 "/stored_bytes");

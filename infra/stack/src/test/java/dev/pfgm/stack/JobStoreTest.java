@@ -13,6 +13,7 @@ import dev.pfgm.shared.job.JobStatus;
 import dev.pfgm.shared.job.JobTransition;
 import dev.pfgm.shared.job.JobType;
 import dev.pfgm.shared.store.Database;
+import dev.pfgm.shared.store.DatasetStore;
 import dev.pfgm.shared.store.JobRecord;
 import dev.pfgm.shared.store.JobStore;
 import dev.pfgm.shared.store.Json;
@@ -422,15 +423,50 @@ class JobStoreTest {
                 }
                 c.commit();
                 JobStore.Submitted s = submit.get(10, java.util.concurrent.TimeUnit.SECONDS);
-                assertTrue(s.modelGone(), s.toString());
+                assertEquals("/model", s.missing(), s.toString());
                 assertNull(s.job());
             }
             assertEquals(before, count("SELECT count(*) FROM jobs WHERE model_id = ?", gone), "no job written");
             // and unraced: a job for a model that exists is written, one for a missing model refused
             assertTrue(generate("t-race", model("t-race")).created());
-            assertTrue(generate("t-race", UUID.randomUUID()).modelGone());
+            assertEquals("/model", generate("t-race", UUID.randomUUID()).missing());
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * A dataset a queued job names is kept (its jobs failed for want of it), and one deleted as a job
+     * naming it is submitted refuses the job, as for models.
+     */
+    @Test
+    void aDatasetAQueuedJobUsesIsKeptAndOneDeletedFirstRefusesTheJob() throws Exception {
+        DatasetStore datasets = new DatasetStore(db);
+        UUID used = dataset("t-ds");
+        JobRecord train = jobs.submit(new JobStore.NewJob("t-ds", JobType.TRAIN, Json.object().put("steps", 1),
+                used.toString().toUpperCase(java.util.Locale.ROOT), null, 2, null, null, 1000)).job();
+        DatasetStore.Deleted kept = datasets.delete("t-ds", used).orElseThrow();
+        assertFalse(kept.done());
+        assertEquals(train.id(), kept.busyWith());
+        UUID evalTrain = dataset("t-ds");
+        jobs.submit(new JobStore.NewJob("t-ds", JobType.EVAL, Json.object().put("train", evalTrain.toString()),
+                "builtin:discs", null, 2, null, null, 1000));
+        assertEquals(false, datasets.delete("t-ds", evalTrain).orElseThrow().done(), "an eval's training set too");
+        UUID free = dataset("t-ds");
+        assertTrue(datasets.delete("t-ds", free).orElseThrow().done());
+        assertTrue(datasets.delete("t-ds", free).isEmpty());
+        // deleted first: the submission is refused and writes nothing
+        JobStore.Submitted s = jobs.submit(new JobStore.NewJob("t-ds", JobType.TRAIN, Json.object().put("steps", 1),
+                free.toString(), null, 2, null, null, 1000));
+        assertEquals("/dataset", s.missing(), s.toString());
+        assertEquals(0, count("SELECT count(*) FROM jobs WHERE dataset = ?", free.toString()));
+    }
+
+    private UUID dataset(String tenant) {
+        UUID id = UUID.randomUUID();
+        count("WITH d AS (INSERT INTO datasets (id, tenant, name, format, count, dim, bytes, sha256, object_key)"
+                + " VALUES (?, ?, 'd', 'csv', 10, 2, 100, 'x', 'datasets/x') RETURNING 1) SELECT count(*) FROM d", id,
+                tenant);
+        return id;
     }
 }

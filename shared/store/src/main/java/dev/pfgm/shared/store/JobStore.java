@@ -72,9 +72,12 @@ public final class JobStore {
      * The outcome of a submission: a new job, the job an idempotency key already named, a clash,
      * or nothing because the tenant already has {@code maxActive} unfinished jobs.
      */
-    /** {@code modelGone}: the job's model was deleted before the job could be written (nothing was). */
+    /**
+     * {@code missing}: "/model" or "/dataset" when what the job names was deleted before the job
+     * could be written (nothing was); null otherwise.
+     */
     public record Submitted(JobRecord job, boolean created, boolean keyReusedWithOtherBody, boolean overQuota,
-            boolean modelGone) {
+            String missing) {
     }
 
     /** Serialises a tenant's quota checks with its inserts and claims (transaction-scoped; namespace 1). */
@@ -94,8 +97,9 @@ public final class JobStore {
     private static final String SUBMIT = "SELECT " + JobRecord.COLUMNS
             + " FROM submit_job(?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb)";
 
-    /** What submit_job raises when the job's model is gone (PL/pgSQL's no_data_found). */
-    private static final String MODEL_GONE = "P0002";
+    /** What submit_job raises when the job's model, or its uploaded dataset, is gone. */
+    private static final String MODEL_GONE = "PFG01";
+    private static final String DATASET_GONE = "PFG02";
 
     public Submitted submit(NewJob j) {
         return db.run(c -> {
@@ -119,16 +123,17 @@ public final class JobStore {
                 ps.setString(15, Json.write(JobMessage.of(id, j.type(), 0).toJson()));
                 row = one(ps);
             } catch (SQLException e) {
-                if (MODEL_GONE.equals(e.getSQLState())) {
-                    return new Submitted(null, false, false, false, true);
+                if (MODEL_GONE.equals(e.getSQLState()) || DATASET_GONE.equals(e.getSQLState())) {
+                    return new Submitted(null, false, false, false,
+                            MODEL_GONE.equals(e.getSQLState()) ? "/model" : "/dataset");
                 }
                 throw e;
             }
             if (row != null) {
-                return new Submitted(row, true, false, false, false);
+                return new Submitted(row, true, false, false, null);
             }
             if (j.idempotencyKey() == null) {
-                return new Submitted(null, false, false, true, false);
+                return new Submitted(null, false, false, true, null);
             }
             try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRecord.COLUMNS
                     + ", request_hash FROM jobs WHERE tenant = ? AND idempotency_key = ?")) {
@@ -136,11 +141,11 @@ public final class JobStore {
                 ps.setString(2, j.idempotencyKey());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
-                        return new Submitted(null, false, false, true, false); // no clash: the quota held it back
+                        return new Submitted(null, false, false, true, null); // no clash: the quota held it back
                     }
                     JobRecord existing = JobRecord.read(rs);
                     return new Submitted(existing, false, !j.requestHash().equals(rs.getString("request_hash")), false,
-                            false);
+                            null);
                 }
             }
         });
