@@ -115,7 +115,7 @@ class HostileCliInputTest {
     void benchCommandsCheckWhereTheyWriteAndWhatTheyReadBeforeMeasuring() throws IOException {
         // each was found after the whole benchmark had run (or, for bench-images, not in minutes)
         Path file = Files.writeString(dir.resolve("not-a-folder"), "x");
-        refused(run("bench", "--quick", "--write", dir.toString()), "--write: '" + dir + "' is a folder");
+        refused(run("bench", "--quick", "--write", dir.toString()), "--write: '" + dir.toAbsolutePath() + "' is a directory");
         refused(run("bench-images", "--model", dir.resolve("nope.pfgm").toString(), "--write", "none"), "--model");
         refused(run("bench-images", "--model", model.toString(), "--write", "none"), "is a vector model");
         refused(run("bench-likelihood", "--data", "builtin:ring8", "--out", file.toString()), "is a file; give a folder");

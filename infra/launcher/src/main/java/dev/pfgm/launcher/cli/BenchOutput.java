@@ -1,7 +1,5 @@
 package dev.pfgm.launcher.cli;
 
-import dev.pfgm.shared.InvalidInputException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -15,10 +13,10 @@ final class BenchOutput {
         return !write.equalsIgnoreCase("none"); // NONE made a file of that name
     }
 
-    /** Before the run: a folder here was found after the whole benchmark had run. */
+    /** Before the run, as any output file is checked: a folder here was found after the whole benchmark had run. */
     void check() {
-        if (writes() && Files.isDirectory(file())) {
-            throw new InvalidInputException("--write: '" + write + "' is a folder; give the markdown file, or none");
+        if (writes()) {
+            Check.output("--write", file());
         }
     }
 

@@ -42,13 +42,9 @@ final class StudyOptions {
         return Check.seed("--train-seed", trainSeed);
     }
 
-    /** The folder OUT/NAME/ goes in; a file there is refused before the study runs (it failed at its end). */
+    /** The folder OUT/NAME/ goes in, made before the study runs: a file there was found at its end. */
     Path out(String fallback) {
-        Path dir = (out == null ? Path.of(fallback) : out).toAbsolutePath();
-        if (java.nio.file.Files.exists(dir) && !java.nio.file.Files.isDirectory(dir)) {
-            throw new dev.pfgm.shared.InvalidInputException("--out: '" + dir + "' is a file; give a folder");
-        }
-        return dir;
+        return DataFiles.createFolder((out == null ? Path.of(fallback) : out).toAbsolutePath(), "--out");
     }
 
     /** --config: training settings for every method, a JSON object without aug_dim, steps or seed. */
