@@ -10,6 +10,7 @@ import dev.pfgm.shared.data.Labels;
 import dev.pfgm.shared.data.LimitExceededException;
 import dev.pfgm.shared.store.DatasetStore;
 import dev.pfgm.shared.store.DatasetStore.DatasetRecord;
+import dev.pfgm.shared.store.GuardedDelete;
 import dev.pfgm.shared.store.Json;
 import dev.pfgm.shared.store.Keys;
 import dev.pfgm.shared.store.ObjectStore;
@@ -19,6 +20,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -135,13 +137,12 @@ public final class DatasetRoutes {
         }));
         r.delete("/v1/datasets/:id").handler(ctx -> endpoint.run(ctx, caller -> {
             DatasetRecord d = find(caller.tenant(), ctx.pathParam("id"));
-            DatasetStore.Deleted deleted = datasets.delete(caller.tenant(), d.id()).orElse(new DatasetStore.Deleted(false,
-                    null));
-            if (deleted.busyWith() != null) {
-                throw new ApiException(409, "Conflict", "job " + deleted.busyWith() + " (queued or running) uses dataset "
-                        + d.id() + "; delete it when no queued or running job does");
+            Optional<GuardedDelete.Outcome> deleted = datasets.delete(caller.tenant(), d.id());
+            if (deleted.isPresent() && !deleted.get().done()) {
+                throw new ApiException(409, "Conflict", "job " + deleted.get().busyWith() + " (queued or running) uses"
+                        + " dataset " + d.id() + "; delete it when no queued or running job does");
             }
-            if (deleted.done()) {
+            if (deleted.isPresent()) {
                 objects.delete(d.objectKey());
                 if (d.images()) {
                     objects.delete(Keys.datasetThumbnails(d.id()));

@@ -1,6 +1,7 @@
 package dev.pfgm.gateway.api;
 
 import dev.pfgm.gateway.http.ApiException;
+import dev.pfgm.shared.store.GuardedDelete;
 import dev.pfgm.shared.store.ModelStore;
 import dev.pfgm.shared.store.ObjectStore;
 import io.vertx.ext.web.Router;
@@ -38,7 +39,7 @@ public final class ModelRoutes {
         }));
         r.delete("/v1/models/:id").handler(ctx -> endpoint.run(ctx, caller -> {
             String raw = ctx.pathParam("id");
-            ModelStore.Deleted d = models.delete(caller.tenant(), Endpoint.uuid(raw, "model"))
+            GuardedDelete.Outcome d = models.delete(caller.tenant(), Endpoint.uuid(raw, "model"))
                     .orElseThrow(() -> ApiException.notFound("model", raw));
             if (!d.done()) {
                 throw new ApiException(409, "Conflict", "job " + d.busyWith() + " uses model " + raw

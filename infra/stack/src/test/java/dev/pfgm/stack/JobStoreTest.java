@@ -14,6 +14,7 @@ import dev.pfgm.shared.job.JobTransition;
 import dev.pfgm.shared.job.JobType;
 import dev.pfgm.shared.store.Database;
 import dev.pfgm.shared.store.DatasetStore;
+import dev.pfgm.shared.store.GuardedDelete;
 import dev.pfgm.shared.store.JobRecord;
 import dev.pfgm.shared.store.JobStore;
 import dev.pfgm.shared.store.Json;
@@ -398,11 +399,11 @@ class JobStoreTest {
                     ps.setObject(2, kept);
                     ps.executeQuery().close();
                 }
-                Future<java.util.Optional<ModelStore.Deleted>> delete = pool.submit(() -> models.delete("t-race", kept));
+                Future<java.util.Optional<GuardedDelete.Outcome>> delete = pool.submit(() -> models.delete("t-race", kept));
                 Thread.sleep(500);
                 assertFalse(delete.isDone(), "the delete waits for the submission writing a job that names the model");
                 c.commit();
-                ModelStore.Deleted d = delete.get(10, java.util.concurrent.TimeUnit.SECONDS).orElseThrow();
+                GuardedDelete.Outcome d = delete.get(10, java.util.concurrent.TimeUnit.SECONDS).orElseThrow();
                 assertFalse(d.done(), "kept: a queued job needs it");
                 assertNotNull(d.busyWith());
             }
@@ -445,7 +446,7 @@ class JobStoreTest {
         UUID used = dataset("t-ds");
         JobRecord train = jobs.submit(new JobStore.NewJob("t-ds", JobType.TRAIN, Json.object().put("steps", 1),
                 used.toString().toUpperCase(java.util.Locale.ROOT), null, 2, null, null, 1000)).job();
-        DatasetStore.Deleted kept = datasets.delete("t-ds", used).orElseThrow();
+        GuardedDelete.Outcome kept = datasets.delete("t-ds", used).orElseThrow();
         assertFalse(kept.done());
         assertEquals(train.id(), kept.busyWith());
         UUID evalTrain = dataset("t-ds");

@@ -134,42 +134,14 @@ public final class DatasetStore {
         return NewestFirst.page(db, "datasets", tenant, limit, after, DatasetRecord::read);
     }
 
-    /** What a delete did: deleted, or kept for the queued or running job named (null when deleted). */
-    public record Deleted(boolean done, UUID busyWith) {
-    }
-
     /**
-     * Deletes the dataset unless a queued or running job uses it (as its data, or an eval's training
-     * set): its jobs failed for want of it. As ModelStore.delete, the row is locked first (waiting for
-     * a submission that names it, see submit_job) and the jobs read after. Empty when there is none.
+     * Deletes the dataset unless a queued or running job uses it, as its data or an eval's training
+     * set (its jobs failed for want of it); {@link GuardedDelete} keeps the order submit_job needs.
+     * Empty when the tenant has no such dataset.
      */
-    public Optional<Deleted> delete(String tenant, UUID id) {
-        return db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM datasets WHERE id = ? AND tenant = ? FOR UPDATE")) {
-                ps.setObject(1, id);
-                ps.setString(2, tenant);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.empty();
-                    }
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM jobs WHERE tenant = ? AND "
-                    + JobStore.UNFINISHED_SQL + " AND (lower(dataset) = ? OR lower(params ->> 'train') = ?) LIMIT 1")) {
-                ps.setString(1, tenant);
-                ps.setString(2, id.toString());
-                ps.setString(3, id.toString());
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        return Optional.of(new Deleted(false, rs.getObject(1, UUID.class)));
-                    }
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM datasets WHERE id = ?")) {
-                ps.setObject(1, id);
-                ps.executeUpdate();
-            }
-            return Optional.of(new Deleted(true, null));
-        });
+    public Optional<GuardedDelete.Outcome> delete(String tenant, UUID id) {
+        return db.inTransaction(c -> GuardedDelete.run(c, "datasets", id, tenant, "SELECT id FROM jobs WHERE tenant = ?"
+                + " AND " + JobStore.UNFINISHED_SQL + " AND (lower(dataset) = ? OR lower(params ->> 'train') = ?) LIMIT 1",
+                tenant, id.toString(), id.toString()));
     }
 }

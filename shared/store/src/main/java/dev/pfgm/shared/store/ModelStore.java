@@ -55,48 +55,12 @@ public final class ModelStore {
         return NewestFirst.page(db, "models", NAMES, tenant, limit, after, ModelRecord::read);
     }
 
-    /** What a delete did: the model's file key when it was deleted, or why not. */
-    public record Deleted(String objectKey, UUID busyWith) {
-        public boolean done() {
-            return objectKey != null;
-        }
-    }
-
     /**
-     * Deletes the model unless a queued or running job uses it. The row is locked first, which waits
-     * for a submission writing a job that names it (submit_job holds the row); the jobs are then read
-     * by a statement of their own, which sees that job. One statement's NOT EXISTS read them as of its
-     * start: a delete racing a submission deleted the model the new job needed. Empty when the tenant
-     * has no such model.
+     * Deletes the model unless a queued or running job uses it ({@link GuardedDelete}: a submission
+     * naming it as it is deleted either keeps it or is refused). Empty when the tenant has no such model.
      */
-    public Optional<Deleted> delete(String tenant, UUID id) {
-        return db.inTransaction(c -> {
-            String key;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT object_key FROM models WHERE id = ? AND tenant = ? FOR UPDATE")) {
-                ps.setObject(1, id);
-                ps.setString(2, tenant);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.empty();
-                    }
-                    key = rs.getString(1);
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM jobs j WHERE j.model_id = ? AND j."
-                    + JobStore.UNFINISHED_SQL + " LIMIT 1")) {
-                ps.setObject(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        return Optional.of(new Deleted(null, rs.getObject(1, UUID.class)));
-                    }
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM models WHERE id = ?")) {
-                ps.setObject(1, id);
-                ps.executeUpdate();
-            }
-            return Optional.of(new Deleted(key, null));
-        });
+    public Optional<GuardedDelete.Outcome> delete(String tenant, UUID id) {
+        return db.inTransaction(c -> GuardedDelete.run(c, "models", id, tenant,
+                "SELECT id FROM jobs j WHERE j.model_id = ? AND j." + JobStore.UNFINISHED_SQL + " LIMIT 1", id));
     }
 }
