@@ -216,7 +216,7 @@ public final class CsvFile {
     private static boolean isNumericRow(List<String> cells) {
         for (String c : cells) {
             try {
-                number(c.trim());
+                number(c.strip());
             } catch (NumberFormatException e) {
                 return false;
             }
@@ -225,8 +225,9 @@ public final class CsvFile {
     }
 
     private static double parseCell(String cell, String name, int line, int col) {
-        // trim() drops every character up to a space, NUL among them: "\0" + "2" was read as 2
-        String c = cell.indexOf('\0') >= 0 ? cell : cell.trim();
+        // strip(), not trim(): trim() drops every character up to a space, so "\0" + "2" was read as 2;
+        // strip() leaves control characters to number(), which refuses them
+        String c = cell.strip();
         try {
             double v = number(c);
             if (!Dataset.fits(v)) {

@@ -40,6 +40,8 @@ class CsvFileTest {
         assertMessage("a,b\n1,2f\n", "line 2, column 2 is '2f', not a number");
         assertMessage("a,b\n1d,2\n", "line 2, column 1 is '1d', not a number");
         assertMessage("a,b\n1,\u00002\n", "line 2, column 2 is '?2', not a number");
+        assertMessage("a,b\n1,2\u0001\n", "line 2, column 2 is '2?', not a number");
+        assertArrayEquals(new double[] {1, 2}, read("a,b\n 1 ,\t2\n").values(), 0);
         assertArrayEquals(new double[] {1e5, -2.5, 0.5, 3}, read("a,b\n1e5,-2.5\n.5,+3.\n").values(), 0);
     }
 
