@@ -468,15 +468,18 @@ public final class JobRoutes {
         if (ref.equals(dev.pfgm.shared.data.ImageFiles.DISCS)) {
             return true;
         }
-        UUID id = Endpoint.parseUuid(ref);
-        return id != null && datasets.get(tenant, id).map(DatasetRecord::images).orElse(false);
+        return uploaded(tenant, ref).map(DatasetRecord::images).orElse(false);
     }
 
     /** The dataset {@code ref} names when it is a labelled image set, else null. */
     private DatasetRecord labelledImages(String tenant, String ref) {
+        return uploaded(tenant, ref).filter(d -> d.images() && d.labels() != null).orElse(null);
+    }
+
+    /** The tenant's uploaded dataset {@code ref} names; empty for builtin:NAME or an id it has not. */
+    private java.util.Optional<DatasetRecord> uploaded(String tenant, String ref) {
         UUID id = Endpoint.parseUuid(ref);
-        DatasetRecord d = id == null ? null : datasets.get(tenant, id).orElse(null);
-        return d != null && d.images() && d.labels() != null ? d : null;
+        return id == null ? java.util.Optional.empty() : datasets.get(tenant, id);
     }
 
     private Integer datasetDim(String tenant, String ref) {
