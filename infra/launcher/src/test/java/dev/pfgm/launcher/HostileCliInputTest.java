@@ -280,4 +280,30 @@ class HostileCliInputTest {
         assertEquals(0, again.code(), again.err());
         assertFalse(java.util.Arrays.equals(Files.readAllBytes(imageModel), Files.readAllBytes(copy)), "retrained");
     }
+
+    @Test
+    void anOutputNamedForAnotherFormatIsRefusedBeforeAnythingRuns() throws IOException {
+        Path points = dir.resolve("few.npy");
+        DataFiles.writeNpy(points, new float[] {0.1f, 0.2f, -0.3f, 0.4f}, 2, 2);
+        // nll, encode and decode write .npy bytes, interpolate and --grid a PNG, whatever the name said
+        Path csv = dir.resolve("nll.csv");
+        refused(run("nll", "--model", model.toString(), "--data", points.toString(), "--out", csv.toString()),
+                "--out: '" + csv + "' must end in .npy (the file written is NPY)");
+        refused(run("encode", "--model", model.toString(), "--data", points.toString(), "--out", csv.toString()),
+                "must end in .npy");
+        refused(run("decode", "--model", model.toString(), "--latent", points.toString(), "--out",
+                dir.resolve("x.txt").toString()), "must end in .npy");
+        Path npy = dir.resolve("strip.npy");
+        refused(run("interpolate", "--model", imageModel.toString(), "--data", "builtin:discs", "--from", "0", "--to",
+                "1", "--steps", "3", "--out", npy.toString()), "--out: '" + npy + "' must end in .png");
+        refused(run("sample", "--model", imageModel.toString(), "--count", "2", "--out",
+                dir.resolve("s.npy").toString(), "--grid", dir.resolve("g.jpg").toString()), "--grid: ");
+        for (String name : new String[] {"nll.csv", "x.txt", "strip.npy", "s.npy", "g.jpg"}) {
+            assertFalse(Files.exists(dir.resolve(name)), name + " was written");
+        }
+        Path upper = dir.resolve("NLL.NPY");
+        Run ok = run("nll", "--model", model.toString(), "--data", points.toString(), "--out", upper.toString());
+        assertEquals(0, ok.code(), ok.err());
+        assertTrue(Files.exists(upper), "the extension is matched in any case");
+    }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Range checks of option values picocli has already typed; each refusal names the option, the
@@ -75,6 +76,19 @@ public final class Check {
         }
         if (!Files.isWritable(dir)) {
             throw new InvalidInputException(option + ": folder '" + dir + "' is not writable");
+        }
+        return p;
+    }
+
+    /**
+     * An output path as {@link #output(String, Path)} that ends in {@code extension} (any case): the
+     * bytes written are of that format, and a name that says otherwise misleads whatever reads it next.
+     */
+    public static Path output(String option, Path given, String extension) {
+        Path p = output(option, given);
+        if (!p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(extension)) {
+            throw new InvalidInputException(option + ": '" + p + "' must end in " + extension + " (the file written is "
+                    + extension.substring(1).toUpperCase(Locale.ROOT) + ")");
         }
         return p;
     }

@@ -52,11 +52,8 @@ public final class InterpolateCommand extends CliCommand {
     @Option(names = "--solver", paramLabel = "NAME", description = "rk45 (default), heun, euler or edm")
     String solver;
 
-    @Option(names = "--rtol", paramLabel = "R", description = "rk45's relative tolerance (default 1e-4)")
-    Double rtol;
-
-    @Option(names = "--atol", paramLabel = "A", description = "rk45's absolute tolerance (default 1e-4)")
-    Double atol;
+    @Mixin
+    ToleranceOptions tolerances;
 
     @Option(names = "--ode-steps", paramLabel = "N",
             description = "steps of the fixed-step solvers each way (default " + SolverSpec.DEFAULT_STEPS + ")")
@@ -67,8 +64,8 @@ public final class InterpolateCommand extends CliCommand {
         Check.range("--from", from, 0, Integer.MAX_VALUE);
         Check.range("--to", to, 0, Integer.MAX_VALUE);
         Check.range("--steps", steps, 2, 1000);
-        Path out = Check.output("--out", outPath);
-        SolverSpec spec = SolverOptions.spec(solver, rtol, atol, odeSteps, "--ode-steps");
+        Path out = Check.output("--out", outPath, ".png");
+        SolverSpec spec = SolverOptions.spec(solver, tolerances, odeSteps, "--ode-steps");
         PfgmModel model = modelFile.readImage("interpolate needs an image model");
         ImageSet images = ImageFiles.images(dataSpec, null, "--data", null);
         model.checkImages(images, "--data");

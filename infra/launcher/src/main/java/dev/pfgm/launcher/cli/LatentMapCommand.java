@@ -45,7 +45,7 @@ abstract class LatentMapCommand extends CliCommand {
 
     @Override
     protected void run() throws Exception {
-        Path out = Check.output("--out", outPath);
+        Path out = Check.output("--out", outPath, ".npy");
         SolverSpec spec = solver.spec();
         Dataset in = DataFiles.load(input, inputOption);
         PfgmModel model = modelFile.read();

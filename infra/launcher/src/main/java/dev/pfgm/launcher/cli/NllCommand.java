@@ -3,7 +3,6 @@ package dev.pfgm.launcher.cli;
 import dev.pfgm.engine.data.ImageData;
 import dev.pfgm.engine.likelihood.Likelihood;
 import dev.pfgm.engine.model.PfgmModel;
-import dev.pfgm.engine.sample.SolverSpec;
 import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.shared.data.DataFiles;
 import dev.pfgm.shared.data.Dataset;
@@ -45,23 +44,20 @@ public final class NllCommand extends CliCommand {
     @Mixin
     SeedOption seed;
 
-    @Option(names = "--rtol", paramLabel = "R", description = "the solver's relative tolerance (default 1e-4)")
-    double rtol = SolverSpec.DEFAULT_TOLERANCE;
-
-    @Option(names = "--atol", paramLabel = "A", description = "the solver's absolute tolerance (default 1e-4)")
-    double atol = SolverSpec.DEFAULT_TOLERANCE;
+    @Mixin
+    ToleranceOptions tolerances;
 
     @Override
     protected void run() throws Exception {
-        Path out = Check.output("--out", outPath);
+        Path out = Check.output("--out", outPath, ".npy");
         if (exactAsked && hutchinson != null) {
             throw new InvalidInputException("nll: give --exact or --hutchinson K, not both");
         }
         int probes = hutchinson == null ? 1 : Check.range("--hutchinson", hutchinson, 1, 1024);
         Check.range("--count", count, 1, Integer.MAX_VALUE);
         long seed = this.seed.value();
-        Check.open("--rtol", rtol, 0, 1);
-        Check.open("--atol", atol, 0, 1);
+        double rtol = tolerances.rtol();
+        double atol = tolerances.atol();
         PfgmModel model = modelFile.read();
         boolean eightBit = false;
         Dataset data;

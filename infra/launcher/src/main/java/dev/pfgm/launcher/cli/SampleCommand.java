@@ -68,7 +68,7 @@ public final class SampleCommand extends CliCommand {
         }
         long seed = this.seed.value();
         SolverSpec spec = solver.spec();
-        Path grid = gridPath == null ? null : Check.output("--grid", gridPath);
+        Path grid = gridPath == null ? null : Check.output("--grid", gridPath, ".png");
         PfgmModel model = modelFile.read();
         if (csv && model.isImage()) {
             throw new InvalidInputException("--out: '" + modelFile.path + "' is an image model; its samples go to .npy (or"

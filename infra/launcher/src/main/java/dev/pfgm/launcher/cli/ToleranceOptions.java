@@ -1,0 +1,32 @@
+package dev.pfgm.launcher.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pfgm.engine.sample.SolverSpec;
+import picocli.CommandLine.Option;
+
+/** --rtol and --atol: the adaptive solver's tolerances, each in (0, 1) (null fields: not given). */
+final class ToleranceOptions {
+    @Option(names = "--rtol", paramLabel = "R", description = "rk45's relative tolerance, in (0, 1) (default 1e-4)")
+    Double rtol;
+
+    @Option(names = "--atol", paramLabel = "A", description = "rk45's absolute tolerance, in (0, 1) (default 1e-4)")
+    Double atol;
+
+    double rtol() {
+        return rtol == null ? SolverSpec.DEFAULT_TOLERANCE : Check.open("--rtol", rtol, 0, 1);
+    }
+
+    double atol() {
+        return atol == null ? SolverSpec.DEFAULT_TOLERANCE : Check.open("--atol", atol, 0, 1);
+    }
+
+    /** The tolerances given, as a synthesis's parameters (the synthesis checks them). */
+    void putInto(ObjectNode params) {
+        if (rtol != null) {
+            params.put("rtol", rtol);
+        }
+        if (atol != null) {
+            params.put("atol", atol);
+        }
+    }
+}
