@@ -261,6 +261,13 @@ class CliTest {
         cases.put(List.of("nll", "--model", m, "--data", data.toString(), "--out", out, "--rtol", "2"),
                 "--rtol: must be a number in (0.0, 1.0), got 2.0");
         cases.put(List.of("sample", "--model", m, "--count", "5", "--out", out, "--steps", "1e3"), "--steps: '1e3' is not an integer");
+        // numbers are ASCII decimals: Java's parsers took an Arabic-Indic 3, a hex float and a d suffix
+        cases.put(List.of("sample", "--model", m, "--count", "\u0663", "--out", out), "--count: '\u0663' is not an integer");
+        cases.put(List.of("sample", "--model", m, "--count", "5", "--out", out, "--seed", "0x10"), "--seed: '0x10' is not an integer");
+        cases.put(List.of("sample", "--model", m, "--count", "5", "--out", out, "--rtol", "0x1p-10"),
+                "--rtol: '0x1p-10' is not a number");
+        cases.put(List.of("sample", "--model", m, "--count", "5", "--out", out, "--atol", "1e-3d"), "--atol: '1e-3d' is not a number");
+        cases.put(List.of("sample", "--model", m, "--count", "5", "--out", out, "--rtol", "1e999"), "--rtol: '1e999' is not a number");
         cases.put(List.of("classifier"), "classifier: the only subcommand is 'train'");
         cases.put(List.of("classifier", "train", "--data", data.toString(), "--labels", data.toString(), "--out", out,
                 "--epochs", "0"), "--epochs: must be an integer in [1, 1000], got 0");
@@ -273,6 +280,9 @@ class CliTest {
             assertTrue(r.err().contains(c.getValue()), name + ": " + r.err());
             assertFalse(Files.exists(Path.of(out)), name + " left an output file");
         }
+        Run plain = run("sample", "--model", m, "--count", "+3", "--out", out, "--rtol", "5E-4", "--atol", ".001",
+                "--seed", "007");
+        assertEquals(0, plain.code(), "the decimals a user writes still read: " + plain.err());
     }
 
     /** The completion script, run by bash as its completion would, completes a command and an option. */

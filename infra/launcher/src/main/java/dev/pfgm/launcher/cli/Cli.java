@@ -2,6 +2,7 @@ package dev.pfgm.launcher.cli;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Help;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,6 +28,14 @@ public final class Cli {
         // empty values and NUL characters are refused for every text and path option, naming it
         cli.registerConverter(String.class, Cli::text);
         cli.registerConverter(Path.class, value -> Path.of(text(value)));
+        // numbers are ASCII decimals: Java's parsers also took Unicode digits, hex floats (0x1p3) and
+        // a d or f suffix, which no user means and a script's typo should not become
+        cli.registerConverter(Integer.class, Cli::integer);
+        cli.registerConverter(int.class, Cli::integer);
+        cli.registerConverter(Long.class, Cli::whole);
+        cli.registerConverter(long.class, Cli::whole);
+        cli.registerConverter(Double.class, Cli::decimal);
+        cli.registerConverter(double.class, Cli::decimal);
         cli.setColorScheme(Help.defaultColorScheme(Help.Ansi.OFF));
         cli.setParameterExceptionHandler(OneLineErrors::badArguments);
         cli.setExecutionExceptionHandler((e, c, parsed) -> OneLineErrors.failure(e, c));
@@ -76,6 +85,36 @@ public final class Cli {
             throw new CommandLine.TypeConversionException("contains a NUL character");
         }
         return value;
+    }
+
+    private static final Pattern WHOLE = Pattern.compile("[+-]?[0-9]{1,19}");
+    private static final Pattern DECIMAL = Pattern.compile("[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]{1,5})?");
+
+    private static Integer integer(String value) {
+        long v = whole(value);
+        if (v != (int) v) {
+            throw new CommandLine.TypeConversionException("'" + value + "' is not an integer (out of range)");
+        }
+        return (int) v;
+    }
+
+    private static Long whole(String value) {
+        try {
+            if (WHOLE.matcher(value).matches()) {
+                return Long.parseLong(value);
+            }
+        } catch (NumberFormatException e) {
+            throw new CommandLine.TypeConversionException("'" + value + "' is not an integer (out of range)");
+        }
+        throw new CommandLine.TypeConversionException("'" + value + "' is not an integer");
+    }
+
+    private static Double decimal(String value) {
+        double v = DECIMAL.matcher(value).matches() ? Double.parseDouble(value) : Double.NaN;
+        if (!Double.isFinite(v)) {
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a number");
+        }
+        return v;
     }
 
     /** --version: the launcher jar's version (a development build has none). */
