@@ -1,5 +1,6 @@
 package dev.pfgm.launcher;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,6 +41,19 @@ class ImageCliTest {
         assertEquals(0, resumed.code(), resumed.err());
         assertTrue(resumed.err().contains("resuming at step 31 of 60"), resumed.err());
         assertEquals(61, Files.readAllLines(run.resolve("loss.csv")).size());
+        // resuming the finished run trains nothing: refused while the model is there, which stays as it was
+        byte[] trained = Files.readAllBytes(Path.of(model));
+        CliTest.Run again = CliTest.run("train", "--data", "builtin:discs", "--out", model, "--resume");
+        assertEquals(2, again.code(), again.err());
+        assertTrue(again.err().contains("finished at step 60") && again.err().contains("give --steps above 60"),
+                again.err());
+        assertArrayEquals(trained, Files.readAllBytes(Path.of(model)));
+        // ... and writes the model from the last checkpoint when the model is missing (a run cut at its end)
+        Files.delete(Path.of(model));
+        CliTest.Run rewrite = CliTest.run("train", "--data", "builtin:discs", "--out", model, "--resume");
+        assertEquals(0, rewrite.code(), rewrite.err());
+        assertTrue(rewrite.err().contains("the checkpoint is the last step"), rewrite.err());
+        assertEquals(60, rewrite.summary().path("steps").asInt());
 
         String grid = dir.resolve("g.png").toString();
         CliTest.Run s = CliTest.run("sample", "--model", model, "--count", "12", "--out", dir.resolve("s.npy").toString(),

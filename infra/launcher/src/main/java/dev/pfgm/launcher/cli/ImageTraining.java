@@ -52,10 +52,18 @@ final class ImageTraining {
         }
         // every refusal comes before anything is printed or written
         ImageTrainer.Start start = ImageTrainer.prepare(data, settings, from, init, conditional, steps);
+        boolean finished = from != null && from.step() >= start.settings().steps();
+        if (finished && Files.exists(out)) {
+            // resuming a finished run rewrote the model with a new training time and trained nothing
+            throw new InvalidInputException("--resume: the run in '" + run + "' finished at step " + from.step()
+                    + " and '" + out + "' exists; give --steps above " + from.step() + " to train on");
+        }
         DataFiles.createFolder(run, "--run");
         System.err.printf(Locale.ROOT, "train: %d images of %dx%dx%d from %s, %s%d steps; run folder %s%n",
-                data.count(), data.channels(), data.height(), data.width(), data.source(),
-                from == null ? "" : "resuming at step " + start.firstStep() + " of ", start.settings().steps(), run);
+                data.count(), data.channels(), data.height(), data.width(), data.source(), finished
+                        ? "the checkpoint is the last step (the model is written from it) of "
+                        : from == null ? "" : "resuming at step " + start.firstStep() + " of ",
+                start.settings().steps(), run);
         ProgressBar bar = new ProgressBar("train");
         StringBuilder lossCsv = new StringBuilder("step,loss\n");
         if (from != null) {
