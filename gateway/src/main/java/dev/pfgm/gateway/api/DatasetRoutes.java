@@ -110,8 +110,10 @@ public final class DatasetRoutes {
     public void mount(Router r) {
         r.get("/v1/datasets").handler(ctx -> endpoint.run(ctx, caller -> {
             int limit = (int) JobRoutes.longParam(ctx, "limit", 100, 1, 1000);
-            return Reply.json(200, Paging.body(datasets.list(caller.tenant(), limit + 1, Paging.after(ctx, "a dataset")),
-                    limit, Views::dataset, DatasetRecord::id, "/v1/datasets"));
+            UUID after = Paging.after(ctx, "a dataset");
+            var rows = Paging.continued(datasets.list(caller.tenant(), limit + 1, after), after,
+                    id -> datasets.get(caller.tenant(), id).isPresent(), "dataset");
+            return Reply.json(200, Paging.body(rows, limit, Views::dataset, DatasetRecord::id, "/v1/datasets"));
         }));
         r.get("/v1/datasets/:id").handler(ctx -> endpoint.run(ctx, caller -> Reply.json(200,
                 Views.dataset(find(caller.tenant(), ctx.pathParam("id"))))));

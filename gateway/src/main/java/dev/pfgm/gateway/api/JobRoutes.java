@@ -540,7 +540,8 @@ public final class JobRoutes {
             }
         }
         JobStore.Filter filter = new JobStore.Filter(status, type, name, metadata.isEmpty() ? null : metadata);
-        List<JobRecord> page = jobs.list(tenant, filter, limit + 1, after);
+        List<JobRecord> page = Paging.continued(jobs.list(tenant, filter, limit + 1, after), after,
+                id -> jobs.get(tenant, id).isPresent(), "job");
         boolean more = page.size() > limit;
         if (more) {
             page = page.subList(0, limit);

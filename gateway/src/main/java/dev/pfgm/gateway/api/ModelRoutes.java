@@ -5,6 +5,7 @@ import dev.pfgm.shared.store.GuardedDelete;
 import dev.pfgm.shared.store.ModelStore;
 import dev.pfgm.shared.store.ObjectStore;
 import io.vertx.ext.web.Router;
+import java.util.UUID;
 
 /** /v1/models: models registered by successful train jobs. */
 public final class ModelRoutes {
@@ -23,8 +24,10 @@ public final class ModelRoutes {
     public void mount(Router r) {
         r.get("/v1/models").handler(ctx -> endpoint.run(ctx, caller -> {
             int limit = (int) JobRoutes.longParam(ctx, "limit", 100, 1, 1000);
-            return Reply.json(200, Paging.body(models.list(caller.tenant(), limit + 1, Paging.after(ctx, "a model")),
-                    limit, Views::model, ModelStore.ModelRecord::id, "/v1/models"));
+            UUID after = Paging.after(ctx, "a model");
+            var rows = Paging.continued(models.list(caller.tenant(), limit + 1, after), after,
+                    id -> models.get(caller.tenant(), id).isPresent(), "model");
+            return Reply.json(200, Paging.body(rows, limit, Views::model, ModelStore.ModelRecord::id, "/v1/models"));
         }));
         r.get("/v1/models/:id").handler(ctx -> endpoint.run(ctx, caller -> {
             String raw = ctx.pathParam("id");

@@ -8,6 +8,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Keyset pages of a list, newest first: {@code limit} and {@code after} (the id of the last item of
@@ -29,6 +30,19 @@ final class Paging {
             throw ApiException.badRequest("/query/after", "must be " + what + " id, got '" + raw + "'");
         }
         return after;
+    }
+
+    /**
+     * {@code rows}, refused when they are empty because {@code after} names no row of the caller's
+     * (deleted since, or another tenant's): the keyset starts from that row, and without it an empty
+     * page read as the list's end.
+     */
+    static <T> List<T> continued(List<T> rows, UUID after, Predicate<UUID> exists, String noun) {
+        if (rows.isEmpty() && after != null && !exists.test(after)) {
+            throw ApiException.badRequest("/query/after", "no " + noun + " " + after + " of yours to continue after"
+                    + " (deleted since, or never listed); list again from the first page");
+        }
+        return rows;
     }
 
     /**

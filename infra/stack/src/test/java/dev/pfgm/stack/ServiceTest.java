@@ -1287,6 +1287,15 @@ class ServiceTest {
         assertEquals(5, t.get("/v1/datasets").json().path("data").size());
         assertProblem(t.get("/v1/datasets?limit=0"), 400, "/query/limit");
         assertProblem(t.get("/v1/datasets?after=nope"), 400, "/query/after");
+        // after the oldest: an empty last page; after a row that is gone, or another tenant's: a 400, not a
+        // silent end of the list
+        assertEquals(0, t.get("/v1/datasets?after=" + made.get(4)).json().path("data").size());
+        assertEquals(204, t.delete("/v1/datasets/" + made.get(2)).status());
+        assertProblem(t.get("/v1/datasets?after=" + made.get(2)), 400, "/query/after");
+        Http other = admin.as(admin.postJson("/v1/admin/keys", Map.of("tenant", "pages2")).json().path("key").asText());
+        assertProblem(other.get("/v1/datasets?after=" + made.get(0)), 400, "/query/after");
+        assertProblem(t.get("/v1/jobs?after=" + java.util.UUID.randomUUID()), 400, "/query/after");
+        assertProblem(t.get("/v1/models?after=" + java.util.UUID.randomUUID()), 400, "/query/after");
         assertEquals(0, t.get("/v1/models").json().path("data").size());
         assertFalse(t.get("/v1/models").json().path("has_more").asBoolean());
     }
