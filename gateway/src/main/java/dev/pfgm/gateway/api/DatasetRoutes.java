@@ -10,7 +10,7 @@ import dev.pfgm.shared.data.Labels;
 import dev.pfgm.shared.data.LimitExceededException;
 import dev.pfgm.shared.store.DatasetStore;
 import dev.pfgm.shared.store.DatasetStore.DatasetRecord;
-import dev.pfgm.shared.store.GuardedDelete;
+import dev.pfgm.shared.store.GuardedChange;
 import dev.pfgm.shared.store.Json;
 import dev.pfgm.shared.store.Keys;
 import dev.pfgm.shared.store.ObjectStore;
@@ -102,9 +102,20 @@ public final class DatasetRoutes {
         }
         String key = Keys.datasetLabels(d.id(), format);
         objects.put(key, file, "application/octet-stream");
-        DatasetRecord labelled = datasets.setLabels(tenant, d.id(), key, format, Labels.counts(labels))
-                .orElseThrow(() -> ApiException.notFound("dataset", d.id().toString()));
-        return Reply.json(200, Views.dataset(labelled));
+        GuardedChange.Outcome<DatasetStore.Relabelled> set = datasets.setLabels(tenant, d.id(), key, format, Labels.counts(labels))
+                .orElse(null);
+        if (set == null || !set.done()) {
+            objects.delete(key);
+            if (set == null) {
+                throw ApiException.notFound("dataset", d.id().toString());
+            }
+            throw new ApiException(409, "Conflict", "job " + set.busyWith() + " (queued or running) uses dataset " + d.id()
+                    + "; its labels change when no queued or running job uses it");
+        }
+        if (set.result().replacedKey() != null) {
+            objects.delete(set.result().replacedKey());
+        }
+        return Reply.json(200, Views.dataset(set.result().dataset()));
     }
 
     public void mount(Router r) {
@@ -139,7 +150,7 @@ public final class DatasetRoutes {
         }));
         r.delete("/v1/datasets/:id").handler(ctx -> endpoint.run(ctx, caller -> {
             DatasetRecord d = find(caller.tenant(), ctx.pathParam("id"));
-            Optional<GuardedDelete.Outcome> deleted = datasets.delete(caller.tenant(), d.id());
+            Optional<GuardedChange.Outcome<String>> deleted = datasets.delete(caller.tenant(), d.id());
             if (deleted.isPresent() && !deleted.get().done()) {
                 throw new ApiException(409, "Conflict", "job " + deleted.get().busyWith() + " (queued or running) uses"
                         + " dataset " + d.id() + "; delete it when no queued or running job does");
@@ -148,6 +159,9 @@ public final class DatasetRoutes {
                 objects.delete(d.objectKey());
                 if (d.images()) {
                     objects.delete(Keys.datasetThumbnails(d.id()));
+                }
+                if (d.labels() != null && d.labels().key() != null) {
+                    objects.delete(d.labels().key());
                 }
             }
             return Reply.empty(204);

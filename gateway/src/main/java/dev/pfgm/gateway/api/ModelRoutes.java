@@ -1,7 +1,7 @@
 package dev.pfgm.gateway.api;
 
 import dev.pfgm.gateway.http.ApiException;
-import dev.pfgm.shared.store.GuardedDelete;
+import dev.pfgm.shared.store.GuardedChange;
 import dev.pfgm.shared.store.ModelStore;
 import dev.pfgm.shared.store.ObjectStore;
 import io.vertx.ext.web.Router;
@@ -42,13 +42,13 @@ public final class ModelRoutes {
         }));
         r.delete("/v1/models/:id").handler(ctx -> endpoint.run(ctx, caller -> {
             String raw = ctx.pathParam("id");
-            GuardedDelete.Outcome d = models.delete(caller.tenant(), Endpoint.uuid(raw, "model"))
+            GuardedChange.Outcome<String> d = models.delete(caller.tenant(), Endpoint.uuid(raw, "model"))
                     .orElseThrow(() -> ApiException.notFound("model", raw));
             if (!d.done()) {
                 throw new ApiException(409, "Conflict", "job " + d.busyWith() + " uses model " + raw
                         + "; delete it when no queued or running job does");
             }
-            objects.delete(d.objectKey());
+            objects.delete(d.result());
             return Reply.empty(204);
         }));
     }

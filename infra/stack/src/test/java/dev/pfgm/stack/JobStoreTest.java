@@ -14,7 +14,7 @@ import dev.pfgm.shared.job.JobTransition;
 import dev.pfgm.shared.job.JobType;
 import dev.pfgm.shared.store.Database;
 import dev.pfgm.shared.store.DatasetStore;
-import dev.pfgm.shared.store.GuardedDelete;
+import dev.pfgm.shared.store.GuardedChange;
 import dev.pfgm.shared.store.JobRecord;
 import dev.pfgm.shared.store.JobStore;
 import dev.pfgm.shared.store.Json;
@@ -399,11 +399,11 @@ class JobStoreTest {
                     ps.setObject(2, kept);
                     ps.executeQuery().close();
                 }
-                Future<java.util.Optional<GuardedDelete.Outcome>> delete = pool.submit(() -> models.delete("t-race", kept));
+                Future<java.util.Optional<GuardedChange.Outcome<String>>> delete = pool.submit(() -> models.delete("t-race", kept));
                 Thread.sleep(500);
                 assertFalse(delete.isDone(), "the delete waits for the submission writing a job that names the model");
                 c.commit();
-                GuardedDelete.Outcome d = delete.get(10, java.util.concurrent.TimeUnit.SECONDS).orElseThrow();
+                GuardedChange.Outcome<String> d = delete.get(10, java.util.concurrent.TimeUnit.SECONDS).orElseThrow();
                 assertFalse(d.done(), "kept: a queued job needs it");
                 assertNotNull(d.busyWith());
             }
@@ -446,7 +446,7 @@ class JobStoreTest {
         UUID used = dataset("t-ds");
         JobRecord train = jobs.submit(new JobStore.NewJob("t-ds", JobType.TRAIN, Json.object().put("steps", 1),
                 used.toString().toUpperCase(java.util.Locale.ROOT), null, 2, null, null, 1000)).job();
-        GuardedDelete.Outcome kept = datasets.delete("t-ds", used).orElseThrow();
+        GuardedChange.Outcome<String> kept = datasets.delete("t-ds", used).orElseThrow();
         assertFalse(kept.done());
         assertEquals(train.id(), kept.busyWith());
         UUID evalTrain = dataset("t-ds");
@@ -461,6 +461,29 @@ class JobStoreTest {
                 free.toString(), null, 2, null, null, 1000));
         assertEquals("/dataset", s.missing(), s.toString());
         assertEquals(0, count("SELECT count(*) FROM jobs WHERE dataset = ?", free.toString()));
+    }
+
+    /** New labels wait for the end of the queued and running jobs that use the dataset, and say what they replace. */
+    @Test
+    void labelsChangeOnlyWhileNoUnfinishedJobUsesTheDataset() {
+        DatasetStore datasets = new DatasetStore(db);
+        UUID images = dataset("t-lab");
+        count("WITH d AS (UPDATE datasets SET kind = 'images', channels = 1, height = 1, width = 2 WHERE id = ? RETURNING 1) SELECT count(*) FROM d", images);
+        var first = datasets.setLabels("t-lab", images, "k1", "csv", new int[] {5, 5}).orElseThrow();
+        assertTrue(first.done());
+        assertNull(first.result().replacedKey());
+        assertEquals("k1", first.result().dataset().labels().key());
+        JobRecord train = jobs.submit(new JobStore.NewJob("t-lab", JobType.TRAIN, Json.object().put("steps", 1),
+                images.toString(), null, 2, null, null, 1000)).job();
+        var refused = datasets.setLabels("t-lab", images, "k2", "csv", new int[] {9, 1}).orElseThrow();
+        assertFalse(refused.done());
+        assertEquals(train.id(), refused.busyWith());
+        assertEquals("k1", datasets.get("t-lab", images).orElseThrow().labels().key(), "unchanged");
+        jobs.cancel("t-lab", train.id());
+        var second = datasets.setLabels("t-lab", images, "k2", "csv", new int[] {9, 1}).orElseThrow();
+        assertTrue(second.done());
+        assertEquals("k1", second.result().replacedKey());
+        assertTrue(datasets.setLabels("other", images, "k3", "csv", new int[] {1}).isEmpty(), "another tenant's");
     }
 
     private UUID dataset(String tenant) {

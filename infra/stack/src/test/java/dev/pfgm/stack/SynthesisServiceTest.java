@@ -419,6 +419,28 @@ class SynthesisServiceTest {
         assertEquals("[20,20]", lab.json().path("labels").path("counts").toString());
         assertProblem(api.postJson("/v1/jobs", Map.of("type", "train", "dataset", discs,
                 "params", Map.of("aug_dim", 1))), 422, "/params/aug_dim");
+        // a queued or running job trains on the labels it was checked against: new ones wait for its end
+        String training = submit(api, Map.of("type", "train", "dataset", discs, "params", Map.of("steps", 100_000)));
+        float[] flipped = new float[40];
+        for (int i = 0; i < 40; i++) {
+            flipped[i] = i < 30 ? 0 : 1;
+        }
+        java.io.ByteArrayOutputStream relabel = new java.io.ByteArrayOutputStream();
+        NpyFile.writeFloat32(relabel, flipped, new long[] {40});
+        Http.Res busy = api.postBytes("/v1/datasets/" + discs + "/labels?format=npy", relabel.toByteArray());
+        assertEquals(409, busy.status(), busy.toString());
+        assertTrue(busy.text().contains(training), busy.toString());
+        assertEquals("[20,20]", api.get("/v1/datasets/" + discs).json().path("labels").path("counts").toString());
+        api.postJson("/v1/jobs/" + training + "/cancel", "");
+        waitTerminal(api, training, 60);
+        Http.Res relabelled = api.postBytes("/v1/datasets/" + discs + "/labels?format=npy", relabel.toByteArray());
+        assertEquals(200, relabelled.status(), relabelled.toString());
+        assertEquals("[30,10]", relabelled.json().path("labels").path("counts").toString());
+        var objects = new dev.pfgm.shared.store.ObjectStore(stack.config());
+        assertEquals(1, objects.list("datasets/" + discs + "/").stream().filter(k -> k.contains("/labels")).count(),
+                "the labels replaced are deleted");
+        assertEquals(204, api.delete("/v1/datasets/" + discs).status());
+        assertEquals(List.of(), objects.list("datasets/" + discs + "/"), "a dataset's delete takes its labels file too");
     }
 
     @Test

@@ -10,6 +10,10 @@ import java.util.UUID;
 
 /** Dataset rows. The file itself lives in the object store under {@link Keys#dataset}. */
 public final class DatasetStore {
+    /** A queued or running job of the tenant that names the dataset, as its data or an eval's training set. */
+    private static final String IN_USE_SQL = "SELECT id FROM jobs WHERE tenant = ? AND " + JobStore.UNFINISHED_SQL
+            + " AND (lower(dataset) = ? OR lower(params ->> 'train') = ?) LIMIT 1";
+
     private final Database db;
 
     public DatasetStore(Database db) {
@@ -97,20 +101,36 @@ public final class DatasetStore {
     }
 
     /** Gives an image dataset its labels file; empty when the tenant has no such dataset. */
-    public Optional<DatasetRecord> setLabels(String tenant, UUID id, String key, String format, int[] classCounts) {
-        return db.run(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE datasets SET labels_key = ?, labels_format = ?,"
-                    + " class_counts = ?::jsonb WHERE id = ? AND tenant = ? AND kind = 'images' RETURNING *")) {
+    /** A dataset with new labels, and the file of the labels they replace (null when it had none). */
+    public record Relabelled(DatasetRecord dataset, String replacedKey) {
+    }
+
+    /**
+     * An image dataset's labels, unless a queued or running job uses the dataset (it would train on
+     * labels it was not checked against); in {@link GuardedChange}'s lock order, so a submission
+     * racing it either sees the new labels or keeps the old. Empty when the tenant has no such dataset.
+     */
+    public Optional<GuardedChange.Outcome<Relabelled>> setLabels(String tenant, UUID id, String key, String format,
+            int[] classCounts) {
+        return db.inTransaction(c -> GuardedChange.run(c, "datasets", id, tenant, (conn, file) -> {
+            String replaced = null;
+            try (PreparedStatement ps = conn.prepareStatement("SELECT labels_key FROM datasets WHERE id = ?")) {
+                ps.setObject(1, id); // locked by GuardedChange: no other upload replaces it meanwhile
+                try (ResultSet rs = ps.executeQuery()) {
+                    replaced = rs.next() ? rs.getString(1) : null;
+                }
+            }
+            try (PreparedStatement ps = conn.prepareStatement("UPDATE datasets SET labels_key = ?, labels_format = ?,"
+                    + " class_counts = ?::jsonb WHERE id = ? AND kind = 'images' RETURNING *")) {
                 ps.setString(1, key);
                 ps.setString(2, format);
                 ps.setString(3, counts(classCounts));
                 ps.setObject(4, id);
-                ps.setString(5, tenant);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(DatasetRecord.read(rs)) : Optional.empty();
+                    return rs.next() ? new Relabelled(DatasetRecord.read(rs), replaced) : null;
                 }
             }
-        });
+        }, IN_USE_SQL, tenant, id.toString(), id.toString()));
     }
 
     public Optional<DatasetRecord> get(String tenant, UUID id) {
@@ -136,12 +156,11 @@ public final class DatasetStore {
 
     /**
      * Deletes the dataset unless a queued or running job uses it, as its data or an eval's training
-     * set (its jobs failed for want of it); {@link GuardedDelete} keeps the order submit_job needs.
-     * Empty when the tenant has no such dataset.
+     * set (its jobs failed for want of it); {@link GuardedChange} keeps the order submit_job needs.
+     * Empty when the tenant has no such dataset; the result is the dataset's file key.
      */
-    public Optional<GuardedDelete.Outcome> delete(String tenant, UUID id) {
-        return db.inTransaction(c -> GuardedDelete.run(c, "datasets", id, tenant, "SELECT id FROM jobs WHERE tenant = ?"
-                + " AND " + JobStore.UNFINISHED_SQL + " AND (lower(dataset) = ? OR lower(params ->> 'train') = ?) LIMIT 1",
-                tenant, id.toString(), id.toString()));
+    public Optional<GuardedChange.Outcome<String>> delete(String tenant, UUID id) {
+        return db.inTransaction(c -> GuardedChange.delete(c, "datasets", id, tenant, IN_USE_SQL, tenant, id.toString(),
+                id.toString()));
     }
 }

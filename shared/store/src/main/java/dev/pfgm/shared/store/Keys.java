@@ -16,9 +16,12 @@ public final class Keys {
         return "datasets/" + id + "/thumbnails.png";
     }
 
-    /** An image dataset's labels file. */
+    /**
+     * An image dataset's labels file, one key per upload: new labels refused (a job uses the dataset)
+     * must not have overwritten the file the dataset still names.
+     */
     public static String datasetLabels(UUID id, String format) {
-        return "datasets/" + id + "/labels." + format;
+        return "datasets/" + id + "/labels-" + UUID.randomUUID() + "." + format;
     }
 
     public static String jobOutput(UUID jobId, int attempt, String name) {

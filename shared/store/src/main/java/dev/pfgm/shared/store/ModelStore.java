@@ -56,11 +56,11 @@ public final class ModelStore {
     }
 
     /**
-     * Deletes the model unless a queued or running job uses it ({@link GuardedDelete}: a submission
+     * Deletes the model unless a queued or running job uses it ({@link GuardedChange}: a submission
      * naming it as it is deleted either keeps it or is refused). Empty when the tenant has no such model.
      */
-    public Optional<GuardedDelete.Outcome> delete(String tenant, UUID id) {
-        return db.inTransaction(c -> GuardedDelete.run(c, "models", id, tenant,
+    public Optional<GuardedChange.Outcome<String>> delete(String tenant, UUID id) {
+        return db.inTransaction(c -> GuardedChange.delete(c, "models", id, tenant,
                 "SELECT id FROM jobs j WHERE j.model_id = ? AND j." + JobStore.UNFINISHED_SQL + " LIMIT 1", id));
     }
 }
