@@ -55,7 +55,10 @@ public final class WebhookRoutes {
             } else {
                 events.addAll(TERMINAL);
             }
-            return Reply.json(201, view(webhooks.create(caller.tenant(), url, events)));
+            WebhookStore.Endpoint created = webhooks.create(caller.tenant(), url, events).orElseThrow(() -> new ApiException(
+                    409, "Conflict", "the tenant has " + WebhookStore.MAX_ENDPOINTS + " webhook endpoints, the most it may"
+                            + " have; delete one first (DELETE /v1/webhooks/{id})"));
+            return Reply.json(201, view(created));
         }));
         r.get("/v1/webhooks").handler(ctx -> endpoint.run(ctx, caller -> {
             ObjectNode body = Json.object();

@@ -200,4 +200,37 @@ class WebhookTest {
             strict.close();
         }
     }
+
+    /** Every event of every job fans out to each endpoint: a tenant has at most 20, even when it asks for many at once. */
+    @Test
+    void aTenantHasAtMostTwentyEndpoints() throws Exception {
+        Http t = api.as(api.postJson("/v1/admin/keys", Map.of("tenant", "hooks")).json().path("key").asText());
+        for (int i = 0; i < 17; i++) {
+            assertEquals(201, t.postJson("/v1/webhooks", Map.of("url", base + "/n" + i)).status());
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            List<java.util.concurrent.Future<Http.Res>> racing = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                String url = base + "/race" + i;
+                racing.add(pool.submit(() -> t.postJson("/v1/webhooks", Map.of("url", url))));
+            }
+            List<Integer> statuses = new java.util.ArrayList<>();
+            for (var f : racing) {
+                statuses.add(f.get(30, java.util.concurrent.TimeUnit.SECONDS).status());
+            }
+            assertEquals(3, statuses.stream().filter(x -> x == 201).count(), statuses.toString());
+            assertEquals(3, statuses.stream().filter(x -> x == 409).count(), statuses.toString());
+        } finally {
+            pool.shutdownNow();
+        }
+        JsonNode all = t.get("/v1/webhooks").json().path("data");
+        assertEquals(20, all.size());
+        assertProblem(t.postJson("/v1/webhooks", Map.of("url", base + "/one-more")), 409, null);
+        assertEquals(204, t.delete("/v1/webhooks/" + all.get(0).path("id").asText()).status());
+        assertEquals(201, t.postJson("/v1/webhooks", Map.of("url", base + "/one-more")).status());
+        for (JsonNode e : t.get("/v1/webhooks").json().path("data")) {
+            assertEquals(204, t.delete("/v1/webhooks/" + e.path("id").asText()).status());
+        }
+    }
 }

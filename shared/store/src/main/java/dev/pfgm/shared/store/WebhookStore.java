@@ -9,6 +9,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -17,6 +18,8 @@ import java.util.UUID;
  */
 public final class WebhookStore {
     public static final List<String> EVENTS = List.of("job.succeeded", "job.failed", "job.cancelled", "job.progress");
+    /** Endpoints a tenant may have at once. */
+    public static final int MAX_ENDPOINTS = 20;
     private static final SecureRandom RANDOM = new SecureRandom();
     private final Database db;
 
@@ -49,8 +52,27 @@ public final class WebhookStore {
         return "whsec_" + Base64.getEncoder().encodeToString(b);
     }
 
-    public Endpoint create(String tenant, String url, List<String> events) {
-        return db.run(c -> {
+    /**
+     * A new endpoint, or empty when the tenant has {@link #MAX_ENDPOINTS} already: every job's every
+     * event fans out to each endpoint, so their number bounds the deliveries one job writes.
+     */
+    public Optional<Endpoint> create(String tenant, String url, List<String> events) {
+        return db.inTransaction(c -> {
+            // one tenant's creations take turns, so two at once cannot both pass the count
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext('webhook_endpoints'),"
+                    + " hashtext(?))")) {
+                ps.setString(1, tenant);
+                ps.executeQuery().close();
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM webhook_endpoints WHERE tenant = ?")) {
+                ps.setString(1, tenant);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) >= MAX_ENDPOINTS) {
+                        return Optional.empty();
+                    }
+                }
+            }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO webhook_endpoints (id, tenant, url, events, secret)"
                     + " VALUES (?, ?, ?, ?, ?) RETURNING *")) {
                 ps.setObject(1, UUID.randomUUID());
@@ -60,7 +82,7 @@ public final class WebhookStore {
                 ps.setString(5, newSecret());
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    return Endpoint.read(rs);
+                    return Optional.of(Endpoint.read(rs));
                 }
             }
         });
