@@ -10,11 +10,14 @@ import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.file.Path;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Receives raw upload bodies: at most {@code slots} at once (more answer 503 with Retry-After),
+ * Receives raw upload bodies: at most {@code slots} at once, and at most half of them (one at
+ * least) from one tenant, so one tenant's slow uploads cannot hold every slot (more answer 503 with
+ * Retry-After),
  * each streamed to a temporary file with back-pressure and cut off past its byte limit (413), then
  * handed with its file to work that runs on a pool of its own, not the pool the other routes share.
  * The slot is held and the file kept until that work ends, however the client behaves.
@@ -28,6 +31,8 @@ public final class UploadGate {
     private final long maxUploadBytes;
     private final int slots;
     private final Semaphore free;
+    private final int perTenant;
+    private final ConcurrentHashMap<String, Integer> byTenant = new ConcurrentHashMap<>();
     private final WorkerExecutor checkers;
 
     /** What a route does with a received body. */
@@ -42,6 +47,7 @@ public final class UploadGate {
         this.maxUploadBytes = maxUploadBytes;
         this.slots = slots;
         this.free = new Semaphore(slots);
+        this.perTenant = Math.max(1, slots / 2);
         // checking is CPU work: half the cores at most, so the API keeps the others however hostile
         // the uploads (more wait for a checker, holding their slot). A check that overruns its limit
         // fails itself (DatasetCheck); Vert.x only warns past twice that.
@@ -79,6 +85,12 @@ public final class UploadGate {
             if (ctx.response().ended()) {
                 return;
             }
+            if (!u.claimShare(caller.tenant())) {
+                refuse(ctx, ApiException.unavailable("this tenant is sending " + perTenant + " uploads to this gateway"
+                        + " already, its share (half of PFGM_MAX_UPLOADS); try again when one has ended", RETRY_SECONDS));
+                u.release();
+                return;
+            }
             if ("100-continue".equalsIgnoreCase(req.getHeader("Expect"))) {
                 ctx.response().writeContinue();
             }
@@ -109,6 +121,24 @@ public final class UploadGate {
         private long seenAtLastLook;
         private boolean over;
         private volatile long slowTimer = -1;
+        private volatile String tenant;
+
+        /** Counts this upload in its tenant's share; false when the share is taken. */
+        boolean claimShare(String who) {
+            boolean[] claimed = {false};
+            byTenant.compute(who, (t, n) -> {
+                int held = n == null ? 0 : n;
+                if (held >= perTenant) {
+                    return n;
+                }
+                claimed[0] = true;
+                return held + 1;
+            });
+            if (claimed[0]) {
+                tenant = who;
+            }
+            return claimed[0];
+        }
 
         Upload(RoutingContext ctx, long limit) {
             this.ctx = ctx;
@@ -196,6 +226,10 @@ public final class UploadGate {
                 return;
             }
             free.release();
+            String who = tenant;
+            if (who != null) {
+                byTenant.computeIfPresent(who, (t, n) -> n <= 1 ? null : n - 1);
+            }
             if (slowTimer >= 0) {
                 vertx.cancelTimer(slowTimer);
             }

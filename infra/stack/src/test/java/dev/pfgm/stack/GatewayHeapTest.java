@@ -81,9 +81,9 @@ class GatewayHeapTest {
     }
 
     /** Posts until the answer is not 503 (slots full); the answer's status. */
-    private int upload(String format, Path file) throws InterruptedException {
+    private int upload(Http as, String format, Path file) throws InterruptedException {
         while (true) {
-            Http.Res r = api.postFile("/v1/datasets?name=heap&format=" + format, file);
+            Http.Res r = as.postFile("/v1/datasets?name=heap&format=" + format, file);
             if (r.status() != 503) {
                 return r.status();
             }
@@ -106,11 +106,14 @@ class GatewayHeapTest {
             List<Future<Integer>> bigs = new ArrayList<>();
             List<Future<Integer>> bad = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                bigs.add(pool.submit(() -> upload("npy", big)));
+                // a tenant each: one tenant holds half the slots at most
+                Http tenant = api.as(api.postJson("/v1/admin/keys", java.util.Map.of("tenant", "heap" + i)).json()
+                        .path("key").asText());
+                bigs.add(pool.submit(() -> upload(tenant, "npy", big)));
             }
             for (int i = 0; i < 4; i++) {
-                bad.add(pool.submit(() -> upload("npy", hostile)));
-                bad.add(pool.submit(() -> upload("csv", wide)));
+                bad.add(pool.submit(() -> upload(api, "npy", hostile)));
+                bad.add(pool.submit(() -> upload(api, "csv", wide)));
             }
             for (Future<Integer> f : bigs) {
                 assertEquals(201, f.get(), "a large valid upload is stored");

@@ -52,6 +52,8 @@ class HostileInputTest {
     Stack stack;
     Http admin;
     Http other;
+    Http third;
+    String otherKey;
 
     @BeforeAll
     void start() throws Exception {
@@ -59,7 +61,9 @@ class HostileInputTest {
                 Settings.MAX_UPLOAD_MB.name(), "32",
                 Settings.MAX_UPLOADS.name(), Integer.toString(MAX_UPLOADS))));
         admin = new Http(stack.url(), stack.adminKey());
-        other = admin.as(admin.postJson("/v1/admin/keys", Map.of("tenant", "bystander")).json().path("key").asText());
+        otherKey = admin.postJson("/v1/admin/keys", Map.of("tenant", "bystander")).json().path("key").asText();
+        other = admin.as(otherKey);
+        third = admin.as(admin.postJson("/v1/admin/keys", Map.of("tenant", "third")).json().path("key").asText());
     }
 
     @AfterAll
@@ -134,13 +138,14 @@ class HostileInputTest {
     void uploadsPastTheConcurrencyBoundAnswer503WithRetryAfter() throws Exception {
         List<Socket> held = new ArrayList<>();
         try {
-            for (int i = 0; i < MAX_UPLOADS; i++) {
-                held.add(openUpload(1000, 10)); // sends 10 of 1,000 bytes, then waits
-            }
+            // one tenant may hold half the slots: two tenants fill them
+            held.add(openUpload(stack.adminKey(), 1000, 10)); // sends 10 of 1,000 bytes, then waits
+            held.add(openUpload(otherKey, 1000, 10));
             awaitUploadsInFlight(MAX_UPLOADS);
-            Http.Res busy = admin.postBytes("/v1/datasets?name=x&format=csv", "1,2\n".getBytes(UTF_8));
+            Http.Res busy = third.postBytes("/v1/datasets?name=x&format=csv", "1,2\n".getBytes(UTF_8));
             assertProblem(busy, 503, null);
             assertNotNull(busy.header("Retry-After"), busy.toString());
+            assertTrue(busy.json().path("detail").asText().contains("receiving 2 uploads already"), busy.toString());
             assertEquals(200, other.get("/v1/jobs").status(), "other routes are not bounded by uploads");
         } finally {
             for (Socket s : held) {
@@ -154,6 +159,26 @@ class HostileInputTest {
             after = admin.postBytes("/v1/datasets?name=after&format=csv", "1,2\n".getBytes(UTF_8));
         } while (after.status() == 503 && System.nanoTime() < deadline);
         assertEquals(201, after.status(), "slots come back when their clients go: " + after);
+    }
+
+    /** One tenant's slow uploads hold its share of the slots, half of them, and the other tenants still upload. */
+    @Test
+    void oneTenantCannotHoldEveryUploadSlot() throws Exception {
+        Socket slow = openUpload(stack.adminKey(), 1000, 10);
+        try {
+            awaitUploadsInFlight(1);
+            Http.Res refused = admin.postBytes("/v1/datasets?name=x&format=csv", "1,2\n".getBytes(UTF_8));
+            assertProblem(refused, 503, null);
+            assertNotNull(refused.header("Retry-After"), refused.toString());
+            assertTrue(refused.json().path("detail").asText().contains("its share"), refused.toString());
+            Http.Res bystander = other.postBytes("/v1/datasets?name=y&format=csv", "1,2\n3,4\n".getBytes(UTF_8));
+            assertEquals(201, bystander.status(), bystander.toString());
+        } finally {
+            slow.close();
+        }
+        awaitUploadsInFlight(0);
+        assertEquals(201, admin.postBytes("/v1/datasets?name=z&format=csv", "1,2\n3,4\n".getBytes(UTF_8)).status(),
+                "the share comes back when the upload goes");
     }
 
     @Test
@@ -363,11 +388,11 @@ class HostileInputTest {
     }
 
     /** An upload that declares {@code length} bytes and sends {@code sent} of them, left open. */
-    private Socket openUpload(int length, int sent) throws IOException {
+    private Socket openUpload(String key, int length, int sent) throws IOException {
         URI u = URI.create(stack.url());
         Socket s = new Socket(u.getHost(), u.getPort());
         String head = "POST /v1/datasets?name=slow&format=csv HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
-                + stack.adminKey() + "\r\nContent-Length: " + length + "\r\n\r\n";
+                + key + "\r\nContent-Length: " + length + "\r\n\r\n";
         s.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
         s.getOutputStream().write("1,2\n".repeat(sent).getBytes(StandardCharsets.US_ASCII), 0, sent);
         s.getOutputStream().flush();

@@ -47,7 +47,8 @@ public final class Settings {
     public static final Setting MAX_UPLOAD_MB = Setting.integer("PFGM_MAX_UPLOAD_MB", 512, 1, 65536,
             "largest dataset upload body, MiB (it streams to a temporary file: this bounds disk, not memory)");
     public static final Setting MAX_UPLOADS = Setting.integer("PFGM_MAX_UPLOADS", 4, 1, 1024,
-            "dataset uploads a gateway receives and checks at once; more answer 503 with Retry-After");
+            "dataset uploads a gateway receives and checks at once, one tenant's at most half of them (one at least);"
+                    + " more answer 503 with Retry-After");
     public static final Setting MAX_DATASET_VALUES = Setting.integer("PFGM_MAX_DATASET_VALUES", 134_217_728L, 1,
             Integer.MAX_VALUE - 8L, "values (rows x columns, or images x pixels) a dataset may hold; a worker holds them"
                     + " as 8-byte numbers while it loads a table");
