@@ -120,11 +120,8 @@ public final class DatasetRoutes {
 
     public void mount(Router r) {
         r.get("/v1/datasets").handler(ctx -> endpoint.run(ctx, caller -> {
-            int limit = (int) JobRoutes.longParam(ctx, "limit", 100, 1, 1000);
-            UUID after = Paging.after(ctx, "a dataset");
-            var rows = Paging.continued(datasets.list(caller.tenant(), limit + 1, after), after,
-                    id -> datasets.get(caller.tenant(), id).isPresent(), "dataset");
-            return Reply.json(200, Paging.body(rows, limit, Views::dataset, DatasetRecord::id, "/v1/datasets"));
+            return Paging.list(ctx, "dataset", (limit, after) -> datasets.list(caller.tenant(), limit, after),
+                    id -> datasets.get(caller.tenant(), id).isPresent(), Views::dataset, DatasetRecord::id, "/v1/datasets");
         }));
         r.get("/v1/datasets/:id").handler(ctx -> endpoint.run(ctx, caller -> Reply.json(200,
                 Views.dataset(find(caller.tenant(), ctx.pathParam("id"))))));

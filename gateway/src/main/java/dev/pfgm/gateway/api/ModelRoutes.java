@@ -5,7 +5,6 @@ import dev.pfgm.shared.store.GuardedChange;
 import dev.pfgm.shared.store.ModelStore;
 import dev.pfgm.shared.store.ObjectStore;
 import io.vertx.ext.web.Router;
-import java.util.UUID;
 
 /** /v1/models: models registered by successful train jobs. */
 public final class ModelRoutes {
@@ -23,11 +22,9 @@ public final class ModelRoutes {
 
     public void mount(Router r) {
         r.get("/v1/models").handler(ctx -> endpoint.run(ctx, caller -> {
-            int limit = (int) JobRoutes.longParam(ctx, "limit", 100, 1, 1000);
-            UUID after = Paging.after(ctx, "a model");
-            var rows = Paging.continued(models.list(caller.tenant(), limit + 1, after), after,
-                    id -> models.get(caller.tenant(), id).isPresent(), "model");
-            return Reply.json(200, Paging.body(rows, limit, Views::model, ModelStore.ModelRecord::id, "/v1/models"));
+            return Paging.list(ctx, "model", (limit, after) -> models.list(caller.tenant(), limit, after),
+                    id -> models.get(caller.tenant(), id).isPresent(), Views::model, ModelStore.ModelRecord::id,
+                    "/v1/models");
         }));
         r.get("/v1/models/:id").handler(ctx -> endpoint.run(ctx, caller -> {
             String raw = ctx.pathParam("id");

@@ -19,6 +19,23 @@ final class Paging {
     private Paging() {
     }
 
+    /** One page of a tenant's rows: {@code limit + 1} of them, newest first, after the given id (or from the first). */
+    @FunctionalInterface
+    interface Lister<T> {
+        List<T> rows(int limit, UUID after);
+    }
+
+    /**
+     * GET of a list of a tenant's {@code noun}s (datasets, models): 100 a page by default, at most
+     * 1,000; {@code exists} tells a gone or foreign {@code after} from the list's end.
+     */
+    static <T> Reply list(RoutingContext ctx, String noun, Lister<T> lister, Predicate<UUID> exists,
+            Function<T, ?> view, Function<T, UUID> id, String base) {
+        int limit = (int) JobRoutes.longParam(ctx, "limit", 100, 1, 1000);
+        UUID after = after(ctx, "a " + noun);
+        return Reply.json(200, body(continued(lister.rows(limit + 1, after), after, exists, noun), limit, view, id, base));
+    }
+
     /** The {@code after} parameter as an id (null when absent); 400 naming it when it is none. */
     static UUID after(RoutingContext ctx, String what) {
         String raw = ctx.request().getParam("after");
