@@ -45,9 +45,7 @@ class ScaleOutTest {
 
     @BeforeAll
     void start() throws Exception {
-        stack = Stack.start(new Stack.Options(tmp.resolve("stack"), 0, 3, Map.of(
-                Settings.LEASE_SECONDS.name(), "3", Settings.REAPER_MILLIS.name(), "300",
-                Settings.RETRY_BACKOFF_SECONDS.name(), "0")));
+        stack = Stack.start(new Stack.Options(tmp.resolve("stack"), 0, 3, ServiceTest.QUICK_RECOVERY));
         second = Gateway.start(stack.config().with(Map.of(Settings.HTTP_PORT.name(), "0")));
         a = new Http(stack.url(), stack.adminKey());
         b = new Http("http://127.0.0.1:" + second.port(), stack.adminKey());

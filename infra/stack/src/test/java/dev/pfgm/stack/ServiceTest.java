@@ -94,13 +94,17 @@ class ServiceTest {
         return image;
     }
 
+    /**
+     * Settings under which a lost worker's job comes back within seconds: 3 s leases, the reaper
+     * every 300 ms, no retry backoff, and the shortest Kafka session the broker allows.
+     */
+    static final Map<String, String> QUICK_RECOVERY = Map.of(Settings.LEASE_SECONDS.name(), "3",
+            Settings.REAPER_MILLIS.name(), "300", Settings.RETRY_BACKOFF_SECONDS.name(), "0",
+            Settings.KAFKA_SESSION_MS.name(), "6000");
+
     @BeforeAll
     void start() throws Exception {
-        stack = Stack.start(new Stack.Options(tmp.resolve("stack"), 0, 1, Map.of(
-                Settings.LEASE_SECONDS.name(), "3",
-                Settings.REAPER_MILLIS.name(), "300",
-                Settings.RETRY_BACKOFF_SECONDS.name(), "0",
-                Settings.KAFKA_SESSION_MS.name(), "6000")));
+        stack = Stack.start(new Stack.Options(tmp.resolve("stack"), 0, 1, QUICK_RECOVERY));
         admin = new Http(stack.url(), stack.adminKey());
     }
 

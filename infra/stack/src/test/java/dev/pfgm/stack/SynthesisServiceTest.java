@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pfgm.engine.model.ModelFile;
-import dev.pfgm.shared.config.Settings;
 import dev.pfgm.shared.data.DataFiles;
 import dev.pfgm.shared.data.NpyFile;
 import java.io.IOException;
@@ -55,11 +54,7 @@ class SynthesisServiceTest {
 
     @BeforeAll
     void start() throws Exception {
-        stack = Stack.start(new Stack.Options(tmp.resolve("stack"), 0, 1, Map.of(
-                Settings.LEASE_SECONDS.name(), "3",
-                Settings.REAPER_MILLIS.name(), "300",
-                Settings.RETRY_BACKOFF_SECONDS.name(), "0",
-                Settings.KAFKA_SESSION_MS.name(), "6000")));
+        stack = Stack.start(new Stack.Options(tmp.resolve("stack"), 0, 1, ServiceTest.QUICK_RECOVERY));
         api = new Http(stack.url(), stack.adminKey());
         JsonNode t = waitTerminal(api, submit(api, Map.of("type", "train", "dataset", "builtin:moons",
                 "params", Map.of("steps", 400, "hidden", 32, "batch", 128, "large_batch", 1024, "warmup", 50))), 180);
@@ -451,9 +446,7 @@ class SynthesisServiceTest {
         waitFor(api, id, j -> j.path("progress").path("shards").path("succeeded").asInt() >= 3, 120);
         stack.close();
         Map<Integer, String> before = new HashMap<>();
-        stack = Stack.start(new Stack.Options(tmp.resolve("stack"), 0, 0, Map.of(
-                Settings.LEASE_SECONDS.name(), "3", Settings.REAPER_MILLIS.name(), "300",
-                Settings.RETRY_BACKOFF_SECONDS.name(), "0", Settings.KAFKA_SESSION_MS.name(), "6000")));
+        stack = Stack.start(new Stack.Options(tmp.resolve("stack"), 0, 0, ServiceTest.QUICK_RECOVERY));
         api = new Http(stack.url(), stack.adminKey());
         // with no worker yet, what was committed before the restart is still there
         for (JsonNode sh : api.get("/v1/jobs/" + id + "/shards?limit=1000").json().path("data")) {
