@@ -26,6 +26,7 @@ public final class UploadGate {
     private static final int RETRY_SECONDS = 5;
     private static final long SLOW_LOOK_MILLIS = 15_000;
     private static final long SLOW_BYTES = 16 * 1024;
+    private static final long DISCARD_MILLIS = 30_000;
     private final Vertx vertx;
     private final Endpoint endpoint;
     private final long maxUploadBytes;
@@ -86,9 +87,11 @@ public final class UploadGate {
                 return;
             }
             if (!u.claimShare(caller.tenant())) {
-                refuse(ctx, ApiException.unavailable("this tenant is sending " + perTenant + " uploads to this gateway"
-                        + " already, its share (half of PFGM_MAX_UPLOADS); try again when one has ended", RETRY_SECONDS));
                 u.release();
+                discardBody(ctx, limit);
+                Problem.send(ctx, ApiException.unavailable("this tenant is sending " + perTenant + " uploads to this"
+                        + " gateway already, its share (half of PFGM_MAX_UPLOADS); try again when one has ended",
+                        RETRY_SECONDS));
                 return;
             }
             if ("100-continue".equalsIgnoreCase(req.getHeader("Expect"))) {
@@ -96,6 +99,28 @@ public final class UploadGate {
             }
             u.start(caller, work);
         });
+    }
+
+    /**
+     * Reads and drops the rest of a refused body (up to {@code limit} bytes and 30 s, then the connection
+     * closes), so that the answer reaches a client still sending: refused after authentication, part
+     * of the body is already in the socket, and a close with unread bytes resets the connection before
+     * the client reads the answer (RFC 9112 section 9.6).
+     */
+    private void discardBody(RoutingContext ctx, long limit) {
+        HttpServerRequest req = ctx.request();
+        long[] seen = {0};
+        long timer = vertx.setTimer(DISCARD_MILLIS, id -> req.connection().close());
+        req.handler(chunk -> {
+            seen[0] += chunk.length();
+            if (seen[0] > limit) {
+                vertx.cancelTimer(timer);
+                req.connection().close();
+            }
+        });
+        req.endHandler(v -> vertx.cancelTimer(timer));
+        req.exceptionHandler(e -> vertx.cancelTimer(timer));
+        req.resume();
     }
 
     /** Answers before the body is read, and closes the connection rather than read a body nobody wants. */
