@@ -116,7 +116,11 @@ public final class Gateway implements AutoCloseable {
         // HEAD is GET without the body (RFC 9110 section 9.3.2), which Vert.x Web leaves to the routes:
         // rerouted as GET, the server still sends no body, as the request it answers is a HEAD
         router.route().method(io.vertx.core.http.HttpMethod.HEAD)
-                .handler(ctx -> ctx.reroute(io.vertx.core.http.HttpMethod.GET, ctx.request().uri()));
+                .handler(ctx -> {
+                    // path and query, not uri(): an absolute-form target (http://host/path) rerouted as it is was a 500
+                    String query = ctx.request().query();
+                    ctx.reroute(io.vertx.core.http.HttpMethod.GET, ctx.request().path() + (query == null ? "" : "?" + query));
+                });
         router.route().handler(ctx -> {
             long t0 = System.nanoTime();
             var connection = ctx.request().connection();

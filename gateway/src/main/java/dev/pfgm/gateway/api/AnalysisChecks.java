@@ -14,7 +14,7 @@ import dev.pfgm.shared.store.ModelStore.ModelRecord;
 import java.util.UUID;
 
 /**
- * What the schema cannot check of encode, decode, interpolate, classifier and eval requests: the
+ * What the schema cannot check of likelihood, encode, decode, interpolate, classifier and eval requests: the
  * dataset's kind and size against the model, and the classifier job an eval names. Refusals name
  * the field, and nothing is queued.
  */
@@ -36,7 +36,7 @@ final class AnalysisChecks {
         }
     }
 
-    /** Encode, decode, interpolate and eval against the model they name (the dimension is already checked). */
+    /** Likelihood, decode, interpolate and eval against the model they name (the dimension is already checked). */
     void withModel(String tenant, JobType type, JsonNode params, ModelRecord m, String datasetRef) {
         boolean imageModel = m.metrics() != null && m.metrics().hasNonNull("shape");
         switch (type) {
@@ -55,6 +55,14 @@ final class AnalysisChecks {
                         throw ApiException.invalid("/params/" + f, i + " is not a row of dataset " + datasetRef
                                 + ", which holds " + rows + " (0.." + (rows - 1) + ")");
                     }
+                }
+            }
+            case LIKELIHOOD -> {
+                DatasetRecord d = uploaded(tenant, datasetRef);
+                boolean images = datasetRef.equals(ImageFiles.DISCS) || (d != null && d.images());
+                if (images != imageModel) {
+                    throw ApiException.invalid("/dataset", "dataset " + datasetRef + " holds " + (images ? "images" : "a table")
+                            + " but model " + m.id() + " is " + (imageModel ? "an image model" : "a table model"));
                 }
             }
             case EVAL -> {
@@ -77,6 +85,15 @@ final class AnalysisChecks {
         }
         if (params.has("guidance") && m.metrics().path("classes").asInt(0) == 0) {
             throw ApiException.invalid("/params/guidance", "model " + m.id() + " is not class-conditional");
+        }
+        if (!params.has("train") && m.dataset() != null) {
+            // the default made explicit: the job names the training set it reads, which a delete then
+            // keeps while the job is queued (it answered 204, and the eval failed for want of it)
+            if (!BuiltinData.isBuiltin(m.dataset()) && uploaded(tenant, m.dataset()) == null) {
+                throw ApiException.invalid("/params/train", "model " + m.id() + "'s training dataset " + m.dataset()
+                        + " is deleted; name the images to compare with in params.train");
+            }
+            ((com.fasterxml.jackson.databind.node.ObjectNode) params).put("train", m.dataset());
         }
         if (params.has("train")) {
             String ref = params.get("train").asText();
@@ -113,7 +130,6 @@ final class AnalysisChecks {
         }
     }
 
-    /** Rows of a dataset reference (builtin sets as the worker draws them). */
     /** Rows (or images) of the dataset {@code ref} names: a builtin set's, or an upload's (0 if unknown). */
     long rows(String tenant, String ref) {
         if (ref.equals(ImageFiles.DISCS)) {
@@ -127,7 +143,6 @@ final class AnalysisChecks {
     }
 
     private DatasetRecord uploaded(String tenant, String ref) {
-        UUID id = Endpoint.parseUuid(ref);
-        return id == null ? null : datasets.get(tenant, id).orElse(null);
+        return datasets.byReference(tenant, ref).orElse(null);
     }
 }

@@ -56,6 +56,7 @@ public final class JobRoutes {
     private final int presignSeconds;
     private final QuotaStore quotas;
     private final AnalysisChecks analysis;
+    private final TrainChecks train;
 
     public JobRoutes(Endpoint endpoint, JobStore jobs, ShardStore shards, DatasetStore datasets, ModelStore models,
             ObjectStore objects, FileLinks links, OutboxRelay relay, ContractValidator contract, QuotaStore quotas, int defaultMaxAttempts,
@@ -65,6 +66,7 @@ public final class JobRoutes {
         this.allowPrivateWebhooks = allowPrivateWebhooks;
         this.quotas = quotas;
         this.analysis = new AnalysisChecks(datasets, jobs);
+        this.train = new TrainChecks(datasets);
         this.artifacts = new JobArtifacts(shards);
         this.endpoint = endpoint;
         this.jobs = jobs;
@@ -214,20 +216,9 @@ public final class JobRoutes {
         if (type == JobType.CLASSIFIER) {
             analysis.classifier(tenant, datasetRef);
         }
-        if (type == JobType.TRAIN && params.has("aug_dim") && params.get("aug_dim").isNumber()
-                && params.get("aug_dim").asInt() <= 1) {
-            DatasetRecord d = labelledImages(tenant, datasetRef);
-            if (d != null) {
-                throw ApiException.invalid("/params/aug_dim", "dataset " + d.id() + " has labels, so it trains a"
-                        + " class-conditional model, which needs PFGM++ (aug_dim > 1; 128 when not given)");
-            }
-        }
         if (type == JobType.TRAIN) {
-            checkZRange(params);
-            if (params.path("holdout").asDouble(0) > 0 && images(tenant, datasetRef)) {
-                throw ApiException.invalid("/params/holdout", "is for tables; image models train on every image (the"
-                        + " worker refused it after the job was queued)");
-            }
+            facts = trainFacts(tenant, datasetRef, params);
+            train.check(tenant, datasetRef, params, analysis.rows(tenant, datasetRef), facts);
         }
         if (type != JobType.TRAIN && type != JobType.CLASSIFIER) {
             String raw = body.getString("model");
@@ -407,16 +398,6 @@ public final class JobRoutes {
         }
     }
 
-    /** z_min below z_max when both are given (0 derives either): the worker's rule, before the job is queued. */
-    static void checkZRange(JsonNode params) {
-        double zMin = params.path("z_min").asDouble(0);
-        double zMax = params.path("z_max").asDouble(0);
-        if (zMin > 0 && zMax > 0 && zMin >= zMax) {
-            throw ApiException.invalid("/params/z_min", "must be below z_max (" + params.get("z_max") + "), got "
-                    + params.get("z_min"));
-        }
-    }
-
     /**
      * 0 to 2^63 - 1, compared exactly: Jackson's canConvertToLong compares a double with
      * (double) Long.MAX_VALUE, which is 2^63, so 9223372036854775808.0 passed and ran wrapped.
@@ -451,7 +432,6 @@ public final class JobRoutes {
         return ModelFacts.of(params, d.dim(), shape, d.labels() == null ? 0 : d.labels().classCounts().length);
     }
 
-    /** Rows of a dataset reference (builtin sets: a generous bound). */
     /** The synthesis's parameters against the model (the rules the worker and the CLI apply too). */
     private static void checkSynthesis(JsonNode params, ModelRecord m) {
         JsonNode metrics = m.metrics() == null ? Json.object() : m.metrics();
@@ -461,25 +441,6 @@ public final class JobRoutes {
         } catch (SpecException e) {
             throw ApiException.invalid("/params/" + e.field().replace('.', '/'), e.problem());
         }
-    }
-
-    /** Whether {@code ref} names images (builtin:discs or an image upload); false for anything else. */
-    private boolean images(String tenant, String ref) {
-        if (ref.equals(dev.pfgm.shared.data.ImageFiles.DISCS)) {
-            return true;
-        }
-        return uploaded(tenant, ref).map(DatasetRecord::images).orElse(false);
-    }
-
-    /** The dataset {@code ref} names when it is a labelled image set, else null. */
-    private DatasetRecord labelledImages(String tenant, String ref) {
-        return uploaded(tenant, ref).filter(d -> d.images() && d.labels() != null).orElse(null);
-    }
-
-    /** The tenant's uploaded dataset {@code ref} names; empty for builtin:NAME or an id it has not. */
-    private java.util.Optional<DatasetRecord> uploaded(String tenant, String ref) {
-        UUID id = Endpoint.parseUuid(ref);
-        return id == null ? java.util.Optional.empty() : datasets.get(tenant, id);
     }
 
     private Integer datasetDim(String tenant, String ref) {

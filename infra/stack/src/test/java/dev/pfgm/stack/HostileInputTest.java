@@ -265,6 +265,24 @@ class HostileInputTest {
                 + " \"params\": {\"holdout\": 0.3}}"), 422, "/params/holdout");
         assertProblem(admin.postJson("/v1/jobs", "{\"type\": \"generate\", \"model\": \"" + java.util.UUID.randomUUID()
                 + "\", \"params\": {\"rtol\": 1}}"), 422, "/params/rtol");
+        // and from a fourth: one of z_min and z_max against the other's default (PFGM++ on tables: 0.01 to 80,
+        // PFGM: 0.001 to 40), a table of one row, an MLP past one array of weights
+        String train = "{\"type\": \"train\", \"dataset\": \"%s\", \"params\": %s}";
+        assertProblem(admin.postJson("/v1/jobs/validate", String.format(train, "builtin:ring8", "{\"z_max\": 0.001}")),
+                422, "/params/z_max");
+        assertProblem(admin.postJson("/v1/jobs/validate", String.format(train, "builtin:ring8", "{\"z_min\": 100}")),
+                422, "/params/z_min");
+        assertProblem(admin.postJson("/v1/jobs/validate", String.format(train, "builtin:ring8",
+                "{\"z_min\": 50, \"aug_dim\": 1}")), 422, "/params/z_min");
+        assertEquals(200, admin.postJson("/v1/jobs/validate", String.format(train, "builtin:ring8",
+                "{\"z_min\": 50}")).status(), "below PFGM++'s 80");
+        assertEquals(200, admin.postJson("/v1/jobs/validate", String.format(train, "builtin:discs",
+                "{\"z_min\": 50}")).status(), "PFGM on images: z_max comes from the images, which the worker reads");
+        String oneRow = admin.postBytes("/v1/datasets?name=one&format=csv", "x,y\n1,2\n".getBytes(UTF_8)).json()
+                .path("id").asText();
+        assertProblem(admin.postJson("/v1/jobs/validate", String.format(train, oneRow, "{}")), 422, "/dataset");
+        assertProblem(admin.postJson("/v1/jobs/validate", String.format(train, "builtin:moons",
+                "{\"hidden\": 8192, \"depth\": 64}")), 422, "/params/hidden");
         // 500s from the tables' checks: a tenant with a final line break (the schema's $ let it through), a
         // webhook whose scheme is in capitals, a port out of range
         assertProblem(admin.postJson("/v1/admin/keys", "{\"tenant\": \"x\\n\"}"), 422, "/tenant");
@@ -312,6 +330,10 @@ class HostileInputTest {
                 .matches("(?s)HTTP/1.1 431 .*application/problem\\+json.*"), "431 as problem+json");
         assertTrue(raw("GET /v1/jobs", "Idempotency-Key: a\u0001b\r\n")
                 .matches("(?s)HTTP/1.1 400 .*application/problem\\+json.*"), "400 as problem+json");
+        // an absolute-form target (RFC 9112 section 3.2.2), which a HEAD rerouted whole: a 500
+        String head = raw("HEAD " + stack.url() + "/v1/quotas?x=1", "");
+        assertTrue(head.startsWith("HTTP/1.1 200") && head.endsWith("\r\n\r\n"), head);
+        assertTrue(raw("GET " + stack.url() + "/v1/quotas", "").startsWith("HTTP/1.1 200"));
     }
 
     /** A job body of 70,000 unknown keys (about 900 KB): a 422 at once, and other requests answered meanwhile. */

@@ -883,6 +883,9 @@ class ServiceTest {
                 .asText();
         assertProblem(admin.postJson("/v1/jobs", Map.of("type", "eval", "model", imageModel, "dataset", wideTable)),
                 422, "/dataset");
+        // a table of the image model's width to score: accepted, then refused by the worker (a fourth fuzzing round)
+        assertProblem(admin.postJson("/v1/jobs", Map.of("type", "likelihood", "model", imageModel, "dataset", wideTable)),
+                422, "/dataset");
         assertProblem(admin.postJson("/v1/jobs", Map.of("type", "eval", "model", imageModel, "dataset", imageDataset,
                 "params", Map.of("classifier", enc.path("id").asText()))), 422, "/params/classifier");
         assertEquals(jobsBefore, admin.get("/v1/jobs?limit=200").json().path("data").size(), "refusals queue nothing");
@@ -922,6 +925,8 @@ class ServiceTest {
         double bits = er.path("model").path("bits_per_dim").asDouble(Double.NaN);
         assertTrue(Double.isFinite(bits), er.toString());
         assertEquals(imageDataset, er.path("train").asText(), "the reference defaults to the model's training data");
+        // ... named in the job, so that a delete of that dataset waits for the eval (409) rather than failing it
+        assertEquals(imageDataset, ev.path("params").path("train").asText(), ev.toString());
         assertEquals(er.path("model"), dev.pfgm.shared.store.Json.MAPPER.readTree(download(ev, "eval.json")).path("model"));
         assertEquals("eval", admin.get("/v1/jobs/" + ev.path("id").asText() + "/preview").json().path("kind").asText());
     }

@@ -61,7 +61,8 @@ final class JobFiles {
         };
         Path file = dir.resolve("data." + ext);
         objects.get(d.objectKey(), file);
-        ImageFiles.Loaded loaded = ImageFiles.load(file.toString(), null, "dataset " + ref, null, limits);
+        ImageFiles.Loaded loaded = ImageFiles.load(file.toString(), null, "dataset " + ref, null, limits)
+                .withSource("dataset " + ref);
         if (d.labels() == null) {
             return new Fetched(loaded, null);
         }

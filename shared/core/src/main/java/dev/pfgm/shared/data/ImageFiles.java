@@ -33,6 +33,17 @@ public final class ImageFiles {
         public int[] labels() {
             return images != null ? images.labels() : tableLabels;
         }
+
+        /**
+         * The same data named {@code source} in messages and a model's provenance (the worker's copy of
+         * an upload goes by the dataset's id, not by the path of its scratch file).
+         */
+        public Loaded withSource(String source) {
+            return new Loaded(table == null ? null : new Dataset(source, table.values(), table.count(), table.dim(),
+                    table.sha256(), table.columns()), images == null ? null : new ImageSet(source, images.pixels(),
+                    images.count(), images.channels(), images.height(), images.width(), images.eightBit(),
+                    images.labels(), images.sha256()), tableLabels);
+        }
     }
 
     /** Loads {@code spec} as images or a table; {@code labels} (may be null) only for images. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pfgm.shared.InvalidInputException;
+import dev.pfgm.shared.model.TrainRules;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -37,24 +38,7 @@ public record TrainSettings(
         return new Builder().build();
     }
 
-    /**
-     * Tables default to PFGM++ with D = 8: at the default budget its held-out NLL is among the
-     * closest to the truth of every D measured and 2-5x closer than PFGM's (docs/likelihood.md, "The
-     * default"), and unlike D = 128 or diffusion it puts no held-out point of a small data set
-     * hundreds of nats off.
-     */
-    static final int TABLE_AUG_DIM = 8;
 
-    /** Where PFGM's ODE stops (the paper's), and that of PFGM++ and diffusion models on images. */
-    static final double PFGM_Z_MIN = 1e-3;
-
-    /**
-     * Where the ODE of PFGM++ and diffusion models stops on tables (sigma, standardised units). Below
-     * it a briefly trained network's charge mean is off the data by more than sigma, and the forward
-     * ODE multiplies that offset by about sigma_max / z_min: single held-out points then read tens of
-     * nats too low (docs/likelihood.md, "Small data"); the truncation costs < 0.001 nats here.
-     */
-    static final double TABLE_PLUS_PLUS_Z_MIN = 1e-2;
 
     /** The charge jitter of PFGM (D = 1) on tables: it smooths the sparse empirical field (README, Defaults). */
     static final double PFGM_JITTER = 0.4;
@@ -79,7 +63,7 @@ public record TrainSettings(
         Builder b = new Builder();
         b.augDim = 1;
         b.jitter = PFGM_JITTER;
-        b.zMin = PFGM_Z_MIN;
+        b.zMin = TrainRules.PFGM_Z_MIN;
         return b.build();
     }
 
@@ -117,27 +101,20 @@ public record TrainSettings(
         return augDim == dev.pfgm.engine.field.NoiseKernel.INFINITE;
     }
 
-    /** hidden^2 depth at most this: the MLP's weights are one float array, its offsets ints. */
-    static final long MAX_MLP_WEIGHTS = 1L << 30;
-
-    /** Sigma_max of PFGM++ and diffusion models when z_max is not set (EDM's, math.md section 13). */
-    static final double SIGMA_MAX = 80;
 
     /** Derived values filled in for data of dimension {@code dim}. */
     public TrainSettings resolve(int dim) {
         Builder b = new Builder(this);
         if (b.zMin == 0) {
-            b.zMin = b.augDim > 1 ? TABLE_PLUS_PLUS_Z_MIN : PFGM_Z_MIN;
-        }
-        if (b.augDim > 1) {
-            // PFGM++ and diffusion on standardised columns: z is EDM's sigma, the prior starts at sigma_max
-            if (b.zMax == 0) {
-                b.zMax = SIGMA_MAX;
-            }
-            return b.build();
+            b.zMin = TrainRules.defaultZMin(false, b.augDim);
         }
         if (b.zMax == 0) {
-            b.zMax = 40;
+            // PFGM++ and diffusion on standardised columns: z is EDM's sigma, the prior starts at
+            // sigma_max; PFGM's flow starts at 40
+            b.zMax = TrainRules.defaultZMax(false, b.augDim);
+        }
+        if (b.augDim > 1) {
+            return b.build();
         }
         if (b.maxExponent == 0) {
             // the mean of z at m = M is sigma sqrt(2/pi) (1 + tau)^M; make it z_max (math.md section 4)
@@ -166,13 +143,13 @@ public record TrainSettings(
                     + " (a synthesis report takes held-out images from its own --holdout)");
         }
         if (b.zMin == 0) {
-            b.zMin = PFGM_Z_MIN;
+            b.zMin = TrainRules.defaultZMin(true, b.augDim);
         }
         if (b.augDim > 1) {
             // PFGM++: z is EDM's sigma (r = sigma sqrt D) and the prior starts at sigma_max = 80
             // (math.md section 11); the kernel, M, gamma and the clip of PFGM do not apply
             if (b.zMax == 0) {
-                b.zMax = SIGMA_MAX;
+                b.zMax = TrainRules.defaultZMax(true, b.augDim);
             }
             return b.build();
         }
@@ -280,7 +257,7 @@ public record TrainSettings(
         int unetLevels = 2;
         int checkpointEvery = 1000;
         int previewEvery = 1000;
-        int augDim = TABLE_AUG_DIM;
+        int augDim = TrainRules.TABLE_AUG_DIM;
         double labelDropout = 0.1;
         double holdout = 0;
 
@@ -329,9 +306,9 @@ public record TrainSettings(
                 throw new InvalidInputException("settings: z_min (" + zMin + ") must be below z_max (" + zMax + ")");
             }
             // each within its range, together past what one Java array (the network's weights) holds
-            if ((long) hidden * hidden * depth > MAX_MLP_WEIGHTS) {
+            if (!TrainRules.mlpFits(hidden, depth)) {
                 throw new InvalidInputException("settings: hidden " + hidden + " and depth " + depth + " make an MLP of"
-                        + " more than " + MAX_MLP_WEIGHTS + " weights; make them smaller");
+                        + " more than " + TrainRules.MAX_MLP_WEIGHTS + " weights; make them smaller");
             }
             return new TrainSettings(steps, batch, largeBatch, seed, lr, warmup, clip, ema, sigma, tau, maxExponent,
                     restrict, gamma, zMax, zMin, upperNorm, hidden, depth, frequencies, xDirections, xOctaves, jitter, weightDecay,
