@@ -20,6 +20,7 @@ import dev.pfgm.gateway.http.ConnectionGuard;
 import dev.pfgm.gateway.http.ContractValidator;
 import dev.pfgm.gateway.http.Metrics;
 import dev.pfgm.gateway.http.Problem;
+import dev.pfgm.gateway.http.QueryCheck;
 import dev.pfgm.gateway.http.RateLimiter;
 import dev.pfgm.gateway.http.UnparsableRequest;
 import dev.pfgm.gateway.relay.OutboxRelay;
@@ -137,6 +138,11 @@ public final class Gateway implements AutoCloseable {
             } catch (IllegalArgumentException e) {
                 Problem.send(ctx, ApiException.badRequest("/query", "the query string is not valid percent-encoding ("
                         + Text.printable(String.valueOf(e.getMessage())) + ")"));
+                return;
+            }
+            ApiException query = QueryCheck.problem(ctx.request().query(), ctx.request().params());
+            if (query != null) {
+                Problem.send(ctx, query);
                 return;
             }
             ctx.next();

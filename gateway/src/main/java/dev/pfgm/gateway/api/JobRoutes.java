@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pfgm.gateway.http.ApiException;
 import dev.pfgm.gateway.http.ContractValidator;
 import dev.pfgm.gateway.relay.OutboxRelay;
+import dev.pfgm.shared.InvalidInputException;
+import dev.pfgm.shared.StrictJson;
 import dev.pfgm.shared.data.BuiltinData;
 import dev.pfgm.shared.data.DataFiles;
 import dev.pfgm.shared.job.JobStatus;
@@ -25,7 +27,6 @@ import dev.pfgm.shared.synthesis.ModelFacts;
 import dev.pfgm.shared.synthesis.SpecException;
 import dev.pfgm.shared.synthesis.SynthesisSpec;
 import dev.pfgm.shared.synthesis.WorkEstimate;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -391,8 +392,8 @@ public final class JobRoutes {
         } else if (node.isTextual() && dev.pfgm.shared.Text.hasUnfit(node.asText())) {
             throw ApiException.invalid(pointer, "must not contain NUL, other control characters or half a surrogate pair");
         } else if (node.isNumber() && pointer.endsWith("/seed") && !isSeed(node)) {
-            throw ApiException.invalid(pointer, "a seed is an integer from 0 to " + Long.MAX_VALUE + " (2^63 - 1); got "
-                    + node.asText());
+            throw ApiException.invalid(pointer, "a seed is an integer from 0 to " + Long.MAX_VALUE + " (2^63 - 1),"
+                    + " past 2^53 written without a point or exponent; got " + node.asText());
         } else if (node.isIntegralNumber() && !node.canConvertToLong()) {
             throw ApiException.invalid(pointer, node.asText() + " is out of range");
         }
@@ -406,8 +407,21 @@ public final class JobRoutes {
         if (!node.canConvertToExactIntegral()) {
             return false;
         }
-        java.math.BigDecimal v = node.decimalValue();
+        java.math.BigDecimal v = exact(node);
+        // written with a point or an exponent, a seed is read as a double: past 2^53 its last digits are gone
+        // (9007199254740993.0 ran as ...992)
+        if (node.isFloatingPointNumber() && v.abs().compareTo(java.math.BigDecimal.valueOf(1L << 53)) >= 0) {
+            return false;
+        }
         return v.signum() >= 0 && v.compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) <= 0;
+    }
+
+    /**
+     * A number's value exactly: a double's own binary value, where decimalValue() goes through its
+     * shortest decimal form (2^60 as 1152921504606846976.0 read as ...980, past a maximum of 2^60).
+     */
+    static java.math.BigDecimal exact(JsonNode node) {
+        return node.isDouble() || node.isFloat() ? new java.math.BigDecimal(node.doubleValue()) : node.decimalValue();
     }
 
     /** What the work estimate needs of a model: its row's settings, dimension, image shape and classes. */
@@ -560,20 +574,20 @@ public final class JobRoutes {
 
     static JsonObject jsonBody(RoutingContext ctx) {
         String ct = ctx.request().getHeader("Content-Type");
-        if (ct != null && !ct.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-            throw new ApiException(415, "Unsupported Media Type", "send the body as application/json, not " + ct);
+        String media = ct == null ? null : ct.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+        if (media != null && !media.equals("application/json") && !media.endsWith("+json")) {
+            throw new ApiException(415, "Unsupported Media Type", "send the body as application/json, not "
+                    + dev.pfgm.shared.Text.printable(ct));
         }
         if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() == 0) {
             throw ApiException.badRequest("/body", "a JSON object is required");
         }
         try {
-            Object v = io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
-            if (!(v instanceof JsonObject o)) {
-                throw ApiException.badRequest("/body", "must be a JSON object");
-            }
-            return o;
-        } catch (DecodeException e) {
-            throw ApiException.badRequest("/body", "not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            // strict: a key given twice, a comment or text after the object is refused (a lenient read kept
+            // the last of two keys: "type": "train", "type": "generate" was a generate job)
+            return new JsonObject(StrictJson.map(ctx.body().buffer().getBytes(), "body"));
+        } catch (InvalidInputException e) {
+            throw ApiException.badRequest("/body", e.getMessage().substring("body: ".length()));
         }
     }
 

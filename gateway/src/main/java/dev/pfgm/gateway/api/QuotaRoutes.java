@@ -42,7 +42,7 @@ public final class QuotaRoutes {
             JobRoutes.refuseOutOfRange(changes, "");
             // the schema's maximum is compared as a double: 2^60 + 1 rounded to 2^60 and was stored
             JsonNode stored = changes.path("stored_bytes");
-            if (stored.isNumber() && stored.decimalValue().compareTo(java.math.BigDecimal.valueOf(1L << 60)) > 0) {
+            if (stored.isNumber() && JobRoutes.exact(stored).compareTo(java.math.BigDecimal.valueOf(1L << 60)) > 0) {
                 throw ApiException.invalid("/stored_bytes", "must be at most 1152921504606846976 (2^60); got "
                         + stored.asText());
             }

@@ -12,7 +12,7 @@ import java.util.Arrays;
  * so that a tenant cannot make the service call into its own network (SSRF). Loopback, private,
  * link-local, carrier-grade NAT, unique-local and multicast addresses are refused, as are IPv6
  * addresses that carry one of them to an IPv4 host (NAT64, 6to4, IPv4-compatible or -translated,
- * Teredo), and documentation and reserved nets, unless the operator allows them
+ * Teredo), documentation and reserved nets, and any IPv6 address outside global unicast, unless the operator allows them
  * (PFGM_WEBHOOK_ALLOW_PRIVATE=1, for a receiver on the same network).
  */
 public final class WebhookTargets {
@@ -39,6 +39,11 @@ public final class WebhookTargets {
         }
         if (u.getPort() == 0 || u.getPort() > 65535) {
             return "has port " + u.getPort() + "; a port is 1 to 65535";
+        }
+        if (u.getHost().matches("[0-9.]+") && u.getHost().matches("(.*\\.)?0[0-9].*")) {
+            // 0177.0.0.1 is 127.0.0.1 to clients that read octal and 177.0.0.1 to Java
+            return "has an IPv4 address with a leading zero, which clients read as octal or as decimal; write it"
+                    + " without";
         }
         if (allowPrivate) {
             return null;
@@ -71,11 +76,14 @@ public final class WebhookTargets {
                     return false; // four bytes always make an address
                 }
             }
-            // fc00::/7, unique local; 64:ff9b:1::/48, NAT64 for a local network (RFC 8215); 2001::/32,
-            // Teredo, whose tunnel endpoint is an IPv4 address of the tunnel's choosing; 2001:db8::/32,
-            // documentation
-            return (b[0] & 0xfe) != 0xfc && !prefix(b, 0x00, 0x64, 0xff, 0x9b, 0x00, 0x01)
-                    && !prefix(b, 0x20, 0x01, 0x00, 0x00) && !prefix(b, 0x20, 0x01, 0x0d, 0xb8);
+            // global unicast only, 2000::/3 (unique local fc00::/7, NAT64 for a local network 64:ff9b:1::/48,
+            // discard 100::/64 and the SRv6 SIDs 5f00::/16 lie outside it), less 2001::/23, IANA's special
+            // purposes (Teredo, whose tunnel endpoint is an IPv4 address of the tunnel's choosing;
+            // benchmarking; ORCHIDv2), and the documentation nets 2001:db8::/32 and 3fff::/20 (RFC 9637)
+            boolean global = (b[0] & 0xe0) == 0x20;
+            boolean special = prefix(b, 0x20, 0x01) && (b[2] & 0xfe) == 0;
+            boolean documentation = prefix(b, 0x20, 0x01, 0x0d, 0xb8) || (prefix(b, 0x3f, 0xff) && (b[2] & 0xf0) == 0);
+            return global && !special && !documentation;
         }
         // 100.64.0.0/10 (carrier-grade NAT), 0.0.0.0/8, 192.0.0.0/24, 198.18.0.0/15 (benchmarking),
         // the documentation nets 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, and 240.0.0.0/4

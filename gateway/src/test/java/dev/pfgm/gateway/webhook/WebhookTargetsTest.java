@@ -22,15 +22,16 @@ class WebhookTargetsTest {
             "239.255.255.255", "::1", "::", "fe80::1", "fc00::1", "fdff:ffff::1", "ff02::1", "::ffff:10.0.0.1",
             "::ffff:127.0.0.1", "::10.0.0.1", "64:ff9b::10.0.0.1", "64:ff9b::169.254.169.254", "2002:a00:1::1",
             "2002:7f00:1::", "64:ff9b:1::8.8.8.8", "::ffff:0:7f00:1", "::ffff:0:a00:1", "2001::1",
-            "2001:0:ffff:ffff::1", "2001:db8::1", "192.0.2.0", "192.0.2.255", "198.51.100.7", "203.0.113.255", "240.0.0.0",
+            "2001:0:ffff:ffff::1", "2001:db8::1", "100::1", "2001:2::1", "2001:20::1", "2001:1ff:ffff::1", "3fff::1",
+            "3fff:fff::1", "5f00::1", "fbff::1", "fe00::1", "64:ff9b:2::1", "2001:1::1", "192.0.2.0", "192.0.2.255", "198.51.100.7", "203.0.113.255", "240.0.0.0",
             "255.255.255.255"};
         for (String a : refused) {
             assertTrue(!isPublic(a), a + " is not public");
         }
         String[] allowed = {"8.8.8.8", "9.255.255.255", "11.0.0.0", "172.15.255.255", "172.32.0.0", "100.63.255.255",
             "100.128.0.0", "192.0.1.0", "191.255.255.255", "198.17.255.255", "198.20.0.0", "1.1.1.1",
-            "2001:4860:4860::8888", "fbff::1", "fe00::1", "64:ff9b::8.8.8.8", "2002:808:808::1", "::8.8.8.8",
-            "64:ff9b:2::1", "2001:1::1", "192.0.3.0", "198.51.99.255", "203.0.114.0", "223.255.255.255"};
+            "2001:4860:4860::8888", "2001:200::1", "2a00:1450::1", "3ffe::1", "3fff:1000::1", "64:ff9b::8.8.8.8",
+            "2002:808:808::1", "::8.8.8.8", "192.0.3.0", "198.51.99.255", "203.0.114.0", "223.255.255.255"};
         for (String a : allowed) {
             assertTrue(isPublic(a), a + " is public");
         }
@@ -52,6 +53,10 @@ class WebhookTargetsTest {
         assertEquals("must name a host (and no user:password)", WebhookTargets.problem("http://u:p@8.8.8.8/x", false));
         assertEquals("must name a host (and no user:password)", WebhookTargets.problem("http:///x", false));
         assertTrue(WebhookTargets.problem("http://a b/", false).startsWith("is not a URL"));
+        // 0177.0.0.1 is 127.0.0.1 to a client that reads octal, 177.0.0.1 to Java
+        assertTrue(WebhookTargets.problem("http://0177.0.0.1/x", false).contains("leading zero"));
+        assertTrue(WebhookTargets.problem("http://1.01.1.1/x", false).contains("leading zero"));
+        assertNull(WebhookTargets.problem("http://10.0.0.1/x", true), "a zero that is not leading");
         String refused = WebhookTargets.problem("http://[::ffff:10.1.2.3]/x", false);
         assertTrue(refused != null && refused.startsWith("resolves to 10.1.2.3"), refused);
         // the operator's switch lets a receiver on the same network through, and nothing else

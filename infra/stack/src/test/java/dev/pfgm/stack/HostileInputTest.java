@@ -249,6 +249,10 @@ class HostileInputTest {
                 "/dataset");
         // 2^63 as a float once passed as a seed and ran wrapped to a negative one
         assertProblem(admin.postJson("/v1/jobs", String.format(big, "9223372036854775808.0")), 422, "/params/seed");
+        // past 2^53 with a point the last digits were gone: ...993.0 ran as ...992
+        assertProblem(admin.postJson("/v1/jobs/validate", String.format(big, "9007199254740993.0")), 422, "/params/seed");
+        assertEquals(200, admin.postJson("/v1/jobs/validate", String.format(big, "9007199254740993")).status());
+        assertEquals(200, admin.postJson("/v1/jobs/validate", String.format(big, "12.0")).status());
         // half a surrogate pair has no UTF-8 form: it was stored as '?'
         String named = "{\"type\": \"train\", \"dataset\": \"builtin:moons\", \"params\": {\"steps\": 5}, %s}";
         assertProblem(admin.postJson("/v1/jobs", String.format(named, "\"name\": \"caf\\ud800e\"")), 422, "/name");
@@ -303,6 +307,9 @@ class HostileInputTest {
                 "/stored_bytes");
         assertEquals(200, admin.putJson("/v1/admin/tenants/t-max/quotas", "{\"stored_bytes\": 1152921504606846976}")
                 .status());
+        // 2^60 with a point is 2^60 too (it was read through the double's shortest decimal, ...980, and refused)
+        assertEquals(200, admin.putJson("/v1/admin/tenants/t-max/quotas", "{\"stored_bytes\": 1152921504606846976.0}")
+                .status());
     }
 
     /** Bytes that are not a request the API reads: problem+json with a 4xx, never a 500 or an empty body. */
@@ -315,6 +322,26 @@ class HostileInputTest {
         // before authentication too: the upload route read its query first
         assertTrue(raw("POST /v1/datasets?name=x&format=%zz", "Content-Length: 4\r\n\r\n1,2\n").matches(badQuery),
                 "an upload's query");
+        // JSON bodies are strict: a key given twice ("type" twice was the last one's job), a comment, a media
+        // type that only begins like JSON's
+        assertProblem(admin.postJson("/v1/jobs/validate", "{\"type\": \"train\", \"type\": \"generate\","
+                + " \"dataset\": \"builtin:moons\"}"), 400, "/body");
+        assertProblem(admin.postJson("/v1/jobs/validate", "{\"type\": \"train\", /* c */ \"dataset\": \"builtin:moons\"}"),
+                400, "/body");
+        String jsonx = "{\"type\": \"train\", \"dataset\": \"builtin:moons\"}";
+        assertTrue(raw("POST /v1/jobs/validate", "Content-Type: application/jsonx\r\nContent-Length: " + jsonx.length()
+                + "\r\n\r\n" + jsonx).startsWith("HTTP/1.1 415"));
+        assertTrue(raw("POST /v1/jobs/validate", "Content-Type: application/json; charset=utf-8\r\nContent-Length: "
+                + jsonx.length() + "\r\n\r\n" + jsonx).startsWith("HTTP/1.1 200"));
+        // percent-escapes that are not UTF-8 (the overlong %C0%AF was read as "/"), raw non-ASCII bytes, and a
+        // parameter given twice (one of its values was taken silently): 400s naming the query or the parameter
+        assertTrue(raw("POST /v1/datasets?name=a%C0%AFb&format=csv", "Content-Length: 4\r\n\r\n1,2\n")
+                .matches(badQuery), "an overlong UTF-8 escape");
+        assertTrue(raw("GET /v1/jobs?name=caf\u00e9", "").matches(badQuery), "a raw non-ASCII byte");
+        assertTrue(raw("GET /v1/jobs?limit=1&limit=2", "").matches("(?s)HTTP/1.1 400 .*\"pointer\":\"/query/limit\".*"));
+        assertTrue(raw("GET /v1/jobs?metadata%5Bk%5D=1&metadata%5Bk%5D=2", "")
+                .matches("(?s)HTTP/1.1 400 .*\"pointer\":\"/query/metadata\\[k]\".*"));
+        assertEquals(200, admin.get("/v1/jobs?name=caf%C3%A9").status(), "UTF-8 escapes are fine");
         assertEquals(before, datasets());
         // a method a route does not serve: 405 naming the ones it does (a GET here reached the dashboard's files: 404)
         Http.Res get = admin.get("/v1/jobs/" + java.util.UUID.randomUUID() + "/cancel");

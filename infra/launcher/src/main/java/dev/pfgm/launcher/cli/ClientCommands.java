@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pfgm.client.PfgmClient;
 import dev.pfgm.shared.InvalidInputException;
+import dev.pfgm.shared.StrictJson;
 import dev.pfgm.shared.Text;
 import dev.pfgm.shared.data.DataFiles;
 import java.io.IOException;

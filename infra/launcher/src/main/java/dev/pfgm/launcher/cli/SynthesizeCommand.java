@@ -7,6 +7,7 @@ import dev.pfgm.engine.eval.ClassifierModel;
 import dev.pfgm.engine.model.ModelFile;
 import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.shared.InvalidInputException;
+import dev.pfgm.shared.StrictJson;
 import dev.pfgm.shared.data.DataFiles;
 import dev.pfgm.shared.data.ImageFiles;
 import dev.pfgm.shared.data.Labels;

@@ -7,6 +7,7 @@ import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.engine.model.TrainSettings;
 import dev.pfgm.engine.train.Trainer;
 import dev.pfgm.shared.InvalidInputException;
+import dev.pfgm.shared.StrictJson;
 import dev.pfgm.shared.data.DataFiles;
 import dev.pfgm.shared.data.Dataset;
 import dev.pfgm.shared.data.ImageFiles;

@@ -41,7 +41,9 @@ public record Dataset(String source, double[] values, int count, int dim, String
      * arrays are written as float32 (1e300 trained a model whose spread overflowed to infinity).
      */
     public static boolean fits(double v) {
-        return Math.abs(v) <= Float.MAX_VALUE;
+        // as float32 reads it: 3.4028235e38, float32's largest value as Java and numpy print it, is a
+        // hair above Float.MAX_VALUE as a double and rounds to it
+        return Float.isFinite((float) v);
     }
 
     /** The refusal of a value that does not {@link #fits fit}: {@code where} names the file, row and column. */

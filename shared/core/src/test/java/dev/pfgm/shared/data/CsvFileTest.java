@@ -51,6 +51,9 @@ class CsvFileTest {
         assertMessage("a,b\n1e300,2\n-1e300,3\n", "line 2, column 1 is '1e300'; every value must be finite and"
                 + " within float32's range");
         assertEquals(3.4e38, read("a\n3.4e38\n-3.4e38\n").values()[0], 1e30);
+        // float32's largest value as Java and numpy print it is a hair above Float.MAX_VALUE as a double
+        assertEquals(3.4028235e38, read("a\n3.4028235e38\n-3.4028235e38\n").values()[0], 0);
+        assertMessage("a\n3.4028236e38\n1\n", "is '3.4028236e38'");
         InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> new Dataset("t.npy", new double[] {1, 2, -1e39, 4}, 2, 2, null));
         assertTrue(e.getMessage().contains("t.npy: value at row 1, column 0 is -1.0E39"), e.getMessage());

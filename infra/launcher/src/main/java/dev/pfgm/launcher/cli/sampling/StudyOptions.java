@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pfgm.launcher.cli.Check;
 import dev.pfgm.shared.InvalidInputException;
+import dev.pfgm.shared.StrictJson;
 import dev.pfgm.shared.data.DataFiles;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ final class StudyOptions {
         if (config == null) {
             return JSON.createObjectNode();
         }
-        JsonNode extra = dev.pfgm.launcher.cli.StrictJson.object(DataFiles.readBytes(config, "--config"),
+        JsonNode extra = StrictJson.object(DataFiles.readBytes(config, "--config"),
                 "--config '" + config + "'");
         if (extra.has("aug_dim") || extra.has("steps") || extra.has("seed")) {
             throw new InvalidInputException("--config: aug_dim, steps and seed come from --methods, --steps and"
