@@ -97,6 +97,7 @@ public final class DatasetRoutes {
         int[] labels;
         try {
             labels = Labels.read(Files.readAllBytes(file), format, "labels", d.count());
+            Labels.everyClassUsed(Labels.counts(labels), "labels");
         } catch (InvalidInputException e) {
             throw ApiException.invalid("/body", e.getMessage());
         }

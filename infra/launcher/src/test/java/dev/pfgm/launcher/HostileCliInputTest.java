@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -76,17 +77,27 @@ class HostileCliInputTest {
 
     @Test
     void damagedModelEntriesAreNamed() throws IOException {
-        Map<String, String> damage = Map.of(
-                "normalization.json", "{\"mean\": [0, 0], \"std\": [1], \"maxNorm\": 1}",
-                "loss.csv", "step,loss\n1,abc\n",
-                "classes.json", "{\"counts\": {\"a\": 1}}");
-        for (var d : damage.entrySet()) {
+        List<String[]> damage = List.of(
+                new String[] {"normalization.json", "{\"mean\": [0, 0], \"std\": [1], \"maxNorm\": 1}"},
+                new String[] {"loss.csv", "step,loss\n1,abc\n"},
+                new String[] {"classes.json", "{\"counts\": {\"a\": 1}}"},
+                // fewer column names than columns: sample --out x.csv was an IndexOutOfBoundsException, exit 1
+                new String[] {"normalization.json", "{\"mean\": [0, 0], \"std\": [1, 1], \"maxNorm\": 1,"
+                        + " \"columns\": [\"x\"]}"},
+                new String[] {"normalization.json", "{\"mean\": [0, 0], \"std\": [1, 1], \"maxNorm\": 0}"});
+        for (String[] d : damage) {
             Map<String, byte[]> entries = entries(model);
-            entries.put(d.getKey(), d.getValue().getBytes(StandardCharsets.UTF_8));
-            Path bad = write("bad-" + d.getKey() + ".pfgm", entries);
-            refused(run("sample", "--model", bad.toString(), "--count", "5", "--out", dir.resolve("x.npy").toString()),
+            entries.put(d[0], d[1].getBytes(StandardCharsets.UTF_8));
+            Path bad = write("bad-" + d[0] + ".pfgm", entries);
+            refused(run("sample", "--model", bad.toString(), "--count", "5", "--out", dir.resolve("x.csv").toString()),
                     "damaged model file");
         }
+        // z_max 0 sampled NaN rows, written with exit 0
+        Map<String, byte[]> zeroTop = entries(model);
+        zeroTop.put("settings.json", new String(zeroTop.get("settings.json"), StandardCharsets.UTF_8)
+                .replaceAll("\"z_max\" : [0-9.eE+-]+", "\"z_max\" : 0").getBytes(StandardCharsets.UTF_8));
+        refused(run("sample", "--model", write("zmax.pfgm", zeroTop).toString(), "--count", "5", "--out",
+                dir.resolve("x.npy").toString()), "not a flow's range");
         // a file cut short inside its first entry said "cannot read pfgm model file: null"
         Path cut = dir.resolve("cut.pfgm");
         Files.write(cut, java.util.Arrays.copyOf(Files.readAllBytes(model), 30));
@@ -305,5 +316,24 @@ class HostileCliInputTest {
         Run ok = run("nll", "--model", model.toString(), "--data", points.toString(), "--out", upper.toString());
         assertEquals(0, ok.code(), ok.err());
         assertTrue(Files.exists(upper), "the extension is matched in any case");
+    }
+
+    @Test
+    void anInputTheRunFolderWouldReplaceIsRefused() throws IOException {
+        // --config DIR/loss.csv with --run DIR: the settings file became the loss log
+        Path runDir = Files.createDirectories(dir.resolve("run-here"));
+        Path settings = Files.writeString(runDir.resolve("loss.csv"), Files.readString(dir.resolve("tiny-unet.json")));
+        byte[] before = Files.readAllBytes(settings);
+        refused(run("train", "--data", "builtin:discs", "--out", dir.resolve("r.pfgm").toString(), "--steps", "2",
+                "--run", runDir.toString(), "--config", settings.toString()), "--config: '" + settings
+                + "' is in the run folder");
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(settings)), "the settings file is unchanged");
+        assertFalse(Files.exists(dir.resolve("r.pfgm")));
+        // the default run folder, MODEL.run, too
+        Path model = dir.resolve("d.pfgm");
+        Path inDefault = Files.createDirectories(dir.resolve("d.pfgm.run")).resolve("preview-0000001.png");
+        Files.writeString(inDefault, Files.readString(dir.resolve("tiny-unet.json")));
+        refused(run("train", "--data", "builtin:discs", "--out", model.toString(), "--steps", "2", "--config",
+                inDefault.toString()), "is in the run folder");
     }
 }

@@ -156,6 +156,8 @@ class ImageCliTest {
         }
         Path labels = dir.resolve("labels.csv");
         Files.writeString(labels, csv);
+        Path sevens = dir.resolve("sevens.csv");
+        Files.writeString(sevens, "7\n".repeat(n));
         Path config = dir.resolve("tiny.json");
         Files.writeString(config, "{\"unet_width\": 8, \"unet_levels\": 1, \"batch\": 16, \"warmup\": 5,"
                 + " \"preview_every\": 0, \"checkpoint_every\": 10, \"aug_dim\": 128}");
@@ -198,7 +200,20 @@ class ImageCliTest {
                 new String[] {"train", "--data", npy.toString(), "--init", cond, "--steps", "2", "--out", none},
                 new String[] {"train", "--data", npy.toString(), "--out", cond, "--resume", "--steps", "14"},
                 new String[] {"train", "--data", npy.toString(), "--labels", labels.toString(), "--out", plain,
-                        "--resume", "--steps", "14"})) {
+                        "--resume", "--steps", "14"},
+                // every label 7: an 8-class model of which 7 classes were never seen
+                new String[] {"train", "--data", npy.toString(), "--labels", sevens.toString(), "--config", config.toString(),
+                        "--steps", "2", "--out", none},
+                // a resumed run keeps its checkpoint's settings: these were dropped without a word
+                new String[] {"train", "--data", npy.toString(), "--labels", labels.toString(), "--out", cond,
+                        "--resume", "--seed", "5"},
+                new String[] {"train", "--data", npy.toString(), "--labels", labels.toString(), "--out", cond,
+                        "--resume", "--batch", "4"},
+                // numbers are ASCII decimals here too: an Arabic-Indic 1 was class 1, 0x1p3 was 8
+                new String[] {"sample", "--model", cond, "--count", "2", "--class", "\u0661", "--out", none},
+                new String[] {"sample", "--model", cond, "--count", "2", "--guidance-interval", "0x1p3,inf", "--out", none},
+                new String[] {"sample", "--model", cond, "--count", "2", "--guidance-interval", "1,1e309", "--out", none},
+                new String[] {"sample", "--model", cond, "--count", "2", "--guidance-interval", "1d,2f", "--out", none})) {
             CliTest.Run r = CliTest.run(args);
             String name = String.join(" ", args);
             assertEquals(2, r.code(), name + " -> " + r.err());

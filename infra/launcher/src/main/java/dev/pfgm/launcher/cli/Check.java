@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Range checks of option values picocli has already typed; each refusal names the option, the
@@ -45,17 +46,37 @@ public final class Check {
         return value;
     }
 
+    private static final Pattern WHOLE = Pattern.compile("[+-]?[0-9]{1,19}");
+    private static final Pattern DECIMAL = Pattern.compile("[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]{1,5})?");
+
+    /**
+     * An ASCII decimal integer, or null for anything else or past a long: Long.parseLong also reads
+     * other scripts' digits (an Arabic-Indic 1 was class 1).
+     */
+    public static Long wholeNumber(String text) {
+        try {
+            return WHOLE.matcher(text).matches() ? Long.parseLong(text) : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /**
+     * A finite ASCII decimal number, or null: Double.parseDouble also reads hex floats (0x1p3), a d or
+     * f suffix, Infinity and NaN, and 1e309 as infinity.
+     */
+    public static Double decimalNumber(String text) {
+        double v = DECIMAL.matcher(text).matches() ? Double.parseDouble(text) : Double.NaN;
+        return Double.isFinite(v) ? v : null;
+    }
+
     /** A comma-separated list of integers in [min, max], each a {@code what} (named in the refusal). */
     public static List<Integer> integers(String option, String list, int min, int max, String what) {
         List<Integer> out = new ArrayList<>();
         // -1: empty items (",,", "5,") are refused, not dropped
         for (String t : list.split(",", -1)) {
-            long n;
-            try {
-                n = Long.parseLong(t.trim());
-            } catch (NumberFormatException e) {
-                n = Long.MIN_VALUE;
-            }
+            Long parsed = wholeNumber(t.trim());
+            long n = parsed == null ? Long.MIN_VALUE : parsed;
             if (n < min || n > max) {
                 throw new InvalidInputException(option + ": '" + t + "' is not " + what + " in [" + min + ", " + max + "]");
             }

@@ -2,7 +2,6 @@ package dev.pfgm.launcher.cli;
 
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Help;
 import picocli.CommandLine.Model.CommandSpec;
@@ -87,9 +86,6 @@ public final class Cli {
         return value;
     }
 
-    private static final Pattern WHOLE = Pattern.compile("[+-]?[0-9]{1,19}");
-    private static final Pattern DECIMAL = Pattern.compile("[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]{1,5})?");
-
     private static Integer integer(String value) {
         long v = whole(value);
         if (v != (int) v) {
@@ -99,19 +95,17 @@ public final class Cli {
     }
 
     private static Long whole(String value) {
-        try {
-            if (WHOLE.matcher(value).matches()) {
-                return Long.parseLong(value);
-            }
-        } catch (NumberFormatException e) {
-            throw new CommandLine.TypeConversionException("'" + value + "' is not an integer (out of range)");
+        Long v = Check.wholeNumber(value);
+        if (v == null) {
+            throw new CommandLine.TypeConversionException("'" + value + "' is not an integer"
+                    + (value.matches("[+-]?[0-9]+") ? " (out of range)" : ""));
         }
-        throw new CommandLine.TypeConversionException("'" + value + "' is not an integer");
+        return v;
     }
 
     private static Double decimal(String value) {
-        double v = DECIMAL.matcher(value).matches() ? Double.parseDouble(value) : Double.NaN;
-        if (!Double.isFinite(v)) {
+        Double v = Check.decimalNumber(value);
+        if (v == null) {
             throw new CommandLine.TypeConversionException("'" + value + "' is not a number");
         }
         return v;

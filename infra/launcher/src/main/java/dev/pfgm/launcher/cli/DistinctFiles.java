@@ -71,7 +71,7 @@ final class DistinctFiles {
         return null;
     }
 
-    private static boolean same(Path a, Path b) {
+    static boolean same(Path a, Path b) {
         try {
             if (Files.exists(a) && Files.exists(b)) {
                 return Files.isSameFile(a, b); // a link or another spelling of the same file

@@ -42,27 +42,24 @@ final class GuidanceOptions {
     }
 
     private static int classOf(String label, int classes) {
-        try {
-            return Check.range("--class", Integer.parseInt(label.trim()), 0, classes - 1);
-        } catch (NumberFormatException e) {
+        Long c = Check.wholeNumber(label.trim());
+        if (c == null || c < 0 || c >= classes) {
             throw new InvalidInputException("--class: must be an integer in [0, " + (classes - 1) + "] or cycle, got '"
                     + label + "'");
         }
+        return c.intValue();
     }
 
     /** LO,HI: 0 <= LO < HI (HI may be inf). */
     private static double[] interval(String raw) {
         String[] parts = raw.split(",", -1);
-        try {
-            if (parts.length == 2) {
-                double lo = Double.parseDouble(parts[0].trim());
-                double hi = Double.parseDouble(parts[1].trim().replace("inf", "Infinity"));
-                if (lo >= 0 && hi > lo) {
-                    return new double[] {lo, hi};
-                }
+        if (parts.length == 2) {
+            Double lo = Check.decimalNumber(parts[0].trim());
+            Double hi = parts[1].trim().equals("inf") ? Double.valueOf(Double.POSITIVE_INFINITY)
+                    : Check.decimalNumber(parts[1].trim());
+            if (lo != null && hi != null && lo >= 0 && hi > lo) {
+                return new double[] {lo, hi};
             }
-        } catch (NumberFormatException e) {
-            // reported below
         }
         throw new InvalidInputException("--guidance-interval: '" + raw + "' is not LO,HI with 0 <= LO < HI");
     }

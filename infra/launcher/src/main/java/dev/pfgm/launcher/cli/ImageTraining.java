@@ -18,6 +18,12 @@ import java.util.Locale;
 /** The image branch of ./pfgm train: U-Net training with a run folder (loss.csv, previews, checkpoint). */
 final class ImageTraining {
     static final String CHECKPOINT = "checkpoint.ckpt";
+    static final String LOSS = "loss.csv";
+
+    /** Whether the run writes a file of this name into its folder (it would replace an input of that name there). */
+    static boolean writes(String fileName) {
+        return fileName.equals(CHECKPOINT) || fileName.equals(LOSS) || fileName.matches("preview-[0-9]+\\.png");
+    }
 
     private final ImageSet data;
     private final TrainSettings settings;
@@ -80,7 +86,7 @@ final class ImageTraining {
                     smooth[0] = Double.isNaN(smooth[0]) ? loss : 0.98 * smooth[0] + 0.02 * loss;
                     lossCsv.append(step).append(',').append(String.format(Locale.ROOT, "%.6g", loss)).append('\n');
                     if (step % 100 == 0 || step == steps) {
-                        write(run.resolve("loss.csv"), lossCsv.toString().getBytes(StandardCharsets.UTF_8));
+                        write(run.resolve(LOSS), lossCsv.toString().getBytes(StandardCharsets.UTF_8));
                     }
                     bar.update((double) step / steps, String.format(Locale.ROOT, "step %d/%d  loss %.3g", step, steps,
                             smooth[0]));

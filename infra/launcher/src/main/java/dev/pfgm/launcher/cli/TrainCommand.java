@@ -120,14 +120,24 @@ public final class TrainCommand extends CliCommand {
                 throw new InvalidInputException("--label-column: images take their labels from --labels");
             }
             Labels.Split split = Labels.split(loaded.table(), labelColumnName, "--label-column");
+            Labels.everyClassUsed(Labels.counts(split.labels()), "--label-column");
             loaded = new ImageFiles.Loaded(split.features(), null, split.labels());
             labels = split.labels();
             labelColumn = split.column();
+        }
+        if (loaded.isImages() && loaded.labels() != null) {
+            Labels.everyClassUsed(Labels.counts(loaded.labels()), "--labels");
         }
         if (!loaded.isImages() && (run != null || resume || initPath != null)) {
             String flag = run != null ? "--run" : initPath != null ? "--init" : "--resume";
             throw new InvalidInputException(flag + ": checkpoints, run folders and --init"
                     + " are for image training; '" + dataSpec + "' is a table");
+        }
+        if (resume && (config != null || seed != null || batch != null)) {
+            // they were dropped without a word: the checkpoint's settings apply to a resumed run
+            String flag = config != null ? "--config" : seed != null ? "--seed" : "--batch";
+            throw new InvalidInputException(flag + ": a resumed run keeps its checkpoint's settings (--steps alone"
+                    + " changes, the step count); leave " + flag + " out, or start a new run");
         }
         if (initPath != null && resume) {
             throw new InvalidInputException("--init: a resumed run continues from its checkpoint; give one of"
@@ -151,8 +161,9 @@ public final class TrainCommand extends CliCommand {
         }
         settings = settings.with(flags, "flags");
         if (loaded.isImages()) {
-            new ImageTraining(loaded.images(), settings, out,
-                    run != null ? run : Path.of(out + ".run"), resume, steps != null ? settings.steps() : 0, init,
+            Path runDir = run != null ? run : Path.of(out + ".run");
+            checkRunKeeps(runDir);
+            new ImageTraining(loaded.images(), settings, out, runDir, resume, steps != null ? settings.steps() : 0, init,
                     labelsSpec != null).run();
             return;
         }
@@ -184,6 +195,27 @@ public final class TrainCommand extends CliCommand {
         new Summary().put("model", out.toString()).put("steps", model.settings().steps())
                 .put("seconds", round(model.provenance().trainSeconds())).put("final_loss", model.provenance().finalLoss())
                 .put("count", data.count()).put("dim", data.dim()).put("data_sha256", data.sha256()).print();
+    }
+
+    /**
+     * Refuses inputs that the run folder's own files would replace (--config DIR/loss.csv became the
+     * loss log): loss.csv, checkpoint.ckpt and preview-N.png in {@code runDir}.
+     */
+    private void checkRunKeeps(Path runDir) {
+        String[][] inputs = {{"--data", dataSpec}, {"--labels", labelsSpec},
+            {"--config", config == null ? null : config.toString()}, {"--init", initPath == null ? null : initPath.toString()}};
+        for (String[] in : inputs) {
+            if (in[1] == null || in[1].startsWith("builtin:")) {
+                continue;
+            }
+            Path p = Path.of(in[1]).toAbsolutePath().normalize();
+            Path parent = p.getParent();
+            if (parent != null && ImageTraining.writes(p.getFileName().toString())
+                    && DistinctFiles.same(parent, runDir.toAbsolutePath().normalize())) {
+                throw new InvalidInputException(in[0] + ": '" + in[1] + "' is in the run folder '" + runDir
+                        + "', where training writes its own " + p.getFileName() + ": give another --run or move the file");
+            }
+        }
     }
 
     static double round(double v) {

@@ -200,7 +200,9 @@ public final class DatasetCheck {
         }
 
         int[] counts() {
-            return java.util.Arrays.copyOf(counts, max + 1);
+            int[] c = java.util.Arrays.copyOf(counts, max + 1);
+            labelColumn(() -> Labels.everyClassUsed(c, name).length);
+            return c;
         }
     }
 

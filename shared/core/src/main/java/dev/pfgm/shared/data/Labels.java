@@ -95,6 +95,22 @@ public final class Labels {
         return (int) v;
     }
 
+    /**
+     * {@code counts} when every class 0 .. K-1 has an example: a class-conditional model learns one
+     * per label value up to the largest, and labels {7} made an 8-class model drawing 7 classes it
+     * never saw (sample --class 0 answered with noise and exit 0).
+     */
+    public static int[] everyClassUsed(int[] counts, String name) {
+        for (int c = 0; c < counts.length; c++) {
+            if (counts[c] == 0) {
+                throw new InvalidInputException(name + ": class " + c + " has no examples; the labels make classes 0.."
+                        + (counts.length - 1) + " (the largest label is " + (counts.length - 1) + ") and each needs"
+                        + " some: number the classes from 0 without gaps");
+            }
+        }
+        return counts;
+    }
+
     /** Examples per class 0 .. max label. */
     public static int[] counts(int[] labels) {
         int max = 0;

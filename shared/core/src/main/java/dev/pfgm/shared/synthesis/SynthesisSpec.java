@@ -3,6 +3,7 @@ package dev.pfgm.shared.synthesis;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pfgm.shared.model.SolverLimits;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -63,8 +64,8 @@ public record SynthesisSpec(long count, long seed, int shardSize, OutputFormat f
         if (!SOLVERS.contains(solver)) {
             throw new SpecException("solver", "unknown solver '" + solver + "'; known: " + String.join(", ", SOLVERS));
         }
-        double rtol = number(params, "rtol", DEFAULT_TOLERANCE, 0, 1);
-        double atol = number(params, "atol", DEFAULT_TOLERANCE, 0, 1);
+        double rtol = tolerance(params, "rtol");
+        double atol = tolerance(params, "atol");
         int steps = (int) integer(params, "steps", DEFAULT_STEPS, 1, 100_000);
 
         ClassMix classes = null;
@@ -232,13 +233,13 @@ public record SynthesisSpec(long count, long seed, int shardSize, OutputFormat f
         return v.asLong();
     }
 
-    private static double number(JsonNode p, String key, double fallback, double minExclusive, double maxExclusive) {
+    private static double tolerance(JsonNode p, String key) {
         JsonNode v = p.get(key);
         if (v == null) {
-            return fallback;
+            return DEFAULT_TOLERANCE;
         }
-        if (!v.isNumber() || !(v.asDouble() > minExclusive && v.asDouble() < maxExclusive)) {
-            throw new SpecException(key, "must be a number in (" + minExclusive + ", " + maxExclusive + "), got " + v);
+        if (!v.isNumber() || !SolverLimits.tolerance(v.asDouble())) {
+            throw new SpecException(key, "must be a number in [" + SolverLimits.MIN_TOLERANCE + ", 1), got " + v);
         }
         return v.asDouble();
     }

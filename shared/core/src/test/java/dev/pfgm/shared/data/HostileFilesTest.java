@@ -127,11 +127,11 @@ class HostileFilesTest {
         assertArrayEquals(Labels.counts(full.labels()), s.classCounts());
         assertEquals("cls", s.labelColumn());
 
-        byte[] table = TestFiles.npy("<f4", "3, 2", TestFiles.floats(7, 0, 8, 2, 9, 2));
+        byte[] table = TestFiles.npy("<f4", "3, 2", TestFiles.floats(7, 0, 8, 2, 9, 1));
         s = check(table, "npy", "1", DataLimits.DEFAULT);
         assertEquals(3, s.count());
         assertEquals(1, s.dim());
-        assertArrayEquals(new int[] {1, 0, 2}, s.classCounts());
+        assertArrayEquals(new int[] {1, 1, 1}, s.classCounts());
         assertNull(s.columns());
 
         byte[] images = TestFiles.npy("|u1", "5, 3, 4", new byte[60]);
@@ -166,6 +166,11 @@ class HostileFilesTest {
         assertThrows(DatasetCheck.LabelColumnException.class, () -> check(csv, "csv", "nope", DataLimits.DEFAULT));
         byte[] fractional = "x,c\n1,0.5\n".getBytes(StandardCharsets.US_ASCII);
         assertThrows(DatasetCheck.LabelColumnException.class, () -> check(fractional, "csv", "c", DataLimits.DEFAULT));
+        // labels 0 and 2: class 1 has no examples, and a conditional model would draw it blind
+        byte[] gap = "x,c\n1,0\n2,2\n3,0\n".getBytes(StandardCharsets.US_ASCII);
+        DatasetCheck.LabelColumnException g = assertThrows(DatasetCheck.LabelColumnException.class,
+                () -> check(gap, "csv", "c", DataLimits.DEFAULT));
+        assertTrue(g.getMessage().contains("class 1 has no examples"), g.getMessage());
         byte[] ragged = "x,c\n1,0\n2\n".getBytes(StandardCharsets.US_ASCII);
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> check(ragged, "csv", "c",
                 DataLimits.DEFAULT));

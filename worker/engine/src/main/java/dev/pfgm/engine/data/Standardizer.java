@@ -75,8 +75,13 @@ public record Standardizer(double[] mean, double[] std, double maxNorm, java.uti
         float[] out = new float[x.length];
         for (int i = 0; i < x.length; i++) {
             int j = i % dim;
+            if (!Double.isFinite(x[i])) {
+                // a fixed-step solver carries a NaN through; written, it was a sample like any other
+                throw new InvalidInputException("the model's flow gave a non-finite value in column " + j + ": the"
+                        + " model is damaged or its settings are out of range; retrain it");
+            }
             out[i] = (float) (x[i] * std[j] + mean[j]);
-            if (Float.isInfinite(out[i]) && Double.isFinite(x[i])) {
+            if (Float.isInfinite(out[i])) {
                 // data near float32's limit: written, these were Infinity, which no reader takes back
                 throw new InvalidInputException(String.format(java.util.Locale.ROOT, "the model's samples overflow"
                         + " float32 in column %d (mean %.3g, spread %.3g): train it on data scaled down", j, mean[j],

@@ -125,6 +125,7 @@ public final class ModelFile {
                 labelColumn = classes.hasNonNull("label_column") ? classes.get("label_column").asText() : null;
             }
             checkShapes(st, image, classCounts, name);
+            checkFlow(settings, name);
             PfgmModel model = new PfgmModel(settings, st, weights, prov, losses, image, classCounts)
                     .withLabelColumn(labelColumn);
             int expected = model.expectedWeights();
@@ -163,6 +164,15 @@ public final class ModelFile {
                         + " has mean " + st.mean()[j] + " and spread " + st.std()[j]);
             }
         }
+        if (!(st.maxNorm() > 0 && st.maxNorm() <= Float.MAX_VALUE)) {
+            throw new InvalidInputException(name + ": damaged model file: normalization.json's maxNorm is "
+                    + st.maxNorm() + ", not a positive norm");
+        }
+        if (st.columns() != null && st.columns().size() != st.dim()) {
+            // sample --out x.csv indexed past the list: an exit 1 with an IndexOutOfBoundsException
+            throw new InvalidInputException(name + ": damaged model file: normalization.json names "
+                    + st.columns().size() + " columns for the model's " + st.dim());
+        }
         if (image != null && (image.channels() < 1 || image.height() < 1 || image.width() < 1
                 || (long) image.channels() * image.height() * image.width() != st.dim())) {
             throw new InvalidInputException(name + ": damaged model file: image.json's " + image.channels() + "x"
@@ -174,6 +184,15 @@ public final class ModelFile {
                     throw new InvalidInputException(name + ": damaged model file: classes.json has a negative count");
                 }
             }
+        }
+    }
+
+    /** A stored model's settings are resolved: the flow runs from z_max down to z_min, both positive. */
+    private static void checkFlow(TrainSettings s, String name) {
+        if (!(s.zMin() > 0 && s.zMax() > s.zMin() && s.zMax() <= Float.MAX_VALUE)) {
+            // z_max 0 sampled NaN rows, written as such with exit 0
+            throw new InvalidInputException(name + ": damaged model file: settings.json's z_min " + s.zMin()
+                    + " and z_max " + s.zMax() + " are not a flow's range (0 < z_min < z_max)");
         }
     }
 

@@ -5,6 +5,7 @@ import dev.pfgm.engine.ode.Grid;
 import dev.pfgm.engine.ode.OdeSolver;
 import dev.pfgm.engine.ode.SolverCatalog;
 import dev.pfgm.shared.InvalidInputException;
+import dev.pfgm.shared.model.SolverLimits;
 
 /**
  * How to integrate PFGM's ODE: rk45 (adaptive in t = ln z, rtol/atol; the default, 1e-4 / 1e-4 as
@@ -35,11 +36,11 @@ public record SolverSpec(String name, double rtol, double atol, int steps) {
         if (!NAMES.contains(name)) {
             throw new InvalidInputException("--solver: unknown solver '" + name + "'; known: " + String.join(", ", NAMES));
         }
-        if (!(rtol > 0 && rtol < 1)) {
-            throw new InvalidInputException("--rtol: must be in (0, 1), got " + rtol);
+        if (!SolverLimits.tolerance(rtol)) {
+            throw new InvalidInputException("--rtol: must be in [" + SolverLimits.MIN_TOLERANCE + ", 1), got " + rtol);
         }
-        if (!(atol > 0 && atol < 1)) {
-            throw new InvalidInputException("--atol: must be in (0, 1), got " + atol);
+        if (!SolverLimits.tolerance(atol)) {
+            throw new InvalidInputException("--atol: must be in [" + SolverLimits.MIN_TOLERANCE + ", 1), got " + atol);
         }
         if (steps < 1 || steps > 100_000) {
             throw new InvalidInputException("--steps: must be an integer in [1, 100000], got " + steps);

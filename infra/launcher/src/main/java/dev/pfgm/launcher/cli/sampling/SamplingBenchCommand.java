@@ -214,12 +214,8 @@ public final class SamplingBenchCommand extends CliCommand {
         List<Double> tolerances = new ArrayList<>();
         String tolText = this.tolerances == null ? tolDefault : this.tolerances;
         for (String t : tolText.isBlank() ? new String[0] : tolText.split(",", -1)) {
-            double v;
-            try {
-                v = Double.parseDouble(t.trim());
-            } catch (NumberFormatException e) {
-                v = Double.NaN;
-            }
+            Double parsed = Check.decimalNumber(t.trim());
+            double v = parsed == null ? Double.NaN : parsed;
             if (!(v > 0 && v < 1)) {
                 throw new InvalidInputException("--tolerances: '" + t + "' is not a tolerance in (0, 1)");
             }

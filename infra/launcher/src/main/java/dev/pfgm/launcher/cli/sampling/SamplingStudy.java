@@ -47,12 +47,8 @@ final class SamplingStudy {
             } else if (token.equals("diffusion")) {
                 s.put("aug_dim", "inf");
             } else if (token.startsWith("pfgmpp:")) {
-                int d;
-                try {
-                    d = Integer.parseInt(token.substring(7));
-                } catch (NumberFormatException e) {
-                    d = 0;
-                }
+                Long parsed = dev.pfgm.launcher.cli.Check.wholeNumber(token.substring(7));
+                long d = parsed == null ? 0 : parsed;
                 if (d < 2 || d > 1_000_000) {
                     throw new InvalidInputException("--methods: '" + token + "': D of pfgmpp:D is an integer in [2, 1000000]");
                 }
