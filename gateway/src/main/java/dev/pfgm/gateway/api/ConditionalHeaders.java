@@ -34,6 +34,42 @@ final class ConditionalHeaders {
     }
 
     /**
+     * Whether a GET is answered 304 (RFC 9110 section 13.2.2): If-None-Match, when given, lists the
+     * entity tag (weak comparison, W/ ignored) or is "*"; otherwise If-Modified-Since is no earlier
+     * than the last modification. A header that does not parse is ignored.
+     */
+    static boolean notModified(String ifNoneMatch, String ifModifiedSince, String etag, String lastModified) {
+        if (ifNoneMatch != null && isTagList(ifNoneMatch)) {
+            return etag != null && listsTag(ifNoneMatch, etag);
+        }
+        if (ifModifiedSince != null && isDate(ifModifiedSince) && lastModified != null && isDate(lastModified)) {
+            return !DateTimeFormatter.RFC_1123_DATE_TIME.parse(lastModified.strip(), java.time.Instant::from)
+                    .isAfter(DateTimeFormatter.RFC_1123_DATE_TIME.parse(ifModifiedSince.strip(), java.time.Instant::from));
+        }
+        return false;
+    }
+
+    /** If-None-Match's weak comparison: "*", or a tag of the list equal to {@code etag} but for W/. */
+    static boolean listsTag(String ifNoneMatch, String etag) {
+        String s = ifNoneMatch.strip();
+        if (s.equals("*")) {
+            return true;
+        }
+        String want = opaque(etag);
+        for (String t : s.split(",")) {
+            if (opaque(t).equals(want)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String opaque(String tag) {
+        String t = tag.strip();
+        return t.startsWith("W/") ? t.substring(2) : t;
+    }
+
+    /**
      * Whether a Range request may be answered in part under this If-Range: its strong entity tag is
      * the object's, or its date is the object's last modification; anything else (a weak tag, a
      * malformed value, another version) means the whole file.

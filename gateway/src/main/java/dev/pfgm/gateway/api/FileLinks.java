@@ -128,14 +128,8 @@ public final class FileLinks {
             return;
         }
         RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(from);
-        String ifNoneMatch = ctx.request().getHeader("If-None-Match");
-        if (ifNoneMatch != null && ConditionalHeaders.isTagList(ifNoneMatch)) {
-            request.putHeader("If-None-Match", ifNoneMatch);
-        }
-        String ifModifiedSince = ctx.request().getHeader("If-Modified-Since");
-        if (ifModifiedSince != null && ConditionalHeaders.isDate(ifModifiedSince)) {
-            request.putHeader("If-Modified-Since", ifModifiedSince);
-        }
+        // If-None-Match and If-Modified-Since are decided here, on the store's ETag and Last-Modified: the
+        // store answered 200 to a tag list, a weak tag, "*" and its own Last-Modified
         String range = ctx.request().getHeader("Range");
         if (partial && range != null && usableRange(range)) {
             request.putHeader("Range", range);
@@ -164,11 +158,17 @@ public final class FileLinks {
                 unsatisfiable(ctx, key, from, range);
                 return;
             }
-            if (status != 200 && status != 206 && status != 304) {
+            if (status != 200 && status != 206) {
                 up.body();
                 Endpoint.fail(ctx, new ObjectStore.ObjectStoreException("object storage answered " + status, null,
                         status >= 500));
                 return;
+            }
+            boolean notModified = ConditionalHeaders.notModified(ctx.request().getHeader("If-None-Match"),
+                    ctx.request().getHeader("If-Modified-Since"), up.getHeader("ETag"), up.getHeader("Last-Modified"));
+            if (notModified) {
+                up.request().reset(); // the client holds this version: no body
+                status = 304;
             }
             HttpServerResponse res = ctx.response().setStatusCode(status);
             for (String h : RELAYED) {
@@ -180,6 +180,11 @@ public final class FileLinks {
             res.putHeader("Accept-Ranges", "bytes");
             res.putHeader("Content-Disposition", "attachment; filename=\"" + name(key) + "\"");
             res.putHeader("Cache-Control", "private, max-age=" + seconds);
+            if (notModified) {
+                res.headers().remove("Content-Length").remove("Content-Range");
+                res.end();
+                return;
+            }
             up.pipeTo(res).onFailure(e -> {
                 if (!res.ended()) {
                     res.reset(); // the store went away mid-file: the client sees a cut transfer, not a short file

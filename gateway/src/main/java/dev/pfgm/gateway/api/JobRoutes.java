@@ -94,7 +94,7 @@ public final class JobRoutes {
             JobRecord j = find(jobs, caller.tenant(), ctx.pathParam("id"));
             String etag = "\"" + j.version() + "\"";
             String inm = ctx.request().getHeader("If-None-Match");
-            if (inm != null && (inm.equals(etag) || inm.equals("W/" + etag))) {
+            if (inm != null && ConditionalHeaders.isTagList(inm) && ConditionalHeaders.listsTag(inm, etag)) {
                 return Reply.empty(304).header("ETag", etag);
             }
             return Reply.json(200, view(j)).header("ETag", etag).header("Cache-Control", "no-cache");
@@ -550,7 +550,8 @@ public final class JobRoutes {
     /** A list's ETag is a digest of its body: pollers get 304 while nothing they see changed. */
     static Reply withEtag(RoutingContext ctx, Reply r) {
         String etag = "\"" + DataFiles.sha256(r.body().getBytes(StandardCharsets.UTF_8)).substring(0, 20) + "\"";
-        if (etag.equals(ctx.request().getHeader("If-None-Match"))) {
+        String inm = ctx.request().getHeader("If-None-Match");
+        if (inm != null && ConditionalHeaders.isTagList(inm) && ConditionalHeaders.listsTag(inm, etag)) {
             return Reply.empty(304).header("ETag", etag);
         }
         return r.header("ETag", etag).header("Cache-Control", "no-cache");

@@ -62,8 +62,9 @@ public final class QuotaRoutes {
      * pattern lets a final line break through ($ matches before it), which the table then refused (a 500).
      */
     static void checkTenant(String raw, String pointer) {
-        if (raw == null || !dev.pfgm.shared.store.KeyStore.TENANT.matcher(raw).matches()) {
-            throw ApiException.invalid(pointer, "a tenant name is 1 to 64 of A-Z a-z 0-9 . _ -");
+        // "." and ".." as path segments are resolved away: such a tenant's quota routes were out of reach (404)
+        if (raw == null || !dev.pfgm.shared.store.KeyStore.TENANT.matcher(raw).matches() || raw.matches("\\.{1,2}")) {
+            throw ApiException.invalid(pointer, "a tenant name is 1 to 64 of A-Z a-z 0-9 . _ -, and not . or ..");
         }
     }
 

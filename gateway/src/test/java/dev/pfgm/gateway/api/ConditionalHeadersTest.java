@@ -37,4 +37,20 @@ class ConditionalHeadersTest {
         assertFalse(ConditionalHeaders.ifRangeHolds("yesterday", "\"v1\"", DATE));
         assertFalse(ConditionalHeaders.ifRangeHolds(DATE, "\"v1\"", null));
     }
+
+    @Test
+    void notModifiedFollowsRfc9110() {
+        String date = "Sun, 06 Dec 2026 20:00:00 GMT";
+        String later = "Sun, 06 Dec 2026 21:00:00 GMT";
+        assertTrue(ConditionalHeaders.notModified("\"a\"", null, "\"a\"", date));
+        assertTrue(ConditionalHeaders.notModified("W/\"a\"", null, "\"a\"", date), "weak comparison");
+        assertTrue(ConditionalHeaders.notModified("\"b\", W/\"a\"", null, "\"a\"", date), "a list");
+        assertTrue(ConditionalHeaders.notModified("*", null, "\"a\"", date));
+        assertFalse(ConditionalHeaders.notModified("\"b\"", date, "\"a\"", date), "If-None-Match decides when given");
+        assertTrue(ConditionalHeaders.notModified(null, date, "\"a\"", date), "unchanged since the very date");
+        assertTrue(ConditionalHeaders.notModified(null, later, "\"a\"", date));
+        assertFalse(ConditionalHeaders.notModified(null, date, "\"a\"", later), "modified since");
+        assertFalse(ConditionalHeaders.notModified(null, "yesterday", "\"a\"", date), "unparsable: ignored");
+        assertFalse(ConditionalHeaders.notModified(null, null, "\"a\"", date));
+    }
 }

@@ -290,6 +290,9 @@ class HostileInputTest {
         // 500s from the tables' checks: a tenant with a final line break (the schema's $ let it through), a
         // webhook whose scheme is in capitals, a port out of range
         assertProblem(admin.postJson("/v1/admin/keys", "{\"tenant\": \"x\\n\"}"), 422, "/tenant");
+        // "." and "..": path segments that the quota routes could never name
+        assertProblem(admin.postJson("/v1/admin/keys", "{\"tenant\": \"..\"}"), 422, "/tenant");
+        assertProblem(admin.postJson("/v1/admin/keys", "{\"tenant\": \".\"}"), 422, "/tenant");
         assertProblem(admin.postJson("/v1/admin/keys", "{\"tenant\": \"x\\u2028\"}"), 422, "/tenant");
         assertProblem(admin.postJson("/v1/webhooks", "{\"url\": \"HTTP://1.1.1.1/\"}"), 422, "/url");
         assertProblem(admin.postJson("/v1/jobs", String.format(named, "\"webhook\": \"HTTPS://1.1.1.1/\"")), 422,

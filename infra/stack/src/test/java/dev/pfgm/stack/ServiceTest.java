@@ -275,6 +275,19 @@ class ServiceTest {
             assertEquals(200, whole.status(), h + ": " + whole);
             assertEquals(lossCsv, whole.text());
         }
+        // If-None-Match by weak comparison, a list or "*", and If-Modified-Since at the file's own date: 304
+        // (the store answered 200 to all but the exact tag)
+        String tag = loss.header("ETag");
+        for (Map<String, String> h : List.of(Map.of("If-None-Match", tag), Map.of("If-None-Match", "W/" + tag),
+                Map.of("If-None-Match", "\"other\", " + tag), Map.of("If-None-Match", "*"),
+                Map.of("If-Modified-Since", loss.header("Last-Modified")))) {
+            Http.Res cached = admin.get("/v1/jobs/" + train + "/artifacts/loss.csv", h);
+            assertEquals(304, cached.status(), h + ": " + cached);
+            assertEquals("", cached.text());
+            assertEquals(tag, cached.header("ETag"));
+        }
+        assertEquals(200, admin.get("/v1/jobs/" + train + "/artifacts/loss.csv", Map.of("If-None-Match", "\"other\"",
+                "If-Modified-Since", loss.header("Last-Modified"))).status(), "If-None-Match decides when given");
         // If-Range: the part only while the file is the one the client's validator names
         Map<String, String> stale = Map.of("Range", "bytes=5-14", "If-Range", "\"not-this-version\"");
         Http.Res full = admin.get("/v1/jobs/" + train + "/artifacts/loss.csv", stale);
@@ -402,6 +415,8 @@ class ServiceTest {
         assertNotNull(etag);
         assertEquals(304, admin.get("/v1/jobs/" + id, Map.of("If-None-Match", etag)).status());
         assertEquals(200, admin.get("/v1/jobs/" + id, Map.of("If-None-Match", "\"0\"")).status());
+        assertEquals(304, admin.get("/v1/jobs/" + id, Map.of("If-None-Match", "\"0\", " + etag)).status());
+        assertEquals(304, admin.get("/v1/jobs/" + id, Map.of("If-None-Match", "*")).status());
     }
 
     @Test
