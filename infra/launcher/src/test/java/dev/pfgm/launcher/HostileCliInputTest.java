@@ -217,6 +217,11 @@ class HostileCliInputTest {
         Files.writeString(other.resolve("synthesis.partial.json"), "{}");
         refused(run("synthesize", "--model", model.toString(), "--count", "10", "--out", other.toString(), "--resume"),
                 "not a synthesis's");
+        // parts without a manifest or journal: the refusal of --resume told the user to pass --resume
+        Files.delete(out.resolve("manifest.json"));
+        Run noManifest = run(args);
+        refused(noManifest, "holds parts but neither synthesis.partial.json nor manifest.json");
+        assertFalse(noManifest.err().contains("pass --resume"), noManifest.err());
     }
 
     @Test

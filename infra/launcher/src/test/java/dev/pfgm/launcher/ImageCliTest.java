@@ -178,7 +178,7 @@ class ImageCliTest {
         CliTest.Run s = CliTest.run("sample", "--model", cond, "--count", "5", "--class", "2", "--guidance", "2",
                 "--solver", "edm", "--steps", "4", "--out", dir.resolve("s.npy").toString());
         assertEquals(0, s.code(), s.err());
-        assertEquals("[0, 0, 5]", s.summary().path("class_counts").asText());
+        assertEquals("[0,0,5]", s.summary().path("class_counts").toString());
         assertEquals(2.0, s.summary().path("guidance").asDouble());
         s = CliTest.run("sample", "--model", cond, "--count", "5", "--class", "1", "--guidance", "3",
                 "--guidance-interval", "0.5,inf", "--solver", "edm", "--steps", "4", "--out",

@@ -211,7 +211,13 @@ public final class LocalSynthesis {
             }
         }
         if (earlier == null) {
-            refuseOld(out);
+            try (Stream<Path> files = Files.list(out)) {
+                if (files.anyMatch(p -> p.getFileName().toString().startsWith("part-"))) {
+                    // "pass --resume to continue it" was the answer to --resume itself
+                    throw new InvalidInputException("--resume: '" + out + "' holds parts but neither " + JOURNAL + " nor "
+                            + MANIFEST + ", which say what they are; nothing there can be resumed: choose an empty folder");
+                }
+            }
             return kept;
         }
         if (!earlier.isObject() || !earlier.path("params").isObject() || !earlier.path("parts").isArray()) {

@@ -117,11 +117,16 @@ public final class SampleCommand extends CliCommand {
         summary.print();
     }
 
-    static String classCounts(int[] labels, int classes) {
+    /** Samples per class, as a JSON array (it was the text "[0, 0, 5]", which a reader had to parse again). */
+    static com.fasterxml.jackson.databind.node.ArrayNode classCounts(int[] labels, int classes) {
         int[] counts = new int[classes];
         for (int l : labels) {
             counts[l]++;
         }
-        return java.util.Arrays.toString(counts);
+        var array = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+        for (int c : counts) {
+            array.add(c);
+        }
+        return array;
     }
 }
