@@ -85,7 +85,7 @@ class QuotaTest {
         assertProblem(t.postJson("/v1/jobs", Map.of("type", "train", "dataset", "builtin:moons",
                 "params", Map.of("steps", 10_000_000))), 422, "/params");
         assertProblem(t.postJson("/v1/jobs", Map.of("type", "train", "dataset", "builtin:moons",
-                "params", Map.of("steps", 1000, "hidden", 8192, "depth", 64, "batch", 65_536))), 422, "/params");
+                "params", Map.of("steps", 1000, "hidden", 4096, "depth", 32, "batch", 65_536))), 422, "/params");
         assertEquals(202, t.postJson("/v1/jobs", Map.of("type", "train", "dataset", "builtin:moons",
                 "params", Map.of("steps", 50))).status(), "a small job passes");
     }
