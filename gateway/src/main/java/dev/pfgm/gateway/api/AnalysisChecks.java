@@ -28,8 +28,7 @@ final class AnalysisChecks {
     }
 
     /** A classifier job: labelled images. */
-    void classifier(String tenant, String datasetRef) {
-        DatasetRecord d = uploaded(tenant, datasetRef);
+    void classifier(String datasetRef, DatasetRecord d) {
         if (d == null || !d.images() || d.labels() == null) {
             throw ApiException.invalid("/dataset", "a classifier trains on images with labels (POST /v1/datasets/ID/labels);"
                     + " dataset " + datasetRef + (d == null || !d.images() ? " holds no images" : " has no labels"));
@@ -37,18 +36,17 @@ final class AnalysisChecks {
     }
 
     /** Likelihood, decode, interpolate and eval against the model they name (the dimension is already checked). */
-    void withModel(String tenant, JobType type, JsonNode params, ModelRecord m, String datasetRef) {
+    void withModel(String tenant, JobType type, JsonNode params, ModelRecord m, String datasetRef, DatasetRecord d) {
         boolean imageModel = m.metrics() != null && m.metrics().hasNonNull("shape");
         switch (type) {
             case DECODE -> {
-                DatasetRecord d = uploaded(tenant, datasetRef);
                 if ((d != null && d.images()) || datasetRef.equals(ImageFiles.DISCS)) {
                     throw ApiException.invalid("/dataset", "latents are a table of " + m.dim() + " columns (an encode"
                             + " job's latents.npy uploaded as it is), not images");
                 }
             }
             case INTERPOLATE -> {
-                long rows = rows(tenant, datasetRef);
+                long rows = rows(datasetRef, d);
                 for (String f : new String[] {"from", "to"}) {
                     long i = params.path(f).asLong();
                     if (i >= rows) {
@@ -58,7 +56,6 @@ final class AnalysisChecks {
                 }
             }
             case LIKELIHOOD -> {
-                DatasetRecord d = uploaded(tenant, datasetRef);
                 boolean images = datasetRef.equals(ImageFiles.DISCS) || (d != null && d.images());
                 if (images != imageModel) {
                     throw ApiException.invalid("/dataset", "dataset " + datasetRef + " holds " + (images ? "images" : "a table")
@@ -67,7 +64,6 @@ final class AnalysisChecks {
             }
             case EVAL -> {
                 eval(tenant, params, m, imageModel);
-                DatasetRecord d = uploaded(tenant, datasetRef);
                 if (d != null && !d.images()) {
                     throw ApiException.invalid("/dataset", "dataset " + datasetRef + " is a table; eval scores a model's"
                             + " samples against held-out images");
@@ -130,15 +126,14 @@ final class AnalysisChecks {
         }
     }
 
-    /** Rows (or images) of the dataset {@code ref} names: a builtin set's, or an upload's (0 if unknown). */
-    long rows(String tenant, String ref) {
+    /** Rows (or images) of the dataset {@code ref} names: a builtin set's, or the upload {@code d}'s (0 if unknown). */
+    static long rows(String ref, DatasetRecord d) {
         if (ref.equals(ImageFiles.DISCS)) {
             return ImageFiles.DISCS_COUNT;
         }
         if (BuiltinData.isBuiltin(ref)) {
             return BuiltinData.COUNT;
         }
-        DatasetRecord d = uploaded(tenant, ref);
         return d == null ? 0 : d.count();
     }
 

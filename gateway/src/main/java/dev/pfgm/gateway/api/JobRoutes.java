@@ -57,7 +57,6 @@ public final class JobRoutes {
     private final int presignSeconds;
     private final QuotaStore quotas;
     private final AnalysisChecks analysis;
-    private final TrainChecks train;
 
     public JobRoutes(Endpoint endpoint, JobStore jobs, ShardStore shards, DatasetStore datasets, ModelStore models,
             ObjectStore objects, FileLinks links, OutboxRelay relay, ContractValidator contract, QuotaStore quotas, int defaultMaxAttempts,
@@ -67,7 +66,6 @@ public final class JobRoutes {
         this.allowPrivateWebhooks = allowPrivateWebhooks;
         this.quotas = quotas;
         this.analysis = new AnalysisChecks(datasets, jobs);
-        this.train = new TrainChecks(datasets);
         this.artifacts = new JobArtifacts(shards);
         this.endpoint = endpoint;
         this.jobs = jobs;
@@ -210,16 +208,19 @@ public final class JobRoutes {
         if (type != JobType.GENERATE && type != JobType.SYNTHESIZE) {
             datasetRef = body.getString("dataset");
         }
-        Integer datasetDim = datasetRef == null ? null : datasetDim(tenant, datasetRef);
+        // the upload the job names, read once for every check below (null for builtin:NAME)
+        DatasetRecord upload = datasetRef == null ? null : dataset(tenant, datasetRef, "/dataset");
+        Integer datasetDim = datasetRef == null ? null : dim(datasetRef, upload);
+        long rows = datasetRef == null ? 0 : AnalysisChecks.rows(datasetRef, upload);
         if (type == JobType.EVAL && params.has("train")) {
-            datasetDim(tenant, params.get("train").asText(), "/params/train");
+            dataset(tenant, params.get("train").asText(), "/params/train");
         }
         if (type == JobType.CLASSIFIER) {
-            analysis.classifier(tenant, datasetRef);
+            analysis.classifier(datasetRef, upload);
         }
         if (type == JobType.TRAIN) {
-            facts = trainFacts(tenant, datasetRef, params);
-            train.check(tenant, datasetRef, params, analysis.rows(tenant, datasetRef), facts);
+            facts = trainFacts(datasetRef, upload, params);
+            TrainChecks.check(datasetRef, upload, params, rows, facts);
         }
         if (type != JobType.TRAIN && type != JobType.CLASSIFIER) {
             String raw = body.getString("model");
@@ -232,7 +233,7 @@ public final class JobRoutes {
             modelId = m.id();
             facts = facts(m);
             // the kind of model and data first: "eval needs an image model" says more than a dimension
-            analysis.withModel(tenant, type, params, m, datasetRef);
+            analysis.withModel(tenant, type, params, m, datasetRef, upload);
             if (datasetDim != null && datasetDim != m.dim()) {
                 throw ApiException.invalid("/dataset", "dataset has " + datasetDim + " columns but model " + raw
                         + " was trained on " + m.dim());
@@ -265,9 +266,9 @@ public final class JobRoutes {
         }
         QuotaStore.Quotas quota = quotas.get(tenant);
         if (facts == null) {
-            facts = trainFacts(tenant, datasetRef, params);
+            facts = trainFacts(datasetRef, upload, params);
         }
-        double gflop = WorkEstimate.gflop(type, params, facts, datasetRef == null ? 0 : analysis.rows(tenant, datasetRef));
+        double gflop = WorkEstimate.gflop(type, params, facts, rows);
         if (gflop > quota.jobGflop()) {
             throw ApiException.invalid("/params", String.format(java.util.Locale.ROOT, "the job is estimated at %.3g"
                     + " GFLOP (steps, batch, count, solver tolerance and network size), more than tenant %s's job_gflop"
@@ -433,12 +434,10 @@ public final class JobRoutes {
     }
 
     /** The network a train job will build: its requested sizes on the dataset's shape. */
-    private ModelFacts trainFacts(String tenant, String ref, JsonNode params) {
+    private static ModelFacts trainFacts(String ref, DatasetRecord d, JsonNode params) {
         if (ref.equals(dev.pfgm.shared.data.ImageFiles.DISCS)) {
             return ModelFacts.of(params, 256, "1x16x16", 0);
         }
-        UUID id = Endpoint.parseUuid(ref);
-        DatasetRecord d = id == null ? null : datasets.get(tenant, id).orElse(null);
         if (d == null) { // a builtin table
             return ModelFacts.of(params, Math.max(2, BuiltinData.dim(ref.substring(BuiltinData.PREFIX.length()))), null, 0);
         }
@@ -457,19 +456,15 @@ public final class JobRoutes {
         }
     }
 
-    private Integer datasetDim(String tenant, String ref) {
-        return datasetDim(tenant, ref, "/dataset");
-    }
-
-    /** Columns of a dataset reference (builtin tables: their own; builtin:discs is 16x16 images); 422 naming {@code field} when there is none. */
-    private Integer datasetDim(String tenant, String ref, String field) {
-        if (ref.equals(dev.pfgm.shared.data.ImageFiles.DISCS)) {
-            return 256;
-        }
+    /**
+     * The tenant's upload {@code ref} names, or null for a builtin set (builtin tables, and
+     * builtin:discs); 422 naming {@code field} when it names neither.
+     */
+    private DatasetRecord dataset(String tenant, String ref, String field) {
         if (BuiltinData.isBuiltin(ref)) {
             String name = ref.substring(BuiltinData.PREFIX.length());
-            if (BuiltinData.dim(name) > 0) {
-                return BuiltinData.dim(name);
+            if (ref.equals(dev.pfgm.shared.data.ImageFiles.DISCS) || BuiltinData.dim(name) > 0) {
+                return null;
             }
             throw ApiException.invalid(field, "no builtin data set '" + name + "'; known: "
                     + String.join(", ", BuiltinData.names()) + ", discs");
@@ -478,9 +473,16 @@ public final class JobRoutes {
         if (id == null) {
             throw ApiException.invalid(field, "'" + ref + "' is neither a dataset id nor builtin:NAME");
         }
-        DatasetRecord d = datasets.get(tenant, id)
-                .orElseThrow(() -> ApiException.invalid(field, "no dataset with id " + ref));
-        return d.dim();
+        return datasets.get(tenant, id).orElseThrow(() -> ApiException.invalid(field, "no dataset with id " + ref));
+    }
+
+    /** Columns of a dataset (builtin tables: their own; builtin:discs is 16x16 images). */
+    private static int dim(String ref, DatasetRecord d) {
+        if (d != null) {
+            return d.dim();
+        }
+        return ref.equals(dev.pfgm.shared.data.ImageFiles.DISCS) ? 256
+                : BuiltinData.dim(ref.substring(BuiltinData.PREFIX.length()));
     }
 
     private Reply list(RoutingContext ctx, String tenant) {

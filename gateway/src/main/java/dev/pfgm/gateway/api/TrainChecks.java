@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pfgm.gateway.http.ApiException;
 import dev.pfgm.shared.data.ImageFiles;
 import dev.pfgm.shared.model.TrainRules;
-import dev.pfgm.shared.store.DatasetStore;
 import dev.pfgm.shared.store.DatasetStore.DatasetRecord;
 import dev.pfgm.shared.synthesis.ModelFacts;
 
@@ -14,15 +13,14 @@ import dev.pfgm.shared.synthesis.ModelFacts;
  * then failed on the worker; a refusal names the field, and nothing is queued.
  */
 final class TrainChecks {
-    private final DatasetStore datasets;
-
-    TrainChecks(DatasetStore datasets) {
-        this.datasets = datasets;
+    private TrainChecks() {
     }
 
-    /** {@code rows}: the data's rows or images; {@code facts}: the network the job would build. */
-    void check(String tenant, String ref, JsonNode params, long rows, ModelFacts facts) {
-        DatasetRecord d = datasets.byReference(tenant, ref).orElse(null);
+    /**
+     * {@code d}: the upload {@code ref} names (null for builtin:NAME); {@code rows}: the data's rows or
+     * images; {@code facts}: the network the job would build.
+     */
+    static void check(String ref, DatasetRecord d, JsonNode params, long rows, ModelFacts facts) {
         boolean images = ref.equals(ImageFiles.DISCS) || (d != null && d.images());
         boolean labelled = d != null && d.images() && d.labels() != null;
         JsonNode augDim = params.get("aug_dim");
