@@ -271,6 +271,9 @@ class CliTest {
                 "--rtol: '0x1p-10' is not a number");
         cases.put(List.of("sample", "--model", m, "--count", "5", "--out", out, "--atol", "1e-3d"), "--atol: '1e-3d' is not a number");
         cases.put(List.of("sample", "--model", m, "--count", "5", "--out", out, "--rtol", "1e999"), "--rtol: '1e999' is not a number");
+        // below the solver's bound: found when the study's training had ended
+        cases.put(List.of("bench-sampling", "--data", "builtin:moons", "--steps", "5", "--tolerances", "1e-12", "--out",
+                p("study")), "--tolerances: '1e-12' is not a tolerance in [1.0E-10, 1)");
         cases.put(List.of("classifier"), "classifier: the only subcommand is 'train'");
         cases.put(List.of("classifier", "train", "--data", data.toString(), "--labels", data.toString(), "--out", out,
                 "--epochs", "0"), "--epochs: must be an integer in [1, 1000], got 0");

@@ -18,6 +18,7 @@ import dev.pfgm.shared.data.GaussianMixture;
 import dev.pfgm.shared.data.ImageFiles;
 import dev.pfgm.shared.data.ImageSet;
 import dev.pfgm.shared.data.ProceduralImages;
+import dev.pfgm.shared.model.SolverLimits;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -216,8 +217,10 @@ public final class SamplingBenchCommand extends CliCommand {
         for (String t : tolText.isBlank() ? new String[0] : tolText.split(",", -1)) {
             Double parsed = Check.decimalNumber(t.trim());
             double v = parsed == null ? Double.NaN : parsed;
-            if (!(v > 0 && v < 1)) {
-                throw new InvalidInputException("--tolerances: '" + t + "' is not a tolerance in (0, 1)");
+            if (!SolverLimits.tolerance(v)) {
+                // the solver's own bound, here before the study trains (it was found once training ended)
+                throw new InvalidInputException("--tolerances: '" + t + "' is not a tolerance in ["
+                        + SolverLimits.MIN_TOLERANCE + ", 1)");
             }
             tolerances.add(v);
         }
