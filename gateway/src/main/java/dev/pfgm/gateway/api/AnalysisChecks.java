@@ -138,6 +138,7 @@ final class AnalysisChecks {
     }
 
     private DatasetRecord uploaded(String tenant, String ref) {
-        return datasets.byReference(tenant, ref).orElse(null);
+        UUID id = Endpoint.parseUuid(ref);
+        return id == null ? null : datasets.get(tenant, id).orElse(null);
     }
 }

@@ -133,17 +133,6 @@ public final class DatasetStore {
         }, IN_USE_SQL, tenant, id.toString(), id.toString()));
     }
 
-    /** The tenant's uploaded dataset a job's reference names (its id); empty for builtin:NAME or an id it has not. */
-    public Optional<DatasetRecord> byReference(String tenant, String ref) {
-        UUID id;
-        try {
-            id = ref == null ? null : UUID.fromString(ref);
-        } catch (IllegalArgumentException e) {
-            id = null;
-        }
-        return id == null ? Optional.empty() : get(tenant, id);
-    }
-
     public Optional<DatasetRecord> get(String tenant, UUID id) {
         return db.run(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT * FROM datasets WHERE id = ? AND tenant = ?")) {
