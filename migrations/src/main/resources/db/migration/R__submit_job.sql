@@ -7,13 +7,18 @@
 -- jobs_tenant_unfinished (V5) covers the rows, and each call cost a third more
 -- (infra/bench/submit-job-sql.sh, docs/benchmarks.md). The list must equal JobStatus.UNFINISHED
 -- and the index's predicate; JobStoreTest checks both against it. A job naming a model or an
--- uploaded dataset holds its row (KEY SHARE) until the job is written.
+-- uploaded dataset holds its row (KEY SHARE) until the job is written. p_labels_key is the uploaded
+-- dataset's labels file as the gateway's checks read it (null: none).
 DROP FUNCTION IF EXISTS submit_job(uuid, text, text, integer, jsonb, text, uuid, text, text, text, bigint, text, jsonb,
         text, jsonb, text[]);
+DROP FUNCTION IF EXISTS submit_job(uuid, text, text, integer, jsonb, text, uuid, text, text, text, bigint, text, jsonb,
+        text, jsonb);
 CREATE OR REPLACE FUNCTION submit_job(p_id uuid, p_tenant text, p_type text, p_max_attempts integer, p_params jsonb,
         p_dataset text, p_model_id uuid, p_idempotency_key text, p_request_hash text, p_topic text,
-        p_max_active bigint, p_name text, p_metadata jsonb, p_webhook text, p_message jsonb)
+        p_max_active bigint, p_name text, p_metadata jsonb, p_webhook text, p_message jsonb, p_labels_key text)
     RETURNS SETOF jobs LANGUAGE plpgsql AS $$
+DECLARE
+    v_labels_key text;
 BEGIN
     PERFORM pg_advisory_xact_lock(1, hashtext(p_tenant));
     IF (SELECT count(*) FROM (SELECT 1 FROM jobs WHERE tenant = p_tenant
@@ -31,9 +36,17 @@ BEGIN
     END IF;
     -- likewise the dataset it names (an uploaded one; builtin:NAME has no row), for DatasetStore.delete
     IF p_dataset ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' THEN
-        PERFORM 1 FROM datasets WHERE id = p_dataset::uuid AND tenant = p_tenant FOR KEY SHARE;
+        SELECT labels_key INTO v_labels_key FROM datasets WHERE id = p_dataset::uuid AND tenant = p_tenant
+            FOR KEY SHARE;
         IF NOT FOUND THEN
             RAISE EXCEPTION 'dataset % does not exist', p_dataset USING ERRCODE = 'PFG02';
+        END IF;
+        -- labels posted between the gateway's checks and this call (DatasetStore.setLabels held the row
+        -- and this read waited for it) would be what the job trains on, unchecked; a replayed
+        -- idempotency key still finds its job
+        IF v_labels_key IS DISTINCT FROM p_labels_key AND NOT EXISTS (SELECT 1 FROM jobs
+                WHERE tenant = p_tenant AND idempotency_key = p_idempotency_key) THEN
+            RAISE EXCEPTION 'dataset % has other labels', p_dataset USING ERRCODE = 'PFG03';
         END IF;
     END IF;
     RETURN QUERY

@@ -176,7 +176,7 @@ public final class JobRoutes {
 
     /** A request that passed every check: what its row needs, and its estimated cost against the quota. */
     private record Checked(JobType type, JsonNode params, String datasetRef, UUID modelId, int maxAttempts,
-            double gflop, QuotaStore.Quotas quota, String webhook, JsonNode metadata, String name) {
+            double gflop, QuotaStore.Quotas quota, String webhook, JsonNode metadata, String name, String labelsKey) {
     }
 
     /**
@@ -281,7 +281,8 @@ public final class JobRoutes {
         JsonNode metadata = body.containsKey("metadata")
                 ? Json.MAPPER.valueToTree(body.getJsonObject("metadata").getMap()) : null;
         return new Checked(type, params, datasetRef, modelId, body.getInteger("max_attempts", defaultMaxAttempts), gflop,
-                quota, webhook, metadata, body.getString("name"));
+                quota, webhook, metadata, body.getString("name"),
+                upload == null || upload.labels() == null ? null : upload.labels().key());
     }
 
     private Reply submit(RoutingContext ctx, String tenant) {
@@ -299,9 +300,15 @@ public final class JobRoutes {
             webhooks.tenantSecret(tenant); // what its deliveries are signed with exists before any is due
         }
         JobStore.Submitted s = jobs.submit(new JobStore.NewJob(tenant, c.type(), c.params(), c.datasetRef(), c.modelId(),
-                c.maxAttempts(), idempotencyKey, hash, quota.activeJobs(), c.name(), c.metadata(), c.webhook()));
+                c.maxAttempts(), idempotencyKey, hash, quota.activeJobs(), c.name(), c.metadata(), c.webhook(),
+                c.labelsKey()));
         if (s.missing() != null) {
             throw ApiException.invalid(s.missing(), "it was deleted as this job was submitted");
+        }
+        if (s.labelsChanged()) {
+            throw new ApiException(409, "Conflict", "dataset " + c.datasetRef() + " was given other labels as this job"
+                    + " was submitted; nothing was written: submit it again to have it checked against them",
+                    List.of(new ApiException.FieldError("/dataset", "its labels changed during the submission")));
         }
         if (s.overQuota()) {
             throw new ApiException(429, "Too Many Requests", "tenant " + tenant + " has " + quota.activeJobs()

@@ -394,7 +394,7 @@ class JobStoreTest {
                 c.setAutoCommit(false);
                 try (PreparedStatement ps = c.prepareStatement("SELECT id FROM submit_job(?, 't-race', 'generate', 2,"
                         + " '{}'::jsonb, NULL, ?, NULL, NULL, 'pfgm.jobs.generate', 1000, NULL, NULL::jsonb, NULL,"
-                        + " '{}'::jsonb)")) {
+                        + " '{}'::jsonb, NULL)")) {
                     ps.setObject(1, UUID.randomUUID());
                     ps.setObject(2, kept);
                     ps.executeQuery().close();
@@ -473,8 +473,7 @@ class JobStoreTest {
         assertTrue(first.done());
         assertNull(first.result().replacedKey());
         assertEquals("k1", first.result().dataset().labels().key());
-        JobRecord train = jobs.submit(new JobStore.NewJob("t-lab", JobType.TRAIN, Json.object().put("steps", 1),
-                images.toString(), null, 2, null, null, 1000)).job();
+        JobRecord train = jobs.submit(labelled("t-lab", images, "k1", null)).job();
         var refused = datasets.setLabels("t-lab", images, "k2", "csv", new int[] {9, 1}).orElseThrow();
         assertFalse(refused.done());
         assertEquals(train.id(), refused.busyWith());
@@ -484,6 +483,38 @@ class JobStoreTest {
         assertTrue(second.done());
         assertEquals("k1", second.result().replacedKey());
         assertTrue(datasets.setLabels("other", images, "k3", "csv", new int[] {1}).isEmpty(), "another tenant's");
+    }
+
+    /**
+     * A submission checked against labels that were replaced before it was written (POST labels
+     * between the gateway's checks and submit_job) is refused and writes nothing; a replay of an
+     * idempotency key still finds its job.
+     */
+    @Test
+    void aJobCheckedAgainstReplacedLabelsIsRefused() {
+        DatasetStore datasets = new DatasetStore(db);
+        UUID images = dataset("t-rel");
+        count("WITH d AS (UPDATE datasets SET kind = 'images', channels = 1, height = 1, width = 2 WHERE id = ? RETURNING 1) SELECT count(*) FROM d", images);
+        assertTrue(datasets.setLabels("t-rel", images, "k1", "csv", new int[] {5, 5}).orElseThrow().done());
+        JobStore.Submitted first = jobs.submit(labelled("t-rel", images, "k1", "key-1"));
+        assertTrue(first.created(), first.toString());
+        jobs.cancel("t-rel", first.job().id());
+        assertTrue(datasets.setLabels("t-rel", images, "k2", "csv", new int[] {9, 1}).orElseThrow().done());
+        JobStore.Submitted stale = jobs.submit(labelled("t-rel", images, "k1", null));
+        assertTrue(stale.labelsChanged(), stale.toString());
+        assertNull(stale.job());
+        JobStore.Submitted unlabelledCheck = jobs.submit(labelled("t-rel", images, null, null));
+        assertTrue(unlabelledCheck.labelsChanged(), "checked before any labels: " + unlabelledCheck);
+        assertEquals(1, count("SELECT count(*) FROM jobs WHERE tenant = 't-rel'"), "nothing written");
+        JobStore.Submitted replay = jobs.submit(labelled("t-rel", images, "k1", "key-1"));
+        assertEquals(first.job().id(), replay.job().id(), replay.toString());
+        assertFalse(replay.labelsChanged());
+        assertTrue(jobs.submit(labelled("t-rel", images, "k2", null)).created(), "checked against today's labels");
+    }
+
+    private static JobStore.NewJob labelled(String tenant, UUID dataset, String labelsKey, String idempotencyKey) {
+        return new JobStore.NewJob(tenant, JobType.TRAIN, Json.object().put("steps", 1), dataset.toString(), null, 2,
+                idempotencyKey, idempotencyKey == null ? null : "h", 1000, null, null, null, labelsKey);
     }
 
     private UUID dataset(String tenant) {

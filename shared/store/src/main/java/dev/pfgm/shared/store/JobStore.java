@@ -56,15 +56,19 @@ public final class JobStore {
         this.defaultRunningJobs = defaultRunningJobs;
     }
 
-    /** What a submission asks for; {@code maxActive}: the tenant's quota of unfinished jobs. */
+    /**
+     * What a submission asks for; {@code maxActive}: the tenant's quota of unfinished jobs;
+     * {@code labelsKey}: the uploaded dataset's labels file the submission was checked against (null:
+     * none), which must still be the dataset's when the job is written.
+     */
     public record NewJob(String tenant, JobType type, JsonNode params, String dataset, UUID modelId,
             int maxAttempts, String idempotencyKey, String requestHash, long maxActive, String name, JsonNode metadata,
-            String webhook) {
-        /** A job without a name, metadata or webhook. */
+            String webhook, String labelsKey) {
+        /** A job without a name, metadata, webhook or labels file. */
         public NewJob(String tenant, JobType type, JsonNode params, String dataset, UUID modelId, int maxAttempts,
                 String idempotencyKey, String requestHash, long maxActive) {
             this(tenant, type, params, dataset, modelId, maxAttempts, idempotencyKey, requestHash, maxActive, null, null,
-                    null);
+                    null, null);
         }
     }
 
@@ -74,10 +78,11 @@ public final class JobStore {
      */
     /**
      * {@code missing}: "/model" or "/dataset" when what the job names was deleted before the job
-     * could be written (nothing was); null otherwise.
+     * could be written (nothing was); null otherwise. {@code labelsChanged}: the dataset's labels were
+     * replaced after the submission was checked (nothing was written).
      */
     public record Submitted(JobRecord job, boolean created, boolean keyReusedWithOtherBody, boolean overQuota,
-            String missing) {
+            String missing, boolean labelsChanged) {
     }
 
     /** Serialises a tenant's quota checks with its inserts and claims (transaction-scoped; namespace 1). */
@@ -95,11 +100,12 @@ public final class JobStore {
      * the partial index it must use does; JobStoreTest holds both to {@link JobStatus#UNFINISHED}.
      */
     private static final String SUBMIT = "SELECT " + JobRecord.COLUMNS
-            + " FROM submit_job(?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb)";
+            + " FROM submit_job(?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?)";
 
-    /** What submit_job raises when the job's model, or its uploaded dataset, is gone. */
+    /** What submit_job raises when the job's model, or its uploaded dataset, is gone, or has other labels. */
     private static final String MODEL_GONE = "PFG01";
     private static final String DATASET_GONE = "PFG02";
+    private static final String LABELS_CHANGED = "PFG03";
 
     public Submitted submit(NewJob j) {
         return db.run(c -> {
@@ -121,19 +127,23 @@ public final class JobStore {
                 ps.setString(13, j.metadata() == null ? null : Json.write(j.metadata()));
                 ps.setString(14, j.webhook());
                 ps.setString(15, Json.write(JobMessage.of(id, j.type(), 0).toJson()));
+                ps.setString(16, j.labelsKey());
                 row = one(ps);
             } catch (SQLException e) {
                 if (MODEL_GONE.equals(e.getSQLState()) || DATASET_GONE.equals(e.getSQLState())) {
                     return new Submitted(null, false, false, false,
-                            MODEL_GONE.equals(e.getSQLState()) ? "/model" : "/dataset");
+                            MODEL_GONE.equals(e.getSQLState()) ? "/model" : "/dataset", false);
+                }
+                if (LABELS_CHANGED.equals(e.getSQLState())) {
+                    return new Submitted(null, false, false, false, null, true);
                 }
                 throw e;
             }
             if (row != null) {
-                return new Submitted(row, true, false, false, null);
+                return new Submitted(row, true, false, false, null, false);
             }
             if (j.idempotencyKey() == null) {
-                return new Submitted(null, false, false, true, null);
+                return new Submitted(null, false, false, true, null, false);
             }
             try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRecord.COLUMNS
                     + ", request_hash FROM jobs WHERE tenant = ? AND idempotency_key = ?")) {
@@ -141,11 +151,11 @@ public final class JobStore {
                 ps.setString(2, j.idempotencyKey());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
-                        return new Submitted(null, false, false, true, null); // no clash: the quota held it back
+                        return new Submitted(null, false, false, true, null, false); // no clash: the quota held it back
                     }
                     JobRecord existing = JobRecord.read(rs);
                     return new Submitted(existing, false, !j.requestHash().equals(rs.getString("request_hash")), false,
-                            null);
+                            null, false);
                 }
             }
         });
