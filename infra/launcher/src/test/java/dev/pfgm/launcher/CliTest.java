@@ -15,6 +15,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -304,6 +305,47 @@ class CliTest {
         List<String> lines = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
         assertEquals(0, bash.waitFor());
         assertEquals(List.of("sample", "--guidance --guidance-interval"), lines);
+    }
+
+    /**
+     * The data limits a refusal names are read from the environment, as the service reads them: a
+     * table of 4 columns passes the default 10,000 and is refused at 3, and a malformed value is one
+     * line naming the variable. In a child JVM, which is what an environment takes.
+     */
+    @Test
+    void dataLimitsComeFromTheEnvironment() throws Exception {
+        Path csv = Files.writeString(dir.resolve("four.csv"), "a,b,c,d\n1,2,3,4\n5,6,7,9\n2,4,6,1\n");
+        String[] train = {"train", "--data", csv.toString(), "--out", p("four.model"), "--steps", "1"};
+        Run lowered = child(Map.of("PFGM_MAX_COLUMNS", "3"), train);
+        assertEquals(2, lowered.code(), lowered.err());
+        assertEquals(1, lowered.err().strip().lines().count(), lowered.err());
+        assertTrue(lowered.err().contains("4 columns, more than the 3 allowed (PFGM_MAX_COLUMNS)"), lowered.err());
+        Run malformed = child(Map.of("PFGM_MAX_COLUMNS", "many"), train);
+        assertEquals(2, malformed.code(), malformed.err());
+        assertTrue(malformed.err().strip().lines().count() == 1 && malformed.err().contains("PFGM_MAX_COLUMNS must be an"
+                + " integer"), malformed.err());
+        assertFalse(Files.exists(dir.resolve("four.model")));
+    }
+
+    /** The command line in a JVM of its own, with {@code env} added to this one's environment. */
+    private static Run child(Map<String, String> env, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(), "-cp",
+                System.getProperty("java.class.path"), "dev.pfgm.launcher.Main"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        java.util.concurrent.CompletableFuture<byte[]> err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return p.getErrorStream().readAllBytes();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "the child JVM ended");
+        return new Run(p.exitValue(), out, new String(err.get(), StandardCharsets.UTF_8));
     }
 
     @Test

@@ -22,9 +22,14 @@ public final class Config {
 
     /** Resolves every setting in {@link Settings#ALL}; names each missing or malformed one. */
     public static Config from(Map<String, String> env) {
+        return from(env, Settings.ALL);
+    }
+
+    /** Resolves {@code settings} alone: for the command line, which runs without the service's settings. */
+    public static Config from(Map<String, String> env, List<Setting> settings) {
         Map<String, String> v = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
-        for (Setting s : Settings.ALL) {
+        for (Setting s : settings) {
             String raw = env.get(s.name());
             if (raw == null || (raw.isBlank() && s.defaultValue() != null)) {
                 raw = s.defaultValue();

@@ -24,7 +24,7 @@ public final class DataFiles {
      * command-line option for messages (e.g. "--data").
      */
     public static Dataset load(String spec, String flag) {
-        return load(spec, flag, DataLimits.DEFAULT);
+        return load(spec, flag, DataLimits.local());
     }
 
     public static Dataset load(String spec, String flag, DataLimits limits) {

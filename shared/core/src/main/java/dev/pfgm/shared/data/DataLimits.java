@@ -1,7 +1,11 @@
 package dev.pfgm.shared.data;
 
+import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.shared.config.Config;
+import dev.pfgm.shared.config.Setting;
 import dev.pfgm.shared.config.Settings;
+import java.util.List;
+import java.util.Map;
 
 /**
  * How large a dataset file may say it is, checked from its header before anything is allocated:
@@ -17,7 +21,7 @@ public record DataLimits(long maxValues, int maxColumns, long maxImagePixels, in
     /** A CSV cell (a number or a column name) longer than this is not one. */
     public static final int CSV_MAX_CELL = 1_000;
 
-    /** The defaults of the settings, for the command line and the engine's own files. */
+    /** The defaults of the settings. */
     public static final DataLimits DEFAULT = new DataLimits(
             Long.parseLong(Settings.MAX_DATASET_VALUES.defaultValue()),
             Integer.parseInt(Settings.MAX_COLUMNS.defaultValue()),
@@ -26,6 +30,28 @@ public record DataLimits(long maxValues, int maxColumns, long maxImagePixels, in
             Long.parseLong(Settings.MAX_UNPACKED_MB.defaultValue()) << 20,
             Integer.parseInt(Settings.MAX_UNPACK_RATIO.defaultValue()),
             Integer.parseInt(Settings.UPLOAD_PARSE_SECONDS.defaultValue()));
+
+    /** The settings these limits are read from. */
+    public static final List<Setting> SETTINGS = List.of(Settings.MAX_DATASET_VALUES, Settings.MAX_COLUMNS,
+            Settings.MAX_IMAGE_PIXELS, Settings.MAX_ZIP_ENTRIES, Settings.MAX_UNPACKED_MB, Settings.MAX_UNPACK_RATIO,
+            Settings.UPLOAD_PARSE_SECONDS);
+
+    /**
+     * The limits of files read on this machine (the command line's data, the engine's own files):
+     * the defaults, with any of {@link #SETTINGS} the environment sets, so that the setting a refusal
+     * names raises the limit here too. A malformed one is bad input naming it.
+     */
+    public static DataLimits local() {
+        return local(System.getenv());
+    }
+
+    static DataLimits local(Map<String, String> env) {
+        try {
+            return from(Config.from(env, SETTINGS));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(e.getMessage());
+        }
+    }
 
     public static DataLimits from(Config c) {
         return new DataLimits(c.getLong(Settings.MAX_DATASET_VALUES), c.getInt(Settings.MAX_COLUMNS),

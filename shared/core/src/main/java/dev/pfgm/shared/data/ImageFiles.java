@@ -48,7 +48,7 @@ public final class ImageFiles {
 
     /** Loads {@code spec} as images or a table; {@code labels} (may be null) only for images. */
     public static Loaded load(String spec, String labels, String flag, String labelsFlag) {
-        return load(spec, labels, flag, labelsFlag, DataLimits.DEFAULT);
+        return load(spec, labels, flag, labelsFlag, DataLimits.local());
     }
 
     /**

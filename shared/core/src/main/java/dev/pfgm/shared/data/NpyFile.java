@@ -42,7 +42,7 @@ public final class NpyFile {
     }
 
     public static Array parse(byte[] bytes, String name) {
-        return parse(bytes, name, DataLimits.DEFAULT);
+        return parse(bytes, name, DataLimits.local());
     }
 
     public static Array parse(byte[] bytes, String name, DataLimits limits) {
