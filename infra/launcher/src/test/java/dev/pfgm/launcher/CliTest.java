@@ -310,7 +310,8 @@ class CliTest {
     /**
      * The data limits a refusal names are read from the environment, as the service reads them: a
      * table of 4 columns passes the default 10,000 and is refused at 3, and a malformed value is one
-     * line naming the variable. In a child JVM, which is what an environment takes.
+     * line naming the variable; model files are not data. In a child JVM, which is what an
+     * environment takes.
      */
     @Test
     void dataLimitsComeFromTheEnvironment() throws Exception {
@@ -325,6 +326,11 @@ class CliTest {
         assertTrue(malformed.err().strip().lines().count() == 1 && malformed.err().contains("PFGM_MAX_COLUMNS must be an"
                 + " integer"), malformed.err());
         assertFalse(Files.exists(dir.resolve("four.model")));
+        // a model's weights are the engine's own file: a lowered data limit leaves them readable
+        assertEquals(0, run("train", "--data", "builtin:ring8", "--out", p("limits.model"), "--steps", "5").code());
+        Run sampled = child(Map.of("PFGM_MAX_DATASET_VALUES", "10"), "sample", "--model", p("limits.model"), "--count",
+                "3", "--out", p("limits.npy"));
+        assertEquals(0, sampled.code(), sampled.err());
     }
 
     /** The command line in a JVM of its own, with {@code env} added to this one's environment. */

@@ -38,7 +38,7 @@ public final class CsvFile {
 
     public static Dataset readTable(byte[] bytes, String name, String sha256) {
         try {
-            return readTable(new ByteArrayInputStream(bytes), name, sha256, DataLimits.local());
+            return readTable(new ByteArrayInputStream(bytes), name, sha256, DataLimits.DEFAULT);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

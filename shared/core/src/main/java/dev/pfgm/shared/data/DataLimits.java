@@ -21,7 +21,7 @@ public record DataLimits(long maxValues, int maxColumns, long maxImagePixels, in
     /** A CSV cell (a number or a column name) longer than this is not one. */
     public static final int CSV_MAX_CELL = 1_000;
 
-    /** The defaults of the settings. */
+    /** The defaults of the settings: for the engine's own files (models, checkpoints) and labels files. */
     public static final DataLimits DEFAULT = new DataLimits(
             Long.parseLong(Settings.MAX_DATASET_VALUES.defaultValue()),
             Integer.parseInt(Settings.MAX_COLUMNS.defaultValue()),
@@ -37,9 +37,10 @@ public record DataLimits(long maxValues, int maxColumns, long maxImagePixels, in
             Settings.UPLOAD_PARSE_SECONDS);
 
     /**
-     * The limits of files read on this machine (the command line's data, the engine's own files):
+     * The limits of the data the command line reads ({@link DataFiles#load}, {@link ImageFiles#load}):
      * the defaults, with any of {@link #SETTINGS} the environment sets, so that the setting a refusal
-     * names raises the limit here too. A malformed one is bad input naming it.
+     * names raises the limit there too. A malformed one is bad input naming it. Not for model files:
+     * lowering a data limit must not make a model unreadable.
      */
     public static DataLimits local() {
         return local(System.getenv());

@@ -26,7 +26,7 @@ public final class IdxFile {
     /** Images of a file's bytes, with labels from another file's bytes (may be null). */
     public static ImageSet readImages(byte[] raw, String name, byte[] labelsRaw, String labelsName) {
         try {
-            Scan s = scan(new ByteArrayInputStream(raw), raw.length, name, DataLimits.local(), true);
+            Scan s = scan(new ByteArrayInputStream(raw), raw.length, name, DataLimits.DEFAULT, true);
             int[] labels = labelsRaw == null ? null : readLabels(labelsRaw, labelsName, s.count());
             return new ImageSet(name, s.pixels(), s.count(), 1, s.height(), s.width(), true, labels,
                     DataFiles.sha256(raw));
@@ -111,7 +111,7 @@ public final class IdxFile {
     public static int[] readLabels(byte[] raw, String name, int expected) {
         try {
             // a labels file is 8 bytes of header and a byte a label
-            InputStream b = unpacked(new ByteArrayInputStream(raw), raw.length, name, DataLimits.local());
+            InputStream b = unpacked(new ByteArrayInputStream(raw), raw.length, name, DataLimits.DEFAULT);
             byte[] head = b.readNBytes(8);
             expectMagic(head, name, UBYTE_LABELS, "labels");
             long n = unsigned(header(head, name, 4));

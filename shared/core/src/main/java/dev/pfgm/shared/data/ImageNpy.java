@@ -68,7 +68,7 @@ public final class ImageNpy {
 
     /** A parsed array as images. */
     public static ImageSet images(NpyFile.Array a, String name, String sha256) {
-        return images(a, name, sha256, DataLimits.local());
+        return images(a, name, sha256, DataLimits.DEFAULT);
     }
 
     public static ImageSet images(NpyFile.Array a, String name, String sha256, DataLimits limits) {

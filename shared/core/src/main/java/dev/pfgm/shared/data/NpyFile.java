@@ -42,7 +42,7 @@ public final class NpyFile {
     }
 
     public static Array parse(byte[] bytes, String name) {
-        return parse(bytes, name, DataLimits.local());
+        return parse(bytes, name, DataLimits.DEFAULT);
     }
 
     public static Array parse(byte[] bytes, String name, DataLimits limits) {

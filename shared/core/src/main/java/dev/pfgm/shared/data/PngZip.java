@@ -30,7 +30,7 @@ public final class PngZip {
 
     public static ImageSet read(byte[] bytes, String name) {
         try {
-            Images all = scan(new ByteArrayInputStream(bytes), bytes.length, name, DataLimits.local(), true);
+            Images all = scan(new ByteArrayInputStream(bytes), bytes.length, name, DataLimits.DEFAULT, true);
             return all.toSet(name, DataFiles.sha256(bytes));
         } catch (IOException e) {
             throw new InvalidInputException(name + ": not a readable zip file: " + e.getMessage());
