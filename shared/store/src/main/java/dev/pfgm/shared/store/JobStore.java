@@ -74,12 +74,10 @@ public final class JobStore {
 
     /**
      * The outcome of a submission: a new job, the job an idempotency key already named, a clash,
-     * or nothing because the tenant already has {@code maxActive} unfinished jobs.
-     */
-    /**
-     * {@code missing}: "/model" or "/dataset" when what the job names was deleted before the job
-     * could be written (nothing was); null otherwise. {@code labelsChanged}: the dataset's labels were
-     * replaced after the submission was checked (nothing was written).
+     * or nothing because the tenant already has {@code maxActive} unfinished jobs. {@code missing}:
+     * "/model" or "/dataset" when what the job names was deleted before the job could be written
+     * (nothing was); null otherwise. {@code labelsChanged}: the dataset's labels were replaced after
+     * the submission was checked (nothing was written).
      */
     public record Submitted(JobRecord job, boolean created, boolean keyReusedWithOtherBody, boolean overQuota,
             String missing, boolean labelsChanged) {
