@@ -341,4 +341,55 @@ class HostileCliInputTest {
         refused(run("train", "--data", "builtin:discs", "--out", model.toString(), "--steps", "2", "--config",
                 inDefault.toString()), "is in the run folder");
     }
+    @Test
+    void anInputTheOutputFolderWouldReplaceIsRefused() throws IOException {
+        // synthesize --model D/report.json --out D replaced the model with the report
+        Path out = Files.createDirectories(dir.resolve("synth-here"));
+        for (String name : new String[] {"report.json", "part-00000.npy", ".part-00000.npy.tmp", "manifest.json"}) {
+            Path inside = Files.copy(model, out.resolve(name));
+            refused(run("synthesize", "--model", inside.toString(), "--count", "5", "--out", out.toString()),
+                    "--model: '" + inside + "' is in the output folder");
+            assertTrue(java.util.Arrays.equals(Files.readAllBytes(model), Files.readAllBytes(inside)), name + " unchanged");
+            Files.delete(inside);
+        }
+        Path data = Files.writeString(out.resolve("part-00003.csv"), "a,b\n1,2\n3,4\n");
+        refused(run("synthesize", "--model", model.toString(), "--count", "5", "--out", out.toString(), "--resume",
+                "--data", data.toString()), "--data: '" + data + "' is in the output folder");
+        assertEquals("a,b\n1,2\n3,4\n", Files.readString(data), "the data file unchanged");
+        Files.delete(data);
+        Path kept = Files.copy(model, out.resolve("my.pfgm"));
+        Run ok = run("synthesize", "--model", kept.toString(), "--count", "5", "--out", out.toString(), "--no-report");
+        assertEquals(0, ok.code(), "a file of another name there is the user's: " + ok.err());
+    }
+
+    /**
+     * A model records its training data by absolute path, and the commands that read it by default
+     * check that it is still that data: synthesize's filter and report compared with whatever file
+     * now had the recorded name (a relative one, resolved against another folder).
+     */
+    @Test
+    void theRecordedTrainingDataIsReadByAbsolutePathAndChecked() throws IOException {
+        Path table = dir.resolve("recorded.csv");
+        StringBuilder csv = new StringBuilder("x,y\n");
+        for (int i = 0; i < 200; i++) {
+            csv.append(Math.sin(i)).append(',').append(Math.cos(0.7 * i)).append('\n');
+        }
+        Files.writeString(table, csv);
+        Path relative = Path.of("").toAbsolutePath().relativize(table);
+        Path m = dir.resolve("recorded.pfgm");
+        Run t = run("train", "--data", relative.toString(), "--out", m.toString(), "--steps", "20", "--config",
+                dir.resolve("small.json").toString());
+        assertEquals(0, t.code(), t.err());
+        assertEquals(table.toString(), dev.pfgm.engine.model.ModelFile.read(m, "m").provenance().dataSource());
+        Run filtered = run("synthesize", "--model", m.toString(), "--count", "5", "--out", dir.resolve("rec-1").toString(),
+                "--min-log-density-quantile", "0.01", "--no-report");
+        assertEquals(0, filtered.code(), "the recorded data is found and is the same: " + filtered.err());
+        Files.writeString(table, csv.append("0.5,0.5\n"));
+        refused(run("synthesize", "--model", m.toString(), "--count", "5", "--out", dir.resolve("rec-2").toString(),
+                "--min-log-density-quantile", "0.01", "--no-report"), "is not the data it was trained on");
+        Run reported = run("synthesize", "--model", m.toString(), "--count", "5", "--out", dir.resolve("rec-3").toString());
+        assertEquals(0, reported.code(), reported.err());
+        JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("rec-3").resolve("report.json").toFile());
+        assertTrue(report.toString().contains("is not the data it was trained on"), report.toString());
+    }
 }

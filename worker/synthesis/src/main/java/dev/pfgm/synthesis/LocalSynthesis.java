@@ -52,6 +52,17 @@ public final class LocalSynthesis {
     public static final String REPORT = "report.json";
     private static final String SAMPLE_PREFIX = ".report-sample-";
 
+    /**
+     * Whether a run writes, renames into place or deletes a file of this name in its folder: its
+     * parts and their sidecars, the manifest, journal and report, and their temporary files. An input
+     * there by such a name would be lost.
+     */
+    public static boolean writes(String fileName) {
+        return fileName.equals(MANIFEST) || fileName.equals(JOURNAL) || fileName.equals(REPORT)
+                || fileName.startsWith("part-") || fileName.startsWith(".part-") || fileName.startsWith(SAMPLE_PREFIX)
+                || (fileName.startsWith(".pfgm-") && fileName.endsWith(".tmp"));
+    }
+
     /** What a run did: the manifest, how many parts it kept from an earlier run and how many it drew. */
     public record Result(ObjectNode manifest, int keptParts, int drawnParts, long drawnRows, double seconds) {
     }

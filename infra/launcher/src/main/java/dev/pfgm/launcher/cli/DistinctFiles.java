@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParseResult;
 
@@ -69,6 +70,34 @@ final class DistinctFiles {
             }
         }
         return null;
+    }
+
+    /**
+     * Refuses inputs ({@code {option, value}} pairs; null values and builtin data pass) that lie in
+     * {@code folder} under a name the command writes there ({@code writes}): the run would replace
+     * them (train's run folder, synthesize's output folder).
+     */
+    static void notInFolderAs(String[][] inputs, Path folder, Predicate<String> writes, String folderOption,
+            String folderRole) {
+        Path dir = folder.toAbsolutePath().normalize();
+        for (String[] in : inputs) {
+            if (in[1] == null || in[1].startsWith("builtin:")) {
+                continue;
+            }
+            Path p;
+            try {
+                p = Path.of(in[1]).toAbsolutePath().normalize();
+            } catch (InvalidPathException e) {
+                continue; // no file by that name: reading it reports the problem
+            }
+            Path parent = p.getParent();
+            if (parent != null && p.getFileName() != null && writes.test(p.getFileName().toString())
+                    && same(parent, dir)) {
+                throw new InvalidInputException(in[0] + ": '" + in[1] + "' is in " + folderRole + " '" + folder
+                        + "', where the command writes its own " + p.getFileName() + ": move the file or give"
+                        + " another " + folderOption);
+            }
+        }
     }
 
     static boolean same(Path a, Path b) {

@@ -6,6 +6,7 @@ import dev.pfgm.engine.eval.Evaluation;
 import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.engine.sample.Guidance;
 import dev.pfgm.engine.sample.SolverSpec;
+import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.shared.data.DataFiles;
 import dev.pfgm.shared.data.ImageFiles;
 import dev.pfgm.shared.data.ImageSet;
@@ -70,6 +71,9 @@ public final class EvalCommand extends CliCommand {
         ImageSet test = ImageFiles.images(testSpec, null, "--data", null);
         ImageSet train = ImageFiles.images(trainSpec, null, trainOption != null ? "--train" : "--train (from the model file)",
                 null);
+        if (trainOption == null && ModelOption.notTrainedOn(model, new ImageFiles.Loaded(null, train, null))) {
+            throw new InvalidInputException("--train: " + ModelOption.notTrainedOnMessage(model, "--train"));
+        }
         ProgressBar bar = new ProgressBar("eval");
         long t0 = System.nanoTime();
         Evaluation.Result r;

@@ -111,8 +111,15 @@ public final class SynthesizeCommand extends CliCommand {
             throw new InvalidInputException("--out: '" + out + "' is a file; give a folder (it is created if missing)");
         }
         ObjectNode params = params();
+        String[][] inputs = {{"--model", modelFile.path.toString()}, {"--data", dataOption}, {"--holdout", holdout},
+            {"--classifier", classifierPath == null ? null : classifierPath.toString()}};
+        DistinctFiles.notInFolderAs(inputs, out, LocalSynthesis::writes, "--out", "the output folder");
         byte[] modelBytes = DataFiles.readBytes(modelFile.path, "--model");
         PfgmModel model = ModelFile.read(modelBytes, "--model '" + modelFile.path + "'");
+        if (dataOption == null) { // the training data the model recorded, read for the filter and the report
+            DistinctFiles.notInFolderAs(new String[][] {{"the model's recorded data", model.provenance().dataSource()}},
+                    out, LocalSynthesis::writes, "--out", "the output folder");
+        }
         SynthesisSpec spec;
         try {
             spec = SynthesisSpec.parse(params, ModelDescription.facts(model));
@@ -179,6 +186,10 @@ public final class SynthesizeCommand extends CliCommand {
                 } catch (InvalidInputException e) {
                     problem = "the model's recorded source '" + source + "' cannot be read (" + e.getMessage()
                             + "); give it with --data";
+                }
+                if (training != null && ModelOption.notTrainedOn(model, training)) {
+                    training = null;
+                    problem = ModelOption.notTrainedOnMessage(model, "--data");
                 }
             }
             return SynthesisReport.build(model, sample, spec.classes() != null, spec.logDensity(), training, problem,
@@ -292,8 +303,9 @@ public final class SynthesizeCommand extends CliCommand {
     }
 
     private static ImageFiles.Loaded training(PfgmModel model, String source, boolean given) {
+        ImageFiles.Loaded l;
         try {
-            return read(model, source);
+            l = read(model, source);
         } catch (InvalidInputException e) {
             if (given) {
                 throw e;
@@ -302,5 +314,10 @@ public final class SynthesizeCommand extends CliCommand {
                     + " model's recorded source '" + source + "' cannot be read (" + e.getMessage() + "); give it with"
                     + " --data");
         }
+        if (!given && ModelOption.notTrainedOn(model, l)) {
+            throw new InvalidInputException("--min-log-density-quantile: the filter needs the training data, and "
+                    + ModelOption.notTrainedOnMessage(model, "--data"));
+        }
+        return l;
     }
 }

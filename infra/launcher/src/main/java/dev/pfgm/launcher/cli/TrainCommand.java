@@ -113,6 +113,10 @@ public final class TrainCommand extends CliCommand {
     protected void run() throws IOException {
         Path out = Check.output("--out", outPath);
         ImageFiles.Loaded loaded = ImageFiles.load(dataSpec, labelsSpec, "--data", "--labels");
+        if (!dataSpec.startsWith("builtin:")) {
+            // the model records where its data was: as an absolute path, read from any folder
+            loaded = loaded.withSource(Path.of(dataSpec).toAbsolutePath().normalize().toString());
+        }
         int[] labels = null;
         String labelColumn = null;
         if (labelColumnName != null) {
@@ -202,20 +206,9 @@ public final class TrainCommand extends CliCommand {
      * loss log): loss.csv, checkpoint.ckpt and preview-N.png in {@code runDir}.
      */
     private void checkRunKeeps(Path runDir) {
-        String[][] inputs = {{"--data", dataSpec}, {"--labels", labelsSpec},
-            {"--config", config == null ? null : config.toString()}, {"--init", initPath == null ? null : initPath.toString()}};
-        for (String[] in : inputs) {
-            if (in[1] == null || in[1].startsWith("builtin:")) {
-                continue;
-            }
-            Path p = Path.of(in[1]).toAbsolutePath().normalize();
-            Path parent = p.getParent();
-            if (parent != null && ImageTraining.writes(p.getFileName().toString())
-                    && DistinctFiles.same(parent, runDir.toAbsolutePath().normalize())) {
-                throw new InvalidInputException(in[0] + ": '" + in[1] + "' is in the run folder '" + runDir
-                        + "', where training writes its own " + p.getFileName() + ": give another --run or move the file");
-            }
-        }
+        DistinctFiles.notInFolderAs(new String[][] {{"--data", dataSpec}, {"--labels", labelsSpec},
+            {"--config", config == null ? null : config.toString()}, {"--init", initPath == null ? null : initPath.toString()}},
+                runDir, ImageTraining::writes, "--run", "the run folder");
     }
 
     static double round(double v) {
