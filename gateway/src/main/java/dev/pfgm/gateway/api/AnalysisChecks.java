@@ -38,6 +38,12 @@ final class AnalysisChecks {
     /** Likelihood, decode, interpolate and eval against the model they name (the dimension is already checked). */
     void withModel(String tenant, JobType type, JsonNode params, ModelRecord m, String datasetRef, DatasetRecord d) {
         boolean imageModel = m.metrics() != null && m.metrics().hasNonNull("shape");
+        String dataShape = datasetRef == null ? null : imageShape(datasetRef, d);
+        if (imageModel && dataShape != null && !dataShape.equals(m.metrics().get("shape").asText())) {
+            // the same number of values in another shape passed the dimension check and was read as the model's
+            throw ApiException.invalid("/dataset", "dataset " + datasetRef + " holds " + dataShape + " images; model "
+                    + m.id() + "'s are " + m.metrics().get("shape").asText());
+        }
         switch (type) {
             case DECODE -> {
                 if ((d != null && d.images()) || datasetRef.equals(ImageFiles.DISCS)) {
@@ -60,6 +66,10 @@ final class AnalysisChecks {
                 if (images != imageModel) {
                     throw ApiException.invalid("/dataset", "dataset " + datasetRef + " holds " + (images ? "images" : "a table")
                             + " but model " + m.id() + " is " + (imageModel ? "an image model" : "a table model"));
+                }
+                if (imageModel && params.path("estimator").asText("").equals("exact")) {
+                    throw ApiException.invalid("/params/estimator", "image models give Hutchinson estimates only (the"
+                            + " exact divergence takes a network evaluation per pixel)");
                 }
             }
             case EVAL -> {
@@ -98,9 +108,10 @@ final class AnalysisChecks {
             if (!images) {
                 throw ApiException.invalid("/params/train", "'" + ref + "' is not an image dataset of this tenant");
             }
-            if (d != null && d.dim() != m.dim()) {
-                throw ApiException.invalid("/params/train", "dataset " + ref + " has " + d.dim() + " values per image"
-                        + " but model " + m.id() + " was trained on " + m.dim());
+            String shape = imageShape(ref, d);
+            if (!shape.equals(m.metrics().path("shape").asText())) {
+                throw ApiException.invalid("/params/train", "dataset " + ref + " holds " + shape + " images; model "
+                        + m.id() + "'s are " + m.metrics().path("shape").asText());
             }
         }
         if (params.has("classifier")) {
@@ -124,6 +135,15 @@ final class AnalysisChecks {
                         + " images; model " + m.id() + " makes " + m.metrics().path("shape").asText());
             }
         }
+    }
+
+    /** "CxHxW" of the images the dataset {@code ref} names (builtin discs, or the upload {@code d}); null for a table. */
+    static String imageShape(String ref, DatasetRecord d) {
+        if (ref.equals(ImageFiles.DISCS)) {
+            return "1x" + ImageFiles.DISCS_SIZE + "x" + ImageFiles.DISCS_SIZE;
+        }
+        return d == null || d.image() == null ? null
+                : d.image().channels() + "x" + d.image().height() + "x" + d.image().width();
     }
 
     /** Rows (or images) of the dataset {@code ref} names: a builtin set's, or the upload {@code d}'s (0 if unknown). */

@@ -29,14 +29,13 @@ final class TrainChecks {
                     + " class-conditional model, which needs PFGM++ (aug_dim > 1; 128 when not given)");
         }
         if (params.path("holdout").asDouble(0) > 0 && images) {
-            throw ApiException.invalid("/params/holdout", "is for tables; image models train on every image (the"
-                    + " worker refused it after the job was queued)");
+            throw ApiException.invalid("/params/holdout", "is for tables; image models train on every image");
         }
         if (rows < 2) {
             throw ApiException.invalid("/dataset", "dataset " + ref + " holds " + rows + " " + (images ? "image" : "row")
                     + "; training needs at least 2");
         }
-        if (!images && !TrainRules.mlpFits(facts.hidden(), facts.depth())) {
+        if (!TrainRules.mlpFits(facts.hidden(), facts.depth())) { // the worker checks them for images too
             throw ApiException.invalid(params.has("hidden") ? "/params/hidden" : "/params/depth", "hidden "
                     + facts.hidden() + " and depth " + facts.depth() + " make an MLP of more than "
                     + TrainRules.MAX_MLP_WEIGHTS + " weights; make them smaller");

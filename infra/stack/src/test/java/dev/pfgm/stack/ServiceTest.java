@@ -817,6 +817,23 @@ class ServiceTest {
                 "params", Map.of("count", 4, "format", "csv"))), 422, "/params/format");
         assertProblem(admin.postJson("/v1/jobs", Map.of("type", "generate", "model", model,
                 "params", Map.of("count", 4, "guidance", 30))), 422, "/params/guidance");
+        // accepted with 202 before, from a fifth fuzzing round: 8x32 images have the 16x16 model's 256
+        // values, and a likelihood read them as its shape and succeeded; an exact likelihood, an eval
+        // against another shape and an MLP past one array failed on the worker
+        String wide = admin.postBytes("/v1/datasets?name=wide&format=idx", idxImages(6, 8, 32, v -> v % 251)).json()
+                .path("id").asText();
+        assertProblem(admin.postJson("/v1/jobs/validate", Map.of("type", "likelihood", "model", model,
+                "dataset", wide)), 422, "/dataset");
+        assertProblem(admin.postJson("/v1/jobs/validate", Map.of("type", "encode", "model", model,
+                "dataset", wide)), 422, "/dataset");
+        assertProblem(admin.postJson("/v1/jobs/validate", Map.of("type", "eval", "model", model, "dataset", ds,
+                "params", Map.of("train", wide))), 422, "/params/train");
+        assertProblem(admin.postJson("/v1/jobs/validate", Map.of("type", "likelihood", "model", model, "dataset", ds,
+                "params", Map.of("estimator", "exact"))), 422, "/params/estimator");
+        assertProblem(admin.postJson("/v1/jobs/validate", Map.of("type", "train", "dataset", ds,
+                "params", Map.of("hidden", 8192, "depth", 64))), 422, "/params/hidden");
+        assertEquals(200, admin.postJson("/v1/jobs/validate", Map.of("type", "likelihood", "model", model,
+                "dataset", ds)).status(), "its own shape passes");
 
         JsonNode nll = waitTerminal(admin, submit(admin, Map.of("type", "likelihood", "model", model, "dataset", ds,
                 "params", Map.of("seed", 1))), 300);

@@ -15,6 +15,8 @@ public final class ImageFiles {
     public static final String DISCS = "builtin:discs";
     /** How many images builtin:discs holds. */
     public static final int DISCS_COUNT = 4000;
+    /** The height and width of builtin:discs' images. */
+    public static final int DISCS_SIZE = 16;
 
     private ImageFiles() {
     }
@@ -70,9 +72,9 @@ public final class ImageFiles {
     public static Loaded load(String spec, String labels, String flag, String labelsFlag, DataLimits limits) {
         String lower = spec.toLowerCase(Locale.ROOT);
         if (spec.equals(DISCS)) {
-            ImageSet d = ProceduralImages.discs(DISCS_COUNT, 16, 2.0, 4.0, 1);
+            ImageSet d = ProceduralImages.discs(DISCS_COUNT, DISCS_SIZE, 2.0, 4.0, 1);
             // named by its spec, so a model trained on it records where to find its data again
-            d = new ImageSet(DISCS, d.pixels(), d.count(), 1, 16, 16, false, null, d.sha256());
+            d = new ImageSet(DISCS, d.pixels(), d.count(), 1, DISCS_SIZE, DISCS_SIZE, false, null, d.sha256());
             return new Loaded(null, withLabels(d, labels, labelsFlag));
         }
         Path path = Path.of(spec);
