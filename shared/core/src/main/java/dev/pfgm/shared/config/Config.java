@@ -14,6 +14,7 @@ import java.util.Map;
 
 /** Resolved settings, read from environment variables (or a KEY=VALUE file laid over them). */
 public final class Config {
+    private static final java.util.regex.Pattern ASCII_INTEGER = java.util.regex.Pattern.compile("[+-]?[0-9]+");
     private final Map<String, String> values;
 
     private Config(Map<String, String> values) {
@@ -84,10 +85,13 @@ public final class Config {
     private static String check(Setting s, String raw) {
         switch (s.kind()) {
             case INT -> {
+                if (!ASCII_INTEGER.matcher(raw.strip()).matches()) { // Long.parseLong reads any script's digits
+                    return "must be an integer, got '" + raw + "'";
+                }
                 try {
                     long n = Long.parseLong(raw.strip());
                     if (n < s.min() || n > s.max()) {
-                        return "must be between " + s.min() + " and " + s.max() + ", got " + raw;
+                        return "must be between " + s.min() + " and " + s.max() + ", got '" + raw + "'";
                     }
                 } catch (NumberFormatException e) {
                     return "must be an integer, got '" + raw + "'";

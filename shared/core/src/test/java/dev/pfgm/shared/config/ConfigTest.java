@@ -45,6 +45,20 @@ class ConfigTest {
         assertTrue(e.getMessage().contains("PFGM_S3_ENDPOINT must be an absolute"), e.getMessage());
     }
 
+    /** Integers are ASCII digits: Java's parser read an Arabic-Indic 5 as 5. */
+    @Test
+    void integersAreAsciiDigits() {
+        for (String odd : new String[] {"\u0665", "\uff15", "0x5", "5L", "5.0", "1e3", "--5"}) {
+            Map<String, String> env = minimal();
+            env.put("PFGM_MAX_ATTEMPTS", odd);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Config.from(env), odd);
+            assertTrue(e.getMessage().contains("PFGM_MAX_ATTEMPTS must be an integer, got '" + odd + "'"), e.getMessage());
+        }
+        Map<String, String> env = minimal();
+        env.put("PFGM_MAX_ATTEMPTS", " +5 ");
+        assertEquals(5, Config.from(env).getInt(Settings.MAX_ATTEMPTS));
+    }
+
     @Test
     void describeMasksSecrets() {
         String text = Config.from(minimal()).describe();
