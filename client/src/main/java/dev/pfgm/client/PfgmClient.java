@@ -170,11 +170,30 @@ public final class PfgmClient {
 
     /** Downloads one of a job's files to {@code target} (written whole, then moved into place). */
     public Path download(String id, String name, Path target) throws IOException, InterruptedException {
+        return download(id, name, target, null);
+    }
+
+    /**
+     * As {@link #download(String, String, Path)}, refusing the bytes unless their SHA-256 is
+     * {@code sha256} (hex, as the artifact listing gives it; null: not checked): a damaged or cut
+     * transfer is an error, and {@code target} is left as it was.
+     */
+    public Path download(String id, String name, Path target, String sha256) throws IOException, InterruptedException {
         HttpResponse<InputStream> r = send(() -> request("/v1/jobs/" + enc(id) + "/artifacts/" + enc(name)).GET(), true);
         Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), ".pfgm-download-", ".part");
         try (InputStream in = body(r)) {
-            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            try (InputStream counted = new java.security.DigestInputStream(in, digest)) {
+                Files.copy(counted, tmp, StandardCopyOption.REPLACE_EXISTING);
+            }
+            String got = java.util.HexFormat.of().formatHex(digest.digest());
+            if (sha256 != null && !sha256.equalsIgnoreCase(got)) {
+                throw new IOException(name + ": the bytes received (" + Files.size(tmp) + ", sha256 " + got + ") are not"
+                        + " the file the service listed (sha256 " + sha256 + "); nothing was written");
+            }
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         } finally {
             Files.deleteIfExists(tmp);
         }
@@ -200,7 +219,9 @@ public final class PfgmClient {
                 r = http.send(b.build().build(), HttpResponse.BodyHandlers.ofInputStream());
             } catch (IOException e) {
                 if (!repeatable || attempt == attempts) {
-                    throw e;
+                    // ConnectException has no message: say where, and what happened
+                    throw new IOException("cannot reach " + base + " (" + e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
                 }
                 last = e;
                 Thread.sleep(backoff(attempt));

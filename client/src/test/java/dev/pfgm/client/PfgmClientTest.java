@@ -226,4 +226,42 @@ class PfgmClientTest {
                 () -> new PfgmClient("http://127.0.0.1:1", "secret\nvalue"));
         assertTrue(!e.getMessage().contains("secret"), e.getMessage());
     }
+    /** A download whose bytes do not hash to the listed SHA-256 is an error that writes nothing. */
+    @Test
+    void aDownloadIsCheckedAgainstItsListedSha256(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        byte[] served = "abcdef".getBytes(StandardCharsets.UTF_8);
+        HttpServer s = serve("/v1/jobs/j1/artifacts/f.bin", ex -> {
+            ex.sendResponseHeaders(200, served.length);
+            ex.getResponseBody().write(served);
+            ex.close();
+        });
+        try {
+            PfgmClient c = client(s);
+            String right = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(served));
+            java.nio.file.Path target = dir.resolve("f.bin");
+            IOException e = assertThrows(IOException.class, () -> c.download("j1", "f.bin", target, "00" + right.substring(2)));
+            assertTrue(e.getMessage().contains("not the file the service listed"), e.getMessage());
+            assertTrue(!java.nio.file.Files.exists(target), "nothing written");
+            try (var left = java.nio.file.Files.list(dir)) {
+                assertEquals(0, left.count(), "no temporary file left");
+            }
+            c.download("j1", "f.bin", target, right.toUpperCase(java.util.Locale.ROOT));
+            assertEquals("abcdef", java.nio.file.Files.readString(target));
+        } finally {
+            s.stop(0);
+        }
+    }
+
+    /** Nothing listening: the error says where it tried (ConnectException has no message of its own). */
+    @Test
+    void anUnreachableServiceIsNamed() throws Exception {
+        HttpServer s = serve("/", ex -> ex.close());
+        int port = s.getAddress().getPort();
+        s.stop(0);
+        PfgmClient c = new PfgmClient("http://127.0.0.1:" + port, "k", 1, java.time.Duration.ofSeconds(5));
+        IOException e = assertThrows(IOException.class, () -> c.job("j1"));
+        assertTrue(e.getMessage().contains("cannot reach http://127.0.0.1:" + port), e.getMessage());
+    }
 }

@@ -392,4 +392,20 @@ class HostileCliInputTest {
         JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("rec-3").resolve("report.json").toFile());
         assertTrue(report.toString().contains("is not the data it was trained on"), report.toString());
     }
+    /** Files refused on their first bytes or their size, before they are read whole. */
+    @Test
+    void aLargeFileThatIsNoModelOrSettingsIsRefusedUnread() throws IOException {
+        Path sparse = dir.resolve("sparse.pfgm");
+        try (var f = new java.io.RandomAccessFile(sparse.toFile(), "rw")) {
+            f.setLength(300L << 20); // 300 MB of zeros, read whole it took memory past -Xmx
+        }
+        refused(run("sample", "--model", sparse.toString(), "--count", "2", "--out", dir.resolve("sp.npy").toString()),
+                "is not a pfgm model file (not a zip file)");
+        refused(run("synthesize", "--model", sparse.toString(), "--count", "2", "--out", dir.resolve("sp").toString()),
+                "is not a pfgm model file (not a zip file)");
+        Files.delete(sparse);
+        Path settings = Files.writeString(dir.resolve("huge.json"), "{\"steps\": 3" + " ".repeat(2 << 20) + "}");
+        refused(run("train", "--data", "builtin:moons", "--out", dir.resolve("h.pfgm").toString(), "--config",
+                settings.toString()), "a settings file may have at most 1 MiB");
+    }
 }

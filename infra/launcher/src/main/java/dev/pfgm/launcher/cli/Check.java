@@ -1,6 +1,7 @@
 package dev.pfgm.launcher.cli;
 
 import dev.pfgm.shared.InvalidInputException;
+import dev.pfgm.shared.data.DataFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -97,6 +98,42 @@ public final class Check {
         }
         if (!Files.isWritable(dir)) {
             throw new InvalidInputException(option + ": folder '" + dir + "' is not writable");
+        }
+        return p;
+    }
+
+    /** A settings file is a JSON object of a few keys: at most this many bytes (a 300 MB one took 745 MB to refuse). */
+    static final int MAX_SETTINGS_BYTES = 1 << 20;
+
+    /** The bytes of a settings file ({@code --config}), refused past {@link #MAX_SETTINGS_BYTES} before it is read. */
+    public static byte[] settingsFile(String option, Path file) {
+        try {
+            if (Files.isRegularFile(file) && Files.size(file) > MAX_SETTINGS_BYTES) {
+                throw new InvalidInputException(option + ": '" + file + "' is " + Files.size(file) + " bytes; a settings"
+                        + " file may have at most 1 MiB");
+            }
+        } catch (java.io.IOException e) {
+            // unreadable: DataFiles.readBytes says why in one line
+        }
+        return DataFiles.readBytes(file, option);
+    }
+
+    /**
+     * An output folder, created later if missing: not a file, and writable (or, when missing, its
+     * nearest existing folder is), so a refusal is bad input before any work and not a failure after it.
+     */
+    public static Path outputFolder(String option, Path given) {
+        Path p = given.toAbsolutePath();
+        if (Files.exists(p) && !Files.isDirectory(p)) {
+            throw new InvalidInputException(option + ": '" + p + "' is a file; give a folder (it is created if missing)");
+        }
+        Path existing = p;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        // a file on the way: making the folder says so (DataFiles.createFolder)
+        if (existing != null && Files.isDirectory(existing) && !Files.isWritable(existing)) {
+            throw new InvalidInputException(option + ": folder '" + existing + "' is not writable");
         }
         return p;
     }

@@ -258,10 +258,14 @@ public final class ClientCommands {
      */
     private static void download(PfgmClient c, String id, String name, Path out) throws Exception {
         List<String> names = new ArrayList<>();
+        java.util.Map<String, String> sha256 = new java.util.HashMap<>(); // what each download must hash to
         if (name != null) {
             names.add(name);
         } else {
-            c.artifacts(id).path("files").forEach(f -> names.add(f.path("name").asText()));
+            c.artifacts(id).path("files").forEach(f -> {
+                names.add(f.path("name").asText());
+                sha256.put(f.path("name").asText(), f.path("sha256").asText(null));
+            });
         }
         for (String n : names) {
             if (n.isEmpty() || n.contains("/") || n.contains("\\") || n.startsWith(".")) {
@@ -278,7 +282,7 @@ public final class ClientCommands {
             for (String n : names) {
                 Path target = dir.resolve(n);
                 boolean fresh = !Files.exists(target);
-                Path file = c.download(id, n, target);
+                Path file = c.download(id, n, target, sha256.get(n));
                 if (fresh) {
                     added.add(file);
                 }

@@ -106,15 +106,12 @@ public final class SynthesizeCommand extends CliCommand {
 
     @Override
     protected void run() throws Exception {
-        Path out = outPath.toAbsolutePath();
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new InvalidInputException("--out: '" + out + "' is a file; give a folder (it is created if missing)");
-        }
+        Path out = Check.outputFolder("--out", outPath);
         ObjectNode params = params();
         String[][] inputs = {{"--model", modelFile.path.toString()}, {"--data", dataOption}, {"--holdout", holdout},
             {"--classifier", classifierPath == null ? null : classifierPath.toString()}};
         DistinctFiles.notInFolderAs(inputs, out, LocalSynthesis::writes, "--out", "the output folder");
-        byte[] modelBytes = DataFiles.readBytes(modelFile.path, "--model");
+        byte[] modelBytes = ModelFile.readBytes(modelFile.path, "--model");
         PfgmModel model = ModelFile.read(modelBytes, "--model '" + modelFile.path + "'");
         if (dataOption == null) { // the training data the model recorded, read for the filter and the report
             DistinctFiles.notInFolderAs(new String[][] {{"the model's recorded data", model.provenance().dataSource()}},

@@ -8,7 +8,6 @@ import dev.pfgm.engine.model.TrainSettings;
 import dev.pfgm.engine.train.Trainer;
 import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.shared.StrictJson;
-import dev.pfgm.shared.data.DataFiles;
 import dev.pfgm.shared.data.Dataset;
 import dev.pfgm.shared.data.ImageFiles;
 import dev.pfgm.shared.data.Labels;
@@ -150,7 +149,7 @@ public final class TrainCommand extends CliCommand {
         PfgmModel init = initPath != null ? ModelFile.read(initPath, "--init") : null;
         TrainSettings settings = init != null ? init.settings() : TrainSettings.defaultsFor(loaded.isImages());
         if (config != null) {
-            JsonNode json = StrictJson.object(DataFiles.readBytes(config, "--config"), "--config '" + config + "'");
+            JsonNode json = StrictJson.object(Check.settingsFile("--config", config), "--config '" + config + "'");
             settings = settings.with(json, "--config '" + config + "'");
         }
         var flags = new ObjectMapper().createObjectNode();

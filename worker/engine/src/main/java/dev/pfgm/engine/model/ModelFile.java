@@ -72,7 +72,12 @@ public final class ModelFile {
     }
 
     public static PfgmModel read(Path path, String flag) {
-        return read(DataFiles.readBytes(path, flag), flag + " '" + path + "'");
+        return read(readBytes(path, flag), flag + " '" + path + "'");
+    }
+
+    /** A model file's bytes, refused on its first bytes unless it is a zip, as every model file is. */
+    public static byte[] readBytes(Path path, String flag) {
+        return DataFiles.readBytes(path, flag, new byte[] {'P', 'K', 3, 4}, "pfgm model file (not a zip file)");
     }
 
     public static PfgmModel read(byte[] bytes, String name) {

@@ -53,7 +53,7 @@ final class StudyOptions {
         if (config == null) {
             return JSON.createObjectNode();
         }
-        JsonNode extra = StrictJson.object(DataFiles.readBytes(config, "--config"),
+        JsonNode extra = StrictJson.object(Check.settingsFile("--config", config),
                 "--config '" + config + "'");
         if (extra.has("aug_dim") || extra.has("steps") || extra.has("seed")) {
             throw new InvalidInputException("--config: aug_dim, steps and seed come from --methods, --steps and"
