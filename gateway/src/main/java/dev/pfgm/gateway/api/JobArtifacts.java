@@ -5,9 +5,11 @@ import dev.pfgm.gateway.http.ApiException;
 import dev.pfgm.shared.job.JobStatus;
 import dev.pfgm.shared.job.JobType;
 import dev.pfgm.shared.store.JobRecord;
+import dev.pfgm.shared.store.ModelStore;
 import dev.pfgm.shared.store.ShardStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,10 +33,30 @@ final class JobArtifacts {
 
     private static final Pattern PART = Pattern.compile("part-(\\d{5,9})\\..+");
     private static final String PARTS_AFTER = "part-";
+    /** A train job's model file, which goes with its model: deleting the model deletes it. */
+    private static final String MODEL_FILE = "model.pfgm";
     private final ShardStore shards;
+    private final ModelStore models;
 
-    JobArtifacts(ShardStore shards) {
+    JobArtifacts(ShardStore shards, ModelStore models) {
         this.shards = shards;
+        this.models = models;
+    }
+
+    /** The result's own files, a train job's model file only while its model exists (it was listed, and 404'd). */
+    private List<JsonNode> resultFiles(JobRecord j) {
+        List<JsonNode> files = new ArrayList<>();
+        if (j.result() == null) {
+            return files;
+        }
+        UUID model = j.type() == JobType.TRAIN ? Endpoint.parseUuid(j.result().path("model").asText(null)) : null;
+        boolean modelGone = model != null && models.get(j.tenant(), model).isEmpty();
+        j.result().path("artifacts").forEach(a -> {
+            if (!(modelGone && a.path("name").asText().equals(MODEL_FILE))) {
+                files.add(a);
+            }
+        });
+        return files;
     }
 
     /**
@@ -47,8 +69,8 @@ final class JobArtifacts {
         int afterIndex = -1;
         if (after != null) {
             afterIndex = cursor(after);
-        } else if (j.result() != null) {
-            j.result().path("artifacts").forEach(a -> out.add(File.of(a)));
+        } else {
+            resultFiles(j).forEach(a -> out.add(File.of(a)));
         }
         if (j.type() != JobType.SYNTHESIZE) {
             return new Page(out, null);
@@ -64,8 +86,7 @@ final class JobArtifacts {
     /** The file named {@code name}, or a 404. */
     File find(JobRecord j, String name) {
         checkListable(j);
-        for (JsonNode a : j.result() == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance()
-                : j.result().path("artifacts")) {
+        for (JsonNode a : resultFiles(j)) {
             if (a.path("name").asText().equals(name)) {
                 return File.of(a);
             }

@@ -66,7 +66,7 @@ public final class JobRoutes {
         this.allowPrivateWebhooks = allowPrivateWebhooks;
         this.quotas = quotas;
         this.analysis = new AnalysisChecks(datasets, jobs);
-        this.artifacts = new JobArtifacts(shards);
+        this.artifacts = new JobArtifacts(shards, models);
         this.endpoint = endpoint;
         this.jobs = jobs;
         this.datasets = datasets;

@@ -1232,8 +1232,15 @@ class ServiceTest {
         assertTrue(file.raw().body().length > 1000);
         assertEquals(404, admin.as(stack.adminKey()).get("/v1/models/" + modelId + "/file").status(),
                 "another tenant's model is not found");
+        String doneFiles = "/v1/jobs/" + done.path("id").asText() + "/artifacts";
+        assertTrue(tenant.get(doneFiles).json().path("files").toString().contains("\"model.pfgm\""));
         assertEquals(204, tenant.delete("/v1/models/" + modelId).status());
         assertEquals(404, tenant.get("/v1/models/" + modelId).status());
+        // the train job's model.pfgm went with the model (it stayed listed, with a link that answered 404)
+        Http.Res left = tenant.get(doneFiles);
+        assertEquals(200, left.status(), left.toString());
+        assertFalse(left.json().path("files").toString().contains("\"model.pfgm\""), left.toString());
+        assertEquals(404, tenant.get(doneFiles + "/model.pfgm").status());
         assertEquals(204, tenant.delete("/v1/jobs/" + done.path("id").asText()).status());
         assertEquals(List.of(), ids(tenant.get("/v1/jobs")));
         assertEquals(404, tenant.delete("/v1/jobs/" + done.path("id").asText()).status());
