@@ -131,8 +131,9 @@ public final class FileLinks {
         // If-None-Match and If-Modified-Since are decided here, on the store's ETag and Last-Modified: the
         // store answered 200 to a tag list, a weak tag, "*" and its own Last-Modified
         String range = ctx.request().getHeader("Range");
-        if (partial && range != null && usableRange(range)) {
-            request.putHeader("Range", range);
+        String usable = partial && range != null ? usableRange(range) : null;
+        if (usable != null) {
+            request.putHeader("Range", usable);
         }
         String ifRange = ctx.request().getHeader("If-Range");
         store.request(request).compose(req -> req.send()).onComplete(ar -> {
@@ -229,19 +230,33 @@ public final class FileLinks {
     }
 
     private static final java.util.regex.Pattern ONE_RANGE = java.util.regex.Pattern.compile(
-            "bytes=(?:(\\d{1,18})-(\\d{0,18})|-(\\d{1,18}))");
+            "bytes=(?:(\\d{1,400})-(\\d{0,400})|-(\\d{1,400}))", java.util.regex.Pattern.CASE_INSENSITIVE);
+    /** Past any object's size: a position beyond it means the same to the store, and fits its parser. */
+    private static final java.math.BigInteger PAST_ANY_OBJECT = java.math.BigInteger.TEN.pow(18);
 
     /**
-     * One byte range, well formed (first <= last): what the store answers 206 or 416 to. Anything
-     * else is ignored and the whole file sent, as RFC 9110 allows (the store would answer 400 to
-     * some, which is the client's malformed header, not an outage).
+     * One byte range, well formed (first <= last), as the store is sent it: what it answers 206 or
+     * 416 to; null for anything else, which is ignored and the whole file sent, as RFC 9110 allows
+     * (the store would answer 400 to some, which is the client's malformed header, not an outage).
+     * Positions past 10^18 are sent as 10^18 (a 19-digit start got the whole file, not a 416).
      */
-    static boolean usableRange(String range) {
+    static String usableRange(String range) {
         java.util.regex.Matcher m = ONE_RANGE.matcher(range.strip());
         if (!m.matches()) {
-            return false;
+            return null;
         }
-        return m.group(1) == null || m.group(2).isEmpty() || Long.parseLong(m.group(1)) <= Long.parseLong(m.group(2));
+        if (m.group(3) != null) {
+            return "bytes=-" + clamped(m.group(3));
+        }
+        java.math.BigInteger first = new java.math.BigInteger(m.group(1));
+        if (!m.group(2).isEmpty() && first.compareTo(new java.math.BigInteger(m.group(2))) > 0) {
+            return null;
+        }
+        return "bytes=" + clamped(m.group(1)) + "-" + (m.group(2).isEmpty() ? "" : clamped(m.group(2)));
+    }
+
+    private static String clamped(String digits) {
+        return new java.math.BigInteger(digits).min(PAST_ANY_OBJECT).toString();
     }
 
     private String presignPublic(String key, int validSeconds) {

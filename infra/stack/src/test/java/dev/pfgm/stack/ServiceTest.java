@@ -269,6 +269,17 @@ class ServiceTest {
         Http.Res past = admin.get("/v1/jobs/" + train + "/artifacts/loss.csv", Map.of("Range", "bytes=999999999-"));
         assertProblem(past, 416, null);
         assertEquals("bytes */" + lossCsv.length(), past.header("Content-Range"));
+        // a start of 19 digits or more is past the end as well (it was read as no range: 200, the whole file);
+        // a last position past 2^63 is the end of the file; the unit's name is case-insensitive
+        for (String huge : List.of("bytes=1000000000000000000-", "bytes=99999999999999999999999999-")) {
+            assertProblem(admin.get("/v1/jobs/" + train + "/artifacts/loss.csv", Map.of("Range", huge)), 416, null);
+        }
+        Http.Res rest = admin.get("/v1/jobs/" + train + "/artifacts/loss.csv", Map.of("Range",
+                "bytes=5-9223372036854775807"));
+        assertEquals(206, rest.status(), rest.toString());
+        assertEquals(lossCsv.substring(5), rest.text());
+        Http.Res upper = admin.get("/v1/jobs/" + train + "/artifacts/loss.csv", Map.of("Range", "BYTES=5-14"));
+        assertEquals(206, upper.status(), upper.toString());
         // conditional headers that do not parse are ignored (RFC 9110), not a store's 400 turned into a 500
         for (String h : List.of("If-Modified-Since", "If-None-Match", "If-Range")) {
             Http.Res whole = admin.get("/v1/jobs/" + train + "/artifacts/loss.csv", Map.of(h, "yesterday"));
