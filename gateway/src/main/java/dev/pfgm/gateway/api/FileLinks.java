@@ -72,11 +72,16 @@ public final class FileLinks {
             return presignPublic(key, validSeconds);
         }
         long expires = Instant.now().getEpochSecond() + validSeconds;
+        return ctx.request().scheme() + "://" + ctx.request().authority() + path(key, expires);
+    }
+
+    /** The path of the link to {@code key} until {@code expires}: the one spelling the service accepts. */
+    private String path(String key, long expires) {
         StringBuilder path = new StringBuilder("/v1/files/").append(expires).append('.').append(signature(key, expires));
         for (String segment : key.split("/")) {
             path.append('/').append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
         }
-        return ctx.request().scheme() + "://" + ctx.request().authority() + path;
+        return path.toString();
     }
 
     /** The authenticated download of {@code key}: streamed here, or a redirect to the public store. */
@@ -99,8 +104,10 @@ public final class FileLinks {
             } catch (NumberFormatException e) {
                 expires = -1;
             }
+            // the path exactly as signed: "+EXP", "0EXP", "%2F" for "/", "x/../" and "//" reached the same file
             if (expires < 0 || !MessageDigest.isEqual(signature(key, expires).getBytes(StandardCharsets.US_ASCII),
-                    token.substring(dot + 1).getBytes(StandardCharsets.US_ASCII))) {
+                    token.substring(dot + 1).getBytes(StandardCharsets.US_ASCII))
+                    || !ctx.request().path().equals(path(key, expires))) {
                 Problem.send(ctx, new ApiException(403, "Forbidden", "this file link is not one the service signed"));
                 return;
             }

@@ -326,10 +326,16 @@ class ServiceTest {
         String sig = parts[0].substring(parts[0].indexOf('.'));
         for (String forged : List.of(stack.url() + "/v1/files/" + (expires + 3600) + sig + "/" + parts[1],
                 link.replace("loss.csv", "model.pfgm"), link.replace(sig, "." + (sig.charAt(1) == 'A' ? 'B' : 'A') + sig.substring(2)),
-                stack.url() + "/v1/files/garbage/" + parts[1])) {
+                stack.url() + "/v1/files/garbage/" + parts[1],
+                // other spellings of the same link, which reached the file (a fifth fuzzing round)
+                stack.url() + "/v1/files/+" + parts[0] + "/" + parts[1], stack.url() + "/v1/files/0" + parts[0] + "/"
+                        + parts[1], stack.url() + "/v1/files/" + parts[0] + "/" + parts[1].replace("/", "%2F"),
+                stack.url() + "/v1/files/" + parts[0] + "/x/../" + parts[1],
+                stack.url() + "/v1/files/" + parts[0] + "/" + parts[1].replaceFirst("/", "//"))) {
             Http.Res refused = Http.fetch(forged);
             assertProblem(refused, 403, null);
         }
+        assertEquals(lossCsv, Http.fetch(link + "?download=1").text(), "a query is not part of what is signed");
 
         String gen = submit(admin, Map.of("type", "generate", "model", modelId,
                 "params", Map.of("count", 700, "seed", 5, "solver", "heun", "steps", 30)));
