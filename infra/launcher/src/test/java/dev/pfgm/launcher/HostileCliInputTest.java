@@ -408,4 +408,26 @@ class HostileCliInputTest {
         refused(run("train", "--data", "builtin:moons", "--out", dir.resolve("h.pfgm").toString(), "--config",
                 settings.toString()), "a settings file may have at most 1 MiB");
     }
+    /** A refusal is the only line on stderr: train's header line came before the trainer's checks. */
+    @Test
+    void aConstantColumnIsTheOneLineOnStderr() throws IOException {
+        Path table = Files.writeString(dir.resolve("constant.csv"), "a,b\n1,5\n2,5\n3,5\n4,5\n");
+        Run r = run("train", "--data", table.toString(), "--out", dir.resolve("c.pfgm").toString(), "--steps", "5");
+        refused(r, "column 1 is constant");
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    /** synthesize wrote its report over a report.json already in --out (the user's, from anything). */
+    @Test
+    void aReportInTheOutputFolderIsNotReplaced() throws IOException {
+        Path out = Files.createDirectories(dir.resolve("has-report"));
+        Path mine = Files.writeString(out.resolve("report.json"), "{\"mine\": true}");
+        refused(run("synthesize", "--model", model.toString(), "--count", "5", "--out", out.toString()),
+                "holds a report.json that this run would replace");
+        assertEquals("{\"mine\": true}", Files.readString(mine));
+        Run without = run("synthesize", "--model", model.toString(), "--count", "5", "--out", out.toString(),
+                "--no-report");
+        assertEquals(0, without.code(), without.err());
+        assertEquals("{\"mine\": true}", Files.readString(mine), "no report asked for: it stays");
+    }
 }

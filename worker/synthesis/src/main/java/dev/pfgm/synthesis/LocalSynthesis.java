@@ -86,7 +86,7 @@ public final class LocalSynthesis {
         DataFiles.createFolder(out, "--out");
         ShardPlan plan = spec.plan();
         ObjectNode identity = identity(model, spec, threshold);
-        NavigableMap<Integer, PartRecord> kept = resume ? kept(out, identity, plan) : refuseOld(out);
+        NavigableMap<Integer, PartRecord> kept = resume ? kept(out, identity, plan) : refuseOld(out, reporter != null);
         ShardSynthesizer synthesizer = new ShardSynthesizer(pfgm, spec, threshold);
         PartWriter writer = new PartWriter(spec.format(), PartLayout.of(pfgm));
         ReportSample sample = new ReportSample(plan, pfgm.isImage());
@@ -186,8 +186,8 @@ public final class LocalSynthesis {
         }
     }
 
-    /** A new run refuses a folder that already holds one. */
-    private static NavigableMap<Integer, PartRecord> refuseOld(Path out) throws IOException {
+    /** A new run refuses a folder that already holds one, or a report.json it would write over. */
+    private static NavigableMap<Integer, PartRecord> refuseOld(Path out, boolean report) throws IOException {
         boolean old = Files.exists(out.resolve(MANIFEST)) || Files.exists(out.resolve(JOURNAL));
         try (Stream<Path> files = Files.list(out)) {
             old |= files.anyMatch(p -> p.getFileName().toString().startsWith("part-"));
@@ -195,6 +195,10 @@ public final class LocalSynthesis {
         if (old) {
             throw new InvalidInputException("--out: '" + out + "' already holds a synthesis (parts or "
                     + MANIFEST + "); pass --resume to continue it, or choose an empty folder");
+        }
+        if (report && Files.exists(out.resolve(REPORT))) {
+            throw new InvalidInputException("--out: '" + out + "' holds a " + REPORT + " that this run would replace;"
+                    + " move it, choose another folder, or pass --no-report");
         }
         return new TreeMap<>();
     }

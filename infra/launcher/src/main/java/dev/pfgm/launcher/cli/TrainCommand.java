@@ -176,14 +176,17 @@ public final class TrainCommand extends CliCommand {
                     + " row; training needs at least 2");
         }
 
-        System.err.printf(Locale.ROOT, "train: %d points x %d columns from %s, %d steps%s%n", data.count(), data.dim(),
-                dataSpec, settings.steps(), labels == null ? "" : ", conditional on " + Labels.counts(labels).length
-                        + " classes");
+        String header = String.format(Locale.ROOT, "train: %d points x %d columns from %s, %d steps%s", data.count(),
+                data.dim(), dataSpec, settings.steps(), labels == null ? "" : ", conditional on "
+                        + Labels.counts(labels).length + " classes");
         ProgressBar bar = new ProgressBar("train");
         double[] smooth = {Double.NaN};
         PfgmModel model;
         try {
             model = Trainer.train(data, labels, settings, (step, total, loss) -> {
+                if (Double.isNaN(smooth[0])) { // at the first step, once the data passed the trainer's checks
+                    System.err.println(header);
+                }
                 smooth[0] = Double.isNaN(smooth[0]) ? loss : 0.98 * smooth[0] + 0.02 * loss;
                 bar.update((double) step / total, String.format(Locale.ROOT, "step %d/%d  loss %.3g", step, total,
                         smooth[0]));
