@@ -2,6 +2,7 @@ package dev.pfgm.engine.likelihood;
 
 import dev.pfgm.engine.field.ChargeMean;
 import dev.pfgm.engine.flow.DivergenceOde;
+import dev.pfgm.engine.flow.ProbeSigns;
 import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.engine.ode.DormandPrince;
 import dev.pfgm.engine.ode.Solution;
@@ -79,19 +80,22 @@ public final class Likelihood {
             int accumulators = probes == 0 ? 1 : probes;
             int width = dim + accumulators;
             double[] state = new double[chunkSize * width];
-            double[] probe = new double[probes * chunkSize * dim];
+            ProbeSigns signs = probes == 0 ? null : new ProbeSigns(probes, chunkSize, dim);
             int first = c * chunkSize;
             int rows = Math.min(chunkSize, count - first);
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(x, (first + r) * dim, state, r * width, dim);
-                SeedPlan rng = SeedPlan.forItem(seed, first + r);
-                for (int q = 0; q < probes; q++) {
-                    for (int k = 0; k < dim; k++) {
-                        probe[(q * chunkSize + r) * dim + k] = rng.nextSign();
+            for (int r = 0; r < chunkSize; r++) {
+                // padding rows repeat the first row, probes too: a row of -1 probes kept the whole
+                // chunk stepping (the adaptive solver ends a chunk with its slowest row)
+                System.arraycopy(x, (first + (r < rows ? r : 0)) * dim, state, r * width, dim);
+                if (signs != null) {
+                    if (r < rows) {
+                        signs.draw(r, SeedPlan.forItem(seed, first + r));
+                    } else {
+                        signs.copyRow(0, r);
                     }
                 }
             }
-            DivergenceOde ode = new DivergenceOde(field, probes, probe);
+            DivergenceOde ode = new DivergenceOde(field, signs);
             Solution sol = new DormandPrince(rtol, atol).solve(ode, state, chunkSize, Math.log(zMin), Math.log(zMax),
                     p::update);
             for (int r = 0; r < rows; r++) {

@@ -1,6 +1,7 @@
 package dev.pfgm.engine.nn;
 
 import dev.pfgm.engine.field.Conditional;
+import java.util.Arrays;
 
 /**
  * The network f(x, z) of PFGM for vector data: an MLP that predicts the charges' weighted mean
@@ -31,6 +32,9 @@ public final class FieldNetwork implements Conditional {
     private static final double BASE_FREQUENCY = 0.125;
 
     private static final double X_BASE_FREQUENCY = 2 * Math.PI * 0.5;
+
+    /** Tangent rows x values of one pass of the exact trace (a 256-row chunk of 16 columns is one pass). */
+    static final int PASS_VALUES = 1 << 16;
 
     private final int dim;
     private final double dataRadius;
@@ -230,22 +234,30 @@ public final class FieldNetwork implements Conditional {
         mlp.backward(rows, dF, grad);
     }
 
-    /** tr(dm/dx) for each row of the last {@link #chargeMean}, exactly (N tangents). */
+    /**
+     * tr(dm/dx) for each row of the last {@link #chargeMean}, exactly (N tangents), a group of
+     * unit directions per pass: the tangent rows of one pass hold at most {@link #PASS_VALUES}
+     * values, so that a wide table's memory does not grow as N^2 per row.
+     */
     @Override
     public void jacobianTrace(double[] trace) {
-        double[] dirs = new double[dim * rows * dim];
-        for (int k = 0; k < dim; k++) {
+        int perPass = Math.max(1, Math.min(dim, PASS_VALUES / (rows * dim)));
+        double[] dirs = new double[perPass * rows * dim];
+        Arrays.fill(trace, 0, rows, 0.0);
+        for (int first = 0; first < dim; first += perPass) {
+            int n = Math.min(perPass, dim - first);
+            Arrays.fill(dirs, 0.0);
+            for (int j = 0; j < n; j++) {
+                for (int i = 0; i < rows; i++) {
+                    dirs[(j * rows + i) * dim + first + j] = 1;
+                }
+            }
+            double[] jm = directional(dirs, n);
             for (int i = 0; i < rows; i++) {
-                dirs[(k * rows + i) * dim + k] = 1;
+                for (int j = 0; j < n; j++) {
+                    trace[i] += jm[(j * rows + i) * dim + first + j];
+                }
             }
-        }
-        double[] jm = directional(dirs, dim);
-        for (int i = 0; i < rows; i++) {
-            double t = 0;
-            for (int k = 0; k < dim; k++) {
-                t += jm[(k * rows + i) * dim + k];
-            }
-            trace[i] = t;
         }
     }
 

@@ -116,6 +116,11 @@ public record Guidance(int label, double scale, double from, double to) {
         private int lastRows;
         /** What the last chargeMean computed: only the conditional pass, only the unconditional one, or both. */
         private Passes passes;
+        /**
+         * With both passes, whether the network last ran the conditional one again (for its Jacobian):
+         * the next probe group then needs the unconditional forward back.
+         */
+        private boolean rerun;
 
         private enum Passes { CONDITIONAL, UNCONDITIONAL, BOTH }
 
@@ -135,6 +140,7 @@ public record Guidance(int label, double scale, double from, double to) {
             lastX = x;
             lastS = s;
             lastRows = rows;
+            rerun = false;
             int guided = 0;
             for (int r = 0; r < rows; r++) {
                 guided += g.guides(s[r]) ? 1 : 0;
@@ -165,13 +171,13 @@ public record Guidance(int label, double scale, double from, double to) {
 
         @Override
         public void jacobianTrace(double[] trace) {
+            restoreUnconditional();
             net.jacobianTrace(trace);
             if (passes != Passes.BOTH) {
                 return;
             }
             double[] conditional = new double[trace.length];
-            net.condition(labels);
-            net.chargeMean(lastX, lastS, lastRows, new double[lastRows * net.dim()]);
+            rerunConditional();
             net.jacobianTrace(conditional);
             for (int r = 0; r < trace.length; r++) {
                 trace[r] = g.guides(lastS[r]) ? trace[r] + g.scale * (conditional[r] - trace[r]) : conditional[r];
@@ -180,18 +186,33 @@ public record Guidance(int label, double scale, double from, double to) {
 
         @Override
         public void probeForms(double[] probes, int count, double[] forms) {
+            restoreUnconditional();
             net.probeForms(probes, count, forms);
             if (passes != Passes.BOTH) {
                 return;
             }
             // forms holds the unconditional pass's (the last forward); now the conditional one's
-            double[] conditional = new double[forms.length];
-            net.condition(labels);
-            net.chargeMean(lastX, lastS, lastRows, new double[lastRows * net.dim()]);
+            double[] conditional = new double[count * lastRows];
+            rerunConditional();
             net.probeForms(probes, count, conditional);
-            for (int b = 0; b < forms.length; b++) {
+            for (int b = 0; b < conditional.length; b++) {
                 int r = b % lastRows;
                 forms[b] = g.guides(lastS[r]) ? forms[b] + g.scale * (conditional[b] - forms[b]) : conditional[b];
+            }
+        }
+
+        private void rerunConditional() {
+            net.condition(labels);
+            net.chargeMean(lastX, lastS, lastRows, new double[lastRows * net.dim()]);
+            rerun = true;
+        }
+
+        /** The probes of one chunk come in groups: each group's unconditional forms need that forward. */
+        private void restoreUnconditional() {
+            if (rerun) {
+                net.condition(null);
+                net.chargeMean(lastX, lastS, lastRows, new double[lastRows * net.dim()]);
+                rerun = false;
             }
         }
     }

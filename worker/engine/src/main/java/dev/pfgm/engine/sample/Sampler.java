@@ -4,6 +4,7 @@ import dev.pfgm.engine.field.ChargeMean;
 import dev.pfgm.engine.field.Conditional;
 import dev.pfgm.engine.flow.DivergenceOde;
 import dev.pfgm.engine.flow.FlowOde;
+import dev.pfgm.engine.flow.ProbeSigns;
 import dev.pfgm.engine.ode.OdeSolver;
 import dev.pfgm.engine.ode.OdeSystem;
 import dev.pfgm.engine.ode.Solution;
@@ -96,7 +97,7 @@ public final class Sampler {
         }
         Prior prior = model.prior();
         int width = density == null ? dim : DivergenceOde.width(dim, density.probes());
-        long values = (long) count * Math.max(width, density == null ? 0 : density.probes() * dim);
+        long values = (long) count * width;
         if (values > Integer.MAX_VALUE - 8) {
             // one array holds them all: more overflowed an int into a negative size
             throw new InvalidInputException("--count: " + count + " samples of " + width + " values each are more than"
@@ -104,7 +105,8 @@ public final class Sampler {
                     + " draws any number in parts");
         }
         double[] x = new double[count * width];
-        double[] probes = density == null || density.probes() == 0 ? null : new double[count * density.probes() * dim];
+        // each row's Hutchinson probes continue its stream; they are drawn when its chunk runs
+        SeedPlan[] probeStreams = density == null || density.probes() == 0 ? null : new SeedPlan[count];
         double[] priorLogp = density == null ? null : new double[count];
         int[] rowLabels = guidance == null ? null : labels != null ? labels.clone() : new int[count];
         double[] start = new double[dim];
@@ -122,14 +124,14 @@ public final class Sampler {
             }
             if (density != null) {
                 priorLogp[i] = prior.at(start, 0);
-                for (int k = 0; k < density.probes() * dim; k++) {
-                    probes[i * density.probes() * dim + k] = stream.nextSign();
+                if (probeStreams != null) {
+                    probeStreams[i] = stream;
                 }
             }
         }
         ChunkField<Conditional> perChunk = rowLabels == null ? null : guidance::on;
         double nfe = transport(model.networks(), model.chunkRows(), x, first, count, model.zMax(), model.zMin(), spec,
-                progress, perChunk, rowLabels, density, probes, noise);
+                progress, perChunk, rowLabels, density, probeStreams, noise);
         double[] logDensity = null;
         if (density != null) {
             logDensity = new double[count];
@@ -165,13 +167,13 @@ public final class Sampler {
      * The rows of {@code x} are rows {@code first} .. {@code first + count - 1} of a run; each goes
      * to chunk (row / size) at position (row % size), so its arithmetic is the same whatever range
      * it was asked with. With a {@code density} each row of x is [point, accumulators] and
-     * {@code probes} holds each row's Hutchinson vectors ([count, probes, N]); with a stochastic
+     * {@code probeStreams} holds each row's stream, from which its Hutchinson probes are drawn; with a stochastic
      * sampler {@code noise} holds each row's stream.
      */
     private static <N extends ChargeMean> double transport(NetworkSource<N> fields, int size, double[] x, long first,
                                                            int count,
                                     double from, double to, SolverSpec spec, Progress progress,
-                                    ChunkField<N> perChunk, int[] labels, Density density, double[] probes,
+                                    ChunkField<N> perChunk, int[] labels, Density density, SeedPlan[] probeStreams,
                                     SeedPlan[] noise) {
         long firstChunk = first / size;
         int chunks = (int) ((first + count - 1) / size - firstChunk + 1);
@@ -209,20 +211,18 @@ public final class Sampler {
             OdeSystem ode;
             int width;
             OdeSolver solver = spec.solverFor(dim);
-            double[] chunkProbes = null;
+            ProbeSigns signs = null;
             if (density == null) {
                 ode = spec.adaptive() ? FlowOde.inLogZ(field) : FlowOde.inZ(field);
                 width = dim;
             } else {
-                int k = density.probes();
-                chunkProbes = new double[k * size * dim];
-                // DivergenceOde wants probe q of row r at [(q * size + r) * N]
-                for (int r = 0; r < rows; r++) {
-                    for (int q = 0; q < k; q++) {
-                        System.arraycopy(probes, ((at + r) * k + q) * dim, chunkProbes, (q * size + offset + r) * dim, dim);
+                if (density.probes() > 0) {
+                    signs = new ProbeSigns(density.probes(), size, dim);
+                    for (int r = 0; r < rows; r++) {
+                        signs.draw(offset + r, probeStreams[at + r]);
                     }
                 }
-                ode = new DivergenceOde(field, k, chunkProbes, spec.adaptive());
+                ode = new DivergenceOde(field, signs, spec.adaptive());
                 width = ode.dim();
             }
             double[] chunk = new double[size * width];
@@ -232,10 +232,8 @@ public final class Sampler {
             for (int r = 0; r < size; r++) {
                 if (r < offset || r >= offset + rows) {
                     System.arraycopy(chunk, offset * width, chunk, r * width, width);
-                    if (chunkProbes != null) {
-                        for (int q = 0; q < density.probes(); q++) {
-                            System.arraycopy(chunkProbes, (q * size + offset) * dim, chunkProbes, (q * size + r) * dim, dim);
-                        }
+                    if (signs != null) {
+                        signs.copyRow(offset, r);
                     }
                 }
             }

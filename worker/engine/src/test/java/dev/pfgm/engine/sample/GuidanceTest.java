@@ -81,6 +81,46 @@ class GuidanceTest {
         }
     }
 
+    /**
+     * A chunk's probes reach the guided field a group at a time: each group's forms must be those
+     * of one call with every probe (the conditional pass of one group must not leak into the
+     * unconditional pass of the next).
+     */
+    @Test
+    void guidedProbeFormsInGroupsMatchOneCall() {
+        UNetSpec spec = new UNetSpec(1, 8, 8, 8, 1, 3, 3);
+        UNet net = new UNet(spec, 0.5);
+        net.initialise(SeedPlan.of(4));
+        int n = 2;
+        int dim = spec.dim();
+        int count = 3;
+        double[] x = new double[n * dim];
+        double[] e = new double[count * n * dim];
+        SeedPlan r = SeedPlan.of(5);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = r.nextGaussian();
+        }
+        for (int i = 0; i < e.length; i++) {
+            e[i] = r.nextSign();
+        }
+        double[] s = {0.3, 4.0};
+        int[] labels = {2, 0};
+        ChargeMean guided = new Guidance(-1, 2.5).on(net, labels);
+        double[] m = new double[x.length];
+        guided.chargeMean(x, s, n, m);
+        double[] once = new double[count * n];
+        guided.probeForms(e, count, once);
+
+        guided.chargeMean(x, s, n, m);
+        double[] first = new double[n];
+        guided.probeForms(java.util.Arrays.copyOfRange(e, 0, n * dim), 1, first);
+        double[] rest = new double[(count - 1) * n];
+        guided.probeForms(java.util.Arrays.copyOfRange(e, n * dim, e.length), count - 1, rest);
+        for (int b = 0; b < count * n; b++) {
+            assertEquals(once[b], b < n ? first[b] : rest[b - n], 1e-9 * Math.max(1, Math.abs(once[b])), "form " + b);
+        }
+    }
+
     @Test
     void refusesWhatCannotBeGuided() {
         InvalidInputException none = assertThrows(InvalidInputException.class, () -> new Guidance(-1, 1).check(0));
