@@ -74,6 +74,41 @@ class FieldNetworkTest {
         }
     }
 
+    /**
+     * A wide table's exact trace runs a group of unit directions per pass (here 160 columns in
+     * passes of 25): it must equal the sum of the N unit directions' forms taken in one call.
+     */
+    @Test
+    void aWideTablesTraceInGroupsIsTheSumOfItsUnitForms() {
+        int dim = 160;
+        int rows = 4;
+        assertTrue(FieldNetwork.PASS_VALUES / (rows * dim) < dim, "the trace takes several passes");
+        FieldNetwork net = network(dim);
+        double[] x = new double[rows * dim];
+        SeedPlan r = SeedPlan.of(9);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = r.nextGaussian();
+        }
+        net.chargeMean(x, Z, rows, new double[rows * dim]);
+        double[] trace = new double[rows];
+        net.jacobianTrace(trace);
+        double[] units = new double[dim * rows * dim];
+        for (int k = 0; k < dim; k++) {
+            for (int i = 0; i < rows; i++) {
+                units[(k * rows + i) * dim + k] = 1;
+            }
+        }
+        double[] forms = new double[dim * rows];
+        net.probeForms(units, dim, forms);
+        for (int i = 0; i < rows; i++) {
+            double sum = 0;
+            for (int k = 0; k < dim; k++) {
+                sum += forms[k * rows + i];
+            }
+            assertEquals(sum, trace[i], 1e-9 * Math.max(1, Math.abs(sum)), "row " + i);
+        }
+    }
+
     @Test
     void probeFormsMatchFiniteDifferences() {
         int dim = 3;
