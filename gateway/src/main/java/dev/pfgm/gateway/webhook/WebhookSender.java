@@ -9,9 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -27,13 +29,18 @@ import org.slf4j.LoggerFactory;
 public final class WebhookSender implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookSender.class);
     public static final int MAX_ATTEMPTS = 8;
-    private static final int BATCH = 16;
+    /** Deliveries in flight at once; a tenant has at most one of them (see {@link WebhookStore#claimDue}). */
+    private static final int SENDERS = 4;
     private final WebhookStore store;
     private final long baseSeconds;
     private final boolean allowPrivate;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NEVER).build();
-    private final ExecutorService senders = Executors.newFixedThreadPool(4, r -> daemon(r, "pfgm-webhook-send"));
+    private final ExecutorService senders = Executors.newFixedThreadPool(SENDERS, r -> daemon(r, "pfgm-webhook-send"));
+    private final Semaphore free = new Semaphore(SENDERS);
+    private final Set<String> busy = ConcurrentHashMap.newKeySet();
+    /** Released as each delivery ends: its tenant's next one may be claimed at once. */
+    private final Semaphore ended = new Semaphore(0);
     private final Thread loop;
     private volatile boolean running = true;
 
@@ -55,33 +62,55 @@ public final class WebhookSender implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Claims work whenever a sender is free, instead of a batch at a time: a batch waited for its
+     * slowest delivery (15 s for an endpoint that never answers) before the next claim.
+     */
     private void run() {
         while (running) {
-            int sent = 0;
             try {
-                List<WebhookStore.Due> due = store.claimDue(BATCH, 60);
-                sent = due.size();
-                List<Future<?>> inFlight = new java.util.ArrayList<>();
-                for (WebhookStore.Due d : due) {
-                    inFlight.add(senders.submit(() -> send(d)));
+                if (!free.tryAcquire(500, TimeUnit.MILLISECONDS)) {
+                    continue;
                 }
-                for (Future<?> f : inFlight) {
-                    f.get();
+                int slots = 1 + free.drainPermits();
+                List<WebhookStore.Due> due = List.of();
+                try {
+                    due = store.claimDue(slots, 60, List.copyOf(busy));
+                } finally {
+                    free.release(slots - due.size());
+                }
+                for (WebhookStore.Due d : due) {
+                    busy.add(d.tenant());
+                    senders.execute(() -> {
+                        try {
+                            send(d);
+                        } finally {
+                            busy.remove(d.tenant());
+                            free.release();
+                            ended.release();
+                        }
+                    });
+                }
+                if (due.isEmpty()) {
+                    ended.tryAcquire(500, TimeUnit.MILLISECONDS);
+                    ended.drainPermits();
                 }
             } catch (InterruptedException e) {
                 return;
-            } catch (Exception e) {
+            } catch (RuntimeException e) {
                 if (running) {
                     LOG.warn("webhooks: {}", e.getMessage());
+                    sleepQuietly();
                 }
             }
-            if (sent < BATCH) {
-                try {
-                    Thread.sleep(500);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
+        }
+    }
+
+    private static void sleepQuietly() {
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -101,7 +101,11 @@ class WebhookTest {
     }
 
     private List<Received> waitForDeliveries(String path, String event, int count) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        return waitForDeliveries(path, event, count, 60);
+    }
+
+    private List<Received> waitForDeliveries(String path, String event, int count, int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < deadline) {
             List<Received> got = new ArrayList<>();
             for (Received r : received) {
@@ -114,7 +118,7 @@ class WebhookTest {
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("no " + event + " at " + path + " within 60 s; received " + received);
+        throw new AssertionError("no " + event + " at " + path + " within " + seconds + " s; received " + received);
     }
 
     @Test
@@ -198,6 +202,58 @@ class WebhookTest {
                     422, null);
         } finally {
             strict.close();
+        }
+    }
+
+    /**
+     * One tenant's 20 endpoints that accept a connection and never answer (15 s each before the
+     * sender gives up) must not hold up another tenant's delivery: it arrives within seconds.
+     * Sent a batch of 16 at a time over 4 connections, it waited a minute or more.
+     */
+    @Test
+    void oneTenantsEndpointsThatNeverAnswerDoNotHoldUpAnotherTenants() throws Exception {
+        List<java.net.Socket> held = new CopyOnWriteArrayList<>();
+        try (java.net.ServerSocket tarpit = new java.net.ServerSocket(0, 64, java.net.InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        held.add(tarpit.accept());
+                    }
+                } catch (java.io.IOException closed) {
+                    // the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            Http silent = api.as(api.postJson("/v1/admin/keys", Map.of("tenant", "silent")).json().path("key").asText());
+            for (int i = 0; i < 20; i++) {
+                assertEquals(201, silent.postJson("/v1/webhooks", Map.of("url", "http://127.0.0.1:"
+                        + tarpit.getLocalPort() + "/t" + i, "events", List.of("job.succeeded"))).status());
+            }
+            String quiet = submit(silent, Map.of("type", "train", "dataset", "builtin:moons", "params", Map.of("steps", 20)));
+            waitTerminal(silent, quiet, 60);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (held.size() < 1 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(held.size() >= 1, "the silent endpoints are being tried");
+
+            Http punctual = api.as(api.postJson("/v1/admin/keys", Map.of("tenant", "punctual")).json().path("key")
+                    .asText());
+            String id = submit(punctual, Map.of("type", "train", "dataset", "builtin:moons", "webhook",
+                    base + "/punctual", "params", Map.of("steps", 20)));
+            waitTerminal(punctual, id, 60);
+            long ended = System.nanoTime();
+            waitForDeliveries("/punctual", "job.succeeded", 1, 10);
+            double seconds = (System.nanoTime() - ended) / 1e9;
+            assertTrue(seconds < 10, "delivered " + seconds + " s after the job ended");
+            for (JsonNode e : silent.get("/v1/webhooks").json().path("data")) {
+                assertEquals(204, silent.delete("/v1/webhooks/" + e.path("id").asText()).status());
+            }
+        } finally {
+            for (java.net.Socket s : held) {
+                s.close();
+            }
         }
     }
 

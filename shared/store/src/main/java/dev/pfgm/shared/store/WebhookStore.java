@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -35,8 +36,8 @@ public final class WebhookStore {
         }
     }
 
-    /** A delivery due now, claimed for this sender, with the secret that signs it. */
-    public record Due(UUID id, String url, String event, String payload, int attempts, String secret) {
+    /** A delivery due now, claimed for this sender, with its tenant and the secret that signs it. */
+    public record Due(UUID id, String tenant, String url, String event, String payload, int attempts, String secret) {
     }
 
     /** One delivery as the job's log shows it. */
@@ -135,24 +136,32 @@ public final class WebhookStore {
 
     /**
      * Claims up to {@code limit} due deliveries for {@code leaseSeconds} (another sender skips them
-     * meanwhile; one that dies leaves them to be sent again after it: at least once).
+     * meanwhile; one that dies leaves them to be sent again after it: at least once): the oldest
+     * due delivery of each tenant, oldest first, and none of the tenants in {@code busy} (those
+     * this sender is still sending to), so that one tenant's endpoints that never answer hold at
+     * most one of a sender's connections.
      */
-    public List<Due> claimDue(int limit, int leaseSeconds) {
+    public List<Due> claimDue(int limit, int leaseSeconds, Collection<String> busy) {
         return db.run(c -> {
+            // FOR UPDATE does not go with DISTINCT ON: the UPDATE's own re-check of the row (status
+            // and time, re-read after any other sender's claim commits) keeps a delivery to one sender
             try (PreparedStatement ps = c.prepareStatement("UPDATE webhook_deliveries d"
-                    + " SET next_attempt_at = now() + make_interval(secs => ?) WHERE id IN ("
-                    + "SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= now()"
-                    + " ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED)"
-                    + " RETURNING id, url, event, payload::text, attempts, coalesce("
+                    + " SET next_attempt_at = now() + make_interval(secs => ?) WHERE d.id IN ("
+                    + "SELECT id FROM (SELECT DISTINCT ON (tenant) id, next_attempt_at FROM webhook_deliveries"
+                    + " WHERE status = 'pending' AND next_attempt_at <= now() AND NOT (tenant = ANY (?))"
+                    + " ORDER BY tenant, next_attempt_at) oldest ORDER BY next_attempt_at LIMIT ?)"
+                    + " AND d.status = 'pending' AND d.next_attempt_at <= now()"
+                    + " RETURNING id, tenant, url, event, payload::text, attempts, coalesce("
                     + "(SELECT e.secret FROM webhook_endpoints e WHERE e.id = d.endpoint_id),"
                     + " (SELECT s.secret FROM tenant_webhook_secrets s WHERE s.tenant = d.tenant))")) {
                 ps.setInt(1, leaseSeconds);
-                ps.setInt(2, limit);
+                ps.setArray(2, c.createArrayOf("text", busy.toArray()));
+                ps.setInt(3, limit);
                 List<Due> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(new Due(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
-                                rs.getInt(5), rs.getString(6)));
+                                rs.getString(5), rs.getInt(6), rs.getString(7)));
                     }
                 }
                 return out;
