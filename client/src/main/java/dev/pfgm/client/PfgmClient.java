@@ -18,6 +18,8 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -130,8 +132,31 @@ public final class PfgmClient {
                 true));
     }
 
+    /** The first page of a job's files (at most 1,000; {@code next} names the rest). */
     public JsonNode artifacts(String id) throws IOException, InterruptedException {
         return json(send(() -> request("/v1/jobs/" + enc(id) + "/artifacts").GET(), true));
+    }
+
+    /** Every file the job lists, following {@code next} page by page (a large synthesis has many parts). */
+    public List<JsonNode> allArtifacts(String id) throws IOException, InterruptedException {
+        List<JsonNode> files = new ArrayList<>();
+        String prefix = "/v1/jobs/" + enc(id) + "/artifacts";
+        String page = prefix;
+        while (page != null) {
+            String path = page;
+            JsonNode body = json(send(() -> request(path).GET(), true));
+            body.path("files").forEach(files::add);
+            JsonNode next = body.path("next");
+            if (!next.isTextual()) {
+                break;
+            }
+            // only this job's listing: a next that points elsewhere, or a page that adds nothing, would not end
+            if (!next.asText().startsWith(prefix + "?") || body.path("files").isEmpty()) {
+                throw new IOException("the service's listing of job " + id + " gave a next page this will not follow");
+            }
+            page = next.asText();
+        }
+        return files;
     }
 
     /**

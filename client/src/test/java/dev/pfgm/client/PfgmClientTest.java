@@ -254,6 +254,37 @@ class PfgmClientTest {
         }
     }
 
+    /** A listing longer than a page is followed to its end; a next page that leads elsewhere is refused. */
+    @Test
+    void allArtifactsFollowsTheListingPageByPage() throws Exception {
+        java.util.List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HttpServer s = serve("/v1/jobs/j1/artifacts", ex -> {
+            String query = ex.getRequestURI().getRawQuery();
+            asked.add(query == null ? "" : query);
+            if (query == null) {
+                reply(ex, 200, "{\"files\": [{\"name\": \"a\"}, {\"name\": \"b\"}], \"has_more\": true,"
+                        + " \"next\": \"/v1/jobs/j1/artifacts?limit=2&after=b\"}");
+            } else if (query.equals("limit=2&after=b")) {
+                reply(ex, 200, "{\"files\": [{\"name\": \"c\"}], \"has_more\": false, \"next\": null}");
+            } else {
+                reply(ex, 404, "{}");
+            }
+        });
+        HttpServer astray = serve("/v1/jobs/j2/artifacts", ex -> reply(ex, 200,
+                "{\"files\": [{\"name\": \"a\"}], \"has_more\": true, \"next\": \"/v1/jobs/j3/artifacts?after=a\"}"));
+        try {
+            java.util.List<String> names = new java.util.ArrayList<>();
+            client(s).allArtifacts("j1").forEach(f -> names.add(f.path("name").asText()));
+            assertEquals(java.util.List.of("a", "b", "c"), names);
+            assertEquals(java.util.List.of("", "limit=2&after=b"), asked);
+            IOException e = assertThrows(IOException.class, () -> client(astray).allArtifacts("j2"));
+            assertTrue(e.getMessage().contains("will not follow"), e.getMessage());
+        } finally {
+            s.stop(0);
+            astray.stop(0);
+        }
+    }
+
     /** Nothing listening: the error says where it tried (ConnectException has no message of its own). */
     @Test
     void anUnreachableServiceIsNamed() throws Exception {

@@ -259,13 +259,14 @@ public final class ClientCommands {
     private static void download(PfgmClient c, String id, String name, Path out) throws Exception {
         List<String> names = new ArrayList<>();
         java.util.Map<String, String> sha256 = new java.util.HashMap<>(); // what each download must hash to
+        for (JsonNode f : c.allArtifacts(id)) {
+            sha256.put(f.path("name").asText(), f.path("sha256").asText(null));
+            if (name == null) {
+                names.add(f.path("name").asText());
+            }
+        }
         if (name != null) {
             names.add(name);
-        } else {
-            c.artifacts(id).path("files").forEach(f -> {
-                names.add(f.path("name").asText());
-                sha256.put(f.path("name").asText(), f.path("sha256").asText(null));
-            });
         }
         for (String n : names) {
             if (n.isEmpty() || n.contains("/") || n.contains("\\") || n.startsWith(".")) {
