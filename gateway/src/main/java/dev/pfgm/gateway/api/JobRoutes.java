@@ -41,6 +41,12 @@ import java.util.concurrent.TimeUnit;
 
 /** /v1/jobs: submit, read, list, cancel, events and artifacts. */
 public final class JobRoutes {
+    /**
+     * Values a generate job draws into one samples.npy: 2^28 (1 GiB as float32, twice that as the
+     * worker's doubles). 10,000,000 images of 16x16 passed before and failed on the worker.
+     */
+    static final long MAX_GENERATE_VALUES = 1L << 28;
+
     private final Endpoint endpoint;
     private final JobStore jobs;
     private final DatasetStore datasets;
@@ -252,6 +258,12 @@ public final class JobRoutes {
                     && m.metrics() != null && m.metrics().hasNonNull("shape")) {
                 throw ApiException.invalid("/params/format", "model " + raw + " is an image model; its samples are"
                         + " written as .npy (a synthesize job writes png-tar)");
+            }
+            if (type == JobType.GENERATE && params.path("count").asLong(0) * m.dim() > MAX_GENERATE_VALUES) {
+                throw ApiException.invalid("/params/count", params.path("count").asLong() + " samples of " + m.dim()
+                        + " values are more than a generate job writes in one file (at most "
+                        + MAX_GENERATE_VALUES / m.dim() + " for model " + raw + "); a synthesize job writes any"
+                        + " number in parts");
             }
             if (type == JobType.GENERATE && (params.has("class") || params.has("guidance"))) {
                 int classes = m.metrics() == null ? 0 : m.metrics().path("classes").asInt(0);

@@ -834,6 +834,11 @@ class ServiceTest {
                 "params", Map.of("count", 4, "format", "csv"))), 422, "/params/format");
         assertProblem(admin.postJson("/v1/jobs", Map.of("type", "generate", "model", model,
                 "params", Map.of("count", 4, "guidance", 30))), 422, "/params/guidance");
+        // the largest count a table model takes is 2.5 GB of images: refused, pointing to synthesize
+        Http.Res many = admin.postJson("/v1/jobs", Map.of("type", "generate", "model", model,
+                "params", Map.of("count", 10_000_000)));
+        assertProblem(many, 422, "/params/count");
+        assertTrue(many.text().contains("at most 1048576") && many.text().contains("synthesize"), many.text());
         // accepted with 202 before, from a fifth fuzzing round: 8x32 images have the 16x16 model's 256
         // values, and a likelihood read them as its shape and succeeded; an exact likelihood, an eval
         // against another shape and an MLP past one array failed on the worker
