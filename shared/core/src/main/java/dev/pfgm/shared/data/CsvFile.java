@@ -81,6 +81,7 @@ public final class CsvFile {
                     for (String c : cells) {
                         header.add(c.trim());
                     }
+                    checkNames(header, name);
                     row = new double[cells.size()];
                     rows.header(header);
                     continue;
@@ -108,6 +109,31 @@ public final class CsvFile {
             header = new ArrayList<>(java.util.Collections.nCopies(row.length, null));
         }
         return header;
+    }
+
+    /**
+     * A header names each column once, in printable text: the names pick a label column and head the
+     * samples a model writes, so an empty, repeated or control-character name would pick or write
+     * the wrong thing.
+     */
+    private static void checkNames(List<String> header, String name) {
+        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+        for (int j = 0; j < header.size(); j++) {
+            String h = header.get(j);
+            if (h.isEmpty()) {
+                throw new InvalidInputException(name + ": header column " + (j + 1) + " has no name (pandas writes"
+                        + " its index so; write the file with index=False, or name the column)");
+            }
+            if (h.codePoints().anyMatch(Character::isISOControl)) {
+                throw new InvalidInputException(name + ": header column " + (j + 1) + " has a control character in"
+                        + " its name");
+            }
+            Integer before = seen.put(h, j + 1);
+            if (before != null) {
+                throw new InvalidInputException(name + ": header columns " + before + " and " + (j + 1) + " are both"
+                        + " named '" + Text.printable(h) + "'");
+            }
+        }
     }
 
     /** Splits characters into rows of cells, holding at most one row. */

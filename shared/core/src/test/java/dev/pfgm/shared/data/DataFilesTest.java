@@ -47,6 +47,24 @@ class DataFilesTest {
         assertThrows(InvalidInputException.class, () -> DataFiles.load(zeros.toString(), "--data"));
     }
 
+    /** Header names pick the label column and head written samples: each is named, once, in printable text. */
+    @Test
+    void aCsvHeaderNamesEachColumnOncePrintably() throws IOException {
+        for (String[] c : new String[][] {
+                {",a,b\n0,1.5,2\n1,2.5,3\n", "header column 1 has no name (pandas"},
+                {"a,b,a\n1,2,3\n", "header columns 1 and 3 are both named 'a'"},
+                {"a, a\n1,2\n", "header columns 1 and 2 are both named 'a'"},
+                {"a,b\u0000c\n1,2\n", "header column 2 has a control character"},
+                {"\"a\tb\",c\n1,2\n", "header column 1 has a control character"}}) {
+            Path f = Files.writeString(dir.resolve("h.csv"), c[0]);
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> DataFiles.load(f.toString(), "--data"),
+                    c[0]);
+            assertTrue(e.getMessage().contains(c[1]), e.getMessage());
+        }
+        Path good = Files.writeString(dir.resolve("good.csv"), "x, y z,é\n1,2,3\n");
+        assertEquals(List.of("x", "y z", "é"), DataFiles.load(good.toString(), "--data").columns());
+    }
+
     @Test
     void anNpyTableHasTheColumnLimitOfACsv() throws IOException {
         // 4 x 1,000,000 was read (a CSV that wide is refused) and ran train out of memory
