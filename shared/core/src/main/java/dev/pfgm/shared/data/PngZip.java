@@ -15,8 +15,8 @@ import java.util.zip.ZipInputStream;
 import javax.imageio.ImageIO;
 
 /**
- * A .zip of same-size PNG files, grayscale or RGB, read in name order. All images must have the
- * same size and kind; the first that differs, or does not decode, is named in the error. The zip is
+ * A .zip of same-size PNG files, grayscale or RGB (with an alpha channel only when every pixel is
+ * opaque), read in name order. All images must have the same size and kind; the first that differs, or does not decode, is named in the error. The zip is
  * read as a stream, one entry at a time: entries, unpacked bytes (in all and per entry) and each
  * PNG's width x height (from its header, before it is decoded) are held to the limits.
  */
@@ -115,6 +115,11 @@ public final class PngZip {
                 if (img == null) {
                     throw new InvalidInputException(name + ": '" + Text.printable(entry) + "' is not a readable PNG image");
                 }
+                if (img.getColorModel().hasAlpha() && !opaque(img)) {
+                    // dropping the alpha would train on whatever colour the transparent pixels hold
+                    throw new InvalidInputException(name + ": '" + Text.printable(entry) + "' has transparent pixels;"
+                            + " images are read as gray or RGB: flatten them onto a background first");
+                }
                 // by the file's own colour type: ImageIO gives 1-, 2- and 4-bit grayscale an RGB palette
                 int channels = grayscale(png) ? 1 : 3;
                 if (first == null) {
@@ -185,6 +190,18 @@ public final class PngZip {
             }
         }
         return px;
+    }
+
+    /** Every pixel's alpha is full (a PNG saved with an alpha channel it does not use reads as it looks). */
+    private static boolean opaque(BufferedImage img) {
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                if (img.getRGB(x, y) >>> 24 != 255) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static String kind(int channels) {

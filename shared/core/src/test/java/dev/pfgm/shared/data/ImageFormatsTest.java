@@ -215,6 +215,30 @@ class ImageFormatsTest {
         assertEquals(ImageSet.level(100), rgb.pixels()[50], 1e-6);
     }
 
+    /** An alpha channel every pixel of which is full reads as RGB; a transparent pixel is refused, not dropped. */
+    @Test
+    void pngZipReadsOpaqueAlphaAndRefusesTransparency() throws IOException {
+        BufferedImage opaque = new BufferedImage(5, 5, BufferedImage.TYPE_INT_ARGB);
+        for (int y = 0; y < 5; y++) {
+            for (int x = 0; x < 5; x++) {
+                opaque.setRGB(x, y, 0xFF000000 | (x * 40 + y * 7) << 16 | 77 << 8 | 9);
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(opaque, "png", out);
+        ImageSet read = PngZip.read(zip(new String[] {"o.png"}, new byte[][] {out.toByteArray()}), "o.zip");
+        assertEquals(3, read.channels());
+        assertEquals(ImageSet.level(47), read.pixels()[6], 1e-6);
+        assertEquals(ImageSet.level(77), read.pixels()[25 + 6], 1e-6);
+        opaque.setRGB(2, 3, 0x80FFFFFF);
+        out.reset();
+        ImageIO.write(opaque, "png", out);
+        byte[] halfSeen = out.toByteArray();
+        var e = assertThrows(InvalidInputException.class,
+                () -> PngZip.read(zip(new String[] {"t.png"}, new byte[][] {halfSeen}), "t.zip"));
+        assertTrue(e.getMessage().contains("'t.png' has transparent pixels"), e.getMessage());
+    }
+
     @Test
     void pngZipRefusesMixedSizesAndCorruptFiles() throws IOException {
         var mixed = assertThrows(InvalidInputException.class, () -> PngZip.read(zip(new String[] {"a.png", "b.png"},
