@@ -334,7 +334,7 @@ class CliTest {
     }
 
     /** The command line in a JVM of its own, with {@code env} added to this one's environment. */
-    private static Run child(Map<String, String> env, String... args) throws Exception {
+    static Run child(Map<String, String> env, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(), "-cp",
                 System.getProperty("java.class.path"), "dev.pfgm.launcher.Main"));
         command.addAll(List.of(args));

@@ -56,6 +56,18 @@ class HostileCliInputTest {
         assertFalse(r.err().contains("Exception"), r.err());
     }
 
+    /** A bad API key is named where it came from: --key, PFGM_API_KEY or DIR/api-key (all were "--key"). */
+    @Test
+    void aBadKeyIsNamedWhereItCameFrom() throws Exception {
+        Path up = Files.createDirectories(dir.resolve("up"));
+        Files.writeString(up.resolve("api-key"), "not a key\n");
+        refused(run("status", "--id", "x", "--data-dir", up.toString()), up.resolve("api-key") + ": the API key must be");
+        refused(run("status", "--id", "x", "--key", "not a key"), "--key: the API key must be");
+        Run env = CliTest.child(Map.of("PFGM_API_KEY", "not a key"), "status", "--id", "x", "--data-dir",
+                up.toString());
+        refused(env, "PFGM_API_KEY: the API key must be");
+    }
+
     @Test
     void aDeviceIsNotADataOrModelFile() throws IOException {
         // /dev/zero never ends: reading it whole filled memory, hashing it never returned

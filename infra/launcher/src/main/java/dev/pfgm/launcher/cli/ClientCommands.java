@@ -37,13 +37,19 @@ public final class ClientCommands {
 
         @Option(names = "--key", paramLabel = "KEY",
                 description = "the API key (PFGM_API_KEY, or DIR/api-key as ./pfgm up writes it)")
-        String key = System.getenv("PFGM_API_KEY");
+        String key;
 
         @Option(names = "--data-dir", paramLabel = "DIR", description = "./pfgm up's folder, for its api-key (default .pfgm)")
         Path dataDir = Path.of(".pfgm");
 
         PfgmClient client() throws IOException {
             String k = key;
+            // a refused key is named where it came from: the flag, the environment or the file
+            String source = "--key";
+            if (k == null && System.getenv("PFGM_API_KEY") != null) {
+                k = System.getenv("PFGM_API_KEY");
+                source = "PFGM_API_KEY";
+            }
             if (k == null) {
                 Path file = dataDir.resolve("api-key");
                 if (!Files.isRegularFile(file)) {
@@ -55,6 +61,7 @@ public final class ClientCommands {
                 } catch (java.nio.charset.CharacterCodingException e) {
                     throw new InvalidInputException("--key: " + file + " is not UTF-8 text, so not an API key");
                 }
+                source = file.toString();
             }
             try {
                 PfgmClient.checkUrl(url);
@@ -64,7 +71,7 @@ public final class ClientCommands {
             try {
                 return new PfgmClient(url, k);
             } catch (IllegalArgumentException e) {
-                throw new InvalidInputException("--key: " + e.getMessage());
+                throw new InvalidInputException(source + ": " + e.getMessage());
             }
         }
     }
