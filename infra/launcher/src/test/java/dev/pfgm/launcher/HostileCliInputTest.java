@@ -229,6 +229,11 @@ class HostileCliInputTest {
         Files.writeString(other.resolve("synthesis.partial.json"), "{}");
         refused(run("synthesize", "--model", model.toString(), "--count", "10", "--out", other.toString(), "--resume"),
                 "not a synthesis's");
+        // a journal cut short: where it breaks, not the parser's internals
+        Files.writeString(other.resolve("synthesis.partial.json"), "{\"params\": {\"count\"");
+        Run cut = run("synthesize", "--model", model.toString(), "--count", "10", "--out", other.toString(), "--resume");
+        refused(cut, "synthesis.partial.json' is damaged, not JSON (line 1, column");
+        assertFalse(cut.err().contains("Source") || cut.err().contains("jackson"), cut.err());
         // parts without a manifest or journal: the refusal of --resume told the user to pass --resume
         Files.delete(out.resolve("manifest.json"));
         Run noManifest = run(args);

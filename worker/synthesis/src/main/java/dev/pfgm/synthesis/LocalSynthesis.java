@@ -302,6 +302,12 @@ public final class LocalSynthesis {
     private static JsonNode read(Path file) {
         try {
             return JSON.readTree(Files.readAllBytes(file));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // the parser's own message names its source buffer and internals: say where, and what
+            var at = e.getLocation();
+            throw new InvalidInputException("--resume: '" + file + "' is damaged, not JSON"
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")
+                    + "; remove the folder's files, or choose another folder");
         } catch (IOException e) {
             throw new InvalidInputException("--resume: '" + file + "' is unreadable: " + e.getMessage());
         }
