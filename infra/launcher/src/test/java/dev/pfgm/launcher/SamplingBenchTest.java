@@ -165,6 +165,22 @@ class SamplingBenchTest {
         assertEquals(2, c.code(), c.err());
         assertTrue(c.err().startsWith("error: --classifier"), c.err());
         assertTrue(!Files.exists(dir.resolve("discs")), "nothing written");
+        // a refusal leaves no --out folder behind; too few held-out rows at the least --count asks for data
+        Path small = dir.resolve("small.csv");
+        StringBuilder rows = new StringBuilder("a,b\n");
+        for (int i = 0; i < 100; i++) {
+            rows.append(i % 7).append(',').append(i % 5).append('\n');
+        }
+        Files.writeString(small, rows);
+        Path fresh = dir.resolve("fresh");
+        CliTest.Run few = CliTest.run(new String[] {"bench-sampling", "--data", small.toString(), "--steps", "10",
+            "--out", fresh.toString(), "--count", "20"});
+        assertEquals(2, few.code(), few.err());
+        assertTrue(few.err().contains("give more data") && !few.err().contains("lower --count"), few.err());
+        assertTrue(!Files.exists(fresh), "no --out folder left");
+        CliTest.Run more = CliTest.run(new String[] {"bench-sampling", "--data", small.toString(), "--steps", "10",
+            "--out", fresh.toString(), "--count", "21"});
+        assertTrue(more.code() == 2 && more.err().contains("(lower --count)"), more.err());
     }
 
     /** 200 random 8x8 images as an .npy of shape [200, 8, 8]. */

@@ -12,7 +12,6 @@ import dev.pfgm.shared.data.BuiltinData;
 import dev.pfgm.shared.data.DataFiles;
 import dev.pfgm.shared.data.Dataset;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -68,8 +67,8 @@ public final class LikelihoodBenchCommand extends CliCommand {
         Dataset train = rows == 0 ? BuiltinData.load(data) : BuiltinData.fresh(data, rows, 3);
         Dataset held = BuiltinData.fresh(data, count, 1);
         Dataset reference = BuiltinData.fresh(data, LikelihoodStudy.REFERENCE, 2);
-        Path dir = Files.createDirectories(outRoot.resolve(setName));
-        Path models = Files.createDirectories(dir.resolve("models"));
+        Path dir = outRoot.resolve(setName);
+        Path models = DataFiles.createFolder(dir.resolve("models"), "--out");
         LikelihoodStudy.Options o = new LikelihoodStudy.Options(methods, budgets, trainSeed, extra, count);
         ProgressBar bar = new ProgressBar("bench-likelihood");
         LikelihoodStudy.Result r;

@@ -129,7 +129,7 @@ public final class SamplingBenchCommand extends CliCommand {
                 ImageSet out = imageRows(all, mask, true);
                 if (out.count() < count) {
                     throw new InvalidInputException("--count: " + count + " samples need " + count + " held-out images;"
-                            + " a fifth of '" + data + "' is " + out.count() + " (lower --count)");
+                            + " a fifth of '" + data + "' is " + out.count() + StudyOptions.lowerCount(count));
                 }
                 held.add(imageRows(out, 0, count));
             }
@@ -138,7 +138,7 @@ public final class SamplingBenchCommand extends CliCommand {
             Path models = dir.resolve("models");
             // a given classifier is checked before anything is written; a trained one makes the folders
             ClassifierModel classifier = classifier(train, models, bar);
-            Files.createDirectories(models);
+            DataFiles.createFolder(models, "--out");
             SamplingStudy.Quality quality = ImageQuality.of(classifier, train, held.size() == 1
                     ? java.util.Collections.nCopies(o.seeds(), held.get(0)) : held);
             try {
@@ -173,7 +173,7 @@ public final class SamplingBenchCommand extends CliCommand {
                 Dataset out = Holdout.rows(all, held, true);
                 if (out.count() < 2 * count) {
                     throw new InvalidInputException("--count: " + count + " samples need " + 2 * count + " held-out rows;"
-                            + " a fifth of '" + data + "' is " + out.count() + " (lower --count)");
+                            + " a fifth of '" + data + "' is " + out.count() + StudyOptions.lowerCount(count));
                 }
                 heldA = slice(out, 0, count);
                 // the floor's other half: one draw, the same for every seed
@@ -181,8 +181,8 @@ public final class SamplingBenchCommand extends CliCommand {
                     heldB.add(slice(out, count, count));
                 }
             }
-            dir = Files.createDirectories(outRoot.resolve(setName));
-            Path models = Files.createDirectories(dir.resolve("models"));
+            dir = outRoot.resolve(setName);
+            Path models = DataFiles.createFolder(dir.resolve("models"), "--out");
             try {
                 r = SamplingStudy.run(setName, new SamplingStudy.TrainingData(train, null),
                         new SamplingStudy.SlicedQuality(heldA, heldB), heldA, truth, o, models, bar::update);
@@ -204,7 +204,7 @@ public final class SamplingBenchCommand extends CliCommand {
     }
 
     private int count(int fallback, int max) {
-        return count == null ? fallback : Check.range("--count", count, 20, max);
+        return count == null ? fallback : Check.range("--count", count, StudyOptions.MIN_COUNT, max);
     }
 
     private SamplingStudy.Options options(List<SamplingStudy.Method> methods, long trainSeed, JsonNode extra, int count,

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pfgm.launcher.cli.Check;
 import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.shared.StrictJson;
-import dev.pfgm.shared.data.DataFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,10 +42,26 @@ final class StudyOptions {
         return Check.seed("--train-seed", trainSeed);
     }
 
-    /** The folder OUT/NAME/ goes in, made before the study runs: a file there was found at its end. */
+    /**
+     * The folder OUT/NAME/ goes in, checked before the study runs (a file there was found at its
+     * end) but made only when the study writes: a refused run leaves no folder behind.
+     */
     Path out(String fallback) {
-        return DataFiles.createFolder((out == null ? Path.of(fallback) : out).toAbsolutePath(), "--out");
+        Path dir = (out == null ? Path.of(fallback) : out).toAbsolutePath();
+        if (java.nio.file.Files.exists(dir) && !java.nio.file.Files.isDirectory(dir)) {
+            throw new dev.pfgm.shared.InvalidInputException("--out: '" + dir + "' is a file; give a folder (it is"
+                    + " created if missing)");
+        }
+        return dir;
     }
+
+    /** What a refusal for too few held-out rows suggests: a lower --count, unless it is at its least. */
+    static String lowerCount(int count) {
+        return count > MIN_COUNT ? " (lower --count)" : " (" + MIN_COUNT + ", the least --count, is too many: give more data)";
+    }
+
+    /** The least --count the studies take. */
+    static final int MIN_COUNT = 20;
 
     /** --config: training settings for every method, a JSON object without aug_dim, steps or seed. */
     JsonNode config() throws IOException {
