@@ -353,8 +353,10 @@ public final class JobRoutes {
         return reply;
     }
 
+    /** RFC 7240: a preference's name is case-insensitive, its value a token or a quoted string. */
     private static final java.util.regex.Pattern PREFER_WAIT = java.util.regex.Pattern.compile(
-            "(?:^|[,;\\s])wait\\s*=\\s*(\\d{1,9})(?:$|[,;\\s])");
+            "(?:^|[,;\\s])wait\\s*=\\s*(?:(\\d+)|\"(\\d+)\")(?:$|[,;\\s])",
+            java.util.regex.Pattern.CASE_INSENSITIVE);
 
     /** RFC 7240's wait preference in seconds, at most 60; 0 when absent (an unusable value is ignored, as the RFC says). */
     static int preferredWait(String prefer) {
@@ -362,7 +364,12 @@ public final class JobRoutes {
             return 0;
         }
         java.util.regex.Matcher m = PREFER_WAIT.matcher(prefer);
-        return m.find() ? Math.min(60, Integer.parseInt(m.group(1))) : 0;
+        if (!m.find()) {
+            return 0;
+        }
+        String digits = (m.group(1) != null ? m.group(1) : m.group(2)).replaceFirst("^0+(?=\\d)", "");
+        // any number of digits is a valid wait; past 60 s it is 60
+        return digits.length() > 2 ? 60 : Math.min(60, Integer.parseInt(digits));
     }
 
     /**
