@@ -299,10 +299,7 @@ public final class JobRoutes {
 
     private Reply submit(RoutingContext ctx, String tenant) {
         JsonObject body = jsonBody(ctx);
-        String idempotencyKey = ctx.request().getHeader("Idempotency-Key");
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
-            throw ApiException.badRequest("/header/Idempotency-Key", "must be 1 to 200 characters");
-        }
+        String idempotencyKey = idempotencyKey(ctx.request().getHeader("Idempotency-Key"));
         Checked c = check(body, tenant);
         QuotaStore.Quotas quota = c.quota();
         // only an idempotent submission needs the body's fingerprint
@@ -351,6 +348,30 @@ public final class JobRoutes {
             return Reply.stream(w -> awaitEnd(w, tenant, id, deadline, wait, 50, reply));
         }
         return reply;
+    }
+
+    /**
+     * The Idempotency-Key header as the client wrote it: Vert.x hands header bytes over as Latin-1,
+     * so a UTF-8 key is decoded again, and counted in characters, not bytes. Null when absent.
+     */
+    static String idempotencyKey(String header) {
+        if (header == null) {
+            return null;
+        }
+        String key;
+        try {
+            key = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(
+                    header.getBytes(StandardCharsets.ISO_8859_1))).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw ApiException.badRequest("/header/Idempotency-Key", "is not UTF-8 text");
+        }
+        if (key.isBlank() || key.codePointCount(0, key.length()) > 200) {
+            throw ApiException.badRequest("/header/Idempotency-Key", "must be 1 to 200 characters");
+        }
+        if (key.codePoints().anyMatch(Character::isISOControl)) {
+            throw ApiException.badRequest("/header/Idempotency-Key", "must not hold control characters");
+        }
+        return key;
     }
 
     /** RFC 7240: a preference's name is case-insensitive, its value a token or a quoted string. */
