@@ -132,6 +132,9 @@ class HostileCliInputTest {
         // --classes as JSON is as strict as --config (a class twice kept the last; trailing text was ignored)
         refused(run("synthesize", "--model", model.toString(), "--count", "7", "--out", dir.resolve("syn").toString(),
                 "--classes", "{\"0\": 2, \"0\": 5}"), "--classes: not valid JSON: Duplicate field");
+        // CLASS:COUNT pairs: a trailing comma is an empty pair (SynthesisSpecTest has the class numbers)
+        refused(run("synthesize", "--model", model.toString(), "--count", "7", "--out", dir.resolve("syn").toString(),
+                "--classes", "0:7,"), "--classes: '' is not CLASS:COUNT");
     }
 
     @Test

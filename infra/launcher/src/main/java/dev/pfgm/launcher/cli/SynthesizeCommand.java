@@ -240,7 +240,7 @@ public final class SynthesizeCommand extends CliCommand {
             return JSON.getNodeFactory().textNode(v);
         }
         ObjectNode o = JSON.createObjectNode();
-        for (String pair : v.split(",")) {
+        for (String pair : v.split(",", -1)) { // -1: a trailing comma is an empty pair, not nothing
             String[] kv = pair.split(":");
             // at most 18 digits: a count past a long was a NumberFormatException; --count bounds it anyway
             if (kv.length != 2 || !kv[1].trim().matches("\\d{1,18}")) {

@@ -34,17 +34,17 @@ public record ClassMix(String kind, Map<Integer, Long> exact) {
         long sum = 0;
         for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> e = it.next();
-            int c;
-            try {
-                c = Integer.parseInt(e.getKey());
-            } catch (NumberFormatException ex) {
-                throw new SpecException("classes", "key '" + e.getKey() + "' is not a class number");
+            // a class number as written once: "-0", "+3" and "03" parsed as numbers too
+            if (!e.getKey().matches("0|[1-9][0-9]{0,8}")) {
+                throw new SpecException("classes", "key '" + dev.pfgm.shared.Text.printable(e.getKey())
+                        + "' is not a class number (0, 1, 2, ... without sign or leading zeros)");
             }
+            int c = Integer.parseInt(e.getKey());
             if (c < 0 || c >= classes) {
                 throw new SpecException("classes", "class " + e.getKey() + " is outside the model's 0.." + (classes - 1));
             }
-            if (counts.containsKey(c)) { // "1" and "01": one class counted twice, and the map would keep one count
-                throw new SpecException("classes", "class " + c + " is given twice (as '" + e.getKey() + "' and before)");
+            if (counts.containsKey(c)) { // a JSON object with one key twice
+                throw new SpecException("classes", "class " + c + " is given twice");
             }
             JsonNode n = e.getValue();
             if (!n.canConvertToLong() || !n.isIntegralNumber() || n.asLong() < 0) {

@@ -138,6 +138,20 @@ class SynthesisSpecTest {
         assertEquals(3_355, parse("{\"count\": 1000000, \"solver\": \"euler\", \"steps\": 1}", wide).shardSize());
     }
 
+    /** A class is a number written once: "-0", "+1" and "01" parsed as numbers and were taken. */
+    @Test
+    void classKeysAreClassNumbersAsWritten() throws Exception {
+        ModelFacts three = ModelFacts.of(JSON.createObjectNode(), 2, null, 3);
+        for (String key : new String[] {"-0", "+1", "01", "1.0", " 1", ""}) {
+            SpecException e = assertThrows(SpecException.class,
+                    () -> parse("{\"count\": 10, \"classes\": {\"" + key + "\": 10}}", three), key);
+            assertEquals("classes", e.field());
+            assertTrue(e.problem().contains("is not a class number"), e.problem());
+        }
+        assertEquals(parse("{\"count\": 10, \"classes\": {\"0\": 4, \"2\": 6}}", three).classes(),
+                parse("{\"count\": 10, \"classes\": {\"2\": 6, \"0\": 4}}", three).classes());
+    }
+
     /** The resolved parameters (the manifest's record of them) read back as the same synthesis. */
     @Test
     void resolvedParametersReadBackAsTheSameSpec() throws Exception {
