@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pfgm.engine.field.ChargeMean;
 import dev.pfgm.engine.nn.FieldNetwork;
+import dev.pfgm.engine.nn.FieldNetworkTest;
 import dev.pfgm.engine.random.SeedPlan;
 import org.junit.jupiter.api.Test;
 
@@ -40,14 +41,8 @@ class DivergenceOdeTest {
         int dim = 3;
         int rows = 4;
         int probes = 5;
-        FieldNetwork net = new FieldNetwork(dim, 2.0, 32, 2, 4);
-        net.mlp().initialise(SeedPlan.of(3));
-        float[] p = net.mlp().parameters();
+        FieldNetwork net = FieldNetworkTest.network(dim);
         SeedPlan r = SeedPlan.of(4);
-        for (int i = 0; i < p.length; i++) {
-            p[i] += (float) (0.2 * r.nextGaussian());
-        }
-        net.mlp().commit();
         ProbeSigns signs = new ProbeSigns(probes, rows, dim);
         for (int i = 0; i < rows; i++) {
             signs.draw(i, SeedPlan.forItem(1, i));

@@ -7,8 +7,9 @@ import dev.pfgm.engine.random.SeedPlan;
 import org.junit.jupiter.api.Test;
 
 /** The preconditioned network: its Jacobian trace and probe forms against finite differences. */
-class FieldNetworkTest {
-    private static FieldNetwork network(int dim) {
+public class FieldNetworkTest {
+    /** A small MLP network of {@code dim} columns with weights far from their initial ones (other packages' tests use it too). */
+    public static FieldNetwork network(int dim) {
         return network(dim, 0, 0);
     }
 

@@ -31,13 +31,21 @@ class GuidanceTest {
         assertEquals(3, new Guidance(Guidance.CYCLE, 1).labelFor(7, SeedPlan.forItem(5, 7), counts));
     }
 
+    /** An 8x8 U-Net of 3 classes. */
+    private static final UNetSpec SPEC = new UNetSpec(1, 8, 8, 8, 1, 3, 3);
+
+    /** Its first layer's class rows start like any weight here, so labels matter. */
+    private static UNet conditionalUNet() {
+        UNet net = new UNet(SPEC, 0.5);
+        net.initialise(SeedPlan.of(4));
+        return net;
+    }
+
     /** m = m_u + w (m_c - m_u): w = 1 is the conditional network, w = 0 the unconditional one. */
     @Test
     void guidanceMixesConditionalAndUnconditional() {
-        UNetSpec spec = new UNetSpec(1, 8, 8, 8, 1, 3, 3);
-        UNet net = new UNet(spec, 0.5);
-        net.initialise(SeedPlan.of(4));
-        // the first layer's class rows start like any weight here, so labels matter
+        UNetSpec spec = SPEC;
+        UNet net = conditionalUNet();
         int n = 2;
         double[] x = new double[n * spec.dim()];
         SeedPlan r = SeedPlan.of(5);
@@ -88,11 +96,9 @@ class GuidanceTest {
      */
     @Test
     void guidedProbeFormsInGroupsMatchOneCall() {
-        UNetSpec spec = new UNetSpec(1, 8, 8, 8, 1, 3, 3);
-        UNet net = new UNet(spec, 0.5);
-        net.initialise(SeedPlan.of(4));
+        UNet net = conditionalUNet();
         int n = 2;
-        int dim = spec.dim();
+        int dim = SPEC.dim();
         int count = 3;
         double[] x = new double[n * dim];
         double[] e = new double[count * n * dim];
