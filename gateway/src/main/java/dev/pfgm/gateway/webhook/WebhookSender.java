@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,8 +29,14 @@ import org.slf4j.LoggerFactory;
 public final class WebhookSender implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookSender.class);
     public static final int MAX_ATTEMPTS = 8;
-    /** Deliveries in flight at once; a tenant has at most one of them (see {@link WebhookStore#claimDue}). */
-    private static final int SENDERS = 4;
+    /** Deliveries in flight at once. */
+    private static final int SENDERS = 8;
+    /**
+     * A tenant's deliveries in flight at once (see {@link WebhookStore#claimDue}): half the senders,
+     * so that one tenant's endpoints that never answer leave the other half to the other tenants,
+     * and a tenant alone keeps the 4 connections a gateway always gave it.
+     */
+    private static final int PER_TENANT = 4;
     private final WebhookStore store;
     private final long baseSeconds;
     private final boolean allowPrivate;
@@ -38,7 +44,7 @@ public final class WebhookSender implements AutoCloseable {
             .followRedirects(HttpClient.Redirect.NEVER).build();
     private final ExecutorService senders = Executors.newFixedThreadPool(SENDERS, r -> daemon(r, "pfgm-webhook-send"));
     private final Semaphore free = new Semaphore(SENDERS);
-    private final Set<String> busy = ConcurrentHashMap.newKeySet();
+    private final Map<String, Integer> inFlight = new ConcurrentHashMap<>();
     /** Released as each delivery ends: its tenant's next one may be claimed at once. */
     private final Semaphore ended = new Semaphore(0);
     private final Thread loop;
@@ -75,17 +81,17 @@ public final class WebhookSender implements AutoCloseable {
                 int slots = 1 + free.drainPermits();
                 List<WebhookStore.Due> due = List.of();
                 try {
-                    due = store.claimDue(slots, 60, List.copyOf(busy));
+                    due = store.claimDue(slots, 60, PER_TENANT, Map.copyOf(inFlight));
                 } finally {
                     free.release(slots - due.size());
                 }
                 for (WebhookStore.Due d : due) {
-                    busy.add(d.tenant());
+                    inFlight.merge(d.tenant(), 1, Integer::sum);
                     senders.execute(() -> {
                         try {
                             send(d);
                         } finally {
-                            busy.remove(d.tenant());
+                            inFlight.computeIfPresent(d.tenant(), (t, n) -> n == 1 ? null : n - 1);
                             free.release();
                             ended.release();
                         }

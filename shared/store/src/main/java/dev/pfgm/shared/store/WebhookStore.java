@@ -8,8 +8,8 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -136,27 +136,36 @@ public final class WebhookStore {
 
     /**
      * Claims up to {@code limit} due deliveries for {@code leaseSeconds} (another sender skips them
-     * meanwhile; one that dies leaves them to be sent again after it: at least once): the oldest
-     * due delivery of each tenant, oldest first, and none of the tenants in {@code busy} (those
-     * this sender is still sending to), so that one tenant's endpoints that never answer hold at
-     * most one of a sender's connections.
+     * meanwhile; one that dies leaves them to be sent again after it: at least once), taking turns
+     * between tenants: each tenant's oldest first, then each one's second, ..., counting the
+     * deliveries this sender still has in flight ({@code inFlight}, by tenant) and at most
+     * {@code perTenant} of a tenant's in flight at once. So one tenant's endpoints that never answer
+     * hold at most {@code perTenant} of a sender's connections, and a tenant alone may use them all
+     * up to that.
      */
-    public List<Due> claimDue(int limit, int leaseSeconds, Collection<String> busy) {
+    public List<Due> claimDue(int limit, int leaseSeconds, int perTenant, Map<String, Integer> inFlight) {
         return db.run(c -> {
-            // FOR UPDATE does not go with DISTINCT ON: the UPDATE's own re-check of the row (status
-            // and time, re-read after any other sender's claim commits) keeps a delivery to one sender
+            // no FOR UPDATE (it does not go with window functions): the UPDATE's own re-check of the
+            // row (status and time, re-read after another sender's claim commits) keeps a delivery
+            // to one sender
             try (PreparedStatement ps = c.prepareStatement("UPDATE webhook_deliveries d"
                     + " SET next_attempt_at = now() + make_interval(secs => ?) WHERE d.id IN ("
-                    + "SELECT id FROM (SELECT DISTINCT ON (tenant) id, next_attempt_at FROM webhook_deliveries"
-                    + " WHERE status = 'pending' AND next_attempt_at <= now() AND NOT (tenant = ANY (?))"
-                    + " ORDER BY tenant, next_attempt_at) oldest ORDER BY next_attempt_at LIMIT ?)"
+                    + "SELECT id FROM (SELECT id, tenant, next_attempt_at,"
+                    + " row_number() OVER (PARTITION BY tenant ORDER BY next_attempt_at, id) AS nth"
+                    + " FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= now()) ranked"
+                    + " LEFT JOIN unnest(?::text[], ?::int[]) AS flight (tenant, n) USING (tenant)"
+                    + " WHERE nth + coalesce(flight.n, 0) <= ?"
+                    + " ORDER BY nth + coalesce(flight.n, 0), next_attempt_at LIMIT ?)"
                     + " AND d.status = 'pending' AND d.next_attempt_at <= now()"
                     + " RETURNING id, tenant, url, event, payload::text, attempts, coalesce("
                     + "(SELECT e.secret FROM webhook_endpoints e WHERE e.id = d.endpoint_id),"
                     + " (SELECT s.secret FROM tenant_webhook_secrets s WHERE s.tenant = d.tenant))")) {
+                List<String> tenants = List.copyOf(inFlight.keySet());
                 ps.setInt(1, leaseSeconds);
-                ps.setArray(2, c.createArrayOf("text", busy.toArray()));
-                ps.setInt(3, limit);
+                ps.setArray(2, c.createArrayOf("text", tenants.toArray()));
+                ps.setArray(3, c.createArrayOf("integer", tenants.stream().map(inFlight::get).toArray()));
+                ps.setInt(4, perTenant);
+                ps.setInt(5, limit);
                 List<Due> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
