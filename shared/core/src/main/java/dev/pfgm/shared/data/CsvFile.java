@@ -12,7 +12,9 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Comma-separated numeric columns with an optional header row (a first row that is not all
@@ -117,7 +119,7 @@ public final class CsvFile {
      * the wrong thing.
      */
     private static void checkNames(List<String> header, String name) {
-        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+        Map<String, Integer> seen = new HashMap<>();
         for (int j = 0; j < header.size(); j++) {
             String h = header.get(j);
             if (h.isEmpty()) {

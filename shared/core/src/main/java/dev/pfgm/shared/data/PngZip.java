@@ -16,7 +16,8 @@ import javax.imageio.ImageIO;
 
 /**
  * A .zip of same-size PNG files, grayscale or RGB (with an alpha channel only when every pixel is
- * opaque), read in name order. All images must have the same size and kind; the first that differs, or does not decode, is named in the error. The zip is
+ * opaque), read in name order. All images must have the same size and kind; the first that
+ * differs, or does not decode, is named in the error. The zip is
  * read as a stream, one entry at a time: entries, unpacked bytes (in all and per entry) and each
  * PNG's width x height (from its header, before it is decoded) are held to the limits.
  */

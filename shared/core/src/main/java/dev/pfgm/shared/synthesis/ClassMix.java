@@ -3,6 +3,7 @@ package dev.pfgm.shared.synthesis;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pfgm.shared.Text;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
@@ -36,7 +37,7 @@ public record ClassMix(String kind, Map<Integer, Long> exact) {
             Map.Entry<String, JsonNode> e = it.next();
             // a class number as written once: "-0", "+3" and "03" parsed as numbers too
             if (!e.getKey().matches("0|[1-9][0-9]{0,8}")) {
-                throw new SpecException("classes", "key '" + dev.pfgm.shared.Text.printable(e.getKey())
+                throw new SpecException("classes", "key '" + Text.printable(e.getKey())
                         + "' is not a class number (0, 1, 2, ... without sign or leading zeros)");
             }
             int c = Integer.parseInt(e.getKey());

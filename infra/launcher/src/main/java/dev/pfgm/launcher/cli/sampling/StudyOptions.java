@@ -6,6 +6,7 @@ import dev.pfgm.launcher.cli.Check;
 import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.shared.StrictJson;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,16 +49,16 @@ final class StudyOptions {
      */
     Path out(String fallback) {
         Path dir = (out == null ? Path.of(fallback) : out).toAbsolutePath();
-        if (java.nio.file.Files.exists(dir) && !java.nio.file.Files.isDirectory(dir)) {
-            throw new dev.pfgm.shared.InvalidInputException("--out: '" + dir + "' is a file; give a folder (it is"
-                    + " created if missing)");
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new InvalidInputException("--out: '" + dir + "' is a file; give a folder (it is created if missing)");
         }
         return dir;
     }
 
     /** What a refusal for too few held-out rows suggests: a lower --count, unless it is at its least. */
     static String lowerCount(int count) {
-        return count > MIN_COUNT ? " (lower --count)" : " (" + MIN_COUNT + ", the least --count, is too many: give more data)";
+        return count > MIN_COUNT ? " (lower --count)"
+                : " (" + MIN_COUNT + ", the least --count, is too many: give more data)";
     }
 
     /** The least --count the studies take. */
