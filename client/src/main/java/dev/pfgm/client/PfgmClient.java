@@ -140,12 +140,29 @@ public final class PfgmClient {
     /** Every file the job lists, following {@code next} page by page (a large synthesis has many parts). */
     public List<JsonNode> allArtifacts(String id) throws IOException, InterruptedException {
         List<JsonNode> files = new ArrayList<>();
+        eachArtifact(id, f -> {
+            files.add(f);
+            return true;
+        });
+        return files;
+    }
+
+    /**
+     * Hands the job's listed files to {@code more} in order, page by page, until it returns false
+     * (then no further page is fetched: one file of a million-part synthesis is found on its page).
+     */
+    public void eachArtifact(String id, java.util.function.Predicate<JsonNode> more) throws IOException,
+            InterruptedException {
         String prefix = "/v1/jobs/" + enc(id) + "/artifacts";
         String page = prefix;
         while (page != null) {
             String path = page;
             JsonNode body = json(send(() -> request(path).GET(), true));
-            body.path("files").forEach(files::add);
+            for (JsonNode f : body.path("files")) {
+                if (!more.test(f)) {
+                    return;
+                }
+            }
             JsonNode next = body.path("next");
             if (!next.isTextual()) {
                 break;
@@ -156,7 +173,6 @@ public final class PfgmClient {
             }
             page = next.asText();
         }
-        return files;
     }
 
     /**

@@ -277,6 +277,10 @@ class PfgmClientTest {
             client(s).allArtifacts("j1").forEach(f -> names.add(f.path("name").asText()));
             assertEquals(java.util.List.of("a", "b", "c"), names);
             assertEquals(java.util.List.of("", "limit=2&after=b"), asked);
+            // stopped on the first page: the second is not fetched
+            asked.clear();
+            client(s).eachArtifact("j1", f -> !f.path("name").asText().equals("b"));
+            assertEquals(java.util.List.of(""), asked);
             IOException e = assertThrows(IOException.class, () -> client(astray).allArtifacts("j2"));
             assertTrue(e.getMessage().contains("will not follow"), e.getMessage());
         } finally {

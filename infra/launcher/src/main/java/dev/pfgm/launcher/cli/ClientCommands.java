@@ -266,12 +266,14 @@ public final class ClientCommands {
     private static void download(PfgmClient c, String id, String name, Path out) throws Exception {
         List<String> names = new ArrayList<>();
         java.util.Map<String, String> sha256 = new java.util.HashMap<>(); // what each download must hash to
-        for (JsonNode f : c.allArtifacts(id)) {
+        // with --name, the listing is read only as far as that file (for its sha256)
+        c.eachArtifact(id, f -> {
             sha256.put(f.path("name").asText(), f.path("sha256").asText(null));
             if (name == null) {
                 names.add(f.path("name").asText());
             }
-        }
+            return name == null || !name.equals(f.path("name").asText());
+        });
         if (name != null) {
             names.add(name);
         }
