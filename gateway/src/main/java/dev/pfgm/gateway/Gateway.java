@@ -122,6 +122,15 @@ public final class Gateway implements AutoCloseable {
                     String query = ctx.request().query();
                     ctx.reroute(io.vertx.core.http.HttpMethod.GET, ctx.request().path() + (query == null ? "" : "?" + query));
                 });
+        // Vert.x Web's body reader fails a request whose body broke off with status 200 and the decoder's
+        // exception (a DecoderException gets 400, answered by the 400 handler below)
+        router.route().failureHandler(ctx -> {
+            if (ctx.statusCode() == 200 && ctx.failure() != null) {
+                UnparsableRequest.answerBody(ctx, ctx.failure());
+            } else {
+                ctx.next();
+            }
+        });
         router.route().handler(ctx -> {
             long t0 = System.nanoTime();
             var connection = ctx.request().connection();

@@ -2,6 +2,7 @@ package dev.pfgm.gateway.api;
 
 import dev.pfgm.gateway.http.ApiException;
 import dev.pfgm.gateway.http.Problem;
+import dev.pfgm.gateway.http.UnparsableRequest;
 import dev.pfgm.shared.store.KeyStore.Principal;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -82,8 +83,14 @@ public final class UploadGate {
         Upload u = new Upload(ctx, limit);
         ctx.addEndHandler(v -> u.responseEnded());
         req.pause();
+        // a body whose framing breaks while the caller is authenticated (the rest of the request is
+        // often in the same packet); Upload.start sets its own handler for the body it reads
+        req.exceptionHandler(e -> {
+            u.release();
+            UnparsableRequest.answerBody(ctx, e);
+        });
         endpoint.authenticated(ctx, caller -> {
-            if (ctx.response().ended()) {
+            if (ctx.response().ended() || u.released.get()) { // answered, or the connection is gone
                 return;
             }
             if (!u.claimShare(caller.tenant())) {
@@ -209,7 +216,12 @@ public final class UploadGate {
                                 out.drainHandler(v -> req.resume());
                             }
                         });
-                        req.exceptionHandler(e -> release());
+                        req.exceptionHandler(e -> {
+                            release();
+                            if (!over) {
+                                UnparsableRequest.answerBody(ctx, e);
+                            }
+                        });
                         req.endHandler(v -> {
                             vertx.cancelTimer(slowTimer);
                             if (over) {
