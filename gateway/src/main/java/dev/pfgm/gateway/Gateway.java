@@ -167,7 +167,8 @@ public final class Gateway implements AutoCloseable {
         UploadGate uploads = new UploadGate(vertx, endpoint, config.getLong(Settings.MAX_UPLOAD_MB) << 20,
                 config.getInt(Settings.MAX_UPLOADS), config.getInt(Settings.UPLOAD_PARSE_SECONDS));
         metrics.watch(guard, uploads::inFlight);
-        FileLinks links = new FileLinks(vertx, objects, config);
+        JobStore jobs = new JobStore(db);
+        FileLinks links = new FileLinks(vertx, objects, jobs, datasets, config);
         DatasetRoutes datasetRoutes = new DatasetRoutes(endpoint, datasets, objects, uploads, DataLimits.from(config),
                 quotas, links);
         datasetRoutes.mountUpload(router);
@@ -177,7 +178,6 @@ public final class Gateway implements AutoCloseable {
         ModelStore models = new ModelStore(db);
         new OpsRoutes(endpoint, db, admin, objects, metrics, new Stats(db), contract).mount(router);
         datasetRoutes.mount(router);
-        JobStore jobs = new JobStore(db);
         ShardStore shards = new ShardStore(db);
         new QuotaRoutes(endpoint, quotas, limiter, contract).mount(router);
         WebhookStore webhooks = new WebhookStore(db);

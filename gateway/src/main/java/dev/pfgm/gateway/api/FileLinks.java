@@ -5,6 +5,9 @@ import dev.pfgm.gateway.http.Problem;
 import dev.pfgm.shared.Text;
 import dev.pfgm.shared.config.Config;
 import dev.pfgm.shared.config.Settings;
+import dev.pfgm.shared.store.DatasetStore;
+import dev.pfgm.shared.store.JobRecord;
+import dev.pfgm.shared.store.JobStore;
 import dev.pfgm.shared.store.ObjectStore;
 import io.minio.MinioClient;
 import io.vertx.core.Vertx;
@@ -25,6 +28,8 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -40,15 +45,26 @@ import javax.crypto.spec.SecretKeySpec;
 public final class FileLinks {
     private static final List<String> RELAYED = List.of("Content-Length", "Content-Range", "Accept-Ranges", "ETag",
             "Last-Modified", "Content-Type");
+    /** Files one tenant may stream from a gateway at once, and the gateway's connections to the store. */
+    static final int PER_TENANT = 16;
+    private static final int STORE_CONNECTIONS = 256;
+    private static final int RETRY_SECONDS = 2;
+    private final Vertx vertx;
     private final ObjectStore objects;
+    private final JobStore jobs;
+    private final DatasetStore datasets;
+    private final DownloadSlots slots = new DownloadSlots(PER_TENANT);
     private final MinioClient publicSigner;
     private final String bucket;
     private final int seconds;
     private final byte[] signingKey;
     private final HttpClient store;
 
-    public FileLinks(Vertx vertx, ObjectStore objects, Config config) {
+    public FileLinks(Vertx vertx, ObjectStore objects, JobStore jobs, DatasetStore datasets, Config config) {
+        this.vertx = vertx;
         this.objects = objects;
+        this.jobs = jobs;
+        this.datasets = datasets;
         this.bucket = config.get(Settings.S3_BUCKET);
         this.seconds = config.getInt(Settings.PRESIGN_SECONDS);
         String publicEndpoint = config.get(Settings.S3_PUBLIC_ENDPOINT);
@@ -59,7 +75,7 @@ public final class FileLinks {
         // every gateway of a deployment shares the store's secret, so each verifies the others' links
         this.signingKey = sha256("pfgm file links\n" + config.get(Settings.S3_SECRET_KEY) + "\n" + bucket);
         this.store = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(3_000).setIdleTimeout(60),
-                new PoolOptions().setHttp1MaxSize(32));
+                new PoolOptions().setHttp1MaxSize(STORE_CONNECTIONS));
     }
 
     /** A link to the object at {@code key}, valid for PFGM_PRESIGN_SECONDS, for the client of {@code ctx}. */
@@ -84,12 +100,12 @@ public final class FileLinks {
         return path.toString();
     }
 
-    /** The authenticated download of {@code key}: streamed here, or a redirect to the public store. */
-    public Reply download(String key) {
+    /** The tenant's authenticated download of {@code key}: streamed here, or a redirect to the public store. */
+    public Reply download(String tenant, String key) {
         if (publicSigner != null) {
             return Reply.empty(302).header("Location", presignPublic(key, seconds));
         }
-        return Reply.stream(ctx -> relay(ctx, key));
+        return Reply.stream(ctx -> relay(ctx, key, tenant));
     }
 
     /** GET /v1/files/EXPIRES.SIGNATURE/KEY: the link is its own authorisation. */
@@ -116,17 +132,55 @@ public final class FileLinks {
                         + Instant.ofEpochSecond(expires) + "; list the job's artifacts again for a fresh one"));
                 return;
             }
-            relay(ctx, key);
+            // the link names its object; the share it counts against is its job's or dataset's tenant's
+            vertx.executeBlocking(() -> tenantOf(key), false).onComplete(owner -> {
+                if (owner.failed()) {
+                    Endpoint.fail(ctx, owner.cause());
+                } else if (owner.result().isEmpty()) {
+                    Problem.send(ctx, ApiException.notFound("file", name(key)));
+                } else {
+                    relay(ctx, key, owner.result().get());
+                }
+            });
         });
     }
 
-    /** Streams the object, passing Range and conditional requests to the store and its answer back. */
-    private void relay(RoutingContext ctx, String key) {
-        relay(ctx, key, true);
+    /** The tenant whose job or dataset holds the object (keys begin jobs/ID/ or datasets/ID/). */
+    private Optional<String> tenantOf(String key) {
+        String[] parts = key.split("/", 3);
+        UUID id;
+        try {
+            id = parts.length == 3 ? UUID.fromString(parts[1]) : null;
+        } catch (IllegalArgumentException e) {
+            id = null;
+        }
+        if (id == null) {
+            return Optional.empty();
+        }
+        return switch (parts[0]) {
+            case "jobs" -> Optional.ofNullable(jobs.find(id)).map(JobRecord::tenant);
+            case "datasets" -> datasets.tenantOf(id);
+            default -> Optional.empty();
+        };
+    }
+
+    /**
+     * Streams the object within the tenant's share of the gateway's connections to the store (503
+     * past it), passing Range and conditional requests to the store and its answer back.
+     */
+    private void relay(RoutingContext ctx, String key, String tenant) {
+        if (!slots.take(tenant)) {
+            Problem.send(ctx, ApiException.unavailable("this tenant is streaming " + slots.perTenant() + " files from"
+                    + " this gateway already (each holds a connection to the object store while its client reads);"
+                    + " try again when one has ended", RETRY_SECONDS));
+            return;
+        }
+        ctx.addEndHandler(v -> slots.give(tenant)); // the response ended, or the connection closed
+        fetch(ctx, key, true);
     }
 
     /** The same, the Range header left out when {@code partial} is false (an If-Range that did not hold). */
-    private void relay(RoutingContext ctx, String key, boolean partial) {
+    private void fetch(RoutingContext ctx, String key, boolean partial) {
         String from;
         try {
             from = objects.presignedGet(key, 60, name(key));
@@ -134,7 +188,9 @@ public final class FileLinks {
             Endpoint.fail(ctx, e);
             return;
         }
-        RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(from);
+        // a connection from the pool within 10 s, or the store counts as unavailable (503), not a hang
+        RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(from)
+                .setConnectTimeout(10_000);
         // If-None-Match and If-Modified-Since are decided here, on the store's ETag and Last-Modified: the
         // store answered 200 to a tag list, a weak tag, "*" and its own Last-Modified
         String range = ctx.request().getHeader("Range");
@@ -155,12 +211,6 @@ public final class FileLinks {
                 Problem.send(ctx, ApiException.notFound("file", name(key)));
                 return;
             }
-            if (status == 206 && ifRange != null
-                    && !ConditionalHeaders.ifRangeHolds(ifRange, up.getHeader("ETag"), up.getHeader("Last-Modified"))) {
-                up.request().reset(); // the part is of another version than the client holds: the whole file instead
-                relay(ctx, key, false);
-                return;
-            }
             if (status == 416) {
                 up.body();
                 unsatisfiable(ctx, key, from, range);
@@ -172,13 +222,15 @@ public final class FileLinks {
                         status >= 500));
                 return;
             }
-            boolean notModified = ConditionalHeaders.notModified(ctx.request().getHeader("If-None-Match"),
-                    ctx.request().getHeader("If-Modified-Since"), up.getHeader("ETag"), up.getHeader("Last-Modified"));
-            if (notModified) {
-                up.request().reset(); // the client holds this version: no body
-                status = 304;
+            // RFC 9110 section 13.2.2: If-None-Match (or If-Modified-Since) first, then If-Range
+            boolean notModified = notModified(ctx, up.getHeader("ETag"), up.getHeader("Last-Modified"));
+            if (!notModified && status == 206 && ifRange != null
+                    && !ConditionalHeaders.ifRangeHolds(ifRange, up.getHeader("ETag"), up.getHeader("Last-Modified"))) {
+                discard(up); // the part is of another version than the client holds: the whole file instead
+                fetch(ctx, key, false);
+                return;
             }
-            HttpServerResponse res = ctx.response().setStatusCode(status);
+            HttpServerResponse res = ctx.response().setStatusCode(notModified ? 304 : status);
             for (String h : RELAYED) {
                 String v = up.getHeader(h);
                 if (v != null) {
@@ -188,12 +240,19 @@ public final class FileLinks {
             res.putHeader("Accept-Ranges", "bytes");
             res.putHeader("Content-Disposition", "attachment; filename=\"" + name(key) + "\"");
             res.putHeader("Cache-Control", "private, max-age=" + seconds);
-            if (notModified) {
-                res.headers().remove("Content-Length").remove("Content-Range");
+            if (notModified || HttpMethod.HEAD.equals(ctx.request().method())) { // no body: the store's is not read
+                discard(up);
+                if (notModified) {
+                    res.headers().remove("Content-Length").remove("Content-Range");
+                }
                 res.end();
                 return;
             }
-            up.pipeTo(res).onFailure(e -> {
+            // not ended on failure: Vert.x's pipe ends its destination when a write fails, then asks it
+            // whether its queue is full, which throws on the ended response (an error logged for every
+            // client that hung up mid-file)
+            up.pipe().endOnFailure(false).to(res).onFailure(e -> {
+                discard(up); // the client hung up, or the store did: the store's stream is not read on
                 if (!res.ended()) {
                     res.reset(); // the store went away mid-file: the client sees a cut transfer, not a short file
                 }
@@ -201,18 +260,36 @@ public final class FileLinks {
         });
     }
 
+    private static boolean notModified(RoutingContext ctx, String etag, String lastModified) {
+        return ConditionalHeaders.notModified(ctx.request().getHeader("If-None-Match"),
+                ctx.request().getHeader("If-Modified-Since"), etag, lastModified);
+    }
+
+    /** Drops the store's answer unread: its stream is reset, and the reset's own exception is expected. */
+    private static void discard(HttpClientResponse up) {
+        up.handler(chunk -> { });
+        up.exceptionHandler(e -> { });
+        up.request().reset();
+    }
+
     /**
      * A range past the end: 416 as problem+json with the file's length in Content-Range (RFC 9110
-     * section 15.5.17), which the store's answer lacks; its length comes from a one-byte request.
+     * section 15.5.17), which the store's answer lacks; its length, ETag and Last-Modified come from a
+     * one-byte request. A client that holds this version gets 304 instead, and one whose If-Range does
+     * not hold the whole file (the conditions come before the range, section 13.2.2).
      */
     private void unsatisfiable(RoutingContext ctx, String key, String from, String range) {
         RequestOptions probe = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(from)
-                .putHeader("Range", "bytes=0-0");
+                .setConnectTimeout(10_000).putHeader("Range", "bytes=0-0");
         store.request(probe).compose(req -> req.send()).onComplete(ar -> {
             long length = -1;
+            String etag = null;
+            String lastModified = null;
             if (ar.succeeded()) {
                 HttpClientResponse up = ar.result();
                 up.body();
+                etag = up.getHeader("ETag");
+                lastModified = up.getHeader("Last-Modified");
                 String cr = up.getHeader("Content-Range");
                 String cl = up.getHeader("Content-Length");
                 try {
@@ -225,6 +302,24 @@ public final class FileLinks {
                     }
                 } catch (NumberFormatException e) {
                     length = -1;
+                }
+            }
+            if (etag != null || lastModified != null) {
+                String ifRange = ctx.request().getHeader("If-Range");
+                if (notModified(ctx, etag, lastModified)) {
+                    HttpServerResponse res = ctx.response().setStatusCode(304);
+                    if (etag != null) {
+                        res.putHeader("ETag", etag);
+                    }
+                    if (lastModified != null) {
+                        res.putHeader("Last-Modified", lastModified);
+                    }
+                    res.putHeader("Cache-Control", "private, max-age=" + seconds).end();
+                    return;
+                }
+                if (ifRange != null && !ConditionalHeaders.ifRangeHolds(ifRange, etag, lastModified)) {
+                    fetch(ctx, key, false);
+                    return;
                 }
             }
             ApiException e = new ApiException(416, "Range Not Satisfiable", "the range " + (range == null ? "asked for" : Text.printable(range))

@@ -166,7 +166,7 @@ public final class JobRoutes {
         }));
         r.get("/v1/jobs/:id/artifacts/:name").handler(ctx -> endpoint.run(ctx, caller -> {
             JobRecord j = find(jobs, caller.tenant(), ctx.pathParam("id"));
-            return links.download(artifacts.find(j, ctx.pathParam("name")).key());
+            return links.download(caller.tenant(), artifacts.find(j, ctx.pathParam("name")).key());
         }));
     }
 

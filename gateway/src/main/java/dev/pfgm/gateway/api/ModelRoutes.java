@@ -34,7 +34,7 @@ public final class ModelRoutes {
         // the model file, as ./pfgm sample --model takes it
         r.get("/v1/models/:id/file").handler(ctx -> endpoint.run(ctx, caller -> {
             String raw = ctx.pathParam("id");
-            return links.download(models.get(caller.tenant(), Endpoint.uuid(raw, "model"))
+            return links.download(caller.tenant(), models.get(caller.tenant(), Endpoint.uuid(raw, "model"))
                     .orElseThrow(() -> ApiException.notFound("model", raw)).objectKey());
         }));
         r.delete("/v1/models/:id").handler(ctx -> endpoint.run(ctx, caller -> {

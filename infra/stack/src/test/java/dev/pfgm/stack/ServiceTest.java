@@ -17,9 +17,11 @@ import dev.pfgm.shared.job.JobType;
 import dev.pfgm.shared.job.Topics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -308,6 +310,14 @@ class ServiceTest {
                 "If-Range", loss.header("ETag")));
         assertEquals(206, same.status(), same.toString());
         assertEquals(lossCsv.substring(5, 15), same.text());
+        // the conditions before the range (RFC 9110 section 13.2.2), past the end too: 304 for the version the
+        // client holds, the whole file when If-Range does not hold (both were 416)
+        assertEquals(304, admin.get("/v1/jobs/" + train + "/artifacts/loss.csv", Map.of("Range", "bytes=999999999-",
+                "If-None-Match", tag)).status());
+        Http.Res stalePast = admin.get("/v1/jobs/" + train + "/artifacts/loss.csv", Map.of("Range", "bytes=999999999-",
+                "If-Range", "\"not-this-version\""));
+        assertEquals(200, stalePast.status(), stalePast.toString());
+        assertEquals(lossCsv, stalePast.text());
         assertEquals(404, admin.get("/v1/jobs/" + train + "/artifacts/nope.csv").status());
         for (String hostile : List.of("bytes=abc", "bytes=5-1", "items=0-1", "bytes=0-1,3-4,6-7" + ",9-10".repeat(200),
                 "bytes=99999999999999999999999-")) {
@@ -1041,6 +1051,54 @@ class ServiceTest {
         } finally {
             other.destroyForcibly();
         }
+    }
+
+    /**
+     * Clients of one tenant that stop reading hold at most 16 of a gateway's connections to the object
+     * store: the 17th download is a 503 with Retry-After, another tenant's downloads are served meanwhile,
+     * and the share comes back as the clients go. 32 stalled downloads held every connection, and other
+     * tenants' downloads waited until the idle timeout.
+     */
+    @Test
+    void stalledDownloadsHoldOnlyTheirTenantsShareOfTheStore() throws Exception {
+        // a wide MLP: an 11 MB model file, more than the kernel buffers a stalled reader's connection
+        String big = submit(admin, Map.of("type", "train", "dataset", "builtin:moons", "params",
+                Map.of("steps", 5, "hidden", 1024, "checkpoint_every", 0)));
+        Http other = admin.as(admin.postJson("/v1/admin/keys", Map.of("tenant", "reader")).json().path("key").asText());
+        String small = submit(other, Map.of("type", "train", "dataset", "builtin:moons", "params", Map.of("steps", 20)));
+        assertEquals("succeeded", waitTerminal(admin, big, 120).path("status").asText());
+        assertEquals("succeeded", waitTerminal(other, small, 120).path("status").asText());
+        URI u = URI.create(stack.url());
+        List<java.net.Socket> stalled = new ArrayList<>();
+        try {
+            List<String> heads = new ArrayList<>();
+            for (int i = 0; i < 18; i++) {
+                java.net.Socket s = new java.net.Socket();
+                s.setReceiveBufferSize(2048);
+                s.connect(new java.net.InetSocketAddress(u.getHost(), u.getPort()));
+                s.setSoTimeout(20_000);
+                stalled.add(s);
+                s.getOutputStream().write(("GET /v1/jobs/" + big + "/artifacts/model.pfgm HTTP/1.1\r\nHost: x\r\n"
+                        + "Authorization: Bearer " + stack.adminKey() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                heads.add(new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII));
+            }
+            assertEquals(Collections.nCopies(16, "HTTP/1.1 200"), heads.subList(0, 16), heads.toString());
+            assertEquals(List.of("HTTP/1.1 503", "HTTP/1.1 503"), heads.subList(16, 18), heads.toString());
+            Http.Res theirs = other.get("/v1/jobs/" + small + "/artifacts/loss.csv");
+            assertEquals(200, theirs.status(), theirs.toString());
+            assertTrue(theirs.text().startsWith("step,loss\n"));
+        } finally {
+            for (java.net.Socket s : stalled) {
+                s.close();
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        int status;
+        do {
+            Thread.sleep(100);
+            status = admin.get("/v1/jobs/" + big + "/artifacts/model.pfgm", Map.of("Range", "bytes=0-9")).status();
+        } while (status == 503 && System.nanoTime() < deadline);
+        assertEquals(206, status, "the tenant's share came back as its clients went");
     }
 
     private byte[] download(JsonNode job, String name) {

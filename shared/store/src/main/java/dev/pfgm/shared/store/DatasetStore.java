@@ -133,6 +133,18 @@ public final class DatasetStore {
         }, IN_USE_SQL, tenant, id.toString(), id.toString()));
     }
 
+    /** The tenant a dataset belongs to, by id alone (a signed file link names its object, not its tenant). */
+    public Optional<String> tenantOf(UUID id) {
+        return db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT tenant FROM datasets WHERE id = ?")) {
+                ps.setObject(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
     public Optional<DatasetRecord> get(String tenant, UUID id) {
         return db.run(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT * FROM datasets WHERE id = ? AND tenant = ?")) {
