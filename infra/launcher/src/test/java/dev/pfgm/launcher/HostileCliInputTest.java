@@ -198,13 +198,48 @@ class HostileCliInputTest {
     }
 
     @Test
-    void synthesisChecksItsDataBeforeDrawingAnything() {
+    void synthesisChecksItsDataBeforeDrawingAnything() throws IOException {
         Path out = dir.resolve("synth");
         refused(run("synthesize", "--model", model.toString(), "--count", "200", "--shard-size", "50", "--out",
                 out.toString(), "--data", "builtin:discs"), "--data: images, but the model draws table rows");
         assertFalse(Files.exists(out), "no part was drawn");
         refused(run("synthesize", "--model", model.toString(), "--count", "10", "--out", out.toString(), "--classes",
                 "0:99999999999999999999"), "--classes");
+        // too few held-out rows for the report: it was a NullPointerException after every part was drawn
+        Path two = dir.resolve("two-rows.csv");
+        Files.writeString(two, "x,y\n1,2\n3,4\n");
+        refused(run("synthesize", "--model", model.toString(), "--count", "10", "--out", out.toString(), "--holdout",
+                two.toString()), "--holdout: 2 rows; the report compares with at least 20");
+        assertFalse(Files.exists(out), "no part was drawn");
+    }
+
+    /**
+     * A synthesis refused while it draws (here samples past float32) leaves nothing in a folder that
+     * held nothing: its partial state only blocked the corrected retry ("already holds a synthesis").
+     */
+    @Test
+    void aSynthesisRefusedWhileItDrawsLeavesNothingBehind() throws IOException {
+        StringBuilder csv = new StringBuilder("a,b\n");
+        java.util.Random rng = new java.util.Random(5);
+        for (int i = 0; i < 200; i++) {
+            csv.append((rng.nextDouble() * 2 - 1) * 3.3e38).append(',').append(rng.nextGaussian()).append('\n');
+        }
+        Path huge = dir.resolve("huge-values.csv");
+        Files.writeString(huge, csv);
+        Path m = dir.resolve("huge.pfgm");
+        Run t = run("train", "--data", huge.toString(), "--out", m.toString(), "--steps", "20", "--config",
+                dir.resolve("small.json").toString());
+        assertEquals(0, t.code(), t.err());
+        Path out = dir.resolve("overflow");
+        refused(run("synthesize", "--model", m.toString(), "--count", "300", "--out", out.toString(), "--format", "csv",
+                "--no-report"), "overflow float32");
+        assertFalse(Files.exists(out), "the folder this run made is gone");
+        Path empty = Files.createDirectories(dir.resolve("empty-before"));
+        refused(run("synthesize", "--model", m.toString(), "--count", "300", "--out", empty.toString(), "--format",
+                "csv", "--no-report"), "overflow float32");
+        try (java.util.stream.Stream<Path> left = Files.list(empty)) {
+            assertEquals(List.of(), left.toList(), "the folder is as empty as it was");
+        }
     }
 
     /** --resume reads the folder's manifest, which the user may have edited: it keeps only the plan's parts. */

@@ -36,6 +36,8 @@ public final class SynthesisReport {
     static final int REFERENCE = 20_000;
     static final int IMAGE_REFERENCE = 2_000;
     static final int HELD_OUT = 5_000;
+    /** Held-out rows a table's report needs for its floor and privacy baseline. */
+    public static final int MIN_HELD_OUT = 20;
     private static final int MARGINAL_COLUMNS = 12;
     static final int BINS = 30;
     private static final long SEED = 0x5EED;
@@ -133,10 +135,11 @@ public final class SynthesisReport {
         boolean[] held = holdout > 0 ? Holdout.mask(data.count(), holdout, model.settings().seed()) : null;
         Dataset train = held == null ? data : Holdout.rows(data, held, false);
         Dataset heldOut = given != null ? given : held == null ? null : Holdout.rows(data, held, true);
-        if (heldOut != null && heldOut.count() < 20) {
+        if (heldOut != null && heldOut.count() < MIN_HELD_OUT) {
             heldOut = null;
         }
-        r.put("held_out", given != null ? "rows given with the report (" + heldOut.count() + ")"
+        r.put("held_out", given != null && heldOut != null ? "rows given with the report (" + heldOut.count() + ")"
+                : given != null ? "none: the " + given.count() + " rows given are fewer than " + MIN_HELD_OUT
                 : heldOut != null ? "the " + Math.round(holdout * 100) + "% of rows the model was trained without"
                 : "none: the model was trained on every row (train with holdout > 0 for a floor and a privacy baseline)");
         List<String> columns = PartLayout.of(model).columns();

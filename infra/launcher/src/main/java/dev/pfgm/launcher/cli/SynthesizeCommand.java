@@ -125,6 +125,8 @@ public final class SynthesizeCommand extends CliCommand {
         }
         ObjectNode modelInfo = describe(model, modelFile.path, DataFiles.sha256(modelBytes));
 
+        boolean existed = Files.isDirectory(out);
+        boolean fresh = !existed || holdsNothing(out);
         ProgressBar bar = new ProgressBar("synth");
         Double threshold = null;
         LocalSynthesis.Result r;
@@ -138,6 +140,13 @@ public final class SynthesizeCommand extends CliCommand {
             LocalSynthesis.Reporter reporter = spec.report() ? reporter(model, spec) : null;
             r = LocalSynthesis.run(model, modelInfo, spec, threshold, out, resume, reporter,
                     (rows, count) -> bar.update(rows / count, String.format(Locale.ROOT, "%,.0f/%,d rows", rows, count)));
+        } catch (InvalidInputException e) {
+            // a refusal a resume would meet again (a filter that cannot keep N rows, samples past float32):
+            // what this run wrote into a folder that held nothing would only block the corrected retry
+            if (fresh) {
+                removeWritten(out, existed);
+            }
+            throw e;
         } finally {
             bar.close();
         }
@@ -174,6 +183,14 @@ public final class SynthesizeCommand extends CliCommand {
         if (classifier != null && !model.isImage()) {
             throw new InvalidInputException("--classifier: the report judges images with a classifier; this is a table model");
         }
+        if (classifier != null) { // checked after the sampling, it was an exception there
+            classifier.checkTakes(model.image().channels(), model.image().height(), model.image().width(), "--classifier",
+                    "the model's");
+        }
+        if (heldOut != null && !heldOut.isImages() && heldOut.table().count() < SynthesisReport.MIN_HELD_OUT) {
+            throw new InvalidInputException("--holdout: " + heldOut.table().count() + " rows; the report compares with"
+                    + " at least " + SynthesisReport.MIN_HELD_OUT);
+        }
         return sample -> {
             ImageFiles.Loaded training = given;
             String problem = null;
@@ -192,6 +209,27 @@ public final class SynthesizeCommand extends CliCommand {
             return SynthesisReport.build(model, sample, spec.classes() != null, spec.logDensity(), training, problem,
                     heldOut, classifier);
         };
+    }
+
+    private static boolean holdsNothing(Path folder) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+            return files.findAny().isEmpty();
+        }
+    }
+
+    /** Deletes the synthesis files in {@code out}, and the folder when this run made it. */
+    private static void removeWritten(Path out, boolean existed) throws java.io.IOException {
+        if (!Files.isDirectory(out)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(out)) {
+            for (Path f : files.filter(f -> LocalSynthesis.writes(f.getFileName().toString())).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+        if (!existed && holdsNothing(out)) {
+            Files.delete(out);
+        }
     }
 
     /** The flags that are synthesis parameters, as the job's params object (the synthesis checks them). */

@@ -54,6 +54,18 @@ public final class ClassifierModel {
         return accuracy;
     }
 
+    /**
+     * Refuses images of another shape than the network takes, naming {@code flag} and whose images
+     * they are ({@code whose}: "the model's", "the data's").
+     */
+    public void checkTakes(int channels, int height, int width, String flag, String whose) {
+        int[] cs = net.shape();
+        if (cs[0] != channels || cs[1] != height || cs[2] != width) {
+            throw new InvalidInputException(flag + ": it takes " + cs[0] + "x" + cs[1] + "x" + cs[2] + " images; "
+                    + whose + " are " + channels + "x" + height + "x" + width);
+        }
+    }
+
     /** Step listener: epoch (1-based), fraction of all training done, running loss. */
     public interface Listener {
         void onProgress(int epoch, double fraction, double loss);

@@ -75,11 +75,8 @@ public final class Evaluation {
         model.checkImages(test, "--data");
         model.checkImages(train, "--train");
         if (classifier != null) {
-            int[] cs = classifier.network().shape();
-            if (cs[0] * cs[1] * cs[2] != dim) {
-                throw new InvalidInputException("--classifier: it takes " + cs[0] + "x" + cs[1] + "x" + cs[2]
-                        + " images; the model's are " + model.image().shape());
-            }
+            classifier.checkTakes(model.image().channels(), model.image().height(), model.image().width(), "--classifier",
+                    "the model's");
         }
         int n = Math.min(count, test.count());
         int nllN = Math.min(nllCount, test.count());

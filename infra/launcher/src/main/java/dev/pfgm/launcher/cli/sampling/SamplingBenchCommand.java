@@ -236,11 +236,7 @@ public final class SamplingBenchCommand extends CliCommand {
         if (classifierPath != null) {
             Path p = classifierPath;
             ClassifierModel c = ClassifierModel.read(DataFiles.readBytes(p, "--classifier"), "--classifier '" + p + "'");
-            int[] cs = c.network().shape();
-            if (cs[0] * cs[1] * cs[2] != train.dim()) {
-                throw new InvalidInputException("--classifier: it takes " + cs[0] + "x" + cs[1] + "x" + cs[2]
-                        + " images; the data's are " + train.channels() + "x" + train.height() + "x" + train.width());
-            }
+            c.checkTakes(train.channels(), train.height(), train.width(), "--classifier", "the data's");
             return c;
         }
         ImageSet labelled = train;
