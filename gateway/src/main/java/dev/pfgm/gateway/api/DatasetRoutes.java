@@ -143,8 +143,8 @@ public final class DatasetRoutes {
                 }
             }
             return Reply.json(200, Json.object().put("kind", "image_grid").put("count", d.count())
-                    .put("shown", Math.min(THUMBNAILS, d.count())).put("grid_url", links.url(ctx, key, 3600)))
-                    .header("Cache-Control", "private, max-age=600");
+                    .put("shown", Math.min(THUMBNAILS, d.count())).put("grid_url", links.url(ctx, key)))
+                    .header("Cache-Control", "private, max-age=" + links.seconds() / 2); // as a job's preview
         }));
         r.delete("/v1/datasets/:id").handler(ctx -> endpoint.run(ctx, caller -> {
             DatasetRecord d = find(caller.tenant(), ctx.pathParam("id"));

@@ -78,17 +78,21 @@ public final class FileLinks {
                 new PoolOptions().setHttp1MaxSize(STORE_CONNECTIONS));
     }
 
-    /** A link to the object at {@code key}, valid for PFGM_PRESIGN_SECONDS, for the client of {@code ctx}. */
+    /**
+     * A link to the object at {@code key}, valid for PFGM_PRESIGN_SECONDS (previews' grids too: they
+     * lasted an hour whatever the operator set), for the client of {@code ctx}.
+     */
     public String url(RoutingContext ctx, String key) {
-        return url(ctx, key, seconds);
+        if (publicSigner != null) {
+            return presignPublic(key, seconds);
+        }
+        long expires = Instant.now().getEpochSecond() + seconds;
+        return ctx.request().scheme() + "://" + ctx.request().authority() + path(key, expires);
     }
 
-    public String url(RoutingContext ctx, String key, int validSeconds) {
-        if (publicSigner != null) {
-            return presignPublic(key, validSeconds);
-        }
-        long expires = Instant.now().getEpochSecond() + validSeconds;
-        return ctx.request().scheme() + "://" + ctx.request().authority() + path(key, expires);
+    /** How long a link lives (PFGM_PRESIGN_SECONDS). */
+    public int seconds() {
+        return seconds;
     }
 
     /** The path of the link to {@code key} until {@code expires}: the one spelling the service accepts. */

@@ -89,6 +89,7 @@ public final class JobRoutes {
         r.post("/v1/jobs").handler(ctx -> endpoint.run(ctx, caller -> submit(ctx, caller.tenant())));
         // a dry run: the submission's checks, nothing written (the dashboard checks its JSON box with it)
         r.post("/v1/jobs/validate").handler(ctx -> endpoint.run(ctx, caller -> {
+            idempotencyKey(ctx.request().getHeader("Idempotency-Key")); // its form, as the submission checks it
             Checked c = check(jsonBody(ctx), caller.tenant());
             return Reply.json(200, Json.object().put("valid", true).put("type", c.type().wireName())
                     .put("estimated_gflop", c.gflop()).put("job_gflop_quota", c.quota().jobGflop()));
@@ -548,14 +549,19 @@ public final class JobRoutes {
         int limit = (int) longParam(ctx, "limit", 50, 1, 200);
         UUID after = Paging.after(ctx, "a job");
         String name = ctx.request().getParam("name");
-        if (name != null && (name.isEmpty() || name.length() > 200 || dev.pfgm.shared.Text.hasUnfit(name))) {
+        // characters as the body's schema counts them (code points): a name of 200 emoji is 400 UTF-16 units
+        if (name != null && (name.isEmpty() || codePoints(name) > 200 || dev.pfgm.shared.Text.hasUnfit(name))) {
             throw ApiException.badRequest("/query/name", "must be 1 to 200 characters without control characters or half a surrogate pair");
         }
         ObjectNode metadata = Json.object();
         for (var e : ctx.request().params()) {
-            if (e.getKey().startsWith("metadata[") && e.getKey().endsWith("]")) {
+            if (e.getKey().startsWith("metadata") && !(e.getKey().startsWith("metadata[") && e.getKey().endsWith("]"))) {
+                // metadata[k=x or metadata=x listed every job, unfiltered
+                throw ApiException.badRequest("/query/" + e.getKey(), "a metadata filter is metadata[KEY]=VALUE");
+            }
+            if (e.getKey().startsWith("metadata[")) {
                 String key = e.getKey().substring(9, e.getKey().length() - 1);
-                if (key.isEmpty() || key.length() > 64 || e.getValue().length() > 512
+                if (key.isEmpty() || codePoints(key) > 64 || codePoints(e.getValue()) > 512
                         || dev.pfgm.shared.Text.hasUnfit(key) || dev.pfgm.shared.Text.hasUnfit(e.getValue())) {
                     throw ApiException.badRequest("/query/" + e.getKey(), "a metadata key is 1 to 64 characters and its"
                             + " value at most 512, neither with control characters or half a surrogate pair");
@@ -594,6 +600,10 @@ public final class JobRoutes {
             body.putNull("next");
         }
         return Reply.json(200, body);
+    }
+
+    private static int codePoints(String s) {
+        return s.codePointCount(0, s.length());
     }
 
     /** A list's ETag is a digest of its body: pollers get 304 while nothing they see changed. */

@@ -70,7 +70,8 @@ public final class PreviewRoutes {
                 // their figures are the preview: the classifier's accuracy, the evaluation's table
                 case CLASSIFIER, EVAL -> figures(j, j.type().wireName());
             };
-            return Reply.json(200, body).header("Cache-Control", "private, max-age=3600");
+            // cached at most half as long as the links it holds live, so that a cached preview's grid still loads
+            return Reply.json(200, body).header("Cache-Control", "private, max-age=" + links.seconds() / 2);
         }));
     }
 
@@ -102,7 +103,7 @@ public final class PreviewRoutes {
     private ObjectNode imageGrid(RoutingContext ctx, JobRecord j, String name) {
         int count = j.result().has("frames") ? j.result().path("frames").asInt() : j.result().path("count").asInt();
         return Json.object().put("kind", "image_grid").put("count", count).put("shown", Math.min(count, 100))
-                .put("grid_url", links.url(ctx, artifact(j, name).path("key").asText(), 3600));
+                .put("grid_url", links.url(ctx, artifact(j, name).path("key").asText()));
     }
 
     /** An unfinished image train job's latest preview grid (running, or stopped), as its progress names it. */
@@ -110,7 +111,7 @@ public final class PreviewRoutes {
         String name = live.path("name").asText();
         String key = Keys.jobOutput(j.id(), live.path("attempt").asInt(), name);
         return Json.object().put("kind", "training").put("grid_step", live.path("step").asInt())
-                .put("grid_url", links.url(ctx, key, 3600));
+                .put("grid_url", links.url(ctx, key));
     }
 
     /** An image train job's last preview grid beside its loss curve. */
@@ -123,7 +124,7 @@ public final class PreviewRoutes {
             }
         }
         if (last != null) {
-            body.put("grid_url", links.url(ctx, artifact(j, last).path("key").asText(), 3600))
+            body.put("grid_url", links.url(ctx, artifact(j, last).path("key").asText()))
                     .put("grid_step", Integer.parseInt(last.substring(8, last.length() - 4)));
         }
         return body;

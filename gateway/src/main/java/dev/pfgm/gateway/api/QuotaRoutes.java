@@ -52,20 +52,30 @@ public final class QuotaRoutes {
         }));
     }
 
+    /** A tenant named in the path: a malformed name is a bad request (a 422 is for bodies). */
     private static String tenant(String raw) {
-        checkTenant(raw, "/path/tenant");
+        if (!isTenant(raw)) {
+            throw ApiException.badRequest("/path/tenant", TENANT_RULE);
+        }
         return raw;
     }
 
-    /**
-     * 422 naming {@code pointer} unless {@code raw} is a tenant name, matched whole: the schema's
-     * pattern lets a final line break through ($ matches before it), which the table then refused (a 500).
-     */
+    /** 422 naming {@code pointer} unless {@code raw} is a tenant name. */
     static void checkTenant(String raw, String pointer) {
-        // "." and ".." as path segments are resolved away: such a tenant's quota routes were out of reach (404)
-        if (raw == null || !dev.pfgm.shared.store.KeyStore.TENANT.matcher(raw).matches() || raw.matches("\\.{1,2}")) {
-            throw ApiException.invalid(pointer, "a tenant name is 1 to 64 of A-Z a-z 0-9 . _ -, and not . or ..");
+        if (!isTenant(raw)) {
+            throw ApiException.invalid(pointer, TENANT_RULE);
         }
+    }
+
+    private static final String TENANT_RULE = "a tenant name is 1 to 64 of A-Z a-z 0-9 . _ -, and not . or ..";
+
+    /**
+     * Matched whole: the schema's pattern lets a final line break through ($ matches before it), which
+     * the table then refused (a 500). "." and ".." as path segments are resolved away: such a tenant's
+     * quota routes were out of reach (404).
+     */
+    private static boolean isTenant(String raw) {
+        return raw != null && dev.pfgm.shared.store.KeyStore.TENANT.matcher(raw).matches() && !raw.matches("\\.{1,2}");
     }
 
     private ObjectNode view(String tenant) {

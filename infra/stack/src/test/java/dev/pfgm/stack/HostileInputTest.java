@@ -367,6 +367,41 @@ class HostileInputTest {
     }
 
     /**
+     * What a job's body takes, its list's filters find: names and metadata count characters as the
+     * schema does (200 emoji were 400 UTF-16 units, a 400); a metadata filter that is not
+     * metadata[KEY]=VALUE is refused (it listed every job); validate checks an Idempotency-Key's form.
+     */
+    @Test
+    void listFiltersFindWhatABodyMayHoldAndRefuseWhatTheyCannotRead() {
+        String name = "\uD83D\uDE00".repeat(200);
+        String key = "\uD83D\uDE00".repeat(64);
+        Map<String, Object> job = Map.of("type", "train", "dataset", "builtin:moons", "params", Map.of("steps", 5), "name",
+                name, "metadata", Map.of(key, "v"));
+        Http.Res made = third.postJson("/v1/jobs", job);
+        assertEquals(202, made.status(), made.toString());
+        String id = made.json().path("id").asText();
+        try {
+            String enc = java.net.URLEncoder.encode(name, StandardCharsets.UTF_8);
+            Http.Res byName = third.get("/v1/jobs?name=" + enc);
+            assertEquals(200, byName.status(), byName.toString());
+            assertEquals(id, byName.json().path("data").path(0).path("id").asText());
+            Http.Res byMetadata = third.get("/v1/jobs?metadata%5B" + java.net.URLEncoder.encode(key, StandardCharsets.UTF_8)
+                    + "%5D=v");
+            assertEquals(200, byMetadata.status(), byMetadata.toString());
+            assertEquals(id, byMetadata.json().path("data").path(0).path("id").asText());
+            assertProblem(third.get("/v1/jobs?name=" + enc + "x"), 400, "/query/name");
+            assertProblem(third.get("/v1/jobs?metadata%5Bk=x"), 400, "/query/metadata[k");
+            assertProblem(third.get("/v1/jobs?metadata=x"), 400, "/query/metadata");
+            for (String bad : List.of("", "a\tb", "k".repeat(201))) {
+                assertProblem(third.postJson("/v1/jobs/validate", job, Map.of("Idempotency-Key", bad)), 400,
+                        "/header/Idempotency-Key");
+            }
+        } finally {
+            third.postJson("/v1/jobs/" + id + "/cancel", Map.of());
+        }
+    }
+
+    /**
      * A chunked body whose framing breaks (a chunk size that is not hexadecimal, or past 2^63): a 400
      * problem on a JSON route and on an upload, whether the break comes with the headers or a second
      * later, and the upload's slot is free again. Vert.x closed these connections without an answer.

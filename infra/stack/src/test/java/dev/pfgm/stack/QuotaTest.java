@@ -76,7 +76,9 @@ class QuotaTest {
         assertProblem(t.putJson("/v1/admin/tenants/reader/quotas", Map.of("active_jobs", 100)), 403, null);
         assertProblem(admin.putJson("/v1/admin/tenants/reader/quotas", Map.of("active_jobs", 0)), 422, "/active_jobs");
         assertProblem(admin.putJson("/v1/admin/tenants/reader/quotas", Map.of("colour", 1)), 422, "/colour");
-        assertProblem(admin.putJson("/v1/admin/tenants/a%00b/quotas", Map.of("active_jobs", 1)), 422, "/path/tenant");
+        // a malformed name in the path is a bad request, as a malformed query is (it was a 422, like a body's)
+        assertProblem(admin.putJson("/v1/admin/tenants/a%00b/quotas", Map.of("active_jobs", 1)), 400, "/path/tenant");
+        assertProblem(admin.get("/v1/admin/tenants/a%20b/quotas"), 400, "/path/tenant");
     }
 
     @Test

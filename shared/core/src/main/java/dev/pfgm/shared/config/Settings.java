@@ -78,7 +78,7 @@ public final class Settings {
             10_000_000, "default quota: API requests per minute per key (a burst of as many; more answer 429);"
                     + " admin keys are not limited");
     public static final Setting PRESIGN_SECONDS = Setting.integer("PFGM_PRESIGN_SECONDS", 300, 10, 604800,
-            "lifetime of presigned artifact URLs");
+            "lifetime of file links: listings' url and previews' grid_url (signed by the gateway, or presigned for PFGM_S3_PUBLIC_ENDPOINT)");
     public static final Setting RETENTION_DAYS = Setting.integer("PFGM_RETENTION_DAYS", 30, 0, 36_500,
             "days a finished job's files are kept (a model's file stays while the model exists); 0: for ever."
                     + " The job stays, with expires_at and files_expired_at, and its artifacts answer 410");
