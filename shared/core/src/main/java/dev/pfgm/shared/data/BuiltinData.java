@@ -130,7 +130,7 @@ public final class BuiltinData {
         BiConsumer<SplittableRandom, double[]> gen = SETS.get(name);
         if (gen == null) {
             throw new InvalidInputException("--data: unknown builtin data set '" + name + "'; known: "
-                    + String.join(", ", SETS.keySet()));
+                    + String.join(", ", SETS.keySet()) + " (tables) and discs (images)");
         }
         return draw(name, COUNT, 20221128L + name.hashCode(), spec, "builtin:" + name + ":v1");
     }

@@ -22,9 +22,16 @@ public record Standardizer(double[] mean, double[] std, double maxNorm, java.uti
         double[] mean = new double[dim];
         double[] std = new double[dim];
         double[] v = d.values();
+        double[] min = new double[dim];
+        double[] max = new double[dim];
+        java.util.Arrays.fill(min, Double.POSITIVE_INFINITY);
+        java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < dim; j++) {
-                mean[j] += v[i * dim + j];
+                double x = v[i * dim + j];
+                mean[j] += x;
+                min[j] = Math.min(min[j], x);
+                max[j] = Math.max(max[j], x);
             }
         }
         for (int j = 0; j < dim; j++) {
@@ -39,9 +46,14 @@ public record Standardizer(double[] mean, double[] std, double maxNorm, java.uti
         for (int j = 0; j < dim; j++) {
             std[j] = Math.sqrt(std[j] / n);
             double scale = Math.max(Math.abs(mean[j]), 1.0);
-            if (!(std[j] > 1e-12 * scale)) {
+            if (min[j] == max[j]) {
                 throw new InvalidInputException(d.source() + ": column " + j + " is constant (every value "
-                        + mean[j] + "); a density model needs each column to vary");
+                        + min[j] + "); a density model needs each column to vary");
+            }
+            if (!(std[j] > 1e-12 * scale)) { // the mean was quoted as "every value" of a column that varies
+                throw new InvalidInputException(d.source() + ": column " + j + " varies too little to learn (values "
+                        + min[j] + " to " + max[j] + ", standard deviation " + (float) std[j] + ", under 1e-12 of"
+                        + " max(|mean|, 1)); scale it up");
             }
         }
         double maxNorm = 0;

@@ -27,6 +27,15 @@ class StandardizerTest {
         Dataset d = new Dataset("t", new double[] {1, 2, 1, 3}, 2, 2, "x");
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> Standardizer.fit(d));
         assertEquals(true, e.getMessage().contains("column 0 is constant"));
+        // 0.1 three times: the mean's rounding left a spread of 1e-17, still constant, the value quoted as it is
+        InvalidInputException same = assertThrows(InvalidInputException.class, () -> Standardizer.fit(
+                new Dataset("t", new double[] {0.1, 1, 0.1, 2, 0.1, 4}, 3, 2, "x")));
+        assertEquals(true, same.getMessage().contains("column 0 is constant (every value 0.1)"), same.getMessage());
+        // a column that varies, by less than the floor: said so, not "constant" with its mean as "every value"
+        InvalidInputException tiny = assertThrows(InvalidInputException.class, () -> Standardizer.fit(
+                new Dataset("t", new double[] {0, 1, 1e-40, 2, 2e-40, 4}, 3, 2, "x")));
+        assertEquals(true, tiny.getMessage().contains("column 0 varies too little to learn (values 0.0 to 2.0E-40"),
+                tiny.getMessage());
     }
 
     @Test
