@@ -53,7 +53,7 @@ public final class FileLinks {
     private final ObjectStore objects;
     private final JobStore jobs;
     private final DatasetStore datasets;
-    private final DownloadSlots slots = new DownloadSlots(PER_TENANT);
+    private final TenantShares slots = new TenantShares(PER_TENANT);
     private final MinioClient publicSigner;
     private final String bucket;
     private final int seconds;

@@ -11,7 +11,6 @@ import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.file.Path;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -33,8 +32,7 @@ public final class UploadGate {
     private final long maxUploadBytes;
     private final int slots;
     private final Semaphore free;
-    private final int perTenant;
-    private final ConcurrentHashMap<String, Integer> byTenant = new ConcurrentHashMap<>();
+    private final TenantShares shares;
     private final WorkerExecutor checkers;
 
     /** What a route does with a received body. */
@@ -49,7 +47,7 @@ public final class UploadGate {
         this.maxUploadBytes = maxUploadBytes;
         this.slots = slots;
         this.free = new Semaphore(slots);
-        this.perTenant = Math.max(1, slots / 2);
+        this.shares = new TenantShares(Math.max(1, slots / 2));
         // checking is CPU work: half the cores at most, so the API keeps the others however hostile
         // the uploads (more wait for a checker, holding their slot). A check that overruns its limit
         // fails itself (DatasetCheck); Vert.x only warns past twice that.
@@ -96,7 +94,7 @@ public final class UploadGate {
             if (!u.claimShare(caller.tenant())) {
                 u.release();
                 discardBody(ctx, limit);
-                Problem.send(ctx, ApiException.unavailable("this tenant is sending " + perTenant + " uploads to this"
+                Problem.send(ctx, ApiException.unavailable("this tenant is sending " + shares.perTenant() + " uploads to this"
                         + " gateway already, its share (half of PFGM_MAX_UPLOADS); try again when one has ended",
                         RETRY_SECONDS));
                 return;
@@ -157,19 +155,11 @@ public final class UploadGate {
 
         /** Counts this upload in its tenant's share; false when the share is taken. */
         boolean claimShare(String who) {
-            boolean[] claimed = {false};
-            byTenant.compute(who, (t, n) -> {
-                int held = n == null ? 0 : n;
-                if (held >= perTenant) {
-                    return n;
-                }
-                claimed[0] = true;
-                return held + 1;
-            });
-            if (claimed[0]) {
-                tenant = who;
+            if (!shares.take(who)) {
+                return false;
             }
-            return claimed[0];
+            tenant = who;
+            return true;
         }
 
         Upload(RoutingContext ctx, long limit) {
@@ -265,7 +255,7 @@ public final class UploadGate {
             free.release();
             String who = tenant;
             if (who != null) {
-                byTenant.computeIfPresent(who, (t, n) -> n <= 1 ? null : n - 1);
+                shares.give(who);
             }
             if (slowTimer >= 0) {
                 vertx.cancelTimer(slowTimer);

@@ -3,16 +3,15 @@ package dev.pfgm.gateway.api;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Files a tenant may be streaming from one gateway at once. Each streamed file holds one of the
- * gateway's connections to the object store for as long as its client takes to read it, and those
- * connections are shared: one tenant's clients that stopped reading held all of them, and every
- * other tenant's downloads waited.
+ * How many of a gateway's shared resources one tenant holds, up to a share: the uploads it receives
+ * and checks at once, the files it streams at once (each holds a connection to the object store for
+ * as long as its client reads; one tenant's stalled clients held every connection).
  */
-final class DownloadSlots {
+final class TenantShares {
     private final int perTenant;
     private final ConcurrentHashMap<String, Integer> held = new ConcurrentHashMap<>();
 
-    DownloadSlots(int perTenant) {
+    TenantShares(int perTenant) {
         this.perTenant = perTenant;
     }
 
