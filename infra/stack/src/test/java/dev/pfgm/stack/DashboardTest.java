@@ -359,16 +359,23 @@ class DashboardTest {
                 "params", Map.of("steps", 100000, "unet_width", 8, "unet_levels", 1, "batch", 16, "large_batch", 128,
                         "warmup", 20, "preview_every", 20, "checkpoint_every", 0)));
         assertEquals(202, job.status(), job.toString());
-        go("#/jobs/" + job.json().path("id").asText());
-        waitForStatus("running", 60);
-        // the grid arrives from the object store by its presigned URL and is decoded by the browser
-        waiting(120).until(d -> Boolean.TRUE.equals(((org.openqa.selenium.JavascriptExecutor) d).executeScript(
-                "const i = document.getElementById('live-grid'); return i != null && i.complete && i.naturalWidth >= 96;")));
-        assertTrue(find("#chart").getText().contains("Samples at step"), find("#chart").getText());
-        screenshot("job-train-images.png");
-        find("#cancel").click();
-        find("#cancel-confirm").click();
-        waitForStatus("cancelled", 60);
+        String id = job.json().path("id").asText();
+        try {
+            go("#/jobs/" + id);
+            waitForStatus("running", 60);
+            // the grid arrives from the object store by its presigned URL and is decoded by the browser
+            waiting(120).until(d -> Boolean.TRUE.equals(((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+                    "const i = document.getElementById('live-grid'); return i != null && i.complete && i.naturalWidth >= 96;")));
+            assertTrue(find("#chart").getText().contains("Samples at step"), find("#chart").getText());
+            screenshot("job-train-images.png");
+            // click() finds the button again when a poll re-rendered it (find().click() went stale once)
+            click("#cancel");
+            click("#cancel-confirm");
+            waitForStatus("cancelled", 60);
+        } finally {
+            // 100,000 steps on the stack's one worker: left running, it held up every later test's jobs
+            api.postJson("/v1/jobs/" + id + "/cancel", Map.of());
+        }
     }
 
     /** A synthesis from the form: its shard map fills in while it runs, then its report's tables and plots show. */
