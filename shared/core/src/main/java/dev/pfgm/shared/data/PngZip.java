@@ -3,6 +3,7 @@ package dev.pfgm.shared.data;
 import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.shared.Text;
 import java.awt.image.BufferedImage;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -85,7 +86,15 @@ public final class PngZip {
         String first = null;
         long unpacked = 0;
         int entries = 0;
-        try (ZipInputStream zip = new ZipInputStream(raw)) {
+        BufferedInputStream in = new BufferedInputStream(raw);
+        in.mark(2);
+        boolean signed = in.read() == 'P' && in.read() == 'K';
+        in.reset();
+        if (!signed) {
+            // a zip stream reader reads any other file as a zip of nothing ("holds no .png files")
+            throw new InvalidInputException(name + ": not a zip file (it does not start with the zip signature 'PK')");
+        }
+        try (ZipInputStream zip = new ZipInputStream(in)) {
             ZipEntry e;
             while (count < stopAfter && (e = zip.getNextEntry()) != null) {
                 if (++entries > limits.maxZipEntries()) {

@@ -248,7 +248,11 @@ class ImageFormatsTest {
         var corrupt = assertThrows(InvalidInputException.class, () -> PngZip.read(zip(new String[] {"a.png"},
                 new byte[][] {"not a png".getBytes(java.nio.charset.StandardCharsets.UTF_8)}), "c.zip"));
         assertTrue(corrupt.getMessage().contains("'a.png' is not a readable PNG"), corrupt.getMessage());
-        assertThrows(InvalidInputException.class, () -> PngZip.read("plain text".getBytes(java.nio.charset.StandardCharsets.UTF_8), "t.zip"));
+        var text = assertThrows(InvalidInputException.class,
+                () -> PngZip.read("plain text".getBytes(java.nio.charset.StandardCharsets.UTF_8), "t.zip"));
+        assertTrue(text.getMessage().contains("t.zip: not a zip file"), text.getMessage());
+        var empty = assertThrows(InvalidInputException.class, () -> PngZip.read(zip(new String[0], new byte[0][]), "e.zip"));
+        assertTrue(empty.getMessage().contains("e.zip: the zip holds no .png files"), empty.getMessage());
     }
 
     @Test
