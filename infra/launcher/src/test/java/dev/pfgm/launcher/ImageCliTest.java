@@ -204,6 +204,8 @@ class ImageCliTest {
                 // every label 7: an 8-class model of which 7 classes were never seen
                 new String[] {"train", "--data", npy.toString(), "--labels", sevens.toString(), "--config", config.toString(),
                         "--steps", "2", "--out", none},
+                // and for a classifier, refused before its first line of output
+                new String[] {"classifier", "train", "--data", npy.toString(), "--labels", sevens.toString(), "--out", none},
                 // a resumed run keeps its checkpoint's settings: these were dropped without a word
                 new String[] {"train", "--data", npy.toString(), "--labels", labels.toString(), "--out", cond,
                         "--resume", "--seed", "5"},

@@ -48,8 +48,9 @@ public final class ClassifierCommand extends CliCommand {
             Check.range("--epochs", epochs, 1, 1000);
             long seed = this.seed.value();
             ImageSet data = ImageFiles.images(dataSpec, labels, "--data", "--labels");
-            System.err.printf(Locale.ROOT, "classifier: %d images of %dx%dx%d, %d epochs%n", data.count(), data.channels(),
-                    data.height(), data.width(), epochs);
+            int classes = ClassifierModel.classes(data); // refused before anything is printed
+            System.err.printf(Locale.ROOT, "classifier: %d images of %dx%dx%d, %d classes, %d epochs%n", data.count(),
+                    data.channels(), data.height(), data.width(), classes, epochs);
             ProgressBar bar = new ProgressBar("classifier");
             long t0 = System.nanoTime();
             ClassifierModel model;

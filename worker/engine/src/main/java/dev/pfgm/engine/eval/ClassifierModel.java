@@ -75,8 +75,11 @@ public final class ClassifierModel {
         return train(data, epochs, seed, ChunkRunner.threads(), listener);
     }
 
-    /** As above on {@code threads} replicas; the weights do not depend on it. */
-    static ClassifierModel train(ImageSet data, int epochs, long seed, int threads, Listener listener) {
+    /**
+     * The classes a classifier of these images has (the largest label plus one), or why it can have
+     * none: no labels, or one label for every image.
+     */
+    public static int classes(ImageSet data) {
         int[] labels = data.labels();
         if (labels == null) {
             throw new InvalidInputException("--labels: the classifier needs one label per image");
@@ -90,6 +93,13 @@ public final class ClassifierModel {
         if (!varied) { // label 3 alone made 4 classes, 3 of them never seen
             throw new InvalidInputException("--labels: every image has label " + labels[0] + "; need at least 2 classes");
         }
+        return classes;
+    }
+
+    /** As above on {@code threads} replicas; the weights do not depend on it. */
+    static ClassifierModel train(ImageSet data, int epochs, long seed, int threads, Listener listener) {
+        int classes = classes(data);
+        int[] labels = data.labels();
         int n = data.count();
         int dim = data.dim();
         int[] order = new int[n];
