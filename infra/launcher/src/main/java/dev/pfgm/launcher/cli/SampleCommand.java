@@ -82,6 +82,8 @@ public final class SampleCommand extends CliCommand {
         ProgressBar bar = new ProgressBar("sample");
         long t0 = System.nanoTime();
         Sampler.Result r;
+        // drawn at once: the priors of 10^8 rows take half a minute before the first chunk reports
+        bar.update(0, String.format(Locale.ROOT, "%d samples", count));
         try {
             r = new Sampler(model, guidance).sample(count, seed, spec,
                     f -> bar.update(f, String.format(Locale.ROOT, "%d samples", count)));
