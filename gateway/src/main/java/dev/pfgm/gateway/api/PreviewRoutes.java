@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pfgm.gateway.http.ApiException;
+import dev.pfgm.shared.data.CsvFile;
+import dev.pfgm.shared.data.DataLimits;
 import dev.pfgm.shared.data.NpyFile;
 import dev.pfgm.shared.job.JobStatus;
 import dev.pfgm.shared.job.JobType;
@@ -14,13 +16,16 @@ import dev.pfgm.shared.store.Keys;
 import dev.pfgm.shared.store.ObjectStore;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * /v1/jobs/{id}/preview: a small JSON summary of a finished job's output for the dashboard, made
- * here so the browser needs no access to object storage: the first points of samples.npy, a
+ * here so the browser needs no access to object storage: the first points of samples.npy (or .csv), a
  * histogram of nll.npy, or the loss curve of loss.csv; image models add a presigned URL of their
  * sample grid (generate) or last preview grid (train).
  */
@@ -60,6 +65,8 @@ public final class PreviewRoutes {
             }
             ObjectNode body = switch (j.type()) {
                 case GENERATE, DECODE -> artifact(j, "grid.png") != null ? imageGrid(ctx, j, "grid.png")
+                        : artifact(j, "samples.csv") != null ? scatterCsv(read(j, "samples.csv"),
+                                j.result().path("count").asInt(), j.result().path("dim").asInt())
                         : scatter(read(j, "samples.npy"));
                 case INTERPOLATE -> artifact(j, "strip.png") != null ? imageGrid(ctx, j, "strip.png")
                         : scatter(read(j, "strip.npy"));
@@ -162,6 +169,40 @@ public final class PreviewRoutes {
             }
         }
         return o;
+    }
+
+    /**
+     * A table generated as CSV ({@code "format": "csv"}): its first rows, read as an uploaded table is.
+     * Only the first {@code dim} columns are the samples' (a class-conditional model's label follows).
+     */
+    static ObjectNode scatterCsv(byte[] csv, int count, int dim) {
+        ObjectNode o = Json.object().put("kind", "scatter").put("count", count).put("dim", dim);
+        ArrayNode points = o.putArray("points");
+        try {
+            CsvFile.read(new ByteArrayInputStream(csv), "samples.csv", DataLimits.DEFAULT, row -> {
+                if (points.size() == MAX_POINTS) {
+                    throw new Enough();
+                }
+                ArrayNode p = points.addArray();
+                for (int k = 0; k < Math.min(Math.min(dim, row.length), 6); k++) {
+                    p.add((float) row[k]);
+                }
+            });
+        } catch (Enough e) {
+            // the rest of the file is not read
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return o;
+    }
+
+    /** Stops the CSV reader once the preview has its points. */
+    private static final class Enough extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Enough() {
+            super(null, null, false, false);
+        }
     }
 
     static ObjectNode histogram(byte[] npy) {

@@ -395,6 +395,15 @@ class ServiceTest {
         assertEquals("scatter", scatter.path("kind").asText());
         assertEquals(700, scatter.path("count").asInt());
         assertEquals(samples.values()[1], scatter.path("points").get(0).get(1).asDouble(), 1e-6);
+        // the README's generate job writes CSV: its preview is read from samples.csv (it was a 404)
+        String genCsv = submit(admin, Map.of("type", "generate", "model", modelId,
+                "params", Map.of("count", 50, "seed", 5, "solver", "heun", "steps", 30, "format", "csv")));
+        assertEquals("succeeded", waitTerminal(admin, genCsv, 120).path("status").asText());
+        JsonNode csvScatter = admin.get("/v1/jobs/" + genCsv + "/preview").json();
+        assertEquals("scatter", csvScatter.path("kind").asText(), csvScatter.toString());
+        assertEquals(50, csvScatter.path("points").size());
+        // the same seed and solver: the same first sample as the .npy job's
+        assertEquals(samples.values()[1], csvScatter.path("points").get(0).get(1).asDouble(), 1e-6);
         JsonNode hist = admin.get("/v1/jobs/" + nll + "/preview").json();
         long total = 0;
         for (JsonNode c : hist.path("counts")) {
