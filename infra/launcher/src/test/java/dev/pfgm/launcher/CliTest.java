@@ -255,6 +255,8 @@ class CliTest {
         cases.put(List.of("sample", "--model", "", "--count", "5", "--out", out), "--model: must not be empty");
         cases.put(List.of("sample", "--model", "a\0b", "--count", "5", "--out", out), "--model: contains a NUL character");
         cases.put(List.of("sample", "--count", "5", "--out", out), "sample: --model is required");
+        // an unknown option is the mistake named, even when a required one is missing too
+        cases.put(List.of("sample", "--bogus", "--count", "5"), "sample: unknown option --bogus");
         // a line break in a value echoed back stays one line
         cases.put(List.of("sample", "--model", p("a\nb.model"), "--count", "5", "--out", out), "a\\nb.model");
         cases.put(List.of("sample", "--model", m, "--count", "5", "--out", out, "@" + argsFile),

@@ -54,7 +54,8 @@ public final class ClientCommands {
                 Path file = dataDir.resolve("api-key");
                 if (!Files.isRegularFile(file)) {
                     throw new InvalidInputException("--key: no API key given (--key, PFGM_API_KEY, or " + file
-                            + " as ./pfgm up writes it)");
+                            + " as ./pfgm up writes it; run from the folder up ran in, or name its folder with"
+                            + " --data-dir)");
                 }
                 try {
                     k = Files.readString(file, StandardCharsets.UTF_8).strip();

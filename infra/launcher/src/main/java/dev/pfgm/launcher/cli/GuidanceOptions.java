@@ -31,8 +31,8 @@ final class GuidanceOptions {
             String given = label != null ? "--class" : scale != null ? "--guidance" : interval != null
                     ? "--guidance-interval" : null;
             if (given != null) {
-                throw new InvalidInputException(given + ": the model is not class-conditional (train with --labels"
-                        + " for one)");
+                throw new InvalidInputException(given + ": the model is not class-conditional (train one with "
+                        + (model.isImage() ? "--labels" : "--label-column") + ")");
             }
             return null;
         }

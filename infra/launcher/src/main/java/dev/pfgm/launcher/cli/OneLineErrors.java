@@ -20,8 +20,14 @@ final class OneLineErrors {
     }
 
     /** Arguments picocli could not bind: exit 2, naming the command and the option. */
-    static int badArguments(ParameterException e, String[] args) {
-        CommandLine c = e.getCommandLine();
+    static int badArguments(ParameterException error, String[] args) {
+        CommandLine c = error.getCommandLine();
+        ParameterException e = error;
+        if (e instanceof CommandLine.MissingParameterException && !c.getUnmatchedArguments().isEmpty()) {
+            // picocli checks the required options before it refuses an unknown one: "train --bogus"
+            // said "--data is required" where the mistake is the option it does not know
+            e = new CommandLine.UnmatchedArgumentException(c, c.getUnmatchedArguments());
+        }
         PrintWriter err = c.getErr();
         if (c.getParent() == null && e instanceof CommandLine.UnmatchedArgumentException u
                 && !u.getUnmatched().isEmpty()) {

@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
             "\"inf\") also take the stochastic samplers of their reverse SDE on EDM's grid: euler-maruyama (K",
             "evaluations) and edm-churn (EDM's Algorithm 2, 2K - 1), and euler-maruyama-geometric (K",
             "evaluations on a grid uniform in ln sigma, as Song et al.'s VE SDE). --class, --guidance and",
-            "--guidance-interval are for class-conditional models (trained with --labels)."})
+            "--guidance-interval are for class-conditional models (trained with --labels or --label-column)."})
 public final class SampleCommand extends CliCommand {
     @Mixin
     ModelOption modelFile;
