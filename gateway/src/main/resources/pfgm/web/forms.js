@@ -141,12 +141,15 @@ async function newJobView(params) {
     modelList.map((m) => h('option', { value: m.id, selected: m.id === params.get('model'), text: modelLabel(m) }))) : null;
 
   const choices = {
-    classifier: [h('option', { value: '', text: 'none: bits/dim only' }), ...classifierJobs.data.map((j) => h('option', {
+    classifier: [h('option', { value: '', text: type === 'eval' ? 'none: bits/dim only' : 'none' }), ...classifierJobs.data.map((j) => h('option', {
       value: j.id, selected: j.id === params.get('classifier'),
       text: (j.name || 'classifier ' + j.id.slice(0, 8)) + ` · ${j.result.shape}, ${fmtNum(+(100 * j.result.validation_accuracy).toFixed(1))}% accurate` }))],
     train: type === 'eval' ? [h('option', { value: '', text: "the model's training data" }),
       ...all.datasets.filter((d) => d.image).map((d) => h('option', { value: d.id, text: datasetLabel(d) })),
       h('option', { value: 'builtin:discs', text: 'builtin:discs' })] : null,
+    // a synthesis report's held-out rows: an upload the model never saw
+    held_out: type === 'synthesize' ? [h('option', { value: '', text: "default: the rows the model's train job held out" }),
+      ...all.datasets.map((d) => h('option', { value: d.id, text: datasetLabel(d) }))] : null,
   };
   const settings = Object.entries(paramSchema.properties || {});
   const primary = PRIMARY[type] || [];

@@ -11,11 +11,13 @@ import dev.pfgm.shared.store.DatasetStore.DatasetRecord;
 import dev.pfgm.shared.store.JobRecord;
 import dev.pfgm.shared.store.JobStore;
 import dev.pfgm.shared.store.ModelStore.ModelRecord;
+import dev.pfgm.shared.synthesis.SynthesisSpec;
 import java.util.UUID;
 
 /**
- * What the schema cannot check of likelihood, encode, decode, interpolate, classifier and eval requests: the
- * dataset's kind and size against the model, and the classifier job an eval names. Refusals name
+ * What the schema cannot check of likelihood, encode, decode, interpolate, classifier, eval and
+ * synthesize requests: the dataset's kind and size against the model, and the classifier job an
+ * eval or a synthesis report names. Refusals name
  * the field, and nothing is queued.
  */
 final class AnalysisChecks {
@@ -115,25 +117,65 @@ final class AnalysisChecks {
             }
         }
         if (params.has("classifier")) {
-            String raw = params.get("classifier").asText();
-            UUID id = Endpoint.parseUuid(raw);
-            JobRecord c = id == null ? null : jobs.get(tenant, id).orElse(null);
-            if (c == null || c.type() != JobType.CLASSIFIER) {
-                throw ApiException.invalid("/params/classifier", "no classifier job with id " + raw);
+            classifierJob(tenant, params.get("classifier").asText(), m);
+        }
+    }
+
+    /**
+     * A synthesis report's inputs (the spec has checked their form): held-out rows, an upload of the
+     * tenant that fits the model, and a succeeded classifier job for its images.
+     */
+    void synthesisReport(String tenant, JsonNode params, ModelRecord m) {
+        if (params.has("held_out")) {
+            String ref = params.get("held_out").asText();
+            DatasetRecord d = uploaded(tenant, ref);
+            if (d == null) {
+                throw ApiException.invalid("/params/held_out", "no dataset with id " + ref + " (held-out rows are an"
+                        + " upload: builtin sets are what models train on)");
             }
-            if (c.status() != JobStatus.SUCCEEDED) {
-                throw ApiException.invalid("/params/classifier", "classifier job " + raw + " is " + c.status().wireName()
-                        + "; an eval can name it once it has succeeded");
+            boolean imageModel = m.metrics() != null && m.metrics().hasNonNull("shape");
+            if (d.images() != imageModel) {
+                throw ApiException.invalid("/params/held_out", "dataset " + ref + " holds " + (d.images() ? "images" : "a table")
+                        + " but model " + m.id() + " is " + (imageModel ? "an image model" : "a table model"));
             }
-            if (c.filesExpiredAt() != null) {
-                throw ApiException.invalid("/params/classifier", "classifier job " + raw + "'s files expired at "
-                        + Views.time(c.filesExpiredAt()) + "; train another");
+            String shape = imageShape(ref, d);
+            if (imageModel && !shape.equals(m.metrics().get("shape").asText())) {
+                throw ApiException.invalid("/params/held_out", "dataset " + ref + " holds " + shape + " images; model "
+                        + m.id() + "'s are " + m.metrics().get("shape").asText());
             }
-            String shape = c.result().path("shape").asText();
-            if (!shape.equals(m.metrics().path("shape").asText())) {
-                throw ApiException.invalid("/params/classifier", "classifier job " + raw + " judges " + shape
-                        + " images; model " + m.id() + " makes " + m.metrics().path("shape").asText());
+            if (!imageModel && d.dim() != m.dim()) {
+                throw ApiException.invalid("/params/held_out", "dataset " + ref + " has " + d.dim() + " columns but model "
+                        + m.id() + " was trained on " + m.dim());
             }
+            if (!imageModel && d.count() < SynthesisSpec.MIN_HELD_OUT) {
+                throw ApiException.invalid("/params/held_out", "dataset " + ref + " has " + d.count() + " rows; the report"
+                        + " compares with at least " + SynthesisSpec.MIN_HELD_OUT);
+            }
+        }
+        if (params.has("classifier")) {
+            classifierJob(tenant, params.get("classifier").asText(), m);
+        }
+    }
+
+    /** params.classifier: a succeeded classifier job of the tenant, its files kept, for the model's images. */
+    private void classifierJob(String tenant, String raw, ModelRecord m) {
+        UUID id = Endpoint.parseUuid(raw);
+        JobRecord c = id == null ? null : jobs.get(tenant, id).orElse(null);
+        if (c == null || c.type() != JobType.CLASSIFIER) {
+            throw ApiException.invalid("/params/classifier", "no classifier job with id " + raw);
+        }
+        if (c.status() != JobStatus.SUCCEEDED) {
+            throw ApiException.invalid("/params/classifier", "classifier job " + raw + " is " + c.status().wireName()
+                    + "; a job can name it once it has succeeded");
+        }
+        if (c.filesExpiredAt() != null) {
+            throw ApiException.invalid("/params/classifier", "classifier job " + raw + "'s files expired at "
+                    + Views.time(c.filesExpiredAt()) + "; train another");
+        }
+        String shape = c.result().path("shape").asText();
+        if (!shape.equals(m.metrics().path("shape").asText())) {
+            throw ApiException.invalid("/params/classifier", "classifier job " + raw + " judges " + shape
+                    + " images; model " + m.id() + " makes " + m.metrics().path("shape").asText());
         }
     }
 

@@ -247,6 +247,7 @@ public final class JobRoutes {
             }
             if (type == JobType.SYNTHESIZE) {
                 checkSynthesis(params, m);
+                analysis.synthesisReport(tenant, params, m);
             }
             if (type == JobType.GENERATE || type == JobType.EVAL) {
                 try {

@@ -1002,6 +1002,30 @@ class ServiceTest {
         assertEquals(imageDataset, ev.path("params").path("train").asText(), ev.toString());
         assertEquals(er.path("model"), dev.pfgm.shared.store.Json.MAPPER.readTree(download(ev, "eval.json")).path("model"));
         assertEquals("eval", admin.get("/v1/jobs/" + ev.path("id").asText() + "/preview").json().path("kind").asText());
+
+        // a synthesis of images reports against held-out images with the classifier, as the command line's does
+        String heldOut = uploadDiscs(admin, 60);
+        assertProblem(admin.postJson("/v1/jobs/validate", Map.of("type", "synthesize", "model", imageModel,
+                "params", Map.of("count", 10, "held_out", heldOut))), 422, "/params/held_out"); // report is off for images
+        assertProblem(admin.postJson("/v1/jobs/validate", Map.of("type", "synthesize", "model", imageModel,
+                "params", Map.of("count", 10, "report", true, "held_out", datasetId))), 422, "/params/held_out");
+        assertProblem(admin.postJson("/v1/jobs/validate", Map.of("type", "synthesize", "model", modelId,
+                "params", Map.of("count", 10, "classifier", cls.path("id").asText()))), 422, "/params/classifier");
+        assertProblem(admin.postJson("/v1/jobs/validate", Map.of("type", "synthesize", "model", imageModel,
+                "params", Map.of("count", 10, "report", true, "classifier", enc.path("id").asText()))), 422,
+                "/params/classifier");
+        JsonNode syn = waitTerminal(admin, submit(admin, Map.of("type", "synthesize", "model", imageModel, "params",
+                Map.of("count", 40, "solver", "heun", "steps", 10, "report", true, "held_out", heldOut,
+                        "classifier", cls.path("id").asText()))), 300);
+        assertEquals("succeeded", syn.path("status").asText(), syn.toString());
+        JsonNode report = dev.pfgm.shared.store.Json.MAPPER.readTree(download(syn, "report.json"));
+        JsonNode frechet = report.path("quality").path("frechet");
+        for (String col : List.of("synthetic", "held_out", "gaussian")) {
+            assertTrue(Double.isFinite(frechet.path(col).asDouble(Double.NaN)), col + ": " + report);
+        }
+        assertTrue(report.path("held_out").asText().contains("60"), "the 60 held-out images: " + report.path("held_out"));
+        // the synthesis has finished: its held-out dataset may go
+        assertEquals(204, admin.delete("/v1/datasets/" + heldOut).status());
     }
 
     /** A worker killed mid-way through image training: attempt 2 resumes from the last checkpoint. */

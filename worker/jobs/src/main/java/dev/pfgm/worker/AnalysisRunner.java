@@ -179,7 +179,8 @@ final class AnalysisRunner {
         String trainRef = p.has("train") ? p.get("train").asText() : files.modelDataset(job.tenant(), job.modelId());
         Path trainDir = Files.createDirectories(dir.resolve("train"));
         ImageSet train = images(files.load(job.tenant(), trainRef, trainDir), "params.train " + trainRef);
-        ClassifierModel classifier = p.has("classifier") ? classifier(job.tenant(), p.get("classifier").asText(), dir) : null;
+        ClassifierModel classifier = p.has("classifier")
+                ? classifierOf(jobs, objects, job.tenant(), p.get("classifier").asText(), dir) : null;
         Guidance guidance = Guidance.forModel(model, null, p.has("guidance") ? p.get("guidance").asDouble() : null, null);
         int count = p.path("count").asInt(1000);
         int nllCount = p.path("nll_count").asInt(200);
@@ -203,8 +204,9 @@ final class AnalysisRunner {
         return new JobRunner.Outcome(result, progress.done(1, "evaluated"), null);
     }
 
-    /** The classifier a succeeded classifier job wrote. */
-    private ClassifierModel classifier(String tenant, String jobId, Path dir) throws IOException {
+    /** The classifier a succeeded classifier job wrote (an eval's or a synthesis report's params.classifier). */
+    static ClassifierModel classifierOf(JobStore jobs, ObjectStore objects, String tenant, String jobId, Path dir)
+            throws IOException {
         String what = "params.classifier " + jobId;
         JobRecord c = jobs.get(tenant, UUID.fromString(jobId))
                 .filter(j -> j.type() == JobType.CLASSIFIER && j.status() == JobStatus.SUCCEEDED)

@@ -3,6 +3,7 @@ package dev.pfgm.worker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pfgm.engine.eval.ClassifierModel;
 import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.shared.data.ImageFiles;
@@ -264,8 +265,20 @@ final class SynthesisRunner {
         } catch (InvalidInputException e) {
             problem = e.getMessage();
         }
-        return SynthesisReport.build(model, shares, spec.classes() != null, spec.logDensity(), training, problem, null,
-                null);
+        // the gateway checked both against the model; a held-out dataset is kept while the job is unfinished
+        ImageFiles.Loaded heldOut = null;
+        if (spec.heldOut() != null) {
+            Path held = Files.createDirectories(dir.resolve("held-out"));
+            heldOut = SynthesisReport.heldOut(model, inputs.load(job.tenant(), spec.heldOut(), held), "params.held_out");
+        }
+        ClassifierModel classifier = null;
+        if (spec.classifier() != null) {
+            classifier = AnalysisRunner.classifierOf(jobs, objects, job.tenant(), spec.classifier(), dir);
+            classifier.checkTakes(model.image().channels(), model.image().height(), model.image().width(),
+                    "params.classifier", "the model's");
+        }
+        return SynthesisReport.build(model, shares, spec.classes() != null, spec.logDensity(), training, problem, heldOut,
+                classifier);
     }
 
     private static PartRecord part(ShardStore.ShardRecord s) {

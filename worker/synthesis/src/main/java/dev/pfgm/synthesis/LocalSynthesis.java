@@ -174,7 +174,7 @@ public final class LocalSynthesis {
     private static ObjectNode identity(ObjectNode model, SynthesisSpec spec, Double threshold) {
         ObjectNode id = JSON.createObjectNode();
         id.put("model_sha256", model.path("sha256").asText());
-        id.set("params", spec.toJson().without("report"));
+        id.set("params", spec.toJson().without(SynthesisSpec.REPORT_KEYS));
         if (threshold != null) {
             id.put("threshold", threshold);
         }
@@ -240,7 +240,7 @@ public final class LocalSynthesis {
                     + " that is not a synthesis's (no params or parts); choose another folder");
         }
         ObjectNode was = ((ObjectNode) earlier.deepCopy()).without("parts");
-        ((ObjectNode) was.path("params")).remove("report");
+        ((ObjectNode) was.path("params")).remove(SynthesisSpec.REPORT_KEYS);
         if (!was.equals(identity)) {
             throw new InvalidInputException("--resume: '" + out + "' holds another synthesis (" + difference(was, identity)
                     + "); choose another folder or repeat its settings");

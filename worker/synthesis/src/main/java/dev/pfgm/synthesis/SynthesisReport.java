@@ -9,11 +9,13 @@ import dev.pfgm.engine.eval.GaussianBaseline;
 import dev.pfgm.engine.eval.SampleStats;
 import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.engine.train.Holdout;
+import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.shared.data.Dataset;
 import dev.pfgm.shared.data.ImageFiles;
 import dev.pfgm.shared.data.ImageGrid;
 import dev.pfgm.shared.data.ImageSet;
 import dev.pfgm.shared.data.NpyFile;
+import dev.pfgm.shared.synthesis.SynthesisSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -37,7 +39,7 @@ public final class SynthesisReport {
     static final int IMAGE_REFERENCE = 2_000;
     static final int HELD_OUT = 5_000;
     /** Held-out rows a table's report needs for its floor and privacy baseline. */
-    public static final int MIN_HELD_OUT = 20;
+    public static final int MIN_HELD_OUT = SynthesisSpec.MIN_HELD_OUT;
     private static final int MARGINAL_COLUMNS = 12;
     static final int BINS = 30;
     private static final long SEED = 0x5EED;
@@ -67,6 +69,35 @@ public final class SynthesisReport {
             }
             return new Sample(v, rows, width);
         }
+    }
+
+    /** Data to compare the samples with, checked against the model: images of its shape, or rows of its columns. */
+    public static ImageFiles.Loaded fits(PfgmModel model, ImageFiles.Loaded l, String what) {
+        if (l.isImages() != model.isImage()) {
+            throw new InvalidInputException(what + ": " + (l.isImages() ? "images" : "a table") + ", but the model draws "
+                    + (model.isImage() ? "images" : "table rows"));
+        }
+        if (l.isImages() && (l.images().channels() != model.image().channels() || l.images().height()
+                != model.image().height() || l.images().width() != model.image().width())) {
+            throw new InvalidInputException(what + ": images of " + l.images().channels() + "x" + l.images().height() + "x"
+                    + l.images().width() + ", but the model's are " + model.image().channels() + "x"
+                    + model.image().height() + "x" + model.image().width());
+        }
+        if (!l.isImages() && l.table().dim() != model.dim()) {
+            throw new InvalidInputException(what + ": rows of " + l.table().dim() + " columns, but the model's have "
+                    + model.dim());
+        }
+        return l;
+    }
+
+    /** Held-out data as {@link #fits} checks it and, for a table, at least {@value #MIN_HELD_OUT} rows. */
+    public static ImageFiles.Loaded heldOut(PfgmModel model, ImageFiles.Loaded l, String what) {
+        fits(model, l, what);
+        if (!l.isImages() && l.table().count() < MIN_HELD_OUT) {
+            throw new InvalidInputException(what + ": " + l.table().count() + " rows; the report compares with at least "
+                    + MIN_HELD_OUT);
+        }
+        return l;
     }
 
     /**

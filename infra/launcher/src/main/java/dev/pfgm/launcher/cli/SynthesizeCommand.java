@@ -175,9 +175,9 @@ public final class SynthesizeCommand extends CliCommand {
     private LocalSynthesis.Reporter reporter(PfgmModel model, SynthesisSpec spec) {
         String source = dataOption != null ? dataOption : model.provenance().dataSource();
         // the files the user named are read and matched to the model now, before any part is drawn
-        ImageFiles.Loaded given = dataOption != null ? fits(model, read(model, dataOption), "--data") : null;
+        ImageFiles.Loaded given = dataOption != null ? SynthesisReport.fits(model, read(model, dataOption), "--data") : null;
         ImageFiles.Loaded heldOut = holdout != null
-                ? fits(model, ImageFiles.load(holdout, null, "--holdout", null), "--holdout") : null;
+                ? SynthesisReport.heldOut(model, ImageFiles.load(holdout, null, "--holdout", null), "--holdout") : null;
         ClassifierModel classifier = classifierPath != null ? ClassifierModel.read(DataFiles.readBytes(
                 classifierPath, "--classifier"), "--classifier") : null;
         if (classifier != null && !model.isImage()) {
@@ -187,16 +187,12 @@ public final class SynthesizeCommand extends CliCommand {
             classifier.checkTakes(model.image().channels(), model.image().height(), model.image().width(), "--classifier",
                     "the model's");
         }
-        if (heldOut != null && !heldOut.isImages() && heldOut.table().count() < SynthesisReport.MIN_HELD_OUT) {
-            throw new InvalidInputException("--holdout: " + heldOut.table().count() + " rows; the report compares with"
-                    + " at least " + SynthesisReport.MIN_HELD_OUT);
-        }
         return sample -> {
             ImageFiles.Loaded training = given;
             String problem = null;
             if (training == null) {
                 try {
-                    training = fits(model, read(model, source), "--data");
+                    training = SynthesisReport.fits(model, read(model, source), "--data");
                 } catch (InvalidInputException e) {
                     problem = "the model's recorded source '" + source + "' cannot be read (" + e.getMessage()
                             + "); give it with --data";
@@ -319,24 +315,6 @@ public final class SynthesizeCommand extends CliCommand {
     }
 
     /** {@code l} when it holds what the model draws (images of its shape, or rows of its width). */
-    private static ImageFiles.Loaded fits(PfgmModel model, ImageFiles.Loaded l, String flag) {
-        if (l.isImages() != model.isImage()) {
-            throw new InvalidInputException(flag + ": " + (l.isImages() ? "images" : "a table") + ", but the model draws "
-                    + (model.isImage() ? "images" : "table rows"));
-        }
-        if (l.isImages() && (l.images().channels() != model.image().channels() || l.images().height()
-                != model.image().height() || l.images().width() != model.image().width())) {
-            throw new InvalidInputException(flag + ": images of " + l.images().channels() + "x" + l.images().height() + "x"
-                    + l.images().width() + ", but the model's are " + model.image().channels() + "x"
-                    + model.image().height() + "x" + model.image().width());
-        }
-        if (!l.isImages() && l.table().dim() != model.dim()) {
-            throw new InvalidInputException(flag + ": rows of " + l.table().dim() + " columns, but the model's have "
-                    + model.dim());
-        }
-        return l;
-    }
-
     private static ImageFiles.Loaded training(PfgmModel model, String source, boolean given) {
         ImageFiles.Loaded l;
         try {

@@ -19,7 +19,7 @@ import java.util.Set;
  */
 public record SynthesisSpec(long count, long seed, int shardSize, OutputFormat format, String solver, double rtol,
                             double atol, int steps, ClassMix classes, double guidance, boolean logDensity,
-                            int probes, Double filterQuantile, boolean report) {
+                            int probes, Double filterQuantile, boolean report, String heldOut, String classifier) {
     public static final long MAX_COUNT = 1_000_000_000L;
     /** Shards per job: each is a database row and a Kafka message. */
     public static final int MAX_SHARDS = 100_000;
@@ -32,7 +32,12 @@ public record SynthesisSpec(long count, long seed, int shardSize, OutputFormat f
     /** The stochastic samplers: a diffusion model's reverse SDE, with no ODE path to carry a log density. */
     public static final List<String> STOCHASTIC = List.of("euler-maruyama", "edm-churn", "euler-maruyama-geometric");
     public static final Set<String> KEYS = Set.of("count", "seed", "shard_size", "format", "solver", "rtol", "atol",
-            "steps", "classes", "guidance", "log_density", "estimator", "probes", "filter", "report");
+            "steps", "classes", "guidance", "log_density", "estimator", "probes", "filter", "report", "held_out",
+            "classifier");
+    /** The report's inputs, which change no row: a resumed synthesis may name others. */
+    public static final List<String> REPORT_KEYS = List.of("report", "held_out", "classifier");
+    /** Held-out rows the report compares with, at the least (fewer give its figures no meaning). */
+    public static final int MIN_HELD_OUT = 20;
     static final int DEFAULT_STEPS = 100;
     private static final double DEFAULT_TOLERANCE = 1e-4;
     /** Dimensions up to which the exact divergence is the default (as for likelihood jobs). */
@@ -120,10 +125,28 @@ public record SynthesisSpec(long count, long seed, int shardSize, OutputFormat f
         }
         int probes = estimator.equals("exact") ? 0 : (int) integer(params, "probes", 1, 1, 1024);
         boolean report = bool(params, "report", !facts.image());
+        // the service names the report's held-out rows and classifier by id (the command line by file)
+        String heldOut = reference(params, "held_out", report);
+        String classifier = reference(params, "classifier", report);
+        if (classifier != null && !facts.image()) {
+            throw new SpecException("classifier", "judges images; this is a table model");
+        }
 
         int shardSize = shardSize(params, facts, count, solver, steps);
         return new SynthesisSpec(count, seed, shardSize, format, solver, rtol, atol, steps, classes, guidance,
-                logDensity, probes, quantile, report);
+                logDensity, probes, quantile, report, heldOut, classifier);
+    }
+
+    /** A dataset or job the report reads, by id: only with a report. */
+    private static String reference(JsonNode params, String key, boolean report) {
+        String v = text(params, key, null);
+        if (v != null && !report) {
+            throw new SpecException(key, "is an input of the report, and \"report\" is false");
+        }
+        if (v != null && (v.isBlank() || v.length() > 200)) {
+            throw new SpecException(key, "must be an id, got '" + v + "'");
+        }
+        return v;
     }
 
     private static int shardSize(JsonNode params, ModelFacts facts, long count, String solver, int steps) {
@@ -219,6 +242,12 @@ public record SynthesisSpec(long count, long seed, int shardSize, OutputFormat f
             o.putObject("filter").put("min_log_density_quantile", filterQuantile);
         }
         o.put("report", report);
+        if (heldOut != null) {
+            o.put("held_out", heldOut);
+        }
+        if (classifier != null) {
+            o.put("classifier", classifier);
+        }
         return o;
     }
 

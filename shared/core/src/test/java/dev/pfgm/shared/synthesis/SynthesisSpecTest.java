@@ -73,6 +73,23 @@ class SynthesisSpecTest {
         assertEquals("solver", refusal("{\"count\": 10, \"solver\": \"magic\"}", TABLE));
         assertEquals("report", refusal("{\"count\": 10, \"report\": \"yes\"}", TABLE));
         assertEquals("colour", refusal("{\"count\": 10, \"colour\": 1}", TABLE));
+        // the report's inputs: only with a report, a classifier only for images
+        assertEquals("held_out", refusal("{\"count\": 10, \"held_out\": \"d\"}", IMAGES));
+        assertEquals("held_out", refusal("{\"count\": 10, \"report\": false, \"held_out\": \"d\"}", TABLE));
+        assertEquals("held_out", refusal("{\"count\": 10, \"held_out\": 7}", TABLE));
+        assertEquals("classifier", refusal("{\"count\": 10, \"classifier\": \"c\"}", TABLE));
+        assertEquals("classifier", refusal("{\"count\": 10, \"report\": true, \"classifier\": \" \"}", IMAGES));
+    }
+
+    @Test
+    void theReportsInputsAreRecordedButAreNotPartOfWhatTheRowsDependOn() throws Exception {
+        SynthesisSpec s = parse("{\"count\": 10, \"report\": true, \"held_out\": \"d\", \"classifier\": \"c\"}",
+                IMAGES);
+        assertEquals("d", s.heldOut());
+        assertEquals("c", s.classifier());
+        assertEquals("d", s.toJson().path("held_out").asText());
+        assertEquals(parse("{\"count\": 10}", IMAGES).toJson().without(SynthesisSpec.REPORT_KEYS),
+                s.toJson().without(SynthesisSpec.REPORT_KEYS));
     }
 
     @Test

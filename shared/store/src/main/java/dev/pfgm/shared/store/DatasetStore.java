@@ -10,9 +10,12 @@ import java.util.UUID;
 
 /** Dataset rows. The file itself lives in the object store under {@link Keys#dataset}. */
 public final class DatasetStore {
-    /** A queued or running job of the tenant that names the dataset, as its data or an eval's training set. */
+    /**
+     * A queued or running job of the tenant that names the dataset: as its data, an eval's training
+     * set or a synthesis report's held-out rows.
+     */
     private static final String IN_USE_SQL = "SELECT id FROM jobs WHERE tenant = ? AND " + JobStore.UNFINISHED_SQL
-            + " AND (lower(dataset) = ? OR lower(params ->> 'train') = ?) LIMIT 1";
+            + " AND (lower(dataset) = ? OR lower(params ->> 'train') = ? OR lower(params ->> 'held_out') = ?) LIMIT 1";
 
     private final Database db;
 
@@ -130,7 +133,7 @@ public final class DatasetStore {
                     return rs.next() ? new Relabelled(DatasetRecord.read(rs), replaced) : null;
                 }
             }
-        }, IN_USE_SQL, tenant, id.toString(), id.toString()));
+        }, IN_USE_SQL, tenant, id.toString(), id.toString(), id.toString()));
     }
 
     /** The tenant a dataset belongs to, by id alone (a signed file link names its object, not its tenant). */
@@ -173,6 +176,6 @@ public final class DatasetStore {
      */
     public Optional<GuardedChange.Outcome<String>> delete(String tenant, UUID id) {
         return db.inTransaction(c -> GuardedChange.delete(c, "datasets", id, tenant, IN_USE_SQL, tenant, id.toString(),
-                id.toString()));
+                id.toString(), id.toString()));
     }
 }
