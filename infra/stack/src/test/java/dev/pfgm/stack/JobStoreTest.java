@@ -453,6 +453,10 @@ class JobStoreTest {
         jobs.submit(new JobStore.NewJob("t-ds", JobType.EVAL, Json.object().put("train", evalTrain.toString()),
                 "builtin:discs", null, 2, null, null, 1000));
         assertEquals(false, datasets.delete("t-ds", evalTrain).orElseThrow().done(), "an eval's training set too");
+        UUID heldOut = dataset("t-ds");
+        jobs.submit(new JobStore.NewJob("t-ds", JobType.SYNTHESIZE, Json.object().put("count", 10).put("held_out",
+                heldOut.toString()), null, null, 2, null, null, 1000));
+        assertEquals(false, datasets.delete("t-ds", heldOut).orElseThrow().done(), "and a synthesis report's held-out rows");
         UUID free = dataset("t-ds");
         assertTrue(datasets.delete("t-ds", free).orElseThrow().done());
         assertTrue(datasets.delete("t-ds", free).isEmpty());
