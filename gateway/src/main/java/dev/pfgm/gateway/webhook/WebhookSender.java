@@ -5,14 +5,18 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
@@ -23,8 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends due webhook deliveries, signed as Standard Webhooks specifies (webhook-id, webhook-timestamp,
  * webhook-signature: "v1," + base64 HMAC-SHA256 of "id.timestamp.body" under the endpoint's secret).
- * A 2xx answer within 15 s delivers; anything else is tried again after base x 6^(attempt - 1)
- * seconds (5 s, 30 s, 3 min, 18 min, 1.8 h, then every 10 h by default), 8 attempts in all.
+ * A 2xx answer within 15 s delivers (its status line and headers: the body is not read); anything
+ * else is tried again after base x 6^(attempt - 1) seconds (5 s, 30 s, 3 min, 18 min, 1.8 h, then
+ * every 10 h by default), 8 attempts in all.
  */
 public final class WebhookSender implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookSender.class);
@@ -40,8 +45,37 @@ public final class WebhookSender implements AutoCloseable {
     private final WebhookStore store;
     private final long baseSeconds;
     private final boolean allowPrivate;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    /** HTTP/1.1: HTTP/2's cleartext upgrade headers are noise to a receiver, and nothing here needs it. */
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
+    /**
+     * Ends the exchange at the answer's headers. The request's 15 s bound the wait for the headers
+     * only: a receiver that streamed a body at a byte a second (or without end) held a sender as long
+     * as it liked, was sent the same delivery again when the claim ran out, and filled the heap.
+     */
+    private static final HttpResponse.BodyHandler<Void> STATUS_ONLY = info -> new HttpResponse.BodySubscriber<>() {
+        @Override
+        public CompletionStage<Void> getBody() {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            subscription.cancel(); // closes the connection
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> item) {
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+        }
+
+        @Override
+        public void onComplete() {
+        }
+    };
     private final ExecutorService senders = Executors.newFixedThreadPool(SENDERS, r -> daemon(r, "pfgm-webhook-send"));
     private final Semaphore free = new Semaphore(SENDERS);
     private final Map<String, Integer> inFlight = new ConcurrentHashMap<>();
@@ -135,7 +169,7 @@ public final class WebhookSender implements AutoCloseable {
                         .header("webhook-id", id).header("webhook-timestamp", Long.toString(ts))
                         .header("webhook-signature", "v1," + sign(d.secret(), id, ts, d.payload()))
                         .POST(HttpRequest.BodyPublishers.ofString(d.payload(), StandardCharsets.UTF_8)).build();
-                status = http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+                status = http.send(req, STATUS_ONLY).statusCode();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -147,8 +181,8 @@ public final class WebhookSender implements AutoCloseable {
         int attempt = d.attempts() + 1;
         long retry = delivered ? 0 : attempt >= MAX_ATTEMPTS ? -1 : delay(attempt);
         try {
-            store.attempted(d.id(), status, error == null ? null : error.substring(0, Math.min(500, error.length())),
-                    delivered, retry);
+            store.attempted(d.id(), d.attempts(), status,
+                    error == null ? null : error.substring(0, Math.min(500, error.length())), delivered, retry);
         } catch (RuntimeException e) {
             LOG.warn("webhooks: recording delivery {}: {}", d.id(), e.getMessage()); // sent again after its lease
         }

@@ -246,6 +246,8 @@ class WebhookTest {
                 Thread.sleep(50);
             }
             assertEquals(4, acceptedAt.size(), "the silent tenant's deliveries run 4 at once");
+            JsonNode unanswered = silent.get("/v1/jobs/" + quiet + "/webhooks").json().path("data").path(0);
+            assertTrue(unanswered.path("last_status").isNull(), "no answer yet, no status: " + unanswered);
 
             Http punctual = api.as(api.postJson("/v1/admin/keys", Map.of("tenant", "punctual")).json().path("key")
                     .asText());
@@ -267,6 +269,64 @@ class WebhookTest {
             for (java.net.Socket s : held) {
                 s.close();
             }
+        }
+    }
+
+    /**
+     * A receiver that answers 200 and then streams its body a byte a second: the answer's status is
+     * what delivers, and the sender hangs up at once. It read the body to its end, so such a receiver
+     * held a sender for as long as it liked (and the 15 s bound covered only the headers).
+     */
+    @Test
+    void aReceiverThatTricklesItsAnswersBodyHoldsNoSender() throws Exception {
+        List<Long> hungUpAfter = new CopyOnWriteArrayList<>();
+        try (java.net.ServerSocket trickle = new java.net.ServerSocket(0, 16, java.net.InetAddress.getLoopbackAddress())) {
+            Thread server = new Thread(() -> {
+                try {
+                    while (true) {
+                        java.net.Socket c = trickle.accept();
+                        Thread t = new Thread(() -> {
+                            long t0 = System.nanoTime();
+                            try (c) {
+                                c.getInputStream().read(new byte[65536]);
+                                java.io.OutputStream out = c.getOutputStream();
+                                out.write("HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                                for (int i = 0; i < 120; i++) {
+                                    out.write('x');
+                                    out.flush();
+                                    Thread.sleep(500);
+                                }
+                            } catch (java.io.IOException | InterruptedException e) {
+                                hungUpAfter.add(System.nanoTime() - t0); // the sender closed the connection
+                            }
+                        });
+                        t.setDaemon(true);
+                        t.start();
+                    }
+                } catch (java.io.IOException closed) {
+                    // the test is over
+                }
+            });
+            server.setDaemon(true);
+            server.start();
+            String id = submit(api, Map.of("type", "train", "dataset", "builtin:moons", "webhook",
+                    "http://127.0.0.1:" + trickle.getLocalPort() + "/slow", "params", Map.of("steps", 20)));
+            waitTerminal(api, id, 60);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            JsonNode d = api.get("/v1/jobs/" + id + "/webhooks").json().path("data").path(0);
+            while (!d.path("status").asText().equals("delivered") && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                d = api.get("/v1/jobs/" + id + "/webhooks").json().path("data").path(0);
+            }
+            assertEquals("delivered", d.path("status").asText(), d.toString());
+            assertEquals(200, d.path("last_status").asInt());
+            assertEquals(1, d.path("attempts").asInt());
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (hungUpAfter.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(1, hungUpAfter.size(), "one connection, closed by the sender");
+            assertTrue(hungUpAfter.get(0) < TimeUnit.SECONDS.toNanos(5), hungUpAfter.get(0) / 1e9 + " s");
         }
     }
 

@@ -178,15 +178,21 @@ public final class WebhookStore {
         });
     }
 
-    /** Records an attempt: delivered, or to be tried again in {@code retrySeconds} (negative: given up). */
-    public void attempted(UUID id, Integer httpStatus, String error, boolean delivered, long retrySeconds) {
+    /**
+     * Records an attempt: delivered, or to be tried again in {@code retrySeconds} (negative: given up).
+     * {@code claimedAttempts} is the count the claim read: a late answer to an attempt already recorded
+     * by another sender changes nothing.
+     */
+    public void attempted(UUID id, int claimedAttempts, Integer httpStatus, String error, boolean delivered,
+            long retrySeconds) {
         db.run(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE webhook_deliveries SET attempts = attempts + 1,"
                     + " last_status = ?, last_error = ?,"
                     + " status = CASE WHEN ? THEN 'delivered' WHEN ? < 0 THEN 'failed' ELSE 'pending' END,"
                     + " delivered_at = CASE WHEN ? THEN now() END,"
                     + " next_attempt_at = CASE WHEN ? >= 0 THEN now() + make_interval(secs => ?) ELSE next_attempt_at END"
-                    + " WHERE id = ?")) {
+                    // only the attempt claimed: a sender whose claim ran out and was claimed again records nothing
+                    + " WHERE id = ? AND attempts = ? AND status = 'pending'")) {
                 if (httpStatus == null) {
                     ps.setNull(1, java.sql.Types.INTEGER);
                 } else {
@@ -199,6 +205,7 @@ public final class WebhookStore {
                 ps.setLong(6, retrySeconds);
                 ps.setLong(7, Math.max(0, retrySeconds));
                 ps.setObject(8, id);
+                ps.setInt(9, claimedAttempts);
                 return ps.executeUpdate();
             }
         });
@@ -214,10 +221,11 @@ public final class WebhookStore {
                 List<Delivery> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        int last = rs.getInt("last_status");
+                        // null until an answer (wasNull() below read the columns after it, so it gave 0)
+                        Integer last = rs.getObject("last_status", Integer.class);
                         out.add(new Delivery(rs.getObject("id", UUID.class), rs.getObject("endpoint_id", UUID.class),
                                 rs.getString("url"), rs.getString("event"), rs.getString("status"), rs.getInt("attempts"),
-                                rs.wasNull() ? null : last, rs.getString("last_error"),
+                                last, rs.getString("last_error"),
                                 rs.getObject("created_at", OffsetDateTime.class),
                                 rs.getObject("next_attempt_at", OffsetDateTime.class),
                                 rs.getObject("delivered_at", OffsetDateTime.class)));
