@@ -336,6 +336,20 @@ class CliTest {
     }
 
     /** The command line in a JVM of its own, with {@code env} added to this one's environment. */
+    /**
+     * A malformed setting in up's environment is one line and exit 2 before anything starts: it was
+     * found after PostgreSQL had started, which the failed start left running.
+     */
+    @Test
+    void upRefusesAMalformedSettingBeforeStartingAnything() throws Exception {
+        Path stackDir = dir.resolve("never-started");
+        Run r = child(Map.of("PFGM_WEBHOOK_ALLOW_PRIVATE", "true"), "up", "--data-dir", stackDir.toString(), "--port", "0");
+        assertEquals(2, r.code(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("PFGM_WEBHOOK_ALLOW_PRIVATE must be an integer, got 'true'"), r.err());
+        assertFalse(Files.exists(stackDir), "nothing started, nothing written");
+    }
+
     static Run child(Map<String, String> env, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(), "-cp",
                 System.getProperty("java.class.path"), "dev.pfgm.launcher.Main"));

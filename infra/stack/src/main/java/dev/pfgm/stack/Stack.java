@@ -41,6 +41,12 @@ public final class Stack implements AutoCloseable {
     private String adminKey;
     private int boundHttpPort;
 
+    /** The settings the stack sets to its own servers and folder: the environment's are not used. */
+    private static final java.util.Set<String> CHOSEN = java.util.Set.of(Settings.DB_URL.name(), Settings.DB_USER.name(),
+            Settings.DB_PASSWORD.name(), Settings.KAFKA.name(), Settings.S3_ENDPOINT.name(), Settings.S3_ACCESS_KEY.name(),
+            Settings.S3_SECRET_KEY.name(), Settings.S3_BUCKET.name(), Settings.HTTP_PORT.name(),
+            Settings.ADMIN_KEY_FILE.name(), Settings.WORK_DIR.name());
+
     /** What to start. {@code overrides} replace service settings (tests shorten leases, for example). */
     public record Options(Path dataDir, int port, int workers, Map<String, String> overrides) {
     }
@@ -57,6 +63,7 @@ public final class Stack implements AutoCloseable {
 
     /** Starts the servers only; call {@link #startGateway()} and {@link #addWorker()} next. */
     public static Stack startServers(Options o) throws Exception {
+        Map<String, String> tuning = checkSettings(o);
         Path dir = Files.createDirectories(o.dataDir().toAbsolutePath());
         Properties state = loadState(dir, o.port());
         EmbeddedPostgres pg = null;
@@ -86,17 +93,43 @@ public final class Stack implements AutoCloseable {
         env.put(Settings.HTTP_PORT.name(), state.getProperty("http.port"));
         env.put(Settings.ADMIN_KEY_FILE.name(), dir.resolve("api-key").toString());
         env.put(Settings.WORK_DIR.name(), dir.resolve("work").toString());
-        // tuning settings (pool sizes, leases, ...) may come from the environment, as for a lone service
+        tuning.forEach(env::putIfAbsent);
+        env.putAll(o.overrides());
+        try {
+            Config config = Config.from(env);
+            writeEnv(dir.resolve("stack.env"), env);
+            return new Stack(dir, pg, kafka, s3, config, state);
+        } catch (RuntimeException | IOException e) {
+            closeQuietly(s3);
+            closeQuietly(kafka);
+            closeQuietly(pg);
+            throw e;
+        }
+    }
+
+    /**
+     * The settings the environment and {@code o} give, checked before anything starts (a malformed
+     * one was found after PostgreSQL had started, and the failed start left PostgreSQL running).
+     *
+     * @throws IllegalArgumentException naming each malformed setting
+     */
+    public static Map<String, String> checkSettings(Options o) {
+        Map<String, String> tuning = tuning(o);
+        Config.from(tuning, Settings.ALL.stream().filter(s -> tuning.containsKey(s.name())).toList());
+        return tuning;
+    }
+
+    /** What the stack does not choose itself: tuning settings (pool sizes, leases, ...) from the environment, and the overrides. */
+    private static Map<String, String> tuning(Options o) {
+        Map<String, String> t = new LinkedHashMap<>();
         for (dev.pfgm.shared.config.Setting s : Settings.ALL) {
             String v = System.getenv(s.name());
-            if (v != null && !env.containsKey(s.name())) {
-                env.put(s.name(), v);
+            if (v != null && !CHOSEN.contains(s.name())) {
+                t.put(s.name(), v);
             }
         }
-        env.putAll(o.overrides());
-        Config config = Config.from(env);
-        writeEnv(dir.resolve("stack.env"), env);
-        return new Stack(dir, pg, kafka, s3, config, state);
+        t.putAll(o.overrides());
+        return t;
     }
 
     /** Everything: servers, gateway and {@code o.workers()} workers. */

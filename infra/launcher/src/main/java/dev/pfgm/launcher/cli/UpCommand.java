@@ -1,5 +1,6 @@
 package dev.pfgm.launcher.cli;
 
+import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.stack.ChildJvm;
 import dev.pfgm.stack.Stack;
 import dev.pfgm.worker.WorkerMain;
@@ -45,10 +46,16 @@ public final class UpCommand extends CliCommand {
     protected void run() throws Exception {
         Check.range("--port", port, 0, 65535);
         Check.range("--workers", workers, 0, 64);
+        Stack.Options options = new Stack.Options(dir, port, 0, Map.of());
+        try {
+            Stack.checkSettings(options);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(e.getMessage()); // a setting in the environment, named: bad input
+        }
         long t0 = System.nanoTime();
         System.err.println("pfgm up: starting PostgreSQL, Kafka, S3 store, gateway and " + workers + " worker(s) under "
                 + dir.toAbsolutePath());
-        Stack stack = Stack.start(new Stack.Options(dir, port, 0, Map.of()));
+        Stack stack = Stack.start(options);
         List<Process> children = new ArrayList<>();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
