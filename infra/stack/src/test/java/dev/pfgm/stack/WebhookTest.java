@@ -187,9 +187,16 @@ class WebhookTest {
         }
         assertTrue(retried != null, api.get("/v1/jobs/" + id + "/webhooks").toString());
         assertEquals(204, retried.path("last_status").asInt());
-        // removing the endpoint stops its deliveries
+        // removing the endpoint stops its deliveries, and the job's log keeps what was sent (it cascaded away)
+        int logged = api.get("/v1/jobs/" + id + "/webhooks").json().path("data").size();
         assertEquals(204, api.delete("/v1/webhooks/" + made.json().path("id").asText()).status());
         assertEquals(0, api.get("/v1/webhooks").json().path("data").size());
+        JsonNode kept = api.get("/v1/jobs/" + id + "/webhooks").json().path("data");
+        assertEquals(logged, kept.size(), kept.toString());
+        for (JsonNode d : kept) {
+            assertTrue(d.path("endpoint").isNull(), d.toString());
+            assertFalse(d.path("status").asText().equals("pending"), "nothing left to send: " + d);
+        }
     }
 
     @Test
@@ -264,6 +271,13 @@ class WebhookTest {
                     "at most 4 of one tenant's deliveries at once");
             for (JsonNode e : silent.get("/v1/webhooks").json().path("data")) {
                 assertEquals(204, silent.delete("/v1/webhooks/" + e.path("id").asText()).status());
+            }
+            // the 16 still waiting and the 4 in flight end with their endpoints (their late answers change nothing)
+            JsonNode log = silent.get("/v1/jobs/" + quiet + "/webhooks").json().path("data");
+            assertEquals(20, log.size(), log.toString());
+            for (JsonNode d : log) {
+                assertEquals("failed", d.path("status").asText(), d.toString());
+                assertEquals("not sent: the endpoint was deleted", d.path("last_error").asText(), d.toString());
             }
         } finally {
             for (java.net.Socket s : held) {

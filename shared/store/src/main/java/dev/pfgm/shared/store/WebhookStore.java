@@ -105,8 +105,32 @@ public final class WebhookStore {
         });
     }
 
+    /**
+     * Deletes an endpoint; false when the tenant has none with this id. Its deliveries stay in the
+     * jobs' logs (their endpoint becomes null), and the pending ones end as failed: one sent later
+     * would be signed with the tenant's job secret, not the endpoint's.
+     */
     public boolean delete(String tenant, UUID id) {
-        return db.run(c -> {
+        return db.inTransaction(c -> {
+            // the row locked first: a delivery being written for it (its key check shares this lock) is
+            // committed before the update below reads, and one written after waits for the delete
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM webhook_endpoints WHERE id = ? AND tenant = ?"
+                    + " FOR UPDATE")) {
+                ps.setObject(1, id);
+                ps.setString(2, tenant);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return false;
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE webhook_deliveries SET status = 'failed',"
+                    + " last_error = 'not sent: the endpoint was deleted' WHERE endpoint_id = ? AND tenant = ?"
+                    + " AND status = 'pending'")) {
+                ps.setObject(1, id);
+                ps.setString(2, tenant);
+                ps.executeUpdate();
+            }
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM webhook_endpoints WHERE id = ? AND tenant = ?")) {
                 ps.setObject(1, id);
                 ps.setString(2, tenant);
