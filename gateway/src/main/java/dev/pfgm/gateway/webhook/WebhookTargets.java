@@ -34,8 +34,15 @@ public final class WebhookTargets {
         if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))) {
             return "must be an http or https URL (the scheme in lower case)";
         }
-        if (u.getHost() == null || u.getRawUserInfo() != null) {
-            return "must name a host (and no user:password)";
+        if (u.getRawUserInfo() != null) {
+            return "must not carry a user:password";
+        }
+        if (u.getHost() == null) {
+            // java.net.URI leaves the host out when the authority is not a DNS name or a whole address
+            // with a port of digits: 127.1, 0x7f.1, :-1, a port past 2^31
+            return u.getRawAuthority() == null ? "must name a host" : "must name a host: '"
+                    + dev.pfgm.shared.Text.printable(u.getRawAuthority())
+                    + "' is not a DNS name or a whole IP address with a port from 1 to 65535";
         }
         if (u.getPort() == 0 || u.getPort() > 65535) {
             return "has port " + u.getPort() + "; a port is 1 to 65535";

@@ -50,8 +50,15 @@ class WebhookTargetsTest {
         assertEquals("has port 0; a port is 1 to 65535", WebhookTargets.problem("http://8.8.8.8:0/x", false));
         assertEquals("holds a control character or half a surrogate pair",
                 WebhookTargets.problem("https://8.8.8.8/\ud800", false));
-        assertEquals("must name a host (and no user:password)", WebhookTargets.problem("http://u:p@8.8.8.8/x", false));
-        assertEquals("must name a host (and no user:password)", WebhookTargets.problem("http:///x", false));
+        assertEquals("must not carry a user:password", WebhookTargets.problem("http://u:p@8.8.8.8/x", false));
+        assertEquals("must name a host", WebhookTargets.problem("http:///x", false));
+        // what java.net.URI reads as no host is named as such, not as a user:password
+        for (String odd : new String[] {"http://127.1/", "http://0x7f.1/", "http://example.com:-1/",
+            "http://example.com:4294967376/"}) {
+            String p = WebhookTargets.problem(odd, false);
+            assertTrue(p.startsWith("must name a host: '") && p.contains("is not a DNS name or a whole IP address"),
+                    odd + ": " + p);
+        }
         assertTrue(WebhookTargets.problem("http://a b/", false).startsWith("is not a URL"));
         // 0177.0.0.1 is 127.0.0.1 to a client that reads octal, 177.0.0.1 to Java
         assertTrue(WebhookTargets.problem("http://0177.0.0.1/x", false).contains("leading zero"));
