@@ -26,9 +26,12 @@ import java.util.function.Consumer;
 /**
  * The job API from Java: upload a dataset, submit a job, wait for it, download its files, cancel it.
  * Every call is retried on 429 and 503 after the Retry-After the service names (seconds or a date),
- * and on a lost connection for calls that are safe to repeat; a submission carries an
+ * on a connection that could not be made, and on a lost connection for calls that are safe to
+ * repeat (not an upload: a second one would store the dataset twice); a submission carries an
  * Idempotency-Key (one is made when none is given), so a retried submission never makes a second
- * job. Any other 4xx/5xx is a {@link ApiError} with the problem's detail.
+ * job. Any other 4xx/5xx is a {@link ApiError} with the problem's detail. Redirects are not
+ * followed with the API key: a download the service redirects to a presigned URL fetches that URL
+ * without it.
  */
 public final class PfgmClient {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -78,6 +81,9 @@ public final class PfgmClient {
     /** {@code stall}: how long an answer's body may send nothing before the call gives up on it. */
     PfgmClient(String baseUrl, String apiKey, int attempts, Duration stall) {
         checkUrl(baseUrl);
+        if (attempts < 1) {
+            throw new IllegalArgumentException("attempts must be at least 1, got " + attempts);
+        }
         if (apiKey == null || apiKey.isEmpty() || !apiKey.chars().allMatch(ch -> ch > 0x20 && ch < 0x7f)) {
             // not echoed: the message may reach a log
             throw new IllegalArgumentException("the API key must be printable ASCII without spaces");
@@ -86,16 +92,18 @@ public final class PfgmClient {
         this.key = apiKey;
         this.attempts = attempts;
         this.stall = stall;
+        // NEVER: a followed redirect carried the Authorization header to whatever host it named
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
+                .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     /** Uploads a dataset file; format npy, csv, idx or png-zip (from the extension when null). */
     public JsonNode upload(Path file, String name, String format) throws IOException, InterruptedException {
         String f = format != null ? format : formatOf(file);
         String path = "/v1/datasets?name=" + enc(name) + "&format=" + enc(f);
-        return json(send(() -> request(path).header("Content-Type", "application/octet-stream")
-                .POST(HttpRequest.BodyPublishers.ofFile(file)), true));
+        // made once, before any attempt: a missing file is a FileNotFoundException, not "cannot reach"
+        HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.ofFile(file);
+        return json(send(() -> request(path).header("Content-Type", "application/octet-stream").POST(body), false));
     }
 
     static String formatOf(Path file) {
@@ -220,9 +228,17 @@ public final class PfgmClient {
      * transfer is an error, and {@code target} is left as it was.
      */
     public Path download(String id, String name, Path target, String sha256) throws IOException, InterruptedException {
+        Path folder = target.toAbsolutePath().getParent();
+        if (folder == null || !Files.isDirectory(folder)) {
+            throw new java.nio.file.NoSuchFileException(String.valueOf(folder), null, "no folder to download into");
+        }
         HttpResponse<InputStream> r = send(() -> request("/v1/jobs/" + enc(id) + "/artifacts/" + enc(name)).GET(), true);
-        Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), ".pfgm-download-", ".part");
+        if (isRedirect(r.statusCode())) {
+            r = signedLink(r);
+        }
+        Path tmp = null;
         try (InputStream in = body(r)) {
+            tmp = Files.createTempFile(folder, ".pfgm-download-", ".part");
             java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
             try (InputStream counted = new java.security.DigestInputStream(in, digest)) {
                 Files.copy(counted, tmp, StandardCopyOption.REPLACE_EXISTING);
@@ -236,9 +252,41 @@ public final class PfgmClient {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         } finally {
-            Files.deleteIfExists(tmp);
+            if (tmp != null) {
+                Files.deleteIfExists(tmp);
+            }
         }
         return target;
+    }
+
+    private static boolean isRedirect(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    /**
+     * The file at a redirect's Location, fetched without the API key: the service redirects a download
+     * to a URL presigned for the object store (PFGM_S3_PUBLIC_ENDPOINT), which needs no key and must
+     * not be given one.
+     */
+    private HttpResponse<InputStream> signedLink(HttpResponse<InputStream> redirect) throws IOException,
+            InterruptedException {
+        redirect.body().close();
+        String location = redirect.headers().firstValue("Location")
+                .orElseThrow(() -> new IOException("the service answered " + redirect.statusCode() + " without a Location"));
+        URI to = redirect.request().uri().resolve(location);
+        if (!"http".equals(to.getScheme()) && !"https".equals(to.getScheme())) {
+            throw new IOException("the service redirected the download to a " + to.getScheme() + ": URL; not followed");
+        }
+        HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(to).timeout(Duration.ofMinutes(10))
+                .header("User-Agent", "pfgm-client").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        if (r.statusCode() / 100 != 2) {
+            String body;
+            try (InputStream in = body(r)) {
+                body = new String(in.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
+            }
+            throw new ApiError(r.statusCode(), null, body);
+        }
+        return r;
     }
 
     @FunctionalInterface
@@ -251,7 +299,10 @@ public final class PfgmClient {
                 .header("Authorization", "Bearer " + key).header("User-Agent", "pfgm-client");
     }
 
-    /** Sends, retrying 429/503 after Retry-After (and lost connections when {@code repeatable}); 2xx and 304 return. */
+    /**
+     * Sends, retrying 429/503 after Retry-After, connections never made, and lost connections when
+     * {@code repeatable}; 2xx, 304 and redirects return.
+     */
     private HttpResponse<InputStream> send(Builder b, boolean repeatable) throws IOException, InterruptedException {
         IOException last = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
@@ -259,7 +310,9 @@ public final class PfgmClient {
             try {
                 r = http.send(b.build().build(), HttpResponse.BodyHandlers.ofInputStream());
             } catch (IOException e) {
-                if (!repeatable || attempt == attempts) {
+                // a connection never made sent nothing: any call may be tried again
+                boolean unsent = e instanceof java.net.ConnectException || e instanceof java.net.http.HttpConnectTimeoutException;
+                if (!(repeatable || unsent) || attempt == attempts) {
                     // ConnectException has no message: say where, and what happened
                     throw new IOException("cannot reach " + base + " (" + e.getClass().getSimpleName()
                             + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
@@ -269,8 +322,8 @@ public final class PfgmClient {
                 continue;
             }
             int s = r.statusCode();
-            if (s / 100 == 2 || s == 304) {
-                return r;
+            if (s / 100 == 2 || s == 304 || isRedirect(s)) {
+                return r; // a redirect for the caller to follow (or refuse): only a download expects one
             }
             String body;
             try (InputStream in = body(r)) {
@@ -349,6 +402,11 @@ public final class PfgmClient {
     }
 
     private JsonNode json(HttpResponse<InputStream> r) throws IOException {
+        if (isRedirect(r.statusCode())) {
+            r.body().close();
+            throw new IOException("the service answered " + r.statusCode() + " (to " + r.headers().firstValue("Location")
+                    .orElse("nowhere") + "), a redirect this call does not follow");
+        }
         byte[] body;
         try (InputStream in = body(r)) {
             body = in.readNBytes(MAX_JSON_BODY + 1);

@@ -299,4 +299,65 @@ class PfgmClientTest {
         IOException e = assertThrows(IOException.class, () -> c.job("j1"));
         assertTrue(e.getMessage().contains("cannot reach http://127.0.0.1:" + port), e.getMessage());
     }
+
+    /**
+     * A download redirected to another host (a presigned URL) is fetched there without the API key,
+     * and no other call follows a redirect: the client followed them all with Authorization set.
+     */
+    @Test
+    void aRedirectedDownloadGoesWithoutTheKeyAndOtherCallsFollowNone(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        List<String> seenAtStore = new CopyOnWriteArrayList<>();
+        HttpServer store = serve("/bucket/f.bin", ex -> {
+            seenAtStore.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+            reply(ex, 200, "stored bytes");
+        });
+        String signed = "http://localhost:" + store.getAddress().getPort() + "/bucket/f.bin?X-Amz-Signature=abc";
+        HttpServer s = serve("/v1/jobs/", ex -> {
+            ex.getResponseHeaders().set("Location", signed);
+            ex.sendResponseHeaders(302, -1);
+            ex.close();
+        });
+        try {
+            PfgmClient c = client(s);
+            java.nio.file.Path got = c.download("j1", "f.bin", dir.resolve("f.bin"));
+            assertEquals("stored bytes", java.nio.file.Files.readString(got));
+            assertEquals(List.of("null"), seenAtStore, "the store was not given the key");
+            IOException e = assertThrows(IOException.class, () -> c.job("j1"));
+            assertTrue(e.getMessage().contains("a redirect this call does not follow"), e.getMessage());
+            assertEquals(1, seenAtStore.size());
+        } finally {
+            s.stop(0);
+            store.stop(0);
+        }
+    }
+
+    /**
+     * An upload whose connection is lost after it was sent is not sent again (the service may have
+     * stored it: a second would be a second dataset); a missing file is said so, without retries.
+     */
+    @Test
+    void anUploadIsNotRepeatedAndAMissingFileIsNoNetworkError(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        int[] stored = {0};
+        HttpServer s = serve("/v1/datasets", ex -> {
+            ex.getRequestBody().readAllBytes();
+            stored[0]++;
+            ex.close(); // stored, then the connection drops before an answer
+        });
+        try {
+            PfgmClient c = client(s);
+            java.nio.file.Path csv = java.nio.file.Files.writeString(dir.resolve("d.csv"), "x,y\n1,2\n");
+            assertThrows(IOException.class, () -> c.upload(csv, "d", null));
+            assertEquals(1, stored[0], "sent once");
+            long t0 = System.nanoTime();
+            IOException missing = assertThrows(IOException.class, () -> c.upload(dir.resolve("none.csv"), "d", null));
+            assertTrue(missing instanceof java.io.FileNotFoundException, missing.toString());
+            assertTrue((System.nanoTime() - t0) / 1e9 < 1, "not retried");
+            assertEquals(1, stored[0]);
+        } finally {
+            s.stop(0);
+        }
+        assertThrows(IllegalArgumentException.class, () -> new PfgmClient("http://127.0.0.1:1", "k", 0));
+    }
 }
