@@ -19,6 +19,8 @@ CREATE OR REPLACE FUNCTION submit_job(p_id uuid, p_tenant text, p_type text, p_m
     RETURNS SETOF jobs LANGUAGE plpgsql AS $$
 DECLARE
     v_labels_key text;
+    v_field text;
+    v_ref text;
 BEGIN
     PERFORM pg_advisory_xact_lock(1, hashtext(p_tenant));
     IF (SELECT count(*) FROM (SELECT 1 FROM jobs WHERE tenant = p_tenant
@@ -49,6 +51,26 @@ BEGIN
             IF NOT EXISTS (SELECT 1 FROM jobs WHERE tenant = p_tenant AND idempotency_key = p_idempotency_key) THEN
                 RAISE EXCEPTION 'dataset % has other labels', p_dataset USING ERRCODE = 'PFG03';
             END IF;
+        END IF;
+    END IF;
+    -- and the datasets and the classifier job its params name (an eval's training images, a synthesis
+    -- report's held-out rows, either's classifier): a delete between the gateway's checks and this
+    -- call went through, and the job failed on its worker after all its work
+    FOREACH v_field IN ARRAY ARRAY['train', 'held_out'] LOOP
+        v_ref := p_params ->> v_field;
+        IF v_ref ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' THEN
+            PERFORM 1 FROM datasets WHERE id = v_ref::uuid AND tenant = p_tenant FOR KEY SHARE;
+            IF NOT FOUND THEN
+                RAISE EXCEPTION 'dataset % does not exist', v_ref
+                    USING ERRCODE = CASE v_field WHEN 'train' THEN 'PFG04' ELSE 'PFG05' END;
+            END IF;
+        END IF;
+    END LOOP;
+    v_ref := p_params ->> 'classifier';
+    IF v_ref ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' THEN
+        PERFORM 1 FROM jobs WHERE id = v_ref::uuid AND tenant = p_tenant FOR KEY SHARE;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'job % does not exist', v_ref USING ERRCODE = 'PFG06';
         END IF;
     END IF;
     RETURN QUERY

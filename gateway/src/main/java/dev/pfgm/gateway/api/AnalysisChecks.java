@@ -147,18 +147,27 @@ final class AnalysisChecks {
                 throw ApiException.invalid("/params/held_out", "dataset " + ref + " has " + d.dim() + " columns but model "
                         + m.id() + " was trained on " + m.dim());
             }
-            if (!imageModel && d.count() < SynthesisSpec.MIN_HELD_OUT) {
-                throw ApiException.invalid("/params/held_out", "dataset " + ref + " has " + d.count() + " rows; the report"
-                        + " compares with at least " + SynthesisSpec.MIN_HELD_OUT);
+            if (d.count() < SynthesisSpec.MIN_HELD_OUT) {
+                throw ApiException.invalid("/params/held_out", "dataset " + ref + " has " + d.count()
+                        + (imageModel ? " images" : " rows") + "; the report compares with at least "
+                        + SynthesisSpec.MIN_HELD_OUT);
             }
+            DatasetRecord trained = m.dataset() == null ? null : uploaded(tenant, m.dataset());
+            if (d.id().toString().equalsIgnoreCase(m.dataset()) || (trained != null && d.sha256() != null && d.sha256().equals(trained.sha256()))) {
+                throw ApiException.invalid("/params/held_out", "dataset " + ref + " is the data model " + m.id()
+                        + " was trained on" + (trained != null && !trained.id().equals(d.id()) ? " (the same file)" : "")
+                        + "; held-out rows are rows it never saw");
+            }
+            ((com.fasterxml.jackson.databind.node.ObjectNode) params).put("held_out", d.id().toString()); // canonical
         }
         if (params.has("classifier")) {
-            classifierJob(tenant, params.get("classifier").asText(), m);
+            JobRecord c = classifierJob(tenant, params.get("classifier").asText(), m);
+            ((com.fasterxml.jackson.databind.node.ObjectNode) params).put("classifier", c.id().toString());
         }
     }
 
     /** params.classifier: a succeeded classifier job of the tenant, its files kept, for the model's images. */
-    private void classifierJob(String tenant, String raw, ModelRecord m) {
+    private JobRecord classifierJob(String tenant, String raw, ModelRecord m) {
         UUID id = Endpoint.parseUuid(raw);
         JobRecord c = id == null ? null : jobs.get(tenant, id).orElse(null);
         if (c == null || c.type() != JobType.CLASSIFIER) {
@@ -177,6 +186,7 @@ final class AnalysisChecks {
             throw ApiException.invalid("/params/classifier", "classifier job " + raw + " judges " + shape
                     + " images; model " + m.id() + " makes " + m.metrics().path("shape").asText());
         }
+        return c;
     }
 
     /** "CxHxW" of the images the dataset {@code ref} names (builtin discs, or the upload {@code d}); null for a table. */

@@ -113,6 +113,8 @@ public final class JobRoutes {
                         + " it first (POST /v1/jobs/" + raw + "/cancel)");
                 case HAS_MODEL -> throw new ApiException(409, "Conflict", "job " + raw + " made a model that still"
                         + " exists; delete the model first (DELETE /v1/models/...)");
+                case IN_USE -> throw new ApiException(409, "Conflict", "job " + raw + " is the classifier of a queued or"
+                        + " running job; delete it once that job has ended");
                 case DELETED -> {
                     // the row is gone, so nothing can reach these files any more; a failure here leaves
                     // unreachable objects, not a broken job

@@ -211,6 +211,10 @@ class HostileCliInputTest {
         refused(run("synthesize", "--model", model.toString(), "--count", "10", "--out", out.toString(), "--holdout",
                 two.toString()), "--holdout: 2 rows; the report compares with at least 20");
         assertFalse(Files.exists(out), "no part was drawn");
+        // the training data as held-out rows: every synthetic row would look far from a copy
+        refused(run("synthesize", "--model", model.toString(), "--count", "10", "--out", out.toString(), "--holdout",
+                "builtin:moons"), "--holdout: the data the model was trained on");
+        assertFalse(Files.exists(out), "no part was drawn");
     }
 
     /**

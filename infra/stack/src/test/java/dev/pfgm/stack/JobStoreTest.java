@@ -467,6 +467,33 @@ class JobStoreTest {
         assertEquals(0, count("SELECT count(*) FROM jobs WHERE dataset = ?", free.toString()));
     }
 
+    /**
+     * What a job's params name is held as its dataset is: a classifier job an unfinished job uses is
+     * kept (409), and a submission naming a held-out dataset or a classifier job deleted first is
+     * refused naming the field. Both went through, and the job failed after all its sampling.
+     */
+    @Test
+    void whatParamsNameIsKeptWhileAJobUsesItAndRefusedWhenGone() {
+        JobRecord cls = jobs.submit(new JobStore.NewJob("t-par", JobType.CLASSIFIER, Json.object(), null, null, 2, null,
+                null, 1000)).job();
+        assertTrue(jobs.cancel("t-par", cls.id()).isPresent()); // a finished job of its own
+        JobRecord syn = jobs.submit(new JobStore.NewJob("t-par", JobType.SYNTHESIZE, Json.object().put("count", 10)
+                .put("classifier", cls.id().toString().toUpperCase(java.util.Locale.ROOT)), null, null, 2, null, null,
+                1000)).job();
+        assertEquals(JobStore.Deletion.IN_USE, jobs.delete("t-par", cls.id()));
+        assertTrue(jobs.cancel("t-par", syn.id()).isPresent());
+        assertEquals(JobStore.Deletion.DELETED, jobs.delete("t-par", cls.id()), "once that job has ended");
+        JobStore.Submitted gone = jobs.submit(new JobStore.NewJob("t-par", JobType.SYNTHESIZE, Json.object()
+                .put("count", 10).put("classifier", cls.id().toString()), null, null, 2, null, null, 1000));
+        assertEquals("/params/classifier", gone.missing(), gone.toString());
+        UUID held = dataset("t-par");
+        assertTrue(new DatasetStore(db).delete("t-par", held).orElseThrow().done());
+        gone = jobs.submit(new JobStore.NewJob("t-par", JobType.SYNTHESIZE, Json.object().put("count", 10)
+                .put("held_out", held.toString()), null, null, 2, null, null, 1000));
+        assertEquals("/params/held_out", gone.missing(), gone.toString());
+        assertEquals(0, count("SELECT count(*) FROM jobs WHERE tenant = 't-par' AND status = 'queued'"));
+    }
+
     /** New labels wait for the end of the queued and running jobs that use the dataset, and say what they replace. */
     @Test
     void labelsChangeOnlyWhileNoUnfinishedJobUsesTheDataset() {

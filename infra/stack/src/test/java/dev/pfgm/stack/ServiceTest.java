@@ -810,7 +810,12 @@ class ServiceTest {
 
     /** Uploads {@code count} procedural 16x16 disc images as an image .npy dataset; returns its id. */
     static String uploadDiscs(Http api, int count) throws Exception {
-        var discs = dev.pfgm.shared.data.ProceduralImages.discs(count, 16, 2.0, 4.0, 1);
+        return uploadDiscs(api, count, 1);
+    }
+
+    /** As above, drawn with {@code seed} (another seed: discs the training set does not hold). */
+    static String uploadDiscs(Http api, int count, long seed) throws Exception {
+        var discs = dev.pfgm.shared.data.ProceduralImages.discs(count, 16, 2.0, 4.0, seed);
         var npy = new java.io.ByteArrayOutputStream();
         dev.pfgm.shared.data.NpyFile.writeFloat32(npy, discs.pixels(), new long[] {count, 16, 16});
         Http.Res up = api.postBytes("/v1/datasets?name=discs&format=npy", npy.toByteArray());
@@ -1004,11 +1009,17 @@ class ServiceTest {
         assertEquals("eval", admin.get("/v1/jobs/" + ev.path("id").asText() + "/preview").json().path("kind").asText());
 
         // a synthesis of images reports against held-out images with the classifier, as the command line's does
-        String heldOut = uploadDiscs(admin, 60);
+        String heldOut = uploadDiscs(admin, 60, 77);
         assertProblem(admin.postJson("/v1/jobs/validate", Map.of("type", "synthesize", "model", imageModel,
                 "params", Map.of("count", 10, "held_out", heldOut))), 422, "/params/held_out"); // report is off for images
         assertProblem(admin.postJson("/v1/jobs/validate", Map.of("type", "synthesize", "model", imageModel,
                 "params", Map.of("count", 10, "report", true, "held_out", datasetId))), 422, "/params/held_out");
+        // the training images themselves, or too few to compare with, are no held-out set
+        assertProblem(admin.postJson("/v1/jobs/validate", Map.of("type", "synthesize", "model", imageModel,
+                "params", Map.of("count", 10, "report", true, "held_out", imageDataset))), 422, "/params/held_out");
+        assertProblem(admin.postJson("/v1/jobs/validate", Map.of("type", "synthesize", "model", imageModel,
+                "params", Map.of("count", 10, "report", true, "held_out", uploadDiscs(admin, 10)))), 422,
+                "/params/held_out");
         assertProblem(admin.postJson("/v1/jobs/validate", Map.of("type", "synthesize", "model", modelId,
                 "params", Map.of("count", 10, "classifier", cls.path("id").asText()))), 422, "/params/classifier");
         assertProblem(admin.postJson("/v1/jobs/validate", Map.of("type", "synthesize", "model", imageModel,

@@ -90,12 +90,22 @@ public final class SynthesisReport {
         return l;
     }
 
-    /** Held-out data as {@link #fits} checks it and, for a table, at least {@value #MIN_HELD_OUT} rows. */
+    /**
+     * Held-out data as {@link #fits} checks it, at least {@value #MIN_HELD_OUT} rows or images, and not
+     * the file the model was trained on (held-out rows that are training rows make every synthetic
+     * row look far from a copy).
+     */
     public static ImageFiles.Loaded heldOut(PfgmModel model, ImageFiles.Loaded l, String what) {
         fits(model, l, what);
-        if (!l.isImages() && l.table().count() < MIN_HELD_OUT) {
-            throw new InvalidInputException(what + ": " + l.table().count() + " rows; the report compares with at least "
-                    + MIN_HELD_OUT);
+        int count = l.isImages() ? l.images().count() : l.table().count();
+        if (count < MIN_HELD_OUT) {
+            throw new InvalidInputException(what + ": " + count + (l.isImages() ? " images" : " rows")
+                    + "; the report compares with at least " + MIN_HELD_OUT);
+        }
+        String sha = l.isImages() ? l.images().sha256() : l.table().sha256();
+        if (sha != null && !sha.isEmpty() && sha.equals(model.provenance().dataSha256())) {
+            throw new InvalidInputException(what + ": the data the model was trained on (the same SHA-256); held-out"
+                    + " rows are rows it never saw");
         }
         return l;
     }

@@ -141,7 +141,8 @@ public record SynthesisSpec(long count, long seed, int shardSize, OutputFormat f
     private static String reference(JsonNode params, String key, boolean report) {
         String v = text(params, key, null);
         if (v != null && !report) {
-            throw new SpecException(key, "is an input of the report, and \"report\" is false");
+            throw new SpecException(key, "is an input of the report, which this job does not write (\"report\" is"
+                    + " false, its default for images): set \"report\": true");
         }
         if (v != null && (v.isBlank() || v.length() > 200)) {
             throw new SpecException(key, "must be an id, got '" + v + "'");

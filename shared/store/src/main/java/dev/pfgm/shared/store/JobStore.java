@@ -104,6 +104,9 @@ public final class JobStore {
     private static final String MODEL_GONE = "PFG01";
     private static final String DATASET_GONE = "PFG02";
     private static final String LABELS_CHANGED = "PFG03";
+    /** ... or a dataset or classifier job its params name: the field, by the code submit_job raises. */
+    private static final java.util.Map<String, String> PARAM_GONE = java.util.Map.of("PFG04", "/params/train",
+            "PFG05", "/params/held_out", "PFG06", "/params/classifier");
 
     public Submitted submit(NewJob j) {
         return db.run(c -> {
@@ -131,6 +134,9 @@ public final class JobStore {
                 if (MODEL_GONE.equals(e.getSQLState()) || DATASET_GONE.equals(e.getSQLState())) {
                     return new Submitted(null, false, false, false,
                             MODEL_GONE.equals(e.getSQLState()) ? "/model" : "/dataset", false);
+                }
+                if (PARAM_GONE.containsKey(e.getSQLState())) {
+                    return new Submitted(null, false, false, false, PARAM_GONE.get(e.getSQLState()), false);
                 }
                 if (LABELS_CHANGED.equals(e.getSQLState())) {
                     return new Submitted(null, false, false, false, null, true);
@@ -609,7 +615,7 @@ public final class JobStore {
     }
 
     /** Why a job was not deleted, or that it was. */
-    public enum Deletion { DELETED, NOT_FOUND, NOT_FINISHED, HAS_MODEL }
+    public enum Deletion { DELETED, NOT_FOUND, NOT_FINISHED, HAS_MODEL, IN_USE }
 
     /**
      * Deletes a finished job with its events and shards (their rows cascade); a job still queued or
@@ -617,27 +623,41 @@ public final class JobStore {
      * record names the job).
      */
     public Deletion delete(String tenant, UUID id) {
-        return db.run(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM jobs j WHERE id = ? AND tenant = ?"
-                    + " AND " + TERMINAL_SQL
-                    + " AND NOT EXISTS (SELECT 1 FROM models m WHERE m.job_id = j.id)")) {
-                ps.setObject(1, id);
-                ps.setString(2, tenant);
-                if (ps.executeUpdate() == 1) {
-                    return Deletion.DELETED;
-                }
-            }
+        // in GuardedChange's order: the row locked first (a submission naming it as its classifier
+        // holds it until its job is written), then the jobs read by a statement of their own
+        return db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + TERMINAL_SQL + ","
-                    + " EXISTS (SELECT 1 FROM models m WHERE m.job_id = j.id) FROM jobs j WHERE id = ? AND tenant = ?")) {
+                    + " EXISTS (SELECT 1 FROM models m WHERE m.job_id = j.id) FROM jobs j WHERE id = ? AND tenant = ?"
+                    + " FOR UPDATE")) {
                 ps.setObject(1, id);
                 ps.setString(2, tenant);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         return Deletion.NOT_FOUND;
                     }
-                    return !rs.getBoolean(1) ? Deletion.NOT_FINISHED : Deletion.HAS_MODEL;
+                    if (!rs.getBoolean(1)) {
+                        return Deletion.NOT_FINISHED;
+                    }
+                    if (rs.getBoolean(2)) {
+                        return Deletion.HAS_MODEL;
+                    }
                 }
             }
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM jobs WHERE tenant = ? AND " + UNFINISHED_SQL
+                    + " AND lower(params ->> 'classifier') = ? LIMIT 1")) {
+                ps.setString(1, tenant);
+                ps.setString(2, id.toString());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return Deletion.IN_USE;
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM jobs WHERE id = ?")) {
+                ps.setObject(1, id);
+                ps.executeUpdate();
+            }
+            return Deletion.DELETED;
         });
     }
 
