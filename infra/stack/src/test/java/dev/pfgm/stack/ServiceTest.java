@@ -1034,7 +1034,8 @@ class ServiceTest {
         for (String col : List.of("synthetic", "held_out", "gaussian")) {
             assertTrue(Double.isFinite(frechet.path(col).asDouble(Double.NaN)), col + ": " + report);
         }
-        assertTrue(report.path("held_out").asText().contains("60"), "the 60 held-out images: " + report.path("held_out"));
+        assertTrue(report.path("held_out").asText().contains("60") && report.path("held_out").asText().contains(heldOut),
+                "the 60 held-out images, by their dataset: " + report.path("held_out"));
         // the synthesis has finished: its held-out dataset may go
         assertEquals(204, admin.delete("/v1/datasets/" + heldOut).status());
     }

@@ -179,7 +179,8 @@ public final class SynthesisReport {
         if (heldOut != null && heldOut.count() < MIN_HELD_OUT) {
             heldOut = null;
         }
-        r.put("held_out", given != null && heldOut != null ? "rows given with the report (" + heldOut.count() + ")"
+        r.put("held_out", given != null && heldOut != null ? "rows given with the report (" + heldOut.count() + ", "
+                + given.source() + ")"
                 : given != null ? "none: the " + given.count() + " rows given are fewer than " + MIN_HELD_OUT
                 : heldOut != null ? "the " + Math.round(holdout * 100) + "% of rows the model was trained without"
                 : "none: the model was trained on every row (train with holdout > 0 for a floor and a privacy baseline)");
@@ -281,7 +282,8 @@ public final class SynthesisReport {
         for (int i = 0; i < syn.length; i++) {
             x[i] = ImageGrid.level(syn[i]) / 127.5f - 1f;
         }
-        r.put("held_out", heldOut != null ? "images given with the report (" + heldOut.count() + ")"
+        r.put("held_out", heldOut != null ? "images given with the report (" + heldOut.count() + ", " + heldOut.source()
+                + ")"
                 : "none: image models train on every image (give held-out images, ./pfgm synthesize --holdout)");
         double[] t = spread(toDouble(train.pixels()), train.count(), dim, IMAGE_REFERENCE);
         int nt = t.length / dim;
