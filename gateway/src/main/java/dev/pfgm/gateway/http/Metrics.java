@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.lang.management.ManagementFactory;
@@ -42,7 +43,14 @@ public final class Metrics {
     /** The job table as read for the scrape in progress (null when the database did not answer). */
     private final AtomicReference<Stats.Snapshot> stats = new AtomicReference<>();
 
+    /** The methods a metric names; any other is "other" (see the filter below). */
+    private static final java.util.Set<String> METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT", "DELETE",
+            "PATCH", "OPTIONS", "TRACE", "CONNECT");
+
     public Metrics() {
+        // a request may carry any token as its method: each made new series of ours and of Vert.x's (29
+        // per name, unbounded, without a key), so names outside HTTP's are counted as "other"
+        registry.config().meterFilter(MeterFilter.replaceTagValues("method", Metrics::method));
         FunctionCounter.builder("pfgm.outbox.published", relayed, AtomicLong::get)
                 .description("Job messages this gateway published").register(registry);
         for (JobStatus s : JobStatus.values()) {
@@ -91,8 +99,12 @@ public final class Metrics {
     /** Each series' meters, found once: a request then costs a map lookup, not a registration. */
     private final Map<Key, Meters> meters = new ConcurrentHashMap<>();
 
+    static String method(String method) {
+        return METHODS.contains(method) ? method : "other";
+    }
+
     public void record(String method, String route, int status, double seconds) {
-        Meters m = meters.computeIfAbsent(new Key(method, route, status), k -> {
+        Meters m = meters.computeIfAbsent(new Key(method(method), route, status), k -> {
             String code = Integer.toString(k.status());
             return new Meters(Counter.builder("pfgm.http.requests")
                     .description("HTTP requests by method, route and status")

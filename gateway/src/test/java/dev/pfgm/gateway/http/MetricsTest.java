@@ -33,6 +33,21 @@ class MetricsTest {
         assertTrue(value(text, "jvm_memory_max_bytes{area=\"heap\"}") > 1 << 20, "the heap's size in bytes");
     }
 
+    /** Made-up methods share one "other" series, in ours and in what Vert.x registers: each made new series. */
+    @Test
+    void methodsOutsideHttpsAreCountedAsOther() {
+        Metrics m = new Metrics();
+        for (int i = 0; i < 100; i++) {
+            m.record("ZZ" + i, "unmatched", 405, 0.001);
+            io.micrometer.core.instrument.Counter.builder("vertx.like").tag("method", "ZZ" + i).register(m.registry())
+                    .increment();
+        }
+        String text = m.render(null);
+        assertEquals(100, value(text, "pfgm_http_requests_total{method=\"other\",route=\"unmatched\",status=\"405\"}"));
+        assertEquals(100, value(text, "vertx_like_total{method=\"other\"}"));
+        assertTrue(!text.contains("ZZ"), "no series names a made-up method");
+    }
+
     @Test
     void withoutTheDatabaseTheJobFiguresAreNotANumber() {
         String text = new Metrics().render(null);
