@@ -278,7 +278,7 @@ public final class Gateway implements AutoCloseable {
         }
         Optional<KeyStore.NewKey> first = keys.createFirstAdminKey();
         if (first.isPresent() && file != null) {
-            Files.writeString(file, first.get().key() + "\n", StandardCharsets.UTF_8);
+            dev.pfgm.shared.PrivateFile.write(file, first.get().key() + "\n");
         }
         return first;
     }

@@ -350,6 +350,20 @@ class CliTest {
         assertFalse(Files.exists(stackDir), "nothing started, nothing written");
     }
 
+    /**
+     * A worker whose work folder cannot be written refuses to start, naming the setting: it started,
+     * said it was ready, and failed every job it took on every attempt.
+     */
+    @Test
+    void aWorkerRefusesAWorkFolderItCannotWrite() throws Exception {
+        Run r = child(Map.of("PFGM_DB_URL", "jdbc:postgresql://127.0.0.1:1/none", "PFGM_KAFKA_BOOTSTRAP", "127.0.0.1:1",
+                "PFGM_S3_ENDPOINT", "http://127.0.0.1:1", "PFGM_S3_ACCESS_KEY", "a", "PFGM_S3_SECRET_KEY", "b",
+                "PFGM_WORK_DIR", "/proc/version/work"), "worker");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().lines().anyMatch(l -> l.startsWith("error: PFGM_WORK_DIR: cannot write in '/proc/version/work'")),
+                r.err());
+    }
+
     static Run child(Map<String, String> env, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(), "-cp",
                 System.getProperty("java.class.path"), "dev.pfgm.launcher.Main"));

@@ -1,6 +1,7 @@
 package dev.pfgm.stack;
 
 import dev.pfgm.gateway.Gateway;
+import dev.pfgm.shared.PrivateFile;
 import dev.pfgm.shared.config.Config;
 import dev.pfgm.shared.config.Settings;
 import dev.pfgm.stack.servers.EmbeddedKafka;
@@ -9,7 +10,6 @@ import dev.pfgm.stack.servers.EmbeddedS3;
 import dev.pfgm.worker.Worker;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -308,9 +308,9 @@ public final class Stack implements AutoCloseable {
             changed = true;
         }
         if (changed) {
-            try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-                p.store(w, "ports and credentials of this stack, chosen on its first start");
-            }
+            java.io.StringWriter w = new java.io.StringWriter();
+            p.store(w, "ports and credentials of this stack, chosen on its first start");
+            PrivateFile.write(file, w.toString()); // it holds the store's secret
         }
         return p;
     }
@@ -348,6 +348,6 @@ public final class Stack implements AutoCloseable {
         StringBuilder sb = new StringBuilder("# written by ./pfgm up: what a worker needs to join this stack\n"
                 + "# (./pfgm worker --env " + file + ")\n");
         env.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
-        Files.writeString(file, sb, StandardCharsets.UTF_8);
+        PrivateFile.write(file, sb); // the store's secret, and an admin key when one was set
     }
 }

@@ -26,6 +26,11 @@ class RestartTest {
             key = first.adminKey();
             assertEquals(key, Files.readString(dir.resolve("api-key")).strip());
             assertTrue(Files.readString(dir.resolve("stack.env")).contains("PFGM_KAFKA_BOOTSTRAP="));
+            // the files that hold secrets (the admin key, the store's secret) are the owner's alone: they were 0644
+            for (String secret : new String[] {"api-key", "stack.env", "stack.properties"}) {
+                assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(dir.resolve(secret))), secret);
+            }
             Http api = new Http(first.url(), key);
             dataset = api.postBytes("/v1/datasets?name=kept&format=csv", "1,2\n2,3\n4,1\n".getBytes(UTF_8)).json()
                     .path("id").asText();

@@ -136,8 +136,16 @@ public final class Worker implements AutoCloseable {
                     + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
         }
         String dir = config.get(Settings.WORK_DIR);
-        Path scratch = Files.createDirectories(dir.isEmpty() ? Path.of(System.getProperty("java.io.tmpdir"), "pfgm-worker")
-                : Path.of(dir));
+        Path scratch = dir.isEmpty() ? Path.of(System.getProperty("java.io.tmpdir"), "pfgm-worker") : Path.of(dir);
+        try {
+            // written to once before any job: a folder the worker could not write failed every job it
+            // took, each attempt, while its /readyz said ok
+            Files.createDirectories(scratch);
+            Files.delete(Files.createTempFile(scratch, ".pfgm-probe-", ""));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(Settings.WORK_DIR.name() + ": cannot write in '" + scratch + "' ("
+                    + e.getClass().getSimpleName() + ")");
+        }
         Database db = Database.open(config, "worker-" + id);
         ObjectStore objects = new ObjectStore(config,
                 new dev.pfgm.shared.store.DependencyWait(config.getInt(Settings.DEPENDENCY_WAIT_SECONDS)));

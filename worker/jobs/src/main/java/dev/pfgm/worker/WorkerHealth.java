@@ -26,7 +26,15 @@ public final class WorkerHealth implements AutoCloseable {
     }
 
     public static WorkerHealth start(Worker worker, int port) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(port), 16);
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(port), 16);
+        } catch (java.net.BindException e) {
+            // a second worker on one host with the first one's settings: name the setting to change
+            throw new IllegalArgumentException(dev.pfgm.shared.config.Settings.WORKER_HEALTH_PORT.name() + ": port " + port
+                    + " is in use (another worker on this host?); give each worker its own, or 0 for none (an --env"
+                    + " file's value wins over the environment's)");
+        }
         server.setExecutor(Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "pfgm-worker-health");
             t.setDaemon(true);

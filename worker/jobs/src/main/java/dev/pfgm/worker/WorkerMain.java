@@ -70,9 +70,22 @@ public final class WorkerMain {
         }
         System.err.println("compute: " + dev.pfgm.engine.nn.ComputeDevice.backend() + ", "
                 + dev.pfgm.engine.nn.ComputeDevice.device());
-        Worker w = Worker.start(config);
-        int healthPort = config.getInt(dev.pfgm.shared.config.Settings.WORKER_HEALTH_PORT);
-        WorkerHealth health = healthPort > 0 ? WorkerHealth.start(w, healthPort) : null;
+        Worker w;
+        WorkerHealth health;
+        try {
+            w = Worker.start(config);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage()); // a setting it cannot use, named
+            return 2;
+        }
+        try {
+            int healthPort = config.getInt(dev.pfgm.shared.config.Settings.WORKER_HEALTH_PORT);
+            health = healthPort > 0 ? WorkerHealth.start(w, healthPort) : null;
+        } catch (IllegalArgumentException e) {
+            w.close();
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        }
         System.err.println("worker " + w.id() + " joined" + (health == null ? "" : "; health on port " + health.port())
                 + "; Ctrl-C stops it (a running job goes back to the queue)");
         CountDownLatch stopped = new CountDownLatch(1);
