@@ -134,9 +134,10 @@ public final class UploadGate {
         Problem.send(ctx, e);
     }
 
-    private static ApiException tooLarge(long limit) {
+    /** A 413 naming the limit, and the setting when it is the operator's (a route's own limit is not). */
+    private ApiException tooLarge(long limit) {
         return new ApiException(413, "Content Too Large", "the body is larger than " + limit + " bytes ("
-                + (limit >> 20) + " MiB" + (limit >= (64L << 20) ? ", PFGM_MAX_UPLOAD_MB" : "") + ")");
+                + (limit >> 20) + " MiB" + (limit == maxUploadBytes ? ", PFGM_MAX_UPLOAD_MB" : "") + ")");
     }
 
     /** One upload's life: receiving, checking, and the release of its slot and file exactly once. */

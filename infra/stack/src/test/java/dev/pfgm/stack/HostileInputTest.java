@@ -109,6 +109,17 @@ class HostileInputTest {
     void bodiesPastTheLimitAreRefusedBeforeTheyAreRead() throws Exception {
         String declared = rawPost("/v1/datasets?name=x&format=npy", stack.adminKey(), 40L << 20, 0);
         assertTrue(declared.startsWith("HTTP/1.1 413"), declared);
+        // the limit is the operator's setting, and the answer names it (below 64 MiB it did not)
+        String named;
+        URI u = URI.create(stack.url());
+        try (Socket s = new Socket(u.getHost(), u.getPort())) {
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write(("POST /v1/datasets?name=x&format=npy HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                    + stack.adminKey() + "\r\nContent-Length: " + (40L << 20) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            s.shutdownOutput(); // no body follows: the gateway need not wait for one
+            named = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+        assertTrue(named.startsWith("HTTP/1.1 413") && named.contains("33554432 bytes (32 MiB, PFGM_MAX_UPLOAD_MB)"), named);
         // chunked, no length: cut off once past the limit
         String chunked = rawPost("/v1/datasets?name=x&format=npy", stack.adminKey(), -1, 40L << 20);
         assertTrue(chunked.startsWith("HTTP/1.1 413"), chunked);
