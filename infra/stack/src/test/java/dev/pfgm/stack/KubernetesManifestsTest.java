@@ -100,6 +100,8 @@ class KubernetesManifestsTest {
         assertEquals(port, c.path("ports").get(0).path("containerPort").asText());
         assertEquals("/readyz", c.path("readinessProbe").path("httpGet").path("path").asText());
         assertEquals("/healthz", c.path("livenessProbe").path("httpGet").path("path").asText());
+        // its checks run at once, 3 s each: the default 1 s timed out on a slow but working dependency
+        assertTrue(c.path("readinessProbe").path("timeoutSeconds").asInt(1) >= 4, c.path("readinessProbe").toString());
         JsonNode svc = all.get("Service/pfgm-gateway").path("spec");
         assertEquals(c.path("ports").get(0).path("name").asText(), svc.path("ports").get(0).path("targetPort").asText());
         assertEquals("pfgm-gateway", svc.path("selector").path("app.kubernetes.io/name").asText());
@@ -134,6 +136,8 @@ class KubernetesManifestsTest {
             assertEquals(port, c.path("ports").get(0).path("containerPort").asText(), name);
             String portName = c.path("ports").get(0).path("name").asText();
             assertEquals("/readyz", c.path("readinessProbe").path("httpGet").path("path").asText(), name);
+            // a paused database takes the worker's check 10 s to tell
+            assertTrue(c.path("readinessProbe").path("timeoutSeconds").asInt(1) > 10, name);
             assertEquals(portName, c.path("readinessProbe").path("httpGet").path("port").asText(), name);
             assertEquals("/healthz", c.path("livenessProbe").path("httpGet").path("path").asText(), name);
             // SIGTERM makes the worker hand its job back, waiting up to 40 s (Worker.close): the pod must outlast that
