@@ -348,6 +348,14 @@ class CliTest {
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().contains("PFGM_WEBHOOK_ALLOW_PRIVATE must be an integer, got 'true'"), r.err());
         assertFalse(Files.exists(stackDir), "nothing started, nothing written");
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+            Run busy = child(Map.of(), "up", "--data-dir", stackDir.toString(), "--port",
+                    Integer.toString(taken.getLocalPort()));
+            assertEquals(2, busy.code(), busy.err());
+            assertEquals(1, busy.err().strip().lines().count(), busy.err());
+            assertTrue(busy.err().contains("--port: " + taken.getLocalPort() + " is in use"), busy.err());
+            assertFalse(Files.exists(stackDir), "nothing started for a taken port either");
+        }
     }
 
     /**

@@ -52,6 +52,15 @@ public final class UpCommand extends CliCommand {
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(e.getMessage()); // a setting in the environment, named: bad input
         }
+        if (port > 0) {
+            // found before anything starts: a taken port failed the gateway after PostgreSQL and Kafka
+            // had started, as "ExecutionException: BindException" naming neither the port nor --port
+            try (java.net.ServerSocket probe = new java.net.ServerSocket(port)) {
+                probe.setReuseAddress(true);
+            } catch (java.io.IOException e) {
+                throw new InvalidInputException("--port: " + port + " is in use; choose another, or 0 for any free port");
+            }
+        }
         long t0 = System.nanoTime();
         System.err.println("pfgm up: starting PostgreSQL, Kafka, S3 store, gateway and " + workers + " worker(s) under "
                 + dir.toAbsolutePath());
