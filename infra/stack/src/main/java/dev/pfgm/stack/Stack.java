@@ -175,6 +175,11 @@ public final class Stack implements AutoCloseable {
         return w;
     }
 
+    /** The workers running in this process now. */
+    public synchronized List<Worker> workers() {
+        return List.copyOf(workers);
+    }
+
     /** Stops the worker named {@code id} (gracefully: its running job goes back to the queue); false if none. */
     public synchronized boolean stopWorker(String id) {
         for (Worker w : workers) {

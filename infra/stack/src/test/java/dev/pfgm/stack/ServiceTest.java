@@ -739,6 +739,10 @@ class ServiceTest {
         assertEquals(2, j.path("attempt").asInt());
         assertTrue(j.path("error").path("message").asText().contains("no attempts left"), j.toString());
         assertTrue(j.path("error").path("retryable").asBoolean());
+        // the workers count the last attempt as failed, the first as retried (every one counted as retried)
+        String scraped = stack.workers().stream().map(w -> w.metrics().scrape()).collect(java.util.stream.Collectors.joining());
+        assertTrue(scraped.contains("pfgm_worker_attempt_duration_seconds_count{outcome=\"failed\",type=\"train\""),
+                scraped);
 
         Properties p = new Properties();
         p.put("bootstrap.servers", stack.config().get(Settings.KAFKA));

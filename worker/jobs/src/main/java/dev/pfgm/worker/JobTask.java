@@ -68,18 +68,22 @@ final class JobTask extends AttemptTask {
                         outcome = WorkerMetrics.Outcome.LOST;
                         LOG.warn("worker {}: {} finished after losing its lease; result discarded", owner, describe());
                     }
+                } else if (o.result() != null) {
+                    LOG.info("worker {}: {} succeeded in {} s", owner, describe(),
+                            String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
                 }
             } catch (Lease.Stop s) {
                 outcome = switch (s.reason) {
                     case CANCELLED -> WorkerMetrics.Outcome.CANCELLED;
-                    case WORKER_STOPPING -> WorkerMetrics.Outcome.RETRIED;
+                    case WORKER_STOPPING -> lastAttempt() ? WorkerMetrics.Outcome.FAILED : WorkerMetrics.Outcome.RETRIED;
                     case TIME_LIMIT -> WorkerMetrics.Outcome.FAILED;
                     case LEASE_LOST -> WorkerMetrics.Outcome.LOST;
                 };
                 ended(jobs, job, owner, s.reason);
             } catch (Throwable t) {
                 Failure f = Failure.of(t);
-                outcome = WorkerMetrics.Outcome.of(f);
+                // a retryable failure of the last attempt fails the job: counted as what it did
+                outcome = lastAttempt() ? WorkerMetrics.Outcome.FAILED : WorkerMetrics.Outcome.of(f);
                 if (f.code().equals("internal")) {
                     LOG.error("worker {}: {} failed", owner, describe(), t);
                 } else {
@@ -94,6 +98,10 @@ final class JobTask extends AttemptTask {
         } finally {
             metrics.attemptEnded(job.type(), outcome, System.nanoTime() - start, result);
         }
+    }
+
+    private boolean lastAttempt() {
+        return job.attempt() >= job.maxAttempts();
     }
 
     /** Records a job attempt stopped early. */
