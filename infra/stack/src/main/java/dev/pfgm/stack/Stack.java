@@ -42,7 +42,7 @@ public final class Stack implements AutoCloseable {
     private int boundHttpPort;
 
     /** The settings the stack sets to its own servers and folder: the environment's are not used. */
-    private static final java.util.Set<String> CHOSEN = java.util.Set.of(Settings.DB_URL.name(), Settings.DB_USER.name(),
+    public static final java.util.Set<String> CHOSEN = java.util.Set.of(Settings.DB_URL.name(), Settings.DB_USER.name(),
             Settings.DB_PASSWORD.name(), Settings.KAFKA.name(), Settings.S3_ENDPOINT.name(), Settings.S3_ACCESS_KEY.name(),
             Settings.S3_SECRET_KEY.name(), Settings.S3_BUCKET.name(), Settings.HTTP_PORT.name(),
             Settings.ADMIN_KEY_FILE.name(), Settings.WORK_DIR.name());

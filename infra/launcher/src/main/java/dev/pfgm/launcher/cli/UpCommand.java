@@ -52,6 +52,13 @@ public final class UpCommand extends CliCommand {
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(e.getMessage()); // a setting in the environment, named: bad input
         }
+        dev.pfgm.shared.config.Config.warnUnknown(System.getenv(), System.err);
+        for (String name : new java.util.TreeSet<>(Stack.CHOSEN)) {
+            if (System.getenv(name) != null) {
+                System.err.println("warning: " + name + " is set by up to its own servers and folder; the environment's"
+                        + " value is not used");
+            }
+        }
         if (port > 0) {
             // found before anything starts: a taken port failed the gateway after PostgreSQL and Kafka
             // had started, as "ExecutionException: BindException" naming neither the port nor --port

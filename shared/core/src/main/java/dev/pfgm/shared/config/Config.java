@@ -51,6 +51,27 @@ public final class Config {
         return new Config(v);
     }
 
+    /** Read by the command line and the launch scripts, not by the services: no setting, yet no typo. */
+    private static final java.util.Set<String> OTHER_NAMES = java.util.Set.of("PFGM_API_KEY", "PFGM_URL", "PFGM_DEBUG",
+            "PFGM_THREADS", "PFGM_UP_PARENT_PID", "PFGM_JAVA_OPTS", "PFGM_WORKER_JAVA_OPTS");
+
+    /**
+     * The names in {@code env} that look like settings (PFGM_...) and are none: a misspelt setting
+     * was ignored without a word, its default in force.
+     */
+    public static List<String> unknownNames(Map<String, String> env) {
+        java.util.Set<String> known = new java.util.HashSet<>(OTHER_NAMES);
+        Settings.ALL.forEach(s -> known.add(s.name()));
+        return env.keySet().stream().filter(k -> k.startsWith("PFGM_") && !known.contains(k)).sorted().toList();
+    }
+
+    /** One warning line per {@link #unknownNames} on {@code err}. */
+    public static void warnUnknown(Map<String, String> env, java.io.PrintStream err) {
+        for (String name : unknownNames(env)) {
+            err.println("warning: " + name + " is not a pfgm setting and is ignored (docs/configuration.md lists them)");
+        }
+    }
+
     public static Config fromEnvironment() {
         return from(System.getenv());
     }

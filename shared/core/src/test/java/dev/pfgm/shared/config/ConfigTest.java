@@ -81,4 +81,12 @@ class ConfigTest {
         Files.writeString(f, "not a setting line\n");
         assertThrows(IllegalArgumentException.class, () -> Config.readEnvFile(f));
     }
+
+    /** A misspelt setting is named (it was ignored without a word); what the scripts and the client read is not. */
+    @Test
+    void namesThatLookLikeSettingsAndAreNoneAreFound() {
+        Map<String, String> env = Map.of("PFGM_MAX_UPLAOD_MB", "5", "PFGM_MAX_UPLOAD_MB", "5", "PFGM_API_KEY", "k",
+                "PFGM_JAVA_OPTS", "-Xmx1g", "PATH", "/bin", "PFGM_FOO", "1");
+        assertEquals(java.util.List.of("PFGM_FOO", "PFGM_MAX_UPLAOD_MB"), Config.unknownNames(env));
+    }
 }
