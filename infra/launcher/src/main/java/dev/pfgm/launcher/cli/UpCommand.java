@@ -97,8 +97,11 @@ public final class UpCommand extends CliCommand {
         System.err.println("  URL:      " + stack.url());
         if (stack.firstStart()) {
             System.err.println("  API key:  " + stack.adminKey() + "   (admin; also in " + dir.resolve("api-key") + ")");
-        } else {
+        } else if (java.nio.file.Files.exists(dir.resolve("api-key"))) {
             System.err.println("  API key:  in " + dir.resolve("api-key") + " (created on the first start)");
+        } else {
+            // the operator's own (PFGM_ADMIN_KEY): no file was written, and none is named
+            System.err.println("  API key:  the operator's, from " + dev.pfgm.shared.config.Settings.ADMIN_KEY.name());
         }
         System.err.println("  env:      " + stack.envFile() + "   (./pfgm worker --env " + stack.envFile() + ")");
         if (workers > 0) {
