@@ -122,13 +122,19 @@ public final class ContractValidator {
                     continue; // explained by the error under it
                 }
                 String name = e.pointer().substring(e.pointer().lastIndexOf('/') + 1);
-                out.add(new ApiException.FieldError(e.pointer(), "unknown property '" + name + "'"));
+                out.add(new ApiException.FieldError(e.pointer(), "unknown property '" + name + "'"
+                        + HINTS.getOrDefault(e.pointer(), "")));
                 continue;
             }
             out.add(e);
         }
         return out.isEmpty() ? all : new ArrayList<>(out);
     }
+
+    /** Where an unknown property has a home elsewhere in the API, the refusal says where. */
+    private static final java.util.Map<String, String> HINTS = java.util.Map.of("/params/label_column",
+            "; a table's label column is named when it is uploaded (POST /v1/datasets?...&label_column=NAME), and a"
+                    + " train job on that dataset is class-conditional");
 
     private static boolean wrapper(String message) {
         return message.startsWith("A subschema had errors") || message.endsWith("does not match schema");

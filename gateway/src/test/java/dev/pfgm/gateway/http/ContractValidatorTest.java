@@ -57,6 +57,15 @@ class ContractValidatorTest {
         assertTrue(e.errors().stream().noneMatch(f -> f.message().startsWith("A subschema")), e.errors().toString());
     }
 
+    /** A property the API takes elsewhere says where: label_column is the upload's. */
+    @Test
+    void anUnknownPropertyWithAHomeElsewhereSaysWhere() {
+        ApiException e = assertThrows(ApiException.class, () -> v.check("TrainJob", train("\"label_column\": \"y\"")));
+        assertTrue(e.errors().stream().anyMatch(f -> f.pointer().equals("/params/label_column")
+                && f.message().startsWith("unknown property 'label_column'; a table's label column is named when it is"
+                        + " uploaded")), e.errors().toString());
+    }
+
     @Test
     void missingRequiredFields() {
         ApiException e = assertThrows(ApiException.class, () -> v.check("GenerateJob",
