@@ -42,11 +42,7 @@ public final class GatewayMain {
                 return 2;
             }
             config = env == null ? Config.fromEnvironment() : Config.fromFile(env);
-            Map<String, String> seen = new java.util.HashMap<>(System.getenv());
-            if (env != null) {
-                seen.putAll(Config.readEnvFile(env));
-            }
-            Config.warnUnknown(seen, System.err);
+            Config.warnUnknown(env, System.err);
             if (port != null) {
                 try {
                     config = config.with(Map.of(Settings.HTTP_PORT.name(), port));

@@ -60,11 +60,7 @@ public final class WorkerMain {
             System.err.println("error: " + e.getMessage());
             return 2;
         }
-        java.util.Map<String, String> seen = new java.util.HashMap<>(System.getenv());
-        if (args.length == 2) {
-            seen.putAll(Config.readEnvFile(Path.of(args[1])));
-        }
-        Config.warnUnknown(seen, System.err);
+        Config.warnUnknown(args.length == 2 ? Path.of(args[1]) : null, System.err);
         System.err.println("pfgm worker, settings:\n" + config.describe());
         try {
             // a worker on a node that cannot run its backend says so and leaves, instead of failing every job

@@ -52,7 +52,7 @@ public final class UpCommand extends CliCommand {
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(e.getMessage()); // a setting in the environment, named: bad input
         }
-        dev.pfgm.shared.config.Config.warnUnknown(System.getenv(), System.err);
+        dev.pfgm.shared.config.Config.warnUnknown(null, System.err);
         for (String name : new java.util.TreeSet<>(Stack.CHOSEN)) {
             if (System.getenv(name) != null) {
                 System.err.println("warning: " + name + " is set by up to its own servers and folder; the environment's"
@@ -62,8 +62,8 @@ public final class UpCommand extends CliCommand {
         if (port > 0) {
             // found before anything starts: a taken port failed the gateway after PostgreSQL and Kafka
             // had started, as "ExecutionException: BindException" naming neither the port nor --port
-            try (java.net.ServerSocket probe = new java.net.ServerSocket(port)) {
-                probe.setReuseAddress(true);
+            try {
+                new java.net.ServerSocket(port).close();
             } catch (java.io.IOException e) {
                 throw new InvalidInputException("--port: " + port + " is in use; choose another, or 0 for any free port");
             }

@@ -65,8 +65,15 @@ public final class Config {
         return env.keySet().stream().filter(k -> k.startsWith("PFGM_") && !known.contains(k)).sorted().toList();
     }
 
-    /** One warning line per {@link #unknownNames} on {@code err}. */
-    public static void warnUnknown(Map<String, String> env, java.io.PrintStream err) {
+    /**
+     * One warning line on {@code err} per {@link #unknownNames} of the environment, with the
+     * {@code envFile} (null: none) laid over it as {@link #fromFile} does.
+     */
+    public static void warnUnknown(Path envFile, java.io.PrintStream err) {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        if (envFile != null) {
+            env.putAll(readEnvFile(envFile));
+        }
         for (String name : unknownNames(env)) {
             err.println("warning: " + name + " is not a pfgm setting and is ignored (docs/configuration.md lists them)");
         }
