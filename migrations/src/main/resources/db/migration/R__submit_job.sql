@@ -21,6 +21,8 @@ DECLARE
     v_labels_key text;
     v_field text;
     v_ref text;
+    -- an uploaded dataset's or a job's id (builtin:NAME and other references have no row to hold)
+    c_uuid CONSTANT text := '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 BEGIN
     PERFORM pg_advisory_xact_lock(1, hashtext(p_tenant));
     IF (SELECT count(*) FROM (SELECT 1 FROM jobs WHERE tenant = p_tenant
@@ -37,7 +39,7 @@ BEGIN
         END IF;
     END IF;
     -- likewise the dataset it names (an uploaded one; builtin:NAME has no row), for DatasetStore.delete
-    IF p_dataset ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' THEN
+    IF p_dataset ~ c_uuid THEN
         SELECT labels_key INTO v_labels_key FROM datasets WHERE id = p_dataset::uuid AND tenant = p_tenant
             FOR KEY SHARE;
         IF NOT FOUND THEN
@@ -58,7 +60,7 @@ BEGIN
     -- call went through, and the job failed on its worker after all its work
     FOREACH v_field IN ARRAY ARRAY['train', 'held_out'] LOOP
         v_ref := p_params ->> v_field;
-        IF v_ref ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' THEN
+        IF v_ref ~ c_uuid THEN
             PERFORM 1 FROM datasets WHERE id = v_ref::uuid AND tenant = p_tenant FOR KEY SHARE;
             IF NOT FOUND THEN
                 RAISE EXCEPTION 'dataset % does not exist', v_ref
@@ -67,7 +69,7 @@ BEGIN
         END IF;
     END LOOP;
     v_ref := p_params ->> 'classifier';
-    IF v_ref ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' THEN
+    IF v_ref ~ c_uuid THEN
         PERFORM 1 FROM jobs WHERE id = v_ref::uuid AND tenant = p_tenant FOR KEY SHARE;
         IF NOT FOUND THEN
             RAISE EXCEPTION 'job % does not exist', v_ref USING ERRCODE = 'PFG06';
