@@ -11,18 +11,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 
 /** /v1/admin/keys: create and revoke API keys (admin keys only). */
-public final class AdminRoutes {
-    private final Endpoint endpoint;
-    private final KeyStore keys;
-    private final Auth auth;
-    private final ContractValidator contract;
-
-    public AdminRoutes(Endpoint endpoint, KeyStore keys, Auth auth, ContractValidator contract) {
-        this.endpoint = endpoint;
-        this.keys = keys;
-        this.auth = auth;
-        this.contract = contract;
-    }
+public record AdminRoutes(Endpoint endpoint, KeyStore keys, Auth auth, ContractValidator contract) {
 
     public void mount(Router r) {
         r.post("/v1/admin/keys").handler(ctx -> endpoint.run(ctx, caller -> {

@@ -7,18 +7,7 @@ import dev.pfgm.shared.store.ObjectStore;
 import io.vertx.ext.web.Router;
 
 /** /v1/models: models registered by successful train jobs. */
-public final class ModelRoutes {
-    private final Endpoint endpoint;
-    private final ModelStore models;
-    private final ObjectStore objects;
-    private final FileLinks links;
-
-    public ModelRoutes(Endpoint endpoint, ModelStore models, ObjectStore objects, FileLinks links) {
-        this.endpoint = endpoint;
-        this.models = models;
-        this.objects = objects;
-        this.links = links;
-    }
+public record ModelRoutes(Endpoint endpoint, ModelStore models, ObjectStore objects, FileLinks links) {
 
     public void mount(Router r) {
         r.get("/v1/models").handler(ctx -> endpoint.run(ctx, caller -> {

@@ -29,24 +29,11 @@ import java.nio.file.Path;
  * histogram of nll.npy, or the loss curve of loss.csv; image models add a presigned URL of their
  * sample grid (generate) or last preview grid (train).
  */
-public final class PreviewRoutes {
+public record PreviewRoutes(Endpoint endpoint, JobStore jobs, ObjectStore objects, FileLinks links) {
     static final int MAX_POINTS = 1000;
     static final int MAX_CURVE = 400;
     static final int BINS = 40;
     private static final long MAX_BYTES = 64L << 20;
-
-    private final Endpoint endpoint;
-    private final JobStore jobs;
-    private final ObjectStore objects;
-
-    private final FileLinks links;
-
-    public PreviewRoutes(Endpoint endpoint, JobStore jobs, ObjectStore objects, FileLinks links) {
-        this.links = links;
-        this.endpoint = endpoint;
-        this.jobs = jobs;
-        this.objects = objects;
-    }
 
     public void mount(Router r) {
         r.get("/v1/jobs/:id/preview").handler(ctx -> endpoint.run(ctx, caller -> {

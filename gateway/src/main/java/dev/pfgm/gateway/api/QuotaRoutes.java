@@ -14,18 +14,7 @@ import io.vertx.ext.web.Router;
  * Quotas: GET /v1/quotas (the caller's tenant: quotas in force and usage), and for admin keys
  * GET and PUT /v1/admin/tenants/{tenant}/quotas.
  */
-public final class QuotaRoutes {
-    private final Endpoint endpoint;
-    private final QuotaStore quotas;
-    private final RateLimiter limiter;
-    private final ContractValidator contract;
-
-    public QuotaRoutes(Endpoint endpoint, QuotaStore quotas, RateLimiter limiter, ContractValidator contract) {
-        this.endpoint = endpoint;
-        this.quotas = quotas;
-        this.limiter = limiter;
-        this.contract = contract;
-    }
+public record QuotaRoutes(Endpoint endpoint, QuotaStore quotas, RateLimiter limiter, ContractValidator contract) {
 
     public void mount(Router r) {
         r.get("/v1/quotas").handler(ctx -> endpoint.run(ctx, caller -> Reply.json(200, view(caller.tenant()))));

@@ -16,16 +16,7 @@ import java.util.List;
  * counts per status, one letter per shard (q, r, s, f, c) and a page of shard rows (first row,
  * rows, rows done, attempt, worker, part size and checksum, error).
  */
-public final class ShardRoutes {
-    private final Endpoint endpoint;
-    private final JobStore jobs;
-    private final ShardStore shards;
-
-    public ShardRoutes(Endpoint endpoint, JobStore jobs, ShardStore shards) {
-        this.endpoint = endpoint;
-        this.jobs = jobs;
-        this.shards = shards;
-    }
+public record ShardRoutes(Endpoint endpoint, JobStore jobs, ShardStore shards) {
 
     public void mount(Router r) {
         r.get("/v1/jobs/:id/shards").handler(ctx -> endpoint.run(ctx, caller -> {

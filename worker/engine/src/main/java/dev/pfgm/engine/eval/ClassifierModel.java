@@ -22,44 +22,22 @@ import java.util.zip.ZipOutputStream;
 /**
  * A trained domain classifier with its validation accuracy, trained on labelled images and stored
  * as a zip (classifier.json + weights.npy). Training holds out a tenth of the images (at most
- * 5,000) to report accuracy; Adam at 2e-3, the last epoch at 5e-4, batch 128.
+ * 5,000) to report accuracy; Adam at 2e-3, the last epoch at 5e-4, batch 128. {@code dataSha256} is
+ * the checksum of the images it was trained on.
  */
-public final class ClassifierModel {
+public record ClassifierModel(Classifier network, double accuracy, String dataSha256) {
     public static final String FORMAT = "pfgm-classifier";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int BATCH = 128;
     /** Rows per chunk of a training batch (one chunk per replica at two cores). */
     private static final int CHUNK_ROWS = 64;
 
-    private final Classifier net;
-    private final double accuracy;
-    private final String dataSha256;
-
-    private ClassifierModel(Classifier net, double accuracy, String dataSha256) {
-        this.net = net;
-        this.accuracy = accuracy;
-        this.dataSha256 = dataSha256;
-    }
-
-    public Classifier network() {
-        return net;
-    }
-
-    /** The checksum of the images it was trained on. */
-    public String dataSha256() {
-        return dataSha256;
-    }
-
-    public double accuracy() {
-        return accuracy;
-    }
-
     /**
      * Refuses images of another shape than the network takes, naming {@code flag} and whose images
      * they are ({@code whose}: "the model's", "the data's").
      */
     public void checkTakes(int channels, int height, int width, String flag, String whose) {
-        int[] cs = net.shape();
+        int[] cs = network.shape();
         if (cs[0] != channels || cs[1] != height || cs[2] != width) {
             throw new InvalidInputException(flag + ": it takes " + cs[0] + "x" + cs[1] + "x" + cs[2] + " images; "
                     + whose + " are " + channels + "x" + height + "x" + width);
@@ -192,14 +170,14 @@ public final class ClassifierModel {
 
     /** Probabilities [n, classes] and features [n, 128] of many images, in batches. */
     public void classify(float[] images, int n, float[] probs, float[] features) {
-        int[] s = net.shape();
+        int[] s = network.shape();
         int dim = s[0] * s[1] * s[2];
-        int classes = net.classes();
+        int classes = network.classes();
         float[] p = new float[BATCH * classes];
         float[] f = new float[BATCH * Classifier.FEATURES];
         for (int start = 0; start < n; start += BATCH) {
             int m = Math.min(BATCH, n - start);
-            net.predict(images, start * dim, m, p, f);
+            network.predict(images, start * dim, m, p, f);
             System.arraycopy(p, 0, probs, start * classes, m * classes);
             if (features != null) {
                 System.arraycopy(f, 0, features, start * Classifier.FEATURES, m * Classifier.FEATURES);
@@ -209,7 +187,7 @@ public final class ClassifierModel {
 
     /** Mean and covariance of the 128 features of {@code n} images: what Fréchet distances compare. */
     public FeatureStats featureStats(float[] images, int n) {
-        float[] probs = new float[n * net.classes()];
+        float[] probs = new float[n * network.classes()];
         float[] feats = new float[n * Classifier.FEATURES];
         classify(images, n, probs, feats);
         return FeatureStats.of(feats, n, Classifier.FEATURES);
@@ -218,13 +196,13 @@ public final class ClassifierModel {
     public byte[] toBytes() throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            int[] s = net.shape();
+            int[] s = network.shape();
             ObjectNode head = JSON.createObjectNode();
             head.put("format", FORMAT).put("version", 1).put("channels", s[0]).put("height", s[1]).put("width", s[2])
-                    .put("classes", net.classes()).put("validation_accuracy", accuracy).put("data_sha256", dataSha256);
+                    .put("classes", network.classes()).put("validation_accuracy", accuracy).put("data_sha256", dataSha256);
             ZipEntries.put(zip, "classifier.json", JSON.writeValueAsBytes(head));
             ByteArrayOutputStream w = new ByteArrayOutputStream();
-            NpyFile.writeFloat32(w, net.parameters(), 1, net.parameters().length);
+            NpyFile.writeFloat32(w, network.parameters(), 1, network.parameters().length);
             ZipEntries.put(zip, "weights.npy", w.toByteArray());
         }
         return bytes.toByteArray();
