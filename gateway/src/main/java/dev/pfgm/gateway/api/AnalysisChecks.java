@@ -20,14 +20,7 @@ import java.util.UUID;
  * eval or a synthesis report names. Refusals name
  * the field, and nothing is queued.
  */
-final class AnalysisChecks {
-    private final DatasetStore datasets;
-    private final JobStore jobs;
-
-    AnalysisChecks(DatasetStore datasets, JobStore jobs) {
-        this.datasets = datasets;
-        this.jobs = jobs;
-    }
+record AnalysisChecks(DatasetStore datasets, JobStore jobs) {
 
     /** A classifier job: labelled images. */
     void classifier(String datasetRef, DatasetRecord d) {

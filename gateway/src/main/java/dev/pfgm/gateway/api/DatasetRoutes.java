@@ -28,31 +28,13 @@ import java.util.UUID;
  * to a temporary file, never into the heap, and is checked on a pool of its own ({@link UploadGate}),
  * so a hostile file cannot hold up other requests.
  */
-public final class DatasetRoutes {
+public record DatasetRoutes(Endpoint endpoint, DatasetStore datasets, ObjectStore objects, UploadGate gate, DataLimits limits, QuotaStore quotas, FileLinks links) {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DatasetRoutes.class);
-    private final Endpoint endpoint;
-    private final DatasetStore datasets;
-    private final ObjectStore objects;
-    private final UploadGate gate;
-    private final DataLimits limits;
-    private final QuotaStore quotas;
-    private final FileLinks links;
     /** Images in a dataset's thumbnail grid. */
     static final int THUMBNAILS = 64;
     /** Upload formats and the file extension each is stored under. */
     static final java.util.Map<String, String> FORMATS = java.util.Map.of("npy", "npy", "csv", "csv", "idx", "idx",
             "png-zip", "zip");
-
-    public DatasetRoutes(Endpoint endpoint, DatasetStore datasets, ObjectStore objects, UploadGate gate,
-            DataLimits limits, QuotaStore quotas, FileLinks links) {
-        this.links = links;
-        this.quotas = quotas;
-        this.endpoint = endpoint;
-        this.datasets = datasets;
-        this.objects = objects;
-        this.gate = gate;
-        this.limits = limits;
-    }
 
     /** The upload route reads its raw body itself: whatever Content-Type a client sends, it is a file. */
     public void mountUpload(Router r) {

@@ -19,22 +19,13 @@ import org.slf4j.LoggerFactory;
  * event loop, after authenticating the caller; turns ApiException into a problem response and
  * anything else into a 500 that names no internals.
  */
-public final class Endpoint {
+public record Endpoint(Vertx vertx, Auth auth, RateLimiter limiter) {
     private static final Logger LOG = LoggerFactory.getLogger(Endpoint.class);
-    private final Vertx vertx;
-    private final Auth auth;
-    private final RateLimiter limiter;
 
     /** The blocking part of a handler. */
     @FunctionalInterface
     public interface Work {
         Reply run(Principal caller) throws Exception;
-    }
-
-    public Endpoint(Vertx vertx, Auth auth, RateLimiter limiter) {
-        this.vertx = vertx;
-        this.auth = auth;
-        this.limiter = limiter;
     }
 
     /** Authenticates first, then runs {@code next} on the event loop (to read a body only for a known caller). */

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * synthesis also its parts, read from the shards table a page at a time (a job may have 100,000).
  * A cancelled synthesis lists the parts it committed; any other unfinished job has none yet.
  */
-final class JobArtifacts {
+record JobArtifacts(ShardStore shards, ModelStore models) {
     /** A file: its name, object key, size, checksum and type. */
     record File(String name, String key, long bytes, String sha256, String contentType) {
         static File of(JsonNode a) {
@@ -35,13 +35,6 @@ final class JobArtifacts {
     private static final String PARTS_AFTER = "part-";
     /** A train job's model file, which goes with its model: deleting the model deletes it. */
     private static final String MODEL_FILE = "model.pfgm";
-    private final ShardStore shards;
-    private final ModelStore models;
-
-    JobArtifacts(ShardStore shards, ModelStore models) {
-        this.shards = shards;
-        this.models = models;
-    }
 
     /** The result's own files, a train job's model file only while its model exists (it was listed, and 404'd). */
     private List<JsonNode> resultFiles(JobRecord j) {

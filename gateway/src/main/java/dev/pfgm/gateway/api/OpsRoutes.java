@@ -12,25 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.Admin;
 
 /** /healthz, /readyz, /metrics and /openapi.yaml (and .json): no key needed. */
-public final class OpsRoutes {
-    private final Endpoint endpoint;
-    private final Database db;
-    private final Admin kafka;
-    private final ObjectStore objects;
-    private final Metrics metrics;
-    private final Stats stats;
-    private final ContractValidator contract;
-
-    public OpsRoutes(Endpoint endpoint, Database db, Admin kafka, ObjectStore objects, Metrics metrics, Stats stats,
-            ContractValidator contract) {
-        this.endpoint = endpoint;
-        this.db = db;
-        this.kafka = kafka;
-        this.objects = objects;
-        this.metrics = metrics;
-        this.stats = stats;
-        this.contract = contract;
-    }
+public record OpsRoutes(Endpoint endpoint, Database db, Admin kafka, ObjectStore objects, Metrics metrics, Stats stats, ContractValidator contract) {
 
     private static final java.util.concurrent.ExecutorService CHECKS = java.util.concurrent.Executors
             .newCachedThreadPool(r -> {

@@ -18,22 +18,8 @@ import java.util.UUID;
  * /v1/webhooks: a tenant's endpoints (each with its own signing secret) and the secret that signs
  * deliveries to jobs' own URLs; /v1/jobs/{id}/webhooks: a job's delivery log.
  */
-public final class WebhookRoutes {
+public record WebhookRoutes(Endpoint endpoint, WebhookStore webhooks, JobStore jobs, ContractValidator contract, boolean allowPrivate) {
     private static final List<String> TERMINAL = List.of("job.succeeded", "job.failed", "job.cancelled");
-    private final Endpoint endpoint;
-    private final WebhookStore webhooks;
-    private final JobStore jobs;
-    private final ContractValidator contract;
-    private final boolean allowPrivate;
-
-    public WebhookRoutes(Endpoint endpoint, WebhookStore webhooks, JobStore jobs, ContractValidator contract,
-            boolean allowPrivate) {
-        this.endpoint = endpoint;
-        this.webhooks = webhooks;
-        this.jobs = jobs;
-        this.contract = contract;
-        this.allowPrivate = allowPrivate;
-    }
 
     /** 422 naming {@code pointer} unless the service may call {@code url}. */
     static void checkTarget(String url, String pointer, boolean allowPrivate) {

@@ -37,18 +37,8 @@ import java.util.UUID;
  * interpolate (a strip between two encoded rows), and the image evaluation's classifier and eval.
  * The gateway has checked what it can (kinds, sizes, the classifier job); the rest is checked here.
  */
-final class AnalysisRunner {
+record AnalysisRunner(JobStore jobs, ObjectStore objects, JobFiles files) {
     static final String CLASSIFIER_FILE = "classifier.bin";
-
-    private final JobStore jobs;
-    private final ObjectStore objects;
-    private final JobFiles files;
-
-    AnalysisRunner(JobStore jobs, ObjectStore objects, JobFiles files) {
-        this.jobs = jobs;
-        this.objects = objects;
-        this.files = files;
-    }
 
     /** The solver a job's params ask for, with the engine's defaults. */
     static SolverSpec solver(JsonNode p) {

@@ -25,18 +25,7 @@ import java.util.HexFormat;
 import java.util.UUID;
 
 /** A job's files: its dataset fetched to scratch, its outputs uploaded under the attempt's keys and listed. */
-final class JobFiles {
-    private final DatasetStore datasets;
-    private final ModelStore models;
-    private final ObjectStore objects;
-    private final DataLimits limits;
-
-    JobFiles(DatasetStore datasets, ModelStore models, ObjectStore objects, DataLimits limits) {
-        this.datasets = datasets;
-        this.models = models;
-        this.objects = objects;
-        this.limits = limits;
-    }
+record JobFiles(DatasetStore datasets, ModelStore models, ObjectStore objects, DataLimits limits) {
 
     /** A dataset as a table or as images, by its stored format (and, for .npy, its rank). */
     ImageFiles.Loaded load(String tenant, String ref, Path dir) throws IOException {

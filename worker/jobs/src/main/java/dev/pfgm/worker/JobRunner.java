@@ -43,25 +43,11 @@ import java.util.regex.Pattern;
  * cancellation checks, writes every output under the attempt's own keys, and only then commits
  * the result and `succeeded` in one guarded UPDATE.
  */
-final class JobRunner {
+record JobRunner(ObjectStore objects, JobFiles files, SynthesisRunner synthesis, AnalysisRunner analysis, Path scratch) {
     /** The share of a table's rows a train job keeps out of training by default. */
     static final double SERVICE_HOLDOUT = 0.1;
     /** PFGM++'s extra dimensions for a class-conditional image model when the job does not set aug_dim. */
     static final int CONDITIONAL_AUG_DIM = 128;
-
-    private final ObjectStore objects;
-    private final JobFiles files;
-    private final SynthesisRunner synthesis;
-    private final AnalysisRunner analysis;
-    private final Path scratch;
-
-    JobRunner(ObjectStore objects, JobFiles files, SynthesisRunner synthesis, AnalysisRunner analysis, Path scratch) {
-        this.analysis = analysis;
-        this.objects = objects;
-        this.files = files;
-        this.synthesis = synthesis;
-        this.scratch = scratch;
-    }
 
     /**
      * What an attempt produced: the result to commit, and the model row for a train job. A null

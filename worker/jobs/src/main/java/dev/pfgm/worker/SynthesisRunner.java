@@ -41,27 +41,7 @@ import java.util.Locale;
  * attempt, taken by whoever commits the last shard): write manifest.json from the committed parts,
  * then the job succeeds.
  */
-final class SynthesisRunner {
-    private final JobStore jobs;
-    private final ShardStore shards;
-    private final JobFiles inputs;
-    private final ModelCache models;
-    private final ObjectStore objects;
-    private final String owner;
-    private final Path scratch;
-    private final int leaseSeconds;
-
-    SynthesisRunner(JobStore jobs, ShardStore shards, JobFiles inputs, ModelCache models, ObjectStore objects,
-                    String owner, Path scratch, int leaseSeconds) {
-        this.jobs = jobs;
-        this.shards = shards;
-        this.inputs = inputs;
-        this.models = models;
-        this.objects = objects;
-        this.owner = owner;
-        this.scratch = scratch;
-        this.leaseSeconds = leaseSeconds;
-    }
+record SynthesisRunner(JobStore jobs, ShardStore shards, JobFiles inputs, ModelCache models, ObjectStore objects, String owner, Path scratch, int leaseSeconds) {
 
     /** A claimed synthesize job: plans it, or finalises it once every shard is committed. */
     JobRunner.Outcome run(JobRecord job, Path dir, ProgressReporter progress) throws IOException {
