@@ -28,10 +28,7 @@ public final class GaussianPrior implements Prior {
 
     @Override
     public double at(double[] x, int off) {
-        double norm2 = 0;
-        for (int k = 0; k < dim; k++) {
-            norm2 += x[off + k] * x[off + k];
-        }
+        double norm2 = Prior.squaredNorm(x, off, dim);
         return logNormaliser - norm2 / (2 * sigmaMax * sigmaMax);
     }
 }

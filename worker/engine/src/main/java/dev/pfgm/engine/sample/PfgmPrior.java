@@ -53,10 +53,7 @@ public final class PfgmPrior implements Prior {
     /** ln p(x) of the unclipped prior, x read from {@code x[off .. off + N]}. */
     @Override
     public double at(double[] x, int off) {
-        double norm2 = 0;
-        for (int k = 0; k < dim; k++) {
-            norm2 += x[off + k] * x[off + k];
-        }
+        double norm2 = Prior.squaredNorm(x, off, dim);
         return logNormaliser - 0.5 * (dim + 1) * Math.log(norm2 + zMax * zMax);
     }
 

@@ -6,4 +6,13 @@ import dev.pfgm.engine.random.SeedPlan;
 public interface Prior extends LogDensity {
     /** Draws one point into {@code out[off .. off + N]}. */
     void sample(SeedPlan rng, double[] out, int off);
+
+    /** |x|^2 of the point at {@code x[off .. off + dim]}. */
+    static double squaredNorm(double[] x, int off, int dim) {
+        double sum = 0;
+        for (int k = 0; k < dim; k++) {
+            sum += x[off + k] * x[off + k];
+        }
+        return sum;
+    }
 }

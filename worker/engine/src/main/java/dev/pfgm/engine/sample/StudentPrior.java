@@ -39,10 +39,7 @@ public final class StudentPrior implements Prior {
 
     @Override
     public double at(double[] x, int off) {
-        double norm2 = 0;
-        for (int k = 0; k < dim; k++) {
-            norm2 += x[off + k] * x[off + k];
-        }
+        double norm2 = Prior.squaredNorm(x, off, dim);
         return logNormaliser - 0.5 * (dim + augDim) * Math.log(norm2 + rMax * rMax);
     }
 }
