@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pfgm.engine.model.PfgmModel;
+import dev.pfgm.shared.Futures;
 import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.shared.data.DataFiles;
 import dev.pfgm.shared.synthesis.ShardPlan;
@@ -19,7 +20,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -314,23 +314,8 @@ public final class LocalSynthesis {
     }
 
     private static void await(Future<?> f) throws IOException {
-        if (f == null) {
-            return;
-        }
-        try {
-            f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof IOException io) {
-                throw io;
-            }
-            if (c instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IOException(c);
+        if (f != null) {
+            Futures.await(f);
         }
     }
 }

@@ -1,8 +1,8 @@
 package dev.pfgm.engine.nn;
 
+import dev.pfgm.shared.Futures;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -63,14 +63,7 @@ public final class ReplicaPool<T> implements AutoCloseable {
             }));
         }
         for (Future<?> f : running) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for a replica", e);
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-            }
+            Futures.join(f);
         }
     }
 

@@ -1,10 +1,10 @@
 package dev.pfgm.engine.sample;
 
 import dev.pfgm.engine.field.ChargeMean;
+import dev.pfgm.shared.Futures;
 import dev.pfgm.shared.InvalidInputException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -89,17 +89,8 @@ public final class ChunkRunner {
                 }));
             }
             for (Future<?> f : futures) {
-                f.get();
+                Futures.join(f);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(cause);
         } finally {
             pool.shutdownNow();
         }
