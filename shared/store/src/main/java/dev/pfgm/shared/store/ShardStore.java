@@ -423,27 +423,19 @@ public final class ShardStore {
 
     /** Shards of a job by index, after {@code afterIndex} (-1 for the first page). */
     public List<ShardRecord> list(UUID job, int afterIndex, int limit) {
-        return db.run(c -> {
-            List<ShardRecord> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM shards WHERE job_id = ?"
-                    + " AND index > ? ORDER BY index LIMIT ?")) {
-                bind(ps, job, afterIndex, limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(ShardRecord.read(rs));
-                    }
-                }
-            }
-            return out;
-        });
+        return page(job, "", afterIndex, limit);
     }
 
     /** Committed shards of a job by index, after {@code afterIndex}. */
     public List<ShardRecord> committed(UUID job, int afterIndex, int limit) {
+        return page(job, " AND status = 'succeeded'", afterIndex, limit);
+    }
+
+    private List<ShardRecord> page(UUID job, String filter, int afterIndex, int limit) {
         return db.run(c -> {
             List<ShardRecord> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM shards WHERE job_id = ?"
-                    + " AND status = 'succeeded' AND index > ? ORDER BY index LIMIT ?")) {
+                    + filter + " AND index > ? ORDER BY index LIMIT ?")) {
                 bind(ps, job, afterIndex, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
