@@ -7,6 +7,8 @@ import dev.pfgm.shared.model.SolverLimits;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * A bulk synthesis, resolved against the model it draws from: the one place its parameters are
@@ -253,46 +255,33 @@ public record SynthesisSpec(long count, long seed, int shardSize, OutputFormat f
     }
 
     private static long integer(JsonNode p, String key, long fallback, long min, long max) {
-        JsonNode v = p.get(key);
-        if (v == null) {
-            return fallback;
-        }
-        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
-            throw new SpecException(key, "must be an integer in [" + min + ", " + max + "], got " + v);
-        }
-        return v.asLong();
+        return field(p, key, fallback, v -> v.isIntegralNumber() && v.canConvertToLong() && v.asLong() >= min
+                && v.asLong() <= max, "must be an integer in [" + min + ", " + max + "]", JsonNode::asLong);
     }
 
     private static double tolerance(JsonNode p, String key) {
-        JsonNode v = p.get(key);
-        if (v == null) {
-            return DEFAULT_TOLERANCE;
-        }
-        if (!v.isNumber() || !SolverLimits.tolerance(v.asDouble())) {
-            throw new SpecException(key, "must be a number in [" + SolverLimits.MIN_TOLERANCE + ", 1), got " + v);
-        }
-        return v.asDouble();
+        return field(p, key, DEFAULT_TOLERANCE, v -> v.isNumber() && SolverLimits.tolerance(v.asDouble()),
+                "must be a number in [" + SolverLimits.MIN_TOLERANCE + ", 1)", JsonNode::asDouble);
     }
 
     private static String text(JsonNode p, String key, String fallback) {
-        JsonNode v = p.get(key);
-        if (v == null) {
-            return fallback;
-        }
-        if (!v.isTextual()) {
-            throw new SpecException(key, "must be a string, got " + v);
-        }
-        return v.asText();
+        return field(p, key, fallback, JsonNode::isTextual, "must be a string", JsonNode::asText);
     }
 
     private static boolean bool(JsonNode p, String key, boolean fallback) {
+        return field(p, key, fallback, JsonNode::isBoolean, "must be true or false", JsonNode::asBoolean);
+    }
+
+    /** {@code key}'s value, {@code fallback} when it is absent; one that does not {@code fit} is refused. */
+    private static <T> T field(JsonNode p, String key, T fallback, Predicate<JsonNode> fits, String rule,
+            Function<JsonNode, T> value) {
         JsonNode v = p.get(key);
         if (v == null) {
             return fallback;
         }
-        if (!v.isBoolean()) {
-            throw new SpecException(key, "must be true or false, got " + v);
+        if (!fits.test(v)) {
+            throw new SpecException(key, rule + ", got " + v);
         }
-        return v.asBoolean();
+        return value.apply(v);
     }
 }
