@@ -33,6 +33,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The three steps of a synthesize job on a worker. Planning (a job attempt): resolve the parameters
@@ -152,20 +153,12 @@ record SynthesisRunner(JobStore jobs, ShardStore shards, JobFiles inputs, ModelC
         }
     }
 
+    private static final Map<String, String> CONTENT_TYPES = Map.of("csv", "text/csv", "parquet",
+            "application/vnd.apache.parquet", "tar", "application/x-tar", "json", "application/json");
+
     static String contentType(String name) {
-        if (name.endsWith(".csv")) {
-            return "text/csv";
-        }
-        if (name.endsWith(".parquet")) {
-            return "application/vnd.apache.parquet";
-        }
-        if (name.endsWith(".tar")) {
-            return "application/x-tar";
-        }
-        if (name.endsWith(".json")) {
-            return "application/json";
-        }
-        return "application/octet-stream";
+        String extension = name.substring(name.lastIndexOf('.') + 1);
+        return CONTENT_TYPES.getOrDefault(extension, "application/octet-stream");
     }
 
     private JobRunner.Outcome finalizeJob(JobRecord job, Path dir, ProgressReporter progress) throws IOException {

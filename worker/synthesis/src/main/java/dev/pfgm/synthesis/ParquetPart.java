@@ -39,7 +39,7 @@ final class ParquetPart {
             b.required(PrimitiveTypeName.DOUBLE).named(PartLayout.LOG_DENSITY);
         }
         MessageType schema = b.named("synthesis");
-        try (ParquetWriter<Integer> w = new Builder(new LocalOutputFile(file), schema, columns.size(), rows)
+        try (ParquetWriter<Integer> w = new Builder(new LocalOutputFile(file), new RowSupport(schema, columns.size(), rows))
                 .withConf(new PlainParquetConfiguration())
                 .withCompressionCodec(CompressionCodecName.UNCOMPRESSED)
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
@@ -105,15 +105,11 @@ final class ParquetPart {
     }
 
     private static final class Builder extends ParquetWriter.Builder<Integer, Builder> {
-        private final MessageType schema;
-        private final int dim;
-        private final ShardRows rows;
+        private final RowSupport support;
 
-        Builder(OutputFile file, MessageType schema, int dim, ShardRows rows) {
+        Builder(OutputFile file, RowSupport support) {
             super(file);
-            this.schema = schema;
-            this.dim = dim;
-            this.rows = rows;
+            this.support = support;
         }
 
         @Override
@@ -123,13 +119,13 @@ final class ParquetPart {
 
         @Override
         protected WriteSupport<Integer> getWriteSupport(ParquetConfiguration conf) {
-            return new RowSupport(schema, dim, rows);
+            return support;
         }
 
         @Override
         @Deprecated // still abstract in ParquetWriter.Builder, and what parquet calls on its Hadoop path
         protected WriteSupport<Integer> getWriteSupport(org.apache.hadoop.conf.Configuration conf) {
-            return new RowSupport(schema, dim, rows);
+            return support;
         }
     }
 }
