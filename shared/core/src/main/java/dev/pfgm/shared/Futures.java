@@ -9,19 +9,19 @@ public final class Futures {
     private Futures() {
     }
 
-    /** Waits for {@code f}; an unchecked failure is rethrown as it was, any other as IllegalStateException. */
+    /** As {@link #await}, with an IOException (or an interrupt) thrown as IllegalStateException. */
     public static void join(Future<?> f) {
         try {
-            f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            throw unchecked(e.getCause());
+            await(f);
+        } catch (IOException e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 
-    /** As {@link #join}, but an IOException (and an interrupt) is thrown as an IOException. */
+    /**
+     * Waits for {@code f}: an IOException or unchecked failure is rethrown as it was, any other as
+     * IllegalStateException; an interrupt is an IOException.
+     */
     public static void await(Future<?> f) throws IOException {
         try {
             f.get();
