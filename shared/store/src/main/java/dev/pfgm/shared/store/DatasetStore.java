@@ -80,21 +80,10 @@ public final class DatasetStore {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO datasets (id, tenant, name, format, count, dim,"
                     + " bytes, sha256, object_key, kind, channels, height, width, label_column, class_counts)"
                     + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb) RETURNING *")) {
-                ps.setObject(1, id);
-                ps.setString(2, tenant);
-                ps.setString(3, name);
-                ps.setString(4, format);
-                ps.setInt(5, count);
-                ps.setInt(6, dim);
-                ps.setLong(7, bytes);
-                ps.setString(8, sha256);
-                ps.setString(9, objectKey);
-                ps.setString(10, image == null ? "table" : "images");
-                ps.setObject(11, image == null ? null : image.channels());
-                ps.setObject(12, image == null ? null : image.height());
-                ps.setObject(13, image == null ? null : image.width());
-                ps.setString(14, labelColumn);
-                ps.setString(15, classCounts == null ? null : counts(classCounts));
+                boolean table = image == null;
+                Statements.bind(ps, id, tenant, name, format, count, dim, bytes, sha256, objectKey,
+                        table ? "table" : "images", table ? null : image.channels(), table ? null : image.height(),
+                        table ? null : image.width(), labelColumn, classCounts == null ? null : counts(classCounts));
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     return DatasetRecord.read(rs);

@@ -135,7 +135,7 @@ public final class ShardStore {
             try (PreparedStatement ps = c.prepareStatement("UPDATE shards SET lease_until = now() + make_interval(secs => ?)"
                     + " WHERE job_id = ? AND index = ? AND lease_owner = ? AND attempt = ? AND status = 'running'"
                     + " RETURNING (SELECT status FROM jobs WHERE id = shards.job_id)")) {
-                bind(ps, leaseSeconds, job, index, owner, attempt);
+                Statements.bind(ps, leaseSeconds, job, index, owner, attempt);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? JobStatus.parse(rs.getString(1)) : null;
                 }
@@ -276,7 +276,7 @@ public final class ShardStore {
             ObjectNode msg = new JobMessage(s.jobId(), JobType.SYNTHESIZE, s.index(), s.attempt()).toJson();
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (topic, message_key, payload, available_at)"
                     + " VALUES (?, ?, ?::jsonb, now() + make_interval(secs => ?))")) {
-                bind(ps, SYNTHESIZE_TOPIC, s.jobId() + ":" + s.index(), Json.write(msg), delay);
+                Statements.bind(ps, SYNTHESIZE_TOPIC, s.jobId() + ":" + s.index(), Json.write(msg), delay);
                 ps.executeUpdate();
             }
             JobStore.event(c, s.jobId(), "log", Json.object().put("message", "shard " + s.index() + " attempt "
@@ -323,7 +323,7 @@ public final class ShardStore {
         }
         cancelQueued(c, j.id());
         try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM shards WHERE job_id = ? AND status = 'running'")) {
-            bind(ps, j.id());
+            Statements.bind(ps, j.id());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 if (rs.getInt(1) > 0) {
@@ -346,7 +346,7 @@ public final class ShardStore {
 
     static JobLock lockJob(Connection c, UUID job) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT status, phase, attempt FROM jobs WHERE id = ? FOR UPDATE")) {
-            bind(ps, job);
+            Statements.bind(ps, job);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return new JobLock(job, JobStatus.CANCELLED, null, 0);
@@ -376,7 +376,7 @@ public final class ShardStore {
         double seconds = 0;
         try (PreparedStatement ps = c.prepareStatement("SELECT extract(epoch FROM now() - (plan->>'sharded_at')::timestamptz)"
                 + " FROM jobs WHERE id = ?")) {
-            bind(ps, job);
+            Statements.bind(ps, job);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
                     seconds = rs.getDouble(1);
@@ -406,7 +406,7 @@ public final class ShardStore {
                 + " count(*) FILTER (WHERE status = 'failed'), count(*) FILTER (WHERE status = 'cancelled'),"
                 + " coalesce(sum(CASE WHEN status = 'succeeded' THEN rows WHEN status = 'running' THEN rows_done ELSE 0 END), 0),"
                 + " coalesce(sum(rows), 0) FROM shards WHERE job_id = ?")) {
-            bind(ps, job);
+            Statements.bind(ps, job);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return new Counts(rs.getInt(1), rs.getInt(2), rs.getInt(3), rs.getInt(4), rs.getInt(5), rs.getInt(6),
@@ -436,7 +436,7 @@ public final class ShardStore {
             List<ShardRecord> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM shards WHERE job_id = ?"
                     + filter + " AND index > ? ORDER BY index LIMIT ?")) {
-                bind(ps, job, afterIndex, limit);
+                Statements.bind(ps, job, afterIndex, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(ShardRecord.read(rs));
@@ -456,7 +456,7 @@ public final class ShardStore {
         return db.run(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT string_agg(left(status, 1), '' ORDER BY index)"
                     + " FROM shards WHERE job_id = ?")) {
-                bind(ps, job);
+                Statements.bind(ps, job);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     String s = rs.getString(1);
@@ -468,22 +468,16 @@ public final class ShardStore {
 
     // ---- helpers ----
 
-    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
-        for (int i = 0; i < args.length; i++) {
-            ps.setObject(i + 1, args[i]);
-        }
-    }
-
     private static int update(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
+            Statements.bind(ps, args);
             return ps.executeUpdate();
         }
     }
 
     private static ShardRecord one(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
+            Statements.bind(ps, args);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? ShardRecord.read(rs) : null;
             }

@@ -217,19 +217,8 @@ public final class WebhookStore {
                     + " next_attempt_at = CASE WHEN ? >= 0 THEN now() + make_interval(secs => ?) ELSE next_attempt_at END"
                     // only the attempt claimed: a sender whose claim ran out and was claimed again records nothing
                     + " WHERE id = ? AND attempts = ? AND status = 'pending'")) {
-                if (httpStatus == null) {
-                    ps.setNull(1, java.sql.Types.INTEGER);
-                } else {
-                    ps.setInt(1, httpStatus);
-                }
-                ps.setString(2, error);
-                ps.setBoolean(3, delivered);
-                ps.setLong(4, retrySeconds);
-                ps.setBoolean(5, delivered);
-                ps.setLong(6, retrySeconds);
-                ps.setLong(7, Math.max(0, retrySeconds));
-                ps.setObject(8, id);
-                ps.setInt(9, claimedAttempts);
+                Statements.bind(ps, httpStatus, error, delivered, retrySeconds, delivered, retrySeconds,
+                        Math.max(0, retrySeconds), id, claimedAttempts);
                 return ps.executeUpdate();
             }
         });
