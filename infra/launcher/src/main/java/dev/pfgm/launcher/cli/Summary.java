@@ -8,29 +8,9 @@ public final class Summary {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final ObjectNode node = JSON.createObjectNode();
 
-    public Summary put(String key, String value) {
-        node.put(key, value);
-        return this;
-    }
-
-    public Summary put(String key, long value) {
-        node.put(key, value);
-        return this;
-    }
-
-    public Summary put(String key, double value) {
-        node.put(key, value);
-        return this;
-    }
-
-    public Summary put(String key, boolean value) {
-        node.put(key, value);
-        return this;
-    }
-
-    /** A nested object or array. */
-    public Summary put(String key, com.fasterxml.jackson.databind.JsonNode value) {
-        node.set(key, value);
+    /** A string, number, boolean, or a nested object or array (a JsonNode). */
+    public Summary put(String key, Object value) {
+        node.set(key, JSON.valueToTree(value));
         return this;
     }
 
