@@ -190,18 +190,10 @@ def timed_sampling(net, a, shape, s_max, s_min):
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("what", choices=["gemm", "unet-forward", "unet-sample", "mlp-forward", "mlp-sample", "info"])
-    p.add_argument("--threads", type=int, default=1)
-    p.add_argument("--batch", type=int, default=64)
-    p.add_argument("--count", type=int, default=256)
-    p.add_argument("--steps", type=int, default=18)
-    p.add_argument("--size", type=int, default=1024)
-    p.add_argument("--reps", type=int, default=9)
-    p.add_argument("--warm", type=int, default=3)
-    p.add_argument("--width", type=int, default=32)
-    p.add_argument("--levels", type=int, default=2)
-    p.add_argument("--hidden", type=int, default=128)
-    p.add_argument("--depth", type=int, default=4)
-    p.add_argument("--dim", type=int, default=2)
+    defaults = {"threads": 1, "batch": 64, "count": 256, "steps": 18, "size": 1024, "reps": 9, "warm": 3,
+                "width": 32, "levels": 2, "hidden": 128, "depth": 4, "dim": 2}
+    for name, default in defaults.items():
+        p.add_argument("--" + name, type=int, default=default)
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
