@@ -6,41 +6,35 @@ package dev.pfgm.engine.ode;
  */
 public final class Heun extends FixedStepSolver {
     public Heun(int steps, Grid grid) {
-        super(steps, grid);
+        super("heun", steps, grid);
     }
 
     @Override
-    public String name() {
-        return "heun";
-    }
-
-    @Override
-    public Solution solve(OdeSystem system, double[] y, int rows, double from, double to, StepObserver observer) {
-        double[] p = grid.points(from, to, steps);
-        double[] tau = new double[rows];
-        double[] f0 = new double[y.length];
-        double[] f1 = new double[y.length];
-        double[] pred = new double[y.length];
-        for (int k = 0; k < steps; k++) {
-            double h = p[k + 1] - p[k];
-            java.util.Arrays.fill(tau, p[k]);
-            system.derivative(tau, y, f0, rows);
+    Step step(Slope slope, int length) {
+        double[] f0 = new double[length];
+        double[] f1 = new double[length];
+        double[] pred = new double[length];
+        return (y, t0, t1, last) -> {
+            double h = t1 - t0;
+            slope.at(t0, y, f0);
             // 1. Euler predictor
-            for (int i = 0; i < y.length; i++) {
+            for (int i = 0; i < length; i++) {
                 pred[i] = y[i] + h * f0[i];
             }
-            if (k == steps - 1) {
-                System.arraycopy(pred, 0, y, 0, y.length);
+            if (last) {
+                System.arraycopy(pred, 0, y, 0, length);
             } else {
                 // 2. trapezoidal corrector with the slope at the predicted point
-                java.util.Arrays.fill(tau, p[k + 1]);
-                system.derivative(tau, pred, f1, rows);
-                for (int i = 0; i < y.length; i++) {
+                slope.at(t1, pred, f1);
+                for (int i = 0; i < length; i++) {
                     y[i] += 0.5 * h * (f0[i] + f1[i]);
                 }
             }
-            observer.onStep((k + 1.0) / steps);
-        }
-        return uniform(rows, 2L * steps - 1);
+        };
+    }
+
+    @Override
+    long evaluationsPerRow() {
+        return 2L * steps - 1;
     }
 }
