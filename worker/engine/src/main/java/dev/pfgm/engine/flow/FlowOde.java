@@ -14,54 +14,52 @@ public final class FlowOde {
 
     /** dx/dt = x - m(x, e^t). */
     public static OdeSystem inLogZ(ChargeMean net) {
-        int dim = net.dim();
-        return new OdeSystem() {
-            private double[] z = new double[0];
-            private double[] m = new double[0];
-
-            @Override
-            public int dim() {
-                return dim;
-            }
-
-            @Override
-            public void derivative(double[] t, double[] x, double[] dxdt, int rows) {
-                if (z.length < rows) {
-                    z = new double[rows];
-                    m = new double[rows * dim];
-                }
-                for (int r = 0; r < rows; r++) {
-                    z[r] = Math.exp(t[r]);
-                }
-                net.chargeMean(x, z, rows, m);
-                for (int i = 0; i < rows * dim; i++) {
-                    dxdt[i] = x[i] - m[i];
-                }
-            }
-        };
+        return new Drift(net, true);
     }
 
     /** dx/dz = (x - m(x, z)) / z. */
     public static OdeSystem inZ(ChargeMean net) {
-        int dim = net.dim();
-        return new OdeSystem() {
-            private double[] m = new double[0];
+        return new Drift(net, false);
+    }
 
-            @Override
-            public int dim() {
-                return dim;
+    /** The drift in t = ln z ({@code logZ}) or in z: the same charge mean, divided by z in the second. */
+    private static final class Drift implements OdeSystem {
+        private final ChargeMean net;
+        private final int dim;
+        private final boolean logZ;
+        private double[] z = new double[0];
+        private double[] m = new double[0];
+
+        Drift(ChargeMean net, boolean logZ) {
+            this.net = net;
+            this.dim = net.dim();
+            this.logZ = logZ;
+        }
+
+        @Override
+        public int dim() {
+            return dim;
+        }
+
+        @Override
+        public void derivative(double[] t, double[] x, double[] dxdt, int rows) {
+            if (z.length < rows) {
+                z = new double[rows];
+                m = new double[rows * dim];
             }
-
-            @Override
-            public void derivative(double[] z, double[] x, double[] dxdz, int rows) {
-                if (m.length < rows * dim) {
-                    m = new double[rows * dim];
-                }
-                net.chargeMean(x, z, rows, m);
+            for (int r = 0; r < rows; r++) {
+                z[r] = logZ ? Math.exp(t[r]) : t[r];
+            }
+            net.chargeMean(x, z, rows, m);
+            if (logZ) {
                 for (int i = 0; i < rows * dim; i++) {
-                    dxdz[i] = (x[i] - m[i]) / z[i / dim];
+                    dxdt[i] = x[i] - m[i];
+                }
+            } else {
+                for (int i = 0; i < rows * dim; i++) {
+                    dxdt[i] = (x[i] - m[i]) / z[i / dim];
                 }
             }
-        };
+        }
     }
 }
