@@ -76,35 +76,23 @@ final class QualityPlot {
         final double fy1 = ly1;
         java.util.function.DoubleUnaryOperator sx = v -> LEFT + (Math.log10(v) - fx0) / (fx1 - fx0) * (W - LEFT - RIGHT);
         java.util.function.DoubleUnaryOperator sy = v -> H - BOTTOM - (Math.log10(v) - fy0) / (fy1 - fy0) * (H - TOP - BOTTOM);
-        // grid and ticks: powers of ten on x; 1, 2, 5 on y
+        // grid and ticks at 1, 2 and 5 times the powers of ten
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        for (int e = (int) lx0; e <= (int) lx1; e++) {
-            for (int m : new int[] {1, 2, 5}) {
-                double v = m * Math.pow(10, e);
-                if (Math.log10(v) < lx0 - 1e-9 || Math.log10(v) > lx1 + 1e-9) {
-                    continue;
-                }
-                int x = (int) sx.applyAsDouble(v);
-                g.setColor(new Color(0xE4E7EC));
-                g.drawLine(x, TOP, x, H - BOTTOM);
-                g.setColor(Color.DARK_GRAY);
-                String t = v >= 1 ? String.valueOf((long) v) : String.valueOf(v);
-                g.drawString(t, x - g.getFontMetrics().stringWidth(t) / 2, H - BOTTOM + 18);
-            }
+        for (double v : ticks(lx0, lx1)) {
+            int x = (int) sx.applyAsDouble(v);
+            g.setColor(new Color(0xE4E7EC));
+            g.drawLine(x, TOP, x, H - BOTTOM);
+            g.setColor(Color.DARK_GRAY);
+            String t = v >= 1 ? String.valueOf((long) v) : String.valueOf(v);
+            g.drawString(t, x - g.getFontMetrics().stringWidth(t) / 2, H - BOTTOM + 18);
         }
-        for (int e = (int) Math.floor(ly0); e <= (int) Math.ceil(ly1); e++) {
-            for (int m : new int[] {1, 2, 5}) {
-                double v = m * Math.pow(10, e);
-                if (Math.log10(v) < ly0 - 1e-9 || Math.log10(v) > ly1 + 1e-9) {
-                    continue;
-                }
-                int y = (int) sy.applyAsDouble(v);
-                g.setColor(new Color(0xE4E7EC));
-                g.drawLine(LEFT, y, W - RIGHT, y);
-                g.setColor(Color.DARK_GRAY);
-                String t = String.format(Locale.ROOT, "%.3g", v);
-                g.drawString(t, LEFT - 8 - g.getFontMetrics().stringWidth(t), y + 4);
-            }
+        for (double v : ticks(ly0, ly1)) {
+            int y = (int) sy.applyAsDouble(v);
+            g.setColor(new Color(0xE4E7EC));
+            g.drawLine(LEFT, y, W - RIGHT, y);
+            g.setColor(Color.DARK_GRAY);
+            String t = String.format(Locale.ROOT, "%.3g", v);
+            g.drawString(t, LEFT - 8 - g.getFontMetrics().stringWidth(t), y + 4);
         }
         g.setColor(Color.BLACK);
         g.drawRect(LEFT, TOP, W - LEFT - RIGHT, H - TOP - BOTTOM);
@@ -189,5 +177,19 @@ final class QualityPlot {
             default -> null; // edm: solid
         };
         return dash == null ? new BasicStroke(2f) : new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10, dash, 0);
+    }
+
+    /** 1, 2 and 5 times the powers of ten between 10^lo and 10^hi. */
+    private static List<Double> ticks(double lo, double hi) {
+        List<Double> out = new ArrayList<>();
+        for (int e = (int) Math.floor(lo); e <= (int) Math.ceil(hi); e++) {
+            for (int m : new int[] {1, 2, 5}) {
+                double v = m * Math.pow(10, e);
+                if (Math.log10(v) >= lo - 1e-9 && Math.log10(v) <= hi + 1e-9) {
+                    out.add(v);
+                }
+            }
+        }
+        return out;
     }
 }
