@@ -15,7 +15,6 @@ import dev.pfgm.engine.train.Trainer;
 import dev.pfgm.shared.data.BuiltinData;
 import dev.pfgm.shared.data.Dataset;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -35,8 +34,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", description = "time training, sampling, likelihood and the hot kernels; update docs/benchmarks.md")
 public final class BenchCommand extends CliCommand {
-    static final String START = "<!-- engine-bench:start -->";
-    static final String END = "<!-- engine-bench:end -->";
+    static final BenchSection SECTION = new BenchSection("engine-bench", "Engine (`./pfgm bench`)");
 
     /** PyTorch 1.13, CPU, 2 threads, on this machine class (engine issue, nd4j-notes.md). */
     private static final double TORCH_TRAIN_MS = 3.0;
@@ -142,7 +140,7 @@ public final class BenchCommand extends CliCommand {
         String table = markdown(rows, quick);
         System.err.println(table);
         if (output.writes()) {
-            update(output.file(), table);
+            SECTION.write(output.file(), table);
         }
         Summary out = new Summary().put("train_steps_per_second", 1000 / perStep)
                 .put("sample_heun50_per_second", heunRate).put("sample_rk45_per_second", rkRate)
@@ -154,7 +152,6 @@ public final class BenchCommand extends CliCommand {
 
     private static String markdown(List<Row> rows, boolean quick) {
         StringBuilder sb = new StringBuilder();
-        sb.append(START).append('\n');
         sb.append("Measured ").append(LocalDate.now(java.time.ZoneOffset.UTC)).append(" with `./pfgm bench").append(quick ? " --quick" : "")
                 .append("` on ").append(machine()).append(".\n");
         sb.append("Timings are min / median over repetitions; ratio = PyTorch time / ours (above 1: we are faster).\n\n");
@@ -163,8 +160,7 @@ public final class BenchCommand extends CliCommand {
             sb.append("| ").append(r.what).append(" | ").append(r.setting).append(" | ").append(r.figure).append(" | ")
                     .append(r.reference).append(" | ").append(r.ratio).append(" |\n");
         }
-        sb.append(END);
-        return sb.toString();
+        return SECTION.mark(sb.toString());
     }
 
     static String machine() {
@@ -183,21 +179,6 @@ public final class BenchCommand extends CliCommand {
                 cpu, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 30,
                 System.getProperty("java.version"), Nd4j.getBackend().getClass().getSimpleName(),
                 System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
-    }
-
-    /** Replaces the text between the markers, or appends the section. */
-    static void update(Path file, String section) throws IOException {
-        update(file, section, START, END, "Engine (`./pfgm bench`)");
-    }
-
-    /** Replaces the text between {@code start} and {@code end}, or appends the section under {@code heading}. */
-    static void update(Path file, String section, String start, String end, String heading) throws IOException {
-        String text = Files.exists(file) ? Files.readString(file) : "# Benchmarks\n";
-        int s = text.indexOf(start);
-        int e = text.indexOf(end);
-        String updated = s >= 0 && e > s ? text.substring(0, s) + section + text.substring(e + end.length())
-                : text.stripTrailing() + "\n\n## " + heading + "\n" + section + "\n";
-        Files.writeString(file, updated, StandardCharsets.UTF_8);
     }
 
     static double[] time(int reps, int inner, Runnable r) {

@@ -32,8 +32,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench-images",
         description = "time the image U-Net (train step, forward, sampling); update docs/benchmarks.md")
 public final class ImageBenchCommand extends CliCommand {
-    static final String START = "<!-- image-bench:start -->";
-    static final String END = "<!-- image-bench:end -->";
+    static final BenchSection SECTION = new BenchSection("image-bench", "Images (`./pfgm bench-images`)");
     /** The reference: PyTorch, CPU, 2 threads, a small conv net at 28x28, batch 64, forward + backward. */
     private static final double TORCH_STEP_MS = 130;
     /** EDM's sampler at the step count PFGM++ uses (35 network evaluations). */
@@ -117,7 +116,7 @@ public final class ImageBenchCommand extends CliCommand {
         String source = modelPath != null ? "model " + modelPath.getFileName() + " ("
                 + model.image().shape() + ", width " + model.settings().unetWidth() + ")"
                 : "300 steps on 28x28 discs";
-        StringBuilder sb = new StringBuilder(START).append('\n');
+        StringBuilder sb = new StringBuilder();
         sb.append("Measured ").append(LocalDate.now(java.time.ZoneOffset.UTC)).append(" with `./pfgm bench-images")
                 .append(modelPath != null ? " --model " + modelPath : "").append("` on ")
                 .append(BenchCommand.machine()).append(".\n");
@@ -142,10 +141,10 @@ public final class ImageBenchCommand extends CliCommand {
                 + " multiply-adds x batch): %.1f GFLOP at width %d, i.e. %.0f GFLOP/s over the whole evaluation; %.1f GFLOP"
                 + " for the reference-shaped net, %.0f GFLOP/s.%n", gflop(net, batch), width,
                 gflop(net, batch) / step[1] * 1000, gflop(small, batch), gflop(small, batch) / smallStep[1] * 1000));
-        sb.append(END);
-        System.err.println(sb);
+        String marked = SECTION.mark(sb.toString());
+        System.err.println(marked);
         if (output.writes()) {
-            BenchCommand.update(output.file(), sb.toString(), START, END, "Images (`./pfgm bench-images`)");
+            SECTION.write(output.file(), marked);
         }
         new Summary().put("unet_step_ms", step[1]).put("reference_shaped_step_ms", smallStep[1])
                 .put("unet_step_gflop", gflop(net, batch)).put("unet_forward_ms", fwd[1]).put("train_steps_per_second", 1 / perStep)

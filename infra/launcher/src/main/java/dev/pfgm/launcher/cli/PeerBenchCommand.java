@@ -44,8 +44,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench-peer",
         description = "time the U-Net and MLP against PyTorch side by side; update docs/benchmarks.md")
 public final class PeerBenchCommand extends CliCommand {
-    static final String START = "<!-- peer-bench:start -->";
-    static final String END = "<!-- peer-bench:end -->";
+    static final BenchSection SECTION = new BenchSection("peer-bench", "Side by side with PyTorch (`./pfgm bench-peer`)");
     private static final int GEMM = 1024;
     private static final int IMAGE_BATCH = Sampler.IMAGE_CHUNK;
     private static final int VECTOR_BATCH = Sampler.CHUNK;
@@ -209,7 +208,7 @@ public final class PeerBenchCommand extends CliCommand {
         String md = markdown(table, peak, imgFlops, rowFlops, tGemm1.get("torch").asText());
         System.err.println(md);
         if (output.writes()) {
-            BenchCommand.update(output.file(), md, START, END, "Side by side with PyTorch (`./pfgm bench-peer`)");
+            SECTION.write(output.file(), md);
         }
         new Summary().put("gemm_peak_gflops", peak).put("image_sampling_ratio", oursImgRate / torchImgRate)
                 .put("image_sampling_peak_share", imgFlops / (peak * 1e9))
@@ -220,7 +219,7 @@ public final class PeerBenchCommand extends CliCommand {
 
     private String markdown(List<String[]> table, double peak, double imgFlops, double rowFlops,
                                    String torch) {
-        StringBuilder sb = new StringBuilder(START).append('\n');
+        StringBuilder sb = new StringBuilder();
         sb.append("Measured ").append(LocalDate.now(java.time.ZoneOffset.UTC)).append(" with `./pfgm bench-peer")
                 .append(imageModelPath != null ? " --image-model " + imageModelPath : "")
                 .append(vectorModelPath != null ? " --vector-model " + vectorModelPath : "")
@@ -236,8 +235,7 @@ public final class PeerBenchCommand extends CliCommand {
                 + " Network arithmetic achieved while sampling: images %.0f GFLOP/s (%.0f%% of the peak),"
                 + " vectors %.0f GFLOP/s (%.0f%%).%n", peak, imgFlops / 1e9, 100 * imgFlops / (peak * 1e9),
                 rowFlops / 1e9, 100 * rowFlops / (peak * 1e9)));
-        sb.append(END);
-        return sb.toString();
+        return SECTION.mark(sb.toString());
     }
 
     private static Object[] with(Object[] args, String flag, Object value) {

@@ -15,8 +15,7 @@ import picocli.CommandLine.Option;
             "with the worker idle, then, with the worker stopped, POST /v1/jobs and GET /v1/jobs/{id} under a",
             "closed loop of --clients clients for --seconds each; writes the service section of FILE."})
 public final class ServiceBenchCommand extends CliCommand {
-    static final String START = "<!-- service-bench:start -->";
-    static final String END = "<!-- service-bench:end -->";
+    static final BenchSection SECTION = new BenchSection("service-bench", "Job service");
 
     @Option(names = "--clients", paramLabel = "N", description = "closed-loop clients, 1..1024 (default 32)")
     int clients = 32;
@@ -50,7 +49,7 @@ public final class ServiceBenchCommand extends CliCommand {
     }
 
     static void section(Path file, ServiceBench.Result r) throws Exception {
-        String table = String.join("\n", START,
+        String table = SECTION.mark(String.join("\n",
                 "| measure | figure | goal |",
                 "|---|---|---|",
                 String.format(Locale.ROOT, "| `POST /v1/jobs`, %d clients, closed loop, %.0f s | %.0f submissions/s (%d errors) | >= 1,000/s |",
@@ -60,8 +59,7 @@ public final class ServiceBenchCommand extends CliCommand {
                 String.format(Locale.ROOT, "| submit to `running`, idle worker, %d jobs | p50 %.1f ms, p99 %.1f ms | p50 < 100 ms |",
                         r.startJobs(), r.startP50Ms(), r.startP99Ms()),
                 String.format(Locale.ROOT, "| `GET /v1/jobs/{id}`, %d clients | %.0f polls/s, p50 %.2f ms, p99 %.2f ms | |",
-                        r.clients(), r.pollsPerSecond(), r.pollP50Ms(), r.pollP99Ms()),
-                END);
-        BenchCommand.update(file, table, START, END, "Job service");
+                        r.clients(), r.pollsPerSecond(), r.pollP50Ms(), r.pollP99Ms())) + "\n");
+        SECTION.write(file, table);
     }
 }

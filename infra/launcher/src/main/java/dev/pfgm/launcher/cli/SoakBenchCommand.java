@@ -71,9 +71,8 @@ public final class SoakBenchCommand extends CliCommand {
     static void section(Path file, SoakBench.Result r) throws Exception {
         SoakBench.Options o = r.options();
         String key = o.seconds() + "s" + (o.hostileClients() > 0 ? "-hostile" + o.hostileClients() : "");
-        String start = "<!-- bench-soak:" + key + ":start -->";
-        String end = "<!-- bench-soak:" + key + ":end -->";
-        List<String> lines = new ArrayList<>(List.of(start,
+        BenchSection section = new BenchSection("bench-soak:" + key, "Job service: held load and soak");
+        List<String> lines = new ArrayList<>(List.of(
                 String.format(Locale.ROOT, "`./pfgm bench-soak --clients %d --seconds %d --window %d --workers %d"
                         + " --jobs-per-second %s --gateway-heap %s%s`: %,d requests, %.0f/s, p50 %.2f ms, p99 %.2f ms,"
                         + " %d errors (%.3f%%; by status, 0 = no answer: %s), %,d uploads (%,d more shed with 503 + Retry-After and retried), %,d jobs offered%s; gateway heap limit %d MB,"
@@ -101,8 +100,7 @@ public final class SoakBenchCommand extends CliCommand {
             lines.add(String.format(Locale.ROOT, "Mean gateway time per request by route (its /metrics histogram sums), first"
                     + " window and last: %s", routes(a, b)));
         }
-        lines.add(end);
-        BenchCommand.update(file, String.join("\n", lines), start, end, "Job service: held load and soak");
+        section.write(file, section.mark(String.join("\n", lines) + "\n"));
     }
 
     private static String routes(SoakBench.Window a, SoakBench.Window b) {
