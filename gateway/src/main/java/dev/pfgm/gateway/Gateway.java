@@ -1,9 +1,11 @@
 package dev.pfgm.gateway;
 
 import dev.pfgm.gateway.api.AdminRoutes;
+import dev.pfgm.gateway.api.AnalysisChecks;
 import dev.pfgm.gateway.api.DatasetRoutes;
 import dev.pfgm.gateway.api.Endpoint;
 import dev.pfgm.gateway.api.FileLinks;
+import dev.pfgm.gateway.api.JobArtifacts;
 import dev.pfgm.gateway.api.JobRoutes;
 import dev.pfgm.gateway.api.ModelRoutes;
 import dev.pfgm.gateway.api.OpsRoutes;
@@ -183,9 +185,10 @@ public final class Gateway implements AutoCloseable {
         WebhookStore webhooks = new WebhookStore(db);
         boolean allowPrivate = config.getInt(Settings.WEBHOOK_ALLOW_PRIVATE) == 1;
         links.mount(router);
-        new JobRoutes(endpoint, jobs, shards, datasets, models, objects, links, relay, contract, quotas,
-                config.getInt(Settings.MAX_ATTEMPTS), config.getInt(Settings.PRESIGN_SECONDS),
-                config.getInt(Settings.RETENTION_DAYS), webhooks, allowPrivate).mount(router);
+        new JobRoutes(endpoint, jobs, datasets, models, objects, links, relay, contract, quotas, webhooks,
+                new AnalysisChecks(datasets, jobs), new JobArtifacts(shards, models),
+                new JobRoutes.Rules(config.getInt(Settings.MAX_ATTEMPTS), config.getInt(Settings.PRESIGN_SECONDS),
+                        config.getInt(Settings.RETENTION_DAYS), allowPrivate)).mount(router);
         new ShardRoutes(endpoint, jobs, shards).mount(router);
         new PreviewRoutes(endpoint, jobs, objects, links).mount(router);
         new ModelRoutes(endpoint, models, objects, links).mount(router);

@@ -20,7 +20,7 @@ import java.util.UUID;
  * eval or a synthesis report names. Refusals name
  * the field, and nothing is queued.
  */
-record AnalysisChecks(DatasetStore datasets, JobStore jobs) {
+public record AnalysisChecks(DatasetStore datasets, JobStore jobs) {
 
     /** A classifier job: labelled images. */
     void classifier(String datasetRef, DatasetRecord d) {

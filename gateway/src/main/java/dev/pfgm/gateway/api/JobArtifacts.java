@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * synthesis also its parts, read from the shards table a page at a time (a job may have 100,000).
  * A cancelled synthesis lists the parts it committed; any other unfinished job has none yet.
  */
-record JobArtifacts(ShardStore shards, ModelStore models) {
+public record JobArtifacts(ShardStore shards, ModelStore models) {
     /** A file: its name, object key, size, checksum and type. */
     record File(String name, String key, long bytes, String sha256, String contentType) {
         static File of(JsonNode a) {

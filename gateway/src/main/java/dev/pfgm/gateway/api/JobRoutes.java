@@ -21,7 +21,6 @@ import dev.pfgm.shared.store.ModelStore;
 import dev.pfgm.shared.store.ModelStore.ModelRecord;
 import dev.pfgm.shared.store.ObjectStore;
 import dev.pfgm.shared.store.QuotaStore;
-import dev.pfgm.shared.store.ShardStore;
 import dev.pfgm.shared.store.WebhookStore;
 import dev.pfgm.shared.synthesis.ModelFacts;
 import dev.pfgm.shared.synthesis.SpecException;
@@ -39,50 +38,27 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-/** /v1/jobs: submit, read, list, cancel, events and artifacts. */
-public final class JobRoutes {
+/**
+ * /v1/jobs: submit, read, list, cancel, events and artifacts.
+ *
+ * @param rules the deployment's settings the routes apply
+ */
+public record JobRoutes(Endpoint endpoint, JobStore jobs, DatasetStore datasets, ModelStore models, ObjectStore objects,
+        FileLinks links, OutboxRelay relay, ContractValidator contract, QuotaStore quotas, WebhookStore webhooks,
+        AnalysisChecks analysis, JobArtifacts artifacts, Rules rules) {
     /**
      * Values a generate job draws into one samples.npy: 2^28 (1 GiB as float32, twice that as the
      * worker's doubles). 10,000,000 images of 16x16 passed before and failed on the worker.
      */
     static final long MAX_GENERATE_VALUES = 1L << 28;
 
-    private final Endpoint endpoint;
-    private final JobStore jobs;
-    private final DatasetStore datasets;
-    private final ModelStore models;
-    private final FileLinks links;
-    private final ObjectStore objects;
-    private final int retentionDays;
-    private final WebhookStore webhooks;
-    private final boolean allowPrivateWebhooks;
-    private final JobArtifacts artifacts;
-    private final OutboxRelay relay;
-    private final ContractValidator contract;
-    private final int defaultMaxAttempts;
-    private final int presignSeconds;
-    private final QuotaStore quotas;
-    private final AnalysisChecks analysis;
-
-    public JobRoutes(Endpoint endpoint, JobStore jobs, ShardStore shards, DatasetStore datasets, ModelStore models,
-            ObjectStore objects, FileLinks links, OutboxRelay relay, ContractValidator contract, QuotaStore quotas, int defaultMaxAttempts,
-            int presignSeconds, int retentionDays, WebhookStore webhooks, boolean allowPrivateWebhooks) {
-        this.retentionDays = retentionDays;
-        this.webhooks = webhooks;
-        this.allowPrivateWebhooks = allowPrivateWebhooks;
-        this.quotas = quotas;
-        this.analysis = new AnalysisChecks(datasets, jobs);
-        this.artifacts = new JobArtifacts(shards, models);
-        this.endpoint = endpoint;
-        this.jobs = jobs;
-        this.datasets = datasets;
-        this.models = models;
-        this.links = links;
-        this.objects = objects;
-        this.relay = relay;
-        this.contract = contract;
-        this.defaultMaxAttempts = defaultMaxAttempts;
-        this.presignSeconds = presignSeconds;
+    /**
+     * @param defaultMaxAttempts a job's attempts when its request names none
+     * @param presignSeconds how long a file link lasts
+     * @param retentionDays how long a finished job's files are kept
+     * @param allowPrivateWebhooks whether a webhook may target a private or loopback address
+     */
+    public record Rules(int defaultMaxAttempts, int presignSeconds, int retentionDays, boolean allowPrivateWebhooks) {
     }
 
     public void mount(Router r) {
@@ -152,7 +128,7 @@ public final class JobRoutes {
             JobArtifacts.Page page = artifacts.list(j, ctx.request().getParam("after"), limit);
             ObjectNode body = Json.object();
             ArrayNode files = body.putArray("files");
-            String expires = Views.time(Instant.now().plusSeconds(presignSeconds).atOffset(java.time.ZoneOffset.UTC));
+            String expires = Views.time(Instant.now().plusSeconds(rules.presignSeconds()).atOffset(java.time.ZoneOffset.UTC));
             for (JobArtifacts.File a : page.files()) {
                 ObjectNode f = files.addObject();
                 f.put("name", a.name());
@@ -175,7 +151,7 @@ public final class JobRoutes {
 
     /** A job as the API shows it, with when its files expire (finished_at + retention) or did. */
     private Views.Job view(JobRecord j) {
-        return Views.job(j, retentionDays);
+        return Views.job(j, rules.retentionDays());
     }
 
     /** The tenant's job the path names ({@code raw}, not yet parsed), or a 404 (a 400 for a malformed id). */
@@ -292,11 +268,11 @@ public final class JobRoutes {
         }
         String webhook = body.getString("webhook");
         if (webhook != null) {
-            WebhookRoutes.checkTarget(webhook, "/webhook", allowPrivateWebhooks);
+            WebhookRoutes.checkTarget(webhook, "/webhook", rules.allowPrivateWebhooks());
         }
         JsonNode metadata = body.containsKey("metadata")
                 ? Json.MAPPER.valueToTree(body.getJsonObject("metadata").getMap()) : null;
-        return new Checked(type, params, datasetRef, modelId, body.getInteger("max_attempts", defaultMaxAttempts), gflop,
+        return new Checked(type, params, datasetRef, modelId, body.getInteger("max_attempts", rules.defaultMaxAttempts()), gflop,
                 quota, webhook, metadata, body.getString("name"),
                 upload == null || upload.labels() == null ? null : upload.labels().key());
     }
