@@ -9,12 +9,10 @@ import dev.pfgm.shared.InvalidInputException;
 public final class SpecException extends InvalidInputException {
     private static final long serialVersionUID = 1L;
     private final String field;
-    private final String problem;
 
     public SpecException(String field, String problem) {
         super(field + ": " + problem);
         this.field = field;
-        this.problem = problem;
     }
 
     public String field() {
@@ -23,6 +21,6 @@ public final class SpecException extends InvalidInputException {
 
     /** The message without the field's name. */
     public String problem() {
-        return problem;
+        return getMessage().substring(field.length() + 2);
     }
 }
