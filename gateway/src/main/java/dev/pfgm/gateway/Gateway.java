@@ -65,54 +65,51 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
-    private final Database db;
-    private final Vertx vertx;
     private final HttpServer server;
-    private final OutboxRelay relay;
-    private final Admin kafkaAdmin;
     private final Optional<KeyStore.NewKey> firstAdminKey;
-    private final RetentionSweeper sweeper;
-    private final WebhookSender webhookSender;
+    private final OpenResources open;
 
-    private Gateway(Database db, Vertx vertx, HttpServer server, OutboxRelay relay, Admin kafkaAdmin,
-            Optional<KeyStore.NewKey> firstAdminKey, RetentionSweeper sweeper, WebhookSender webhookSender) {
-        this.sweeper = sweeper;
-        this.webhookSender = webhookSender;
-        this.db = db;
-        this.vertx = vertx;
+    private Gateway(HttpServer server, Optional<KeyStore.NewKey> firstAdminKey, OpenResources open) {
         this.server = server;
-        this.relay = relay;
-        this.kafkaAdmin = kafkaAdmin;
         this.firstAdminKey = firstAdminKey;
+        this.open = open;
     }
 
     public static Gateway start(Config config) throws Exception {
+        OpenResources open = new OpenResources();
+        try {
+            return start(config, open);
+        } catch (Throwable t) {
+            open.closeAll();
+            throw t;
+        }
+    }
+
+    private static Gateway start(Config config, OpenResources open) throws Exception {
         // a request waits at most 3 s for a connection, then answers 503 (Endpoint)
         Database db = Database.open(config, "gateway", 3000);
+        open.add("the database pool", db::close);
         String bootstrap = config.get(Settings.KAFKA);
         KafkaTopics.ensure(bootstrap, config.getInt(Settings.TOPIC_PARTITIONS));
         ObjectStore objects = new ObjectStore(config);
         objects.ensureBucket();
 
         KeyStore keys = new KeyStore(db);
-        Optional<KeyStore.NewKey> first;
-        try {
-            first = bootstrapAdminKey(config, keys);
-        } catch (IllegalArgumentException | java.io.IOException e) {
-            db.close();
-            throw e;
-        }
+        Optional<KeyStore.NewKey> first = bootstrapAdminKey(config, keys);
 
         Metrics metrics = new Metrics();
         OutboxRelay relay = new OutboxRelay(new Outbox(db), bootstrap, metrics);
         relay.start();
+        open.add("the outbox relay", relay::close);
         Admin admin = Admin.create(KafkaTopics.props(bootstrap));
+        open.add("the Kafka admin client", () -> admin.close(java.time.Duration.ofSeconds(5)));
 
         // blocking handlers each hold a database connection: more threads than connections only queue
         // Vert.x's own metrics (HTTP server, worker pool) go to the same registry as the gateway's
         Vertx vertx = Vertx.builder().with(new VertxOptions().setWorkerPoolSize(config.getInt(Settings.DB_POOL))
                         .setMetricsOptions(new io.vertx.micrometer.MicrometerMetricsOptions().setEnabled(true)))
                 .withMetrics(new io.vertx.micrometer.MicrometerMetricsFactory(metrics.registry())).build();
+        open.add("Vert.x", () -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
         Router router = Router.router(vertx);
         ConnectionGuard guard = new ConnectionGuard(vertx, config.getInt(Settings.HTTP_MAX_CONNECTIONS),
                 config.getInt(Settings.HTTP_HEADER_SECONDS));
@@ -222,12 +219,15 @@ public final class Gateway implements AutoCloseable {
                 .requestHandler(router)
                 .listen(config.getInt(Settings.HTTP_PORT), config.get(Settings.HTTP_HOST))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        open.add("the HTTP server", () -> server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
         LOG.info("gateway listening on port {}", server.actualPort());
         RetentionSweeper sweeper = new RetentionSweeper(jobs, objects, config.getInt(Settings.RETENTION_DAYS))
                 .start(config.getInt(Settings.RETENTION_SWEEP_SECONDS));
+        open.add("the retention sweeper", sweeper::close);
         WebhookSender webhookSender = new WebhookSender(webhooks, config.getInt(Settings.WEBHOOK_RETRY_SECONDS),
                 allowPrivate).start();
-        return new Gateway(db, vertx, server, relay, admin, first, sweeper, webhookSender);
+        open.add("the webhook sender", webhookSender::close);
+        return new Gateway(server, first, open);
     }
 
     public int port() {
@@ -239,23 +239,14 @@ public final class Gateway implements AutoCloseable {
         return firstAdminKey;
     }
 
+    /**
+     * Closes what the gateway opened, the last first: the webhook sender and sweeper, the HTTP server,
+     * Vert.x, the Kafka admin client, the outbox relay (after the server: what was submitted until then
+     * is published) and the database pool.
+     */
     @Override
     public void close() {
-        try {
-            server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            LOG.warn("closing HTTP server: {}", e.getMessage());
-        }
-        relay.close();
-        sweeper.close();
-        webhookSender.close();
-        kafkaAdmin.close(java.time.Duration.ofSeconds(5));
-        try {
-            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            LOG.warn("closing Vert.x: {}", e.getMessage());
-        }
-        db.close();
+        open.closeAll();
     }
 
     /**

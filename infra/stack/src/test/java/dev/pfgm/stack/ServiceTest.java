@@ -1213,6 +1213,24 @@ class ServiceTest {
     }
 
     @Test
+    @Order(17)
+    void aGatewayThatCannotStartLeavesNothingRunning() throws Exception {
+        java.util.function.Supplier<Long> relays = () -> Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().equals("pfgm-outbox-relay")).count();
+        long before = relays.get();
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+            assertThrows(Exception.class, () -> dev.pfgm.gateway.Gateway.start(stack.config().with(Map.of(
+                    Settings.HTTP_PORT.name(), Integer.toString(taken.getLocalPort())))));
+        }
+        // the failed start had started its outbox relay, Vert.x and pool before the port was refused
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (relays.get() > before && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(before, relays.get(), "outbox relays left running");
+    }
+
+    @Test
     @Order(18)
     void aWorkerReportsItsHealthAndJobsNameWhatTheyRanOn() throws Exception {
         int port;
