@@ -7,10 +7,8 @@ import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.engine.sample.Guidance;
 import dev.pfgm.engine.sample.SolverSpec;
 import dev.pfgm.shared.InvalidInputException;
-import dev.pfgm.shared.data.DataFiles;
 import dev.pfgm.shared.data.ImageFiles;
 import dev.pfgm.shared.data.ImageSet;
-import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,8 +32,8 @@ public final class EvalCommand extends CliCommand {
     @Option(names = "--data", required = true, paramLabel = "TEST", description = "held-out images")
     String testSpec;
 
-    @Option(names = "--classifier", paramLabel = "C", description = "a classifier from ./pfgm classifier train")
-    Path classifierPath;
+    @Mixin
+    ClassifierOption classifierOption;
 
     @Option(names = "--train", paramLabel = "TRAIN",
             description = "the training images (default: the model's training data, as recorded in the model file)")
@@ -64,9 +62,7 @@ public final class EvalCommand extends CliCommand {
         SolverSpec spec = solver.spec();
         PfgmModel model = modelFile.readImage("eval is for image models");
         Guidance guidance = guidanceOptions.forModel(model, null);
-        ClassifierModel classifier = classifierPath != null
-                ? ClassifierModel.read(DataFiles.readBytes(classifierPath, "--classifier"),
-                "--classifier '" + classifierPath + "'") : null;
+        ClassifierModel classifier = classifierOption.read();
         String trainSpec = trainOption != null ? trainOption : model.provenance().dataSource();
         ImageSet test = ImageFiles.images(testSpec, null, "--data", null);
         ImageSet train = ImageFiles.images(trainSpec, null, trainOption != null ? "--train" : "--train (from the model file)",

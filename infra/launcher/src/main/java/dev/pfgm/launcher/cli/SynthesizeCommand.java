@@ -96,8 +96,8 @@ public final class SynthesizeCommand extends CliCommand {
                     + " without)")
     String holdout;
 
-    @Option(names = "--classifier", paramLabel = "C", description = "images: adds the eval's figures to the report")
-    Path classifierPath;
+    @Mixin
+    ClassifierOption classifierOption;
 
     @Option(names = "--resume",
             description = "keep the parts of an earlier run into DIR whose files still match their sha256 and draw"
@@ -109,7 +109,7 @@ public final class SynthesizeCommand extends CliCommand {
         Path out = Check.outputFolder("--out", outPath);
         ObjectNode params = params();
         String[][] inputs = {{"--model", modelFile.path.toString()}, {"--data", dataOption}, {"--holdout", holdout},
-            {"--classifier", classifierPath == null ? null : classifierPath.toString()}};
+            {"--classifier", classifierOption.given() ? classifierOption.path.toString() : null}};
         DistinctFiles.notInFolderAs(inputs, out, LocalSynthesis::writes, "--out", "the output folder");
         byte[] modelBytes = ModelFile.readBytes(modelFile.path, "--model");
         PfgmModel model = ModelFile.read(modelBytes, "--model '" + modelFile.path + "'");
@@ -178,8 +178,7 @@ public final class SynthesizeCommand extends CliCommand {
         ImageFiles.Loaded given = dataOption != null ? SynthesisReport.fits(model, read(model, dataOption), "--data") : null;
         ImageFiles.Loaded heldOut = holdout != null
                 ? SynthesisReport.heldOut(model, ImageFiles.load(holdout, null, "--holdout", null), "--holdout") : null;
-        ClassifierModel classifier = classifierPath != null ? ClassifierModel.read(DataFiles.readBytes(
-                classifierPath, "--classifier"), "--classifier") : null;
+        ClassifierModel classifier = classifierOption.read();
         if (classifier != null && !model.isImage()) {
             throw new InvalidInputException("--classifier: the report judges images with a classifier; this is a table model");
         }

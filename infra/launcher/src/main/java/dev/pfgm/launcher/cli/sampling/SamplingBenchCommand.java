@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pfgm.engine.eval.ClassifierModel;
 import dev.pfgm.engine.train.Holdout;
 import dev.pfgm.launcher.cli.Check;
+import dev.pfgm.launcher.cli.ClassifierOption;
 import dev.pfgm.launcher.cli.Cli;
 import dev.pfgm.launcher.cli.CliCommand;
 import dev.pfgm.launcher.cli.ProgressBar;
@@ -82,8 +83,8 @@ public final class SamplingBenchCommand extends CliCommand {
     @Option(names = "--labels", paramLabel = "LABELS", description = "images: labels to train the classifier on")
     String labels;
 
-    @Option(names = "--classifier", paramLabel = "C", description = "images: a classifier from ./pfgm classifier train")
-    Path classifierPath;
+    @Mixin
+    ClassifierOption classifierOption;
 
     @Override
     protected void run() throws Exception {
@@ -98,19 +99,19 @@ public final class SamplingBenchCommand extends CliCommand {
         ProgressBar bar = new ProgressBar("bench-sampling");
         SamplingStudy.Result r;
         boolean table = BuiltinData.isBuiltin(data) && !data.equals(ImageFiles.DISCS);
-        if (table && (labels != null || classifierPath != null)) {
+        if (table && (labels != null || classifierOption.given())) {
             throw new InvalidInputException((labels != null ? "--labels" : "--classifier") + ": for images only; '"
                     + data + "' is a table");
         }
         ImageFiles.Loaded loaded = table ? null : ImageFiles.load(data, labels, "--data", "--labels");
-        if (loaded != null && !loaded.isImages() && classifierPath != null) {
+        if (loaded != null && !loaded.isImages() && classifierOption.given()) {
             throw new InvalidInputException("--classifier: for images only; '" + data + "' is a table");
         }
         if (loaded != null && loaded.isImages()) {
             // images: a smaller default ladder and count, Frechet distance in a classifier's features
             int count = count(250, 100_000);
             o = options(methods, trainSeed, extra, count, "5,10,18,35,50,100", "1e-2,1e-3");
-            if (classifierPath == null && !data.equals(ImageFiles.DISCS) && loaded.images().labels() == null) {
+            if (!classifierOption.given() && !data.equals(ImageFiles.DISCS) && loaded.images().labels() == null) {
                 throw new InvalidInputException("--classifier: '" + data + "' has no labels to train one on; give"
                         + " --labels or a --classifier from ./pfgm classifier train");
             }
@@ -233,9 +234,8 @@ public final class SamplingBenchCommand extends CliCommand {
      * models/) on the training images' labels, or for builtin:discs on their size (radius >= 3 large).
      */
     private ClassifierModel classifier(ImageSet train, Path models, ProgressBar bar) throws java.io.IOException {
-        if (classifierPath != null) {
-            Path p = classifierPath;
-            ClassifierModel c = ClassifierModel.read(DataFiles.readBytes(p, "--classifier"), "--classifier '" + p + "'");
+        if (classifierOption.given()) {
+            ClassifierModel c = classifierOption.read();
             c.checkTakes(train.channels(), train.height(), train.width(), "--classifier", "the data's");
             return c;
         }
