@@ -15,8 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
-/** The image branch of ./pfgm train: U-Net training with a run folder (loss.csv, previews, checkpoint). */
-final class ImageTraining {
+/**
+ * The image branch of ./pfgm train: U-Net training with a run folder (loss.csv, previews, checkpoint).
+ *
+ * @param steps the --steps flag, or 0 when absent (a resumed run then keeps its checkpoint's count)
+ */
+record ImageTraining(ImageSet data, TrainSettings settings, Path out, Path runDir, boolean resume, int steps, PfgmModel init, boolean conditional) {
     static final String CHECKPOINT = "checkpoint.ckpt";
     static final String LOSS = "loss.csv";
 
@@ -25,31 +29,9 @@ final class ImageTraining {
         return fileName.equals(CHECKPOINT) || fileName.equals(LOSS) || fileName.matches("preview-[0-9]+\\.png");
     }
 
-    private final ImageSet data;
-    private final TrainSettings settings;
-    private final Path out;
-    private final Path run;
-    private final boolean resume;
-    private final int steps;
-    private final PfgmModel init;
-    private final boolean conditional;
-
-    /** {@code steps}: the --steps flag, or 0 when absent (a resumed run then keeps its checkpoint's count). */
-    ImageTraining(ImageSet data, TrainSettings settings, Path out, Path run, boolean resume, int steps,
-                  PfgmModel init, boolean conditional) {
-        this.steps = steps;
-        this.init = init;
-        this.conditional = conditional;
-        this.data = data;
-        this.settings = settings;
-        this.out = out;
-        this.run = run;
-        this.resume = resume;
-    }
-
     void run() throws IOException {
         Checkpoint from = null;
-        Path ckpt = run.resolve(CHECKPOINT);
+        Path ckpt = runDir.resolve(CHECKPOINT);
         if (resume) {
             if (!Files.isRegularFile(ckpt)) {
                 throw new InvalidInputException("--resume: no checkpoint at '" + ckpt + "'");
@@ -61,15 +43,15 @@ final class ImageTraining {
         boolean finished = from != null && from.step() >= start.settings().steps();
         if (finished && Files.exists(out)) {
             // resuming a finished run rewrote the model with a new training time and trained nothing
-            throw new InvalidInputException("--resume: the run in '" + run + "' finished at step " + from.step()
+            throw new InvalidInputException("--resume: the run in '" + runDir + "' finished at step " + from.step()
                     + " and '" + out + "' exists; give --steps above " + from.step() + " to train on");
         }
-        DataFiles.createFolder(run, "--run");
+        DataFiles.createFolder(runDir, "--run");
         System.err.printf(Locale.ROOT, "train: %d images of %dx%dx%d from %s, %s%d steps; run folder %s%n",
                 data.count(), data.channels(), data.height(), data.width(), data.source(), finished
                         ? "the checkpoint is the last step (the model is written from it) of "
                         : from == null ? "" : "resuming at step " + start.firstStep() + " of ",
-                start.settings().steps(), run);
+                start.settings().steps(), runDir);
         ProgressBar bar = new ProgressBar("train");
         StringBuilder lossCsv = new StringBuilder("step,loss\n");
         if (from != null) {
@@ -86,7 +68,7 @@ final class ImageTraining {
                     smooth[0] = Double.isNaN(smooth[0]) ? loss : 0.98 * smooth[0] + 0.02 * loss;
                     lossCsv.append(step).append(',').append(String.format(Locale.ROOT, "%.6g", loss)).append('\n');
                     if (step % 100 == 0 || step == steps) {
-                        write(run.resolve(LOSS), lossCsv.toString().getBytes(StandardCharsets.UTF_8));
+                        write(runDir.resolve(LOSS), lossCsv.toString().getBytes(StandardCharsets.UTF_8));
                     }
                     bar.update((double) step / steps, String.format(Locale.ROOT, "step %d/%d  loss %.3g", step, steps,
                             smooth[0]));
@@ -99,7 +81,7 @@ final class ImageTraining {
 
                 @Override
                 public void onPreview(int step, byte[] png) {
-                    write(run.resolve(String.format(Locale.ROOT, "preview-%07d.png", step)), png);
+                    write(runDir.resolve(String.format(Locale.ROOT, "preview-%07d.png", step)), png);
                 }
             });
         } finally {
@@ -110,7 +92,7 @@ final class ImageTraining {
                 .put("seconds", TrainCommand.round(model.provenance().trainSeconds()))
                 .put("final_loss", model.provenance().finalLoss()).put("count", data.count()).put("dim", data.dim())
                 .put("shape", model.image().shape()).put("z_max", model.settings().zMax())
-                .put("run", run.toString()).put("data_sha256", data.sha256()).print();
+                .put("run", runDir.toString()).put("data_sha256", data.sha256()).print();
     }
 
     private static void write(Path path, byte[] bytes) {
