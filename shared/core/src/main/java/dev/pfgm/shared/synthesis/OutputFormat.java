@@ -2,6 +2,7 @@ package dev.pfgm.shared.synthesis;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The file formats of a synthesis's parts. Tables: npy (float32 [rows, d]), csv (a header of the
@@ -9,25 +10,24 @@ import java.util.List;
  * [n, c, h, w]) and png-tar (WebDataset: 000000123.png, plus 000000123.cls for a class).
  */
 public enum OutputFormat {
-    NPY("npy", "npy", true, true),
-    CSV("csv", "csv", true, false),
-    PARQUET("parquet", "parquet", true, false),
-    PNG_TAR("png-tar", "tar", false, true);
+    NPY("npy", true, true),
+    CSV("csv", true, false),
+    PARQUET("parquet", true, false),
+    PNG_TAR("tar", false, true);
 
-    private final String wireName;
     private final String extension;
     private final boolean tables;
     private final boolean images;
 
-    OutputFormat(String wireName, String extension, boolean tables, boolean images) {
-        this.wireName = wireName;
+    OutputFormat(String extension, boolean tables, boolean images) {
         this.extension = extension;
         this.tables = tables;
         this.images = images;
     }
 
+    /** The name in params and flags: the constant's, in lower case with dashes (png-tar). */
     public String wireName() {
-        return wireName;
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** The part files' extension: part-00000.EXT. */
@@ -47,7 +47,7 @@ public enum OutputFormat {
     /** The format of this wire name, or null. */
     public static OutputFormat parse(String s) {
         for (OutputFormat f : values()) {
-            if (f.wireName.equals(s)) {
+            if (f.wireName().equals(s)) {
                 return f;
             }
         }
