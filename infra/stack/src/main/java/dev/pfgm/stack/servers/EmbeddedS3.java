@@ -13,12 +13,10 @@ import org.jclouds.blobstore.BlobStoreContext;
 public final class EmbeddedS3 implements AutoCloseable {
     private final S3Proxy proxy;
     private final BlobStoreContext context;
-    private final int port;
 
-    private EmbeddedS3(S3Proxy proxy, BlobStoreContext context, int port) {
+    private EmbeddedS3(S3Proxy proxy, BlobStoreContext context) {
         this.proxy = proxy;
         this.context = context;
-        this.port = port;
     }
 
     public static EmbeddedS3 start(Path dir, int port, String accessKey, String secretKey) throws Exception {
@@ -39,11 +37,12 @@ public final class EmbeddedS3 implements AutoCloseable {
             }
             Thread.sleep(20);
         }
-        return new EmbeddedS3(proxy, context, port);
+        return new EmbeddedS3(proxy, context);
     }
 
+    /** The server's address (its bound port: 0 picks a free one). */
     public String endpoint() {
-        return "http://127.0.0.1:" + port;
+        return "http://127.0.0.1:" + proxy.getPort();
     }
 
     @Override
