@@ -151,7 +151,7 @@ public final class Classifier extends FlatNetwork {
             Kernels.groupNormSwish(convOut[i], normed[i], inv[i], sig[i], act[i], n, c, area, ResBlock.GROUP);
             cur = act[i];
             if (i < pools) {
-                NhwcKernels.avgPool(act[i], pooled[i], n * c, 1, h, w); // planes as 1-channel images
+                Kernels.avgPool(act[i], pooled[i], n * c, h, w);
                 cur = pooled[i];
                 h /= 2;
                 w /= 2;
@@ -192,7 +192,7 @@ public final class Classifier extends FlatNetwork {
             if (i < pools) {
                 float[] up = dCur == dA ? dB : dA;
                 Arrays.fill(up, 0, n * c * h * w * 4, 0f);
-                NhwcKernels.avgPoolBackward(dCur, up, n * c, 1, 2 * h, 2 * w);
+                Kernels.avgPoolBackward(dCur, up, n * c, 2 * h, 2 * w);
                 h *= 2;
                 w *= 2;
                 dCur = up;

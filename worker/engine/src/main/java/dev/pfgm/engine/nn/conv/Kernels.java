@@ -156,6 +156,42 @@ final class Kernels {
         }
     }
 
+    /** 2x2 average pooling of [n*c, h, w] planes (h, w even). */
+    static void avgPool(float[] x, float[] y, int planes, int h, int w) {
+        int oh = h / 2;
+        int ow = w / 2;
+        for (int p = 0; p < planes; p++) {
+            int in = p * h * w;
+            int out = p * oh * ow;
+            for (int r = 0; r < oh; r++) {
+                int a = in + 2 * r * w;
+                for (int q = 0; q < ow; q++) {
+                    y[out + r * ow + q] = 0.25f * (x[a + 2 * q] + x[a + 2 * q + 1] + x[a + w + 2 * q] + x[a + w + 2 * q + 1]);
+                }
+            }
+        }
+    }
+
+    /** Adds the pooling gradient into dx. */
+    static void avgPoolBackward(float[] dy, float[] dx, int planes, int h, int w) {
+        int oh = h / 2;
+        int ow = w / 2;
+        for (int p = 0; p < planes; p++) {
+            int in = p * h * w;
+            int out = p * oh * ow;
+            for (int r = 0; r < oh; r++) {
+                int a = in + 2 * r * w;
+                for (int q = 0; q < ow; q++) {
+                    float g = 0.25f * dy[out + r * ow + q];
+                    dx[a + 2 * q] += g;
+                    dx[a + 2 * q + 1] += g;
+                    dx[a + w + 2 * q] += g;
+                    dx[a + w + 2 * q + 1] += g;
+                }
+            }
+        }
+    }
+
     /** grad[at ..] += src (a device array of {@code len} values). */
     static void addDownload(INDArray src, float[] grad, int at, int len) {
         float[] tmp = new float[len];
