@@ -1214,7 +1214,7 @@ class ServiceTest {
 
     @Test
     @Order(17)
-    void aGatewayThatCannotStartLeavesNothingRunning() throws Exception {
+    void aGatewayOrWorkerThatCannotStartLeavesNothingRunning() throws Exception {
         java.util.function.Supplier<Long> relays = () -> Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && t.getName().equals("pfgm-outbox-relay")).count();
         long before = relays.get();
@@ -1228,6 +1228,14 @@ class ServiceTest {
             Thread.sleep(50);
         }
         assertEquals(before, relays.get(), "outbox relays left running");
+
+        // the worker's twin: its connection pool is open before the object store refuses the key
+        java.util.function.Supplier<Long> pools = () -> Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("worker-refused-store")).count();
+        assertThrows(RuntimeException.class, () -> dev.pfgm.worker.Worker.start(stack.config().with(Map.of(
+                Settings.WORKER_ID.name(), "refused-store", Settings.S3_SECRET_KEY.name(), "not-the-secret",
+                Settings.DEPENDENCY_WAIT_SECONDS.name(), "0", Settings.WORK_DIR.name(), tmp.resolve("w").toString()))));
+        assertEquals(0, pools.get(), "the worker's connection pool left open");
     }
 
     @Test

@@ -147,10 +147,16 @@ public final class Worker implements AutoCloseable {
                     + e.getClass().getSimpleName() + ")");
         }
         Database db = Database.open(config, "worker-" + id);
-        ObjectStore objects = new ObjectStore(config,
-                new dev.pfgm.shared.store.DependencyWait(config.getInt(Settings.DEPENDENCY_WAIT_SECONDS)));
-        objects.ensureBucket();
-        Worker w = new Worker(config, db, objects, id, scratch);
+        Worker w;
+        try {
+            ObjectStore objects = new ObjectStore(config,
+                    new dev.pfgm.shared.store.DependencyWait(config.getInt(Settings.DEPENDENCY_WAIT_SECONDS)));
+            objects.ensureBucket();
+            w = new Worker(config, db, objects, id, scratch);
+        } catch (Throwable t) {
+            db.close(); // a refused store or Kafka setting left the pool open in the process
+            throw t;
+        }
         w.consumerThread.start();
         int reapMillis = config.getInt(Settings.REAPER_MILLIS);
         var unused = w.reaper.scheduleWithFixedDelay(w::reap, reapMillis, reapMillis, TimeUnit.MILLISECONDS); // ends with close()
