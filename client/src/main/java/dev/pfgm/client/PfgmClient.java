@@ -24,7 +24,8 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * The job API from Java: upload a dataset, submit a job, wait for it, download its files, cancel it.
+ * The job API from Java: upload a dataset, submit a job, wait for it, download its files, cancel it,
+ * list and delete jobs.
  * Every call is retried on 429 and 503 after the Retry-After the service names (seconds or a date),
  * on a connection that could not be made, and on a lost connection for calls that are safe to
  * repeat (not an upload: a second one would store the dataset twice); a submission carries an
@@ -162,12 +163,47 @@ public final class PfgmClient {
     public void eachArtifact(String id, java.util.function.Predicate<JsonNode> more) throws IOException,
             InterruptedException {
         String prefix = "/v1/jobs/" + enc(id) + "/artifacts";
-        String page = prefix;
+        eachListed(prefix, prefix, "files", "job " + id + "'s files", more);
+    }
+
+    /** The first page of the tenant's jobs that {@code filter} lets through, newest first ({@code next} names the rest). */
+    public JsonNode jobs(JobFilter filter) throws IOException, InterruptedException {
+        String path = jobsPath(filter);
+        return json(send(() -> request(path).GET(), true));
+    }
+
+    /**
+     * Hands the tenant's jobs that {@code filter} lets through to {@code more}, newest first, page by
+     * page, until it returns false or the list ends.
+     */
+    public void eachJob(JobFilter filter, java.util.function.Predicate<JsonNode> more) throws IOException,
+            InterruptedException {
+        eachListed(jobsPath(filter), "/v1/jobs", "data", "the jobs", more);
+    }
+
+    private static String jobsPath(JobFilter filter) {
+        String q = filter.query();
+        return q.isEmpty() ? "/v1/jobs" : "/v1/jobs?" + q;
+    }
+
+    /** Deletes a finished job with its events and files (the service refuses a queued or running one: 409). */
+    public void delete(String id) throws IOException, InterruptedException {
+        send(() -> request("/v1/jobs/" + enc(id)).DELETE(), true).body().close();
+    }
+
+    /**
+     * Walks a paged listing from {@code first}: each entry of the page's {@code field} array goes to
+     * {@code more} until it returns false, then the page's {@code next}, which must stay under
+     * {@code prefix} (a next that points elsewhere, or a page that adds nothing, would not end).
+     */
+    private void eachListed(String first, String prefix, String field, String what,
+            java.util.function.Predicate<JsonNode> more) throws IOException, InterruptedException {
+        String page = first;
         while (page != null) {
             String path = page;
             JsonNode body = json(send(() -> request(path).GET(), true));
-            for (JsonNode f : body.path("files")) {
-                if (!more.test(f)) {
+            for (JsonNode entry : body.path(field)) {
+                if (!more.test(entry)) {
                     return;
                 }
             }
@@ -175,9 +211,8 @@ public final class PfgmClient {
             if (!next.isTextual()) {
                 break;
             }
-            // only this job's listing: a next that points elsewhere, or a page that adds nothing, would not end
-            if (!next.asText().startsWith(prefix + "?") || body.path("files").isEmpty()) {
-                throw new IOException("the service's listing of job " + id + " gave a next page this will not follow");
+            if (!next.asText().startsWith(prefix + "?") || body.path(field).isEmpty()) {
+                throw new IOException("the service's listing of " + what + " gave a next page this will not follow");
             }
             page = next.asText();
         }

@@ -289,6 +289,42 @@ class PfgmClientTest {
         }
     }
 
+    /** The filter travels as the list's query, encoded; the pages are followed; delete is a DELETE. */
+    @Test
+    void jobsAreListedThroughTheirFilterPageByPageAndDeleted() throws Exception {
+        List<String> asked = new CopyOnWriteArrayList<>();
+        HttpServer s = serve("/v1/jobs", ex -> {
+            asked.add(ex.getRequestMethod() + " " + ex.getRequestURI().getRawPath() + "?" + ex.getRequestURI().getRawQuery());
+            String query = String.valueOf(ex.getRequestURI().getRawQuery());
+            if (ex.getRequestMethod().equals("DELETE")) {
+                ex.sendResponseHeaders(204, -1);
+                ex.close();
+            } else if (!query.contains("after=")) {
+                reply(ex, 200, "{\"data\": [{\"id\": \"j3\"}, {\"id\": \"j2\"}], \"has_more\": true,"
+                        + " \"next\": \"/v1/jobs?limit=2&status=failed&after=j2\"}");
+            } else {
+                reply(ex, 200, "{\"data\": [{\"id\": \"j1\"}], \"has_more\": false, \"next\": null}");
+            }
+        });
+        try {
+            List<String> ids = new java.util.ArrayList<>();
+            JobFilter filter = JobFilter.all().withStatus("failed").withName("a b&c").withMetadata("run", "7=x")
+                    .withMetadata("batch", "2");
+            client(s).eachJob(filter, j -> ids.add(j.path("id").asText()));
+            assertEquals(List.of("j3", "j2", "j1"), ids);
+            assertEquals(List.of("GET /v1/jobs?status=failed&name=a+b%26c&metadata%5Bbatch%5D=2&metadata%5Brun%5D=7%3Dx",
+                    "GET /v1/jobs?limit=2&status=failed&after=j2"), asked);
+            asked.clear();
+            assertEquals(2, client(s).jobs(JobFilter.all()).path("data").size());
+            assertEquals(List.of("GET /v1/jobs?null"), asked);
+            asked.clear();
+            client(s).delete("j1");
+            assertEquals(List.of("DELETE /v1/jobs/j1?null"), asked);
+        } finally {
+            s.stop(0);
+        }
+    }
+
     /** Nothing listening: the error says where it tried (ConnectException has no message of its own). */
     @Test
     void anUnreachableServiceIsNamed() throws Exception {

@@ -120,4 +120,56 @@ class ClientCommandsTest {
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("404"), missing.err());
     }
+
+    @Test
+    void jobsAreListedThroughTheirFiltersAndAFinishedOneDeleted() throws Exception {
+        String batch = "b" + System.nanoTime();
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            CliTest.Run s = cli("submit", "--job", "{\"type\":\"train\",\"dataset\":\"builtin:moons\",\"name\":\"n" + i
+                    + "\",\"metadata\":{\"batch\":\"" + batch + "\"},\"params\":{\"steps\":2000000}}");
+            assertEquals(0, s.code(), s.err());
+            ids.add(0, last(s).path("id").asText()); // newest first, as the list gives them
+        }
+        // the newest runs until deleted is refused; the other two are cancelled and so finished
+        CliTest.Run busy = cli("delete", "--id", ids.get(0));
+        assertEquals(2, busy.code(), busy.err());
+        assertTrue(busy.err().startsWith("error: delete: the service refused it: 409"), busy.err());
+        for (String id : ids) {
+            assertEquals(0, cli("cancel", "--id", id).code());
+            assertEquals(1, cli("wait", "--id", id).code(), "cancelled");
+        }
+
+        assertEquals(ids, listed("--metadata", "batch=" + batch));
+        assertEquals(ids.subList(0, 2), listed("--metadata", "batch=" + batch, "--limit", "2"));
+        assertEquals(List.of(ids.get(1)), listed("--metadata", "batch=" + batch, "--name", "n1", "--status", "cancelled"));
+        assertEquals(List.of(), listed("--metadata", "batch=" + batch, "--type", "generate"));
+
+        CliTest.Run del = cli("delete", "--id", ids.get(1));
+        assertEquals(0, del.code(), del.err());
+        assertTrue(last(del).path("deleted").asBoolean());
+        assertEquals(List.of(ids.get(0), ids.get(2)), listed("--metadata", "batch=" + batch));
+        assertTrue(cli("status", "--id", ids.get(1)).err().contains("404"));
+
+        CliTest.Run badStatus = cli("jobs", "--status", "done");
+        assertEquals(2, badStatus.code());
+        assertTrue(badStatus.err().contains("/query/status"), badStatus.err());
+        CliTest.Run badPair = cli("jobs", "--metadata", "batch");
+        assertEquals(2, badPair.code());
+        assertEquals(1, badPair.err().lines().count(), badPair.err());
+        assertTrue(badPair.err().contains("--metadata"), badPair.err());
+    }
+
+    private List<String> listed(String... filters) throws Exception {
+        String[] args = new String[filters.length + 1];
+        args[0] = "jobs";
+        System.arraycopy(filters, 0, args, 1, filters.length);
+        CliTest.Run r = cli(args);
+        assertEquals(0, r.code(), r.err());
+        List<String> got = new java.util.ArrayList<>();
+        for (String line : r.out().lines().toList()) {
+            got.add(JSON.readTree(line).path("id").asText());
+        }
+        return got;
+    }
 }

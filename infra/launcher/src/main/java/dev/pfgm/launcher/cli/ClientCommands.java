@@ -2,6 +2,7 @@ package dev.pfgm.launcher.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pfgm.client.JobFilter;
 import dev.pfgm.client.PfgmClient;
 import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.shared.StrictJson;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The job API from the shell, through {@link PfgmClient}: upload, submit (optionally waiting with a
- * progress bar), status, wait, download, cancel. A refusal by the API is one line and exit 2, as bad
+ * progress bar), status, wait, download, cancel, and listing and deleting jobs. A refusal by the API is one line and exit 2, as bad
  * input is.
  */
 public final class ClientCommands {
@@ -208,6 +209,48 @@ public final class ClientCommands {
         @Override
         void call(PfgmClient c) throws Exception {
             print(c.cancel(id));
+        }
+    }
+
+    @Command(name = "jobs", description = "list the service's jobs, newest first, one JSON object a line",
+            footer = {"Follows the API's pages until --limit jobs are printed or the list ends; the filters are",
+                "GET /v1/jobs's, checked by the service."})
+    public static final class Jobs extends ServiceCommand {
+        @Option(names = "--status", paramLabel = "STATUS",
+                description = "only jobs in this status: queued, running, cancelling, succeeded, failed, cancelled")
+        String status;
+
+        @Option(names = "--type", paramLabel = "TYPE", description = "only jobs of this type (train, generate, ...)")
+        String type;
+
+        @Option(names = "--name", paramLabel = "NAME", description = "only jobs of this exact name")
+        String name;
+
+        @Option(names = "--metadata", paramLabel = "KEY=VALUE",
+                description = "only jobs carrying this metadata pair; repeat it for more (all must hold)")
+        java.util.Map<String, String> metadata;
+
+        @Option(names = "--limit", paramLabel = "N", description = "print at most N jobs, 1..10,000,000 (default 100)")
+        int limit = 100;
+
+        @Override
+        void call(PfgmClient c) throws Exception {
+            Check.range("--limit", limit, 1, 10_000_000);
+            JobFilter filter = new JobFilter(status, type, name, metadata);
+            int[] printed = {0};
+            c.eachJob(filter, j -> {
+                System.out.println(j.toString());
+                return ++printed[0] < limit;
+            });
+        }
+    }
+
+    @Command(name = "delete", description = "delete a finished job of the service, with its events and files")
+    public static final class Delete extends JobCommand {
+        @Override
+        void call(PfgmClient c) throws Exception {
+            c.delete(id);
+            print(JSON.createObjectNode().put("id", id).put("deleted", true));
         }
     }
 
