@@ -20,6 +20,7 @@ import dev.pfgm.shared.store.JobStore;
 import dev.pfgm.shared.store.Json;
 import dev.pfgm.shared.store.ModelStore;
 import dev.pfgm.shared.store.QuotaStore;
+import dev.pfgm.shared.store.ShardStore;
 import dev.pfgm.stack.servers.EmbeddedPostgres;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -290,6 +291,64 @@ class JobStoreTest {
         assertEquals("non_finite", end.errors().get(1).path("code").asText());
         assertTrue(end.errors().get(1).hasNonNull("at"));
         assertEquals("second", end.error().path("message").asText(), "error is the last attempt's");
+    }
+
+    /**
+     * A stopping worker's hand-back queues the job at once without spending its attempts, ten times;
+     * after that a hand-back counts, so a job whose running stops its workers still ends.
+     */
+    @Test
+    void aHandBackGivesTheAttemptBackTenTimesAndThenCounts() {
+        JobRecord j = submit("t11", null, 100); // max_attempts 2
+        ObjectNode stopped = Json.object().put("code", "worker_stopped").put("message", "w stopped").put("retryable", true);
+        for (int k = 1; k <= JobStore.GIVEN_BACK_LIMIT; k++) {
+            assertEquals(k, jobs.claim(j.id(), "w" + k, 30).attempt());
+            assertTrue(jobs.handBack(j.id(), "w" + k, k, stopped));
+            JobRecord back = jobs.get("t11", j.id()).orElseThrow();
+            assertEquals(JobStatus.QUEUED, back.status(), "queued again after hand-back " + k);
+            assertEquals(2 + k, back.maxAttempts(), "the attempt is given back");
+        }
+        assertEquals(JobStore.GIVEN_BACK_LIMIT + 1, count("SELECT count(*) FROM outbox WHERE message_key = ?"
+                + " AND available_at <= now()", j.id().toString()), "each offered again at once (and the submission's)");
+        // the limit reached: an 11th hand-back spends attempt 11 of 12, a 12th the last one
+        jobs.claim(j.id(), "x", 30);
+        assertTrue(jobs.handBack(j.id(), "x", 11, stopped));
+        assertEquals(JobStatus.QUEUED, jobs.get("t11", j.id()).orElseThrow().status());
+        jobs.claim(j.id(), "y", 30);
+        assertTrue(jobs.handBack(j.id(), "y", 12, stopped));
+        JobRecord end = jobs.get("t11", j.id()).orElseThrow();
+        assertEquals(JobStatus.FAILED, end.status());
+        assertEquals(12, end.maxAttempts());
+        assertEquals(12, end.errors().size(), "every hand-back is in the job's errors");
+        assertTrue(end.errors().get(0).path("message").asText().endsWith("the attempt is given back"), end.errors().toString());
+        assertTrue(end.error().path("message").asText().contains("it counts (10 attempts were given back already)"
+                + " (attempt 12 of 12, no attempts left)"), end.error().toString());
+        assertFalse(jobs.handBack(j.id(), "y", 12, stopped), "an ended attempt is not handed back twice");
+
+        JobRecord cancelling = submit("t11", null, 100);
+        jobs.claim(cancelling.id(), "w", 30);
+        jobs.cancel("t11", cancelling.id());
+        assertTrue(jobs.handBack(cancelling.id(), "w", 1, stopped));
+        JobRecord c = jobs.get("t11", cancelling.id()).orElseThrow();
+        assertEquals(JobStatus.CANCELLED, c.status(), "a job asked to cancel ends when handed back");
+        assertEquals(2, c.maxAttempts());
+    }
+
+    /** A shard handed back on its only attempt is queued again, where it failed its synthesis before. */
+    @Test
+    void aShardHandedBackKeepsItsAttempts() {
+        ShardStore shards = new ShardStore(db);
+        JobRecord j = jobs.submit(new JobStore.NewJob("t12", JobType.SYNTHESIZE, Json.object(), null, null, 1, null,
+                null, 100)).job();
+        jobs.claim(j.id(), "planner", 30);
+        assertTrue(shards.plan(j.id(), "planner", 1, Json.object(), 10, 10, 1));
+        assertEquals(1, shards.claim(j.id(), 0, "w", 30).attempt());
+        ObjectNode stopped = Json.object().put("code", "worker_stopped").put("message", "w stopped").put("retryable", true);
+        assertTrue(shards.handBack(j.id(), 0, "w", 1, stopped));
+        assertEquals(1, count("SELECT count(*) FROM shards WHERE job_id = ? AND status = 'queued' AND attempt = 1"
+                + " AND max_attempts = 2 AND given_back = 1", j.id()));
+        assertEquals(JobStatus.RUNNING, jobs.get("t12", j.id()).orElseThrow().status());
+        assertEquals(2, shards.claim(j.id(), 0, "v", 30).attempt(), "claimed again");
     }
 
     /** The database this test migrated from empty: the constraints the state machine relies on are there, by name. */

@@ -129,5 +129,14 @@ class ScaleOutTest {
         JsonNode end = waitTerminal(b, moved, 180);
         assertEquals("succeeded", end.path("status").asText(), end.toString());
         assertTrue(end.path("attempt").asInt() >= 2, "finished by another worker after a new attempt: " + end);
+        // the hand-back spent none of the job's attempts: each one gave its attempt back
+        int handedBack = 0;
+        for (JsonNode e : end.path("errors")) {
+            assertEquals("worker_stopped", e.path("code").asText(), end.toString());
+            assertTrue(e.path("message").asText().endsWith("the attempt is given back"), end.toString());
+            handedBack++;
+        }
+        assertTrue(handedBack >= 1, end.toString());
+        assertEquals(3 + handedBack, end.path("max_attempts").asInt(), "max_attempts grew by the hand-backs: " + end);
     }
 }

@@ -108,13 +108,17 @@ final class JobTask extends AttemptTask {
     static void ended(JobStore jobs, JobRecord job, String owner, Lease.Reason reason) {
         switch (reason) {
             case CANCELLED -> jobs.cancelled(job.id(), owner, job.attempt());
-            case WORKER_STOPPING -> jobs.fail(job.id(), owner, job.attempt(), error("worker_stopped",
-                    "worker " + owner + " shut down during the attempt", true), true, 0);
+            case WORKER_STOPPING -> jobs.handBack(job.id(), owner, job.attempt(), stopped(owner));
             case TIME_LIMIT -> jobs.fail(job.id(), owner, job.attempt(), error("time_limit", "the job ran past its"
                     + " tenant's job_seconds quota (counted from its first start)", false), false, 0);
             case LEASE_LOST -> LOG.warn("worker {}: job {} attempt {} lost its lease; stopped", owner, job.id(),
                     job.attempt());
         }
+    }
+
+    /** Why a stopping worker handed an attempt back. */
+    static ObjectNode stopped(String owner) {
+        return error("worker_stopped", "worker " + owner + " shut down during the attempt", true);
     }
 
     static ObjectNode error(String code, String message, boolean retryable) {

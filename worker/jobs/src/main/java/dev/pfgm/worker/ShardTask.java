@@ -49,9 +49,8 @@ final class ShardTask extends AttemptTask {
                         : s.reason == Lease.Reason.WORKER_STOPPING ? WorkerMetrics.Outcome.RETRIED : WorkerMetrics.Outcome.LOST;
                 switch (s.reason) {
                     case CANCELLED -> shards.stopped(shard.jobId(), shard.index(), owner, shard.attempt());
-                    case WORKER_STOPPING -> shards.fail(shard.jobId(), shard.index(), owner, shard.attempt(),
-                            JobTask.error("worker_stopped", "worker " + owner + " shut down during the attempt", true),
-                            true, 0);
+                    case WORKER_STOPPING -> shards.handBack(shard.jobId(), shard.index(), owner, shard.attempt(),
+                            JobTask.stopped(owner));
                     case LEASE_LOST, TIME_LIMIT -> LOG.warn("worker {}: {} lost its lease; stopped", owner, describe());
                 }
             } catch (Throwable t) {

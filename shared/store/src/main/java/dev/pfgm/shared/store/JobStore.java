@@ -492,6 +492,35 @@ public final class JobStore {
         });
     }
 
+    /** Attempts given back to one job (or shard) by stopping workers at the most; later hand-backs count. */
+    public static final int GIVEN_BACK_LIMIT = 10;
+
+    /**
+     * A stopping worker hands its running attempt back: the job is queued again at once and, up to
+     * {@link #GIVEN_BACK_LIMIT} times, the attempt is given back (max_attempts + 1; {@code attempt}
+     * still counts claims, so it fences a stale worker), since a deploy or a scale-down is no fault
+     * of the job's and must not fail one on its last attempt. A cancelling job is cancelled.
+     */
+    public boolean handBack(UUID id, String owner, int attempt, ObjectNode error) {
+        return db.inTransaction(c -> {
+            JobRecord r = lockOwned(c, id, owner, attempt);
+            if (r == null) {
+                return false;
+            }
+            JobRecord given = r.status() != JobStatus.RUNNING ? null : update(c, "UPDATE jobs SET max_attempts ="
+                    + " max_attempts + 1, given_back = given_back + 1 WHERE id = ? AND given_back < ? RETURNING "
+                    + JobRecord.COLUMNS, id, GIVEN_BACK_LIMIT);
+            endAttempt(c, given != null ? given : r, givenBack(error, given != null), true, 0);
+            return true;
+        });
+    }
+
+    /** A hand-back's error, saying whether the attempt was given back. */
+    static ObjectNode givenBack(ObjectNode error, boolean given) {
+        return error.deepCopy().put("message", error.path("message").asText() + (given ? "; the attempt is given back"
+                : "; it counts (" + GIVEN_BACK_LIMIT + " attempts were given back already)"));
+    }
+
     /**
      * Returns jobs whose lease has expired to the queue (or fails them when out of attempts, or
      * finishes their cancellation). Safe to run from many processes at once: rows are locked with

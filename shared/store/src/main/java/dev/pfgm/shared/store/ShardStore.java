@@ -198,12 +198,30 @@ public final class ShardStore {
                         int backoffSeconds) {
         return db.inTransaction(c -> {
             JobLock j = lockJob(c, job);
-            ShardRecord s = one(c, "SELECT " + COLUMNS + " FROM shards WHERE job_id = ? AND index = ? AND lease_owner = ?"
-                    + " AND attempt = ? AND status = 'running' FOR UPDATE", job, index, owner, attempt);
+            ShardRecord s = lockOwned(c, job, index, owner, attempt);
             if (s == null) {
                 return false;
             }
             endAttempt(c, j, s, error, retryable, backoffSeconds);
+            return true;
+        });
+    }
+
+    /**
+     * A stopping worker hands its running shard back: queued again at once, with the attempt given
+     * back as {@link JobStore#handBack} gives a job's; cancelled if its job stops.
+     */
+    public boolean handBack(UUID job, int index, String owner, int attempt, ObjectNode error) {
+        return db.inTransaction(c -> {
+            JobLock j = lockJob(c, job);
+            ShardRecord s = lockOwned(c, job, index, owner, attempt);
+            if (s == null) {
+                return false;
+            }
+            ShardRecord given = j.status() != JobStatus.RUNNING ? null : one(c, "UPDATE shards SET max_attempts ="
+                    + " max_attempts + 1, given_back = given_back + 1 WHERE job_id = ? AND index = ? AND given_back < ?"
+                    + " RETURNING " + COLUMNS, job, index, JobStore.GIVEN_BACK_LIMIT);
+            endAttempt(c, j, given != null ? given : s, JobStore.givenBack(error, given != null), true, 0);
             return true;
         });
     }
@@ -473,6 +491,12 @@ public final class ShardStore {
             Statements.bind(ps, args);
             return ps.executeUpdate();
         }
+    }
+
+    /** The shard's running attempt {@code attempt} of {@code owner}, locked; null if that attempt has ended. */
+    private static ShardRecord lockOwned(Connection c, UUID job, int index, String owner, int attempt) throws SQLException {
+        return one(c, "SELECT " + COLUMNS + " FROM shards WHERE job_id = ? AND index = ? AND lease_owner = ?"
+                + " AND attempt = ? AND status = 'running' FOR UPDATE", job, index, owner, attempt);
     }
 
     private static ShardRecord one(Connection c, String sql, Object... args) throws SQLException {
