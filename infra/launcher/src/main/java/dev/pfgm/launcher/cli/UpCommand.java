@@ -3,25 +3,27 @@ package dev.pfgm.launcher.cli;
 import dev.pfgm.shared.InvalidInputException;
 import dev.pfgm.stack.ChildJvm;
 import dev.pfgm.stack.Stack;
+import dev.pfgm.stack.WorkerProcesses;
 import dev.pfgm.worker.WorkerMain;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * ./pfgm up: the whole service on this machine, state under one folder: PostgreSQL, Kafka, the S3
  * store and the gateway in this process, each worker in a JVM of its own, so that a job that
- * exhausts a worker's heap cannot take the gateway (or another worker) down with it.
+ * exhausts a worker's heap cannot take the gateway (or another worker) down with it; a worker
+ * that dies is started again.
  */
 @Command(name = "up", description = "run the job service: PostgreSQL, Kafka, S3 store, gateway and workers",
         footer = {"Starts PostgreSQL, Kafka (KRaft), an S3-compatible store over DIR/objects and the HTTP gateway in",
             "this process, and K workers as processes of their own (JVM options from PFGM_WORKER_JAVA_OPTS, logs",
-            "in DIR/worker-N.log). Prints the URL and, on the first start, an admin API key (also in",
+            "in DIR/worker-N.log; one that exits unasked is started again after a backoff of 1 s, doubling to 60 s",
+            "while it keeps failing). Prints the URL and, on the first start, an admin API key (also in",
             "DIR/api-key). DIR/stack.env lets more workers join: ./pfgm worker --env DIR/stack.env. Ctrl-C stops."})
 public final class UpCommand extends CliCommand {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "where all state lives (default ./.pfgm)")
@@ -72,27 +74,21 @@ public final class UpCommand extends CliCommand {
         System.err.println("pfgm up: starting PostgreSQL, Kafka, S3 store, gateway and " + workers + " worker(s) under "
                 + dir.toAbsolutePath());
         Stack stack = Stack.start(options);
-        List<Process> children = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<WorkerProcesses> children = new java.util.concurrent.atomic.AtomicReference<>();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("pfgm up: stopping");
             // workers first (SIGTERM: each hands its running job back), then the servers they use
-            children.forEach(Process::destroy);
-            for (Process p : children) {
-                try {
-                    if (!p.waitFor(45, TimeUnit.SECONDS)) {
-                        p.destroyForcibly();
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+            WorkerProcesses w = children.get();
+            if (w != null) {
+                w.close();
             }
             stack.close();
             stopped.countDown();
         }, "pfgm-up-shutdown"));
-        for (int i = 1; i <= workers; i++) {
-            children.add(startWorker(stack.envFile(), dir.resolve("worker-" + i + ".log"), i));
-        }
+        // a worker that exits unasked is started again (after a backoff), except when it never could start here
+        children.set(new WorkerProcesses(workers, i -> startWorker(stack.envFile(), dir.resolve("worker-" + (i + 1) + ".log"),
+                i + 1), Set.of(2, WorkerMain.BACKEND_UNAVAILABLE), System.err));
         System.err.printf("pfgm up: ready in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         System.err.println("  URL:      " + stack.url());
         if (stack.firstStart()) {
