@@ -92,27 +92,32 @@ public final class Worker implements AutoCloseable {
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
                 new StringDeserializer());
-        this.metrics = new WorkerMetrics(id);
-        this.attempts = new AttemptTask.Context(jobs, runner, id, leaseSeconds, backoffSeconds, metrics);
-        metrics.watch(consumer, db);
-        this.jobThread = Executors.newSingleThreadExecutor(r -> daemon(r, "pfgm-job-" + id));
-        this.reaper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "pfgm-reaper-" + id));
-        this.loop = new WorkLoop(consumer, Topics.work(), new WorkLoop.Work() {
-            @Override
-            public Task claim(ConsumerRecord<String, String> message) {
-                return Worker.this.claim(message);
-            }
+        try {
+            this.metrics = new WorkerMetrics(id);
+            this.attempts = new AttemptTask.Context(jobs, runner, id, leaseSeconds, backoffSeconds, metrics);
+            metrics.watch(consumer, db);
+            this.jobThread = Executors.newSingleThreadExecutor(r -> daemon(r, "pfgm-job-" + id));
+            this.reaper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "pfgm-reaper-" + id));
+            this.loop = new WorkLoop(consumer, Topics.work(), new WorkLoop.Work() {
+                @Override
+                public Task claim(ConsumerRecord<String, String> message) {
+                    return Worker.this.claim(message);
+                }
 
-            @Override
-            public Task steal() {
-                return Worker.this.steal();
-            }
+                @Override
+                public Task steal() {
+                    return Worker.this.steal();
+                }
 
-            @Override
-            public void execute(Task task) {
-                Worker.this.execute(task);
-            }
-        }, jobThread, TimeUnit.SECONDS.toNanos(config.getInt(Settings.HANDOFF_SECONDS)), STEAL_IDLE_NANOS, id);
+                @Override
+                public void execute(Task task) {
+                    Worker.this.execute(task);
+                }
+            }, jobThread, TimeUnit.SECONDS.toNanos(config.getInt(Settings.HANDOFF_SECONDS)), STEAL_IDLE_NANOS, id);
+        } catch (RuntimeException | Error e) {
+            consumer.close(); // never subscribed: closes at once (its thread would outlive the refused start)
+            throw e;
+        }
         this.consumerThread = new Thread(loop::run, "pfgm-consumer-" + id);
     }
 
