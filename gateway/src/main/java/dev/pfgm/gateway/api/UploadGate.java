@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Retry-After),
  * each streamed to a temporary file with back-pressure and cut off past its byte limit (413), then
  * handed with its file to work that runs on a pool of its own, not the pool the other routes share.
- * The slot is held and the file kept until that work ends, however the client behaves.
+ * The slot is held and the file kept until that work ends, however the client behaves. A slot is
+ * taken only once the caller's key is known, so callers without one cannot hold any.
  */
 public final class UploadGate {
     private static final int RETRY_SECONDS = 5;
@@ -73,24 +74,31 @@ public final class UploadGate {
             refuse(ctx, tooLarge(limit));
             return;
         }
-        if (!free.tryAcquire()) {
-            refuse(ctx, ApiException.unavailable("this gateway is receiving " + slots + " uploads already"
-                    + " (PFGM_MAX_UPLOADS); try again shortly", RETRY_SECONDS));
+        if (free.availablePermits() == 0) { // full: refused before the key is looked up or the body read
+            refuse(ctx, full());
             return;
         }
-        Upload u = new Upload(ctx, limit);
-        ctx.addEndHandler(v -> u.responseEnded());
         req.pause();
         // a body whose framing breaks while the caller is authenticated (the rest of the request is
         // often in the same packet); Upload.start sets its own handler for the body it reads
-        req.exceptionHandler(e -> {
-            u.release();
-            UnparsableRequest.answerBody(ctx, e);
-        });
+        req.exceptionHandler(e -> UnparsableRequest.answerBody(ctx, e));
         endpoint.authenticated(ctx, caller -> {
-            if (ctx.response().ended() || u.released.get()) { // answered, or the connection is gone
+            if (ctx.response().ended() || ctx.response().closed()) { // answered, or the connection is gone
                 return;
             }
+            // a slot is taken only by a caller with a key: requests with made-up keys, which cost a
+            // database lookup each, held slots while they were looked up and turned real uploads away
+            if (!free.tryAcquire()) {
+                discardBody(ctx, limit);
+                Problem.send(ctx, full());
+                return;
+            }
+            Upload u = new Upload(ctx, limit);
+            ctx.addEndHandler(v -> u.responseEnded()); // on the event loop, as a close would be: none is missed
+            req.exceptionHandler(e -> {
+                u.release();
+                UnparsableRequest.answerBody(ctx, e);
+            });
             if (!u.claimShare(caller.tenant())) {
                 u.release();
                 discardBody(ctx, limit);
@@ -104,6 +112,11 @@ public final class UploadGate {
             }
             u.start(caller, work);
         });
+    }
+
+    private ApiException full() {
+        return ApiException.unavailable("this gateway is receiving " + slots + " uploads already (PFGM_MAX_UPLOADS); try"
+                + " again shortly", RETRY_SECONDS);
     }
 
     /**

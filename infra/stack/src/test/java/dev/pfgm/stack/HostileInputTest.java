@@ -173,6 +173,53 @@ class HostileInputTest {
         assertEquals(201, after.status(), "slots come back when their clients go: " + after);
     }
 
+    /**
+     * Uploads with made-up keys take no slot while their keys are looked up (each a database query),
+     * so a flood of them turns no real upload away: the real ones got 503s when they did.
+     */
+    @Test
+    void uploadsWithMadeUpKeysHoldNoSlot() throws Exception {
+        AtomicBoolean running = new AtomicBoolean(true);
+        ExecutorService strangers = Executors.newFixedThreadPool(16);
+        List<Future<Map<Integer, Integer>>> answers = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            answers.add(strangers.submit(() -> {
+                Map<Integer, Integer> byStatus = new java.util.TreeMap<>();
+                while (running.get()) {
+                    String key = "pfgm_" + java.util.UUID.randomUUID().toString().replace("-", "");
+                    int st = admin.as(key).postBytes("/v1/datasets?name=x&format=csv", "1,2\n".getBytes(UTF_8)).status();
+                    byStatus.merge(st, 1, Integer::sum);
+                }
+                return byStatus;
+            }));
+        }
+        Map<Integer, Integer> real = new java.util.TreeMap<>();
+        List<String> made = new ArrayList<>();
+        try {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+            while (System.nanoTime() < end) {
+                Http.Res r = other.postBytes("/v1/datasets?name=real&format=csv", "1,2\n3,4\n".getBytes(UTF_8));
+                real.merge(r.status(), 1, Integer::sum);
+                if (r.status() == 201) {
+                    made.add(r.json().path("id").asText());
+                }
+            }
+        } finally {
+            running.set(false);
+            strangers.shutdown();
+        }
+        Map<Integer, Integer> fake = new java.util.TreeMap<>();
+        for (Future<Map<Integer, Integer>> f : answers) {
+            f.get().forEach((st, n) -> fake.merge(st, n, Integer::sum));
+        }
+        for (String id : made) {
+            other.delete("/v1/datasets/" + id);
+        }
+        assertEquals(java.util.Set.of(201), real.keySet(), "the real uploads, by status: " + real + "; the strangers': " + fake);
+        assertEquals(java.util.Set.of(401), fake.keySet(), "the strangers', by status: " + fake);
+        assertTrue(fake.get(401) > 100, "the strangers sent a flood: " + fake);
+    }
+
     /** One tenant's slow uploads hold its share of the slots, half of them, and the other tenants still upload. */
     @Test
     void oneTenantCannotHoldEveryUploadSlot() throws Exception {
