@@ -22,9 +22,10 @@ public final class WorkerProcesses implements AutoCloseable {
         Process start(int index) throws IOException;
     }
 
-    /** A worker that ran this long before exiting is restarted at once (after the shortest backoff). */
-    static final long STEADY_NANOS = TimeUnit.SECONDS.toNanos(60);
-    static final long MAX_BACKOFF_SECONDS = 60;
+    /** A worker that ran this long before exiting is restarted after the shortest backoff. */
+    private static final long STEADY_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /** The longest backoff, in units of the shortest. */
+    private static final int MAX_BACKOFF_UNITS = 60;
 
     private final Launcher launcher;
     private final Set<Integer> finalExitCodes;
@@ -33,6 +34,7 @@ public final class WorkerProcesses implements AutoCloseable {
     private final long[] startedAt;
     private final int[] quickExits;
     private final ScheduledExecutorService restarts;
+    private final long unitMillis;
     private boolean closing;
 
     /**
@@ -40,6 +42,13 @@ public final class WorkerProcesses implements AutoCloseable {
      * is reported and not retried. Lines about exits and restarts go to {@code log}.
      */
     public WorkerProcesses(int count, Launcher launcher, Set<Integer> finalExitCodes, PrintStream log) throws IOException {
+        this(count, launcher, finalExitCodes, log, 1000);
+    }
+
+    /** {@code unitMillis}: the shortest backoff (a second; a test's clock runs faster). */
+    WorkerProcesses(int count, Launcher launcher, Set<Integer> finalExitCodes, PrintStream log, long unitMillis)
+            throws IOException {
+        this.unitMillis = unitMillis;
         this.launcher = launcher;
         this.finalExitCodes = Set.copyOf(finalExitCodes);
         this.log = log;
@@ -90,9 +99,9 @@ public final class WorkerProcesses implements AutoCloseable {
             return;
         }
         quickExits[index] = ran >= STEADY_NANOS ? 1 : quickExits[index] + 1;
-        long delay = Math.min(MAX_BACKOFF_SECONDS, 1L << Math.min(6, quickExits[index] - 1));
-        log.println(what + "; restarting it in " + delay + " s");
-        var unused = restarts.schedule(() -> restart(index), delay, TimeUnit.SECONDS); // restart() logs its failures
+        long delay = unitMillis * Math.min(MAX_BACKOFF_UNITS, 1L << Math.min(6, quickExits[index] - 1));
+        log.println(what + "; restarting it in " + millis(delay));
+        var unused = restarts.schedule(() -> restart(index), delay, TimeUnit.MILLISECONDS); // restart() logs its failures
     }
 
     private void restart(int index) {
@@ -105,10 +114,14 @@ public final class WorkerProcesses implements AutoCloseable {
                 return;
             } catch (IOException e) {
                 log.println("pfgm up: worker " + (index + 1) + " could not be started (" + e.getMessage() + "); trying"
-                        + " again in " + MAX_BACKOFF_SECONDS + " s");
+                        + " again in " + millis(unitMillis * MAX_BACKOFF_UNITS));
             }
         }
-        var unused = restarts.schedule(() -> restart(index), MAX_BACKOFF_SECONDS, TimeUnit.SECONDS);
+        var unused = restarts.schedule(() -> restart(index), unitMillis * MAX_BACKOFF_UNITS, TimeUnit.MILLISECONDS);
+    }
+
+    private static String millis(long ms) {
+        return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
     }
 
     /**

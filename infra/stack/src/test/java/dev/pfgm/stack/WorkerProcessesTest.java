@@ -38,16 +38,16 @@ class WorkerProcessesTest {
         AtomicIntegerArray starts = new AtomicIntegerArray(2);
         // worker 1 crashes on each of its first three starts, then runs; worker 2 runs throughout
         try (WorkerProcesses w = new WorkerProcesses(2, i -> starts.incrementAndGet(i) <= 3 && i == 0 ? sh("exit 3")
-                : sh("sleep 60"), Set.of(2), log)) {
+                : sh("sleep 60"), Set.of(2), log, 100)) {
             waitUntil(() -> starts.get(0) == 4, 15_000);
             assertEquals(4, starts.get(0), log());
             assertEquals(1, starts.get(1), "a worker that keeps running is left alone");
             String[] lines = log().strip().split("\n");
             assertEquals(3, lines.length, log());
-            // 1 s, 2 s, 4 s: the exits came quickly one after another
+            // 1, 2 and 4 units (a second each outside tests): the exits came quickly one after another
             for (int k = 0; k < 3; k++) {
-                assertTrue(lines[k].matches("pfgm up: worker 1 exited with code 3 after \\d+ s; restarting it in " + (1 << k)
-                        + " s"), lines[k]);
+                assertTrue(lines[k].matches("pfgm up: worker 1 exited with code 3 after \\d+ s; restarting it in " + (100 << k)
+                        + " ms"), lines[k]);
             }
             waitUntil(() -> w.process(0) != null, 2_000);
             assertNotNull(w.process(0), "running after its fourth start");
@@ -66,14 +66,14 @@ class WorkerProcessesTest {
             }
             running[0] = sh("sleep 60");
             return running[0];
-        }, Set.of(2), log);
+        }, Set.of(2), log, 100);
         waitUntil(() -> log().contains("not restarted"), 5_000);
-        Thread.sleep(1_500); // longer than the first backoff
+        Thread.sleep(500); // longer than the first backoff
         assertEquals(1, starts.get(0), log());
         assertTrue(log().contains("pfgm up: worker 1 exited with code 2 after"), log());
         w.close();
         assertFalse(running[0].isAlive(), "close stops the running worker");
-        Thread.sleep(1_500);
+        Thread.sleep(500);
         assertEquals(1, starts.get(1), "a worker stopped by close is not started again");
     }
 }
