@@ -95,9 +95,9 @@ public final class PeerBenchCommand extends CliCommand {
         double torchGemm1 = gemmFlop / tGemm1.get("min").asDouble() / 1e9;
         double torchGemmAll = gemmFlop / tGemmAll.get("min").asDouble() / 1e9;
         double peak = Math.max(Math.max(oursGemm1, oursGemmAll), Math.max(torchGemm1, torchGemmAll));
-        table.add(row("float32 matrix product, one thread", GEMM + "^3", gf(oursGemm1), gf(torchGemm1), torchGemm1 / oursGemm1));
+        table.add(row("float32 matrix product, one thread", GEMM + "^3", gf(oursGemm1), gf(torchGemm1), oursGemm1 / torchGemm1));
         table.add(row("float32 matrix product, every core", GEMM + "^3; ours one product per core, PyTorch "
-                + cores + " threads on one", gf(oursGemmAll), gf(torchGemmAll), torchGemmAll / oursGemmAll));
+                + cores + " threads on one", gf(oursGemmAll), gf(torchGemmAll), oursGemmAll / torchGemmAll)); // rates: ours over theirs
 
         // the U-Net
         bar.update(0.1, "U-Net model");
