@@ -64,7 +64,7 @@ class ClientCommandsTest {
         assertEquals(0, up.code(), up.err());
         String ds = last(up).path("id").asText();
 
-        CliTest.Run train = cli("submit", "--wait", "--job",
+        CliTest.Run train = cli("submit", "--wait", "--timeout", "300", "--job",
                 "{\"type\":\"train\",\"dataset\":\"" + ds + "\",\"params\":{\"steps\":40,\"hidden\":32,\"depth\":2}}");
         assertEquals(0, train.code(), train.err());
         JsonNode t = last(train);
@@ -73,7 +73,7 @@ class ClientCommandsTest {
 
         Path job = Files.writeString(tmp.resolve("gen.json"), "{\"type\":\"generate\",\"model\":\"" + model
                 + "\",\"params\":{\"count\":30,\"format\":\"csv\"}}");
-        CliTest.Run gen = cli("submit", "--job", job.toString(), "--wait");
+        CliTest.Run gen = cli("submit", "--job", job.toString(), "--wait", "--timeout", "300");
         assertEquals(0, gen.code(), gen.err());
         String genId = last(gen).path("id").asText();
         assertEquals("succeeded", last(cli("status", "--id", genId)).path("status").asText());
@@ -105,7 +105,7 @@ class ClientCommandsTest {
         CliTest.Run c = cli("cancel", "--id", id);
         assertEquals(0, c.code(), c.err());
         assertTrue(List.of("cancelled", "cancelling").contains(last(c).path("status").asText()));
-        CliTest.Run w = cli("wait", "--id", id);
+        CliTest.Run w = cli("wait", "--id", id, "--timeout", "120");
         assertEquals(1, w.code(), "a cancelled job is not a success: " + w.err());
         assertTrue(w.err().contains("cancelled"), w.err());
 
@@ -125,19 +125,27 @@ class ClientCommandsTest {
     void jobsAreListedThroughTheirFiltersAndAFinishedOneDeleted() throws Exception {
         String batch = "b" + System.nanoTime();
         List<String> ids = new java.util.ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            CliTest.Run s = cli("submit", "--job", "{\"type\":\"train\",\"dataset\":\"builtin:moons\",\"name\":\"n" + i
-                    + "\",\"metadata\":{\"batch\":\"" + batch + "\"},\"params\":{\"steps\":2000000}}");
-            assertEquals(0, s.code(), s.err());
-            ids.add(0, last(s).path("id").asText()); // newest first, as the list gives them
+        try {
+            for (int i = 0; i < 3; i++) {
+                CliTest.Run s = cli("submit", "--job", "{\"type\":\"train\",\"dataset\":\"builtin:moons\",\"name\":\"n"
+                        + i + "\",\"metadata\":{\"batch\":\"" + batch + "\"},\"params\":{\"steps\":2000000}}");
+                assertEquals(0, s.code(), s.err());
+                ids.add(0, last(s).path("id").asText()); // newest first, as the list gives them
+            }
+            // the newest is queued or running, so its delete is refused; then all three are cancelled
+            CliTest.Run busy = cli("delete", "--id", ids.get(0));
+            assertEquals(2, busy.code(), busy.err());
+            assertTrue(busy.err().startsWith("error: delete: the service refused it: 409"), busy.err());
+        } finally {
+            // whatever failed above: jobs of two million steps left running would hold the stack's only worker
+            for (String id : ids) {
+                cli("cancel", "--id", id);
+            }
         }
-        // the newest runs until deleted is refused; the other two are cancelled and so finished
-        CliTest.Run busy = cli("delete", "--id", ids.get(0));
-        assertEquals(2, busy.code(), busy.err());
-        assertTrue(busy.err().startsWith("error: delete: the service refused it: 409"), busy.err());
         for (String id : ids) {
-            assertEquals(0, cli("cancel", "--id", id).code());
-            assertEquals(1, cli("wait", "--id", id).code(), "cancelled");
+            CliTest.Run w = cli("wait", "--id", id, "--timeout", "120");
+            assertEquals(1, w.code(), w.err());
+            assertTrue(w.err().contains("job " + id + " cancelled"), "ended cancelled: " + w.err());
         }
 
         assertEquals(ids, listed("--metadata", "batch=" + batch));
