@@ -1235,6 +1235,11 @@ class ServiceTest {
         assertThrows(RuntimeException.class, () -> dev.pfgm.worker.Worker.start(stack.config().with(Map.of(
                 Settings.WORKER_ID.name(), "refused-store", Settings.S3_SECRET_KEY.name(), "not-the-secret",
                 Settings.DEPENDENCY_WAIT_SECONDS.name(), "0", Settings.WORK_DIR.name(), tmp.resolve("w").toString()))));
+        // a closed pool's threads end shortly after close() returns (its connections close on a thread of their own)
+        deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (pools.get() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
         assertEquals(0, pools.get(), "the worker's connection pool left open");
     }
 
