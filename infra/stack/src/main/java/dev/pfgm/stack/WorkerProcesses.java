@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * that doubles while it keeps failing quickly (1 s to 60 s; a worker that ran a minute starts
  * over at 1 s). Without it, up's only worker could die and leave every job queued. Exit codes
  * that say the worker will never start on this node (its configuration refused, no compute
- * backend) are not retried.
+ * backend) are not retried, nor a worker stopped by SIGINT or SIGTERM (someone asked it to stop).
  */
 public final class WorkerProcesses implements AutoCloseable {
     /** Starts worker {@code index} (0-based). */
@@ -96,6 +96,10 @@ public final class WorkerProcesses implements AutoCloseable {
                 code, ran / 1e9);
         if (finalExitCodes.contains(code)) {
             log.println(what + "; not restarted (it would fail the same way: see its log)");
+            return;
+        }
+        if (code == 128 + 2 || code == 128 + 15) { // SIGINT (a Ctrl-C reaches the whole group) or SIGTERM
+            log.println(what + "; stopped on request (SIGINT or SIGTERM), not restarted");
             return;
         }
         quickExits[index] = ran >= STEADY_NANOS ? 1 : quickExits[index] + 1;

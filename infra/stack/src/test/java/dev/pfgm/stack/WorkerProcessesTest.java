@@ -56,6 +56,21 @@ class WorkerProcessesTest {
     }
 
     @Test
+    void aWorkerStoppedBySigtermIsNotRestarted() throws Exception {
+        AtomicIntegerArray starts = new AtomicIntegerArray(1);
+        try (WorkerProcesses w = new WorkerProcesses(1, i -> {
+            starts.incrementAndGet(i);
+            return sh("sleep 60");
+        }, Set.of(2), log, 100)) {
+            w.process(0).destroy(); // SIGTERM, as an operator's kill or the group's Ctrl-C (SIGINT) would send
+            waitUntil(() -> log().contains("not restarted"), 5_000);
+            Thread.sleep(500); // longer than the first backoff
+            assertEquals(1, starts.get(0), log());
+            assertTrue(log().contains("exited with code 143") && log().contains("stopped on request"), log());
+        }
+    }
+
+    @Test
     void aFinalExitIsNotRetriedAndCloseStopsEverything() throws Exception {
         AtomicIntegerArray starts = new AtomicIntegerArray(2);
         Process[] running = new Process[1];
