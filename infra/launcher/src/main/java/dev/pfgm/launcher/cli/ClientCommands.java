@@ -22,8 +22,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The job API from the shell, through {@link PfgmClient}: upload, submit (optionally waiting with a
- * progress bar), status, wait, download, cancel, and listing and deleting jobs. A refusal by the API is one line and exit 2, as bad
- * input is.
+ * progress bar), status, wait, download, cancel, and listing and deleting jobs. A refusal by the
+ * API is one line and exit 2, as bad input is.
  */
 public final class ClientCommands {
     private static final ObjectMapper JSON = new ObjectMapper();
