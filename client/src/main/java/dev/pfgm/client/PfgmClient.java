@@ -168,7 +168,7 @@ public final class PfgmClient {
 
     /** The first page of the tenant's jobs that {@code filter} lets through, newest first ({@code next} names the rest). */
     public JsonNode jobs(JobFilter filter) throws IOException, InterruptedException {
-        String path = jobsPath(filter);
+        String path = jobsPath(filter, 0);
         return json(send(() -> request(path).GET(), true));
     }
 
@@ -178,17 +178,66 @@ public final class PfgmClient {
      */
     public void eachJob(JobFilter filter, java.util.function.Predicate<JsonNode> more) throws IOException,
             InterruptedException {
-        eachListed(jobsPath(filter), "/v1/jobs", "data", "the jobs", more);
+        eachJob(filter, 0, more);
     }
 
-    private static String jobsPath(JobFilter filter) {
-        String q = filter.query();
+    /**
+     * The same, {@code pageSize} jobs a request (at most the service's 200; 0: its default of 50): a
+     * caller that wants N jobs asks for pages of N.
+     */
+    public void eachJob(JobFilter filter, int pageSize, java.util.function.Predicate<JsonNode> more)
+            throws IOException, InterruptedException {
+        eachListed(jobsPath(filter, pageSize), "/v1/jobs", "data", "the jobs", more);
+    }
+
+    private static String jobsPath(JobFilter filter, int pageSize) {
+        String q = pageQuery(filter.query(), pageSize, MAX_JOBS_PAGE);
         return q.isEmpty() ? "/v1/jobs" : "/v1/jobs?" + q;
+    }
+
+    /** Hands the tenant's datasets to {@code more}, newest first, {@code pageSize} a request (0: 100; at most 1,000). */
+    public void eachDataset(int pageSize, java.util.function.Predicate<JsonNode> more) throws IOException,
+            InterruptedException {
+        eachListed(listPath("/v1/datasets", pageSize), "/v1/datasets", "data", "the datasets", more);
+    }
+
+    /** Hands the tenant's models to {@code more}, newest first, {@code pageSize} a request (0: 100; at most 1,000). */
+    public void eachModel(int pageSize, java.util.function.Predicate<JsonNode> more) throws IOException,
+            InterruptedException {
+        eachListed(listPath("/v1/models", pageSize), "/v1/models", "data", "the models", more);
+    }
+
+    /** The service's largest pages (GET /v1/jobs, and the datasets' and models' lists): a larger limit is a 400. */
+    private static final int MAX_JOBS_PAGE = 200;
+    private static final int MAX_LIST_PAGE = 1000;
+
+    private static String listPath(String base, int pageSize) {
+        String q = pageQuery("", pageSize, MAX_LIST_PAGE);
+        return q.isEmpty() ? base : base + "?" + q;
+    }
+
+    /** {@code query} with {@code limit=} added for a page size above 0, held to {@code max}. */
+    private static String pageQuery(String query, int pageSize, int max) {
+        if (pageSize <= 0) {
+            return query;
+        }
+        String limit = "limit=" + Math.min(pageSize, max);
+        return query.isEmpty() ? limit : query + "&" + limit;
     }
 
     /** Deletes a finished job with its events and files (the service refuses a queued or running one: 409). */
     public void delete(String id) throws IOException, InterruptedException {
         send(() -> request("/v1/jobs/" + enc(id)).DELETE(), true).body().close();
+    }
+
+    /** Deletes a dataset with its file (the service refuses while a queued or running job uses it: 409). */
+    public void deleteDataset(String id) throws IOException, InterruptedException {
+        send(() -> request("/v1/datasets/" + enc(id)).DELETE(), true).body().close();
+    }
+
+    /** Deletes a model with its file (the service refuses while a queued or running job uses it: 409). */
+    public void deleteModel(String id) throws IOException, InterruptedException {
+        send(() -> request("/v1/models/" + enc(id)).DELETE(), true).body().close();
     }
 
     /**

@@ -325,6 +325,53 @@ class PfgmClientTest {
         }
     }
 
+    /**
+     * A page size travels as {@code limit}, held to the service's largest page (a larger one would be
+     * its 400); datasets and models are walked and deleted at their own paths.
+     */
+    @Test
+    void pageSizesAreAskedForAndDatasetsAndModelsListedAndDeleted() throws Exception {
+        List<String> asked = new CopyOnWriteArrayList<>();
+        HttpHandler handler = ex -> {
+            String path = ex.getRequestURI().getRawPath();
+            String query = ex.getRequestURI().getRawQuery();
+            asked.add(ex.getRequestMethod() + " " + path + (query == null ? "" : "?" + query));
+            if (ex.getRequestMethod().equals("DELETE")) {
+                ex.sendResponseHeaders(204, -1);
+                ex.close();
+            } else if (query == null || !query.contains("after=")) {
+                reply(ex, 200, "{\"data\": [{\"id\": \"a\"}], \"has_more\": true, \"next\": \"" + path
+                        + "?limit=1&after=a\"}");
+            } else {
+                reply(ex, 200, "{\"data\": [{\"id\": \"b\"}], \"has_more\": false, \"next\": null}");
+            }
+        };
+        HttpServer s = serve("/v1/", handler);
+        try {
+            PfgmClient c = client(s);
+            List<String> ids = new java.util.ArrayList<>();
+            c.eachJob(JobFilter.all().withType("train"), 5000, j -> ids.add(j.path("id").asText()));
+            c.eachDataset(1, d -> ids.add(d.path("id").asText()));
+            c.eachModel(0, m -> ids.add(m.path("id").asText()));
+            c.eachModel(7, m -> {
+                ids.add(m.path("id").asText());
+                return false; // enough: no second page is asked for
+            });
+            assertEquals(List.of("a", "b", "a", "b", "a", "b", "a"), ids);
+            assertEquals(List.of("GET /v1/jobs?type=train&limit=200", "GET /v1/jobs?limit=1&after=a",
+                    "GET /v1/datasets?limit=1", "GET /v1/datasets?limit=1&after=a",
+                    "GET /v1/models", "GET /v1/models?limit=1&after=a", "GET /v1/models?limit=7"), asked);
+            asked.clear();
+            c.eachDataset(1_000_000, d -> false);
+            c.deleteDataset("d 1");
+            c.deleteModel("m1");
+            assertEquals(List.of("GET /v1/datasets?limit=1000", "DELETE /v1/datasets/d%201", "DELETE /v1/models/m1"),
+                    asked);
+        } finally {
+            s.stop(0);
+        }
+    }
+
     /** Nothing listening: the error says where it tried (ConnectException has no message of its own). */
     @Test
     void anUnreachableServiceIsNamed() throws Exception {

@@ -49,7 +49,8 @@ public final class Main implements Callable<Integer> {
             ServiceBenchCommand.class, SoakBenchCommand.class, SamplingBenchCommand.class,
             LikelihoodBenchCommand.class, ClientCommands.Upload.class, ClientCommands.Submit.class,
             ClientCommands.Status.class, ClientCommands.Wait.class, ClientCommands.Download.class,
-            ClientCommands.Cancel.class, ClientCommands.Jobs.class, ClientCommands.Delete.class,
+            ClientCommands.Cancel.class, ClientCommands.Jobs.class, ClientCommands.Datasets.class,
+            ClientCommands.Models.class, ClientCommands.Delete.class,
             CompletionCommand.class);
 
     @Spec

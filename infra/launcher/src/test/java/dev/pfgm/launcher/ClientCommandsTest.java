@@ -78,6 +78,12 @@ class ClientCommandsTest {
         String genId = last(gen).path("id").asText();
         assertEquals("succeeded", last(cli("status", "--id", genId)).path("status").asText());
 
+        // the upload and the model are listed, newest first; neither can go while a job of theirs exists
+        assertTrue(ids(cli("datasets", "--limit", "1000")).contains(ds), "the uploaded dataset is listed");
+        List<String> models = ids(cli("models"));
+        assertEquals(model, models.get(0), "the newest model comes first");
+        assertEquals(List.of(model), ids(cli("models", "--limit", "1")));
+
         Path out = tmp.resolve("out");
         CliTest.Run dl = cli("download", "--id", genId, "--out", out.toString());
         assertEquals(0, dl.code(), dl.err());
@@ -95,6 +101,39 @@ class ClientCommandsTest {
         assertEquals(2, up2.code(), up2.err());
         assertTrue(up2.err().contains("--name: '../samples.csv' this will not write"), up2.err());
         assertFalse(Files.exists(fresh));
+
+        // the model, then its training job, then the dataset: a deleted one is gone from its list
+        CliTest.Run trainedFirst = cli("delete", "--id", t.path("id").asText());
+        assertEquals(2, trainedFirst.code(), "a job whose model exists stays: " + trainedFirst.err());
+        assertTrue(commandErr(trainedFirst).get(0).contains("409"), trainedFirst.err());
+        assertEquals(0, cli("delete", "--model", model).code());
+        assertFalse(ids(cli("models", "--limit", "1000")).contains(model), "the deleted model is not listed");
+        assertEquals(0, cli("delete", "--id", t.path("id").asText()).code());
+        CliTest.Run delDs = cli("delete", "--dataset", ds);
+        assertEquals(0, delDs.code(), delDs.err());
+        assertEquals(ds, last(delDs).path("id").asText());
+        assertFalse(ids(cli("datasets", "--limit", "1000")).contains(ds), "the deleted dataset is not listed");
+        CliTest.Run again = cli("delete", "--dataset", ds);
+        assertEquals(2, again.code());
+        assertTrue(commandErr(again).get(0).startsWith("error: delete: the service refused it: 404"), again.err());
+
+        // exactly one of --id, --dataset and --model
+        CliTest.Run two = cli("delete", "--dataset", ds, "--model", model);
+        assertEquals(2, two.code());
+        assertEquals(1, commandErr(two).size(), two.err());
+        assertTrue(two.err().contains("mutually exclusive"), two.err());
+        CliTest.Run none2 = cli("delete");
+        assertEquals(2, none2.code());
+        assertEquals(List.of("error: delete: one of --id, --dataset or --model is required"), commandErr(none2));
+    }
+
+    private static List<String> ids(CliTest.Run r) throws Exception {
+        assertEquals(0, r.code(), r.err());
+        List<String> got = new java.util.ArrayList<>();
+        for (String line : r.out().lines().toList()) {
+            got.add(JSON.readTree(line).path("id").asText());
+        }
+        return got;
     }
 
     @Test
@@ -180,12 +219,6 @@ class ClientCommandsTest {
         String[] args = new String[filters.length + 1];
         args[0] = "jobs";
         System.arraycopy(filters, 0, args, 1, filters.length);
-        CliTest.Run r = cli(args);
-        assertEquals(0, r.code(), r.err());
-        List<String> got = new java.util.ArrayList<>();
-        for (String line : r.out().lines().toList()) {
-            got.add(JSON.readTree(line).path("id").asText());
-        }
-        return got;
+        return ids(cli(args));
     }
 }

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -212,10 +213,29 @@ public final class ClientCommands {
         }
     }
 
+    /** A listing printed one JSON object a line, following the API's pages until --limit entries or the end. */
+    abstract static class ListCommand extends ServiceCommand {
+        @Option(names = "--limit", paramLabel = "N", description = "print at most N, 1..10,000,000 (default 100)")
+        int limit = 100;
+
+        @Override
+        final void call(PfgmClient c) throws Exception {
+            Check.range("--limit", limit, 1, 10_000_000);
+            int[] printed = {0};
+            // pages of --limit entries (the service holds them to its largest page): one request for the default
+            walk(c, limit, entry -> {
+                System.out.println(entry.toString());
+                return ++printed[0] < limit;
+            });
+        }
+
+        abstract void walk(PfgmClient c, int pageSize, java.util.function.Predicate<JsonNode> more) throws Exception;
+    }
+
     @Command(name = "jobs", description = "list the service's jobs, newest first, one JSON object a line",
             footer = {"Follows the API's pages until --limit jobs are printed or the list ends; the filters are",
                 "GET /v1/jobs's, checked by the service."})
-    public static final class Jobs extends ServiceCommand {
+    public static final class Jobs extends ListCommand {
         @Option(names = "--status", paramLabel = "STATUS",
                 description = "only jobs in this status: queued, running, cancelling, succeeded, failed, cancelled")
         String status;
@@ -230,26 +250,60 @@ public final class ClientCommands {
                 description = "only jobs carrying this metadata pair; repeat it for more (all must hold)")
         java.util.Map<String, String> metadata;
 
-        @Option(names = "--limit", paramLabel = "N", description = "print at most N jobs, 1..10,000,000 (default 100)")
-        int limit = 100;
-
         @Override
-        void call(PfgmClient c) throws Exception {
-            Check.range("--limit", limit, 1, 10_000_000);
-            JobFilter filter = new JobFilter(status, type, name, metadata);
-            int[] printed = {0};
-            c.eachJob(filter, j -> {
-                System.out.println(j.toString());
-                return ++printed[0] < limit;
-            });
+        void walk(PfgmClient c, int pageSize, java.util.function.Predicate<JsonNode> more) throws Exception {
+            c.eachJob(new JobFilter(status, type, name, metadata), pageSize, more);
         }
     }
 
-    @Command(name = "delete", description = "delete a finished job of the service, with its events and files")
-    public static final class Delete extends JobCommand {
+    @Command(name = "datasets", description = "list the service's datasets, newest first, one JSON object a line")
+    public static final class Datasets extends ListCommand {
+        @Override
+        void walk(PfgmClient c, int pageSize, java.util.function.Predicate<JsonNode> more) throws Exception {
+            c.eachDataset(pageSize, more);
+        }
+    }
+
+    @Command(name = "models", description = "list the service's models, newest first, one JSON object a line")
+    public static final class Models extends ListCommand {
+        @Override
+        void walk(PfgmClient c, int pageSize, java.util.function.Predicate<JsonNode> more) throws Exception {
+            c.eachModel(pageSize, more);
+        }
+    }
+
+    @Command(name = "delete", description = "delete a finished job, a dataset or a model of the service, with its files",
+            footer = {"The service refuses (409) a queued or running job, a dataset or model a queued or running job",
+                "uses, and a job whose model still exists."})
+    public static final class Delete extends ServiceCommand {
+        @ArgGroup(multiplicity = "1")
+        Target target;
+
+        /** Exactly one of the three. */
+        static final class Target {
+            @Option(names = "--id", required = true, paramLabel = "JOB", description = "a job, with its events and files")
+            String job;
+
+            @Option(names = "--dataset", required = true, paramLabel = "ID", description = "a dataset, with its file")
+            String dataset;
+
+            @Option(names = "--model", required = true, paramLabel = "ID", description = "a model, with its file")
+            String model;
+        }
+
         @Override
         void call(PfgmClient c) throws Exception {
-            c.delete(id);
+            String id;
+            if (target.job != null) {
+                id = target.job;
+                c.delete(id);
+            } else if (target.dataset != null) {
+                id = target.dataset;
+                c.deleteDataset(id);
+            } else {
+                id = target.model;
+                c.deleteModel(id);
+            }
             print(JSON.createObjectNode().put("id", id).put("deleted", true));
         }
     }

@@ -86,6 +86,11 @@ final class OneLineErrors {
         }
         if (e instanceof CommandLine.MissingParameterException m && !m.getMissing().isEmpty()
                 && m.getMissing().get(0) instanceof OptionSpec o) {
+            if (o.group() != null && o.group().exclusive() && o.group().options().size() > 1) {
+                List<String> names = o.group().options().stream().map(OptionSpec::longestName).toList();
+                return "one of " + String.join(", ", names.subList(0, names.size() - 1)) + " or "
+                        + names.get(names.size() - 1) + " is required";
+            }
             return o.longestName() + (e.getMessage().startsWith("Missing required option") ? " is required"
                     : " needs a value");
         }
