@@ -107,12 +107,17 @@ public final class SampleStats {
 
     /** Sliced W1 over {@value #DIRECTIONS} directions drawn from {@code seed} (the same for every pair compared). */
     public static double slicedWasserstein(double[] a, int na, double[] b, int nb, int dim, long seed) {
+        return slicedWasserstein(a, na, b, nb, dim, DIRECTIONS, seed);
+    }
+
+    /** The same over {@code directions} directions: more of them, less noise from the draw of directions. */
+    public static double slicedWasserstein(double[] a, int na, double[] b, int nb, int dim, int directions, long seed) {
         SeedPlan rng = SeedPlan.of(seed);
         double total = 0;
         double[] u = new double[dim];
         double[] pa = new double[na];
         double[] pb = new double[nb];
-        for (int t = 0; t < DIRECTIONS; t++) {
+        for (int t = 0; t < directions; t++) {
             double norm = 0;
             for (int j = 0; j < dim; j++) {
                 u[j] = rng.nextGaussian();
@@ -123,7 +128,7 @@ public final class SampleStats {
             project(b, nb, dim, u, norm, pb);
             total += wasserstein1(pa, pb);
         }
-        return total / DIRECTIONS;
+        return total / directions;
     }
 
     private static void project(double[] rows, int n, int dim, double[] u, double norm, double[] out) {

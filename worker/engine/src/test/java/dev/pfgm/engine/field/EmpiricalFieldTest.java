@@ -160,19 +160,7 @@ class EmpiricalFieldTest {
             int rows = 5;
             double[] x = gaussians(rows * n, 40 + n);
             double[] z = {1e-4, 0.05, 0.7, 4, 60};
-            double[] mu = new double[rows * n];
-            new EmpiricalField(n, GAMMA).chargeMeans(x, z, rows, charges, count, mu);
-            ReferenceWeights reference = new ReferenceWeights(n);
-            for (int i = 0; i < rows; i++) {
-                double[] w = reference.weights(java.util.Arrays.copyOfRange(x, i * n, (i + 1) * n), z[i], charges, count);
-                for (int k = 0; k < n; k++) {
-                    double want = 0;
-                    for (int j = 0; j < count; j++) {
-                        want += w[j] * charges[j * n + k];
-                    }
-                    assertEquals(want, mu[i * n + k], 1e-5 * (1 + Math.abs(want)), "N=" + n + " row " + i);
-                }
-            }
+            chargeMeansAgreeWithTheReference(n, x, z, rows, charges, count, 1e-5);
         }
     }
 
@@ -187,17 +175,27 @@ class EmpiricalFieldTest {
             x[i] = charges[i] + 0.01 * x[i];
         }
         double[] z = {0.01, 0.3, 1, 3, 10, 100};
+        chargeMeansAgreeWithTheReference(n, x, z, rows, charges, count, 2e-4);
+    }
+
+    /**
+     * EmpiricalField's charge means of the rows x at heights z against the weighted means of the
+     * charges under ReferenceWeights (double precision, explicit differences), to a relative tolerance.
+     */
+    private static void chargeMeansAgreeWithTheReference(int n, double[] x, double[] z, int rows, double[] charges,
+            int count, double tolerance) {
         double[] mu = new double[rows * n];
         new EmpiricalField(n, GAMMA).chargeMeans(x, z, rows, charges, count, mu);
-        ReferenceWeights direct = new ReferenceWeights(n);
+        ReferenceWeights reference = new ReferenceWeights(n);
         for (int i = 0; i < rows; i++) {
-            double[] w = direct.weights(java.util.Arrays.copyOfRange(x, i * n, (i + 1) * n), z[i], charges, count);
+            double[] w = reference.weights(java.util.Arrays.copyOfRange(x, i * n, (i + 1) * n), z[i], charges, count);
             for (int k = 0; k < n; k++) {
                 double want = 0;
                 for (int j = 0; j < count; j++) {
                     want += w[j] * charges[j * n + k];
                 }
-                assertEquals(want, mu[i * n + k], 2e-4 * (1 + Math.abs(want)), "row " + i + " component " + k);
+                assertEquals(want, mu[i * n + k], tolerance * (1 + Math.abs(want)), "N=" + n + " row " + i
+                        + " component " + k);
             }
         }
     }
