@@ -3,8 +3,8 @@
 
 Builds the same networks as the engine (worker/engine nn/FieldNetwork + nn/Mlp and nn/conv/UNet:
 same layer shapes, activations, normalisation and preconditioning) and times what `./pfgm
-bench-peer` times in the same run: a float32 matrix product, one forward pass, and fixed-step
-Heun sampling (the network evaluations dominate; the solver's arithmetic is the same few vector
+bench-peer` times in the same run: a float32 matrix product, one forward pass, one training step
+(forward, mean squared error against the clean data, backward, Adam) and fixed-step Heun sampling (the network evaluations dominate; the solver's arithmetic is the same few vector
 operations per step in both). Weights are random: speed does not depend on them, and the
 samplers here use fixed step counts, so the work does not either.
 
@@ -13,6 +13,8 @@ PyTorch). Prints one JSON object per line: {"what": ..., "threads": ..., "second
 
     python3 torch_peer.py gemm --size 1024 --threads 1
     python3 torch_peer.py unet-forward --batch 64 --threads 1
+    python3 torch_peer.py unet-train --batch 64 --threads 2
+    python3 torch_peer.py mlp-train --batch 256 --threads 1
     python3 torch_peer.py unet-sample --count 256 --batch 64 --steps 18 --threads 2
     python3 torch_peer.py mlp-forward --batch 256 --threads 1
     python3 torch_peer.py mlp-sample --count 16384 --batch 256 --steps 50 --threads 2
@@ -144,6 +146,20 @@ def timed(fn, reps, warm):
     return out
 
 
+def train_step(net, x, s, clean):
+    """One step as the engine's denoising training runs it: m(x, s), the mean squared error against
+    the clean data, its gradient, an Adam update (the engine clips the gradient's norm too: a few
+    vector operations, left out here as the solver's are)."""
+    opt = torch.optim.Adam(net.parameters(), lr=1e-4)
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        loss = ((net(x, s) - clean) ** 2).mean()
+        loss.backward()
+        opt.step()
+    return step
+
+
 def heun_sample(net, x, steps, s_max, s_min):
     """Heun on EDM's grid (uniform in s^(1/7)), the last step Euler: 2 steps - 1 evaluations.
     dx/ds = (x - m(x, s)) / s, as the engine's edm solver in z."""
@@ -189,7 +205,8 @@ def timed_sampling(net, a, shape, s_max, s_min):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("what", choices=["gemm", "unet-forward", "unet-sample", "mlp-forward", "mlp-sample", "info"])
+    p.add_argument("what", choices=["gemm", "unet-forward", "unet-train", "unet-sample", "mlp-forward", "mlp-train",
+                                    "mlp-sample", "info"])
     defaults = {"threads": 1, "batch": 64, "count": 256, "steps": 18, "size": 1024, "reps": 9, "warm": 3,
                 "width": 32, "levels": 2, "hidden": 128, "depth": 4, "dim": 2}
     for name, default in defaults.items():
@@ -198,8 +215,24 @@ def main():
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
     out = {"what": a.what, "threads": torch.get_num_threads(), "torch": torch.__version__}
+    if a.what == "unet-train":
+        net = UNet(base=a.width, levels=a.levels).train()
+        x = torch.randn(a.batch, 1, 28, 28)
+        s = torch.exp(2 * torch.randn(a.batch))
+        out["seconds"] = timed(train_step(net, x, s, torch.randn(a.batch, 1, 28, 28)), a.reps, a.warm)
+        out["batch"] = a.batch
+        out["weights"] = sum(q.numel() for q in net.parameters())
+    elif a.what == "mlp-train":
+        net = FieldMlp(dim=a.dim, hidden=a.hidden, depth=a.depth).train()
+        x = torch.randn(a.batch, a.dim)
+        s = torch.exp(2 * torch.randn(a.batch))
+        out["seconds"] = timed(train_step(net, x, s, torch.randn(a.batch, a.dim)), a.reps * 20, a.warm * 20)
+        out["batch"] = a.batch
+        out["weights"] = sum(q.numel() for q in net.parameters())
     with torch.inference_mode():
-        if a.what == "info":
+        if a.what in ("unet-train", "mlp-train"):
+            pass  # timed above, with gradients
+        elif a.what == "info":
             out["config"] = torch.__config__.show()
         elif a.what == "gemm":
             x = torch.randn(a.size, a.size)

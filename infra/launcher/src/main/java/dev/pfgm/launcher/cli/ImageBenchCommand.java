@@ -158,7 +158,7 @@ public final class ImageBenchCommand extends CliCommand {
      * Milliseconds (min, median) of forward, backward and an Adam update as a training step runs
      * them: the batch in chunks over one network replica per core.
      */
-    private static double[] timeTrainingEvaluation(UNet net, double[] x, double[] z, double[] target, int batch) {
+    static double[] timeTrainingEvaluation(UNet net, double[] x, double[] z, double[] target, int batch) {
         float[] grad = new float[net.parameterCount()];
         Adam adam = new Adam(grad.length, 0.9, 0.999, 1e-8);
         try (ChunkedGradient chunked = new ChunkedGradient(net, batch, ChunkRunner.threads())) {

@@ -6,12 +6,14 @@ import dev.pfgm.engine.field.ChargeMean;
 import dev.pfgm.engine.model.ModelFile;
 import dev.pfgm.engine.model.PfgmModel;
 import dev.pfgm.engine.model.TrainSettings;
+import dev.pfgm.engine.nn.Adam;
 import dev.pfgm.engine.nn.FieldNetwork;
 import dev.pfgm.engine.nn.conv.UNet;
 import dev.pfgm.engine.random.SeedPlan;
 import dev.pfgm.engine.sample.ChunkRunner;
 import dev.pfgm.engine.sample.Sampler;
 import dev.pfgm.engine.sample.SolverSpec;
+import dev.pfgm.engine.train.ChunkedGradient;
 import dev.pfgm.engine.train.ImageTrainer;
 import dev.pfgm.engine.train.Trainer;
 import dev.pfgm.shared.InvalidInputException;
@@ -37,12 +39,13 @@ import picocli.CommandLine.Option;
 /**
  * ./pfgm bench-peer: the engine against PyTorch side by side, in one run on the same cores. For
  * each figure it times ours, then runs infra/bench/peer/torch_peer.py (the same network shapes,
- * solver and NFE) as a child process, so both see the same machine minutes apart at most. Also the
+ * training step, solver and NFE) as a child process, so both see the same machine minutes apart at most. Also the
  * machine's measured float32 matrix-product peak, and the network FLOP/s sampling achieves as a
  * share of it.
  */
 @Command(name = "bench-peer",
-        description = "time the U-Net and MLP against PyTorch side by side; update docs/benchmarks.md")
+        description = "time the U-Net and MLP (forward, training step, sampling) against PyTorch side by side;"
+                + " update docs/benchmarks.md")
 public final class PeerBenchCommand extends CliCommand {
     static final BenchSection SECTION = new BenchSection("peer-bench", "Side by side with PyTorch (`./pfgm bench-peer`)");
     private static final int GEMM = 1024;
@@ -124,6 +127,15 @@ public final class PeerBenchCommand extends CliCommand {
         table.add(row("U-Net forward, every core", "images/s: ours a replica per core on " + IMAGE_BATCH
                 + " images each, PyTorch " + cores + " threads on " + IMAGE_BATCH,
                 perSecond(uf.rowsPerSecond, unetFlop), perSecond(torchUfAll, unetFlop), uf.rowsPerSecond / torchUfAll));
+        bar.update(0.2, "U-Net training step");
+        double oursUt = unetTrainingStep(unet, IMAGE_BATCH);
+        Object[] unetTrain = {"unet-train", "--batch", IMAGE_BATCH, "--reps", 5, "--warm", 2,
+            "--width", imageModel.settings().unetWidth(), "--levels", unet.spec().levels()};
+        Best torchUt = Best.of(peer, unetTrain, cores);
+        table.add(row("U-Net training step, every core", "28x28, batch " + IMAGE_BATCH + ": forward, backward, Adam;"
+                + " ours in chunks of " + ChunkedGradient.CHUNK_ROWS + " over a replica per core, PyTorch's best of 1 and "
+                + cores + " threads (" + torchUt.threads + ")", msImg(oursUt, 3 * unetFlop * IMAGE_BATCH),
+                msImg(torchUt.seconds, 3 * unetFlop * IMAGE_BATCH), torchUt.seconds / oursUt));
         bar.update(0.3, "U-Net sampling");
         SolverSpec edm = new SolverSpec("edm", SolverSpec.DEFAULT_TOLERANCE, SolverSpec.DEFAULT_TOLERANCE, EDM_STEPS);
         Sampler imageSampler = new Sampler(imageModel);
@@ -175,6 +187,14 @@ public final class PeerBenchCommand extends CliCommand {
         table.add(row("MLP forward, one thread", "batch " + VECTOR_BATCH + "; " + mlpShape,
                 msImg(mf.oneThreadSeconds, mlpFlop * VECTOR_BATCH), msImg(torchMf, mlpFlop * VECTOR_BATCH),
                 torchMf / mf.oneThreadSeconds));
+        bar.update(0.7, "MLP training step");
+        double oursMt = mlpTrainingStep((FieldNetwork) vectorModel.newNetwork(), VECTOR_BATCH);
+        Best torchMt = Best.of(peer, new Object[] {"mlp-train", "--batch", VECTOR_BATCH, "--dim", dim, "--hidden",
+            vectorModel.settings().hidden(), "--depth", vectorModel.settings().depth()}, cores);
+        table.add(row("MLP training step", "batch " + VECTOR_BATCH + ": forward, backward, Adam; ours one thread (as"
+                + " training runs it), PyTorch's best of 1 and " + cores + " threads (" + torchMt.threads + ")",
+                msImg(oursMt, 3 * mlpFlop * VECTOR_BATCH), msImg(torchMt.seconds, 3 * mlpFlop * VECTOR_BATCH),
+                torchMt.seconds / oursMt));
         bar.update(0.75, "MLP sampling");
         SolverSpec heun = new SolverSpec("heun", SolverSpec.DEFAULT_TOLERANCE, SolverSpec.DEFAULT_TOLERANCE, HEUN_STEPS);
         Sampler vectorSampler = new Sampler(vectorModel);
@@ -213,6 +233,8 @@ public final class PeerBenchCommand extends CliCommand {
         new Summary().put("gemm_peak_gflops", peak).put("image_sampling_ratio", oursImgRate / torchImgRate)
                 .put("image_sampling_peak_share", imgFlops / (peak * 1e9))
                 .put("unet_forward_ratio", torchUf1 / uf.oneThreadSeconds)
+                .put("unet_training_step_ratio", torchUt.seconds / oursUt)
+                .put("mlp_training_step_ratio", torchMt.seconds / oursMt)
                 .put("vector_sampling_ratio", oursRowRate / torchRowRate)
                 .put("vector_sampling_peak_share", rowFlops / (peak * 1e9)).print();
     }
@@ -337,6 +359,65 @@ public final class PeerBenchCommand extends CliCommand {
         }
         double median = runsAtOnce(jobs, 1, 5)[2];
         return new Forward(oneThread, cores * 4.0 * inner * batch / median);
+    }
+
+    /**
+     * Median seconds of a U-Net training step as ImageTrainer takes it (ImageBenchCommand's timing):
+     * the batch in chunks over a replica per core, forward, backward, then Adam.
+     */
+    private static double unetTrainingStep(UNet net, int batch) {
+        int dim = net.dim();
+        SeedPlan r = SeedPlan.of(4);
+        double[] x = new double[batch * dim];
+        double[] target = new double[batch * (dim + 1)];
+        double[] z = new double[batch];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = r.nextGaussian() * 0.5;
+        }
+        for (int i = 0; i < target.length; i++) {
+            target[i] = r.nextGaussian();
+        }
+        for (int i = 0; i < batch; i++) {
+            z[i] = Math.exp(2 * r.nextGaussian());
+        }
+        return ImageBenchCommand.timeTrainingEvaluation(net, x, z, target, batch)[1] / 1e3;
+    }
+
+    /** Median seconds of a training step of the field MLP as Trainer takes it: forward, the loss, backward, Adam. */
+    private static double mlpTrainingStep(FieldNetwork net, int batch) {
+        int dim = net.dim();
+        SeedPlan r = SeedPlan.of(5);
+        double[] x = new double[batch * dim];
+        double[] clean = new double[batch * dim];
+        double[] s = new double[batch];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = r.nextGaussian();
+            clean[i] = r.nextGaussian();
+        }
+        for (int i = 0; i < batch; i++) {
+            s[i] = Math.exp(2 * r.nextGaussian());
+        }
+        double[] m = new double[x.length];
+        double[] dm = new double[x.length];
+        float[] params = net.mlp().parameters();
+        float[] grad = new float[params.length];
+        Adam adam = new Adam(params.length, 0.9, 0.999, 1e-8);
+        return BenchCommand.time(9, 20, () -> {
+            net.chargeMean(x, s, batch, m);
+            net.denoisingLoss(m, clean, batch, dm);
+            net.backward(dm, grad);
+            adam.update(params, grad, 1e-4, 1.0);
+            net.mlp().commit();
+        })[1] / 1e3;
+    }
+
+    /** PyTorch's faster median of one thread and of every core, and which it was. */
+    private record Best(double seconds, String threads) {
+        static Best of(Peer peer, Object[] args, int cores) throws IOException, InterruptedException {
+            double one = peer.run(with(args, "--threads", 1)).get("median").asDouble();
+            double all = peer.run(with(args, "--threads", cores)).get("median").asDouble();
+            return one <= all ? new Best(one, "1 thread") : new Best(all, cores + " threads");
+        }
     }
 
     private static PfgmModel briefImageModel() throws IOException {
