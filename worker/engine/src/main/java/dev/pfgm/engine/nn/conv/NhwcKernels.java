@@ -18,6 +18,23 @@ final class NhwcKernels {
      */
     private static final int BLOCK = 16;
 
+    /**
+     * A block's values copied to offset 0 before the arithmetic, and results copied back: C2 (Java
+     * 17) left a loop over x[base + j] against per-channel values at [j] scalar, about 3x slower
+     * than the same loop at offset 0 plus the copies (docs/benchmarks.md).
+     */
+    private static final class Blocks {
+        final float[] a;
+        final float[] b;
+        final float[] scratch;
+
+        Blocks(int c) {
+            a = new float[BLOCK * c];
+            b = new float[BLOCK * c];
+            scratch = new float[BLOCK * c];
+        }
+    }
+
     private NhwcKernels() {
     }
 
@@ -33,15 +50,16 @@ final class NhwcKernels {
         float[] acc = new float[c];
         float[] mean = new float[BLOCK * c];
         float[] inv = new float[BLOCK * c];
-        float[] scratch = new float[BLOCK * c];
+        Blocks blocks = new Blocks(c);
+        float[] t = blocks.a;
         for (int b = 0; b < n; b++) {
             int at = b * area * c;
-            channelSums(x, null, at, area, c, null, scratch, acc);
+            channelSums(x, null, at, area, c, null, blocks, acc);
             for (int g = 0; g < groups; g++) {
                 Arrays.fill(mean, g * group, (g + 1) * group, (float) (groupSum(acc, g, group) / len));
             }
             replicate(mean, c);
-            channelSums(x, null, at, area, c, mean, scratch, acc);
+            channelSums(x, null, at, area, c, mean, blocks, acc);
             for (int g = 0; g < groups; g++) {
                 float iv = (float) (1 / Math.sqrt(groupSum(acc, g, group) / len + Kernels.NORM_EPS));
                 invStd[b * groups + g] = iv;
@@ -51,9 +69,11 @@ final class NhwcKernels {
             for (int p = 0; p < area; p += BLOCK) {
                 int base = at + p * c;
                 int m = Math.min(BLOCK, area - p) * c;
+                System.arraycopy(x, base, t, 0, m);
                 for (int j = 0; j < m; j++) {
-                    y[base + j] = (x[base + j] - mean[j]) * inv[j];
+                    t[j] = (t[j] - mean[j]) * inv[j];
                 }
+                System.arraycopy(t, 0, y, base, m);
             }
         }
         Kernels.swish(y, act, sig, n * c * area);
@@ -62,26 +82,31 @@ final class NhwcKernels {
     /**
      * acc[k] = sum over the image's pixels of x[k] (or x[k] y[k] when y is given, or
      * (x[k] - centre[k])^2 when centre is given), summed a block of pixels at a time into
-     * {@code scratch} [BLOCK, c] and folded into channels at the end.
+     * {@code blocks.scratch} [BLOCK, c] and folded into channels at the end.
      */
-    private static void channelSums(float[] x, float[] y, int at, int area, int c, float[] centre, float[] scratch,
+    private static void channelSums(float[] x, float[] y, int at, int area, int c, float[] centre, Blocks blocks,
                                     float[] acc) {
+        float[] scratch = blocks.scratch;
+        float[] bx = blocks.a;
+        float[] by = blocks.b;
         Arrays.fill(scratch, 0f);
         for (int p = 0; p < area; p += BLOCK) {
             int base = at + p * c;
             int m = Math.min(BLOCK, area - p) * c;
+            System.arraycopy(x, base, bx, 0, m);
             if (centre != null) {
                 for (int j = 0; j < m; j++) {
-                    float d = x[base + j] - centre[j];
+                    float d = bx[j] - centre[j];
                     scratch[j] += d * d;
                 }
             } else if (y != null) {
+                System.arraycopy(y, base, by, 0, m);
                 for (int j = 0; j < m; j++) {
-                    scratch[j] += x[base + j] * y[base + j];
+                    scratch[j] += bx[j] * by[j];
                 }
             } else {
                 for (int j = 0; j < m; j++) {
-                    scratch[j] += x[base + j];
+                    scratch[j] += bx[j];
                 }
             }
         }
@@ -115,14 +140,16 @@ final class NhwcKernels {
         float len = group * area;
         float[] sd = new float[c];
         float[] sdy = new float[c];
-        float[] scratch = new float[BLOCK * c];
+        Blocks blocks = new Blocks(c);
         float[] md = new float[BLOCK * c];
         float[] mdy = new float[BLOCK * c];
         float[] inv = new float[BLOCK * c];
+        float[] tdy = blocks.a;
+        float[] ty = blocks.b;
         for (int b = 0; b < n; b++) {
             int at = b * area * c;
-            channelSums(dy, null, at, area, c, null, scratch, sd);
-            channelSums(dy, y, at, area, c, null, scratch, sdy);
+            channelSums(dy, null, at, area, c, null, blocks, sd);
+            channelSums(dy, y, at, area, c, null, blocks, sdy);
             for (int g = 0; g < groups; g++) {
                 int from = g * group;
                 int to = from + group;
@@ -136,9 +163,12 @@ final class NhwcKernels {
             for (int p = 0; p < area; p += BLOCK) {
                 int base = at + p * c;
                 int m = Math.min(BLOCK, area - p) * c;
+                System.arraycopy(dy, base, tdy, 0, m);
+                System.arraycopy(y, base, ty, 0, m);
                 for (int j = 0; j < m; j++) {
-                    dx[base + j] = inv[j] * (dy[base + j] - md[j] - y[base + j] * mdy[j]);
+                    tdy[j] = inv[j] * (tdy[j] - md[j] - ty[j] * mdy[j]);
                 }
+                System.arraycopy(tdy, 0, dx, base, m);
             }
         }
     }
@@ -146,6 +176,7 @@ final class NhwcKernels {
     /** h[b, :, :, k] += shift[b, k]. */
     static void addShift(float[] h, float[] shift, int n, int c, int area) {
         float[] rep = new float[BLOCK * c];
+        float[] t = new float[BLOCK * c];
         for (int b = 0; b < n; b++) {
             System.arraycopy(shift, b * c, rep, 0, c);
             replicate(rep, c);
@@ -153,19 +184,21 @@ final class NhwcKernels {
             for (int p = 0; p < area; p += BLOCK) {
                 int base = at + p * c;
                 int m = Math.min(BLOCK, area - p) * c;
+                System.arraycopy(h, base, t, 0, m);
                 for (int j = 0; j < m; j++) {
-                    h[base + j] += rep[j];
+                    t[j] += rep[j];
                 }
+                System.arraycopy(t, 0, h, base, m);
             }
         }
     }
 
     /** dshift[b, k] = sum over pixels of dh[b, :, :, k]. */
     static void shiftBackward(float[] dh, float[] dshift, int n, int c, int area) {
-        float[] scratch = new float[BLOCK * c];
+        Blocks blocks = new Blocks(c);
         float[] acc = new float[c];
         for (int b = 0; b < n; b++) {
-            channelSums(dh, null, b * area * c, area, c, null, scratch, acc);
+            channelSums(dh, null, b * area * c, area, c, null, blocks, acc);
             System.arraycopy(acc, 0, dshift, b * c, c);
         }
     }
