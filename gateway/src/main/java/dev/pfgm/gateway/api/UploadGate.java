@@ -89,8 +89,7 @@ public final class UploadGate {
             // a slot is taken only by a caller with a key: requests with made-up keys, which cost a
             // database lookup each, held slots while they were looked up and turned real uploads away
             if (!free.tryAcquire()) {
-                discardBody(ctx, limit);
-                Problem.send(ctx, full());
+                refuseAfterAuthentication(ctx, limit, full());
                 return;
             }
             Upload u = new Upload(ctx, limit);
@@ -101,10 +100,9 @@ public final class UploadGate {
             });
             if (!u.claimShare(caller.tenant())) {
                 u.release();
-                discardBody(ctx, limit);
-                Problem.send(ctx, ApiException.unavailable("this tenant is sending " + shares.perTenant() + " uploads to this"
-                        + " gateway already, its share (half of PFGM_MAX_UPLOADS); try again when one has ended",
-                        RETRY_SECONDS));
+                refuseAfterAuthentication(ctx, limit, ApiException.unavailable("this tenant is sending "
+                        + shares.perTenant() + " uploads to this gateway already, its share (half of PFGM_MAX_UPLOADS);"
+                        + " try again when one has ended", RETRY_SECONDS));
                 return;
             }
             if ("100-continue".equalsIgnoreCase(req.getHeader("Expect"))) {
@@ -120,12 +118,12 @@ public final class UploadGate {
     }
 
     /**
-     * Reads and drops the rest of a refused body (up to {@code limit} bytes and 30 s, then the connection
-     * closes), so that the answer reaches a client still sending: refused after authentication, part
-     * of the body is already in the socket, and a close with unread bytes resets the connection before
-     * the client reads the answer (RFC 9112 section 9.6).
+     * Answers {@code problem} while reading and dropping the rest of the body (up to {@code limit} bytes and
+     * 30 s, then the connection closes), so that the answer reaches a client still sending: refused
+     * after authentication, part of the body is already in the socket, and a close with unread bytes
+     * resets the connection before the client reads the answer (RFC 9112 section 9.6).
      */
-    private void discardBody(RoutingContext ctx, long limit) {
+    private void refuseAfterAuthentication(RoutingContext ctx, long limit, ApiException problem) {
         HttpServerRequest req = ctx.request();
         long[] seen = {0};
         long timer = vertx.setTimer(DISCARD_MILLIS, id -> req.connection().close());
@@ -139,6 +137,7 @@ public final class UploadGate {
         req.endHandler(v -> vertx.cancelTimer(timer));
         req.exceptionHandler(e -> vertx.cancelTimer(timer));
         req.resume();
+        Problem.send(ctx, problem);
     }
 
     /** Answers before the body is read, and closes the connection rather than read a body nobody wants. */
