@@ -14,6 +14,7 @@ import dev.pfgm.gateway.api.QuotaRoutes;
 import dev.pfgm.gateway.api.ShardRoutes;
 import dev.pfgm.gateway.api.UploadGate;
 import dev.pfgm.gateway.api.WebhookRoutes;
+import dev.pfgm.gateway.http.AccessLog;
 import dev.pfgm.gateway.http.AllowedMethods;
 import dev.pfgm.gateway.http.ApiException;
 import dev.pfgm.gateway.http.Auth;
@@ -130,6 +131,7 @@ public final class Gateway implements AutoCloseable {
                 ctx.next();
             }
         });
+        boolean accessLog = config.getInt(Settings.ACCESS_LOG) == 1;
         router.route().handler(ctx -> {
             long t0 = System.nanoTime();
             var connection = ctx.request().connection();
@@ -138,8 +140,13 @@ public final class Gateway implements AutoCloseable {
                 guard.requestEnded(connection);
                 Route route = ctx.currentRoute();
                 String path = route == null || route.getPath() == null ? "unmatched" : route.getPath();
-                metrics.record(ctx.request().method().name(), path, ctx.response().getStatusCode(),
-                        (System.nanoTime() - t0) / 1e9);
+                long nanos = System.nanoTime() - t0;
+                metrics.record(ctx.request().method().name(), path, ctx.response().getStatusCode(), nanos / 1e9);
+                if (accessLog) {
+                    var remote = ctx.request().remoteAddress();
+                    AccessLog.write(ctx.request().method().name(), ctx.request().path(), ctx.response().getStatusCode(),
+                            ctx.response().bytesWritten(), nanos, remote == null ? null : remote.hostAddress());
+                }
             });
             try {
                 ctx.request().params(); // decoded here once: a malformed %-escape later was a 500 wherever it was read

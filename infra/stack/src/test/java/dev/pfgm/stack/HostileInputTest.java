@@ -84,6 +84,39 @@ class HostileInputTest {
         assertTrue(r.json().path("detail").asText().contains(says), says + " in " + r);
     }
 
+    /**
+     * A gateway with PFGM_ACCESS_LOG=1 logs a line per request, answered or refused, and leaves out
+     * what a log reader must not get: the key, the query string, a file link's signature.
+     */
+    @Test
+    void theAccessLogNamesEachRequestButNoKeyQueryOrSignature() throws Exception {
+        Path log = tmp.resolve("access-gateway.log");
+        Process p = ChildJvm.gateway(stack.envFile(), 0, List.of("-Xmx256m"), Map.of(Settings.ACCESS_LOG.name(), "1"),
+                log);
+        try {
+            Http child = new Http(ChildJvm.awaitListening(p, log, 60), stack.adminKey());
+            assertEquals(200, child.get("/v1/jobs?name=private-name&limit=3").status());
+            assertEquals(401, child.as("pfgm_" + "x".repeat(40)).get("/v1/datasets").status());
+            assertEquals(403, child.get("/v1/files/1765000000.secretsignature/jobs/j/samples.csv").status());
+            List<String> lines = List.of();
+            for (int i = 0; i < 50 && lines.size() < 3; i++) {
+                Thread.sleep(100);
+                lines = java.nio.file.Files.readAllLines(log).stream().filter(l -> l.contains("access - method=")).toList();
+            }
+            assertEquals(3, lines.size(), String.join("\n", lines));
+            assertTrue(lines.get(0).contains("method=\"GET\" path=\"/v1/jobs\" status=200 bytes="), lines.get(0));
+            assertTrue(lines.get(1).contains("path=\"/v1/datasets\" status=401"), lines.get(1));
+            assertTrue(lines.get(2).contains("path=\"/v1/files/(signed)/jobs/j/samples.csv\" status=403"), lines.get(2));
+            String all = java.nio.file.Files.readString(log);
+            for (String secret : List.of("private-name", "secretsignature", stack.adminKey(), "x".repeat(40))) {
+                assertFalse(all.contains(secret), "the log holds " + secret);
+            }
+        } finally {
+            p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void theProbesThatCrashedTheGatewayAreRefusedWithTheLimitNamed() throws Exception {
         int before = datasets();

@@ -38,6 +38,10 @@ public final class Settings {
                     + " connection); uploads have their own rate rule");
     public static final Setting HTTP_IDLE_SECONDS = Setting.integer("PFGM_HTTP_IDLE_SECONDS", 60, 1, 86400,
             "a connection silent this long in the middle of a request is closed");
+    public static final Setting ACCESS_LOG = Setting.integer("PFGM_ACCESS_LOG", 0, 0, 1,
+            "1: the gateway logs a line per request at INFO (logger dev.pfgm.gateway.access): method, path, status,"
+                    + " bytes sent, milliseconds and the client's address; never keys, query strings or the signature"
+                    + " of a file link");
     public static final Setting ADMIN_KEY = Setting.secret("PFGM_ADMIN_KEY", "",
             "an admin API key of the operator's choosing (pfgm_ and 32-200 letters, digits, _ or -), made"
                     + " valid at every start unless it was revoked; no key is generated then");
@@ -115,7 +119,7 @@ public final class Settings {
 
     public static final List<Setting> ALL = List.of(DB_URL, DB_USER, DB_PASSWORD, DB_POOL, KAFKA, TOPIC_PARTITIONS,
             S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY, S3_BUCKET, S3_REGION, S3_PUBLIC_ENDPOINT, HTTP_HOST, HTTP_PORT, HTTP_MAX_CONNECTIONS,
-            HTTP_HEADER_SECONDS, HTTP_BODY_SECONDS, HTTP_IDLE_SECONDS, ADMIN_KEY, ADMIN_KEY_FILE,
+            HTTP_HEADER_SECONDS, HTTP_BODY_SECONDS, HTTP_IDLE_SECONDS, ACCESS_LOG, ADMIN_KEY, ADMIN_KEY_FILE,
             MAX_UPLOAD_MB, MAX_UPLOADS, MAX_DATASET_VALUES, MAX_COLUMNS, MAX_IMAGE_PIXELS, MAX_ZIP_ENTRIES,
             MAX_UNPACKED_MB, MAX_UNPACK_RATIO, UPLOAD_PARSE_SECONDS, QUOTA_ACTIVE_JOBS, QUOTA_RUNNING_JOBS, QUOTA_STORED_MB,
             QUOTA_JOB_GFLOP, QUOTA_JOB_SECONDS, QUOTA_REQUESTS_PER_MINUTE, PRESIGN_SECONDS, RETENTION_DAYS, RETENTION_SWEEP_SECONDS, WEBHOOK_ALLOW_PRIVATE,
