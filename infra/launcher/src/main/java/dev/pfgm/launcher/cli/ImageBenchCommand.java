@@ -65,25 +65,12 @@ public final class ImageBenchCommand extends CliCommand {
         // the reference net has one down and one up path over 32-64 channels: our U-Net with one level
         UNet small = unet(32, 1);
         int batch = defaults.batch();
-        int dim = 784;
-        SeedPlan r = SeedPlan.of(2);
-        double[] x = new double[batch * dim];
-        double[] target = new double[batch * (dim + 1)];
-        double[] z = new double[batch];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = r.nextGaussian() * 0.5;
-        }
-        for (int i = 0; i < target.length; i++) {
-            target[i] = r.nextGaussian();
-        }
-        for (int i = 0; i < batch; i++) {
-            z[i] = Math.exp(2 * r.nextGaussian());
-        }
-        double[] m = new double[batch * dim];
-        double[] step = timeTrainingEvaluation(net, x, z, target, batch);
-        double[] smallStep = timeTrainingEvaluation(small, x, z, target, batch);
+        TrainingBatch in = TrainingBatch.of(batch, net.dim(), 2);
+        double[] m = new double[batch * net.dim()];
+        double[] step = timeTrainingEvaluation(net, in);
+        double[] smallStep = timeTrainingEvaluation(small, in);
         bar.update(0.2, "train step");
-        double[] fwd = BenchCommand.time(9, 3, () -> net.chargeMean(x, z, batch, m));
+        double[] fwd = BenchCommand.time(9, 3, () -> net.chargeMean(in.x(), in.z(), batch, m));
         bar.update(0.3, "forward");
 
         ImageSet discs = ProceduralImages.discs(2000, 28, 3.0, 7.0, 1);
@@ -158,15 +145,39 @@ public final class ImageBenchCommand extends CliCommand {
      * Milliseconds (min, median) of forward, backward and an Adam update as a training step runs
      * them: the batch in chunks over one network replica per core.
      */
-    static double[] timeTrainingEvaluation(UNet net, double[] x, double[] z, double[] target, int batch) {
+    static double[] timeTrainingEvaluation(UNet net, TrainingBatch in) {
         float[] grad = new float[net.parameterCount()];
         Adam adam = new Adam(grad.length, 0.9, 0.999, 1e-8);
+        int batch = in.z().length;
         try (ChunkedGradient chunked = new ChunkedGradient(net, batch, ChunkRunner.threads())) {
             return BenchCommand.time(9, 3, () -> {
-                chunked.lossAndGradient(x, z, target, batch, 5.0, grad);
+                chunked.lossAndGradient(in.x(), in.z(), in.target(), batch, 5.0, grad);
                 adam.update(net.parameters(), grad, 1e-4, 1.0);
                 chunked.commit();
             });
+        }
+    }
+
+    /**
+     * A seeded training batch of {@code batch} rows of {@code dim} values: points, heights z (log-normal)
+     * and PFGM targets of dim + 1 values. The timings do not depend on the values, only on the shapes.
+     */
+    record TrainingBatch(double[] x, double[] z, double[] target) {
+        static TrainingBatch of(int batch, int dim, long seed) {
+            SeedPlan r = SeedPlan.of(seed);
+            double[] x = new double[batch * dim];
+            double[] target = new double[batch * (dim + 1)];
+            double[] z = new double[batch];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = r.nextGaussian() * 0.5;
+            }
+            for (int i = 0; i < target.length; i++) {
+                target[i] = r.nextGaussian();
+            }
+            for (int i = 0; i < batch; i++) {
+                z[i] = Math.exp(2 * r.nextGaussian());
+            }
+            return new TrainingBatch(x, z, target);
         }
     }
 

@@ -366,21 +366,8 @@ public final class PeerBenchCommand extends CliCommand {
      * the batch in chunks over a replica per core, forward, backward, then Adam.
      */
     private static double unetTrainingStep(UNet net, int batch) {
-        int dim = net.dim();
-        SeedPlan r = SeedPlan.of(4);
-        double[] x = new double[batch * dim];
-        double[] target = new double[batch * (dim + 1)];
-        double[] z = new double[batch];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = r.nextGaussian() * 0.5;
-        }
-        for (int i = 0; i < target.length; i++) {
-            target[i] = r.nextGaussian();
-        }
-        for (int i = 0; i < batch; i++) {
-            z[i] = Math.exp(2 * r.nextGaussian());
-        }
-        return ImageBenchCommand.timeTrainingEvaluation(net, x, z, target, batch)[1] / 1e3;
+        return ImageBenchCommand.timeTrainingEvaluation(net, ImageBenchCommand.TrainingBatch.of(batch, net.dim(), 4))[1]
+                / 1e3;
     }
 
     /** Median seconds of a training step of the field MLP as Trainer takes it: forward, the loss, backward, Adam. */
