@@ -36,6 +36,9 @@ import java.util.function.Consumer;
  */
 public final class PfgmClient {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The service's largest pages (GET /v1/jobs, and the datasets' and models' lists): a larger limit is a 400. */
+    private static final int MAX_JOBS_PAGE = 200;
+    private static final int MAX_LIST_PAGE = 1000;
     private final String base;
     private final String key;
     private final HttpClient http;
@@ -206,10 +209,6 @@ public final class PfgmClient {
             InterruptedException {
         eachListed(listPath("/v1/models", pageSize), "/v1/models", "data", "the models", more);
     }
-
-    /** The service's largest pages (GET /v1/jobs, and the datasets' and models' lists): a larger limit is a 400. */
-    private static final int MAX_JOBS_PAGE = 200;
-    private static final int MAX_LIST_PAGE = 1000;
 
     private static String listPath(String base, int pageSize) {
         String q = pageQuery("", pageSize, MAX_LIST_PAGE);
