@@ -278,6 +278,11 @@ class CliTest {
         cases.put(List.of("bench-sampling", "--data", "builtin:moons", "--steps", "5", "--tolerances", "1e-12", "--out",
                 p("study")), "--tolerances: '1e-12' is not a tolerance in [1.0E-10, 1)");
         cases.put(List.of("classifier"), "classifier: the only subcommand is 'train'");
+        // delete takes one of an exclusive group: refused before any service is called
+        cases.put(List.of("delete"), "delete: one of --id, --dataset or --model is required");
+        cases.put(List.of("delete", "--model"), "delete: --model needs a value");
+        cases.put(List.of("delete", "--dataset", "d", "--model", "m"),
+                "delete: --dataset=ID, --model=ID are mutually exclusive (specify only one)");
         cases.put(List.of("classifier", "train", "--data", data.toString(), "--labels", data.toString(), "--out", out,
                 "--epochs", "0"), "--epochs: must be an integer in [1, 1000], got 0");
         for (Map.Entry<List<String>, String> c : cases.entrySet()) {

@@ -86,7 +86,9 @@ final class OneLineErrors {
         }
         if (e instanceof CommandLine.MissingParameterException m && !m.getMissing().isEmpty()
                 && m.getMissing().get(0) instanceof OptionSpec o) {
-            if (o.group() != null && o.group().exclusive() && o.group().options().size() > 1) {
+            // the whole group is missing (an option of it given without its value is the case below)
+            if (o.group() != null && o.group().exclusive() && o.group().options().size() > 1
+                    && e.getMessage().contains("Missing required argument")) {
                 List<String> names = o.group().options().stream().map(OptionSpec::longestName).toList();
                 return "one of " + String.join(", ", names.subList(0, names.size() - 1)) + " or "
                         + names.get(names.size() - 1) + " is required";
@@ -97,8 +99,9 @@ final class OneLineErrors {
         if (e instanceof CommandLine.OverwrittenOptionException o && o.getOverwritten() instanceof OptionSpec option) {
             return option.longestName() + " is given twice";
         }
-        // "Invalid value for option '--count': 'abc' is not an int" -> "--count: 'abc' is not an integer"
-        String first = e.getMessage().lines().findFirst().orElse("bad arguments");
+        // "Invalid value for option '--count': 'abc' is not an int" -> "--count: 'abc' is not an integer";
+        // some of picocli's messages (two options of an exclusive group) start "Error: ", which ours adds
+        String first = e.getMessage().lines().findFirst().orElse("bad arguments").replaceFirst("^Error: ", "");
         if (e.getArgSpec() instanceof OptionSpec o && first.startsWith("Invalid value for option ")) {
             return o.longestName() + ": " + first.substring(first.indexOf("': ") + 3).replaceFirst(
                     "is not an? (int|long)$", "is not an integer").replaceFirst("is not a (double|float)$",
