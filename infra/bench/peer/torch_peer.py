@@ -4,7 +4,8 @@
 Builds the same networks as the engine (worker/engine nn/FieldNetwork + nn/Mlp and nn/conv/UNet:
 same layer shapes, activations, normalisation and preconditioning) and times what `./pfgm
 bench-peer` times in the same run: a float32 matrix product, one forward pass, one training step
-(forward, mean squared error against the clean data, backward, Adam) and fixed-step Heun sampling (the network evaluations dominate; the solver's arithmetic is the same few vector
+(forward, mean squared error against the clean data, backward, Adam) and fixed-step Heun
+sampling (the network evaluations dominate; the solver's arithmetic is the same few vector
 operations per step in both). Weights are random: speed does not depend on them, and the
 samplers here use fixed step counts, so the work does not either.
 
@@ -147,9 +148,10 @@ def timed(fn, reps, warm):
 
 
 def train_step(net, x, s, clean):
-    """One step as the engine's denoising training runs it: m(x, s), the mean squared error against
-    the clean data, its gradient, an Adam update (the engine clips the gradient's norm too: a few
-    vector operations, left out here as the solver's are)."""
+    """One training step: m(x, s), the mean squared error against the clean data, its gradient, an
+    Adam update. The engine's side times its own losses (the MLP's denoising loss, the U-Net's PFGM
+    field loss) and clips the gradient's norm: a few vector operations beside the network, left out
+    here as the solver's are."""
     opt = torch.optim.Adam(net.parameters(), lr=1e-4)
 
     def step():
