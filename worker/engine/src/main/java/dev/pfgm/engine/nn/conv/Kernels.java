@@ -158,35 +158,38 @@ final class Kernels {
 
     /** 2x2 average pooling of [n*c, h, w] planes (h, w even). */
     static void avgPool(float[] x, float[] y, int planes, int h, int w) {
-        int oh = h / 2;
-        int ow = w / 2;
-        for (int p = 0; p < planes; p++) {
-            int in = p * h * w;
-            int out = p * oh * ow;
-            for (int r = 0; r < oh; r++) {
-                int a = in + 2 * r * w;
-                for (int q = 0; q < ow; q++) {
-                    y[out + r * ow + q] = 0.25f * (x[a + 2 * q] + x[a + 2 * q + 1] + x[a + w + 2 * q] + x[a + w + 2 * q + 1]);
-                }
-            }
-        }
+        pool(x, y, planes, h, w, false);
     }
 
     /** Adds the pooling gradient into dx. */
     static void avgPoolBackward(float[] dy, float[] dx, int planes, int h, int w) {
+        pool(dx, dy, planes, h, w, true);
+    }
+
+    /**
+     * Both directions over one walk of the 2x2 blocks of fine [planes, h, w] and coarse [planes, h/2,
+     * w/2]. The direction is loop-invariant, so the compiler unswitches it out of the loops.
+     */
+    private static void pool(float[] fine, float[] coarse, int planes, int h, int w, boolean backward) {
         int oh = h / 2;
         int ow = w / 2;
         for (int p = 0; p < planes; p++) {
-            int in = p * h * w;
-            int out = p * oh * ow;
             for (int r = 0; r < oh; r++) {
-                int a = in + 2 * r * w;
-                for (int q = 0; q < ow; q++) {
-                    float g = 0.25f * dy[out + r * ow + q];
-                    dx[a + 2 * q] += g;
-                    dx[a + 2 * q + 1] += g;
-                    dx[a + w + 2 * q] += g;
-                    dx[a + w + 2 * q + 1] += g;
+                int a = p * h * w + 2 * r * w;
+                int o = (p * oh + r) * ow;
+                if (backward) {
+                    for (int q = 0; q < ow; q++) {
+                        float g = 0.25f * coarse[o + q];
+                        fine[a + 2 * q] += g;
+                        fine[a + 2 * q + 1] += g;
+                        fine[a + w + 2 * q] += g;
+                        fine[a + w + 2 * q + 1] += g;
+                    }
+                } else {
+                    for (int q = 0; q < ow; q++) {
+                        coarse[o + q] = 0.25f * (fine[a + 2 * q] + fine[a + 2 * q + 1] + fine[a + w + 2 * q]
+                                + fine[a + w + 2 * q + 1]);
+                    }
                 }
             }
         }

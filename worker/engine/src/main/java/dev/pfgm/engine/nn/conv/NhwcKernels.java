@@ -203,28 +203,24 @@ final class NhwcKernels {
         }
     }
 
-    /** 2x2 average pooling of [n, h, w, c] (h, w even) into [n, h/2, w/2, c]. */
+    /**
+     * 2x2 average pooling of [n, h, w, c] (h, w even) into [n, h/2, w/2, c]; with c = 1 it pools
+     * n channels-first planes [n, h, w].
+     */
     static void avgPool(float[] x, float[] y, int n, int c, int h, int w) {
-        int oh = h / 2;
-        int ow = w / 2;
-        for (int b = 0; b < n; b++) {
-            for (int r = 0; r < oh; r++) {
-                for (int q = 0; q < ow; q++) {
-                    int o = ((b * oh + r) * ow + q) * c;
-                    int i00 = ((b * h + 2 * r) * w + 2 * q) * c;
-                    int i01 = i00 + c;
-                    int i10 = i00 + w * c;
-                    int i11 = i10 + c;
-                    for (int k = 0; k < c; k++) {
-                        y[o + k] = 0.25f * (x[i00 + k] + x[i01 + k] + x[i10 + k] + x[i11 + k]);
-                    }
-                }
-            }
-        }
+        pool(x, y, n, c, h, w, false);
     }
 
-    /** Adds the pooling gradient into dx [n, h, w, c]. */
+    /** Adds the gradient of {@link #avgPool} into dx [n, h, w, c]. */
     static void avgPoolBackward(float[] dy, float[] dx, int n, int c, int h, int w) {
+        pool(dx, dy, n, c, h, w, true);
+    }
+
+    /**
+     * Both directions over one walk of the 2x2 blocks: fine [n, h, w, c] and coarse [n, h/2, w/2, c].
+     * The direction is loop-invariant, so the compiler unswitches it out of the loops.
+     */
+    private static void pool(float[] fine, float[] coarse, int n, int c, int h, int w, boolean backward) {
         int oh = h / 2;
         int ow = w / 2;
         for (int b = 0; b < n; b++) {
@@ -235,12 +231,18 @@ final class NhwcKernels {
                     int i01 = i00 + c;
                     int i10 = i00 + w * c;
                     int i11 = i10 + c;
-                    for (int k = 0; k < c; k++) {
-                        float g = 0.25f * dy[o + k];
-                        dx[i00 + k] += g;
-                        dx[i01 + k] += g;
-                        dx[i10 + k] += g;
-                        dx[i11 + k] += g;
+                    if (backward) {
+                        for (int k = 0; k < c; k++) {
+                            float g = 0.25f * coarse[o + k];
+                            fine[i00 + k] += g;
+                            fine[i01 + k] += g;
+                            fine[i10 + k] += g;
+                            fine[i11 + k] += g;
+                        }
+                    } else {
+                        for (int k = 0; k < c; k++) {
+                            coarse[o + k] = 0.25f * (fine[i00 + k] + fine[i01 + k] + fine[i10 + k] + fine[i11 + k]);
+                        }
                     }
                 }
             }
@@ -292,23 +294,21 @@ final class NhwcKernels {
 
     /** [n, c, area] to [n, area, c] (dst must not be src). */
     static void toChannelsLast(float[] src, float[] dst, int n, int c, int area) {
-        for (int b = 0; b < n; b++) {
-            int at = b * c * area;
-            for (int k = 0; k < c; k++) {
-                for (int p = 0; p < area; p++) {
-                    dst[at + p * c + k] = src[at + k * area + p];
-                }
-            }
-        }
+        transpose(src, dst, n, c, area);
     }
 
     /** [n, area, c] to [n, c, area] (dst must not be src). */
     static void toChannelsFirst(float[] src, float[] dst, int n, int c, int area) {
+        transpose(src, dst, n, area, c);
+    }
+
+    /** Each of the n [rows, cols] matrices of src into [cols, rows] in dst. */
+    private static void transpose(float[] src, float[] dst, int n, int rows, int cols) {
         for (int b = 0; b < n; b++) {
-            int at = b * c * area;
-            for (int k = 0; k < c; k++) {
-                for (int p = 0; p < area; p++) {
-                    dst[at + k * area + p] = src[at + p * c + k];
+            int at = b * rows * cols;
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < cols; j++) {
+                    dst[at + j * rows + i] = src[at + i * cols + j];
                 }
             }
         }
