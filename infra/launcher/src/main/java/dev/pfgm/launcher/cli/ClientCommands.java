@@ -274,7 +274,7 @@ public final class ClientCommands {
 
     @Command(name = "delete", description = "delete a finished job, a dataset or a model of the service, with its files",
             footer = {"The service refuses (409) a queued or running job, a dataset or model a queued or running job",
-                "uses, and a job whose model still exists."})
+                "uses, and a job whose model still exists. Prints {\"kind\": \"job|dataset|model\", \"id\": ..., \"deleted\": true}."})
     public static final class Delete extends ServiceCommand {
         @ArgGroup(multiplicity = "1")
         Target target;
@@ -291,20 +291,25 @@ public final class ClientCommands {
             String model;
         }
 
+        /** Prints what went, by kind: the three share one id space only by chance. */
         @Override
         void call(PfgmClient c) throws Exception {
+            String kind;
             String id;
             if (target.job != null) {
+                kind = "job";
                 id = target.job;
                 c.delete(id);
             } else if (target.dataset != null) {
+                kind = "dataset";
                 id = target.dataset;
                 c.deleteDataset(id);
             } else {
+                kind = "model";
                 id = target.model;
                 c.deleteModel(id);
             }
-            print(JSON.createObjectNode().put("id", id).put("deleted", true));
+            print(JSON.createObjectNode().put("kind", kind).put("id", id).put("deleted", true));
         }
     }
 
