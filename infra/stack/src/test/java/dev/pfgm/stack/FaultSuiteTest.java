@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -155,41 +156,71 @@ class FaultSuiteTest {
      * answers.
      */
     private Counts underLoad(String scenario, int paceMillis, Outage outage) throws Exception {
-        List<String> acknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
-        int[] submitted = {0};
-        List<String> unexpected = java.util.Collections.synchronizedList(new ArrayList<>());
-        AtomicBoolean go = new AtomicBoolean(true);
-        Thread client = new Thread(() -> {
-            while (go.get()) {
-                submitted[0]++;
-                try {
-                    Http.Res r = api.postJson("/v1/jobs", SMALL);
-                    if (r.status() == 202) {
-                        acknowledged.add(r.json().path("id").asText());
-                    } else if (r.status() != 503) {
-                        unexpected.add(r.toString()); // an outage answers 503, nothing else
-                    }
-                } catch (AssertionError e) {
-                    unexpected.add(e.getMessage()); // the gateway itself stays up
-                }
-                try {
-                    Thread.sleep(paceMillis);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "fault-client");
-        client.start();
+        Submitter client = new Submitter(api, paceMillis, false);
         Thread.sleep(2000);
         outage.run();
         Thread.sleep(4000);
-        go.set(false);
-        client.join();
-        assertTrue(unexpected.isEmpty(), unexpected.size() + " answers other than 202/503, first: "
-                + unexpected.subList(0, Math.min(2, unexpected.size())));
-        Counts c = settle(scenario, submitted[0], new ArrayList<>(acknowledged), 180);
+        client.stop();
+        Counts c = settle(scenario, client.submitted(), client.acknowledged(), 180);
         assertEquals(c.acknowledged(), c.succeeded() + c.failed());
         return c;
+    }
+
+    /**
+     * A client posting {@link #SMALL} jobs every {@code paceMillis} from its own thread until stopped,
+     * keeping the ids acknowledged (202). An outage may answer 503; any other answer is unexpected,
+     * and so is a request that fails, unless the gateway is to be killed ({@code gatewayDies}: then
+     * the client stops at the first failed request, whose job was not acknowledged).
+     */
+    private static final class Submitter {
+        private final List<String> acknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final List<String> unexpected = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final AtomicInteger submitted = new AtomicInteger();
+        private final AtomicBoolean go = new AtomicBoolean(true);
+        private final Thread thread;
+
+        Submitter(Http api, int paceMillis, boolean gatewayDies) {
+            thread = new Thread(() -> {
+                while (go.get()) {
+                    submitted.incrementAndGet();
+                    try {
+                        Http.Res r = api.postJson("/v1/jobs", SMALL);
+                        if (r.status() == 202) {
+                            acknowledged.add(r.json().path("id").asText());
+                        } else if (r.status() != 503) {
+                            unexpected.add(r.toString());
+                        }
+                    } catch (AssertionError e) {
+                        if (gatewayDies) {
+                            return;
+                        }
+                        unexpected.add(e.getMessage()); // the gateway itself stays up
+                    }
+                    try {
+                        Thread.sleep(paceMillis);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "fault-client");
+            thread.start();
+        }
+
+        /** Stops the client and checks that every answer was 202 or 503. */
+        void stop() throws InterruptedException {
+            go.set(false);
+            thread.join();
+            assertTrue(unexpected.isEmpty(), unexpected.size() + " answers other than 202/503, first: "
+                    + unexpected.subList(0, Math.min(2, unexpected.size())));
+        }
+
+        int submitted() {
+            return submitted.get();
+        }
+
+        List<String> acknowledged() {
+            return new ArrayList<>(acknowledged);
+        }
     }
 
     @FunctionalInterface
@@ -313,28 +344,8 @@ class FaultSuiteTest {
     void aGatewayKilledBetweenInsertAndPublishLosesNothing() throws Exception {
         ChildGateway g = gateway("fault-gateway");
         Http child = g.api();
-        List<String> acknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
-        int[] submitted = {0};
-        AtomicBoolean go = new AtomicBoolean(true);
-        Thread client = new Thread(() -> {
-            while (go.get()) {
-                submitted[0]++;
-                try {
-                    Http.Res r = child.postJson("/v1/jobs", SMALL);
-                    if (r.status() == 202) {
-                        acknowledged.add(r.json().path("id").asText());
-                    }
-                } catch (AssertionError e) {
-                    return; // the gateway is gone: a request in flight is not acknowledged
-                }
-                try {
-                    Thread.sleep(50); // paced as the PostgreSQL case: ~40 rows left unsent, not ~300 jobs to settle
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "fault-gateway-client");
-        client.start();
+        // paced as the PostgreSQL case: ~40 rows left unsent, not ~300 jobs to settle
+        Submitter client = new Submitter(child, 50, true);
         Thread.sleep(2000);
         // with the broker away, the gateway goes on committing jobs and their outbox rows, and
         // cannot publish them: it is killed with them inserted and not yet sent
@@ -342,13 +353,12 @@ class FaultSuiteTest {
         Thread.sleep(2000);
         long unsent = outboxUnsent();
         g.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        go.set(false);
-        client.join();
+        client.stop();
         assertTrue(unsent > 0, "rows were left unpublished at the kill");
         stack.startKafka();
         // the surviving gateway's relay publishes what the dead one left
         Counts c = settle("gateway SIGKILLed between insert and publish (" + unsent + " rows unsent at the kill)",
-                submitted[0], new ArrayList<>(acknowledged), 240);
+                client.submitted(), client.acknowledged(), 240);
         assertEquals(c.acknowledged(), c.succeeded(), c.toString());
     }
 
