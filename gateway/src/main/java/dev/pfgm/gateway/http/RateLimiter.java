@@ -3,6 +3,7 @@ package dev.pfgm.gateway.http;
 import dev.pfgm.shared.store.KeyStore.Principal;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
 
 /**
@@ -14,7 +15,10 @@ import java.util.function.ToLongFunction;
  */
 public final class RateLimiter {
     private static final long REFRESH_NANOS = 10_000_000_000L;
+    /** Keys remembered at most; past it every bucket is forgotten (and starts full again). */
+    static final int MAX_KEYS = 100_000;
     private final ToLongFunction<String> perMinute;
+    private final LongSupplier nanoClock;
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
 
     /** What one request was allowed, as headers. */
@@ -42,7 +46,13 @@ public final class RateLimiter {
 
     /** {@code perMinute}: a tenant's requests per minute (looked up at most every 10 s per key). */
     public RateLimiter(ToLongFunction<String> perMinute) {
+        this(perMinute, System::nanoTime);
+    }
+
+    /** With the clock given: tests move it instead of waiting. */
+    RateLimiter(ToLongFunction<String> perMinute, LongSupplier nanoClock) {
         this.perMinute = perMinute;
+        this.nanoClock = nanoClock;
     }
 
     /** Takes one request from the caller's bucket; throws 429 with Retry-After when it is empty. */
@@ -50,11 +60,12 @@ public final class RateLimiter {
         if (p.admin()) {
             return Decision.NONE;
         }
-        long now = System.nanoTime();
+        long now = nanoClock.getAsLong();
+        if (buckets.size() >= MAX_KEYS && !buckets.containsKey(p.prefix())) {
+            buckets.clear(); // a bound on memory; forgotten buckets start full (not inside computeIfAbsent,
+                             // whose function must not change the map)
+        }
         Bucket b = buckets.computeIfAbsent(p.prefix(), k -> {
-            if (buckets.size() > 100_000) {
-                buckets.clear(); // a bound on memory; forgotten buckets start full
-            }
             Bucket nb = new Bucket();
             nb.perMinute = perMinute.applyAsLong(p.tenant());
             nb.tokens = nb.perMinute;
