@@ -33,6 +33,18 @@ class MetricsTest {
         assertTrue(value(text, "jvm_memory_max_bytes{area=\"heap\"}") > 1 << 20, "the heap's size in bytes");
     }
 
+    /** The process's own figures are served beside the service's: memory, resident size, threads, classes, CPUs, GC. */
+    @Test
+    void theJvmAndTheProcessAreMeasured() {
+        String text = new Metrics().render(null);
+        for (String series : new String[] {"jvm_memory_used_bytes{area=\"heap\"}",
+            "jvm_memory_committed_bytes{area=\"heap\"}", "process_resident_memory_bytes", "jvm_threads_live_threads",
+            "jvm_classes_loaded_classes", "system_cpu_count"}) {
+            assertTrue(value(text, series) > 0, series);
+        }
+        assertTrue(text.contains("\njvm_gc_"), "the collector's meters");
+    }
+
     /** Made-up methods share one "other" series, in ours and in what Vert.x registers: each made new series. */
     @Test
     void methodsOutsideHttpsAreCountedAsOther() {

@@ -31,7 +31,7 @@ class WebhookTargetsTest {
         String[] allowed = {"8.8.8.8", "9.255.255.255", "11.0.0.0", "172.15.255.255", "172.32.0.0", "100.63.255.255",
             "100.128.0.0", "192.0.1.0", "191.255.255.255", "198.17.255.255", "198.20.0.0", "1.1.1.1",
             "2001:4860:4860::8888", "2001:200::1", "2a00:1450::1", "3ffe::1", "3fff:1000::1", "64:ff9b::8.8.8.8",
-            "2002:808:808::1", "::8.8.8.8", "192.0.3.0", "198.51.99.255", "203.0.114.0", "223.255.255.255"};
+            "2002:808:808::1", "::8.8.8.8", "::ffff:0:808:808", "192.0.3.0", "198.51.99.255", "203.0.114.0", "223.255.255.255"};
         for (String a : allowed) {
             assertTrue(isPublic(a), a + " is public");
         }
@@ -48,6 +48,9 @@ class WebhookTargetsTest {
         assertEquals(scheme, WebhookTargets.problem("/relative/path", false));
         assertEquals("has port 99999; a port is 1 to 65535", WebhookTargets.problem("http://8.8.8.8:99999/x", false));
         assertEquals("has port 0; a port is 1 to 65535", WebhookTargets.problem("http://8.8.8.8:0/x", false));
+        assertEquals("has port 65536; a port is 1 to 65535", WebhookTargets.problem("http://8.8.8.8:65536/x", false));
+        assertNull(WebhookTargets.problem("http://8.8.8.8:65535/x", false));
+        assertNull(WebhookTargets.problem("http://8.8.8.8:1/x", false));
         assertEquals("holds a control character or half a surrogate pair",
                 WebhookTargets.problem("https://8.8.8.8/\ud800", false));
         assertEquals("must not carry a user:password", WebhookTargets.problem("http://u:p@8.8.8.8/x", false));
