@@ -291,7 +291,7 @@ public final class ClientCommands {
             String model;
         }
 
-        /** Prints what went, by kind: the three share one id space only by chance. */
+        /** Prints the kind it deleted beside the id: ids of jobs, datasets and models all look alike (UUIDs). */
         @Override
         void call(PfgmClient c) throws Exception {
             String kind;
