@@ -5,12 +5,17 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * JSON a user hands the service or the command line (request bodies, settings files): one object,
- * nothing after it, no key twice, no comments. A lenient reader kept the last of two keys (so
- * {"type": "train", "type": "generate"} was a generate job) and ignored text after the object.
+ * JSON a user hands the service or the command line (request bodies, settings files): UTF-8, one
+ * object, nothing after it, no key twice, no comments. A lenient reader kept the last of two keys
+ * (so {"type": "train", "type": "generate"} was a generate job) and ignored text after the object;
+ * Jackson's own decoding reads an overlong sequence (C0 AF as "/") and an encoded surrogate as text.
  */
 public final class StrictJson {
     private static final ObjectMapper MAPPER = new ObjectMapper()
@@ -22,6 +27,7 @@ public final class StrictJson {
 
     /** The JSON object in {@code bytes}; {@code where} begins the one-line error ("--config 'x.json'"). */
     public static JsonNode object(byte[] bytes, String where) {
+        requireUtf8(bytes, where);
         JsonNode node;
         try {
             node = MAPPER.readTree(bytes);
@@ -37,9 +43,10 @@ public final class StrictJson {
     /** The JSON object in {@code bytes} as maps, lists and boxed values (what Vert.x's JsonObject wraps). */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> map(byte[] bytes, String where) {
+        requireUtf8(bytes, where);
         Object value;
         try {
-            value = bytes.length == 0 ? null : MAPPER.readValue(bytes, Object.class);
+            value = blank(bytes) ? null : MAPPER.readValue(bytes, Object.class);
         } catch (IOException e) {
             throw notJson(where, e);
         }
@@ -47,6 +54,27 @@ public final class StrictJson {
             throw new InvalidInputException(where + ": must be a JSON object");
         }
         return (Map<String, Object>) value;
+    }
+
+    private static void requireUtf8(byte[] bytes, String where) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(in);
+        } catch (CharacterCodingException e) {
+            // the decoder stops at the sequence it refuses
+            throw new InvalidInputException(where + ": not valid JSON: not UTF-8 text at byte " + in.position());
+        }
+    }
+
+    /** Nothing but JSON's white space (readTree reads it as no value, readValue as an error). */
+    private static boolean blank(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static InvalidInputException notJson(String where, IOException e) {
