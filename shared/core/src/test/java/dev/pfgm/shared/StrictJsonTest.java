@@ -60,8 +60,11 @@ class StrictJsonTest {
 
     @Test
     void onlyAnObjectWillDo() {
-        for (String other : new String[] {"[1, 2]", "1", "\"text\"", "null", "true", "", "   "}) {
+        for (String other : new String[] {"[1, 2]", "1", "\"text\"", "null", "true", "", "   ", "\r\n\t"}) {
             assertEquals("--config 'x.json': must be a JSON object", refused(utf8(other)), other);
+            // the same words from the map reader, which Jackson would have told "No content to map"
+            assertEquals("--config 'x.json': must be a JSON object", assertThrows(InvalidInputException.class,
+                    () -> StrictJson.map(utf8(other), "--config 'x.json'")).getMessage(), other);
         }
     }
 

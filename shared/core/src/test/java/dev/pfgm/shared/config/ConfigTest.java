@@ -29,6 +29,10 @@ class ConfigTest {
         assertEquals(8080, c.getInt(Settings.HTTP_PORT));
         assertEquals("pfgm", c.get(Settings.S3_BUCKET));
         assertEquals(3, c.getInt(Settings.MAX_ATTEMPTS));
+        // a setting given blank (PFGM_HTTP_PORT= in an env file) takes its default, not ''
+        Map<String, String> env = minimal();
+        env.put("PFGM_HTTP_PORT", "  ");
+        assertEquals(8080, Config.from(env).getInt(Settings.HTTP_PORT));
     }
 
     @Test
@@ -78,8 +82,11 @@ class ConfigTest {
         Map<String, String> read = Config.readEnvFile(f);
         assertEquals("9999", read.get("PFGM_HTTP_PORT"));
         assertEquals("jdbc:postgresql://x/y", read.get("PFGM_DB_URL"));
-        Files.writeString(f, "not a setting line\n");
-        assertThrows(IllegalArgumentException.class, () -> Config.readEnvFile(f));
+        for (String bad : new String[] {"not a setting line\n", "=9999\n", " = x\n"}) {
+            Files.writeString(f, bad);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Config.readEnvFile(f), bad);
+            assertTrue(e.getMessage().endsWith("is not KEY=VALUE"), e.getMessage());
+        }
     }
 
     /** A misspelt setting is named (it was ignored without a word); what the scripts and the client read is not. */
