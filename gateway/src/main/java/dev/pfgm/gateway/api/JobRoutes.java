@@ -338,13 +338,11 @@ public record JobRoutes(Endpoint endpoint, JobStore jobs, DatasetStore datasets,
         if (header == null) {
             return null;
         }
-        String key;
-        try {
-            key = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(
-                    header.getBytes(StandardCharsets.ISO_8859_1))).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
+        byte[] bytes = header.getBytes(StandardCharsets.ISO_8859_1);
+        if (dev.pfgm.shared.Text.notUtf8At(bytes) >= 0) {
             throw ApiException.badRequest("/header/Idempotency-Key", "is not UTF-8 text");
         }
+        String key = new String(bytes, StandardCharsets.UTF_8);
         if (key.isBlank() || key.codePointCount(0, key.length()) > 200) {
             throw ApiException.badRequest("/header/Idempotency-Key", "must be 1 to 200 characters");
         }

@@ -1,11 +1,8 @@
 package dev.pfgm.gateway.http;
 
+import dev.pfgm.shared.Text;
 import io.vertx.core.MultiMap;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 
 /**
  * What a query string must be beyond valid percent-encoding: UTF-8 once decoded (RFC 3986 section
@@ -50,12 +47,6 @@ public final class QueryCheck {
                 return false; // not percent-encoded: a request target is ASCII (RFC 9112 section 3.2)
             }
         }
-        try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.toByteArray()));
-            return true;
-        } catch (CharacterCodingException e) {
-            return false;
-        }
+        return Text.notUtf8At(bytes.toByteArray()) < 0;
     }
 }

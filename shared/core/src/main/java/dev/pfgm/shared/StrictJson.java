@@ -5,10 +5,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -57,13 +53,9 @@ public final class StrictJson {
     }
 
     private static void requireUtf8(byte[] bytes, String where) {
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(in);
-        } catch (CharacterCodingException e) {
-            // the decoder stops at the sequence it refuses
-            throw new InvalidInputException(where + ": not valid JSON: not UTF-8 text at byte " + in.position());
+        int bad = Text.notUtf8At(bytes);
+        if (bad >= 0) {
+            throw new InvalidInputException(where + ": not valid JSON: not UTF-8 text at byte " + bad);
         }
     }
 

@@ -1,5 +1,10 @@
 package dev.pfgm.shared;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
 /** Strings from outside (names, file entries, cells): which may be stored, and how they may be echoed in a message. */
 public final class Text {
     private Text() {
@@ -23,6 +28,22 @@ public final class Text {
             }
         }
         return false;
+    }
+
+    /**
+     * The offset of the first byte of {@code bytes} that is not well-formed UTF-8 (RFC 3629: no
+     * overlong forms, no encoded surrogates, no sequence cut short), or -1 when all of it is. Lenient
+     * decoders read the overlong C0 AF as "/".
+     */
+    public static int notUtf8At(byte[] bytes) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(in);
+            return -1;
+        } catch (CharacterCodingException e) {
+            return in.position(); // the decoder stops at the sequence it refuses
+        }
     }
 
     /** {@code s} fit for a one-line message: control characters as '?', at most 200 characters. */
