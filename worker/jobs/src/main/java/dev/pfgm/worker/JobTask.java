@@ -47,7 +47,8 @@ final class JobTask extends AttemptTask {
         JsonNode result = null;
         try (Lease lease = Lease.ofJob(jobs, job.id(), owner, job.attempt(), leaseSeconds).until(deadline)) {
             holder.hold(lease);
-            ProgressReporter progress = new ProgressReporter(jobs, job.id(), owner, job.attempt(), lease);
+            ProgressReporter progress = new ProgressReporter(JobEvents.of(jobs, job.id(), owner, job.attempt()), owner,
+                    job.attempt(), lease);
             try {
                 JobRunner.Outcome o = runner.run(job, progress);
                 if (o.result() != null) {

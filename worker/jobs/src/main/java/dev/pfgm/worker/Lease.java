@@ -62,7 +62,8 @@ final class Lease implements AutoCloseable {
                 () -> jobs.status(job), seconds);
     }
 
-    private Lease(String name, Renewal renewal, Renewal watch, int seconds) {
+    /** Renews through {@code renewal} every third of {@code seconds} (at least 200 ms); {@code watch} reads the job's status. */
+    Lease(String name, Renewal renewal, Renewal watch, int seconds) {
         this.name = name;
         this.renewal = renewal;
         this.watch = watch;

@@ -3,9 +3,8 @@ package dev.pfgm.worker;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pfgm.shared.job.Eta;
 import dev.pfgm.shared.store.DependencyWait;
-import dev.pfgm.shared.store.JobStore;
 import dev.pfgm.shared.store.Json;
-import java.util.UUID;
+import java.util.function.LongSupplier;
 
 /**
  * Writes a job's progress at most once a second (and always the last value), with an ETA from the
@@ -14,11 +13,11 @@ import java.util.UUID;
  */
 final class ProgressReporter {
     private static final long MIN_INTERVAL_NANOS = 1_000_000_000L;
-    private final JobStore jobs;
-    private final UUID id;
+    private final JobEvents events;
     private final String owner;
     private final int attempt;
     private final Lease lease;
+    private final LongSupplier nanos;
     private final Eta eta = new Eta();
     private long lastWrite;
     private String phase = "starting";
@@ -27,12 +26,23 @@ final class ProgressReporter {
     private String previewName;
     private int previewStep;
 
-    ProgressReporter(JobStore jobs, UUID id, String owner, int attempt, Lease lease) {
-        this.jobs = jobs;
-        this.id = id;
+    ProgressReporter(JobEvents events, String owner, int attempt, Lease lease) {
+        this(events, owner, attempt, lease, System::nanoTime);
+    }
+
+    /** With a clock in nanoseconds, so tests move time instead of waiting. */
+    ProgressReporter(JobEvents events, String owner, int attempt, Lease lease, LongSupplier nanos) {
+        this.events = events;
         this.owner = owner;
         this.attempt = attempt;
         this.lease = lease;
+        this.nanos = nanos;
+        this.lastWrite = nanos.getAsLong() - MIN_INTERVAL_NANOS;
+    }
+
+    /** The reporter's clock, in nanoseconds. */
+    long now() {
+        return nanos.getAsLong();
     }
 
     synchronized void phase(String message) {
@@ -43,7 +53,7 @@ final class ProgressReporter {
     /** Reports completed of total; also the point where a cancellation or a lost lease stops the work. */
     void update(double completed, double total, String message) {
         lease.check();
-        long now = System.nanoTime();
+        long now = nanos.getAsLong();
         synchronized (this) {
             latestMessage = message;
             if (now - lastWrite < MIN_INTERVAL_NANOS) {
@@ -66,13 +76,13 @@ final class ProgressReporter {
 
     /** A log line in the job's events. */
     void log(String line) {
-        bestEffort(() -> jobs.log(id, "log", Json.object().put("message", line).put("attempt", attempt)
+        bestEffort(() -> events.log("log", Json.object().put("message", line).put("attempt", attempt)
                 .put("worker", owner)));
     }
 
     /** A metric in the job's events (written with progress, so at most about once a second). */
     void metric(String name, double value, double at) {
-        bestEffort(() -> jobs.log(id, "metric", Json.object().put("name", name).put("value", value).put("at", at)));
+        bestEffort(() -> events.log("metric", Json.object().put("name", name).put("value", value).put("at", at)));
     }
 
     ObjectNode done(double total, String message) {
@@ -80,8 +90,8 @@ final class ProgressReporter {
     }
 
     private void write(double completed, double total, String message) {
-        bestEffort(() -> jobs.progress(id, owner, attempt, snapshot(completed, total, message)));
-        lastWrite = System.nanoTime();
+        bestEffort(() -> events.progress(snapshot(completed, total, message)));
+        lastWrite = nanos.getAsLong();
     }
 
     /** Progress is for watchers: while the database is away the work goes on and the next write catches up. */
@@ -99,7 +109,7 @@ final class ProgressReporter {
         double fraction = total > 0 ? Math.min(1, completed / total) : 0;
         ObjectNode p = Json.object().put("completed", completed).put("total", total).put("fraction", fraction);
         // phases (total 0) come before the work; its rate starts at the first real count
-        double left = total > 0 ? eta.secondsLeft(fraction, System.nanoTime()) : Double.NaN;
+        double left = total > 0 ? eta.secondsLeft(fraction, nanos.getAsLong()) : Double.NaN;
         if (Double.isNaN(left)) {
             p.putNull("eta_seconds");
         } else {
