@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.logging.Level;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -54,7 +54,9 @@ class DashboardTest {
 
     @TempDir
     static Path tmp;
+    @AutoClose
     Stack stack;
+    @AutoClose("quit")
     ChromeDriver browser;
     String modelJob;
 
@@ -77,16 +79,6 @@ class DashboardTest {
                 .usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
         Files.createDirectories(SCREENSHOTS);
-    }
-
-    @AfterAll
-    void stop() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     WebDriverWait waiting(int seconds) {

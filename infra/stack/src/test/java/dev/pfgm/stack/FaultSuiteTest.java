@@ -19,6 +19,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -42,6 +43,7 @@ class FaultSuiteTest {
     private static final int PARTITIONS = 4;
     @TempDir
     static Path tmp;
+    @AutoClose
     Stack stack;
     Http api;
 
@@ -56,13 +58,6 @@ class FaultSuiteTest {
                 // jobs pile up while the broker is away: the suite's load is not what the quota is for
                 Settings.QUOTA_ACTIVE_JOBS.name(), "100000")));
         api = new Http(stack.url(), stack.adminKey());
-    }
-
-    @AfterAll
-    void stop() {
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     /** The counts of one scenario. */

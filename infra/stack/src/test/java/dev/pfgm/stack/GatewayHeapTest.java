@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,7 @@ class GatewayHeapTest {
     static final String HEAP = "256m";
     @TempDir
     static Path tmp;
+    @AutoClose
     Stack stack;
     Process gateway;
     Http api;
@@ -49,13 +51,10 @@ class GatewayHeapTest {
     }
 
     @AfterAll
-    void stop() throws Exception {
+    void stopGateway() throws Exception {
         if (gateway != null) {
             gateway.destroy();
             gateway.waitFor();
-        }
-        if (stack != null) {
-            stack.close();
         }
     }
 

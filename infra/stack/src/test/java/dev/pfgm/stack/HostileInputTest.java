@@ -31,7 +31,7 @@ import java.util.zip.CRC32;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -50,6 +50,7 @@ class HostileInputTest {
     private static final int MAX_UPLOADS = 2;
     @TempDir
     static Path tmp;
+    @AutoClose
     Stack stack;
     Http admin;
     Http other;
@@ -65,13 +66,6 @@ class HostileInputTest {
         otherKey = admin.postJson("/v1/admin/keys", Map.of("tenant", "bystander")).json().path("key").asText();
         other = admin.as(otherKey);
         third = admin.as(admin.postJson("/v1/admin/keys", Map.of("tenant", "third")).json().path("key").asText());
-    }
-
-    @AfterAll
-    void stop() {
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     private int datasets() {

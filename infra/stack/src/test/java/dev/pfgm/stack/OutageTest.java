@@ -21,7 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -43,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 class OutageTest {
     @TempDir
     static Path tmp;
+    @AutoClose
     Stack stack;
     Http api;
     String model;
@@ -56,13 +57,6 @@ class OutageTest {
         String train = submit(api, Map.of("type", "train", "dataset", "builtin:moons", "params", Map.of("steps", 60)));
         model = waitTerminal(api, train, 120).path("model").asText();
         assertTrue(model.length() > 10, "a model to generate from");
-    }
-
-    @AfterAll
-    void stop() {
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     @Test

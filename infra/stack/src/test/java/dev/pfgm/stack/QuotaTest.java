@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -34,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class QuotaTest {
     @TempDir
     static Path tmp;
+    @AutoClose
     Stack stack;
     Http admin;
 
@@ -44,13 +45,6 @@ class QuotaTest {
         stack = Stack.start(new Stack.Options(tmp.resolve("stack"), 0, 2,
                 Map.of(dev.pfgm.shared.config.Settings.HANDOFF_SECONDS.name(), "1")));
         admin = new Http(stack.url(), stack.adminKey());
-    }
-
-    @AfterAll
-    void stop() {
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     private Http tenant(String name, Map<String, Object> quotas) {

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ScaleOutTest {
     @TempDir
     static Path tmp;
+    @AutoClose
     Stack stack;
     Gateway second;
     Http a;
@@ -52,12 +54,9 @@ class ScaleOutTest {
     }
 
     @AfterAll
-    void stop() {
+    void stopSecondGateway() {
         if (second != null) {
             second.close();
-        }
-        if (stack != null) {
-            stack.close();
         }
     }
 

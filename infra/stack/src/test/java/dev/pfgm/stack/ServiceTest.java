@@ -35,7 +35,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -56,6 +56,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ServiceTest {
     @TempDir
     static Path tmp;
+    @AutoClose
     Stack stack;
     Http admin;
     /**
@@ -108,13 +109,6 @@ class ServiceTest {
     void start() throws Exception {
         stack = Stack.start(new Stack.Options(tmp.resolve("stack"), 0, 1, QUICK_RECOVERY));
         admin = new Http(stack.url(), stack.adminKey());
-    }
-
-    @AfterAll
-    void stop() {
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     // ---- helpers ----

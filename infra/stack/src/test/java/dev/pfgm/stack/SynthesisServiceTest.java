@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -47,6 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SynthesisServiceTest {
     @TempDir
     static Path tmp;
+    @AutoClose
     Stack stack;
     Http api;
     String model;
@@ -63,11 +65,8 @@ class SynthesisServiceTest {
     }
 
     @AfterAll
-    void stop() {
+    void stopWorkerProcesses() {
         processes.forEach(Process::destroyForcibly);
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     private String synthesize(Map<String, Object> params) {

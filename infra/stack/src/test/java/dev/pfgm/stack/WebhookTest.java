@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 class WebhookTest {
     @TempDir
     static Path tmp;
+    @AutoClose
     Stack stack;
     Http api;
     HttpServer receiver;
@@ -77,12 +79,9 @@ class WebhookTest {
     }
 
     @AfterAll
-    void stop() {
+    void stopReceiver() {
         if (receiver != null) {
             receiver.stop(0);
-        }
-        if (stack != null) {
-            stack.close();
         }
     }
 
