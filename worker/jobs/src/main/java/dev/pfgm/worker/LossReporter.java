@@ -10,22 +10,18 @@ import java.util.Locale;
  */
 final class LossReporter implements TrainListener {
     private final ProgressReporter progress;
+    private final Throttle metrics;
     private double smooth = Double.NaN;
-    private long lastMetric;
-    /** Whether a metric was written yet: the first step's always is. */
-    private boolean reported;
 
     LossReporter(ProgressReporter progress) {
         this.progress = progress;
+        this.metrics = new Throttle(progress::now, Throttle.SECOND, true);
     }
 
     @Override
     public void onStep(int step, int total, double loss) {
         smooth = Double.isNaN(smooth) ? loss : 0.98 * smooth + 0.02 * loss;
-        long now = progress.now();
-        if (!reported || now - lastMetric > 1_000_000_000L || step == total) {
-            reported = true;
-            lastMetric = now;
+        if (metrics.pass() || step == total) {
             progress.metric("loss", smooth, step);
         }
         progress.update(step, total, String.format(Locale.ROOT, "step %d/%d, loss %.4g", step, total, smooth));

@@ -12,14 +12,13 @@ import java.util.function.LongSupplier;
  * before its checkpoint). Called from engine threads; synchronised because sampling reports from several.
  */
 final class ProgressReporter {
-    private static final long MIN_INTERVAL_NANOS = 1_000_000_000L;
     private final JobEvents events;
     private final String owner;
     private final int attempt;
     private final Lease lease;
     private final LongSupplier nanos;
+    private final Throttle writes;
     private final Eta eta = new Eta();
-    private long lastWrite;
     private String phase = "starting";
     /** The message of the latest update, written or not (a preview write repeats it). */
     private String latestMessage;
@@ -37,7 +36,7 @@ final class ProgressReporter {
         this.attempt = attempt;
         this.lease = lease;
         this.nanos = nanos;
-        this.lastWrite = nanos.getAsLong() - MIN_INTERVAL_NANOS;
+        this.writes = new Throttle(nanos, Throttle.SECOND, true);
     }
 
     /** The reporter's clock, in nanoseconds. */
@@ -53,14 +52,11 @@ final class ProgressReporter {
     /** Reports completed of total; also the point where a cancellation or a lost lease stops the work. */
     void update(double completed, double total, String message) {
         lease.check();
-        long now = nanos.getAsLong();
         synchronized (this) {
             latestMessage = message;
-            if (now - lastWrite < MIN_INTERVAL_NANOS) {
-                return;
+            if (writes.pass()) {
+                write(completed, total, message);
             }
-            lastWrite = now;
-            write(completed, total, message);
         }
     }
 
@@ -91,7 +87,7 @@ final class ProgressReporter {
 
     private void write(double completed, double total, String message) {
         bestEffort(() -> events.progress(snapshot(completed, total, message)));
-        lastWrite = nanos.getAsLong();
+        writes.restart();
     }
 
     /** Progress is for watchers: while the database is away the work goes on and the next write catches up. */

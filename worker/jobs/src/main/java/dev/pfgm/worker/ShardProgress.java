@@ -10,13 +10,11 @@ import java.util.function.LongSupplier;
  * lost, the worker stopping) ends the shard between solver steps.
  */
 final class ShardProgress {
-    private static final long MIN_INTERVAL_NANOS = 1_000_000_000L;
     private final int rows;
     private final IntConsumer writeRowsDone;
     private final Lease lease;
-    private final LongSupplier nanos;
-    /** The shard's claim recorded its start: the first write comes a second into the work. */
-    private long lastWrite;
+    /** Closed at first: the shard's claim recorded its start, so the first write comes a second into the work. */
+    private final Throttle writes;
 
     ShardProgress(ShardStore shards, ShardStore.ShardRecord shard, String owner, Lease lease) {
         this(shard.rows(), done -> shards.progress(shard.jobId(), shard.index(), owner, shard.attempt(), done), lease,
@@ -28,20 +26,14 @@ final class ShardProgress {
         this.rows = rows;
         this.writeRowsDone = writeRowsDone;
         this.lease = lease;
-        this.nanos = nanos;
-        this.lastWrite = nanos.getAsLong();
+        this.writes = new Throttle(nanos, Throttle.SECOND, false);
     }
 
     /** {@code f} of the shard's rows are drawn. Called from the sampling threads. */
     void fraction(double f) {
         lease.check();
-        long now = nanos.getAsLong();
-        synchronized (this) {
-            if (now - lastWrite < MIN_INTERVAL_NANOS) {
-                return;
-            }
-            lastWrite = now;
+        if (writes.pass()) {
+            writeRowsDone.accept((int) Math.min(rows, Math.round(f * rows)));
         }
-        writeRowsDone.accept((int) Math.min(rows, Math.round(f * rows)));
     }
 }
