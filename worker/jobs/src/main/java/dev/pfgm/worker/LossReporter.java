@@ -1,6 +1,7 @@
 package dev.pfgm.worker;
 
 import dev.pfgm.engine.train.TrainListener;
+import dev.pfgm.shared.job.Throttle;
 import java.util.Locale;
 
 /**

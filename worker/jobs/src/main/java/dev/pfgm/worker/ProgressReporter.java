@@ -2,6 +2,7 @@ package dev.pfgm.worker;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pfgm.shared.job.Eta;
+import dev.pfgm.shared.job.Throttle;
 import dev.pfgm.shared.store.DependencyWait;
 import dev.pfgm.shared.store.Json;
 import java.util.function.LongSupplier;

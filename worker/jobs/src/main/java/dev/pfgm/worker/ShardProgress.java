@@ -1,5 +1,6 @@
 package dev.pfgm.worker;
 
+import dev.pfgm.shared.job.Throttle;
 import dev.pfgm.shared.store.ShardStore;
 import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;

@@ -1,6 +1,7 @@
 package dev.pfgm.launcher.cli;
 
 import dev.pfgm.shared.job.Eta;
+import dev.pfgm.shared.job.Throttle;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.function.LongSupplier;
@@ -20,7 +21,9 @@ public final class ProgressBar {
     private final LongSupplier clock;
     private final long started;
     private final Eta eta = new Eta();
-    private long lastDraw;
+    /** Terminal redraws, at most ten a second (the last one always). */
+    private final Throttle draws;
+    private boolean drawn;
     private int lastDecile = -1;
     private boolean finished;
 
@@ -38,6 +41,7 @@ public final class ProgressBar {
         this.terminal = terminal;
         this.clock = clock;
         this.started = clock.getAsLong();
+        this.draws = new Throttle(clock, Throttle.SECOND / 10, true);
     }
 
     /** @param fraction done, in [0, 1]; {@code detail} is appended (counts, loss) */
@@ -48,10 +52,10 @@ public final class ProgressBar {
         double f = Math.max(0, Math.min(1, fraction));
         long now = clock.getAsLong();
         if (terminal) {
-            if (now - lastDraw < 100_000_000L && f < 1) {
+            if (!draws.pass() && f < 1) {
                 return;
             }
-            lastDraw = now;
+            drawn = true;
             out.print("\r" + line(f, detail, now) + "\u001b[K");
             if (f >= 1) {
                 out.println();
@@ -73,7 +77,7 @@ public final class ProgressBar {
 
     /** Ends the bar's line if it was left open (on failure, say). */
     public synchronized void close() {
-        if (terminal && !finished && lastDraw != 0) {
+        if (terminal && !finished && drawn) {
             out.println();
         }
         finished = true;

@@ -1,26 +1,27 @@
-package dev.pfgm.worker;
+package dev.pfgm.shared.job;
 
 import java.util.function.LongSupplier;
 
 /**
- * Lets a write through at most once an interval, on a clock: the worker's progress and metric
- * writes, which watchers need about once a second and the database need not see more often.
+ * Lets an action through at most once an interval, on a clock: the worker's progress and metric
+ * writes (watchers need them about once a second, the database need not see more) and the command
+ * line's progress bar redraws.
  */
-final class Throttle {
-    static final long SECOND = 1_000_000_000L;
+public final class Throttle {
+    public static final long SECOND = 1_000_000_000L;
     private final LongSupplier nanos;
     private final long interval;
     private long last;
 
     /** {@code openNow}: the first call passes at once; otherwise only an interval from now. */
-    Throttle(LongSupplier nanos, long intervalNanos, boolean openNow) {
+    public Throttle(LongSupplier nanos, long intervalNanos, boolean openNow) {
         this.nanos = nanos;
         this.interval = intervalNanos;
         this.last = nanos.getAsLong() - (openNow ? intervalNanos : 0);
     }
 
     /** True, and the interval starts again, when one has passed since the last pass (or restart). */
-    synchronized boolean pass() {
+    public synchronized boolean pass() {
         long now = nanos.getAsLong();
         if (now - last < interval) {
             return false;
@@ -29,8 +30,8 @@ final class Throttle {
         return true;
     }
 
-    /** A write made outside the rule (a phase, a preview, or one that took time): the interval starts again now. */
-    synchronized void restart() {
+    /** An action taken outside the rule (a phase or a preview written at once), or one that took time: the interval starts again now. */
+    public synchronized void restart() {
         last = nanos.getAsLong();
     }
 }
