@@ -273,8 +273,9 @@ public final class ClientCommands {
     }
 
     @Command(name = "delete", description = "delete a finished job, a dataset or a model of the service, with its files",
-            footer = {"The service refuses (409) a queued or running job, a dataset or model a queued or running job",
-                "uses, and a job whose model still exists. Prints {\"kind\": \"job|dataset|model\", \"id\": ..., \"deleted\": true}."})
+            footer = {"The service refuses (409) a queued or running job, a dataset or model a queued or running job uses,",
+                "and a job whose model still exists.",
+                "Prints {\"kind\": \"job|dataset|model\", \"id\": ..., \"deleted\": true}."})
     public static final class Delete extends ServiceCommand {
         @ArgGroup(multiplicity = "1")
         Target target;

@@ -20,8 +20,8 @@ import picocli.CommandLine.Option;
 /** ./pfgm sample: draws new points from a model. */
 @Command(name = "sample", description = "draw samples from a model into a .npy or .csv file",
         footer = {"Writes float32 [N, d] in the data's units ([N, c, h, w] on a [-1, 1] scale, not clipped, for image",
-            "models) to .npy, or, for table models, CSV with the training data's column names (and a label column for a",
-            "class-conditional model) to .csv; other extensions are refused. Sample i depends only on",
+            "models) to .npy, or, for table models, CSV with the training data's column names (and a label column",
+            "for a class-conditional model) to .csv; other extensions are refused. Sample i depends only on",
             "(model, seed, i, solver). rk45 is adaptive; heun and euler take K steps in z on a grid uniform in",
             "ln z; edm is heun on EDM's grid, uniform in z^(1/7) (PFGM++: K = 18). Diffusion models (aug_dim",
             "\"inf\") also take the stochastic samplers of their reverse SDE on EDM's grid: euler-maruyama (K",

@@ -26,12 +26,12 @@ import picocli.CommandLine.Option;
 
 /** ./pfgm synthesize: a bulk synthesis into a folder of parts and a manifest, resumable. */
 @Command(name = "synthesize", description = "bulk synthesis: N rows or images as part files + manifest.json, resumable",
-        footer = {"Writes DIR/part-00000.EXT ... and DIR/manifest.json (per part: first row, rows, bytes, sha256); row i",
-            "depends on (model, seed, i) only, so any shard size gives the same rows. Tables: npy (float32 [rows,",
-            "d]), csv (header: the training data's column names), parquet (a float column per data column);",
-            "images: npy (uint8 [n, c, h, w]) or png-tar (WebDataset: 000000123.png, and .cls for a class);",
-            "classes and log densities travel as label and log_density columns, or part-00000.labels.npy /",
-            ".log_density.npy beside npy parts."})
+        footer = {"Writes DIR/part-00000.EXT ... and DIR/manifest.json (per part: first row, rows, bytes, sha256);",
+            "row i depends on (model, seed, i) only, so any shard size gives the same rows. Tables: npy (float32",
+            "[rows, d]), csv (header: the training data's column names), parquet (a float column per data",
+            "column); images: npy (uint8 [n, c, h, w]) or png-tar (WebDataset: 000000123.png, and .cls for a",
+            "class); classes and log densities travel as label and log_density columns, or",
+            "part-00000.labels.npy / .log_density.npy beside npy parts."})
 public final class SynthesizeCommand extends CliCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
 

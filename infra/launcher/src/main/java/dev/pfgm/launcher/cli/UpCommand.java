@@ -22,8 +22,8 @@ import picocli.CommandLine.Option;
 @Command(name = "up", description = "run the job service: PostgreSQL, Kafka, S3 store, gateway and workers",
         footer = {"Starts PostgreSQL, Kafka (KRaft), an S3-compatible store over DIR/objects and the HTTP gateway in",
             "this process, and K workers as processes of their own (JVM options from PFGM_WORKER_JAVA_OPTS, logs",
-            "in DIR/worker-N.log; one that exits unasked is started again after a backoff of 1 s, doubling to 60 s",
-            "while it keeps failing). Prints the URL and, on the first start, an admin API key (also in",
+            "in DIR/worker-N.log; one that exits unasked is started again after a backoff of 1 s, doubling to",
+            "60 s while it keeps failing). Prints the URL and, on the first start, an admin API key (also in",
             "DIR/api-key). DIR/stack.env lets more workers join: ./pfgm worker --env DIR/stack.env. Ctrl-C stops."})
 public final class UpCommand extends CliCommand {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "where all state lives (default ./.pfgm)")
