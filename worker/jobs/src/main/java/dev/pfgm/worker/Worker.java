@@ -89,9 +89,9 @@ public final class Worker implements AutoCloseable {
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, config.getInt(Settings.KAFKA_SESSION_MS));
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(500, config.getInt(Settings.KAFKA_SESSION_MS) / 4));
-        // An idle worker's fetch waits at the broker, which answers as soon as a message comes; 50 ms
-        // made the idle stack spend a third more CPU on empty fetches, for no faster start of a job
-        // (infra/bench/idle-cpu.sh and bench-service's submit-to-running, docs/benchmarks.md).
+        // An idle worker's fetch waits at the broker, which answers as soon as a message comes. At 50 ms
+        // the empty fetches cost an idle stack half as much CPU again (7.3% of a core against 4.9%) and
+        // started no job sooner (infra/bench/idle-cpu.sh, bench-service; docs/benchmarks.md).
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500);
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
                 new StringDeserializer());
