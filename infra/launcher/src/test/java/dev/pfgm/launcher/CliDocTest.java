@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.pfgm.shared.docs.GeneratedBlock;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -24,17 +22,15 @@ class CliDocTest {
     static String reference() {
         CommandLine cli = Main.commandLine();
         StringBuilder sb = new StringBuilder("```\n").append(cli.getUsageMessage().stripTrailing()).append("\n```\n");
-        append(sb, cli.getSubcommands().values());
+        withSubcommands(cli).skip(1).forEach(c -> sb.append("\n### ")
+                .append(c.getCommandSpec().qualifiedName(" ").replaceFirst("^\\./pfgm ", "")).append("\n\n```\n")
+                .append(c.getUsageMessage().stripTrailing()).append("\n```\n"));
         return sb.toString();
     }
 
-    private static void append(StringBuilder sb, Collection<CommandLine> commands) {
-        for (CommandLine c : commands) {
-            String name = c.getCommandSpec().qualifiedName(" ").replaceFirst("^\\./pfgm ", "");
-            sb.append("\n### ").append(name).append("\n\n```\n").append(c.getUsageMessage().stripTrailing())
-                    .append("\n```\n");
-            append(sb, c.getSubcommands().values());
-        }
+    /** The command, then each of its subcommands with theirs, depth first. */
+    private static Stream<CommandLine> withSubcommands(CommandLine c) {
+        return Stream.concat(Stream.of(c), c.getSubcommands().values().stream().flatMap(CliDocTest::withSubcommands));
     }
 
     @Test
@@ -50,20 +46,14 @@ class CliDocTest {
      */
     @Test
     void handWrappedLinesFitTheUsageWidth() {
-        List<String> tooLong = new ArrayList<>();
-        collectTooLong(List.of(Main.commandLine()), tooLong);
-        assertEquals(List.of(), tooLong);
-    }
-
-    private static void collectTooLong(Collection<CommandLine> commands, List<String> tooLong) {
-        for (CommandLine c : commands) {
+        List<String> tooLong = withSubcommands(Main.commandLine()).flatMap(c -> {
             var usage = c.getCommandSpec().usageMessage();
-            Stream.of(usage.header(), usage.description(), usage.footer()).filter(lines -> lines.length > 1)
+            return Stream.of(usage.header(), usage.description(), usage.footer()).filter(lines -> lines.length > 1)
                     .flatMap(Stream::of)
                     .map(line -> line.replace("%n", "").replace("%%", "%"))
                     .filter(line -> line.length() > c.getUsageHelpWidth())
-                    .forEach(line -> tooLong.add(c.getCommandSpec().qualifiedName(" ") + ": " + line));
-            collectTooLong(c.getSubcommands().values(), tooLong);
-        }
+                    .map(line -> c.getCommandSpec().qualifiedName(" ") + ": " + line);
+        }).toList();
+        assertEquals(List.of(), tooLong);
     }
 }
