@@ -121,7 +121,6 @@ async function jobView(id) {
         timeline.append(h('li', { 'data-kind': e.kind }, h('span', { class: 'muted', text: new Date(e.at).toLocaleTimeString() + ' ' }),
           h('strong', { text: e.kind + ' ' }), text));
       }
-      drawHead(job);
       await drawFacts(job);
       await drawWebhooks(job);
       if (job.type === 'synthesize') await drawShards(job);
@@ -145,6 +144,8 @@ async function jobView(id) {
         put(files, h('h2', { text: 'Files' }), h('p', { class: 'muted', id: 'no-files', text: active(job)
           ? 'Files appear here when the job has succeeded.' : 'This job made no files.' }));
       }
+      // the status last: once it says succeeded, the files, chart and preview shown are the final ones
+      drawHead(job);
     } else if (hooksPending) {
       await drawWebhooks(job);
     }
